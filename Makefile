@@ -1,0 +1,95 @@
+# Umecom Map: `make run` serves the app, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+PGPORT ?= 54329
+export PGPORT
+
+# With no DATABASE_URL given, a private PostGIS cluster under var/ is started and used.
+ifeq ($(origin DATABASE_URL),undefined)
+LOCAL_DB := 1
+DATABASE_URL := postgresql+psycopg://postgres@127.0.0.1:$(PGPORT)/umecom
+endif
+export DATABASE_URL
+export FLASK_APP := app:create_app
+
+VENDOR_STAMP := static/vendor/.installed
+CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGS:.po=.mo)
+
+.PHONY: run test stop setup system system-browser db migrate districts lint format i18n-extract bench clean
+
+## Install everything, start the database, migrate, load districts, serve with gunicorn.
+run: setup
+	$(BIN)/gunicorn --config gunicorn.conf.py "app:create_app()"
+
+## Same set-up, then the whole test suite (browser tests included).
+test: setup system-browser
+	$(BIN)/pytest
+
+## Stop the private PostGIS cluster.
+stop:
+	scripts/db.sh stop
+
+setup: system $(BIN)/.installed $(VENDOR_STAMP) $(COMPILED) db migrate districts
+
+system:
+	scripts/install-system.sh
+
+system-browser:
+	scripts/install-system.sh --browser
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+$(VENDOR_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor/leaflet static/vendor/markercluster
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
+		node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.css \
+		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
+		node_modules/leaflet.markercluster/MIT-LICENCE.txt static/vendor/markercluster/
+	touch $@
+
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel compile -d app/translations -f -q
+
+db:
+ifdef LOCAL_DB
+	scripts/db.sh start
+endif
+
+migrate: $(BIN)/.installed
+	$(BIN)/alembic upgrade head
+
+districts: $(BIN)/.installed
+	$(BIN)/flask districts load data/umea_stadsdelar.geojson --if-empty
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: $(BIN)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## Re-extract UI strings into the catalogs (then translate app/translations/en/.../messages.po).
+i18n-extract: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean: stop
+	rm -rf var static/vendor node_modules $(VENV)

@@ -1,0 +1,58 @@
+"""Umecom Map: the Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from app import db
+from app.config import load_config
+from app.errors import register_errorhandlers
+from app.extensions import babel, csrf, limiter, select_locale, talisman
+from app.security import content_security_policy
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, commands."""
+    app = Flask(__name__, static_folder="../static", template_folder="../templates")
+    app.config.update(load_config())
+    if test_config:
+        app.config.update(test_config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, i18n, CSRF, rate limiting and security headers to the app."""
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(
+        app,
+        force_https=False,
+        session_cookie_secure=bool(app.config["SESSION_COOKIE_SECURE"]),
+        content_security_policy=content_security_policy(str(app.config["TILE_URL"])),
+        frame_options="DENY",
+        referrer_policy="strict-origin-when-cross-origin",
+    )
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach the citizen pages and the JSON API."""
+    from app.api import bp as api_bp
+    from app.citizen import bp as citizen_bp
+
+    app.register_blueprint(citizen_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `flask` commands (districts, demo data)."""
+    from app.cli import districts_cli
+
+    app.cli.add_command(districts_cli)

@@ -1,0 +1,7 @@
+"""The JSON/GeoJSON API: the contract in DESIGN.md."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from app.api import ideas, map, meta, places  # noqa: E402,F401  (routes register on import)

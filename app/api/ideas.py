@@ -1,0 +1,131 @@
+"""Pins: create, list, read one, support."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, jsonify, request, url_for
+from flask_babel import gettext
+
+from app.api import bp
+from app.api.body import json_body
+from app.api.responses import geojson_stream, geojson_text
+from app.db import get_session
+from app.errors import ApiError
+from app.extensions import limiter
+from app.ideas.create import store_idea, validate_new_idea
+from app.ideas.filters import (
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    IdeaFilters,
+    encode_cursor,
+    parse_filters,
+    parse_int,
+)
+from app.ideas.queries import public_idea_rows
+from app.ideas.support import (
+    SUPPORTER_COOKIE,
+    add_support,
+    has_supported,
+    new_supporter_token,
+    published_support_count,
+    supporter_id,
+)
+from app.models import Idea
+from geo.crs import load_area
+from geo.geojson import feature_select, stream_feature_collection
+
+
+def _create_limit() -> str:
+    return str(current_app.config["IDEA_CREATE_LIMIT"])
+
+
+def _support_limit() -> str:
+    return str(current_app.config["SUPPORT_LIMIT"])
+
+
+def _one_feature(idea_id: int) -> str:
+    """One published pin as Feature text, or a 404."""
+    rows = public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)
+    found = get_session().execute(feature_select(rows)).first()
+    if found is None:
+        raise ApiError(404, "not_found", gettext("No such pin."), "id")
+    return str(found.feature)
+
+
+@bp.post("/api/ideas")
+@limiter.limit(_create_limit, methods=["POST"])
+def create_idea() -> Response:
+    """Create a pin from a GeoJSON Feature; 201 with the stored Feature."""
+    new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
+    session = get_session()
+    idea_id = store_idea(session, new)
+    session.commit()
+    location = url_for("api.get_idea", idea_id=idea_id)
+    return geojson_text(_one_feature(idea_id), 201, {"Location": location})
+
+
+@bp.get("/api/ideas")
+def list_ideas() -> Response:
+    """Published pins, newest first, filtered and paged with an opaque cursor."""
+    filters = parse_filters(request.args)
+    limit = parse_int(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    features = feature_select(
+        public_idea_rows(filters), order_by="id", descending=True, limit=limit + 1
+    )
+
+    def next_page(last_id: int) -> dict[str, object]:
+        cursor = encode_cursor(last_id)
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        href = url_for("api.list_ideas", **args, cursor=cursor, _external=False)
+        return {"next_cursor": cursor, "links": [{"rel": "next", "href": href}]}
+
+    return geojson_stream(
+        stream_feature_collection(
+            get_session(), features, page_size=limit, next_page_members=next_page
+        )
+    )
+
+
+@bp.get("/api/ideas/<int:idea_id>")
+def get_idea(idea_id: int) -> Response:
+    """One published pin with its support count, status and the municipality's answer."""
+    return geojson_text(_one_feature(idea_id))
+
+
+@bp.post("/api/ideas/<int:idea_id>/support")
+@limiter.limit(_support_limit, methods=["POST"])
+def support_idea(idea_id: int) -> Response:
+    """+1 once per person: 201 the first time, 409 after that."""
+    session = get_session()
+    if published_support_count(session, idea_id) is None:
+        raise ApiError(404, "not_found", gettext("No such pin."), "id")
+    token = request.cookies.get(SUPPORTER_COOKIE) or new_supporter_token()
+    supporter = supporter_id(str(current_app.config["SECRET_KEY"]), token)
+    if not add_support(session, idea_id, supporter):
+        raise ApiError(409, "already_supported", gettext("You have already supported this pin."))
+    session.commit()
+    response = jsonify(
+        {
+            "id": idea_id,
+            "support_count": published_support_count(session, idea_id),
+            "supported": True,
+        }
+    )
+    response.status_code = 201
+    response.set_cookie(
+        SUPPORTER_COOKIE,
+        token,
+        max_age=2 * 365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
+    return response
+
+
+@bp.get("/api/ideas/<int:idea_id>/supported")
+def supported_by_me(idea_id: int) -> Response:
+    """Whether this browser has supported the pin (so the button can say so)."""
+    token = request.cookies.get(SUPPORTER_COOKIE)
+    supporter = supporter_id(str(current_app.config["SECRET_KEY"]), token) if token else None
+    supported = bool(supporter) and has_supported(get_session(), idea_id, supporter or "")
+    return jsonify({"id": idea_id, "supported": supported})

@@ -1,0 +1,27 @@
+"""Health check and the reference lists clients need (categories)."""
+
+from __future__ import annotations
+
+from flask import Response, jsonify
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.api import bp
+from app.categories import categories_as_json
+from app.db import get_session
+
+
+@bp.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """200 when PostGIS answers, 503 otherwise."""
+    try:
+        get_session().execute(text("SELECT postgis_lib_version()")).scalar_one()
+    except SQLAlchemyError:
+        return jsonify({"status": "unavailable", "database": "unavailable"}), 503
+    return jsonify({"status": "ok", "database": "ok"}), 200
+
+
+@bp.get("/api/categories")
+def categories() -> Response:
+    """The categories with labels in the request's language."""
+    return jsonify(categories_as_json())

@@ -1,0 +1,119 @@
+"""Views of the public pages. The map page gets its settings as a `data-settings` attribute."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+
+from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
+from app.citizen import bp
+from app.citizen.js_strings import js_strings
+from app.db import get_session
+from app.errors import ApiError
+from app.ideas.filters import IdeaFilters, encode_cursor, parse_filters
+from app.ideas.queries import public_idea_rows
+from app.models import Idea
+from geo.crs import load_area
+
+LIST_PAGE_SIZE = 50
+
+
+@bp.app_context_processor
+def inject_locale() -> dict[str, Any]:
+    """Every template knows the page language and the label tables."""
+    return {
+        "current_locale": str(get_locale() or "sv"),
+        "KINDS": KINDS,
+        "STATUSES": STATUSES,
+        "CATEGORIES": CATEGORIES,
+        "CATEGORY_BY_SLUG": CATEGORY_BY_SLUG,
+    }
+
+
+def map_settings() -> dict[str, Any]:
+    """What the map's scripts need: tiles, area, URL templates, labels."""
+    min_lon, min_lat, max_lon, max_lat = load_area(str(current_app.config["AREA_FILE"])).bounds
+    return {
+        "locale": str(get_locale() or "sv"),
+        "tileUrl": current_app.config["TILE_URL"],
+        "tileAttribution": current_app.config["TILE_ATTRIBUTION"],
+        "center": [63.8258, 20.2630],
+        "zoom": 12,
+        "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
+        "urls": {
+            "ideas": url_for("api.list_ideas"),
+            "idea": "/api/ideas/{id}",
+            "support": "/api/ideas/{id}/support",
+            "supported": "/api/ideas/{id}/supported",
+            "ideaPage": "/ideas/{id}",
+            "mapPins": url_for("api.map_clusters"),
+            "places": url_for("api.places"),
+            "area": url_for("api.area"),
+            "districts": url_for("api.districts"),
+        },
+        "categories": categories_as_json(),
+        "kinds": {k: str(v) for k, v in KINDS.items()},
+        "statuses": {k: str(v) for k, v in STATUSES.items()},
+        "strings": js_strings(),
+    }
+
+
+@bp.get("/")
+def index() -> str:
+    """The full-screen map."""
+    return render_template("index.html", settings=map_settings())
+
+
+@bp.get("/list")
+def idea_list() -> str | tuple[str, int]:
+    """The same pins as a list, with the same filters, for people who prefer no map."""
+    try:
+        filters = parse_filters(request.args)
+    except (ApiError, ValueError):
+        filters, status = IdeaFilters(), 400
+    else:
+        status = 200
+    rows = (
+        get_session()
+        .execute(public_idea_rows(filters).order_by(Idea.id.desc()).limit(LIST_PAGE_SIZE + 1))
+        .all()
+    )
+    next_url = None
+    if len(rows) > LIST_PAGE_SIZE:
+        rows = rows[:LIST_PAGE_SIZE]
+        args = {k: v for k, v in request.args.items() if k != "cursor"}
+        next_url = url_for("citizen.idea_list", **args, cursor=encode_cursor(rows[-1].id))
+    html = render_template(
+        "list.html", rows=rows, filters=filters, next_url=next_url, invalid=status == 400
+    )
+    return (html, status) if status != 200 else html
+
+
+@bp.get("/ideas/<int:idea_id>")
+def idea_page(idea_id: int) -> str:
+    """One pin on its own page (a link anyone can share)."""
+    row = get_session().execute(public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)).first()
+    if row is None:
+        abort(404)
+    return render_template("idea.html", idea=row)
+
+
+@bp.get("/lang/<code>")
+def set_language(code: str) -> Response:
+    """Switch the UI language and go back where the person was."""
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        "lang",
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
+    return response

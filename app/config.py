@@ -1,0 +1,56 @@
+"""Settings read from the environment, with safe defaults for a developer's machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = PROJECT_DIR / "data"
+
+
+def _bool(name: str, default: bool) -> bool:
+    """Read a yes/no environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    """Read an integer environment variable."""
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def load_config() -> dict[str, object]:
+    """Return the app's configuration as a dict for `app.config.update`."""
+    return {
+        "DATABASE_URL": os.environ.get(
+            "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/umecom"
+        ),
+        # Without SECRET_KEY, sessions and supporter ids change on every restart: set it in production.
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "SESSION_COOKIE_SECURE": _bool("COOKIE_SECURE", False),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 64 * 1024),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "WTF_CSRF_SSL_STRICT": False,
+        "BABEL_DEFAULT_LOCALE": "sv",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
+        "LANGUAGES": ("sv", "en"),
+        "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+        "TILE_ATTRIBUTION": os.environ.get(
+            "TILE_ATTRIBUTION",
+            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+        ),
+        "AREA_FILE": os.environ.get("AREA_FILE", str(DATA_DIR / "umea_kommun.geojson")),
+        "PLACES_FILE": os.environ.get("PLACES_FILE", str(DATA_DIR / "umea_places.csv")),
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "IDEA_CREATE_LIMIT": os.environ.get("IDEA_CREATE_LIMIT", "20 per hour;5 per minute"),
+        "SUPPORT_LIMIT": os.environ.get("SUPPORT_LIMIT", "120 per hour"),
+    }

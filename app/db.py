@@ -1,0 +1,34 @@
+"""The engine and the per-request session, closed on teardown."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+
+def init_app(app: Flask) -> None:
+    """Create the engine for this app and close the request's session on teardown."""
+    engine = create_engine(str(app.config["DATABASE_URL"]), pool_pre_ping=True, pool_size=5)
+    app.extensions["db_engine"] = engine
+    app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    app.teardown_appcontext(close_session)
+
+
+def get_engine() -> Engine:
+    """The current app's engine."""
+    return current_app.extensions["db_engine"]
+
+
+def get_session() -> Session:
+    """The session of the current request, opened on first use."""
+    if "db_session" not in g:
+        g.db_session = current_app.extensions["db_sessionmaker"]()
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    """Roll back anything uncommitted and close the request's session."""
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,22 @@
+"""Extension instances, bound to the app in `create_app`."""
+
+from flask import request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_talisman import Talisman
+from flask_wtf.csrf import CSRFProtect
+
+babel = Babel()
+csrf = CSRFProtect()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+talisman = Talisman()
+
+
+def select_locale() -> str:
+    """Pick the UI language: ?lang=, then the `lang` cookie, then the browser's, then Swedish."""
+    supported = ("sv", "en")
+    for candidate in (request.args.get("lang"), request.cookies.get("lang")):
+        if candidate in supported:
+            return candidate
+    return request.accept_languages.best_match(supported) or "sv"

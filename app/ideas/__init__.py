@@ -1,0 +1,1 @@
+"""Pins (ideas and concerns): what is public, how they are filtered, created and supported."""

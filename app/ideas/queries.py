@@ -1,0 +1,83 @@
+"""The public read path. Every public query starts from `published_ideas()`, so a pin that is not
+published can never leak through a forgotten filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, literal, select
+
+from app.ideas.filters import IdeaFilters
+from app.models import District, Idea, Support
+from geo.filters import within_bbox
+
+
+def published_ideas() -> Select[tuple[Idea]]:
+    """All pins a member of the public may see."""
+    return select(Idea).where(Idea.visibility == "published")
+
+
+def support_count() -> Any:
+    """Correlated count of supports for the pin of the enclosing query."""
+    return (
+        select(func.count())
+        .select_from(Support)
+        .where(Support.idea_id == Idea.id)
+        .scalar_subquery()
+    )
+
+
+def apply_filters(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:
+    """Narrow a select over `Idea` by the public filters; no filter means no narrowing."""
+    if filters.bbox is not None:
+        stmt = stmt.where(within_bbox(Idea.geom, filters.bbox))
+    if filters.kinds:
+        stmt = stmt.where(Idea.kind.in_(filters.kinds))
+    if filters.categories:
+        stmt = stmt.where(Idea.category.in_(filters.categories))
+    if filters.statuses:
+        stmt = stmt.where(Idea.status.in_(filters.statuses))
+    if filters.since is not None:
+        stmt = stmt.where(Idea.created_at >= filters.since)
+    if filters.before_id is not None:
+        stmt = stmt.where(Idea.id < filters.before_id)
+    return stmt
+
+
+def public_idea_rows(filters: IdeaFilters) -> Select[Any]:
+    """Published pins with the columns anyone may see: no author names, no supporter ids."""
+    stmt = (
+        published_ideas()
+        .with_only_columns(
+            Idea.id,
+            Idea.geom,
+            Idea.kind,
+            Idea.category,
+            Idea.title,
+            Idea.body,
+            Idea.status,
+            Idea.answer,
+            Idea.answered_at,
+            Idea.source,
+            Idea.district_id,
+            District.name.label("district"),
+            Idea.created_at,
+            support_count().label("support_count"),
+        )
+        .outerjoin(District, District.id == Idea.district_id)
+    )
+    return apply_filters(stmt, filters)
+
+
+def map_pin_rows(filters: IdeaFilters) -> Select[Any]:
+    """The few columns the map needs to draw and label a pin; details load on demand."""
+    stmt = published_ideas().with_only_columns(
+        Idea.id,
+        Idea.geom,
+        Idea.kind,
+        Idea.category,
+        Idea.title,
+        Idea.status,
+        literal(1).label("count"),
+    )
+    return apply_filters(stmt, filters)

@@ -1,0 +1,97 @@
+"""The data model: districts and pins (ideas) with their supports.
+
+Enumerated columns are text with CHECK constraints (not PostgreSQL enums), so adding a value
+is a one-line migration. Personal data (author_name, supporter ids) sits in columns that public
+serializers never select.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from app.categories import SOURCES, STATUSES, VISIBILITIES
+
+
+class Base(DeclarativeBase):
+    """Declarative base of all models."""
+
+
+def _in(column: str, values: tuple[str, ...] | list[str]) -> str:
+    """SQL for a CHECK that `column` is one of `values` (constants from our own code)."""
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class District(Base):
+    """A district (stadsdel) of the municipality, with optional population."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    population: Mapped[int | None] = mapped_column(Integer)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True)
+    )
+
+
+class Idea(Base):
+    """A citizen's pin: an idea or a concern at a place."""
+
+    __tablename__ = "ideas"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ["idea", "concern"]), name="kind_known"),
+        CheckConstraint(_in("visibility", VISIBILITIES), name="visibility_known"),
+        CheckConstraint(_in("status", tuple(STATUSES)), name="status_known"),
+        CheckConstraint(_in("source", SOURCES), name="source_known"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    body: Mapped[str] = mapped_column(Text, default="")
+    author_name: Mapped[str | None] = mapped_column(String(80))  # personal data
+    visibility: Mapped[str] = mapped_column(String(20), default="published", index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    source: Mapped[str] = mapped_column(String(20), default="web")
+    workshop_id: Mapped[int | None] = mapped_column(BigInteger)
+    annotation_id: Mapped[int | None] = mapped_column(BigInteger)
+    district_id: Mapped[int | None] = mapped_column(
+        ForeignKey("districts.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), onupdate=func.now()
+    )
+    geom: Mapped[WKBElement] = mapped_column(Geometry("POINT", srid=4326, spatial_index=True))
+
+
+class Support(Base):
+    """One person's +1 on a pin; the supporter is an opaque id, never an address."""
+
+    __tablename__ = "supports"
+
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("ideas.id", ondelete="CASCADE"), primary_key=True
+    )
+    supporter_id: Mapped[str] = mapped_column(String(64), primary_key=True)  # personal data
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,1 @@
+"""Spatial operations with no Flask and no knowledge of ideas or users."""

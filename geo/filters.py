@@ -1,0 +1,22 @@
+"""Spatial predicates to compose into any select."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func
+from sqlalchemy.sql.expression import ColumnElement
+
+from geo.crs import WGS84
+
+
+def envelope(bbox: tuple[float, float, float, float]) -> ColumnElement[Any]:
+    """The bbox (minLon, minLat, maxLon, maxLat) as a WGS 84 polygon."""
+    return func.ST_MakeEnvelope(*bbox, WGS84)
+
+
+def within_bbox(
+    geom: ColumnElement[Any], bbox: tuple[float, float, float, float]
+) -> ColumnElement[bool]:
+    """True for geometries intersecting the bbox; uses the GiST index through `&&`."""
+    return func.ST_Intersects(geom, envelope(bbox))

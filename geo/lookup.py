@@ -1,0 +1,28 @@
+"""Which polygon contains a point: used once, when a point is stored."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import FromClause, ScalarSelect, func, select
+from sqlalchemy.sql.expression import ColumnElement
+
+
+def containing_polygon_id(
+    polygons: FromClause,
+    point: ColumnElement[Any],
+    *,
+    id_column: str = "id",
+    geom_column: str = "geom",
+) -> ScalarSelect[Any]:
+    """A scalar subquery: the id of the polygon in `polygons` covering `point` (lowest id on a tie).
+
+    Uses the polygons' spatial index; points on a shared border get one district, not two.
+    """
+    return (
+        select(polygons.c[id_column])
+        .where(func.ST_Covers(polygons.c[geom_column], point))
+        .order_by(polygons.c[id_column])
+        .limit(1)
+        .scalar_subquery()
+    )
