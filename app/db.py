@@ -27,6 +27,11 @@ def get_session() -> Session:
     return g.db_session
 
 
+def new_session() -> Session:
+    """A session of its own, for work that outlives the request (streamed responses)."""
+    return current_app.extensions["db_sessionmaker"]()
+
+
 def close_session(_exc: BaseException | None = None) -> None:
     """Roll back anything uncommitted and close the request's session."""
     session = g.pop("db_session", None)

@@ -79,8 +79,8 @@ def list_ideas() -> Response:
         return {"next_cursor": cursor, "links": [{"rel": "next", "href": href}]}
 
     return geojson_stream(
-        stream_feature_collection(
-            get_session(), features, page_size=limit, next_page_members=next_page
+        lambda session: stream_feature_collection(
+            session, features, page_size=limit, next_page_members=next_page
         )
     )
 

@@ -23,8 +23,8 @@ def map_clusters() -> Response:
         map_pin_rows(filters), order_by="id", descending=True, limit=MAX_MAP_PINS + 1
     )
     return geojson_stream(
-        stream_feature_collection(
-            get_session(),
+        lambda session: stream_feature_collection(
+            session,
             features,
             page_size=MAX_MAP_PINS,
             members={"zoom": zoom},

@@ -41,7 +41,7 @@ def districts() -> Response:
     """District polygons with name and code, for the map's reference layer."""
     rows = select(District.id, District.geom, District.name, District.code)
     features = feature_select(rows, order_by="name")
-    response = geojson_stream(stream_feature_collection(get_session(), features))
+    response = geojson_stream(lambda session: stream_feature_collection(session, features))
     response.cache_control.public = True
     response.cache_control.max_age = 3600
     return response

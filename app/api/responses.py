@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask import Response, stream_with_context
+from sqlalchemy.orm import Session
 
+from app.db import new_session
 from geo.geojson import GEOJSON_MEDIA_TYPE
 
 
-def geojson_stream(chunks: Iterator[str], status: int = 200) -> Response:
-    """Stream a FeatureCollection built by PostGIS, keeping the request's session open."""
-    return Response(stream_with_context(chunks), status=status, mimetype=GEOJSON_MEDIA_TYPE)
+def geojson_stream(chunks: Callable[[Session], Iterator[str]], status: int = 200) -> Response:
+    """Stream a FeatureCollection built by PostGIS, on a session the stream owns.
+
+    The request's own session is closed at teardown, before the body is sent, so the stream opens
+    its own and ends it with the last chunk: a read transaction left open would block
+    migrations and vacuum.
+    """
+
+    def run() -> Iterator[str]:
+        with new_session() as session:
+            yield from chunks(session)
+
+    return Response(stream_with_context(run()), status=status, mimetype=GEOJSON_MEDIA_TYPE)
 
 
 def geojson_text(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:

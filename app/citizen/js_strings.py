@@ -1,6 +1,7 @@
 """UI strings the browser scripts show, translated per request and handed over in data-settings.
 
 Add a key here for every text the JavaScript puts on the page: the scripts never hold UI text.
+Placeholders in braces (`{n}`, `{name}`) are filled in by the scripts.
 """
 
 from __future__ import annotations
@@ -9,6 +10,45 @@ from flask_babel import lazy_gettext as _l
 
 STRINGS = {
     "mapLabel": _l("Map of Umeå with pins. Use arrow keys to move the map, Enter to place a pin."),
+    "districtAttribution": _l(
+        "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
+    ),
+    "networkError": _l("Could not reach the server. Check your connection and try again."),
+    "serverError": _l("Something went wrong. Please try again."),
+    "loading": _l("Loading…"),
+    "pinsLoaded": _l("{n} pins shown on the map."),
+    "pinsTruncated": _l("Only some of the pins are shown. Zoom in to see all."),
+    "clusterLabel": _l("{n} pins here. Activate to zoom in."),
+    "pinLabel": _l("{kind}: {title}"),
+    "draftPinLabel": _l("The place of your new pin"),
+    "district": _l("District"),
+    "date": _l("Date"),
+    "status": _l("Status"),
+    "category": _l("Category"),
+    "supports": _l("Supports"),
+    "answer": _l("The municipality's answer"),
+    "openPage": _l("Open the pin's page"),
+    "support": _l("Support (+1)"),
+    "supported": _l("Supported"),
+    "supportSaved": _l("Thank you, your support was counted."),
+    "unknownDistrict": _l("Unknown"),
+    "chooseCategory": _l("Choose a category"),
+    "pinAt": _l("At {lat}, {lon}"),
+    "pinNear": _l("Near {name}"),
+    "required": _l("This field is required."),
+    "tooShort": _l("Write at least {n} characters."),
+    "tooLong": _l("Write at most {n} characters."),
+    "fixErrors": _l("Please correct the marked fields."),
+    "saving": _l("Saving…"),
+    "pinSaved": _l("Your pin “{title}” was saved and is now on the map."),
+    "formOpened": _l("The form for a new pin is open."),
+    "formClosed": _l("The form was closed."),
+    "placesFound": _l("{n} places found. Choose one from the list."),
+    "noPlaces": _l("No places found."),
+    "placeTypeStadsdel": _l("district"),
+    "placeTypeTatort": _l("locality"),
+    "placeChosen": _l("The map now shows {name}."),
+    "filtersApplied": _l("The filter was applied."),
 }
 
 

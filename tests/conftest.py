@@ -1,0 +1,121 @@
+"""Fixtures: a real PostGIS test database, migrated, with Umeå's districts; the app and clients."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import text
+
+from app import create_app
+from app.config import DATA_DIR
+from app.db import get_engine
+from tests.dbutil import database_url, migrate, recreate_database
+
+DISTRICTS_FILE = str(DATA_DIR / "umea_stadsdelar.geojson")
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+# A few real places in Umeå (lon, lat).
+CENTRE = (20.2630, 63.8258)  # Rådhustorget, Centrala stan
+HOLMSUND = (20.3717, 63.7009)
+
+
+@pytest.fixture(scope="session")
+def test_database_url() -> str:
+    """A fresh, migrated test database with PostGIS."""
+    url = database_url("_test")
+    recreate_database(url)
+    migrate(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(test_database_url: str) -> Iterator[Flask]:
+    """The app bound to the test database, with the districts loaded once."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": test_database_url,
+            "SECRET_KEY": "test-secret",
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
+    assert result.exit_code == 0, result.output
+    yield app
+    with app.app_context():
+        get_engine().dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts with no pins (districts stay)."""
+    yield
+    if "app" in request.fixturenames:
+        flask_app: Flask = request.getfixturevalue("app")
+        with flask_app.app_context(), get_engine().begin() as conn:
+            conn.execute(text("TRUNCATE ideas, supports RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A test client with its own cookie jar."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask) -> FlaskCliRunner:
+    """A runner for the `flask` commands."""
+    return app.test_cli_runner()
+
+
+class Api:
+    """A client that behaves like the page's scripts: it carries the CSRF token from the page."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        page = client.get("/")
+        match = CSRF_META.search(page.get_data(as_text=True))
+        assert match, "the page must carry a csrf-token meta tag"
+        self.token = match.group(1)
+
+    def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.post(path, json=json, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> Any:
+        return self.client.get(path, **kwargs)
+
+
+@pytest.fixture
+def api(client: FlaskClient) -> Api:
+    """An API client with a CSRF token."""
+    return Api(client)
+
+
+def pin_feature(
+    lon_lat: tuple[float, float] = CENTRE, **properties: Any
+) -> dict[str, Any]:
+    """A valid pin Feature; keyword arguments override its properties."""
+    props = {
+        "kind": "idea",
+        "category": "parks-nature",
+        "title": "A bench by the river",
+        "body": "Somewhere to sit and look at the water.",
+    }
+    props.update(properties)
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": list(lon_lat)},
+        "properties": props,
+    }
+
+
+def count_pins(app: Flask) -> int:
+    """How many pins are stored, published or not."""
+    with app.app_context(), get_engine().connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM ideas")).scalar_one())

@@ -1,0 +1,59 @@
+"""Creating and migrating the test databases on the real PostGIS server."""
+
+from __future__ import annotations
+
+import os
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from app.config import PROJECT_DIR
+
+
+def base_url() -> str:
+    """The server to test against: DATABASE_URL, as `make test` sets it."""
+    return os.environ.get("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/umecom")
+
+
+def database_url(suffix: str) -> str:
+    """TEST_DATABASE_URL, or the configured database's name with a suffix (never the real one)."""
+    explicit = os.environ.get("TEST_DATABASE_URL")
+    if explicit and suffix == "_test":
+        return explicit
+    url = make_url(base_url())
+    return url.set(database=f"{url.database}{suffix}").render_as_string(hide_password=False)
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database, with PostGIS."""
+    target = make_url(url)
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+    engine = create_engine(target)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+    engine.dispose()
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's config pointed at `url`, without touching the app's logging."""
+    config = Config(str(PROJECT_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def migrate(url: str, revision: str = "head") -> None:
+    """Upgrade the database to `revision`."""
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str = "base") -> None:
+    """Downgrade the database to `revision`."""
+    command.downgrade(alembic_config(url), revision)

@@ -1,0 +1,70 @@
+"""Health check, categories, places and reference layers."""
+
+from sqlalchemy import create_engine
+
+from app import create_app
+from app.categories import CATEGORIES
+
+
+def test_healthz_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_503_without_database(test_database_url):
+    broken = create_app(
+        {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "RATELIMIT_ENABLED": False}
+    )
+    response = broken.test_client().get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json()["database"] != "ok"
+    create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none").dispose()
+
+
+def test_categories_are_translated(client):
+    swedish = client.get("/api/categories").get_json()
+    english = client.get("/api/categories", headers={"Accept-Language": "en"}).get_json()
+    assert [c["slug"] for c in swedish] == [c.slug for c in CATEGORIES]
+    assert all(set(c) == {"slug", "label", "kinds"} for c in swedish)
+    by_slug = {c["slug"]: c["label"] for c in english}
+    assert by_slug["walking-cycling"] == "Walking and cycling"
+    assert {c["slug"]: c["label"] for c in swedish}["walking-cycling"] == "Gång och cykel"
+
+
+def test_place_search_ignores_case_and_accents(client):
+    names = [p["name"] for p in client.get("/api/places?q=umea").get_json()]
+    assert names[0] == "Umeå"
+    holmsund = client.get("/api/places?q=HOLMS").get_json()
+    assert holmsund[0]["name"] == "Holmsund"
+    assert 63 < holmsund[0]["lat"] < 64 and 20 < holmsund[0]["lon"] < 21
+    assert client.get("/api/places?q=").get_json() == []
+    assert client.get("/api/places?q=" + "x" * 500).status_code == 400
+
+
+def test_districts_layer_has_all_121(client):
+    response = client.get("/api/districts")
+    assert response.mimetype == "application/geo+json"
+    features = response.get_json()["features"]
+    assert len(features) == 121
+    assert {"name", "code"} <= set(features[0]["properties"])
+    assert features[0]["geometry"]["type"] == "MultiPolygon"
+
+
+def test_area_outline(client):
+    response = client.get("/api/area")
+    assert response.status_code == 200
+    assert response.get_json()["type"] in ("FeatureCollection", "Feature")
+    response.close()
+
+
+def test_unknown_api_path_is_json_404(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_wrong_method_is_json_405(client):
+    response = client.delete("/api/categories")
+    assert response.status_code in (400, 405)
+    assert "error" in response.get_json()
