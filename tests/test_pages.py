@@ -1,0 +1,95 @@
+"""The public pages: map page settings, list, one pin, language, security headers."""
+
+import json
+import re
+from html import unescape
+
+from tests.conftest import HOLMSUND, pin_feature
+
+
+def _settings(html: str) -> dict:
+    match = re.search(r'data-settings="([^"]*)"', html)
+    assert match, "the map page hands its settings over in data-settings"
+    return json.loads(unescape(match.group(1)))
+
+
+def test_map_page_is_swedish_by_default_with_settings(client):
+    response = client.get("/")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<html lang="sv">' in html
+    assert 'name="csrf-token"' in html
+    settings = _settings(html)
+    assert settings["locale"] == "sv"
+    assert settings["tileUrl"].startswith("https://")
+    assert {"ideas", "idea", "support", "mapPins", "places", "districts", "area"} <= set(
+        settings["urls"]
+    )
+    assert len(settings["categories"]) == 11
+    (min_lat, min_lon), (max_lat, max_lon) = settings["bounds"]
+    assert 19.6 < min_lon < max_lon < 21.1 and 63.3 < min_lat < max_lat < 64.4
+
+
+def test_english_by_browser_language_and_by_switch(client):
+    html = client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    response = client.get("/lang/en?next=/list")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/list")
+    assert "lang=en" in response.headers["Set-Cookie"]
+    html = client.get("/list").get_data(as_text=True)
+    assert '<html lang="en">' in html and "All pins" in html
+    client.get("/lang/sv")
+    assert "Alla nålar" in client.get("/list").get_data(as_text=True)
+
+
+def test_language_switch_refuses_open_redirects(client):
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.get("/lang/en", query_string={"next": target})
+        assert response.headers["Location"] in ("/", "http://localhost/")
+    assert client.get("/lang/de").status_code == 404
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "https://tile.openstreetmap.org" in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_list_shows_pins_escaped_with_filters(api):
+    api.post("/api/ideas", pin_feature(title="<img src=x onerror=alert(1)> lamp"))
+    api.post("/api/ideas", pin_feature(HOLMSUND, kind="concern", category="safety", title="Dark path"))
+    html = api.get("/list").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt; lamp" in html
+    assert "<img src=x" not in html
+    assert "Dark path" in html
+    filtered = api.get("/list?kind=concern").get_data(as_text=True)
+    assert "Dark path" in filtered and "lamp" not in filtered
+    bad = api.get("/list?kind=nonsense")
+    assert bad.status_code == 400
+
+
+def test_list_pages_with_a_cursor(api, app):
+    from app.citizen import views
+
+    for n in range(views.LIST_PAGE_SIZE + 2):
+        api.post("/api/ideas", pin_feature(title=f"Pin {n:03d}"))
+    html = api.get("/list").get_data(as_text=True)
+    assert "Pin 051" in html and "Pin 000" not in html
+    next_url = unescape(re.search(r'href="([^"]+)" rel="next"', html).group(1))
+    html = api.get(next_url).get_data(as_text=True)
+    assert "Pin 000" in html and "Pin 051" not in html
+
+
+def test_pin_page(api):
+    feature = api.post("/api/ideas", pin_feature(title="Light the path")).get_json()
+    response = api.get(f"/ideas/{feature['id']}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Light the path" in html and "Centrala stan" in html
+    assert api.get("/ideas/99999").status_code == 404
