@@ -30,7 +30,8 @@ def load_config() -> dict[str, object]:
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/umecom"
         ),
-        # Without SECRET_KEY, sessions and supporter ids change on every restart: set it in production.
+        # Without SECRET_KEY, sessions and supporter ids change on every restart:
+        # set it in production.
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
         "SESSION_COOKIE_SECURE": _bool("COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -1,5 +1,7 @@
-"""JSON errors for the API: one shape, `{"error": {"code", "message", "field"}}`, never a 500 for
-what a client sent."""
+"""JSON errors for the API, one shape for all.
+
+The body is `{"error": {"code", "message", "field"}}`; never a 500 for what a client sent.
+"""
 
 from __future__ import annotations
 

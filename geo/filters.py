@@ -15,8 +15,6 @@ def envelope(bbox: tuple[float, float, float, float]) -> ColumnElement[Any]:
     return func.ST_MakeEnvelope(*bbox, WGS84)
 
 
-def within_bbox(
-    geom: ColumnElement[Any], bbox: tuple[float, float, float, float]
-) -> ColumnElement[bool]:
+def within_bbox(geom: Any, bbox: tuple[float, float, float, float]) -> ColumnElement[bool]:
     """True for geometries intersecting the bbox; uses the GiST index through `&&`."""
     return func.ST_Intersects(geom, envelope(bbox))

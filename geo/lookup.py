@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import FromClause, ScalarSelect, func, select
-from sqlalchemy.sql.expression import ColumnElement
 
 
 def containing_polygon_id(
     polygons: FromClause,
-    point: ColumnElement[Any],
+    point: Any,
     *,
     id_column: str = "id",
     geom_column: str = "geom",

@@ -97,9 +97,7 @@ def api(client: FlaskClient) -> Api:
     return Api(client)
 
 
-def pin_feature(
-    lon_lat: tuple[float, float] = CENTRE, **properties: Any
-) -> dict[str, Any]:
+def pin_feature(lon_lat: tuple[float, float] = CENTRE, **properties: Any) -> dict[str, Any]:
     """A valid pin Feature; keyword arguments override its properties."""
     props = {
         "kind": "idea",

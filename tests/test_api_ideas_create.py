@@ -103,7 +103,10 @@ def test_non_finite_numbers_are_refused(api, app, constant):
     "geometry",
     [
         {"type": "LineString", "coordinates": [[20.2, 63.8], [20.3, 63.8]]},
-        {"type": "Polygon", "coordinates": [[[20.2, 63.8], [20.3, 63.8], [20.2, 63.9], [20.2, 63.8]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [[[20.2, 63.8], [20.3, 63.8], [20.2, 63.9], [20.2, 63.8]]],
+        },
         "POINT(20.26 63.82)",
     ],
 )

@@ -18,7 +18,9 @@ def _create(api, lon_lat=CENTRE, **props):
 def _set(app, idea_id, **columns):
     assignments = ", ".join(f"{name} = :{name}" for name in columns)
     with app.app_context(), get_engine().begin() as conn:
-        conn.execute(text(f"UPDATE ideas SET {assignments} WHERE id = :id"), {"id": idea_id, **columns})
+        conn.execute(
+            text(f"UPDATE ideas SET {assignments} WHERE id = :id"), {"id": idea_id, **columns}
+        )
 
 
 def _ids(response):
@@ -69,6 +71,13 @@ def test_filters_by_kind_category_status_and_bbox(api, app):
     assert _ids(api.get("/api/ideas?bbox=20.2,63.8,20.3,63.85&kind=concern")) == []
 
 
+def test_ids_filter(api):
+    first = _create(api)
+    _create(api)
+    third = _create(api)
+    assert _ids(api.get(f"/api/ideas?ids={first},{third},999")) == [third, first]
+
+
 def test_since_filters_by_creation_time(api, app):
     old = _create(api)
     new = _create(api)
@@ -111,6 +120,9 @@ def test_cursor_pages_through_everything_once(api):
         ("limit=ten", "limit"),
         ("limit=1e3", "limit"),
         ("cursor=garbage!!", "cursor"),
+        ("ids=1,two", "ids"),
+        ("ids=-1", "ids"),
+        ("ids=" + ",".join(["1"] * 501), "ids"),
         ("cursor=aWQ6LTE", "cursor"),
         ("cursor=" + "A" * 50, "cursor"),
     ],

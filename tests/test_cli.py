@@ -10,7 +10,9 @@ from app.db import get_engine
 
 def _districts(app):
     with app.app_context(), get_engine().connect() as conn:
-        return conn.execute(text("SELECT code, name, population FROM districts ORDER BY code")).all()
+        return conn.execute(
+            text("SELECT code, name, population FROM districts ORDER BY code")
+        ).all()
 
 
 def test_if_empty_does_nothing_when_loaded(runner, app):
@@ -26,9 +28,7 @@ def test_reload_updates_by_code_with_population(runner, app, tmp_path):
     feature["properties"]["pop"] = 4321
     one = tmp_path / "one.geojson"
     one.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
-    result = runner.invoke(
-        args=["districts", "load", str(one), "--population-field", "pop"]
-    )
+    result = runner.invoke(args=["districts", "load", str(one), "--population-field", "pop"])
     assert result.exit_code == 0, result.output
     rows = {code: (name, pop) for code, name, pop in _districts(app)}
     assert len(rows) == 121

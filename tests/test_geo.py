@@ -16,8 +16,10 @@ AREA = load_area(str(DATA_DIR / "umea_kommun.geojson"))
 def test_geo_does_not_import_flask():
     import subprocess
 
-    code = "import geo.validate, geo.geojson, geo.crs, geo.lookup, geo.filters, geo.read, sys; " \
+    code = (
+        "import geo.validate, geo.geojson, geo.crs, geo.lookup, geo.filters, geo.read, sys; "
         "print('flask' in sys.modules, 'app' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
 

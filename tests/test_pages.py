@@ -63,7 +63,9 @@ def test_security_headers(client):
 
 def test_list_shows_pins_escaped_with_filters(api):
     api.post("/api/ideas", pin_feature(title="<img src=x onerror=alert(1)> lamp"))
-    api.post("/api/ideas", pin_feature(HOLMSUND, kind="concern", category="safety", title="Dark path"))
+    api.post(
+        "/api/ideas", pin_feature(HOLMSUND, kind="concern", category="safety", title="Dark path")
+    )
     html = api.get("/list").get_data(as_text=True)
     assert "&lt;img src=x onerror=alert(1)&gt; lamp" in html
     assert "<img src=x" not in html

@@ -6,7 +6,6 @@ from flask import Response, request
 
 from app.api import bp
 from app.api.responses import geojson_stream
-from app.db import get_session
 from app.ideas.filters import parse_filters, parse_int
 from app.ideas.queries import map_pin_rows
 from geo.geojson import feature_select, stream_feature_collection

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, send_file
 from flask_babel import gettext
+from sqlalchemy import select
 
 from app.api import bp
 from app.api.responses import geojson_stream
-from app.db import get_session
 from app.errors import ApiError
 from app.models import District
 from app.places import load_places, search_places
-from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select, stream_feature_collection
-from sqlalchemy import select
+from geo.geojson import (
+    GEOJSON_MEDIA_TYPE,
+    feature_select,
+    simplified_for_display,
+    stream_feature_collection,
+)
 
 MAX_QUERY = 100
 
@@ -39,7 +43,12 @@ def area() -> Response:
 @bp.get("/api/districts")
 def districts() -> Response:
     """District polygons with name and code, for the map's reference layer."""
-    rows = select(District.id, District.geom, District.name, District.code)
+    rows = select(
+        District.id,
+        simplified_for_display(District.geom).label("geom"),
+        District.name,
+        District.code,
+    )
     features = feature_select(rows, order_by="name")
     response = geojson_stream(lambda session: stream_feature_collection(session, features))
     response.cache_control.public = True

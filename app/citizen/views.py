@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
 from app.citizen import bp
@@ -83,8 +84,9 @@ def idea_list() -> str | tuple[str, int]:
     next_url = None
     if len(rows) > LIST_PAGE_SIZE:
         rows = rows[:LIST_PAGE_SIZE]
-        args = {k: v for k, v in request.args.items() if k != "cursor"}
-        next_url = url_for("citizen.idea_list", **args, cursor=encode_cursor(rows[-1].id))
+        args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor"}
+        args["cursor"] = encode_cursor(rows[-1].id)
+        next_url = url_for("citizen.idea_list", **args)
     html = render_template(
         "list.html", rows=rows, filters=filters, next_url=next_url, invalid=status == 400
     )
@@ -101,7 +103,7 @@ def idea_page(idea_id: int) -> str:
 
 
 @bp.get("/lang/<code>")
-def set_language(code: str) -> Response:
+def set_language(code: str) -> WerkzeugResponse:
     """Switch the UI language and go back where the person was."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)

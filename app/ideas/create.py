@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.categories import CATEGORY_BY_SLUG, KINDS
 from app.errors import ApiError
 from app.models import District, Idea
-from geo.crs import AreaOfInterest, WGS84
+from geo.crs import WGS84, AreaOfInterest
 from geo.lookup import containing_polygon_id
 from geo.validate import parse_point
 

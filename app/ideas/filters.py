@@ -16,6 +16,7 @@ from geo.validate import parse_bbox
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+MAX_IDS = 500
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class IdeaFilters:
     statuses: tuple[str, ...] = ()
     since: datetime | None = None
     before_id: int | None = None
+    ids: tuple[int, ...] = ()
 
 
 def _choices(args: Mapping[str, str], name: str, allowed: Mapping[str, object]) -> tuple[str, ...]:
@@ -45,6 +47,19 @@ def _choices(args: Mapping[str, str], name: str, allowed: Mapping[str, object]) 
             name,
         )
     return values
+
+
+def parse_ids(raw: str) -> tuple[int, ...]:
+    """`ids=3,5,8`: up to MAX_IDS positive whole numbers."""
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) > MAX_IDS or not all(p.isdigit() and len(p) <= 18 for p in parts):
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            gettext("ids must be up to %(n)d whole numbers separated by commas.", n=MAX_IDS),
+            "ids",
+        )
+    return tuple(dict.fromkeys(int(p) for p in parts))
 
 
 def parse_since(raw: str) -> datetime:
@@ -120,4 +135,5 @@ def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> Ide
         statuses=_choices(args, "status", STATUSES),
         since=parse_since(raw_since) if raw_since else None,
         before_id=decode_cursor(raw_cursor) if raw_cursor else None,
+        ids=parse_ids(args["ids"]) if args.get("ids") else (),
     )

@@ -1,5 +1,8 @@
-"""The public read path. Every public query starts from `published_ideas()`, so a pin that is not
-published can never leak through a forgotten filter."""
+"""The public read path.
+
+Every public query starts from `published_ideas()`, so a pin that is not published can never
+leak through a forgotten filter.
+"""
 
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ def apply_filters(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:
         stmt = stmt.where(Idea.status.in_(filters.statuses))
     if filters.since is not None:
         stmt = stmt.where(Idea.created_at >= filters.since)
+    if filters.ids:
+        stmt = stmt.where(Idea.id.in_(filters.ids))
     if filters.before_id is not None:
         stmt = stmt.where(Idea.id < filters.before_id)
     return stmt
