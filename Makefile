@@ -61,7 +61,7 @@ $(VENDOR_STAMP): package.json package-lock.json
 	touch $@
 
 %.mo: %.po $(BIN)/.installed
-	$(BIN)/pybabel compile -d app/translations -f 2>&1 | grep -v "^compiling" || true
+	$(BIN)/pybabel compile -d app/translations -f
 
 db:
 ifdef LOCAL_DB

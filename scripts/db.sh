@@ -11,49 +11,61 @@ pgbin="${PGBIN:-/usr/lib/postgresql/15/bin}"
 data="$root_dir/var/pgdata"
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 prepare_data_dir() {
   mkdir -p "$root_dir/var"
-  if [ -L "$data" ] || [ -s "$data/PG_VERSION" ]; then return; fi
-  mkdir -p "$data"
-  if [ "$(id -u)" = 0 ]; then
-    chown postgres: "$data"
-    chmod 700 "$data"
-    # A clone under a private home (e.g. /root) cannot be entered by `postgres`:
-    # keep the cluster in a private temp folder then, linked from var/.
-    if ! runuser -u postgres -- test -w "$data"; then
-      rmdir "$data"
-      local elsewhere
-      elsewhere="$(mktemp -d /tmp/umecom-pgdata.XXXXXX)"
-      chown postgres: "$elsewhere"
-      ln -s "$elsewhere" "$data"
+  if [ -s "$(resolved)/PG_VERSION" ]; then return; fi
+  if [ -L "$data" ] && [ ! -d "$(resolved)" ]; then rm "$data"; fi  # its temp folder was cleaned
+  if [ ! -e "$data" ]; then
+    mkdir -p "$data"
+    if [ "$(id -u)" = 0 ]; then
+      chown postgres: "$data"
+      chmod 700 "$data"
+      # A clone under a private folder (e.g. /root, or a mktemp -d) cannot be entered by
+      # `postgres`: keep the cluster in a private temp folder then, linked from var/.
+      if ! as_owner test -w "$data"; then
+        rmdir "$data"
+        local elsewhere
+        elsewhere="$(mktemp -d /tmp/umecom-pgdata.XXXXXX)"
+        chown postgres: "$elsewhere"
+        ln -s "$elsewhere" "$data"
+      fi
     fi
   fi
-  as_owner "$pgbin/initdb" -D "$data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  as_owner "$pgbin/initdb" -D "$(resolved)" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+}
+
+# The real folder: `postgres` may not be able to pass through the clone to reach var/.
+resolved() {
+  readlink -f "$data"
 }
 
 psql_admin() {
-  psql -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"
+  PGOPTIONS="-c client_min_messages=warning" psql -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"
 }
 
 start() {
   prepare_data_dir
-  if ! as_owner "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_owner "$pgbin/pg_ctl" -D "$data" -l "$data/server.log" -w -t 60 \
-      -o "-p $port -k $data -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+  local dir
+  dir="$(resolved)"
+  if ! as_owner "$pgbin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    as_owner "$pgbin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
   fi
   if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$dbname'")" ]; then
     psql_admin -d postgres -c "CREATE DATABASE \"$dbname\""
   fi
   psql_admin -d "$dbname" -c "CREATE EXTENSION IF NOT EXISTS postgis"
-  echo "PostGIS running on 127.0.0.1:$port (database $dbname, data in $data)"
+  echo "PostGIS running on 127.0.0.1:$port (database $dbname, data in $dir)"
 }
 
 stop() {
-  if [ -e "$data/PG_VERSION" ] && as_owner "$pgbin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    as_owner "$pgbin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  local dir
+  dir="$(resolved)"
+  if [ -e "$dir/PG_VERSION" ] && as_owner "$pgbin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    as_owner "$pgbin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null
     echo "PostGIS stopped"
   fi
 }
@@ -61,7 +73,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  status) as_owner "$pgbin/pg_ctl" -D "$data" status ;;
+  status) as_owner "$pgbin/pg_ctl" -D "$(resolved)" status ;;
   url) echo "postgresql+psycopg://postgres@127.0.0.1:$port/$dbname" ;;
   *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
 esac
