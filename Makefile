@@ -85,8 +85,10 @@ format: $(BIN)/.installed
 
 ## Re-extract UI strings into the catalogs (then translate app/translations/en/.../messages.po).
 i18n-extract: $(BIN)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
+		-o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
+		--no-fuzzy-matching --ignore-obsolete
 
 bench: setup
 	$(BIN)/python -m bench

@@ -8,8 +8,8 @@ Create Date: 2026-11-29 05:24:35.768971
 
 from collections.abc import Sequence
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from geoalchemy2 import Geometry
 
 # revision identifiers, used by Alembic.

@@ -1,0 +1,263 @@
+/**
+ * The form for a new pin: a panel (a bottom sheet on phones) that opens for a point on the map,
+ * checks lightly, posts a GeoJSON Feature and shows the server's errors beside their fields.
+ */
+
+import { ApiError, request } from "./request.js";
+import { settings, t } from "./settings.js";
+
+const TITLE_MIN = 3;
+const TITLE_MAX = 120;
+const BODY_MAX = 4000;
+const AUTHOR_MAX = 80;
+
+/** The form's fields by the names the server uses in `error.field`. */
+const FIELD_IDS = {
+  kind: "pin-kind",
+  category: "pin-category",
+  title: "pin-title",
+  body: "pin-body",
+  author_name: "pin-author",
+};
+
+export class PinForm {
+  /**
+   * @param {any} map L.Map
+   * @param {{onSaved: (feature: any) => void, announce: (text: string) => void}} options
+   */
+  constructor(map, { onSaved, announce }) {
+    this.map = map;
+    this.onSaved = onSaved;
+    this.announce = announce;
+    this.panel = /** @type {HTMLElement} */ (document.getElementById("pin-panel"));
+    this.form = /** @type {HTMLFormElement} */ (document.getElementById("pin-form"));
+    this.where = /** @type {HTMLElement} */ (document.getElementById("pin-where"));
+    this.formError = /** @type {HTMLElement} */ (document.getElementById("pin-form-error"));
+    this.category = /** @type {HTMLSelectElement} */ (document.getElementById("pin-category"));
+    this.submitButton = /** @type {HTMLButtonElement} */ (document.getElementById("pin-submit"));
+    this.latlng = null;
+    this.opener = null;
+    this.busy = false;
+    this.draft = L.marker(settings.center, {
+      icon: L.divIcon({
+        className: "pin pin--draft",
+        iconSize: L.point(32, 32),
+        iconAnchor: L.point(16, 32),
+      }),
+      keyboard: false,
+      interactive: false,
+    });
+
+    this.fillCategories();
+    this.form.addEventListener("change", (event) => {
+      if (event.target instanceof HTMLInputElement && event.target.name === "kind") {
+        this.fillCategories();
+      }
+    });
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.submit();
+    });
+    document.getElementById("pin-cancel")?.addEventListener("click", () => this.close());
+    document.getElementById("pin-close")?.addEventListener("click", () => this.close());
+    this.panel.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        event.stopPropagation();
+        this.close();
+      }
+    });
+  }
+
+  get isOpen() {
+    return !this.panel.hidden;
+  }
+
+  /** The chosen kind. */
+  kind() {
+    const checked = this.form.querySelector('input[name="kind"]:checked');
+    return checked ? /** @type {HTMLInputElement} */ (checked).value : "";
+  }
+
+  /** Options of the category select: only the categories that apply to the chosen kind. */
+  fillCategories() {
+    const kind = this.kind();
+    const previous = this.category.value;
+    const options = [new Option(t("chooseCategory"), "")];
+    for (const c of settings.categories || []) {
+      if (!kind || c.kinds.includes(kind)) options.push(new Option(c.label, c.slug));
+    }
+    this.category.replaceChildren(...options);
+    if ([...this.category.options].some((o) => o.value === previous)) this.category.value = previous;
+  }
+
+  /**
+   * Open the form for a point.
+   * @param {any} latlng L.LatLng
+   * @param {{placeName?: string, opener?: Element|null}} [options]
+   */
+  open(latlng, { placeName, opener } = {}) {
+    this.latlng = L.latLng(latlng);
+    if (!this.isOpen) {
+      this.opener = opener || document.activeElement;
+    }
+    this.where.textContent = placeName
+      ? t("pinNear", { name: placeName })
+      : t("pinAt", { lat: this.latlng.lat.toFixed(5), lon: this.latlng.lng.toFixed(5) });
+    this.draft.setLatLng(this.latlng);
+    if (!this.map.hasLayer(this.draft)) this.draft.addTo(this.map);
+    const wasOpen = this.isOpen;
+    this.panel.hidden = false;
+    document.body.classList.add("pin-form-open");
+    this.keepDraftVisible();
+    if (!wasOpen) {
+      this.clearErrors();
+      this.announce(t("formOpened"));
+      const first = this.form.querySelector('input[name="kind"]:checked') || this.form.querySelector("input");
+      /** @type {HTMLElement} */ (first).focus();
+    }
+  }
+
+  /** Pan the map a little when the panel (side or bottom sheet) covers the new pin's place. */
+  keepDraftVisible() {
+    const mapBox = this.map.getContainer().getBoundingClientRect();
+    const panelBox = this.panel.getBoundingClientRect();
+    const point = this.map.latLngToContainerPoint(this.latlng);
+    const x = point.x + mapBox.left;
+    const y = point.y + mapBox.top;
+    const margin = 48;
+    if (panelBox.top > mapBox.top + 20 && y > panelBox.top - margin) {
+      this.map.panBy([0, y - (panelBox.top - margin) + 8]);
+    } else if (panelBox.left > mapBox.left + 20 && x > panelBox.left - margin) {
+      this.map.panBy([x - (panelBox.left - margin) + 8, 0]);
+    }
+  }
+
+  /** Close the form and give focus back to whatever opened it. */
+  close({ announce = true } = {}) {
+    if (!this.isOpen) return;
+    this.panel.hidden = true;
+    document.body.classList.remove("pin-form-open");
+    this.map.removeLayer(this.draft);
+    if (announce) this.announce(t("formClosed"));
+    const opener = this.opener;
+    this.opener = null;
+    if (opener && opener instanceof HTMLElement && document.contains(opener)) {
+      opener.focus();
+    } else {
+      document.getElementById("map")?.focus();
+    }
+  }
+
+  /** Remove all error messages and states. */
+  clearErrors() {
+    this.formError.hidden = true;
+    this.formError.textContent = "";
+    for (const id of Object.values(FIELD_IDS)) {
+      const node = document.getElementById(id);
+      const message = document.getElementById(`${id}-error`);
+      if (node) node.removeAttribute("aria-invalid");
+      if (id === "pin-kind") {
+        this.form.querySelectorAll('input[name="kind"]').forEach((r) => r.removeAttribute("aria-invalid"));
+      }
+      if (message) {
+        message.hidden = true;
+        message.textContent = "";
+      }
+    }
+  }
+
+  /**
+   * Show an error beside a field (or for the whole form when the field is not one of ours).
+   * @returns {HTMLElement} what should get focus
+   */
+  showError(field, message) {
+    const id = FIELD_IDS[field];
+    if (!id) {
+      this.formError.textContent = message;
+      this.formError.hidden = false;
+      return /** @type {HTMLElement} */ (document.getElementById("pin-form-title"));
+    }
+    const messageNode = /** @type {HTMLElement} */ (document.getElementById(`${id}-error`));
+    messageNode.textContent = message;
+    messageNode.hidden = false;
+    if (field === "kind") {
+      const radios = this.form.querySelectorAll('input[name="kind"]');
+      radios.forEach((r) => {
+        r.setAttribute("aria-invalid", "true");
+        r.setAttribute("aria-describedby", `${id}-error`);
+      });
+      return /** @type {HTMLElement} */ (this.form.querySelector('input[name="kind"]:checked') || radios[0]);
+    }
+    const node = /** @type {HTMLElement} */ (document.getElementById(id));
+    node.setAttribute("aria-invalid", "true");
+    return node;
+  }
+
+  /** Light checks before sending; the server has the last word. Returns [field, message] pairs. */
+  check(values) {
+    const errors = [];
+    if (!values.kind) errors.push(["kind", t("required")]);
+    if (!values.category) errors.push(["category", t("required")]);
+    const title = values.title.trim();
+    if (!title) errors.push(["title", t("required")]);
+    else if (title.length < TITLE_MIN) errors.push(["title", t("tooShort", { n: TITLE_MIN })]);
+    else if (title.length > TITLE_MAX) errors.push(["title", t("tooLong", { n: TITLE_MAX })]);
+    if (values.body.length > BODY_MAX) errors.push(["body", t("tooLong", { n: BODY_MAX })]);
+    if (values.author_name.length > AUTHOR_MAX) {
+      errors.push(["author_name", t("tooLong", { n: AUTHOR_MAX })]);
+    }
+    return errors;
+  }
+
+  /** Validate, post, and either add the pin to the map or show what the server said. */
+  async submit() {
+    if (this.busy || !this.latlng) return;
+    this.clearErrors();
+    const data = new FormData(this.form);
+    const values = {
+      kind: String(data.get("kind") || ""),
+      category: String(data.get("category") || ""),
+      title: String(data.get("title") || ""),
+      body: String(data.get("body") || ""),
+      author_name: String(data.get("author_name") || ""),
+    };
+    const problems = this.check(values);
+    if (problems.length) {
+      const targets = problems.map(([field, message]) => this.showError(field, message));
+      targets[0].focus();
+      return;
+    }
+    const properties = {
+      kind: values.kind,
+      category: values.category,
+      title: values.title.trim(),
+      body: values.body.trim(),
+    };
+    if (values.author_name.trim()) properties.author_name = values.author_name.trim();
+    const feature = {
+      type: "Feature",
+      geometry: { type: "Point", coordinates: [this.latlng.lng, this.latlng.lat] },
+      properties,
+    };
+    this.busy = true;
+    this.submitButton.disabled = true;
+    this.submitButton.setAttribute("aria-busy", "true");
+    try {
+      const saved = await request(settings.urls.ideas, { method: "POST", json: feature });
+      this.form.reset();
+      this.fillCategories();
+      this.close({ announce: false });
+      this.onSaved(saved);
+      this.announce(t("pinSaved", { title: (saved.properties && saved.properties.title) || "" }));
+    } catch (err) {
+      const field = err instanceof ApiError ? err.field : null;
+      const message = err instanceof ApiError ? err.message : t("serverError");
+      this.showError(field && FIELD_IDS[field] ? field : "", message).focus();
+    } finally {
+      this.busy = false;
+      this.submitButton.disabled = false;
+      this.submitButton.removeAttribute("aria-busy");
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Place search: districts and localities by name. Results are a list of buttons; choosing one
+ * flies the map there and offers "Put the pin here".
+ */
+
+import { ApiError, debounce, request } from "./request.js";
+import { settings, t } from "./settings.js";
+
+/**
+ * @param {any} map L.Map
+ * @param {{onPinHere: (latlng: any, name: string, opener: Element) => void}} options
+ */
+export function setUpPlaceSearch(map, { onPinHere }) {
+  const form = /** @type {HTMLFormElement} */ (document.getElementById("place-search"));
+  const input = /** @type {HTMLInputElement} */ (document.getElementById("place-q"));
+  const list = /** @type {HTMLUListElement} */ (document.getElementById("place-results"));
+  const summary = /** @type {HTMLElement} */ (document.getElementById("place-summary"));
+  const pinHere = /** @type {HTMLButtonElement} */ (document.getElementById("pin-here"));
+  if (!form || !input || !list) return;
+  let chosen = null;
+  let lastQuery = null;
+  let controller = null;
+  let flying = false;
+
+  const typeLabel = (type) => {
+    const key = "placeType" + String(type).charAt(0).toUpperCase() + String(type).slice(1);
+    return settings.strings && settings.strings[key] ? t(key) : String(type);
+  };
+
+  const choose = (place) => {
+    chosen = place;
+    const latlng = L.latLng(place.lat, place.lon);
+    flying = true;
+    map.once("moveend", () => {
+      flying = false;
+    });
+    map.flyTo(latlng, place.type === "tatort" && (place.population || 0) > 20000 ? 13 : 15, {
+      duration: 0.8,
+    });
+    list.replaceChildren();
+    list.hidden = true;
+    summary.textContent = t("placeChosen", { name: place.name });
+    pinHere.hidden = false;
+    pinHere.focus();
+  };
+
+  const show = (places) => {
+    list.replaceChildren();
+    for (const place of places) {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "place-result";
+      const name = document.createElement("span");
+      name.className = "place-result__name";
+      name.textContent = place.name;
+      const type = document.createElement("span");
+      type.className = "place-result__type";
+      type.textContent = typeLabel(place.type);
+      button.append(name, " ", type);
+      button.addEventListener("click", () => choose(place));
+      item.append(button);
+      list.append(item);
+    }
+    list.hidden = places.length === 0;
+    summary.textContent = places.length ? t("placesFound", { n: places.length }) : t("noPlaces");
+  };
+
+  const search = async (query) => {
+    query = query.trim();
+    if (query === lastQuery) return;
+    lastQuery = query;
+    if (controller) controller.abort();
+    if (!query) {
+      list.replaceChildren();
+      list.hidden = true;
+      summary.textContent = "";
+      return;
+    }
+    controller = new AbortController();
+    try {
+      const places = await request(`${settings.urls.places}?${new URLSearchParams({ q: query })}`, {
+        signal: controller.signal,
+      });
+      show(Array.isArray(places) ? places : []);
+    } catch (err) {
+      if (err && err.name === "AbortError") return;
+      lastQuery = null;
+      summary.textContent = err instanceof ApiError ? err.message : t("serverError");
+    }
+  };
+
+  const searchSoon = debounce(() => search(input.value), 300);
+  input.addEventListener("input", () => {
+    pinHere.hidden = true;
+    chosen = null;
+    if (input.value.trim().length >= 2 || !input.value.trim()) searchSoon();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "ArrowDown" && !list.hidden) {
+      event.preventDefault();
+      list.querySelector("button")?.focus();
+    }
+  });
+  list.addEventListener("keydown", (event) => {
+    const buttons = [...list.querySelectorAll("button")];
+    const at = buttons.indexOf(/** @type {HTMLButtonElement} */ (document.activeElement));
+    if (at < 0) return;
+    if (event.key === "ArrowDown" && at < buttons.length - 1) {
+      event.preventDefault();
+      buttons[at + 1].focus();
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      (at > 0 ? buttons[at - 1] : input).focus();
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      input.focus();
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    lastQuery = null;
+    search(input.value);
+  });
+  pinHere.addEventListener("click", () => {
+    if (!chosen) return;
+    const place = chosen;
+    const go = () => onPinHere(L.latLng(place.lat, place.lon), place.name, pinHere);
+    // Let the flight end first, so the form can keep the new pin in view.
+    if (flying) map.once("moveend", go);
+    else go();
+  });
+}

@@ -1,0 +1,80 @@
+/**
+ * fetch() for our JSON API: sends the CSRF token on state-changing requests and turns
+ * the server's `{"error": {"code", "message", "field"}}` into an ApiError.
+ */
+
+import { t } from "./settings.js";
+
+/** An error answered by the server (or the network), with the field it concerns. */
+export class ApiError extends Error {
+  /**
+   * @param {number} status HTTP status, 0 for a network failure
+   * @param {string} code
+   * @param {string} message already in the page language
+   * @param {string|null} field
+   */
+  constructor(status, code, message, field = null) {
+    super(message);
+    this.name = "ApiError";
+    this.status = status;
+    this.code = code;
+    this.field = field;
+  }
+}
+
+function csrfToken() {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  return meta ? meta.getAttribute("content") || "" : "";
+}
+
+/**
+ * Request JSON. Resolves with the parsed body; rejects with ApiError.
+ * @param {string} url
+ * @param {{method?: string, json?: any, signal?: AbortSignal}} [options]
+ */
+export async function request(url, { method = "GET", json, signal } = {}) {
+  const headers = { Accept: "application/json, application/geo+json" };
+  const init = { method, headers, credentials: "same-origin", signal };
+  if (method !== "GET" && method !== "HEAD") {
+    headers["X-CSRFToken"] = csrfToken();
+  }
+  if (json !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(json);
+  }
+  let response;
+  try {
+    response = await fetch(url, init);
+  } catch (err) {
+    if (err && err.name === "AbortError") throw err;
+    throw new ApiError(0, "network", t("networkError"));
+  }
+  let body = null;
+  const type = response.headers.get("Content-Type") || "";
+  if (type.includes("json")) {
+    try {
+      body = await response.json();
+    } catch {
+      body = null;
+    }
+  }
+  if (!response.ok) {
+    const error = body && body.error ? body.error : {};
+    throw new ApiError(
+      response.status,
+      error.code || "http_" + response.status,
+      error.message || t("serverError"),
+      error.field || null,
+    );
+  }
+  return body;
+}
+
+/** Call `fn` once calls have stopped for `wait` ms. */
+export function debounce(fn, wait) {
+  let timer = 0;
+  return (...args) => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => fn(...args), wait);
+  };
+}

@@ -1,0 +1,162 @@
+"""Browser fixtures: the app served by werkzeug in a thread, Debian's Chromium via Playwright.
+
+Depends on the top-level `app` fixture (tests/conftest.py): a session-scoped app on a migrated
+PostGIS test database with the districts loaded; its autouse `_clean_pins` empties the pins
+after every test that uses `app` (the `page` fixture does, through `live_server`).
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from werkzeug.serving import make_server
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# A 1x1 transparent PNG that stands in for every map tile (no network in tests).
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
+)
+HTTP_ERROR = re.compile(r"status of (\d{3})")
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on a free local port in a background thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance() -> Iterator[Playwright]:
+    """One Playwright driver for the session."""
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance: Playwright) -> Iterator[Browser]:
+    """Debian's Chromium, headless (never a downloaded browser)."""
+    browser = playwright_instance.chromium.launch(
+        executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+    yield browser
+    browser.close()
+
+
+@dataclass
+class BrowserLog:
+    """Console errors and page errors seen during a test; some HTTP statuses can be expected."""
+
+    errors: list[str] = field(default_factory=list)
+    allowed_statuses: set[int] = field(default_factory=set)
+
+    def allow(self, *statuses: int) -> None:
+        """A test that provokes these HTTP statuses on purpose (Chromium logs them as errors)."""
+        self.allowed_statuses.update(statuses)
+
+    def on_console(self, message: ConsoleMessage) -> None:
+        """Record console messages of type error."""
+        if message.type == "error":
+            self.errors.append(message.text)
+
+    def unexpected(self) -> list[str]:
+        """Errors other than the HTTP statuses the test asked for."""
+        out = []
+        for text in self.errors:
+            found = HTTP_ERROR.search(text)
+            if found and int(found.group(1)) in self.allowed_statuses:
+                continue
+            out.append(text)
+        return out
+
+
+@pytest.fixture
+def browser_log() -> BrowserLog:
+    """What the page logged as errors."""
+    return BrowserLog()
+
+
+def tile_pattern(tile_url: str) -> str:
+    """A route glob for the tile server of TILE_URL (any path on that host)."""
+    parts = urlsplit(tile_url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}/**"
+
+
+def new_page(
+    browser: Browser, app: Flask, base_url: str, log: BrowserLog, **context_args: object
+) -> Page:
+    """A page in a fresh context (own cookies) with tiles stubbed and errors recorded."""
+    options: dict[str, object] = {
+        "base_url": base_url,
+        "locale": "sv-SE",
+        "viewport": {"width": 1280, "height": 800},
+    }
+    options.update(context_args)
+    context = browser.new_context(**options)  # type: ignore[arg-type]
+    context.set_default_timeout(10_000)
+    tile_url = str(app.config["TILE_URL"])
+    if tile_url.startswith("http"):
+        context.route(
+            tile_pattern(tile_url),
+            lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+        )
+    page = context.new_page()
+    page.on("console", log.on_console)
+    page.on("pageerror", lambda error: log.errors.append(f"pageerror: {error}"))
+    return page
+
+
+@pytest.fixture
+def page(browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog) -> Iterator[Page]:
+    """A desktop-sized page; at teardown, no console or page errors may have happened."""
+    page = new_page(browser, app, live_server, browser_log)
+    yield page
+    page.context.close()
+    assert browser_log.unexpected() == []
+
+
+@pytest.fixture
+def phone_page(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
+) -> Iterator[Page]:
+    """A 375 px wide phone page with touch; the same error check."""
+    page = new_page(
+        browser,
+        app,
+        live_server,
+        browser_log,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    yield page
+    page.context.close()
+    assert browser_log.unexpected() == []
+
+
+def open_map(page: Page, path: str = "/") -> None:
+    """Go to the map page and wait until its scripts have started and the first pins loaded."""
+    page.goto(path)
+    page.wait_for_selector("#map[data-ready='true'][data-pins-loaded]")

@@ -1,0 +1,247 @@
+"""The citizen map in a real browser: dropping pins (pointer and keyboard), errors, languages,
+support, place search and a phone-sized screen."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_babel import force_locale, gettext
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import BrowserLog, open_map
+from tests.conftest import Api, pin_feature
+
+
+def click_map(page: Page, dx: int = 150, dy: int = 60) -> None:
+    """Click the map a little right of and below its centre (clear of the tool panels)."""
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2 + dx, box["y"] + box["height"] / 2 + dy)
+
+
+def pin_marker(page: Page, title: str):  # noqa: ANN201
+    """The marker whose accessible label names the pin."""
+    return page.locator(f".pin[aria-label$={title!r}]")
+
+
+def test_drop_pin_by_clicking_the_map(page: Page) -> None:
+    """Click, fill, save: the pin is on the map at once and in the list; HTML stays text."""
+    open_map(page)
+    click_map(page)
+    panel = page.locator("#pin-panel")
+    expect(panel).to_be_visible()
+    expect(page.locator('input[name="kind"][value="idea"]')).to_be_focused()
+    page.select_option("#pin-category", "parks-nature")
+    title = "<b>En bänk</b> vid älven"
+    page.fill("#pin-title", title)
+    page.fill("#pin-body", "Någonstans att sitta.\n<script>alert(1)</script>")
+    page.fill("#pin-author", "Anna")
+    page.click("#pin-submit")
+
+    expect(panel).to_be_hidden()
+    marker = pin_marker(page, title)
+    expect(marker).to_be_visible()
+    expect(page.locator("#map-status")).to_contain_text(title)
+
+    marker.click()
+    card = page.locator(".pin-card")
+    expect(card.locator("h2")).to_have_text(title)
+    expect(card.locator("b")).to_have_count(0)
+    expect(card.locator("script")).to_have_count(0)
+
+    page.goto("/list")
+    expect(page.locator(".idea-list")).to_contain_text(title)
+
+
+def test_drop_pin_with_the_keyboard_only(page: Page) -> None:
+    """Tab to the map, pan with arrows, Enter, fill with keys, Enter: a concern is pinned."""
+    open_map(page)
+    for _ in range(20):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "map":
+            break
+    expect(page.locator("#map")).to_be_focused()
+    expect(page.locator("#map .crosshair")).to_be_visible()
+    centre_before = page.evaluate("document.querySelector('#pin-panel').hidden")
+    assert centre_before is True
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#pin-panel")).to_be_visible()
+    expect(page.locator('input[name="kind"][value="idea"]')).to_be_focused()
+    page.keyboard.press("ArrowRight")  # radio group: idea -> concern
+    expect(page.locator('input[name="kind"][value="concern"]')).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator("#pin-category")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#pin-category") != ""
+    page.keyboard.press("Tab")
+    expect(page.locator("#pin-title")).to_be_focused()
+    page.keyboard.type("Osäker korsning")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Bilarna kör fort här.")
+    page.keyboard.press("Tab")
+    expect(page.locator("#pin-author")).to_be_focused()
+    page.keyboard.press("Enter")
+
+    expect(page.locator("#pin-panel")).to_be_hidden()
+    expect(pin_marker(page, "Osäker korsning")).to_be_visible()
+    expect(page.locator("#map")).to_be_focused()
+
+    # The button does the same without the map having focus; Escape closes and gives focus back.
+    page.locator("#pin-centre").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#pin-panel")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#pin-panel")).to_be_hidden()
+    expect(page.locator("#pin-centre")).to_be_focused()
+
+
+def test_server_validation_error_is_shown_beside_the_field(
+    page: Page, browser_log: BrowserLog
+) -> None:
+    """A title the browser accepts but the server refuses (NFC makes it 2 characters)."""
+    browser_log.allow(422)
+    open_map(page)
+    click_map(page)
+    page.select_option("#pin-category", "safety")
+    page.fill("#pin-title", "e\u0301e")
+    page.click("#pin-submit")
+
+    title = page.locator("#pin-title")
+    error = page.locator("#pin-title-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("3")
+    expect(title).to_have_attribute("aria-invalid", "true")
+    assert "pin-title-error" in (title.get_attribute("aria-describedby") or "")
+    expect(title).to_be_focused()
+    expect(page.locator("#pin-panel")).to_be_visible()
+
+    # The client's own check: an empty title never reaches the server.
+    page.fill("#pin-title", "")
+    page.click("#pin-submit")
+    expect(error).to_be_visible()
+    expect(title).to_be_focused()
+
+
+def test_english_and_swedish_render(page: Page, app: Flask) -> None:
+    """Swedish by default, English with ?lang=en; the static and the script texts follow."""
+    with app.test_request_context("/"), force_locale("sv"):
+        sv_label = gettext("Search for a place")
+        sv_map_label = gettext(
+            "Map of Umeå with pins. Use arrow keys to move the map, Enter to place a pin."
+        )
+    open_map(page)
+    expect(page.locator("html")).to_have_attribute("lang", "sv")
+    expect(page.locator("label[for='place-q']")).to_have_text(sv_label)
+    expect(page.locator("#map")).to_have_attribute("aria-label", sv_map_label)
+
+    open_map(page, "/?lang=en")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("label[for='place-q']")).to_have_text("Search for a place")
+    expect(page.locator("#pin-centre")).to_have_text("Place a pin at the centre of the map")
+    locale = page.evaluate("JSON.parse(document.getElementById('map').dataset.settings).locale")
+    assert locale == "en"
+
+
+def test_support_once(page: Page, app: Flask) -> None:
+    """Support a pin: the count goes up, the button says so, and stays so after a reload."""
+    api = Api(app.test_client())
+    created = api.post("/api/ideas", json=pin_feature(title="Belysning på gångvägen"))
+    assert created.status_code == 201, created.get_data(as_text=True)
+
+    open_map(page)
+    pin_marker(page, "Belysning på gångvägen").click()
+    button = page.locator(".support-button")
+    expect(button).to_be_enabled()
+    button.click()
+    expect(button).to_be_disabled()
+    expect(page.locator(".pin-card__count")).to_have_text("1")
+    with app.test_request_context("/"), force_locale("sv"):
+        supported = gettext("Supported")
+    expect(button).to_have_text(supported)
+
+    # Again after a reload, this time with the keyboard: Enter opens, Escape closes.
+    open_map(page)
+    marker = pin_marker(page, "Belysning på gångvägen")
+    marker.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator(".pin-card h2")).to_be_focused()
+    expect(page.locator(".support-button")).to_be_disabled()
+    expect(page.locator(".pin-card__count")).to_have_text("1")
+    page.keyboard.press("Escape")
+    expect(page.locator(".pin-card")).to_have_count(0)
+    expect(marker).to_be_focused()
+
+
+def test_place_search_then_put_the_pin_here(page: Page) -> None:
+    """Find Holmsund, choose it from the list, and open the form there."""
+    open_map(page)
+    page.fill("#place-q", "Holmsund")
+    page.keyboard.press("Enter")
+    result = page.locator(".place-result", has_text="Holmsund").first
+    expect(result).to_be_visible()
+    result.click()
+    pin_here = page.locator("#pin-here")
+    expect(pin_here).to_be_visible()
+    expect(pin_here).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#pin-panel")).to_be_visible()
+    expect(page.locator("#pin-where")).to_contain_text("Holmsund")
+
+    page.select_option("#pin-category", "public-transport")
+    page.fill("#pin-title", "Tätare bussar till Holmsund")
+    page.click("#pin-submit")
+    expect(page.locator("#pin-panel")).to_be_hidden()
+    expect(pin_marker(page, "Tätare bussar till Holmsund")).to_have_count(1)
+    expect(page.locator("#pin-here")).to_be_focused()
+
+
+def test_phone_width_has_no_horizontal_scroll(phone_page: Page) -> None:
+    """At 375 px the page fits, and the form (a bottom sheet) can be filled and sent."""
+    page = phone_page
+    open_map(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    click_map(page, dx=40, dy=120)
+    panel = page.locator("#pin-panel")
+    expect(panel).to_be_visible()
+    box = panel.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    page.select_option("#pin-category", "walking-cycling")
+    page.fill("#pin-title", "Cykelställ vid skolan")
+    submit = page.locator("#pin-submit")
+    submit.scroll_into_view_if_needed()
+    submit.tap()
+    expect(panel).to_be_hidden()
+    expect(pin_marker(page, "Cykelställ vid skolan")).to_have_count(1)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+    page.goto("/list")
+    expect(page.locator(".idea-list")).to_contain_text("Cykelställ vid skolan")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_map_filters_hide_and_show_pins(page: Page, app: Flask) -> None:
+    """Filtering by kind and status on the map reloads the pins with the same filter as /list."""
+    api = Api(app.test_client())
+    api.post("/api/ideas", json=pin_feature((20.263, 63.8258), title="Fler bänkar i parken"))
+    api.post(
+        "/api/ideas",
+        json=pin_feature((20.31, 63.84), kind="concern", category="safety", title="Mörk tunnel"),
+    )
+    open_map(page)
+    expect(pin_marker(page, "Fler bänkar i parken")).to_have_count(1)
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(1)
+
+    page.locator("#map-filters summary").click()
+    page.select_option("#filter-kind", "concern")
+    expect(pin_marker(page, "Fler bänkar i parken")).to_have_count(0)
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(1)
+
+    page.select_option("#filter-status", "done")
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(0)
+
+    page.select_option("#filter-kind", "")
+    page.select_option("#filter-status", "")
+    expect(pin_marker(page, "Fler bänkar i parken")).to_have_count(1)
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(1)
