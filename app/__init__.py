@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the `flask` commands (districts, demo data)."""
-    from app.cli import districts_cli
+    from app.cli import demo_cli, districts_cli
 
     app.cli.add_command(districts_cli)
+    app.cli.add_command(demo_cli)

@@ -1,4 +1,4 @@
-"""`flask` commands: loading districts."""
+"""`flask` commands: loading districts, demo pins."""
 
 from __future__ import annotations
 
@@ -9,9 +9,27 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 
 from app.db import get_session
+from app.demo import add_demo_pins
 from app.models import District
 from geo.crs import WGS84
 from geo.read import read_polygon_features
+
+
+@click.group("demo")
+def demo_cli() -> None:
+    """Demo data for trying the app out."""
+
+
+@demo_cli.command("pins")
+@click.argument("count", type=click.IntRange(1, 1_000_000))
+@click.option("--seed", type=int, default=2480, show_default=True)
+@with_appcontext
+def demo_pins(count: int, seed: int) -> None:
+    """Add COUNT published demo pins at random places in Umeå (source: import)."""
+    session = get_session()
+    added = add_demo_pins(session, count, seed=seed)
+    session.commit()
+    click.echo(f"Added {added} demo pins.")
 
 
 @click.group("districts")

@@ -24,15 +24,30 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def persistent_secret(path: Path) -> str:
+    """A random key kept in `path`, made once: every worker process and restart shares it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text(encoding="ascii").strip()
+
+
 def load_config() -> dict[str, object]:
     """Return the app's configuration as a dict for `app.config.update`."""
     return {
         "DATABASE_URL": os.environ.get(
             "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/umecom"
         ),
-        # Without SECRET_KEY, sessions and supporter ids change on every restart:
-        # set it in production.
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        # Without SECRET_KEY, a key made once under var/ is shared by all workers on this
+        # machine; set SECRET_KEY when several machines serve the app.
+        "SECRET_KEY": os.environ.get("SECRET_KEY")
+        or persistent_secret(
+            Path(os.environ.get("SECRET_KEY_FILE", PROJECT_DIR / "var/secret_key"))
+        ),
         "SESSION_COOKIE_SECURE": _bool("COOKIE_SECURE", False),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -42,3 +42,14 @@ def test_invalid_file_is_refused(runner, tmp_path):
     bad.write_text(json.dumps({"type": "Feature"}))
     result = runner.invoke(args=["districts", "load", str(bad)])
     assert result.exit_code != 0
+
+
+def test_demo_pins_are_published_inside_districts(runner, client):
+    result = runner.invoke(args=["demo", "pins", "40", "--seed", "7"])
+    assert result.exit_code == 0, result.output
+    assert "Added 40 demo pins." in result.output
+    features = client.get("/api/ideas?limit=100").get_json()["features"]
+    assert len(features) == 40
+    assert all(f["properties"]["district"] for f in features)
+    assert all(f["properties"]["source"] == "import" for f in features)
+    assert runner.invoke(args=["demo", "pins", "0"]).exit_code != 0

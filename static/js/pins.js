@@ -38,20 +38,30 @@ function el(tag, className, text) {
   return node;
 }
 
+/**
+ * Let a map element act like a button: role, and Enter/Space calling `activate` (once wired).
+ * @param {HTMLElement|undefined} node
+ * @param {() => void} activate
+ */
+function actLikeButton(node, activate) {
+  if (!node || node.dataset.keys) return;
+  node.dataset.keys = "1";
+  node.setAttribute("role", "button");
+  node.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      event.stopPropagation();
+      activate();
+    }
+  });
+}
+
 /** Make a marker's element act on Enter and Space like a button. */
 function keyboardActivate(marker) {
   marker.on("add", () => {
-    const node = marker.getElement();
-    if (!node || node.dataset.keys) return;
-    node.dataset.keys = "1";
-    node.setAttribute("role", "button");
-    node.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") {
-        event.preventDefault();
-        event.stopPropagation();
-        marker.fire("click", { latlng: marker.getLatLng(), keyboard: true });
-      }
-    });
+    actLikeButton(marker.getElement(), () =>
+      marker.fire("click", { latlng: marker.getLatLng(), keyboard: true }),
+    );
   });
 }
 
@@ -95,18 +105,7 @@ export class PinLayer {
     /* cluster markers are built by the plugin; give them a button role and Enter/Space. */
     this.map.eachLayer((layer) => {
       if (layer instanceof L.MarkerCluster) {
-        const node = layer.getElement();
-        if (node && !node.dataset.keys) {
-          node.dataset.keys = "1";
-          node.setAttribute("role", "button");
-          node.addEventListener("keydown", (event) => {
-            if (event.key === "Enter" || event.key === " ") {
-              event.preventDefault();
-              event.stopPropagation();
-              layer.zoomToBounds({ padding: [20, 20] });
-            }
-          });
-        }
+        actLikeButton(layer.getElement(), () => layer.zoomToBounds({ padding: [20, 20] }));
       }
     });
   }
