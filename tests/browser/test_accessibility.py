@@ -1,0 +1,102 @@
+"""WCAG 2.1 AA checks with axe-core (from the npm registry) on every public page and state.
+
+axe is injected as a script, which our CSP forbids on purpose, so these pages bypass the CSP;
+all other browser tests run under it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page
+
+from app.config import PROJECT_DIR
+from tests.browser.conftest import BrowserLog, new_page, open_map
+from tests.conftest import HOLMSUND, Api, pin_feature
+
+AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def axe_page(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
+) -> Iterator[Page]:
+    """A page that lets axe in (CSP bypassed); console errors still fail the test."""
+    page = new_page(browser, app, live_server, browser_log, bypass_csp=True)
+    yield page
+    page.context.close()
+    assert browser_log.unexpected() == []
+
+
+def violations(page: Page) -> list[str]:
+    """Run axe on the page as it is now; one line per violation and element."""
+    page.add_script_tag(content=Path(AXE).read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_AA
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {node['target']} {node['failureSummary']}"
+        for v in result["violations"]
+        for node in v["nodes"]
+    ]
+
+
+@pytest.fixture
+def pins(app: Flask) -> list[int]:
+    """Two pins, so lists, markers and popups have content."""
+    api = Api(app.test_client())
+    return [
+        api.post("/api/ideas", json=pin_feature(title="Bänk vid älven")).get_json()["id"],
+        api.post(
+            "/api/ideas",
+            json=pin_feature(HOLMSUND, kind="concern", category="safety", title="Mörk gångväg"),
+        ).get_json()["id"],
+    ]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_map_page(axe_page: Page, pins: list[int], lang: str) -> None:
+    open_map(axe_page, f"/?lang={lang}")
+    assert violations(axe_page) == []
+
+
+def test_map_with_pin_form_and_popup_open(axe_page: Page, pins: list[int]) -> None:
+    open_map(axe_page)
+    axe_page.click("#pin-centre")
+    axe_page.wait_for_selector("#pin-panel:not([hidden])")
+    assert violations(axe_page) == []
+    axe_page.keyboard.press("Escape")
+    axe_page.locator(".pin[aria-label$='Bänk vid älven']").click()
+    axe_page.wait_for_selector(".pin-card")
+    assert violations(axe_page) == []
+
+
+def test_list_and_pin_pages(axe_page: Page, pins: list[int], browser_log: BrowserLog) -> None:
+    browser_log.allow(404)  # the page of a pin that does not exist
+    for path in ("/list", "/list?kind=concern", f"/ideas/{pins[0]}", "/ideas/999999"):
+        axe_page.goto(path)
+        assert violations(axe_page) == [], path
+
+
+def test_phone_map_page(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, pins: list[int]
+) -> None:
+    page = new_page(
+        browser,
+        app,
+        live_server,
+        browser_log,
+        bypass_csp=True,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        open_map(page)
+        assert violations(page) == []
+    finally:
+        page.context.close()
