@@ -53,13 +53,11 @@ def register_errorhandlers(app: Flask) -> None:
         return error_response(422, exc.code, gettext(exc.message), exc.field)
 
     @app.errorhandler(CSRFError)
-    def handle_csrf_error(exc: CSRFError) -> Response:
-        return error_response(
-            400,
-            "csrf_failed",
-            gettext("The form expired or the security token is missing."),
-            "X-CSRFToken",
-        )
+    def handle_csrf_error(exc: CSRFError) -> Response | tuple[str, int]:
+        message = gettext("The form expired or the security token is missing.")
+        if _wants_json():
+            return error_response(400, "csrf_failed", message, "X-CSRFToken")
+        return render_template("error.html", status=400, error=None, message=message), 400
 
     @app.errorhandler(RequestEntityTooLarge)
     def handle_too_large(exc: RequestEntityTooLarge) -> Response:

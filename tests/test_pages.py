@@ -95,3 +95,30 @@ def test_pin_page(api):
     assert response.status_code == 200
     assert "Light the path" in html and "Centrala stan" in html
     assert api.get("/ideas/99999").status_code == 404
+
+
+def test_support_from_the_pin_page_without_scripts(api, client):
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    page = client.get(f"/ideas/{idea_id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(f"/ideas/{idea_id}/support", data={"csrf_token": token})
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/ideas/{idea_id}")
+    page = client.get(f"/ideas/{idea_id}").get_data(as_text=True)
+    assert "Tack, ditt stöd har räknats." in page
+    assert re.search(r"<button[^>]*disabled>Stöttad</button>", page)
+    again = client.post(f"/ideas/{idea_id}/support", data={"csrf_token": token})
+    assert again.status_code == 303
+    assert "Du har redan stöttat" in client.get(f"/ideas/{idea_id}").get_data(as_text=True)
+    assert api.get(f"/api/ideas/{idea_id}").get_json()["properties"]["support_count"] == 1
+
+
+def test_support_form_without_token_gets_an_html_400(api, client):
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    response = client.post(f"/ideas/{idea_id}/support")
+    assert response.status_code == 400
+    assert response.mimetype == "text/html"
+    assert client.post("/ideas/424242/support", data={"csrf_token": api.token}).status_code in (
+        400,
+        404,
+    )

@@ -21,15 +21,9 @@ from app.ideas.filters import (
     parse_int,
 )
 from app.ideas.queries import public_idea_rows
-from app.ideas.support import (
-    SUPPORTER_COOKIE,
-    add_support,
-    has_supported,
-    new_supporter_token,
-    published_support_count,
-    supporter_id,
-)
+from app.ideas.support import add_support, has_supported, published_support_count
 from app.models import Idea
+from app.supporters import known_supporter, remember_supporter, supporter_for, supporter_token
 from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
 
@@ -98,9 +92,8 @@ def support_idea(idea_id: int) -> Response:
     session = get_session()
     if published_support_count(session, idea_id) is None:
         raise ApiError(404, "not_found", gettext("No such pin."), "id")
-    token = request.cookies.get(SUPPORTER_COOKIE) or new_supporter_token()
-    supporter = supporter_id(str(current_app.config["SECRET_KEY"]), token)
-    if not add_support(session, idea_id, supporter):
+    token = supporter_token()
+    if not add_support(session, idea_id, supporter_for(token)):
         raise ApiError(409, "already_supported", gettext("You have already supported this pin."))
     session.commit()
     response = jsonify(
@@ -111,21 +104,13 @@ def support_idea(idea_id: int) -> Response:
         }
     )
     response.status_code = 201
-    response.set_cookie(
-        SUPPORTER_COOKIE,
-        token,
-        max_age=2 * 365 * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
-    )
+    remember_supporter(response, token)
     return response
 
 
 @bp.get("/api/ideas/<int:idea_id>/supported")
 def supported_by_me(idea_id: int) -> Response:
     """Whether this browser has supported the pin (so the button can say so)."""
-    token = request.cookies.get(SUPPORTER_COOKIE)
-    supporter = supporter_id(str(current_app.config["SECRET_KEY"]), token) if token else None
-    supported = bool(supporter) and has_supported(get_session(), idea_id, supporter or "")
+    supporter = known_supporter()
+    supported = supporter is not None and has_supported(get_session(), idea_id, supporter)
     return jsonify({"id": idea_id, "supported": supported})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
@@ -13,9 +13,12 @@ from app.citizen import bp
 from app.citizen.js_strings import js_strings
 from app.db import get_session
 from app.errors import ApiError
+from app.extensions import limiter
 from app.ideas.filters import IdeaFilters, encode_cursor, parse_filters
 from app.ideas.queries import public_idea_rows
+from app.ideas.support import add_support, has_supported, published_support_count
 from app.models import Idea
+from app.supporters import known_supporter, remember_supporter, supporter_for, supporter_token
 from geo.crs import load_area
 
 LIST_PAGE_SIZE = 50
@@ -95,11 +98,32 @@ def idea_list() -> str | tuple[str, int]:
 
 @bp.get("/ideas/<int:idea_id>")
 def idea_page(idea_id: int) -> str:
-    """One pin on its own page (a link anyone can share)."""
-    row = get_session().execute(public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)).first()
+    """One pin on its own page (a link to share), with a Support button needing no script."""
+    session = get_session()
+    row = session.execute(public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)).first()
     if row is None:
         abort(404)
-    return render_template("idea.html", idea=row)
+    supporter = known_supporter()
+    supported = supporter is not None and has_supported(session, idea_id, supporter)
+    return render_template("idea.html", idea=row, supported=supported)
+
+
+@bp.post("/ideas/<int:idea_id>/support")
+@limiter.limit(lambda: str(current_app.config["SUPPORT_LIMIT"]))
+def support_from_page(idea_id: int) -> WerkzeugResponse:
+    """The form version of +1 (CSRF token in the form): count once, then back to the pin."""
+    session = get_session()
+    if published_support_count(session, idea_id) is None:
+        abort(404)
+    token = supporter_token()
+    if add_support(session, idea_id, supporter_for(token)):
+        session.commit()
+        flash(gettext("Thank you, your support was counted."), "success")
+    else:
+        flash(gettext("You have already supported this pin."), "info")
+    response = redirect(url_for("citizen.idea_page", idea_id=idea_id), code=303)
+    remember_supporter(response, token)
+    return response
 
 
 @bp.get("/lang/<code>")
