@@ -64,6 +64,9 @@ def load_config() -> dict[str, object]:
         ),
         "AREA_FILE": os.environ.get("AREA_FILE", str(DATA_DIR / "umea_kommun.geojson")),
         "PLACES_FILE": os.environ.get("PLACES_FILE", str(DATA_DIR / "umea_places.csv")),
+        # How many reverse proxies (load balancers) stand in front: their X-Forwarded-For is
+        # trusted, so rate limits count the citizen's address, not the proxy's.
+        "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -41,7 +41,11 @@ def app(test_database_url: str) -> Iterator[Flask]:
             "TESTING": True,
             "DATABASE_URL": test_database_url,
             "SECRET_KEY": "test-secret",
-            "RATELIMIT_ENABLED": False,
+            # Flask-Limiter keeps `enabled` on its one shared instance, so every app in the
+            # test process keeps limiting on; this one's limits are just too high to reach.
+            "RATELIMIT_ENABLED": True,
+            "IDEA_CREATE_LIMIT": "100000 per minute",
+            "SUPPORT_LIMIT": "100000 per minute",
         }
     )
     result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
@@ -49,6 +53,24 @@ def app(test_database_url: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         get_engine().dispose()
+
+
+@pytest.fixture
+def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build extra apps on the test database with other settings; their pools are closed after."""
+    made: list[Flask] = []
+
+    def build(**settings: Any) -> Flask:
+        config = {"TESTING": True, "DATABASE_URL": test_database_url, "SECRET_KEY": "test-secret"}
+        config.update(settings)
+        extra = create_app(config)
+        made.append(extra)
+        return extra
+
+    yield build
+    for extra in made:
+        with extra.app_context():
+            get_engine().dispose()
 
 
 @pytest.fixture(autouse=True)

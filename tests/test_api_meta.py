@@ -1,8 +1,5 @@
 """Health check, categories, places and reference layers."""
 
-from sqlalchemy import create_engine
-
-from app import create_app
 from app.categories import CATEGORIES
 
 
@@ -12,14 +9,11 @@ def test_healthz_ok(client):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_503_without_database(test_database_url):
-    broken = create_app(
-        {"DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none", "RATELIMIT_ENABLED": False}
-    )
+def test_healthz_503_without_database(make_app):
+    broken = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] != "ok"
-    create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none").dispose()
 
 
 def test_categories_are_translated(client):
