@@ -19,7 +19,7 @@ STRINGS = {
     "pinsLoaded": _l("{n} pins shown on the map."),
     "pinsTruncated": _l("Only some of the pins are shown. Zoom in to see all."),
     "clusterLabel": _l("{n} pins here. Activate to zoom in."),
-    "pinLabel": _l("{kind}: {title}"),
+    "pinLabel": _l("{kind}, {category}: {title}"),
     "draftPinLabel": _l("The place of your new pin"),
     "district": _l("District"),
     "date": _l("Date"),

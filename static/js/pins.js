@@ -179,7 +179,11 @@ export class PinLayer {
     const props = feature.properties || {};
     const coords = feature.geometry && feature.geometry.coordinates;
     if (!Array.isArray(coords) || coords.length < 2) return null;
-    const label = t("pinLabel", { kind: kindLabel(props.kind), title: props.title || "" });
+    const label = t("pinLabel", {
+      kind: kindLabel(props.kind),
+      category: categoryLabel(props.category),
+      title: props.title || "",
+    });
     const icon = new LabelledIcon({
       className: `pin pin--${cssSlug(props.kind)} pin--cat-${cssSlug(props.category)}`,
       iconSize: L.point(28, 28),
