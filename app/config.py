@@ -62,6 +62,8 @@ def load_config() -> dict[str, object]:
             "TILE_ATTRIBUTION",
             '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
         ),
+        # Above this many pins in view, the map gets server-side grid clusters, not every pin.
+        "MAP_PIN_LIMIT": _int("MAP_PIN_LIMIT", 2000),
         "AREA_FILE": os.environ.get("AREA_FILE", str(DATA_DIR / "umea_kommun.geojson")),
         "PLACES_FILE": os.environ.get("PLACES_FILE", str(DATA_DIR / "umea_places.csv")),
         # How many reverse proxies (load balancers) stand in front: their X-Forwarded-For is

@@ -30,17 +30,22 @@ def feature_select(
     order_by: str | None = None,
     descending: bool = False,
     limit: int | None = None,
+    strip_nulls: bool = False,
 ) -> Select[tuple[str, Any]]:
     """Select `(feature, key)`: one GeoJSON Feature text per row of `rows`, and its id.
 
     Every column of `rows` other than the id and the geometry becomes a property, so the caller
-    decides what is public by what it selects.
+    decides what is public by what it selects. With `strip_nulls`, NULL properties are left
+    out (for rows of mixed kinds, such as clusters and single pins).
     """
     sub = rows.subquery("feature_rows")
     properties: list[ColumnElement[Any]] = []
     for column in sub.c:
         if column.name not in (id_column, geom_column):
             properties.extend([literal(column.name, Text), column])
+    properties_object = func.json_build_object(*properties)
+    if strip_nulls:
+        properties_object = func.json_strip_nulls(properties_object)
     feature = func.json_build_object(
         "type",
         "Feature",
@@ -49,7 +54,7 @@ def feature_select(
         "geometry",
         func.ST_AsGeoJSON(sub.c[geom_column], COORDINATE_DECIMALS).cast(JSON),
         "properties",
-        func.json_build_object(*properties),
+        properties_object,
     )
     stmt = select(feature.cast(Text).label("feature"), sub.c[id_column].label("key"))
     if order_by is not None:

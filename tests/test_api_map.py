@@ -41,3 +41,52 @@ def test_map_parameters_are_strict(api, query, field):
     response = api.get(f"/api/map/clusters?{query}")
     assert response.status_code in (400, 422)
     assert response.get_json()["error"]["field"] == field
+
+
+def _seed(runner, count):
+    result = runner.invoke(args=["demo", "pins", str(count), "--seed", "11"])
+    assert result.exit_code == 0, result.output
+
+
+def test_many_pins_in_view_come_as_grid_clusters(make_app, runner):
+    _seed(runner, 80)
+    client = make_app(MAP_PIN_LIMIT=20).test_client()
+    body = client.get("/api/map/clusters?bbox=19.5,63.3,21.2,64.5&zoom=9").get_json()
+    assert body["clustered"] is True
+    features = body["features"]
+    assert sum(f["properties"]["count"] for f in features) == 80
+    clusters = [f for f in features if f["properties"]["cluster"]]
+    singles = [f for f in features if not f["properties"]["cluster"]]
+    assert clusters, "80 pins over the municipality at zoom 9 share some cells"
+    for feature in clusters:
+        props = feature["properties"]
+        assert props["count"] >= 2
+        assert isinstance(feature["id"], str)
+        assert "title" not in props
+        min_lon, min_lat, max_lon, max_lat = props["bbox"]
+        lon, lat = feature["geometry"]["coordinates"]
+        assert min_lon - 1e-6 <= lon <= max_lon + 1e-6 and min_lat - 1e-6 <= lat <= max_lat + 1e-6
+    ids = {f["id"] for f in singles}
+    assert all(isinstance(i, int) for i in ids)
+    assert all({"kind", "category", "title"} <= set(f["properties"]) for f in singles)
+    listed = client.get("/api/ideas?limit=1000").get_json()["features"]
+    assert ids <= {f["id"] for f in listed}
+
+
+def test_clusters_follow_filters_and_street_level_shows_pins(make_app, runner):
+    _seed(runner, 60)
+    client = make_app(MAP_PIN_LIMIT=5).test_client()
+    concerns = client.get("/api/ideas?kind=concern&limit=1000").get_json()["numberReturned"]
+    body = client.get("/api/map/clusters?bbox=19.5,63.3,21.2,64.5&zoom=8&kind=concern").get_json()
+    assert body["clustered"] is True
+    assert sum(f["properties"]["count"] for f in body["features"]) == concerns
+    street = client.get("/api/map/clusters?bbox=19.5,63.3,21.2,64.5&zoom=17").get_json()
+    assert street["clustered"] is False
+    assert len(street["features"]) == 5 and street["truncated"] is True
+
+
+def test_few_pins_are_sent_one_by_one(api):
+    api.post("/api/ideas", pin_feature(CENTRE))
+    body = api.get("/api/map/clusters?bbox=19,63,22,65&zoom=5").get_json()
+    assert body["clustered"] is False
+    assert body["features"][0]["properties"]["cluster"] is False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, func, select
 
 from app.ideas.filters import IdeaFilters
 from app.models import District, Idea, Support
@@ -83,6 +83,5 @@ def map_pin_rows(filters: IdeaFilters) -> Select[Any]:
         Idea.category,
         Idea.title,
         Idea.status,
-        literal(1).label("count"),
     )
     return apply_filters(stmt, filters)

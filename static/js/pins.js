@@ -96,6 +96,8 @@ export class PinLayer {
     });
     this.cluster.on("animationend", () => this.labelClusters());
     map.addLayer(this.cluster);
+    /* Clusters made by the server when a view holds too many pins to send one by one. */
+    this.serverClusters = L.layerGroup().addTo(map);
     this.reloadSoon = debounce(() => this.reload(), 250);
     map.on("moveend", this.reloadSoon);
   }
@@ -152,8 +154,14 @@ export class PinLayer {
     this.abort = null;
     const seen = new Set();
     const toAdd = [];
+    this.serverClusters.clearLayers();
     for (const feature of collection.features || []) {
       if (!feature || feature.id === undefined || feature.id === null) continue;
+      if (feature.properties && feature.properties.cluster) {
+        const cluster = this.makeServerCluster(feature);
+        if (cluster) this.serverClusters.addLayer(cluster);
+        continue;
+      }
       seen.add(feature.id);
       if (!this.markers.has(feature.id)) {
         const marker = this.makeMarker(feature);
@@ -172,6 +180,32 @@ export class PinLayer {
     this.labelClusters();
     document.getElementById("map")?.setAttribute("data-pins-loaded", String(this.markers.size));
     if (collection.truncated) this.announce(t("pinsTruncated"));
+  }
+
+  /** A server cluster: its count, and activating it zooms to the pins it holds. */
+  makeServerCluster(feature) {
+    const coords = feature.geometry && feature.geometry.coordinates;
+    const { count, bbox } = feature.properties;
+    if (!Array.isArray(coords) || !Array.isArray(bbox) || bbox.length !== 4) return null;
+    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    const icon = new LabelledIcon({
+      html: el("span", "cluster-count", count),
+      className: `marker-cluster marker-cluster-${size} pin-cluster server-cluster`,
+      iconSize: L.point(40, 40),
+      label: t("clusterLabel", { n: count }),
+    });
+    const marker = L.marker([coords[1], coords[0]], { icon, keyboard: true });
+    const zoomIn = () =>
+      this.map.fitBounds(
+        [
+          [bbox[1], bbox[0]],
+          [bbox[3], bbox[2]],
+        ],
+        { padding: [40, 40], maxZoom: 18 },
+      );
+    marker.on("click", zoomIn);
+    marker.on("add", () => actLikeButton(marker.getElement(), zoomIn));
+    return marker;
   }
 
   /** A marker for one pin Feature (and remember it by id). */

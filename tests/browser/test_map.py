@@ -3,6 +3,8 @@ support, place search and a phone-sized screen."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl, urlsplit
+
 from flask import Flask
 from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
@@ -245,3 +247,34 @@ def test_map_filters_hide_and_show_pins(page: Page, app: Flask) -> None:
     page.select_option("#filter-status", "")
     expect(pin_marker(page, "Fler bänkar i parken")).to_have_count(1)
     expect(pin_marker(page, "Mörk tunnel")).to_have_count(1)
+
+
+def _zoom_of(url: str) -> int | None:
+    """The zoom parameter of a map-pins request, if it is one."""
+    parts = urlsplit(url)
+    if not parts.path.endswith("/api/map/clusters"):
+        return None
+    return int(dict(parse_qsl(parts.query))["zoom"])
+
+
+def test_server_clusters_when_too_many_pins(page: Page, app: Flask) -> None:
+    """Over MAP_PIN_LIMIT pins in view: labelled server clusters; activating one zooms in."""
+    api = Api(app.test_client())
+    for n in range(12):  # a crowd in the city centre, within one cluster cell at zoom 12
+        spot = (20.2630 + 0.0004 * (n % 4), 63.8258 + 0.0003 * (n // 4))
+        assert api.post("/api/ideas", json=pin_feature(spot, title=f"Pin {n}")).status_code == 201
+    previous = app.config["MAP_PIN_LIMIT"]
+    app.config["MAP_PIN_LIMIT"] = 5
+    try:
+        with page.expect_request(lambda r: _zoom_of(r.url) is not None) as first:
+            open_map(page)
+        zoom_before = _zoom_of(first.value.url) or 0
+        clusters = page.locator(".server-cluster")
+        expect(clusters.first).to_be_visible()
+        label = clusters.first.get_attribute("aria-label") or ""
+        assert any(ch.isdigit() for ch in label)
+        clusters.first.focus()
+        with page.expect_request(lambda r: (_zoom_of(r.url) or 0) > zoom_before):
+            page.keyboard.press("Enter")
+    finally:
+        app.config["MAP_PIN_LIMIT"] = previous
