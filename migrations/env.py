@@ -13,7 +13,13 @@ config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
     fileConfig(config.config_file_name)
 
-target_metadata = Base.metadata
+# GeoAlchemy2's helpers: without them autogenerate mishandles spatial columns and indexes.
+SPATIAL_OPTIONS = {
+    "target_metadata": Base.metadata,
+    "include_object": alembic_helpers.include_object,
+    "process_revision_directives": alembic_helpers.writer,
+    "render_item": alembic_helpers.render_item,
+}
 
 
 def database_url() -> str:
@@ -21,14 +27,7 @@ def database_url() -> str:
 
 
 def run_migrations_offline() -> None:
-    context.configure(
-        url=database_url(),
-        target_metadata=target_metadata,
-        literal_binds=True,
-        include_object=alembic_helpers.include_object,
-        process_revision_directives=alembic_helpers.writer,
-        render_item=alembic_helpers.render_item,
-    )
+    context.configure(url=database_url(), literal_binds=True, **SPATIAL_OPTIONS)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -36,13 +35,7 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     engine = create_engine(database_url())
     with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            include_object=alembic_helpers.include_object,
-            process_revision_directives=alembic_helpers.writer,
-            render_item=alembic_helpers.render_item,
-        )
+        context.configure(connection=connection, **SPATIAL_OPTIONS)
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
