@@ -53,7 +53,15 @@ function start() {
   });
   setUpFilters((filters) => pins.setFilters(filters), announce);
 
+  // A link to one pin: /#pin=42 (from its page, the list, or shared).
+  const showLinkedPin = () => {
+    const match = /^#pin=(\d+)$/.exec(window.location.hash);
+    if (match) pins.showPin(Number(match[1]));
+  };
+  window.addEventListener("hashchange", showLinkedPin);
+
   pins.reload();
+  showLinkedPin();
   element.dataset.ready = "true";
 }
 

@@ -277,6 +277,24 @@ export class PinLayer {
     return marker;
   }
 
+  /**
+   * Show one pin by id (a shared link, "Show on the map"): centre on it and open its card.
+   * @param {number} id
+   */
+  async showPin(id) {
+    let feature;
+    try {
+      feature = await request(settings.urls.idea.replace("{id}", String(id)));
+    } catch (err) {
+      this.announce(err instanceof ApiError ? err.message : t("serverError"));
+      return;
+    }
+    const [lon, lat] = feature.geometry.coordinates;
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 16));
+    const marker = this.addFeature(feature);
+    if (marker) this.cluster.zoomToShowLayer(marker, () => marker.openPopup());
+  }
+
   /** Fill the popup: a placeholder now, the pin's card when it has been fetched. */
   showCard(popup, id, marker) {
     const box = el("div", "pin-card");

@@ -3,6 +3,7 @@ support, place search and a phone-sized screen."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask
@@ -278,3 +279,14 @@ def test_server_clusters_when_too_many_pins(page: Page, app: Flask) -> None:
             page.keyboard.press("Enter")
     finally:
         app.config["MAP_PIN_LIMIT"] = previous
+
+
+def test_link_to_a_pin_opens_it_on_the_map(page: Page, app: Flask) -> None:
+    """ "Show on the map" from the list lands on the map with that pin's card open."""
+    api = Api(app.test_client())
+    created = api.post("/api/ideas", json=pin_feature((20.3717, 63.7009), title="Ny brygga"))
+    idea_id = created.get_json()["id"]
+    page.goto("/list")
+    page.get_by_role("link", name=re.compile(r"^Visa på kartan\W+Ny brygga$")).click()
+    expect(page.locator(".pin-card h2")).to_have_text("Ny brygga")
+    assert page.url.endswith(f"/#pin={idea_id}")
