@@ -11,6 +11,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from geo.errors import GeometryError
@@ -68,6 +69,14 @@ def register_errorhandlers(app: Flask) -> None:
         return error_response(
             429, "rate_limited", gettext("Too many requests. Please wait a moment and try again.")
         )
+
+    @app.errorhandler(OperationalError)
+    def handle_database_down(exc: OperationalError) -> Response | tuple[str, int]:
+        log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
+        message = gettext("The map is unavailable for a moment. Please try again soon.")
+        if _wants_json():
+            return error_response(503, "database_unavailable", message)
+        return render_template("error.html", status=503, error=None, message=message), 503
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException) -> Response | tuple[str, int]:

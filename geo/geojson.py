@@ -6,7 +6,7 @@ Python never parses the features: PostgreSQL renders each row as Feature text an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import Any
 
 from sqlalchemy import JSON, Select, Text, func, literal, select
@@ -73,30 +73,33 @@ def stream_feature_collection(
     members: Mapping[str, Any] | None = None,
     next_page_members: Callable[[Any], Mapping[str, Any]] | None = None,
     chunk_rows: int = 500,
-) -> Iterator[str]:
+) -> Generator[str, None, None]:
     """Yield a FeatureCollection as text chunks.
 
     With `page_size`, `features` should be limited to `page_size + 1` rows: the extra row only
     tells that a next page exists, and `next_page_members(last_key)` then adds its links.
     `members` are extra top-level keys written after the features.
     """
-    yield '{"type":"FeatureCollection","features":['
+    # The query runs before the first chunk, so a caller that takes that chunk eagerly still
+    # learns of a database error in time to answer with an error status.
     result = session.execute(features.execution_options(yield_per=chunk_rows))
     count = 0
     last_key: Any = None
     has_more = False
     buffer: list[str] = []
-    for feature, key in result:
-        if page_size is not None and count == page_size:
-            has_more = True
-            break
-        buffer.append(feature if count == 0 else "," + feature)
-        count += 1
-        last_key = key
-        if len(buffer) >= chunk_rows:
-            yield "".join(buffer)
-            buffer.clear()
-    result.close()
+    # The server-side cursor is closed however the stream ends, a client hanging up included.
+    with result:
+        yield '{"type":"FeatureCollection","features":['
+        for feature, key in result:
+            if page_size is not None and count == page_size:
+                has_more = True
+                break
+            buffer.append(feature if count == 0 else "," + feature)
+            count += 1
+            last_key = key
+            if len(buffer) >= chunk_rows:
+                yield "".join(buffer)
+                buffer.clear()
     if buffer:
         yield "".join(buffer)
     extra: dict[str, Any] = {"numberReturned": count, **(members or {})}

@@ -11,9 +11,17 @@ def test_healthz_ok(client):
 
 def test_healthz_503_without_database(make_app):
     broken = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
-    response = broken.test_client().get("/healthz")
+    client = broken.test_client()
+    response = client.get("/healthz")
     assert response.status_code == 503
     assert response.get_json()["database"] != "ok"
+    response = client.get("/api/ideas/1")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "database_unavailable"
+    assert client.get("/list").status_code == 503
+    streamed = client.get("/api/ideas")
+    assert streamed.status_code == 503
+    assert streamed.get_json()["error"]["code"] == "database_unavailable"
 
 
 def test_categories_are_translated(client):

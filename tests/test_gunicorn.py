@@ -55,12 +55,12 @@ def gunicorn_url(test_database_url: str, app, tmp_path: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=2).read()
+                urllib.request.urlopen(f"{url}/healthz", timeout=10).read()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # refused, reset or timed out while the workers boot
                 assert process.poll() is None, (
                     process.stderr.read().decode() if process.stderr else ""
                 )

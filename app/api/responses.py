@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 
 from flask import Response, stream_with_context
 from sqlalchemy.orm import Session
@@ -11,19 +11,36 @@ from app.db import new_session
 from geo.geojson import GEOJSON_MEDIA_TYPE
 
 
-def geojson_stream(chunks: Callable[[Session], Iterator[str]], status: int = 200) -> Response:
+def geojson_stream(
+    chunks: Callable[[Session], Generator[str, None, None]], status: int = 200
+) -> Response:
     """Stream a FeatureCollection built by PostGIS, on a session the stream owns.
 
     The request's own session is closed at teardown, before the body is sent, so the stream opens
     its own and ends it with the last chunk: a read transaction left open would block
     migrations and vacuum.
     """
+    session = new_session()
+    try:
+        stream = chunks(session)
+        first = next(stream)  # runs the query now: a database error becomes a 503, not a cut body
+    except BaseException:
+        session.close()
+        raise
 
     def run() -> Iterator[str]:
-        with new_session() as session:
-            yield from chunks(session)
+        try:
+            yield first
+            yield from stream
+        finally:
+            stream.close()
+            session.close()
 
-    return Response(stream_with_context(run()), status=status, mimetype=GEOJSON_MEDIA_TYPE)
+    response = Response(stream_with_context(run()), status=status, mimetype=GEOJSON_MEDIA_TYPE)
+    # A body nobody reads never runs run()'s cleanup: closing the response ends the session too.
+    response.call_on_close(stream.close)
+    response.call_on_close(session.close)
+    return response
 
 
 def geojson_text(text: str, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -80,7 +80,7 @@ def validate_new_idea(payload: Any, area: AreaOfInterest) -> NewIdea:
     if not isinstance(props, dict):
         raise _invalid("properties", gettext("properties must be an object."))
     kind = props.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise _invalid("kind", gettext("Choose idea or concern."), "invalid_choice")
     category = props.get("category")
     if not isinstance(category, str) or category not in CATEGORY_BY_SLUG:

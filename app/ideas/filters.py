@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +14,10 @@ from flask_babel import gettext
 from app.categories import CATEGORY_BY_SLUG, KINDS, STATUSES
 from app.errors import ApiError
 from geo.validate import parse_bbox
+
+# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() may refuse.
+WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
+SIGNED_SMALL_NUMBER = re.compile(r"-?[0-9]{1,9}")
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -52,7 +57,7 @@ def _choices(args: Mapping[str, str], name: str, allowed: Mapping[str, object]) 
 def parse_ids(raw: str) -> tuple[int, ...]:
     """`ids=3,5,8`: up to MAX_IDS positive whole numbers."""
     parts = [p.strip() for p in raw.split(",")]
-    if len(parts) > MAX_IDS or not all(p.isdigit() and len(p) <= 18 for p in parts):
+    if len(parts) > MAX_IDS or not all(WHOLE_NUMBER.fullmatch(p) for p in parts):
         raise ApiError(
             400,
             "invalid_parameter",
@@ -83,7 +88,7 @@ def decode_cursor(raw: str) -> int:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
         prefix, _, number = text.partition(":")
-        if prefix != "id" or not number.isdigit() or len(number) > 18:
+        if prefix != "id" or not WHOLE_NUMBER.fullmatch(number):
             raise ValueError(text)
         return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -102,7 +107,7 @@ def parse_int(args: Mapping[str, str], name: str, default: int | None, low: int,
             )
         return default
     text = raw.strip()
-    if not text.lstrip("-").isdigit() or len(text) > 9:
+    if not SIGNED_SMALL_NUMBER.fullmatch(text):
         raise ApiError(
             400, "invalid_parameter", gettext("%(name)s must be a whole number.", name=name), name
         )
