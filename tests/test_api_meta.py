@@ -70,3 +70,19 @@ def test_wrong_method_is_json_405(client):
     response = client.delete("/api/categories")
     assert response.status_code in (400, 405)
     assert "error" in response.get_json()
+
+
+def test_openapi_documents_every_api_route(app, client):
+    response = client.get("/api/openapi.json")
+    assert response.status_code == 200
+    spec = response.get_json()
+    response.close()
+    assert spec["openapi"].startswith("3.")
+    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
+    served = {
+        (rule.rule.replace("<int:idea_id>", "{id}"), method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/") or rule.rule == "/healthz"
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert served == documented

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from pathlib import Path
+
+from flask import Response, jsonify, send_file
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import bp
 from app.categories import categories_as_json
 from app.db import get_session
+
+OPENAPI_FILE = Path(__file__).with_name("openapi.json")
 
 
 @bp.get("/healthz")
@@ -25,3 +29,9 @@ def healthz() -> tuple[Response, int]:
 def categories() -> Response:
     """The categories with labels in the request's language."""
     return jsonify(categories_as_json())
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3.1 description of this API."""
+    return send_file(OPENAPI_FILE, mimetype="application/json", max_age=300)
