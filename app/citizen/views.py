@@ -33,6 +33,7 @@ def inject_locale() -> dict[str, Any]:
         "STATUSES": STATUSES,
         "CATEGORIES": CATEGORIES,
         "CATEGORY_BY_SLUG": CATEGORY_BY_SLUG,
+        "CATEGORY_CHOICES": [(c.slug, c.label) for c in CATEGORIES],
     }
 
 
