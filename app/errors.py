@@ -42,6 +42,17 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path == "/healthz" or request.is_json
 
 
+def _respond(
+    status: int, code: str, message: str, field: str | None = None, *, on_page: bool = False
+) -> Response | tuple[str, int]:
+    """The JSON error on the API, the error page elsewhere (with `message` when `on_page`)."""
+    if _wants_json():
+        return error_response(status, code, message, field)
+    return render_template(
+        "error.html", status=status, message=message if on_page else None
+    ), status
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Map every error to the JSON shape on the API and to a page elsewhere."""
 
@@ -56,9 +67,7 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def handle_csrf_error(exc: CSRFError) -> Response | tuple[str, int]:
         message = gettext("The form expired or the security token is missing.")
-        if _wants_json():
-            return error_response(400, "csrf_failed", message, "X-CSRFToken")
-        return render_template("error.html", status=400, error=None, message=message), 400
+        return _respond(400, "csrf_failed", message, "X-CSRFToken", on_page=True)
 
     @app.errorhandler(RequestEntityTooLarge)
     def handle_too_large(exc: RequestEntityTooLarge) -> Response:
@@ -74,23 +83,14 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_database_down(exc: OperationalError) -> Response | tuple[str, int]:
         log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
         message = gettext("The map is unavailable for a moment. Please try again soon.")
-        if _wants_json():
-            return error_response(503, "database_unavailable", message)
-        return render_template("error.html", status=503, error=None, message=message), 503
+        return _respond(503, "database_unavailable", message, on_page=True)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException) -> Response | tuple[str, int]:
-        status = exc.code or 500
-        if _wants_json():
-            code = (exc.name or "error").lower().replace(" ", "_")
-            return error_response(status, code, exc.description or exc.name)
-        return render_template("error.html", status=status, error=exc), status
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return _respond(exc.code or 500, code, exc.description or exc.name)
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> Response | tuple[str, int]:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        if _wants_json():
-            return error_response(
-                500, "internal_error", gettext("Something went wrong on our side.")
-            )
-        return render_template("error.html", status=500, error=None), 500
+        return _respond(500, "internal_error", gettext("Something went wrong on our side."))

@@ -1,6 +1,8 @@
 """Extension instances, bound to the app in `create_app`."""
 
-from flask import request
+from collections.abc import Callable
+
+from flask import current_app, request
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -11,6 +13,11 @@ babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 talisman = Talisman()
+
+
+def config_limit(key: str) -> Callable[[], str]:
+    """A Flask-Limiter limit read from the app's config at request time (per app, per test)."""
+    return lambda: str(current_app.config[key])
 
 
 def select_locale() -> str:

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from flask import Response, current_app, request
+from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.ideas.support import SUPPORTER_COOKIE, new_supporter_token, supporter_id
+from app.ideas.support import (
+    SUPPORTER_COOKIE,
+    add_support,
+    has_supported,
+    new_supporter_token,
+    published_support_count,
+    supporter_id,
+)
 
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
 
@@ -15,15 +23,26 @@ def supporter_token() -> str:
     return request.cookies.get(SUPPORTER_COOKIE) or new_supporter_token()
 
 
-def known_supporter() -> str | None:
-    """The stored id of this browser's supporter, or None when it has no cookie yet."""
-    token = request.cookies.get(SUPPORTER_COOKIE)
-    return supporter_id(str(current_app.config["SECRET_KEY"]), token) if token else None
-
-
 def supporter_for(token: str) -> str:
     """The stored id for a token."""
     return supporter_id(str(current_app.config["SECRET_KEY"]), token)
+
+
+def supported_here(session: Session, idea_id: int) -> bool:
+    """Whether this browser (its cookie) has supported the pin."""
+    token = request.cookies.get(SUPPORTER_COOKIE)
+    return token is not None and has_supported(session, idea_id, supporter_for(token))
+
+
+def support_from_here(session: Session, idea_id: int, token: str) -> bool | None:
+    """Support a pin as this browser; the caller commits.
+
+    None when no such pin is public, False when this browser had supported it already, True
+    when the support was added.
+    """
+    if published_support_count(session, idea_id) is None:
+        return None
+    return add_support(session, idea_id, supporter_for(token))
 
 
 def remember_supporter(response: Response | WerkzeugResponse, token: str) -> None:

@@ -10,30 +10,22 @@ from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
 from app.db import get_session
 from app.errors import ApiError
-from app.extensions import limiter
+from app.extensions import config_limit, limiter
 from app.ideas.create import store_idea, validate_new_idea
 from app.ideas.filters import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
     IdeaFilters,
-    encode_cursor,
+    next_page_args,
     parse_filters,
     parse_int,
 )
 from app.ideas.queries import public_idea_rows
-from app.ideas.support import add_support, has_supported, published_support_count
+from app.ideas.support import published_support_count
 from app.models import Idea
-from app.supporters import known_supporter, remember_supporter, supporter_for, supporter_token
+from app.supporters import remember_supporter, support_from_here, supported_here, supporter_token
 from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
-
-
-def _create_limit() -> str:
-    return str(current_app.config["IDEA_CREATE_LIMIT"])
-
-
-def _support_limit() -> str:
-    return str(current_app.config["SUPPORT_LIMIT"])
 
 
 def _one_feature(idea_id: int) -> str:
@@ -46,7 +38,7 @@ def _one_feature(idea_id: int) -> str:
 
 
 @bp.post("/api/ideas")
-@limiter.limit(_create_limit, methods=["POST"])
+@limiter.limit(config_limit("IDEA_CREATE_LIMIT"))
 def create_idea() -> Response:
     """Create a pin from a GeoJSON Feature; 201 with the stored Feature."""
     new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
@@ -67,10 +59,9 @@ def list_ideas() -> Response:
     )
 
     def next_page(last_id: int) -> dict[str, object]:
-        cursor = encode_cursor(last_id)
-        args = {k: v for k, v in request.args.items() if k != "cursor"}
-        href = url_for("api.list_ideas", **args, cursor=cursor, _external=False)
-        return {"next_cursor": cursor, "links": [{"rel": "next", "href": href}]}
+        args = next_page_args(request.args, last_id)
+        href = url_for("api.list_ideas", **args)
+        return {"next_cursor": args["cursor"], "links": [{"rel": "next", "href": href}]}
 
     return geojson_stream(
         lambda session: stream_feature_collection(
@@ -86,14 +77,15 @@ def get_idea(idea_id: int) -> Response:
 
 
 @bp.post("/api/ideas/<int:idea_id>/support")
-@limiter.limit(_support_limit, methods=["POST"])
+@limiter.limit(config_limit("SUPPORT_LIMIT"))
 def support_idea(idea_id: int) -> Response:
     """+1 once per person: 201 the first time, 409 after that."""
     session = get_session()
-    if published_support_count(session, idea_id) is None:
-        raise ApiError(404, "not_found", gettext("No such pin."), "id")
     token = supporter_token()
-    if not add_support(session, idea_id, supporter_for(token)):
+    added = support_from_here(session, idea_id, token)
+    if added is None:
+        raise ApiError(404, "not_found", gettext("No such pin."), "id")
+    if not added:
         raise ApiError(409, "already_supported", gettext("You have already supported this pin."))
     session.commit()
     response = jsonify(
@@ -111,6 +103,4 @@ def support_idea(idea_id: int) -> Response:
 @bp.get("/api/ideas/<int:idea_id>/supported")
 def supported_by_me(idea_id: int) -> Response:
     """Whether this browser has supported the pin (so the button can say so)."""
-    supporter = known_supporter()
-    supported = supporter is not None and has_supported(get_session(), idea_id, supporter)
-    return jsonify({"id": idea_id, "supported": supported})
+    return jsonify({"id": idea_id, "supported": supported_here(get_session(), idea_id)})

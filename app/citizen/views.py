@@ -13,13 +13,13 @@ from app.citizen import bp
 from app.citizen.js_strings import js_strings
 from app.db import get_session
 from app.errors import ApiError
-from app.extensions import limiter
-from app.ideas.filters import IdeaFilters, encode_cursor, parse_filters
+from app.extensions import config_limit, limiter
+from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import public_idea_rows
-from app.ideas.support import add_support, has_supported, published_support_count
 from app.models import Idea
-from app.supporters import known_supporter, remember_supporter, supporter_for, supporter_token
+from app.supporters import remember_supporter, support_from_here, supported_here, supporter_token
 from geo.crs import load_area
+from geo.errors import GeometryError
 
 LIST_PAGE_SIZE = 50
 
@@ -76,7 +76,7 @@ def idea_list() -> str | tuple[str, int]:
     """The same pins as a list, with the same filters, for people who prefer no map."""
     try:
         filters = parse_filters(request.args)
-    except (ApiError, ValueError):
+    except (ApiError, GeometryError):
         filters, status = IdeaFilters(), 400
     else:
         status = 200
@@ -88,9 +88,7 @@ def idea_list() -> str | tuple[str, int]:
     next_url = None
     if len(rows) > LIST_PAGE_SIZE:
         rows = rows[:LIST_PAGE_SIZE]
-        args: dict[str, Any] = {k: v for k, v in request.args.items() if k != "cursor"}
-        args["cursor"] = encode_cursor(rows[-1].id)
-        next_url = url_for("citizen.idea_list", **args)
+        next_url = url_for("citizen.idea_list", **next_page_args(request.args, rows[-1].id))
     html = render_template(
         "list.html", rows=rows, filters=filters, next_url=next_url, invalid=status == 400
     )
@@ -104,20 +102,19 @@ def idea_page(idea_id: int) -> str:
     row = session.execute(public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)).first()
     if row is None:
         abort(404)
-    supporter = known_supporter()
-    supported = supporter is not None and has_supported(session, idea_id, supporter)
-    return render_template("idea.html", idea=row, supported=supported)
+    return render_template("idea.html", idea=row, supported=supported_here(session, idea_id))
 
 
 @bp.post("/ideas/<int:idea_id>/support")
-@limiter.limit(lambda: str(current_app.config["SUPPORT_LIMIT"]))
+@limiter.limit(config_limit("SUPPORT_LIMIT"))
 def support_from_page(idea_id: int) -> WerkzeugResponse:
     """The form version of +1 (CSRF token in the form): count once, then back to the pin."""
     session = get_session()
-    if published_support_count(session, idea_id) is None:
-        abort(404)
     token = supporter_token()
-    if add_support(session, idea_id, supporter_for(token)):
+    added = support_from_here(session, idea_id, token)
+    if added is None:
+        abort(404)
+    if added:
         session.commit()
         flash(gettext("Thank you, your support was counted."), "success")
     else:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from flask_babel import gettext
 
@@ -81,6 +82,11 @@ def parse_since(raw: str) -> datetime:
 def encode_cursor(last_id: int) -> str:
     """An opaque cursor for the page after the pin `last_id`."""
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
+
+
+def next_page_args(args: Mapping[str, str], last_id: int) -> dict[str, Any]:
+    """The same query, continued after the pin `last_id`."""
+    return {**{k: v for k, v in args.items() if k != "cursor"}, "cursor": encode_cursor(last_id)}
 
 
 def decode_cursor(raw: str) -> int:
