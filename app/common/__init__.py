@@ -1,0 +1,1 @@
+"""What every domain package shares: domain errors, the one text cleaner, input limits."""
