@@ -12,30 +12,37 @@ export PGPORT
 # With no DATABASE_URL given, a private PostGIS cluster under var/ is started and used.
 ifeq ($(origin DATABASE_URL),undefined)
 LOCAL_DB := 1
-DATABASE_URL := postgresql+psycopg://postgres@127.0.0.1:$(PGPORT)/umecom
+DATABASE_URL := $(shell scripts/db.sh url)
 endif
 export DATABASE_URL
 export FLASK_APP := app:create_app
 
 VENDOR_STAMP := static/vendor/.installed
+SECRET_KEY_FILE := var/secret_key
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test stop setup system system-browser db migrate districts lint format i18n-extract bench clean
+.PHONY: run test stop setup tools system system-browser db migrate districts lint format \
+	i18n-extract bench clean
 
 ## Install everything, start the database, migrate, load districts, serve with gunicorn.
 run: setup
 	$(BIN)/gunicorn --config gunicorn.conf.py "app:create_app()"
 
-## Same set-up, then the whole test suite (browser tests included).
-test: setup system-browser
+## Style gate, then the whole test suite (browser tests included). The tests make their own
+## databases (<db>_test, <db>_migrations): the database DATABASE_URL names is never touched.
+test: tools system-browser db lint
 	$(BIN)/pytest
 
 ## Stop the private PostGIS cluster.
 stop:
 	scripts/db.sh stop
 
-setup: system $(BIN)/.installed $(VENDOR_STAMP) $(COMPILED) db migrate districts
+## What serving needs: the tools, the database, migrated, with the districts loaded.
+setup: tools db migrate districts
+
+## What every target needs: system packages, the venv, browser assets, catalogs, the secret.
+tools: system $(BIN)/.installed $(VENDOR_STAMP) $(COMPILED) $(SECRET_KEY_FILE)
 
 system:
 	scripts/install-system.sh
@@ -59,6 +66,11 @@ $(VENDOR_STAMP): package.json package-lock.json
 		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
 		node_modules/leaflet.markercluster/MIT-LICENCE.txt static/vendor/markercluster/
 	touch $@
+
+# One key for every gunicorn worker (sessions, CSRF, supporter ids); made once, kept private.
+$(SECRET_KEY_FILE):
+	mkdir -p var
+	umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_hex(32))" > $@
 
 %.mo: %.po $(BIN)/.installed
 	$(BIN)/pybabel compile -d app/translations -f
@@ -90,7 +102,7 @@ i18n-extract: $(BIN)/.installed
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
 		--no-fuzzy-matching --ignore-obsolete
 
-bench: setup
+bench: tools db
 	$(BIN)/python -m bench
 
 clean: stop

@@ -9,8 +9,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import db
 from app.config import load_config
+from app.converters import IdConverter
 from app.errors import register_errorhandlers
 from app.extensions import babel, csrf, limiter, select_locale, talisman
+from app.request import BoundedRequest
 from app.security import content_security_policy
 
 
@@ -20,6 +22,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(load_config())
     if test_config:
         app.config.update(test_config)
+    check_config(app)
+    app.request_class = BoundedRequest
+    app.url_map.converters["id"] = IdConverter
     register_proxy(app)
     register_extensions(app)
     register_hooks(app)
@@ -27,6 +32,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def check_config(app: Flask) -> None:
+    """Refuse to start without what every worker must share."""
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set and var/secret_key does not exist: run `make run`, "
+            "or set SECRET_KEY (the same on every machine)."
+        )
 
 
 def register_proxy(app: Flask) -> None:
@@ -39,7 +53,8 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    """Responses depend on the language: tell caches so."""
+    """Headers every response needs, and the supporter cookie when one was issued."""
+    from app.supporters import set_new_supporter_cookie
 
     @app.after_request
     def vary_on_language(response: Response) -> Response:
@@ -47,9 +62,16 @@ def register_hooks(app: Flask) -> None:
         response.vary.add("Cookie")
         return response
 
+    @app.after_request
+    def send_supporter_cookie(response: Response) -> Response:
+        set_new_supporter_cookie(response)
+        return response
+
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, i18n, CSRF, rate limiting and security headers to the app."""
+    from app import ratelimit_storage  # noqa: F401  (registers the app-database:// storage)
+
     db.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
@@ -57,6 +79,7 @@ def register_extensions(app: Flask) -> None:
     talisman.init_app(
         app,
         force_https=False,
+        strict_transport_security=bool(app.config["HSTS"]),
         session_cookie_secure=bool(app.config["SESSION_COOKIE_SECURE"]),
         content_security_policy=content_security_policy(str(app.config["TILE_URL"])),
         frame_options="DENY",

@@ -1,13 +1,23 @@
-"""Settings read from the environment, with safe defaults for a developer's machine."""
+"""Settings read from the environment, with safe defaults for a developer's machine.
+
+Reading them has no side effects: nothing is written, nothing is connected.
+"""
 
 from __future__ import annotations
 
 import os
-import secrets
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
+LANGUAGES = ("sv", "en")  # the first is the default
+SECRET_KEY_FILE = PROJECT_DIR / "var/secret_key"  # made by `make run` / `make test`
+
+
+def default_database_url() -> str:
+    """The private cluster that `scripts/db.sh` runs (the same URL as `db.sh url`)."""
+    port = os.environ.get("PGPORT", "54329")
+    return f"postgresql+psycopg://postgres@127.0.0.1:{port}/umecom"
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -24,39 +34,56 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-def persistent_secret(path: Path) -> str:
-    """A random key kept in `path`, made once: every worker process and restart shares it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _list(name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated environment variable."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def read_secret_key() -> str | None:
+    """SECRET_KEY, or the key kept in SECRET_KEY_FILE, which every gunicorn worker shares."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(os.environ.get("SECRET_KEY_FILE", SECRET_KEY_FILE))
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(secrets.token_hex(32))
-    return path.read_text(encoding="ascii").strip()
+        return path.read_text(encoding="ascii").strip() or None
+    except OSError:
+        return None
+
+
+def _trusted_hosts() -> list[str]:
+    """Host names the app answers to; a request for any other gets a 400, never a redirect."""
+    local = ["127.0.0.1", "localhost", "::1"]
+    host = os.environ.get("HOST", "")
+    if host and host not in ("0.0.0.0", "::"):
+        local.append(host)
+    return _list("TRUSTED_HOSTS", local)
 
 
 def load_config() -> dict[str, object]:
     """Return the app's configuration as a dict for `app.config.update`."""
+    secure = _bool("COOKIE_SECURE", False)
     return {
-        "DATABASE_URL": os.environ.get(
-            "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/umecom"
-        ),
-        # Without SECRET_KEY, a key made once under var/ is shared by all workers on this
-        # machine; set SECRET_KEY when several machines serve the app.
-        "SECRET_KEY": os.environ.get("SECRET_KEY")
-        or persistent_secret(
-            Path(os.environ.get("SECRET_KEY_FILE", PROJECT_DIR / "var/secret_key"))
-        ),
-        "SESSION_COOKIE_SECURE": _bool("COOKIE_SECURE", False),
+        "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(),
+        # PostgreSQL ends what the app would otherwise leave hanging: a statement that runs
+        # away, or a transaction whose client went quiet (it would hold locks and block
+        # migrations until the process died).
+        "DB_STATEMENT_TIMEOUT_MS": _int("DB_STATEMENT_TIMEOUT_MS", 30_000),
+        "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": _int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),
+        "SECRET_KEY": read_secret_key(),
+        "TRUSTED_HOSTS": _trusted_hosts(),
+        "SESSION_COOKIE_SECURE": secure,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
+        "HSTS": secure,  # behind HTTPS, tell browsers to stay there
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 64 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": False,
-        "BABEL_DEFAULT_LOCALE": "sv",
+        "LANGUAGES": LANGUAGES,
+        "BABEL_DEFAULT_LOCALE": LANGUAGES[0],
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
-        "LANGUAGES": ("sv", "en"),
         "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": os.environ.get(
             "TILE_ATTRIBUTION",
@@ -70,8 +97,19 @@ def load_config() -> dict[str, object]:
         # trusted, so rate limits count the citizen's address, not the proxy's.
         "PROXY_COUNT": _int("PROXY_COUNT", 0),
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Counters live in the app's own PostgreSQL, so every worker and machine shares them.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "app-database://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # A storage hiccup must not turn into errors for citizens: the request goes through.
+        "RATELIMIT_SWALLOW_ERRORS": _bool("RATELIMIT_SWALLOW_ERRORS", True),
+        # Per person (signed supporter id) first; per address a ceiling a classroom fits under.
         "IDEA_CREATE_LIMIT": os.environ.get("IDEA_CREATE_LIMIT", "20 per hour;5 per minute"),
-        "SUPPORT_LIMIT": os.environ.get("SUPPORT_LIMIT", "120 per hour"),
+        "IDEA_CREATE_ADDRESS_LIMIT": os.environ.get(
+            "IDEA_CREATE_ADDRESS_LIMIT", "300 per hour;60 per minute"
+        ),
+        "SUPPORT_LIMIT": os.environ.get("SUPPORT_LIMIT", "120 per hour;30 per minute"),
+        "SUPPORT_ADDRESS_LIMIT": os.environ.get(
+            "SUPPORT_ADDRESS_LIMIT", "1000 per hour;120 per minute"
+        ),
+        "SUPPORT_PIN_ADDRESS_LIMIT": os.environ.get("SUPPORT_PIN_ADDRESS_LIMIT", "40 per hour"),
     }

@@ -1,11 +1,14 @@
-"""JSON errors for the API, one shape for all.
+"""The one table from errors to HTTP: statuses, codes and translated messages.
 
-The body is `{"error": {"code", "message", "field"}}`; never a 500 for what a client sent.
+Domain code raises `app.common.errors` (and `geo` raises GeometryError); nothing else in the app
+chooses an error status, so the same mistake gets the same answer on every route. The API
+answers `{"error": {"code", "message", "field"}}`; pages answer with the error page.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
@@ -14,83 +17,134 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from app.common.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidField,
+    MalformedRequest,
+    NotAuthenticated,
+    NotFound,
+)
 from geo.errors import GeometryError
 
 log = logging.getLogger(__name__)
 
+# Looked up along the class's MRO, so a subclass answers like its base unless listed itself.
+STATUS_BY_ERROR: dict[type[Exception], int] = {
+    MalformedRequest: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    InvalidField: 422,
+    GeometryError: 422,
+}
 
-class ApiError(Exception):
-    """An error a client caused, with its HTTP status, a code and the field it concerns."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.field = field
+def status_for(exc: Exception) -> int:
+    """The status of a domain error, from the table."""
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    raise LookupError(f"no status for {type(exc).__name__}")
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None) -> Response:
-    """The JSON error body the contract defines."""
-    response = jsonify({"error": {"code": code, "message": str(message), "field": field}})
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Response:
+    """The JSON error body the contract defines (plus `extra` top-level members)."""
+    body: dict[str, Any] = {"error": {"code": code, "message": str(message), "field": field}}
+    body.update(extra or {})
+    response = jsonify(body)
     response.status_code = status
     return response
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
     """API paths and the health check answer in JSON; pages answer in HTML."""
     return request.path.startswith("/api/") or request.path == "/healthz" or request.is_json
 
 
-def _respond(
+def respond(
     status: int, code: str, message: str, field: str | None = None, *, on_page: bool = False
 ) -> Response | tuple[str, int]:
     """The JSON error on the API, the error page elsewhere (with `message` when `on_page`)."""
-    if _wants_json():
+    if wants_json():
         return error_response(status, code, message, field)
     return render_template(
         "error.html", status=status, message=message if on_page else None
     ), status
 
 
+def translated(message: str, params: dict[str, Any]) -> str:
+    """A domain message in the request's language, its placeholders filled."""
+    return gettext(message, **params) if params else gettext(message)
+
+
+def _http_message(exc: HTTPException) -> str:
+    """A translated sentence for the HTTP errors routing and werkzeug raise."""
+    messages = {
+        400: gettext("The request could not be understood."),
+        404: gettext("There is nothing at this address."),
+        405: gettext("This method is not allowed here."),
+        413: gettext("The request body is too large."),
+    }
+    return messages.get(exc.code or 0, exc.description or exc.name)
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Map every error to the JSON shape on the API and to a page elsewhere."""
 
-    @app.errorhandler(ApiError)
-    def handle_api_error(exc: ApiError) -> Response:
-        return error_response(exc.status, exc.code, exc.message, exc.field)
+    @app.errorhandler(DomainError)
+    def handle_domain_error(exc: DomainError) -> Response | tuple[str, int]:
+        message = translated(exc.message, exc.params)
+        status = status_for(exc)
+        if wants_json():
+            return error_response(status, exc.code, message, exc.field, exc.extra)
+        return respond(status, exc.code, message, exc.field, on_page=True)
 
     @app.errorhandler(GeometryError)
-    def handle_geometry_error(exc: GeometryError) -> Response:
-        return error_response(422, exc.code, gettext(exc.message), exc.field)
+    def handle_geometry_error(exc: GeometryError) -> Response | tuple[str, int]:
+        message = translated(exc.message, exc.params)
+        return respond(status_for(exc), exc.code, message, exc.field, on_page=True)
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(exc: CSRFError) -> Response | tuple[str, int]:
         message = gettext("The form expired or the security token is missing.")
-        return _respond(400, "csrf_failed", message, "X-CSRFToken", on_page=True)
+        return respond(400, "csrf_failed", message, "X-CSRFToken", on_page=True)
 
     @app.errorhandler(RequestEntityTooLarge)
-    def handle_too_large(exc: RequestEntityTooLarge) -> Response:
-        return error_response(413, "body_too_large", gettext("The request body is too large."))
+    def handle_too_large(exc: RequestEntityTooLarge) -> Response | tuple[str, int]:
+        return respond(413, "body_too_large", gettext("The request body is too large."))
 
     @app.errorhandler(RateLimitExceeded)
-    def handle_rate_limit(exc: RateLimitExceeded) -> Response:
-        return error_response(
-            429, "rate_limited", gettext("Too many requests. Please wait a moment and try again.")
-        )
+    def handle_rate_limit(exc: RateLimitExceeded) -> Response | tuple[str, int]:
+        message = gettext("Too many requests. Please wait a moment and try again.")
+        return respond(429, "rate_limited", message, on_page=True)
 
     @app.errorhandler(OperationalError)
     def handle_database_down(exc: OperationalError) -> Response | tuple[str, int]:
         log.error("database unavailable on %s %s: %s", request.method, request.path, exc)
         message = gettext("The map is unavailable for a moment. Please try again soon.")
-        return _respond(503, "database_unavailable", message, on_page=True)
+        return respond(503, "database_unavailable", message, on_page=True)
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException) -> Response | tuple[str, int]:
         code = (exc.name or "error").lower().replace(" ", "_")
-        return _respond(exc.code or 500, code, exc.description or exc.name)
+        answer = respond(exc.code or 500, code, _http_message(exc))
+        response = app.make_response(answer)
+        # Keep what the status needs beside the body: `Allow` on a 405 (RFC 9110).
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception) -> Response | tuple[str, int]:
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _respond(500, "internal_error", gettext("Something went wrong on our side."))
+        return respond(500, "internal_error", gettext("Something went wrong on our side."))

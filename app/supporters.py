@@ -1,55 +1,67 @@
-"""Who is supporting: the browser's supporter cookie and the opaque id derived from it."""
+"""Who is acting: the browser's supporter id, issued by the server in a signed cookie.
+
+Supports, reports and rate limits count per supporter. A cookie the server did not sign
+(forged, truncated, empty) is never taken as a person: a fresh signed id is issued instead.
+The table stores only a keyed hash of the id, never the cookie value or an address.
+"""
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
-from sqlalchemy.orm import Session
+from flask import Response, current_app, g, request
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from app.ideas.support import (
-    SUPPORTER_COOKIE,
-    add_support,
-    has_supported,
-    new_supporter_token,
-    published_support_count,
-    supporter_id,
-)
+from app.ideas.support import new_supporter_token, supporter_id
 
+SUPPORTER_COOKIE = "umecom_supporter"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
+MAX_COOKIE_LENGTH = 200  # a signed token is about 90 characters
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt="umecom-supporter")
+
+
+def token_from_cookie() -> str | None:
+    """The token in the request's cookie when the server signed it, else None."""
+    raw = request.cookies.get(SUPPORTER_COOKIE, "")
+    if not raw or len(raw) > MAX_COOKIE_LENGTH:
+        return None
+    try:
+        token = _serializer().loads(raw)
+    except BadSignature:
+        return None
+    return token if isinstance(token, str) and token else None
 
 
 def supporter_token() -> str:
-    """The token from the request's cookie, or a new one (set it with `remember_supporter`)."""
-    return request.cookies.get(SUPPORTER_COOKIE) or new_supporter_token()
+    """The browser's token: from its signed cookie, or a new one the response will set."""
+    token = token_from_cookie()
+    if token is None:
+        token = g.get("new_supporter_token") or new_supporter_token()
+        g.new_supporter_token = token
+    return token
 
 
-def supporter_for(token: str) -> str:
-    """The stored id for a token."""
-    return supporter_id(str(current_app.config["SECRET_KEY"]), token)
+def current_supporter_id() -> str:
+    """The stored (hashed) id of this browser's supporter."""
+    return supporter_id(str(current_app.config["SECRET_KEY"]), supporter_token())
 
 
-def supported_here(session: Session, idea_id: int) -> bool:
-    """Whether this browser (its cookie) has supported the pin."""
-    token = request.cookies.get(SUPPORTER_COOKIE)
-    return token is not None and has_supported(session, idea_id, supporter_for(token))
+def known_supporter_id() -> str | None:
+    """The stored id when the request carries a valid cookie; None for a newcomer."""
+    token = token_from_cookie()
+    return None if token is None else supporter_id(str(current_app.config["SECRET_KEY"]), token)
 
 
-def support_from_here(session: Session, idea_id: int, token: str) -> bool | None:
-    """Support a pin as this browser; the caller commits.
-
-    None when no such pin is public, False when this browser had supported it already, True
-    when the support was added.
-    """
-    if published_support_count(session, idea_id) is None:
-        return None
-    return add_support(session, idea_id, supporter_for(token))
-
-
-def remember_supporter(response: Response | WerkzeugResponse, token: str) -> None:
-    """Keep the token in an HttpOnly cookie so the same browser counts once."""
+def set_new_supporter_cookie(response: Response | WerkzeugResponse) -> None:
+    """Send the signed cookie when this request issued a new supporter id."""
+    token = g.get("new_supporter_token")
+    if token is None:
+        return
     response.set_cookie(
         SUPPORTER_COOKIE,
-        token,
+        _serializer().dumps(token),
         max_age=COOKIE_MAX_AGE,
         httponly=True,
         samesite="Lax",

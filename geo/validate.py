@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from shapely.geometry import Point
@@ -10,11 +9,7 @@ from shapely.geometry import Point
 from geo.crs import AreaOfInterest
 from geo.errors import GeometryError
 from geo.i18n import N_
-
-
-def _finite_number(value: Any) -> bool:
-    """A JSON number (not a bool) that is neither NaN nor infinite."""
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+from geo.numbers import finite_float, parse_decimal
 
 
 def parse_point(geometry: Any, area: AreaOfInterest, *, field: str = "geometry") -> Point:
@@ -32,11 +27,11 @@ def parse_point(geometry: Any, area: AreaOfInterest, *, field: str = "geometry")
             N_("A Point needs exactly two coordinates: [longitude, latitude]."),
             f"{field}.coordinates",
         )
-    if not all(_finite_number(c) for c in coords):
+    lon, lat = finite_float(coords[0]), finite_float(coords[1])
+    if lon is None or lat is None:
         raise GeometryError(
             "invalid_geometry", N_("Coordinates must be finite numbers."), f"{field}.coordinates"
         )
-    lon, lat = float(coords[0]), float(coords[1])
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise GeometryError(
             "invalid_geometry",
@@ -60,11 +55,9 @@ def parse_bbox(raw: str, *, field: str = "bbox") -> tuple[float, float, float, f
         raise GeometryError(
             "invalid_bbox", N_("bbox needs four numbers: minLon,minLat,maxLon,maxLat."), field
         )
-    try:
-        values = [float(p) for p in parts]
-    except ValueError:
-        raise GeometryError("invalid_bbox", N_("bbox values must be numbers."), field) from None
-    if not all(math.isfinite(v) for v in values):
+    parsed = [parse_decimal(p.strip()) for p in parts]
+    values = [v for v in parsed if v is not None]
+    if len(values) != 4:
         raise GeometryError("invalid_bbox", N_("bbox values must be finite numbers."), field)
     min_lon, min_lat, max_lon, max_lat = values
     if not (-180 <= min_lon <= 180 and -180 <= max_lon <= 180):

@@ -80,7 +80,10 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" in request.fixturenames:
         flask_app: Flask = request.getfixturevalue("app")
         with flask_app.app_context(), get_engine().begin() as conn:
-            conn.execute(text("TRUNCATE ideas, supports RESTART IDENTITY CASCADE"))
+            # A session the app left in a transaction would make TRUNCATE wait for ever:
+            # fail this test loudly instead of hanging the run.
+            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+            conn.execute(text("TRUNCATE ideas, supports, rate_limits RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from alembic.config import Config
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from app.config import PROJECT_DIR
+from app.config import PROJECT_DIR, default_database_url
 
 
 def base_url() -> str:
     """The server to test against: DATABASE_URL, as `make test` sets it."""
-    return os.environ.get("DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:54329/umecom")
+    return os.environ.get("DATABASE_URL") or default_database_url()
 
 
 def database_url(suffix: str) -> str:

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, url_for
-from flask_babel import gettext
 
 from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
+from app.common.errors import NotFound
 from app.db import get_session
-from app.errors import ApiError
-from app.extensions import config_limit, limiter
 from app.ideas.create import store_idea, validate_new_idea
 from app.ideas.filters import (
     DEFAULT_LIMIT,
@@ -21,24 +19,26 @@ from app.ideas.filters import (
     parse_int,
 )
 from app.ideas.queries import public_idea_rows
-from app.ideas.support import published_support_count
+from app.ideas.support import add_support, has_supported
 from app.models import Idea
-from app.supporters import remember_supporter, support_from_here, supported_here, supporter_token
+from app.ratelimit import limited
+from app.supporters import current_supporter_id, known_supporter_id
 from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
+from geo.i18n import N_
 
 
 def _one_feature(idea_id: int) -> str:
-    """One published pin as Feature text, or a 404."""
+    """One published pin as Feature text, or NotFound."""
     rows = public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)
     found = get_session().execute(feature_select(rows)).first()
     if found is None:
-        raise ApiError(404, "not_found", gettext("No such pin."), "id")
+        raise NotFound(N_("No such pin."), field="id")
     return str(found.feature)
 
 
 @bp.post("/api/ideas")
-@limiter.limit(config_limit("IDEA_CREATE_LIMIT"))
+@limited("create", person="IDEA_CREATE_LIMIT", address="IDEA_CREATE_ADDRESS_LIMIT")
 def create_idea() -> Response:
     """Create a pin from a GeoJSON Feature; 201 with the stored Feature."""
     new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
@@ -70,37 +70,30 @@ def list_ideas() -> Response:
     )
 
 
-@bp.get("/api/ideas/<int:idea_id>")
+@bp.get("/api/ideas/<id:idea_id>")
 def get_idea(idea_id: int) -> Response:
     """One published pin with its support count, status and the municipality's answer."""
     return geojson_text(_one_feature(idea_id))
 
 
-@bp.post("/api/ideas/<int:idea_id>/support")
-@limiter.limit(config_limit("SUPPORT_LIMIT"))
-def support_idea(idea_id: int) -> Response:
+@bp.post("/api/ideas/<id:idea_id>/support")
+@limited(
+    "support",
+    person="SUPPORT_LIMIT",
+    address="SUPPORT_ADDRESS_LIMIT",
+    pin_address="SUPPORT_PIN_ADDRESS_LIMIT",
+)
+def support_idea(idea_id: int) -> tuple[Response, int]:
     """+1 once per person: 201 the first time, 409 after that."""
     session = get_session()
-    token = supporter_token()
-    added = support_from_here(session, idea_id, token)
-    if added is None:
-        raise ApiError(404, "not_found", gettext("No such pin."), "id")
-    if not added:
-        raise ApiError(409, "already_supported", gettext("You have already supported this pin."))
+    count = add_support(session, idea_id, current_supporter_id())
     session.commit()
-    response = jsonify(
-        {
-            "id": idea_id,
-            "support_count": published_support_count(session, idea_id),
-            "supported": True,
-        }
-    )
-    response.status_code = 201
-    remember_supporter(response, token)
-    return response
+    return jsonify({"id": idea_id, "support_count": count, "supported": True}), 201
 
 
-@bp.get("/api/ideas/<int:idea_id>/supported")
+@bp.get("/api/ideas/<id:idea_id>/supported")
 def supported_by_me(idea_id: int) -> Response:
     """Whether this browser has supported the pin (so the button can say so)."""
-    return jsonify({"id": idea_id, "supported": supported_here(get_session(), idea_id)})
+    supporter = known_supporter_id()
+    supported = supporter is not None and has_supported(get_session(), idea_id, supporter)
+    return jsonify({"id": idea_id, "supported": supported})

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Response, jsonify, send_file
+from flask import Response, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import bp
+from app.api.openapi import openapi_document
 from app.categories import categories_as_json
 from app.db import get_session
-
-OPENAPI_FILE = Path(__file__).with_name("openapi.json")
 
 
 @bp.get("/healthz")
@@ -34,4 +31,7 @@ def categories() -> Response:
 @bp.get("/api/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
-    return send_file(OPENAPI_FILE, mimetype="application/json", max_age=300)
+    response = jsonify(openapi_document())
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response

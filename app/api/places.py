@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, send_file
-from flask_babel import gettext
 from sqlalchemy import select
 
 from app.api import bp
 from app.api.responses import geojson_stream
-from app.errors import ApiError
+from app.common import limits
+from app.common.text import clean_text
 from app.models import District
 from app.places import load_places, search_places
 from geo.geojson import (
@@ -18,15 +18,11 @@ from geo.geojson import (
     stream_feature_collection,
 )
 
-MAX_QUERY = 100
-
 
 @bp.get("/api/places")
 def places() -> Response:
     """Districts and localities whose name matches `q` (accents and case ignored)."""
-    query = request.args.get("q", "")
-    if len(query) > MAX_QUERY:
-        raise ApiError(400, "invalid_parameter", gettext("The search text is too long."), "q")
+    query = clean_text(request.args.get("q"), "q", limits.PLACE_QUERY) or ""
     found = search_places(load_places(str(current_app.config["PLACES_FILE"])), query)
     return jsonify([p.as_json() for p in found])
 

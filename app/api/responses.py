@@ -7,7 +7,7 @@ from collections.abc import Callable, Generator, Iterator
 from flask import Response, stream_with_context
 from sqlalchemy.orm import Session
 
-from app.db import new_session
+from app.db import close_session, new_session
 from geo.geojson import GEOJSON_MEDIA_TYPE
 
 
@@ -16,10 +16,12 @@ def geojson_stream(
 ) -> Response:
     """Stream a FeatureCollection built by PostGIS, on a session the stream owns.
 
-    The request's own session is closed at teardown, before the body is sent, so the stream opens
-    its own and ends it with the last chunk: a read transaction left open would block
-    migrations and vacuum.
+    The request's own session is closed here, before the body is sent: a streamed request is
+    torn down only after its last chunk, and a slow or vanished client would otherwise keep
+    that session idle in a transaction, holding locks. The stream's session ends with the
+    last chunk, or when the server closes the response because the client went away.
     """
+    close_session()
     session = new_session()
     try:
         stream = chunks(session)

@@ -11,13 +11,15 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
 from app.citizen import bp
 from app.citizen.js_strings import js_strings
+from app.common.errors import Conflict, DomainError
 from app.db import get_session
-from app.errors import ApiError
-from app.extensions import config_limit, limiter
 from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import public_idea_rows
+from app.ideas.support import add_support, has_supported
 from app.models import Idea
-from app.supporters import remember_supporter, support_from_here, supported_here, supporter_token
+from app.ratelimit import limited
+from app.redirects import safe_local_target
+from app.supporters import current_supporter_id, known_supporter_id, supporter_token
 from geo.crs import load_area
 from geo.errors import GeometryError
 
@@ -65,6 +67,18 @@ def map_settings() -> dict[str, Any]:
     }
 
 
+@bp.after_request
+def issue_supporter_id(response: WerkzeugResponse) -> WerkzeugResponse:
+    """Every page gives a browser its signed supporter id before it first acts.
+
+    So each pupil in a classroom is a person of their own from the first pin they drop,
+    not one of many newcomers sharing the school's address.
+    """
+    if request.method == "GET" and response.mimetype == "text/html":
+        supporter_token()
+    return response
+
+
 @bp.get("/")
 def index() -> str:
     """The full-screen map."""
@@ -76,8 +90,8 @@ def idea_list() -> str | tuple[str, int]:
     """The same pins as a list, with the same filters, for people who prefer no map."""
     try:
         filters = parse_filters(request.args)
-    except (ApiError, GeometryError):
-        filters, status = IdeaFilters(), 400
+    except (DomainError, GeometryError):
+        filters, status = IdeaFilters(), 422
     else:
         status = 200
     rows = (
@@ -90,38 +104,41 @@ def idea_list() -> str | tuple[str, int]:
         rows = rows[:LIST_PAGE_SIZE]
         next_url = url_for("citizen.idea_list", **next_page_args(request.args, rows[-1].id))
     html = render_template(
-        "list.html", rows=rows, filters=filters, next_url=next_url, invalid=status == 400
+        "list.html", rows=rows, filters=filters, next_url=next_url, invalid=status == 422
     )
     return (html, status) if status != 200 else html
 
 
-@bp.get("/ideas/<int:idea_id>")
+@bp.get("/ideas/<id:idea_id>")
 def idea_page(idea_id: int) -> str:
     """One pin on its own page (a link to share), with a Support button needing no script."""
     session = get_session()
     row = session.execute(public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)).first()
     if row is None:
         abort(404)
-    return render_template("idea.html", idea=row, supported=supported_here(session, idea_id))
+    supporter = known_supporter_id()
+    supported = supporter is not None and has_supported(session, idea_id, supporter)
+    return render_template("idea.html", idea=row, supported=supported)
 
 
-@bp.post("/ideas/<int:idea_id>/support")
-@limiter.limit(config_limit("SUPPORT_LIMIT"))
+@bp.post("/ideas/<id:idea_id>/support")
+@limited(
+    "support",
+    person="SUPPORT_LIMIT",
+    address="SUPPORT_ADDRESS_LIMIT",
+    pin_address="SUPPORT_PIN_ADDRESS_LIMIT",
+)
 def support_from_page(idea_id: int) -> WerkzeugResponse:
     """The form version of +1 (CSRF token in the form): count once, then back to the pin."""
     session = get_session()
-    token = supporter_token()
-    added = support_from_here(session, idea_id, token)
-    if added is None:
-        abort(404)
-    if added:
+    try:
+        add_support(session, idea_id, current_supporter_id())
+    except Conflict:
+        flash(gettext("You have already supported this pin."), "info")
+    else:
         session.commit()
         flash(gettext("Thank you, your support was counted."), "success")
-    else:
-        flash(gettext("You have already supported this pin."), "info")
-    response = redirect(url_for("citizen.idea_page", idea_id=idea_id), code=303)
-    remember_supporter(response, token)
-    return response
+    return redirect(url_for("citizen.idea_page", idea_id=idea_id), code=303)
 
 
 @bp.get("/lang/<code>")
@@ -129,10 +146,7 @@ def set_language(code: str) -> WerkzeugResponse:
     """Switch the UI language and go back where the person was."""
     if code not in current_app.config["LANGUAGES"]:
         abort(404)
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = "/"
-    response = redirect(target)
+    response = redirect(safe_local_target(request.args.get("next")))
     response.set_cookie(
         "lang",
         code,

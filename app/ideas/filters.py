@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from flask_babel import gettext
-
 from app.categories import CATEGORY_BY_SLUG, KINDS, STATUSES
-from app.errors import ApiError
+from app.common.errors import InvalidField
+from app.common.times import parse_instant
+from app.converters import MAX_ID
+from geo.i18n import N_
+from geo.numbers import parse_whole
 from geo.validate import parse_bbox
-
-# ASCII digits only: str.isdigit() also accepts "²" and "٣", which int() may refuse.
-WHOLE_NUMBER = re.compile(r"[0-9]{1,18}")
-SIGNED_SMALL_NUMBER = re.compile(r"-?[0-9]{1,9}")
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -40,43 +37,46 @@ class IdeaFilters:
 
 def _choices(args: Mapping[str, str], name: str, allowed: Mapping[str, object]) -> tuple[str, ...]:
     """A comma-separated list of known values (`kind=idea,concern`); unknown ones are refused."""
-    raw = args.get(name, "").strip()
+    raw = args.get(name, "")
     if not raw:
         return ()
-    values = tuple(dict.fromkeys(v.strip() for v in raw.split(",")))
+    values = tuple(dict.fromkeys(raw.split(",")))
     unknown = [v for v in values if v not in allowed]
     if unknown:
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            gettext("Unknown value for %(name)s: %(value)s", name=name, value=unknown[0][:40]),
-            name,
+        raise InvalidField(
+            N_("Unknown value for %(name)s: %(value)s"),
+            field=name,
+            code="invalid_choice",
+            name=name,
+            value=unknown[0][:40],
         )
     return values
 
 
 def parse_ids(raw: str) -> tuple[int, ...]:
     """`ids=3,5,8`: up to MAX_IDS positive whole numbers."""
-    parts = [p.strip() for p in raw.split(",")]
-    if len(parts) > MAX_IDS or not all(WHOLE_NUMBER.fullmatch(p) for p in parts):
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            gettext("ids must be up to %(n)d whole numbers separated by commas.", n=MAX_IDS),
-            "ids",
+    parts = raw.split(",")
+    ids = [parse_whole(p, 1, MAX_ID) for p in parts[: MAX_IDS + 1]]
+    if len(parts) > MAX_IDS or None in ids:
+        raise InvalidField(
+            N_("ids must be up to %(n)d whole numbers separated by commas."), field="ids", n=MAX_IDS
         )
-    return tuple(dict.fromkeys(int(p) for p in parts))
+    return tuple(dict.fromkeys(i for i in ids if i is not None))
 
 
-def parse_since(raw: str) -> datetime:
-    """An ISO 8601 date or date-time; without a zone it is taken as UTC."""
-    try:
-        value = datetime.fromisoformat(raw.strip())
-    except ValueError:
-        raise ApiError(
-            400, "invalid_parameter", gettext("since must be an ISO 8601 date or time."), "since"
-        ) from None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+def parse_since(raw: str, name: str = "since") -> datetime:
+    """An RFC 3339 date (2026-05-01) or date-time with its offset (2026-05-01T08:00:00Z)."""
+    value = parse_instant(raw)
+    if value is None:
+        raise InvalidField(
+            N_(
+                "%(name)s must be a date (2026-05-01) or a date-time with its zone "
+                "(2026-05-01T08:00:00Z)."
+            ),
+            field=name,
+            name=name,
+        )
+    return value
 
 
 def encode_cursor(last_id: int) -> str:
@@ -94,57 +94,52 @@ def decode_cursor(raw: str) -> int:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
         prefix, _, number = text.partition(":")
-        if prefix != "id" or not WHOLE_NUMBER.fullmatch(number):
+        last_id = parse_whole(number, 1, MAX_ID) if prefix == "id" else None
+        if last_id is None:
             raise ValueError(text)
-        return int(number)
+        return last_id
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise ApiError(
-            400, "invalid_parameter", gettext("The cursor is not valid."), "cursor"
-        ) from None
+        raise InvalidField(N_("The cursor is not valid."), field="cursor") from None
 
 
 def parse_int(args: Mapping[str, str], name: str, default: int | None, low: int, high: int) -> int:
     """An integer parameter within [low, high]; with no default it is required."""
     raw = args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         if default is None:
-            raise ApiError(
-                400, "missing_parameter", gettext("%(name)s is required.", name=name), name
-            )
+            raise missing(name)
         return default
-    text = raw.strip()
-    if not SIGNED_SMALL_NUMBER.fullmatch(text):
-        raise ApiError(
-            400, "invalid_parameter", gettext("%(name)s must be a whole number.", name=name), name
-        )
-    value = int(text)
-    if not low <= value <= high:
-        raise ApiError(
-            400,
-            "invalid_parameter",
-            gettext(
-                "%(name)s must be between %(low)d and %(high)d.", name=name, low=low, high=high
-            ),
-            name,
+    value = parse_whole(raw, low, high)
+    if value is None:
+        raise InvalidField(
+            N_("%(name)s must be a whole number from %(low)d to %(high)d."),
+            field=name,
+            name=name,
+            low=low,
+            high=high,
         )
     return value
 
 
+def missing(name: str) -> InvalidField:
+    """The error for a required parameter that was not given."""
+    return InvalidField(N_("%(name)s is required."), field=name, code="required", name=name)
+
+
 def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> IdeaFilters:
-    """Read bbox, kind, category, status, since and cursor from query parameters."""
-    raw_bbox = args.get("bbox")
-    if require_bbox and not raw_bbox:
-        raise ApiError(
-            400, "missing_parameter", gettext("%(name)s is required.", name="bbox"), "bbox"
-        )
-    raw_since = args.get("since")
-    raw_cursor = args.get("cursor")
+    """Read bbox, kind, category, status, since, ids and cursor from query parameters.
+
+    A choice list given empty (`kind=`, as a filter form sends "all") means no restriction;
+    a typed value given empty (`since=`, `bbox=`) is refused like any other bad value.
+    """
+    if require_bbox and "bbox" not in args:
+        raise missing("bbox")
     return IdeaFilters(
-        bbox=parse_bbox(raw_bbox) if raw_bbox else None,
+        bbox=parse_bbox(args["bbox"]) if "bbox" in args else None,
         kinds=_choices(args, "kind", KINDS),
         categories=_choices(args, "category", CATEGORY_BY_SLUG),
         statuses=_choices(args, "status", STATUSES),
-        since=parse_since(raw_since) if raw_since else None,
-        before_id=decode_cursor(raw_cursor) if raw_cursor else None,
-        ids=parse_ids(args["ids"]) if args.get("ids") else (),
+        since=parse_since(args["since"]) if "since" in args else None,
+        before_id=decode_cursor(args["cursor"]) if "cursor" in args else None,
+        ids=parse_ids(args["ids"]) if "ids" in args else (),
     )

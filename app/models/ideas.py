@@ -1,4 +1,4 @@
-"""The data model: districts and pins (ideas) with their supports.
+"""Pins (ideas and concerns) and their supports.
 
 Enumerated columns are text with CHECK constraints (not PostgreSQL enums), so adding a value
 is a one-line migration. Personal data (author_name, supporter ids) sits in columns that public
@@ -15,38 +15,14 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    Integer,
     String,
     Text,
     func,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from app.categories import SOURCES, STATUSES, VISIBILITIES
-
-
-class Base(DeclarativeBase):
-    """Declarative base of all models."""
-
-
-def _in(column: str, values: tuple[str, ...] | list[str]) -> str:
-    """SQL for a CHECK that `column` is one of `values` (constants from our own code)."""
-    quoted = ", ".join(f"'{v}'" for v in values)
-    return f"{column} IN ({quoted})"
-
-
-class District(Base):
-    """A district (stadsdel) of the municipality, with optional population."""
-
-    __tablename__ = "districts"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    code: Mapped[str] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    population: Mapped[int | None] = mapped_column(Integer)
-    geom: Mapped[WKBElement] = mapped_column(
-        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True)
-    )
+from app.models.base import Base, one_of
 
 
 class Idea(Base):
@@ -54,10 +30,10 @@ class Idea(Base):
 
     __tablename__ = "ideas"
     __table_args__ = (
-        CheckConstraint(_in("kind", ["idea", "concern"]), name="kind_known"),
-        CheckConstraint(_in("visibility", VISIBILITIES), name="visibility_known"),
-        CheckConstraint(_in("status", tuple(STATUSES)), name="status_known"),
-        CheckConstraint(_in("source", SOURCES), name="source_known"),
+        CheckConstraint(one_of("kind", ["idea", "concern"]), name="kind_known"),
+        CheckConstraint(one_of("visibility", VISIBILITIES), name="visibility_known"),
+        CheckConstraint(one_of("status", tuple(STATUSES)), name="status_known"),
+        CheckConstraint(one_of("source", SOURCES), name="source_known"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

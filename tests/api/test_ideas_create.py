@@ -91,11 +91,22 @@ def test_bad_coordinates_are_refused(api, app, coordinates, field):
     _assert_refused(api, app, api.post("/api/ideas", feature), 422, field)
 
 
-@pytest.mark.parametrize("constant", ["NaN", "Infinity", "-Infinity", "1e999"])
-def test_non_finite_numbers_are_refused(api, app, constant):
+@pytest.mark.parametrize(
+    ("constant", "status", "field"),
+    [
+        ("NaN", 400, None),  # not JSON at all
+        ("Infinity", 400, None),
+        ("-Infinity", 400, None),
+        ("1e999", 422, "geometry.coordinates"),  # JSON, but not a finite number
+        ("1" * 400, 422, "geometry.coordinates"),  # an integer beyond any float
+        ("-" + "9" * 4000, 422, "geometry.coordinates"),
+    ],
+)
+def test_non_finite_numbers_are_refused(api, app, constant, status, field):
     raw = json.dumps(pin_feature()).replace(str(CENTRE[0]), constant)
     response = api.post("/api/ideas", data=raw, headers={"Content-Type": "application/json"})
-    assert response.status_code in (400, 422)
+    assert response.status_code == status
+    assert response.get_json()["error"]["field"] == field
     assert count_pins(app) == 0
 
 
@@ -158,13 +169,20 @@ def test_body_may_be_empty_and_limits_are_inclusive(api):
 
 
 @pytest.mark.parametrize(
-    "body",
-    ["not json", "[]", '"Feature"', '{"type": "FeatureCollection", "features": []}', "{}"],
+    ("body", "status", "code"),
+    [
+        ("not json", 400, "invalid_json"),
+        ("", 400, "invalid_json"),
+        ("[]", 422, "invalid_feature"),
+        ('"Feature"', 422, "invalid_feature"),
+        ('{"type": "FeatureCollection", "features": []}', 422, "invalid_feature"),
+        ("{}", 422, "invalid_feature"),
+    ],
 )
-def test_malformed_bodies_are_refused(api, app, body):
+def test_malformed_bodies_are_refused(api, app, body, status, code):
     response = api.post("/api/ideas", data=body, headers={"Content-Type": "application/json"})
-    assert response.status_code in (400, 422)
-    assert "error" in response.get_json()
+    assert response.status_code == status
+    assert response.get_json()["error"]["code"] == code
     assert count_pins(app) == 0
 
 

@@ -73,7 +73,7 @@ def test_list_shows_pins_escaped_with_filters(api):
     filtered = api.get("/list?kind=concern").get_data(as_text=True)
     assert "Dark path" in filtered and "lamp" not in filtered
     bad = api.get("/list?kind=nonsense")
-    assert bad.status_code == 400
+    assert bad.status_code == 422
 
 
 def test_list_pages_with_a_cursor(api, app):

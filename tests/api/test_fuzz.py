@@ -31,7 +31,7 @@ LIST_PARAMETERS = ["bbox", "kind", "category", "status", "since", "limit", "curs
 @given(name=st.sampled_from(LIST_PARAMETERS), value=TRICKY)
 def test_list_parameters_never_500(client, name, value):
     response = client.get("/api/ideas", query_string={name: value})
-    assert response.status_code in (200, 400, 422), (name, value, response.status_code)
+    assert response.status_code in (200, 422), (name, value, response.status_code)
     if response.status_code != 200:
         assert response.get_json()["error"]["field"] == name
 
@@ -40,7 +40,7 @@ def test_list_parameters_never_500(client, name, value):
 @given(bbox=TRICKY, zoom=TRICKY)
 def test_map_parameters_never_500(client, bbox, zoom):
     response = client.get("/api/map/clusters", query_string={"bbox": bbox, "zoom": zoom})
-    assert response.status_code in (200, 400, 422), (bbox, zoom, response.status_code)
+    assert response.status_code in (200, 422), (bbox, zoom, response.status_code)
 
 
 JSONISH = st.recursive(
@@ -67,4 +67,4 @@ def test_pin_fields_never_500(api, field, value, coordinates):
 @FUZZ
 @given(query=st.text(alphabet=string.printable + "åäöÅÄÖé²", max_size=120))
 def test_place_search_never_500(client, query):
-    assert client.get("/api/places", query_string={"q": query}).status_code in (200, 400)
+    assert client.get("/api/places", query_string={"q": query}).status_code in (200, 422)

@@ -1,0 +1,38 @@
+"""The OpenAPI 3.1 document of the API, built from the same constants the code validates with.
+
+Limits, enums and converters come from `app.common.limits`, `app.categories` and
+`app.converters`, so the document cannot drift from what the server accepts. A test keeps its
+paths equal to the routes, and Schemathesis checks the server against it.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from app.api.openapi import pins, reference
+from app.api.openapi.parts import COMPONENTS
+
+INFO = {
+    "title": "Umecom Map API",
+    "version": "1",
+    "license": {"name": "MIT"},
+    "description": (
+        "Citizens' pins on the map of Umeå. GeoJSON is RFC 7946 (lon/lat, WGS 84). "
+        "State-changing requests need the CSRF token of any HTML page "
+        '(`<meta name="csrf-token">`) in the `X-CSRFToken` header, with the session cookie '
+        'that page set. Errors are `{"error": {"code", "message", "field"}}`: 400 for a '
+        "request that cannot be read (not JSON, no CSRF token), 404 for what does not exist, "
+        "409 for a conflict, 413 for a body over the limit, 422 for a value that is not "
+        "acceptable (the field is named), 429 when a rate limit is reached."
+    ),
+}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """The whole document."""
+    paths: dict[str, Any] = {}
+    for module in (reference, pins):
+        paths.update(module.PATHS)
+    return {"openapi": "3.1.0", "info": INFO, "paths": paths, "components": COMPONENTS}

@@ -1,0 +1,243 @@
+"""Building blocks of the document: parameters, error answers and shared schemas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.categories import CATEGORIES, KINDS, SOURCES, STATUSES
+from app.common import limits
+from app.converters import MAX_ID
+from app.ideas.filters import MAX_IDS, MAX_LIMIT
+
+GEOJSON = "application/geo+json"
+JSON = "application/json"
+
+ERROR_MEANINGS = {
+    400: "the request cannot be read: not JSON, wrong content type, or no valid CSRF token",
+    401: "a planner must sign in",
+    403: "the signed-in planner may not do this",
+    404: "no such thing",
+    405: "method not allowed here (see the Allow header)",
+    409: "conflicts with the current state",
+    413: "the body is over the size limit",
+    422: "a value is not acceptable; `field` names it",
+    429: "a rate limit was reached; retry later",
+    503: "the database is unavailable",
+}
+
+
+def ref(kind: str, name: str) -> dict[str, str]:
+    """A $ref into components."""
+    return {"$ref": f"#/components/{kind}/{name}"}
+
+
+def choice_list(values: list[str] | tuple[str, ...]) -> str:
+    """A pattern for a comma list of known values, or empty (a filter form's "all")."""
+    one = "(?:" + "|".join(values) + ")"
+    return f"^(?:{one}(?:,{one})*)?$"
+
+
+def query(name: str, description: str, schema: dict[str, Any], required: bool = False) -> dict:
+    """A query parameter."""
+    return {
+        "name": name,
+        "in": "query",
+        "required": required,
+        "description": description,
+        "schema": schema,
+    }
+
+
+FILTERS = [
+    query(
+        "kind",
+        "idea or concern; a comma list; empty for all",
+        {"type": "string", "pattern": choice_list(tuple(KINDS))},
+    ),
+    query(
+        "category",
+        "category slugs; a comma list; empty for all",
+        {"type": "string", "pattern": choice_list([c.slug for c in CATEGORIES])},
+    ),
+    query(
+        "status",
+        "planning statuses; a comma list; empty for all",
+        {"type": "string", "pattern": choice_list(tuple(STATUSES))},
+    ),
+    query(
+        "since",
+        "created at or after: a date (midnight UTC) or a date-time with its zone",
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+            ]
+        },
+    ),
+    query(
+        "ids",
+        f"pin ids; a comma list of at most {MAX_IDS}",
+        {"type": "string", "pattern": "^[0-9]+(?:,[0-9]+)*$"},
+    ),
+]
+BBOX_DESCRIPTION = "minLon,minLat,maxLon,maxLat (WGS 84 decimal degrees)"
+
+
+def error_answers(*statuses: int) -> dict[str, Any]:
+    """The error responses an operation can give."""
+    return {str(status): ref("responses", f"Error{status}") for status in sorted(statuses)}
+
+
+def operation(
+    summary: str,
+    ok: dict[str, Any],
+    *,
+    parameters: list[dict[str, Any]] | None = None,
+    body: dict[str, Any] | None = None,
+    errors: tuple[int, ...] = (),
+    writes: bool = False,
+) -> dict[str, Any]:
+    """An operation; a write also takes the CSRF header and may answer 400, 413 and 429."""
+    params = list(parameters or [])
+    statuses = set(errors) | {503}
+    if writes:
+        params.append(ref("parameters", "CSRF"))
+        statuses |= {400, 413, 429}
+    result: dict[str, Any] = {"summary": summary}
+    if params:
+        result["parameters"] = params
+    if body is not None:
+        result["requestBody"] = {"required": True, "content": {JSON: {"schema": body}}}
+    result["responses"] = {**ok, **error_answers(*statuses)}
+    return result
+
+
+def answer(status: int, description: str, media: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """A successful response."""
+    return {str(status): {"description": description, "content": {media: {"schema": schema}}}}
+
+
+NULLABLE_TEXT = {"type": ["string", "null"]}
+PIN_PROPERTIES = {
+    "kind": {"enum": list(KINDS)},
+    "category": {"type": "string"},
+    "title": {"type": "string"},
+    "body": {"type": "string"},
+    "status": {"enum": list(STATUSES)},
+    "answer": NULLABLE_TEXT,
+    "answered_at": NULLABLE_TEXT,
+    "source": {"enum": list(SOURCES)},
+    "district_id": {"type": ["integer", "null"]},
+    "district": NULLABLE_TEXT,
+    "created_at": {"type": "string", "format": "date-time"},
+    "support_count": {"type": "integer", "minimum": 0},
+}
+
+COMPONENTS: dict[str, Any] = {
+    "parameters": {
+        "Id": {
+            "name": "id",
+            "in": "path",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+        },
+        "CSRF": {
+            "name": "X-CSRFToken",
+            "in": "header",
+            "required": True,
+            "description": 'the token of <meta name="csrf-token"> on any page, with its cookie',
+            "schema": {"type": "string", "minLength": 1},
+        },
+    },
+    "responses": {
+        f"Error{status}": {
+            "description": meaning,
+            "content": {JSON: {"schema": ref("schemas", "Error")}},
+        }
+        for status, meaning in ERROR_MEANINGS.items()
+    },
+    "schemas": {
+        "Error": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["code", "message", "field"],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "message": {"type": "string"},
+                        "field": NULLABLE_TEXT,
+                    },
+                }
+            },
+        },
+        "Point": {
+            "type": "object",
+            "required": ["type", "coordinates"],
+            "properties": {
+                "type": {"const": "Point"},
+                "coordinates": {
+                    "type": "array",
+                    "minItems": 2,
+                    "maxItems": 2,
+                    "items": {"type": "number"},
+                },
+            },
+        },
+        "NewPin": {
+            "type": "object",
+            "required": ["type", "geometry", "properties"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "geometry": ref("schemas", "Point"),
+                "properties": {
+                    "type": "object",
+                    "required": ["kind", "category", "title"],
+                    "properties": {
+                        "kind": {"enum": list(KINDS)},
+                        "category": {"enum": [c.slug for c in CATEGORIES]},
+                        "title": {
+                            "type": "string",
+                            "minLength": limits.TITLE.min,
+                            "maxLength": limits.TITLE.max,
+                        },
+                        "body": {"type": ["string", "null"], "maxLength": limits.BODY.max},
+                        "author_name": {
+                            "type": ["string", "null"],
+                            "maxLength": limits.AUTHOR_NAME.max,
+                            "description": "kept for the municipality, never published",
+                        },
+                    },
+                },
+            },
+        },
+        "Pin": {
+            "type": "object",
+            "required": ["type", "id", "geometry", "properties"],
+            "properties": {
+                "type": {"const": "Feature"},
+                "id": {"type": "integer"},
+                "geometry": ref("schemas", "Point"),
+                "properties": {"type": "object", "properties": PIN_PROPERTIES},
+            },
+        },
+        "FeatureCollection": {
+            "type": "object",
+            "required": ["type", "features"],
+            "properties": {
+                "type": {"const": "FeatureCollection"},
+                "features": {"type": "array", "items": {"type": "object"}},
+                "numberReturned": {"type": "integer"},
+                "next_cursor": {"type": "string"},
+                "links": {"type": "array"},
+            },
+        },
+    },
+}
+
+LIMIT = query(
+    "limit",
+    f"1 to {MAX_LIMIT}, default 100",
+    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT},
+)

@@ -1,0 +1,102 @@
+"""Paths of the citizens' pins: create, list, one, support, the map view."""
+
+from __future__ import annotations
+
+from app.api.map import ALWAYS_PINS_FROM_ZOOM, MAX_ZOOM
+from app.api.openapi.parts import (
+    BBOX_DESCRIPTION,
+    FILTERS,
+    GEOJSON,
+    JSON,
+    LIMIT,
+    answer,
+    operation,
+    query,
+    ref,
+)
+
+ID = ref("parameters", "Id")
+SUPPORT_STATE = {
+    "type": "object",
+    "required": ["id", "supported"],
+    "properties": {
+        "id": {"type": "integer"},
+        "support_count": {"type": "integer"},
+        "supported": {"type": "boolean"},
+    },
+}
+
+PATHS = {
+    "/api/ideas": {
+        "get": operation(
+            "Published pins, newest first",
+            answer(
+                200,
+                "a page of pins; next_cursor and a next link when there is more",
+                GEOJSON,
+                ref("schemas", "FeatureCollection"),
+            ),
+            parameters=[
+                query("bbox", BBOX_DESCRIPTION, {"type": "string"}),
+                *FILTERS,
+                LIMIT,
+                query("cursor", "next_cursor of the previous page", {"type": "string"}),
+            ],
+            errors=(422,),
+        ),
+        "post": operation(
+            "Create a pin",
+            answer(201, "the stored pin", GEOJSON, ref("schemas", "Pin")),
+            body=ref("schemas", "NewPin"),
+            errors=(422,),
+            writes=True,
+        ),
+    },
+    "/api/ideas/{id}": {
+        "get": operation(
+            "One published pin",
+            answer(200, "the pin", GEOJSON, ref("schemas", "Pin")),
+            parameters=[ID],
+            errors=(404,),
+        )
+    },
+    "/api/ideas/{id}/support": {
+        "post": operation(
+            "Support a pin, once per person (the signed supporter cookie)",
+            answer(201, "counted", JSON, SUPPORT_STATE),
+            parameters=[ID],
+            errors=(404, 409),
+            writes=True,
+        )
+    },
+    "/api/ideas/{id}/supported": {
+        "get": operation(
+            "Whether this browser supported the pin",
+            answer(200, "yes or no", JSON, SUPPORT_STATE),
+            parameters=[ID],
+        )
+    },
+    "/api/map/clusters": {
+        "get": operation(
+            "What the map draws at a view: every pin, or grid clusters when crowded",
+            answer(
+                200,
+                f"features with count and cluster; clusters (below zoom {ALWAYS_PINS_FROM_ZOOM}) "
+                "have bbox",
+                GEOJSON,
+                ref("schemas", "FeatureCollection"),
+            ),
+            parameters=[
+                query("bbox", BBOX_DESCRIPTION, {"type": "string"}, required=True),
+                query(
+                    "zoom",
+                    f"0 to {MAX_ZOOM}",
+                    {"type": "integer", "minimum": 0, "maximum": MAX_ZOOM},
+                    required=True,
+                ),
+                *FILTERS,
+            ],
+            errors=(422,),
+        )
+    },
+}

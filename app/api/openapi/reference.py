@@ -1,0 +1,82 @@
+"""Paths of the reference data: health, categories, places, districts, area, this document."""
+
+from __future__ import annotations
+
+from app.api.openapi.parts import GEOJSON, JSON, answer, operation, query, ref
+from app.common import limits
+
+PLACE = {
+    "type": "object",
+    "properties": {
+        "name": {"type": "string"},
+        "type": {"enum": ["stadsdel", "tatort"]},
+        "code": {"type": "string"},
+        "lon": {"type": "number"},
+        "lat": {"type": "number"},
+        "population": {"type": ["integer", "null"]},
+    },
+}
+CATEGORY = {
+    "type": "object",
+    "required": ["slug", "label", "kinds"],
+    "properties": {
+        "slug": {"type": "string"},
+        "label": {"type": "string"},
+        "kinds": {"type": "array", "items": {"enum": ["idea", "concern"]}},
+    },
+}
+HEALTH = {
+    "type": "object",
+    "required": ["status", "database"],
+    "properties": {"status": {"type": "string"}, "database": {"type": "string"}},
+}
+
+PATHS = {
+    "/healthz": {
+        "get": {
+            "summary": "Health of the app and PostGIS",
+            "responses": {
+                **answer(200, "ok", JSON, HEALTH),
+                **answer(503, "the database does not answer", JSON, HEALTH),
+            },
+        }
+    },
+    "/api/categories": {
+        "get": operation(
+            "The categories, labels in the request's language",
+            answer(200, "categories", JSON, {"type": "array", "items": CATEGORY}),
+        )
+    },
+    "/api/places": {
+        "get": operation(
+            "Districts and localities by name (accents and case ignored)",
+            answer(200, "places", JSON, {"type": "array", "items": PLACE}),
+            parameters=[
+                query(
+                    "q",
+                    f"search text, at most {limits.PLACE_QUERY.max} characters",
+                    {"type": "string", "maxLength": limits.PLACE_QUERY.max},
+                )
+            ],
+            errors=(422,),
+        )
+    },
+    "/api/districts": {
+        "get": operation(
+            "District polygons (simplified for display) with name and code",
+            answer(200, "districts", GEOJSON, ref("schemas", "FeatureCollection")),
+        )
+    },
+    "/api/area": {
+        "get": {
+            "summary": "The outline of the area where pins are accepted",
+            "responses": answer(200, "GeoJSON", GEOJSON, {"type": "object"}),
+        }
+    },
+    "/api/openapi.json": {
+        "get": {
+            "summary": "This document",
+            "responses": answer(200, "OpenAPI 3.1", JSON, {"type": "object"}),
+        }
+    },
+}

@@ -1,0 +1,6 @@
+"""`flask` commands, a module per group. Errors end in one clear line and exit code 1."""
+
+from app.cli.demo import demo_cli
+from app.cli.districts import districts_cli
+
+__all__ = ["demo_cli", "districts_cli"]

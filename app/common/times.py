@@ -1,0 +1,26 @@
+"""The one parser for instants from clients: RFC 3339 dates and date-times, nothing looser.
+
+`datetime.fromisoformat` alone also takes week dates, basic formats and times without a zone,
+which the OpenAPI document (format date / date-time) does not allow.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+_INSTANT = re.compile(
+    rf"{_DATE}(?:[Tt][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(?:\.[0-9]{{1,6}})?(?:[Zz]|[+-][0-9]{{2}}:[0-9]{{2}}))?"
+)
+
+
+def parse_instant(text: str) -> datetime | None:
+    """A full date (midnight UTC) or a date-time with its offset, as an aware datetime."""
+    if not _INSTANT.fullmatch(text):
+        return None
+    try:
+        value = datetime.fromisoformat(text.upper())
+    except ValueError:  # 2024-02-30 and the like
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -1,0 +1,8 @@
+"""The data model, one module per concept; import models from here."""
+
+from app.models.base import Base
+from app.models.districts import District
+from app.models.ideas import Idea, Support
+from app.models.ratelimits import RateLimitCounter
+
+__all__ = ["Base", "District", "Idea", "RateLimitCounter", "Support"]

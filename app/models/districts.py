@@ -1,0 +1,23 @@
+"""Districts (stadsdelar): the polygons pins are counted in."""
+
+from __future__ import annotations
+
+from geoalchemy2 import Geometry, WKBElement
+from sqlalchemy import Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class District(Base):
+    """A district (stadsdel) of the municipality, with optional population."""
+
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    population: Mapped[int | None] = mapped_column(Integer)
+    geom: Mapped[WKBElement] = mapped_column(
+        Geometry("MULTIPOLYGON", srid=4326, spatial_index=True)
+    )

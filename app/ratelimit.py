@@ -1,0 +1,65 @@
+"""Rate limits: per person first (the signed supporter id), with a ceiling per address.
+
+Twenty-five pupils on one school network share one address, so the address ceiling is
+generous; each browser's own limit is the tight one. A client without a valid supporter
+cookie counts as one person per address, so discarding cookies gains nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import current_app, request
+from flask_limiter.util import get_remote_address
+
+from app.extensions import limiter
+from app.supporters import known_supporter_id
+
+F = TypeVar("F", bound=Callable[..., object])
+
+
+def config_limit(key: str) -> Callable[[], str]:
+    """A limit read from the app's config at request time (per app, per test)."""
+    return lambda: str(current_app.config[key])
+
+
+def person_key() -> str:
+    """The signed supporter id, or the address for a client without one."""
+    supporter = known_supporter_id()
+    return f"person:{supporter}" if supporter else f"newcomer:{get_remote_address()}"
+
+
+def address_key() -> str:
+    """The client's address (behind PROXY_COUNT trusted proxies, the citizen's)."""
+    return f"address:{get_remote_address()}"
+
+
+def address_and_pin_key() -> str:
+    """The address and the pin acted on: bounds what one network can add to one pin."""
+    pin = (request.view_args or {}).get("idea_id", "")
+    return f"address:{get_remote_address()}:pin:{pin}"
+
+
+def limited(
+    scope: str, person: str, address: str, pin_address: str | None = None
+) -> Callable[[F], F]:
+    """Apply the config limits named `person` and `address` (and `pin_address`) to a view.
+
+    Views sharing a `scope` share the counters (the API's and the page's support button).
+    """
+
+    def decorate(view: F) -> F:
+        wrapped = limiter.shared_limit(
+            config_limit(person), scope=f"{scope}-person", key_func=person_key
+        )(view)
+        wrapped = limiter.shared_limit(
+            config_limit(address), scope=f"{scope}-address", key_func=address_key
+        )(wrapped)
+        if pin_address is not None:
+            wrapped = limiter.shared_limit(
+                config_limit(pin_address), scope=f"{scope}-pin", key_func=address_and_pin_key
+            )(wrapped)
+        return wrapped  # type: ignore[return-value]
+
+    return decorate

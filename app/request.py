@@ -1,0 +1,52 @@
+"""The request class: any body over MAX_CONTENT_LENGTH gets a 413, however it is framed."""
+
+from __future__ import annotations
+
+import io
+from typing import IO, cast
+
+from flask import Request
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.utils import cached_property
+
+
+class _CountingStream(io.RawIOBase):
+    """A chunked body that raises 413 once more than `limit` bytes have arrived."""
+
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._count = 0
+
+    def readable(self) -> bool:
+        """It is an input stream."""
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        """Read what the client sent, counting."""
+        data = self._stream.read(len(buffer))
+        self._count += len(data)
+        if self._count > self._limit:
+            raise RequestEntityTooLarge()
+        buffer[: len(data)] = data
+        return len(data)
+
+
+class BoundedRequest(Request):
+    """A request whose chunked body is refused with a 413 once it passes the limit.
+
+    Werkzeug stops such a body at the limit and hands on the first part as if it were whole
+    (a 200 KiB pin was stored from its first 64 KiB).
+    """
+
+    @cached_property
+    def stream(self) -> IO[bytes]:
+        """The body stream, counted when it has no Content-Length."""
+        limit = self.max_content_length
+        if (
+            self.content_length is None
+            and limit is not None
+            and self.environ.get("wsgi.input_terminated")
+        ):
+            return cast(IO[bytes], _CountingStream(self.environ["wsgi.input"], limit))
+        return super().stream

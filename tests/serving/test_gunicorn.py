@@ -1,0 +1,152 @@
+"""The app under gunicorn as `make run` serves it: several worker processes, one shared secret."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from app.config import PROJECT_DIR
+from tests.conftest import CSRF_META, pin_feature
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_gunicorn(
+    database_url: str, tmp_path: Path, **settings: str
+) -> tuple[str, subprocess.Popen]:
+    """gunicorn as `make run` starts it (gunicorn.conf.py, two workers), on the test database.
+
+    No SECRET_KEY in the environment: the workers share the key file that `make` writes.
+    """
+    port = _free_port()
+    secret = tmp_path / "secret_key"
+    secret.write_text(secrets.token_hex(32))
+    env = {k: v for k, v in os.environ.items() if k != "SECRET_KEY"}
+    env.update(
+        DATABASE_URL=database_url,
+        SECRET_KEY_FILE=str(secret),
+        PORT=str(port),
+        WEB_WORKERS="2",
+        RATELIMIT_ENABLED="0",
+    )
+    env.update(settings)
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    process = subprocess.Popen(
+        [
+            str(gunicorn),
+            "--config",
+            "gunicorn.conf.py",
+            "--access-logfile",
+            "/dev/null",
+            "app:create_app()",
+        ],
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{url}/healthz", timeout=10).read()
+            return url, process
+        except OSError:  # refused, reset or timed out while the workers boot
+            if process.poll() is not None or time.monotonic() > deadline:
+                stop_gunicorn(process)
+                raise AssertionError("gunicorn did not start") from None
+            time.sleep(0.2)
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    """Stop the server and close its pipe."""
+    process.terminate()
+    process.wait(timeout=20)
+    if process.stderr:
+        process.stderr.close()
+
+
+@pytest.fixture
+def gunicorn_url(test_database_url: str, app, tmp_path: Path) -> Iterator[str]:
+    """A two-worker gunicorn with rate limits off."""
+    url, process = start_gunicorn(test_database_url, tmp_path)
+    yield url
+    stop_gunicorn(process)
+
+
+def browser_session(base_url: str) -> tuple[urllib.request.OpenerDirector, str]:
+    """A cookie jar that has loaded the map page, and the page's CSRF token."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base_url}/").read().decode()
+    return opener, CSRF_META.search(page).group(1)
+
+
+def post_pin(opener: urllib.request.OpenerDirector, base_url: str, token: str) -> int:
+    """POST one pin; the status."""
+    request = urllib.request.Request(
+        f"{base_url}/api/ideas",
+        data=json.dumps(pin_feature()).encode(),
+        headers={"Content-Type": "application/json", "X-CSRFToken": token},
+        method="POST",
+    )
+    try:
+        with opener.open(request) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        error.close()
+        return error.code
+
+
+def test_csrf_tokens_work_across_workers(gunicorn_url: str):
+    """Each request on a new connection may reach another worker: all accept the token."""
+    opener, token = browser_session(gunicorn_url)
+    for n in range(12):
+        request = urllib.request.Request(
+            f"{gunicorn_url}/api/ideas",
+            data=json.dumps(pin_feature(title=f"Across workers {n}")).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": token},
+            method="POST",
+        )
+        with opener.open(request) as response:
+            assert response.status == 201
+            assert response.headers["Content-Type"] == "application/geo+json"
+    listing = json.loads(opener.open(f"{gunicorn_url}/api/ideas?limit=50").read())
+    assert len(listing["features"]) == 12
+
+
+def test_rate_limits_hold_across_workers(test_database_url: str, app, tmp_path: Path):
+    """40 quick pins from one browser through two workers: exactly the limit gets through."""
+    url, process = start_gunicorn(
+        test_database_url,
+        tmp_path,
+        RATELIMIT_ENABLED="1",
+        IDEA_CREATE_LIMIT="5 per minute",
+        IDEA_CREATE_ADDRESS_LIMIT="1000 per minute",
+    )
+    try:
+        opener, token = browser_session(url)
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            statuses = list(pool.map(lambda _: post_pin(opener, url, token), range(40)))
+    finally:
+        process.terminate()
+        log = process.stderr.read().decode() if process.stderr else ""
+        stop_gunicorn(process)
+    assert sorted(statuses) == [201] * 5 + [429] * 35, log

@@ -1,0 +1,125 @@
+"""Rate limits: per person (signed supporter id) first, with a generous ceiling per address.
+
+Counters live in PostgreSQL (`rate_limits`), so they hold across workers; the two-worker
+test is in tests/serving/test_gunicorn.py.
+"""
+
+from sqlalchemy import text
+
+from app.db import get_engine
+from app.supporters import SUPPORTER_COOKIE
+from tests.conftest import Api, count_pins, pin_feature
+
+
+def test_too_many_pins_from_one_browser_get_429(make_app, app):
+    limited = make_app(IDEA_CREATE_LIMIT="2 per minute")
+    api = Api(limited.test_client())
+    assert api.post("/api/ideas", pin_feature()).status_code == 201
+    assert api.post("/api/ideas", pin_feature()).status_code == 201
+    response = api.post("/api/ideas", pin_feature())
+    assert response.status_code == 429
+    assert response.get_json()["error"] == {
+        "code": "rate_limited",
+        "message": "För många förfrågningar. Vänta en stund och försök igen.",
+        "field": None,
+    }
+    assert response.headers["Retry-After"]
+    assert count_pins(app) == 2
+
+
+def test_a_classroom_on_one_address_is_not_shut_out(make_app, app):
+    """25 pupils, one school address: each browser has its own limit under the ceiling."""
+    limited = make_app(IDEA_CREATE_LIMIT="1 per minute", IDEA_CREATE_ADDRESS_LIMIT="30 per minute")
+    pupils = [Api(limited.test_client()) for _ in range(25)]
+    assert [p.post("/api/ideas", pin_feature()).status_code for p in pupils] == [201] * 25
+    assert [p.post("/api/ideas", pin_feature()).status_code for p in pupils[:3]] == [429] * 3
+    assert count_pins(app) == 25
+
+
+def test_the_address_ceiling_holds_whatever_the_cookies(make_app, app):
+    limited = make_app(IDEA_CREATE_LIMIT="5 per minute", IDEA_CREATE_ADDRESS_LIMIT="4 per minute")
+    statuses = [
+        Api(limited.test_client()).post("/api/ideas", pin_feature()).status_code for _ in range(6)
+    ]
+    assert statuses == [201] * 4 + [429] * 2
+    assert count_pins(app) == 4
+
+
+def test_discarding_the_supporter_cookie_gains_nothing(make_app, app):
+    """Clients without a valid supporter cookie share one newcomer's limit per address."""
+    limited = make_app(IDEA_CREATE_LIMIT="2 per minute")
+    statuses = []
+    for _ in range(4):
+        api = Api(limited.test_client())
+        api.client.delete_cookie(SUPPORTER_COOKIE)
+        statuses.append(api.post("/api/ideas", pin_feature()).status_code)
+    assert statuses == [201, 201, 429, 429]
+
+
+def test_behind_a_proxy_each_address_has_its_own_ceiling(make_app, app):
+    limited = make_app(IDEA_CREATE_ADDRESS_LIMIT="1 per minute", PROXY_COUNT=1)
+    first = {"X-Forwarded-For": "198.51.100.7"}
+    second = {"X-Forwarded-For": "203.0.113.9"}
+    assert (
+        Api(limited.test_client()).post("/api/ideas", pin_feature(), headers=first).status_code
+        == 201
+    )
+    assert (
+        Api(limited.test_client()).post("/api/ideas", pin_feature(), headers=first).status_code
+        == 429
+    )
+    assert (
+        Api(limited.test_client()).post("/api/ideas", pin_feature(), headers=second).status_code
+        == 201
+    )
+
+
+def test_one_address_cannot_pile_supports_on_one_pin(make_app, app, api):
+    """The hostile test added 361 supports to one pin in a minute from one address."""
+    limited = make_app(SUPPORT_PIN_ADDRESS_LIMIT="3 per hour")
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    other_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    statuses = [
+        Api(limited.test_client()).post(f"/api/ideas/{idea_id}/support").status_code
+        for _ in range(5)
+    ]
+    assert statuses == [201, 201, 201, 429, 429]
+    # Another pin from the same address is still open to the same network.
+    assert Api(limited.test_client()).post(f"/api/ideas/{other_id}/support").status_code == 201
+    # The page's support button shares the counters with the API's.
+    page = Api(limited.test_client())
+    response = page.client.post(f"/ideas/{idea_id}/support", data={"csrf_token": page.token})
+    assert response.status_code == 429
+
+
+def test_counters_are_rows_in_postgresql(make_app, app):
+    limited = make_app(IDEA_CREATE_LIMIT="9 per minute")
+    Api(limited.test_client()).post("/api/ideas", pin_feature())
+    with app.app_context(), get_engine().connect() as conn:
+        keys = conn.execute(text("SELECT key, hits FROM rate_limits")).all()
+    assert any("person:" in key and hits == 1 for key, hits in keys)
+    assert any("address:" in key for key, _ in keys)
+
+
+def test_storage_counts_windows_and_sweeps_ended_ones(app):
+    """The PostgreSQL storage itself: a window counts up, ends, starts again; sweeping is safe."""
+    from app.ratelimit_storage import AppDatabaseStorage
+
+    storage = AppDatabaseStorage("app-database://")
+    with app.test_request_context():
+        assert storage.check()
+        assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+        assert storage.get("k") == 3
+        assert storage.get_expiry("k") > 0
+        storage.incr("short", 1)
+        with get_engine().begin() as conn:
+            conn.execute(text("UPDATE rate_limits SET expires_at = now() - interval '1 s'"))
+        assert storage.get("k") == 0
+        assert storage.incr("k", 60) == 1  # an ended window starts again
+        storage.sweep()
+        with get_engine().connect() as conn:
+            assert conn.execute(text("SELECT key FROM rate_limits")).scalars().all() == ["k"]
+        storage.clear("k")
+        assert storage.get("k") == 0
+        storage.incr("a", 60)
+        assert storage.reset() == 1
