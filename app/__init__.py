@@ -8,6 +8,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import db
+from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.errors import register_errorhandlers
 from app.extensions import babel, csrf, limiter, select_locale, talisman
@@ -23,6 +24,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_proxy(app)
     register_extensions(app)
     register_hooks(app)
+    register_template_context(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -62,6 +64,14 @@ def register_extensions(app: Flask) -> None:
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+
+
+def register_template_context(app: Flask) -> None:
+    """What every template may use besides Flask's own: the input limits (`LIMITS.title.max`)."""
+
+    @app.context_processor
+    def inject_limits() -> dict[str, Any]:
+        return {"LIMITS": TEXT_LIMITS}
 
 
 def register_blueprints(app: Flask) -> None:

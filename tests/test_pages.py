@@ -4,6 +4,9 @@ import json
 import re
 from html import unescape
 
+import pytest
+
+from app.common.limits import TEXT_LIMITS, TextLimit, limits_as_json
 from tests.conftest import HOLMSUND, pin_feature
 
 
@@ -25,6 +28,11 @@ def test_map_page_is_swedish_by_default_with_settings(client):
     assert {"ideas", "idea", "support", "mapPins", "places", "districts", "area"} <= set(
         settings["urls"]
     )
+    # templates from the URL map (app/urls.py), filled in by the scripts' urlFor()
+    assert settings["urls"]["idea"] == "/api/ideas/{idea_id}"
+    assert settings["urls"]["supported"] == "/api/ideas/{idea_id}/supported"
+    assert settings["urls"]["ideaPage"] == "/ideas/{idea_id}"
+    assert settings["limits"] == limits_as_json()
     assert len(settings["categories"]) == 11
     (min_lat, min_lon), (max_lat, max_lon) = settings["bounds"]
     assert 19.6 < min_lon < max_lon < 21.1 and 63.3 < min_lat < max_lat < 64.4
@@ -120,3 +128,23 @@ def test_support_form_without_token_gets_an_html_400(api, client):
     assert response.mimetype == "text/html"
     missing = client.post("/ideas/424242/support", data={"csrf_token": api.token})
     assert missing.status_code == 404
+
+
+def test_settings_sit_on_the_body(client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<body class="[^"]*"\s+data-settings="', html)
+    assert len(re.findall(r"data-settings=", html)) == 1
+
+
+def test_form_limits_come_from_one_place(client, monkeypatch: pytest.MonkeyPatch):
+    """The form's maxlength, its hints and the scripts' limits all follow app/common/limits.py."""
+    monkeypatch.setitem(TEXT_LIMITS, "title", TextLimit(5, 60))
+    monkeypatch.setitem(TEXT_LIMITS, "body", TextLimit(0, 900))
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'id="pin-title"[^>]*maxlength="60"', html)
+    assert re.search(r'id="pin-body"[^>]*maxlength="900"', html)
+    assert "5 till 60 tecken." in html
+    assert "Frivilligt, högst 900 tecken." in html
+    assert _settings(html)["limits"]["title"] == {"min": 5, "max": 60}
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "5 to 60 characters." in english and "Optional, at most 900 characters." in english

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
 from app.citizen import bp
 from app.citizen.js_strings import js_strings
+from app.common.limits import limits_as_json
 from app.db import get_session
 from app.errors import ApiError
 from app.extensions import config_limit, limiter
@@ -18,10 +19,24 @@ from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import public_idea_rows
 from app.models import Idea
 from app.supporters import remember_supporter, support_from_here, supported_here, supporter_token
+from app.urls import url_templates
 from geo.crs import load_area
 from geo.errors import GeometryError
 
 LIST_PAGE_SIZE = 50
+
+# The URLs the map page's scripts use: their name in `settings.urls` -> the Flask endpoint.
+MAP_URLS = {
+    "ideas": "api.create_idea",
+    "idea": "api.get_idea",
+    "support": "api.support_idea",
+    "supported": "api.supported_by_me",
+    "ideaPage": "citizen.idea_page",
+    "mapPins": "api.map_clusters",
+    "places": "api.places",
+    "area": "api.area",
+    "districts": "api.districts",
+}
 
 
 @bp.app_context_processor
@@ -38,7 +53,7 @@ def inject_locale() -> dict[str, Any]:
 
 
 def map_settings() -> dict[str, Any]:
-    """What the map's scripts need: tiles, area, URL templates, labels."""
+    """What the map's scripts need: tiles, area, URL templates, input limits, labels."""
     min_lon, min_lat, max_lon, max_lat = load_area(str(current_app.config["AREA_FILE"])).bounds
     return {
         "locale": str(get_locale() or "sv"),
@@ -47,20 +62,11 @@ def map_settings() -> dict[str, Any]:
         "center": [63.8258, 20.2630],
         "zoom": 12,
         "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
-        "urls": {
-            "ideas": url_for("api.list_ideas"),
-            "idea": "/api/ideas/{id}",
-            "support": "/api/ideas/{id}/support",
-            "supported": "/api/ideas/{id}/supported",
-            "ideaPage": "/ideas/{id}",
-            "mapPins": url_for("api.map_clusters"),
-            "places": url_for("api.places"),
-            "area": url_for("api.area"),
-            "districts": url_for("api.districts"),
-        },
+        "urls": url_templates(MAP_URLS),
         "categories": categories_as_json(),
         "kinds": {k: str(v) for k, v in KINDS.items()},
         "statuses": {k: str(v) for k, v in STATUSES.items()},
+        "limits": limits_as_json(),
         "strings": js_strings(),
     }
 
@@ -68,7 +74,7 @@ def map_settings() -> dict[str, Any]:
 @bp.get("/")
 def index() -> str:
     """The full-screen map."""
-    return render_template("index.html", settings=map_settings())
+    return render_template("index.html", page_settings=map_settings())
 
 
 @bp.get("/list")

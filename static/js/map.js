@@ -3,7 +3,7 @@
  */
 
 import { request } from "./request.js";
-import { settings, t } from "./settings.js";
+import { settings, t, urlFor } from "./settings.js";
 
 /**
  * Create the map in #map.
@@ -39,8 +39,8 @@ export async function addReferenceLayers(map) {
   const pane = map.createPane("reference");
   pane.style.zIndex = "350";
   const [area, districts] = await Promise.allSettled([
-    request(settings.urls.area),
-    request(settings.urls.districts),
+    request(urlFor("area")),
+    request(urlFor("districts")),
   ]);
   if (districts.status === "fulfilled" && districts.value) {
     L.geoJSON(districts.value, {

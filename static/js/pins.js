@@ -134,7 +134,7 @@ export class PinLayer {
     for (const [name, value] of Object.entries(this.filters)) {
       if (value) params.set(name, value);
     }
-    return `${settings.urls.mapPins}?${params}`;
+    return `${urlFor("mapPins")}?${params}`;
   }
 
   /** Load the pins of the current view; keep markers that stay (so open popups survive). */
@@ -284,7 +284,7 @@ export class PinLayer {
   async showPin(id) {
     let feature;
     try {
-      feature = await request(settings.urls.idea.replace("{id}", String(id)));
+      feature = await request(urlFor("idea", { idea_id: id }));
     } catch (err) {
       this.announce(err instanceof ApiError ? err.message : t("serverError"));
       return;
@@ -317,8 +317,8 @@ export class PinLayer {
   /** Fetch one pin and whether this browser supported it, and build the card. */
   async fillPopup(box, id) {
     const [feature, mine] = await Promise.all([
-      request(urlFor("idea", id)),
-      request(urlFor("supported", id)).catch(() => ({ supported: false })),
+      request(urlFor("idea", { idea_id: id })),
+      request(urlFor("supported", { idea_id: id })).catch(() => ({ supported: false })),
     ]);
     const p = feature.properties || {};
     const heading = el("h2", "pin-card__title", p.title);
@@ -357,7 +357,7 @@ export class PinLayer {
     const button = el("button", "button button--primary support-button", t("support"));
     button.type = "button";
     const link = el("a", "pin-card__link", t("openPage"));
-    link.href = urlFor("ideaPage", id);
+    link.href = urlFor("ideaPage", { idea_id: id });
     actions.append(button, " ", link);
     const note = el("p", "pin-card__note");
     note.setAttribute("role", "status");
@@ -372,7 +372,7 @@ export class PinLayer {
     button.addEventListener("click", async () => {
       button.disabled = true;
       try {
-        const result = await request(urlFor("support", id), { method: "POST" });
+        const result = await request(urlFor("support", { idea_id: id }), { method: "POST" });
         countCell.textContent = String(result.support_count);
         markSupported();
         note.textContent = t("supportSaved");

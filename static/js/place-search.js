@@ -4,7 +4,7 @@
  */
 
 import { ApiError, debounce, request } from "./request.js";
-import { settings, t } from "./settings.js";
+import { settings, t, urlFor } from "./settings.js";
 
 /**
  * @param {any} map L.Map
@@ -79,7 +79,7 @@ export function setUpPlaceSearch(map, { onPinHere }) {
     }
     controller = new AbortController();
     try {
-      const places = await request(`${settings.urls.places}?${new URLSearchParams({ q: query })}`, {
+      const places = await request(`${urlFor("places")}?${new URLSearchParams({ q: query })}`, {
         signal: controller.signal,
       });
       show(Array.isArray(places) ? places : []);
