@@ -51,19 +51,25 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, i18n, CSRF, rate limiting and security headers to the app."""
-    db.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-    csrf.init_app(app)
-    limiter.init_app(app)
+    """Bind security headers, the database, i18n, CSRF and rate limiting to the app.
+
+    Talisman comes first: its before-request hook makes the per-request CSP nonce that the base
+    template's import map carries, and a CSRF or rate-limit error raised by a later hook still
+    renders a page that needs it.
+    """
     talisman.init_app(
         app,
         force_https=False,
         session_cookie_secure=bool(app.config["SESSION_COOKIE_SECURE"]),
         content_security_policy=content_security_policy(str(app.config["TILE_URL"])),
+        content_security_policy_nonce_in=["script-src"],
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
 
 
 def register_template_context(app: Flask) -> None:

@@ -9,6 +9,8 @@ import pytest
 from app.common.limits import TEXT_LIMITS, TextLimit, limits_as_json
 from tests.conftest import HOLMSUND, pin_feature
 
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
+
 
 def _settings(html: str) -> dict:
     match = re.search(r'data-settings="([^"]*)"', html)
@@ -130,10 +132,55 @@ def test_support_form_without_token_gets_an_html_400(api, client):
     assert missing.status_code == 404
 
 
+def _import_map(html: str) -> tuple[str, dict]:
+    """The nonce and the content of the page's import map."""
+    match = re.search(r'<script type="importmap" nonce="([^"]+)">(.*?)</script>', html, re.S)
+    assert match, "every page has an import map with a nonce"
+    return match.group(1), json.loads(match.group(2))
+
+
 def test_settings_sit_on_the_body(client):
     html = client.get("/").get_data(as_text=True)
     assert re.search(r'<body class="[^"]*"\s+data-settings="', html)
     assert len(re.findall(r"data-settings=", html)) == 1
+
+
+def test_every_page_has_the_import_map_allowed_by_its_nonce(api, client):
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    pages = [
+        client.get("/"),
+        client.get("/list"),
+        client.get(f"/ideas/{idea_id}"),
+        client.get("/no-such-page"),
+        client.post(f"/ideas/{idea_id}/support"),  # no CSRF token: the 400 page
+    ]
+    assert [page.status_code for page in pages] == [200, 200, 200, 404, 400]
+    nonces = set()
+    for page in pages:
+        html = page.get_data(as_text=True)
+        nonce, import_map = _import_map(html)
+        assert import_map == {"imports": {"umecom/": "/static/js/"}}
+        csp = page.headers["Content-Security-Policy"]
+        script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+        assert script_src.split() == ["script-src", "'self'", f"'nonce-{nonce}'"]
+        nonces.add(nonce)
+        # the import map is the one inline script: every other one is a file
+        for attributes, content in SCRIPT_TAG.findall(html):
+            if 'type="importmap"' not in attributes:
+                assert 'src="' in attributes and not content.strip(), attributes
+        assert not re.search(r"<[^>]+\son[a-z]+=", html), "no inline event handlers"
+    assert len(nonces) == len(pages), "a new nonce for every response"
+
+
+def test_urls_and_modules_follow_the_script_root(client):
+    """Mounted under a prefix (SCRIPT_NAME), the scripts' URLs and modules come from there."""
+    html = client.get("/", base_url="http://localhost/umecom").get_data(as_text=True)
+    _, import_map = _import_map(html)
+    assert import_map == {"imports": {"umecom/": "/umecom/static/js/"}}
+    assert 'src="/umecom/static/js/citizen/main.js"' in html
+    urls = _settings(html)["urls"]
+    assert urls["idea"] == "/umecom/api/ideas/{idea_id}"
+    assert urls["mapPins"] == "/umecom/api/map/clusters"
 
 
 def test_form_limits_come_from_one_place(client, monkeypatch: pytest.MonkeyPatch):

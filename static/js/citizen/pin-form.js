@@ -3,8 +3,8 @@
  * checks lightly, posts a GeoJSON Feature and shows the server's errors beside their fields.
  */
 
-import { ApiError, request } from "./request.js";
-import { limit, settings, t, urlFor } from "./settings.js";
+import { ApiError, request } from "umecom/lib/request.js";
+import { limit, settings, t, urlFor } from "umecom/lib/settings.js";
 
 /** The form's fields by the names the server uses in `error.field`. */
 const FIELD_IDS = {
@@ -140,7 +140,7 @@ export class PinForm {
     if (opener && opener instanceof HTMLElement && document.contains(opener)) {
       opener.focus();
     } else {
-      document.getElementById("map")?.focus();
+      this.map.getContainer().focus();
     }
   }
 
