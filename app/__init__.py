@@ -8,6 +8,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import db
+from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.converters import IdConverter
 from app.errors import register_errorhandlers
@@ -28,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_proxy(app)
     register_extensions(app)
     register_hooks(app)
+    register_template_context(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -69,22 +71,36 @@ def register_hooks(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, i18n, CSRF, rate limiting and security headers to the app."""
+    """Bind security headers, the database, i18n, CSRF and rate limiting to the app.
+
+    Talisman comes first: its before-request hook makes the per-request CSP nonce that the base
+    template's import map carries, and a CSRF or rate-limit error raised by a later hook still
+    renders a page that needs it.
+    """
     from app import ratelimit_storage  # noqa: F401  (registers the app-database:// storage)
 
-    db.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
-    csrf.init_app(app)
-    limiter.init_app(app)
     talisman.init_app(
         app,
         force_https=False,
         strict_transport_security=bool(app.config["HSTS"]),
         session_cookie_secure=bool(app.config["SESSION_COOKIE_SECURE"]),
         content_security_policy=content_security_policy(str(app.config["TILE_URL"])),
+        content_security_policy_nonce_in=["script-src"],
         frame_options="DENY",
         referrer_policy="strict-origin-when-cross-origin",
     )
+    db.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+
+def register_template_context(app: Flask) -> None:
+    """What every template may use besides Flask's own: the input limits (`LIMITS.title.max`)."""
+
+    @app.context_processor
+    def inject_limits() -> dict[str, Any]:
+        return {"LIMITS": TEXT_LIMITS}
 
 
 def register_blueprints(app: Flask) -> None:

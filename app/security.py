@@ -17,7 +17,11 @@ def tile_origin(tile_url: str) -> str | None:
 
 
 def content_security_policy(tile_url: str) -> dict[str, str | list[str]]:
-    """No inline scripts or styles; page settings travel in data- attributes."""
+    """No inline scripts or styles; page settings travel in data- attributes.
+
+    The one inline script is the base template's import map: Talisman adds a per-request nonce
+    to `script-src` (`content_security_policy_nonce_in`), and only that element carries it.
+    """
     images = ["'self'", "data:"]
     origin = tile_origin(tile_url)
     if origin:

@@ -12,6 +12,7 @@ from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, catego
 from app.citizen import bp
 from app.citizen.js_strings import js_strings
 from app.common.errors import Conflict, DomainError
+from app.common.limits import limits_as_json
 from app.db import get_session
 from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import public_idea_rows
@@ -20,10 +21,24 @@ from app.models import Idea
 from app.ratelimit import limited
 from app.redirects import safe_local_target
 from app.supporters import current_supporter_id, known_supporter_id, supporter_token
+from app.urls import url_templates
 from geo.crs import load_area
 from geo.errors import GeometryError
 
 LIST_PAGE_SIZE = 50
+
+# The URLs the map page's scripts use: their name in `settings.urls` -> the Flask endpoint.
+MAP_URLS = {
+    "ideas": "api.create_idea",
+    "idea": "api.get_idea",
+    "support": "api.support_idea",
+    "supported": "api.supported_by_me",
+    "ideaPage": "citizen.idea_page",
+    "mapPins": "api.map_clusters",
+    "places": "api.places",
+    "area": "api.area",
+    "districts": "api.districts",
+}
 
 
 @bp.app_context_processor
@@ -40,7 +55,7 @@ def inject_locale() -> dict[str, Any]:
 
 
 def map_settings() -> dict[str, Any]:
-    """What the map's scripts need: tiles, area, URL templates, labels."""
+    """What the map's scripts need: tiles, area, URL templates, input limits, labels."""
     min_lon, min_lat, max_lon, max_lat = load_area(str(current_app.config["AREA_FILE"])).bounds
     return {
         "locale": str(get_locale() or "sv"),
@@ -49,20 +64,11 @@ def map_settings() -> dict[str, Any]:
         "center": [63.8258, 20.2630],
         "zoom": 12,
         "bounds": [[min_lat, min_lon], [max_lat, max_lon]],
-        "urls": {
-            "ideas": url_for("api.list_ideas"),
-            "idea": "/api/ideas/{id}",
-            "support": "/api/ideas/{id}/support",
-            "supported": "/api/ideas/{id}/supported",
-            "ideaPage": "/ideas/{id}",
-            "mapPins": url_for("api.map_clusters"),
-            "places": url_for("api.places"),
-            "area": url_for("api.area"),
-            "districts": url_for("api.districts"),
-        },
+        "urls": url_templates(MAP_URLS),
         "categories": categories_as_json(),
         "kinds": {k: str(v) for k, v in KINDS.items()},
         "statuses": {k: str(v) for k, v in STATUSES.items()},
+        "limits": limits_as_json(),
         "strings": js_strings(),
     }
 
@@ -82,7 +88,7 @@ def issue_supporter_id(response: WerkzeugResponse) -> WerkzeugResponse:
 @bp.get("/")
 def index() -> str:
     """The full-screen map."""
-    return render_template("index.html", settings=map_settings())
+    return render_template("index.html", page_settings=map_settings())
 
 
 @bp.get("/list")

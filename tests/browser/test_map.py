@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
+from app.common.limits import TEXT_LIMITS, TextLimit
 from tests.browser.conftest import BrowserLog, open_map
 from tests.conftest import Api, pin_feature
 
@@ -127,6 +129,26 @@ def test_server_validation_error_is_shown_beside_the_field(
     expect(title).to_be_focused()
 
 
+def test_the_form_checks_the_limits_the_server_hands_over(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The script checks with settings.limits (app/common/limits.py), not numbers of its own."""
+    monkeypatch.setitem(TEXT_LIMITS, "title", TextLimit(5, 60))
+    posts: list[str] = []
+    page.on(
+        "request", lambda request: posts.append(request.url) if request.method == "POST" else None
+    )
+    open_map(page)
+    click_map(page)
+    page.select_option("#pin-category", "safety")
+    page.fill("#pin-title", "Lamp")  # 4 characters: enough for the real limit, not for this one
+    page.click("#pin-submit")
+    expect(page.locator("#pin-title-error")).to_have_text("Skriv minst 5 tecken.")
+    expect(page.locator("#pin-title-hint")).to_have_text("5 till 60 tecken.")
+    expect(page.locator("#pin-title")).to_have_attribute("maxlength", "60")
+    assert posts == []
+
+
 def test_english_and_swedish_render(page: Page, app: Flask) -> None:
     """Swedish by default, English with ?lang=en; the static and the script texts follow."""
     with app.test_request_context("/"), force_locale("sv"):
@@ -143,7 +165,7 @@ def test_english_and_swedish_render(page: Page, app: Flask) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("label[for='place-q']")).to_have_text("Search for a place")
     expect(page.locator("#pin-centre")).to_have_text("Place a pin at the centre of the map")
-    locale = page.evaluate("JSON.parse(document.getElementById('map').dataset.settings).locale")
+    locale = page.evaluate("JSON.parse(document.body.dataset.settings).locale")
     assert locale == "en"
 
 

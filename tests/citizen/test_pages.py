@@ -4,7 +4,12 @@ import json
 import re
 from html import unescape
 
+import pytest
+
+from app.common.limits import TEXT_LIMITS, TextLimit, limits_as_json
 from tests.conftest import HOLMSUND, pin_feature
+
+SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
 
 
 def _settings(html: str) -> dict:
@@ -25,6 +30,11 @@ def test_map_page_is_swedish_by_default_with_settings(client):
     assert {"ideas", "idea", "support", "mapPins", "places", "districts", "area"} <= set(
         settings["urls"]
     )
+    # templates from the URL map (app/urls.py), filled in by the scripts' urlFor()
+    assert settings["urls"]["idea"] == "/api/ideas/{idea_id}"
+    assert settings["urls"]["supported"] == "/api/ideas/{idea_id}/supported"
+    assert settings["urls"]["ideaPage"] == "/ideas/{idea_id}"
+    assert settings["limits"] == limits_as_json()
     assert len(settings["categories"]) == 11
     (min_lat, min_lon), (max_lat, max_lon) = settings["bounds"]
     assert 19.6 < min_lon < max_lon < 21.1 and 63.3 < min_lat < max_lat < 64.4
@@ -120,3 +130,68 @@ def test_support_form_without_token_gets_an_html_400(api, client):
     assert response.mimetype == "text/html"
     missing = client.post("/ideas/424242/support", data={"csrf_token": api.token})
     assert missing.status_code == 404
+
+
+def _import_map(html: str) -> tuple[str, dict]:
+    """The nonce and the content of the page's import map."""
+    match = re.search(r'<script type="importmap" nonce="([^"]+)">(.*?)</script>', html, re.S)
+    assert match, "every page has an import map with a nonce"
+    return match.group(1), json.loads(match.group(2))
+
+
+def test_settings_sit_on_the_body(client):
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'<body class="[^"]*"\s+data-settings="', html)
+    assert len(re.findall(r"data-settings=", html)) == 1
+
+
+def test_every_page_has_the_import_map_allowed_by_its_nonce(api, client):
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    pages = [
+        client.get("/"),
+        client.get("/list"),
+        client.get(f"/ideas/{idea_id}"),
+        client.get("/no-such-page"),
+        client.post(f"/ideas/{idea_id}/support"),  # no CSRF token: the 400 page
+    ]
+    assert [page.status_code for page in pages] == [200, 200, 200, 404, 400]
+    nonces = set()
+    for page in pages:
+        html = page.get_data(as_text=True)
+        nonce, import_map = _import_map(html)
+        assert import_map == {"imports": {"umecom/": "/static/js/"}}
+        csp = page.headers["Content-Security-Policy"]
+        script_src = next(part for part in csp.split(";") if part.strip().startswith("script-src"))
+        assert script_src.split() == ["script-src", "'self'", f"'nonce-{nonce}'"]
+        nonces.add(nonce)
+        # the import map is the one inline script: every other one is a file
+        for attributes, content in SCRIPT_TAG.findall(html):
+            if 'type="importmap"' not in attributes:
+                assert 'src="' in attributes and not content.strip(), attributes
+        assert not re.search(r"<[^>]+\son[a-z]+=", html), "no inline event handlers"
+    assert len(nonces) == len(pages), "a new nonce for every response"
+
+
+def test_urls_and_modules_follow_the_script_root(client):
+    """Mounted under a prefix (SCRIPT_NAME), the scripts' URLs and modules come from there."""
+    html = client.get("/", base_url="http://localhost/umecom").get_data(as_text=True)
+    _, import_map = _import_map(html)
+    assert import_map == {"imports": {"umecom/": "/umecom/static/js/"}}
+    assert 'src="/umecom/static/js/citizen/main.js"' in html
+    urls = _settings(html)["urls"]
+    assert urls["idea"] == "/umecom/api/ideas/{idea_id}"
+    assert urls["mapPins"] == "/umecom/api/map/clusters"
+
+
+def test_form_limits_come_from_one_place(client, monkeypatch: pytest.MonkeyPatch):
+    """The form's maxlength, its hints and the scripts' limits all follow app/common/limits.py."""
+    monkeypatch.setitem(TEXT_LIMITS, "title", TextLimit(5, 60))
+    monkeypatch.setitem(TEXT_LIMITS, "body", TextLimit(0, 900))
+    html = client.get("/").get_data(as_text=True)
+    assert re.search(r'id="pin-title"[^>]*maxlength="60"', html)
+    assert re.search(r'id="pin-body"[^>]*maxlength="900"', html)
+    assert "5 till 60 tecken." in html
+    assert "Frivilligt, högst 900 tecken." in html
+    assert _settings(html)["limits"]["title"] == {"min": 5, "max": 60}
+    english = client.get("/?lang=en").get_data(as_text=True)
+    assert "5 to 60 characters." in english and "Optional, at most 900 characters." in english

@@ -3,7 +3,7 @@
  * place. Every field of the form becomes a query parameter of the same name.
  */
 
-import { t } from "./settings.js";
+import { t } from "umecom/lib/settings.js";
 
 /**
  * @param {(filters: Record<string, string>) => void} onChange

@@ -1,26 +1,21 @@
 /**
- * Entry point of the map page: builds the map and wires the pieces together.
+ * Entry point of the citizen map page (templates/index.html): builds the map and wires the
+ * pieces together. Leaflet and markercluster are classic scripts loaded before it.
  */
 
-import { addReferenceLayers, createMap } from "./map.js";
-import { setUpFilters } from "./filters.js";
-import { setUpKeyboardPin } from "./keyboard-pin.js";
-import { PinForm } from "./pin-form.js";
-import { PinLayer } from "./pins.js";
-import { setUpPlaceSearch } from "./place-search.js";
+import { announcer } from "umecom/lib/dom.js";
+import { createMap } from "umecom/map/create-map.js";
+import { setUpKeyboardPin } from "umecom/map/keyboard-pin.js";
+import { setUpPlaceSearch } from "umecom/map/place-search.js";
+import { addReferenceLayers } from "umecom/map/reference-layers.js";
+import { setUpFilters } from "umecom/citizen/filters.js";
+import { PinForm } from "umecom/citizen/pin-form.js";
+import { PinLayer } from "umecom/citizen/pin-layer.js";
 
 function start() {
   const element = document.getElementById("map");
   if (!element || typeof L === "undefined") return;
-  const status = document.getElementById("map-status");
-  /** Say something politely to screen readers (and show nothing). */
-  const announce = (text) => {
-    if (!status) return;
-    status.textContent = "";
-    window.setTimeout(() => {
-      status.textContent = text;
-    }, 50);
-  };
+  const announce = announcer(document.getElementById("map-status"));
 
   const map = createMap(element);
   addReferenceLayers(map);
@@ -47,7 +42,9 @@ function start() {
     form.open(event.latlng, { opener: element });
   });
 
-  setUpKeyboardPin(map, (latlng, opener) => form.open(latlng, { opener }));
+  setUpKeyboardPin(map, (latlng, opener) => form.open(latlng, { opener }), {
+    button: document.getElementById("pin-centre"),
+  });
   setUpPlaceSearch(map, {
     onPinHere: (latlng, name, opener) => form.open(latlng, { placeName: name, opener }),
   });

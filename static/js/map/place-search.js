@@ -1,14 +1,18 @@
 /**
  * Place search: districts and localities by name. Results are a list of buttons; choosing one
  * flies the map there and offers "Put the pin here".
+ * Its markup is templates/_place_search.html; the parts are found by their ids. A page that uses
+ * it names the URL `places` in its settings.
  */
 
-import { ApiError, debounce, request } from "./request.js";
-import { settings, t } from "./settings.js";
+import { debounce } from "umecom/lib/debounce.js";
+import { errorMessage, request } from "umecom/lib/request.js";
+import { settings, t, urlFor } from "umecom/lib/settings.js";
 
 /**
  * @param {any} map L.Map
  * @param {{onPinHere: (latlng: any, name: string, opener: Element) => void}} options
+ *   `onPinHere` is called when "Put the pin here" is chosen for the place
  */
 export function setUpPlaceSearch(map, { onPinHere }) {
   const form = /** @type {HTMLFormElement} */ (document.getElementById("place-search"));
@@ -79,14 +83,14 @@ export function setUpPlaceSearch(map, { onPinHere }) {
     }
     controller = new AbortController();
     try {
-      const places = await request(`${settings.urls.places}?${new URLSearchParams({ q: query })}`, {
+      const places = await request(`${urlFor("places")}?${new URLSearchParams({ q: query })}`, {
         signal: controller.signal,
       });
       show(Array.isArray(places) ? places : []);
     } catch (err) {
       if (err && err.name === "AbortError") return;
       lastQuery = null;
-      summary.textContent = err instanceof ApiError ? err.message : t("serverError");
+      summary.textContent = errorMessage(err);
     }
   };
 

@@ -3,13 +3,8 @@
  * checks lightly, posts a GeoJSON Feature and shows the server's errors beside their fields.
  */
 
-import { ApiError, request } from "./request.js";
-import { settings, t } from "./settings.js";
-
-const TITLE_MIN = 3;
-const TITLE_MAX = 120;
-const BODY_MAX = 4000;
-const AUTHOR_MAX = 80;
+import { ApiError, request } from "umecom/lib/request.js";
+import { limit, settings, t, urlFor } from "umecom/lib/settings.js";
 
 /** The form's fields by the names the server uses in `error.field`. */
 const FIELD_IDS = {
@@ -145,7 +140,7 @@ export class PinForm {
     if (opener && opener instanceof HTMLElement && document.contains(opener)) {
       opener.focus();
     } else {
-      document.getElementById("map")?.focus();
+      this.map.getContainer().focus();
     }
   }
 
@@ -194,18 +189,25 @@ export class PinForm {
     return node;
   }
 
-  /** Light checks before sending; the server has the last word. Returns [field, message] pairs. */
+  /**
+   * Light checks before sending, with the server's own limits (settings.limits); the server
+   * has the last word. Returns [field, message] pairs.
+   */
   check(values) {
     const errors = [];
     if (!values.kind) errors.push(["kind", t("required")]);
     if (!values.category) errors.push(["category", t("required")]);
     const title = values.title.trim();
+    const { min, max } = limit("title");
     if (!title) errors.push(["title", t("required")]);
-    else if (title.length < TITLE_MIN) errors.push(["title", t("tooShort", { n: TITLE_MIN })]);
-    else if (title.length > TITLE_MAX) errors.push(["title", t("tooLong", { n: TITLE_MAX })]);
-    if (values.body.length > BODY_MAX) errors.push(["body", t("tooLong", { n: BODY_MAX })]);
-    if (values.author_name.length > AUTHOR_MAX) {
-      errors.push(["author_name", t("tooLong", { n: AUTHOR_MAX })]);
+    else if (title.length < min) errors.push(["title", t("tooShort", { n: min })]);
+    else if (title.length > max) errors.push(["title", t("tooLong", { n: max })]);
+    const bodyMax = limit("body").max;
+    if (values.body.length > bodyMax) errors.push(["body", t("tooLong", { n: bodyMax })]);
+    // the name is optional: only its length is checked
+    const authorMax = limit("author_name").max;
+    if (values.author_name.length > authorMax) {
+      errors.push(["author_name", t("tooLong", { n: authorMax })]);
     }
     return errors;
   }
@@ -244,7 +246,7 @@ export class PinForm {
     this.submitButton.disabled = true;
     this.submitButton.setAttribute("aria-busy", "true");
     try {
-      const saved = await request(settings.urls.ideas, { method: "POST", json: feature });
+      const saved = await request(urlFor("ideas"), { method: "POST", json: feature });
       this.form.reset();
       this.fillCategories();
       this.close({ announce: false });

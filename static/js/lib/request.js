@@ -3,7 +3,7 @@
  * the server's `{"error": {"code", "message", "field"}}` into an ApiError.
  */
 
-import { t } from "./settings.js";
+import { t } from "umecom/lib/settings.js";
 
 /** An error answered by the server (or the network), with the field it concerns. */
 export class ApiError extends Error {
@@ -22,13 +22,14 @@ export class ApiError extends Error {
   }
 }
 
+/** The page's CSRF token, from `<meta name="csrf-token">` (every HTML page has it). */
 function csrfToken() {
   const meta = document.querySelector('meta[name="csrf-token"]');
   return meta ? meta.getAttribute("content") || "" : "";
 }
 
 /**
- * Request JSON. Resolves with the parsed body; rejects with ApiError.
+ * Request JSON. Resolves with the parsed body; rejects with ApiError (or AbortError).
  * @param {string} url
  * @param {{method?: string, json?: any, signal?: AbortSignal}} [options]
  */
@@ -70,11 +71,11 @@ export async function request(url, { method = "GET", json, signal } = {}) {
   return body;
 }
 
-/** Call `fn` once calls have stopped for `wait` ms. */
-export function debounce(fn, wait) {
-  let timer = 0;
-  return (...args) => {
-    window.clearTimeout(timer);
-    timer = window.setTimeout(() => fn(...args), wait);
-  };
+/**
+ * The message to show for a failed request: the server's own (already translated) when there
+ * is one, else a generic one.
+ * @param {unknown} err
+ */
+export function errorMessage(err) {
+  return err instanceof ApiError ? err.message : t("serverError");
 }

@@ -1,0 +1,148 @@
+/**
+ * The published pins on the citizen map: loaded for the current view and filters whenever the
+ * map stops moving, kept by id so markers that stay in view (and their open popups) survive a
+ * reload. What is drawn is built elsewhere: pin markers (markers.js), browser clusters
+ * (pin-clusters.js), server clusters (server-clusters.js).
+ */
+
+import { debounce } from "umecom/lib/debounce.js";
+import { errorMessage, request } from "umecom/lib/request.js";
+import { t, urlFor } from "umecom/lib/settings.js";
+import { pinMarker } from "umecom/citizen/markers.js";
+import { createPinClusters, makeClustersOperable } from "umecom/citizen/pin-clusters.js";
+import { ServerClusters } from "umecom/citizen/server-clusters.js";
+
+export class PinLayer {
+  /**
+   * @param {any} map L.Map
+   * @param {{announce: (text: string) => void}} options
+   */
+  constructor(map, { announce }) {
+    this.map = map;
+    this.announce = announce;
+    /** @type {Record<string, string>} */
+    this.filters = {};
+    /** @type {Map<number, any>} the pin markers on the map, by pin id */
+    this.markers = new Map();
+    /** @type {AbortController|null} the load under way; a newer one cancels it */
+    this.abort = null;
+    this.cluster = createPinClusters(map);
+    this.serverClusters = new ServerClusters(map);
+    this.reloadSoon = debounce(() => this.reload(), 250);
+    map.on("moveend", this.reloadSoon);
+  }
+
+  /** Change the filter (kind, category, status) and reload. */
+  setFilters(filters) {
+    this.filters = { ...this.filters, ...filters };
+    this.reload();
+  }
+
+  /** The map-pins URL for the current view and filters. */
+  viewUrl() {
+    const b = this.map.getBounds();
+    const clamp = (v, lo, hi) => Math.min(hi, Math.max(lo, v));
+    const bbox = [
+      clamp(b.getWest(), -180, 180),
+      clamp(b.getSouth(), -90, 90),
+      clamp(b.getEast(), -180, 180),
+      clamp(b.getNorth(), -90, 90),
+    ]
+      .map((v) => v.toFixed(5))
+      .join(",");
+    const params = new URLSearchParams({ bbox, zoom: String(this.map.getZoom()) });
+    for (const [name, value] of Object.entries(this.filters)) {
+      if (value) params.set(name, value);
+    }
+    return `${urlFor("mapPins")}?${params}`;
+  }
+
+  /** Load the pins of the current view; keep markers that stay (so open popups survive). */
+  async reload() {
+    if (this.abort) this.abort.abort();
+    const controller = new AbortController();
+    this.abort = controller;
+    let collection;
+    try {
+      collection = await request(this.viewUrl(), { signal: controller.signal });
+    } catch (err) {
+      if (err && err.name === "AbortError") return;
+      this.announce(errorMessage(err));
+      return;
+    }
+    if (this.abort !== controller) return;
+    this.abort = null;
+    const seen = new Set();
+    const toAdd = [];
+    const clusters = [];
+    for (const feature of collection.features || []) {
+      if (!feature || feature.id === undefined || feature.id === null) continue;
+      if (feature.properties && feature.properties.cluster) {
+        clusters.push(feature);
+        continue;
+      }
+      seen.add(feature.id);
+      if (!this.markers.has(feature.id)) {
+        const marker = this.remember(feature);
+        if (marker) toAdd.push(marker);
+      }
+    }
+    this.serverClusters.replace(clusters);
+    const toRemove = [];
+    for (const [id, marker] of this.markers) {
+      if (!seen.has(id) && !marker.isPopupOpen()) {
+        toRemove.push(marker);
+        this.markers.delete(id);
+      }
+    }
+    // in bulk: markercluster re-clusters once instead of once per marker
+    if (toRemove.length) this.cluster.removeLayers(toRemove);
+    if (toAdd.length) this.cluster.addLayers(toAdd);
+    this.changed();
+    if (collection.truncated) this.announce(t("pinsTruncated"));
+  }
+
+  /**
+   * Build the marker of a Feature and remember it by id.
+   * @returns {any|null} the marker, or null when the Feature cannot be drawn
+   */
+  remember(feature) {
+    const marker = pinMarker(feature);
+    if (marker) this.markers.set(feature.id, marker);
+    return marker;
+  }
+
+  /** After markers came or went: clusters operable by keyboard, and the count for tests. */
+  changed() {
+    makeClustersOperable(this.map);
+    this.map.getContainer().setAttribute("data-pins-loaded", String(this.markers.size));
+  }
+
+  /** Add a Feature just created (no reload needed) and return its marker. */
+  addFeature(feature) {
+    if (this.markers.has(feature.id)) return this.markers.get(feature.id);
+    const marker = this.remember(feature);
+    if (!marker) return null;
+    this.cluster.addLayer(marker);
+    this.changed();
+    return marker;
+  }
+
+  /**
+   * Show one pin by id (a shared link, "Show on the map"): centre on it and open its card.
+   * @param {number} id
+   */
+  async showPin(id) {
+    let feature;
+    try {
+      feature = await request(urlFor("idea", { idea_id: id }));
+    } catch (err) {
+      this.announce(errorMessage(err));
+      return;
+    }
+    const [lon, lat] = feature.geometry.coordinates;
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 16));
+    const marker = this.addFeature(feature);
+    if (marker) this.cluster.zoomToShowLayer(marker, () => marker.openPopup());
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Small DOM helpers. Text from the server always goes in as text (textContent, attributes),
+ * never as markup, so a pin's title can never inject HTML.
+ */
+
+/**
+ * An element with a class and text.
+ * @param {string} tag
+ * @param {string} [className]
+ * @param {unknown} [text] set as textContent when given
+ * @returns {HTMLElement}
+ */
+export function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  return node;
+}
+
+/**
+ * A CSS-safe class suffix for a slug from the server (letters, digits and dashes only).
+ * @param {unknown} value
+ */
+export function cssSlug(value) {
+  return String(value || "").replace(/[^a-z0-9-]/gi, "");
+}
+
+/**
+ * Let an element that is not a button (a map marker's div) act like one: a button role, and
+ * Enter/Space calling `activate`. Wired once per element, however often it is called.
+ * @param {HTMLElement|undefined|null} node
+ * @param {() => void} activate
+ */
+export function actLikeButton(node, activate) {
+  if (!node || node.dataset.keys) return;
+  node.dataset.keys = "1";
+  node.setAttribute("role", "button");
+  node.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      event.stopPropagation();
+      activate();
+    }
+  });
+}
+
+/**
+ * A function that says something politely to screen readers through a live region (and shows
+ * nothing). The text is cleared first and set a moment later, so the same message said twice
+ * is announced twice.
+ * @param {HTMLElement|null} region an element with role="status"
+ * @returns {(text: string) => void}
+ */
+export function announcer(region) {
+  return (text) => {
+    if (!region) return;
+    region.textContent = "";
+    window.setTimeout(() => {
+      region.textContent = text;
+    }, 50);
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * The page settings handed over by the server, and helpers to read UI strings, labels and
+ * URL templates from them.
+ *
+ * Where they live: one `data-settings` JSON attribute on `<body>` per page (rendered by
+ * templates/base.html from the view's `page_settings`), so every page (citizen map, planner,
+ * workshop) reads its settings the same way, with or without a map on it. A page without
+ * settings gets `{}`. Modules run after the document is parsed, so `<body>` is there.
+ */
+
+/** @type {any} */
+export const settings = JSON.parse(document.body?.dataset.settings || "{}");
+
+/**
+ * A UI string in the page language; `{name}` placeholders are filled from `vars`.
+ * @param {string} key key of settings.strings
+ * @param {Record<string, string|number>} [vars]
+ */
+export function t(key, vars = {}) {
+  const text = (settings.strings && settings.strings[key]) || key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+}
+
+/**
+ * A URL from the server's templates (built from its URL map, app/urls.py), placeholders filled:
+ * `urlFor("idea", { idea_id: 42 })` gives "/api/ideas/42". Unknown names and missing values
+ * throw: they are bugs, and a wrong URL would fail later and more quietly.
+ * @param {string} name key of settings.urls
+ * @param {Record<string, string|number>} [params] values of the `{name}` placeholders
+ * @returns {string}
+ */
+export function urlFor(name, params = {}) {
+  const template = settings.urls && settings.urls[name];
+  if (typeof template !== "string") throw new Error(`No URL named "${name}" in the page settings`);
+  return template.replace(/\{(\w+)\}/g, (whole, key) => {
+    if (!(key in params)) throw new Error(`URL "${name}" needs a value for {${key}}`);
+    return encodeURIComponent(String(params[key]));
+  });
+}
+
+/**
+ * The server's limits for a text field (app/common/limits.py), e.g. `limit("title").max`.
+ * @param {string} field
+ * @returns {{min: number, max: number}}
+ */
+export function limit(field) {
+  return settings.limits[field];
+}
+
+/** The label of a category slug, or the slug itself. */
+export function categoryLabel(slug) {
+  const found = (settings.categories || []).find((c) => c.slug === slug);
+  return found ? found.label : slug;
+}
+
+/** The label of a kind (idea/concern). */
+export function kindLabel(kind) {
+  return (settings.kinds && settings.kinds[kind]) || kind;
+}
+
+/** The label of a planning status. */
+export function statusLabel(status) {
+  return (settings.statuses && settings.statuses[status]) || status;
+}

@@ -1,0 +1,44 @@
+/**
+ * The light reference layers under everything else: the municipality outline (where pins are
+ * accepted) and the districts (named on hover). Either may fail to load; the map works without.
+ * A page that uses it names the URLs `area` and `districts` in its settings.
+ */
+
+import { request } from "umecom/lib/request.js";
+import { t, urlFor } from "umecom/lib/settings.js";
+
+/**
+ * Load the outline and the districts into their own pane, below the markers.
+ * @param {any} map L.Map
+ */
+export async function addReferenceLayers(map) {
+  const pane = map.createPane("reference");
+  pane.style.zIndex = "350";
+  const [area, districts] = await Promise.allSettled([
+    request(urlFor("area")),
+    request(urlFor("districts")),
+  ]);
+  if (districts.status === "fulfilled" && districts.value) {
+    L.geoJSON(districts.value, {
+      pane: "reference",
+      // interactive for the name tooltips; clicks still reach the map (to place a pin)
+      interactive: true,
+      bubblingMouseEvents: true,
+      style: () => ({ className: "district", weight: 1, fill: true, fillOpacity: 0 }),
+      attribution: t("districtAttribution"),
+      onEachFeature: (feature, layer) => {
+        const name = feature.properties && feature.properties.name;
+        if (name) {
+          layer.bindTooltip(String(name), { sticky: true, className: "district-tooltip" });
+        }
+      },
+    }).addTo(map);
+  }
+  if (area.status === "fulfilled" && area.value) {
+    L.geoJSON(area.value, {
+      pane: "reference",
+      interactive: false,
+      style: () => ({ className: "area-outline", weight: 3, fill: false }),
+    }).addTo(map);
+  }
+}
