@@ -10,7 +10,8 @@ from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_DIR / "data"
-LANGUAGES = ("sv", "en")  # the first is the default
+# The UI languages by code, each named in itself for the switch; the first is the default.
+LANGUAGES = {"sv": "Svenska", "en": "English"}
 SECRET_KEY_FILE = PROJECT_DIR / "var/secret_key"  # made by `make run` / `make test`
 
 
@@ -82,7 +83,7 @@ def load_config() -> dict[str, object]:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": False,
         "LANGUAGES": LANGUAGES,
-        "BABEL_DEFAULT_LOCALE": LANGUAGES[0],
+        "BABEL_DEFAULT_LOCALE": next(iter(LANGUAGES)),
         "BABEL_DEFAULT_TIMEZONE": "Europe/Stockholm",
         "TILE_URL": os.environ.get("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
         "TILE_ATTRIBUTION": os.environ.get(

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from app.common.errors import (
     Conflict,
@@ -117,6 +117,11 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_csrf_error(exc: CSRFError) -> Response | tuple[str, int]:
         message = gettext("The form expired or the security token is missing.")
         return respond(400, "csrf_failed", message, "X-CSRFToken", on_page=True)
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(exc: SecurityError) -> Response:
+        # No URL can be built for a host we do not serve, so no page either: a bare 400.
+        return error_response(400, "untrusted_host", gettext("This host is not served here."))
 
     @app.errorhandler(RequestEntityTooLarge)
     def handle_too_large(exc: RequestEntityTooLarge) -> Response | tuple[str, int]:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Generator, Mapping
+from contextlib import suppress
 from typing import Any
 
 from sqlalchemy import JSON, Select, Text, func, literal, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -65,6 +67,21 @@ def feature_select(
     return stmt
 
 
+def close_result(result: Any) -> None:
+    """Close a (server-side cursor) result, also when its connection died under it.
+
+    A stalled client's stream can outlive its transaction (PostgreSQL's idle timeout ends
+    it): closing then fails, and the driver's cursor must still be let go.
+    """
+    cursor = getattr(result, "cursor", None)
+    try:
+        result.close()
+    except DBAPIError:
+        if cursor is not None:
+            with suppress(Exception):
+                cursor.close()
+
+
 def stream_feature_collection(
     session: Session,
     features: Select[Any],
@@ -88,7 +105,7 @@ def stream_feature_collection(
     has_more = False
     buffer: list[str] = []
     # The server-side cursor is closed however the stream ends, a client hanging up included.
-    with result:
+    try:
         yield '{"type":"FeatureCollection","features":['
         for feature, key in result:
             if page_size is not None and count == page_size:
@@ -100,6 +117,8 @@ def stream_feature_collection(
             if len(buffer) >= chunk_rows:
                 yield "".join(buffer)
                 buffer.clear()
+    finally:
+        close_result(result)
     if buffer:
         yield "".join(buffer)
     extra: dict[str, Any] = {"numberReturned": count, **(members or {})}

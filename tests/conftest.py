@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import text
+from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import DATA_DIR
@@ -53,6 +56,27 @@ def app(test_database_url: str) -> Iterator[Flask]:
     yield app
     with app.app_context():
         get_engine().dispose()
+
+
+@contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve `app` over real HTTP on a free local port in a thread; yields its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served on a free local port in a background thread; yields its base URL."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

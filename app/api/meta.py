@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -10,6 +10,7 @@ from app.api import bp
 from app.api.openapi import openapi_document
 from app.categories import categories_as_json
 from app.db import get_session
+from geo.crs import load_area
 
 
 @bp.get("/healthz")
@@ -31,7 +32,8 @@ def categories() -> Response:
 @bp.get("/api/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
-    response = jsonify(openapi_document())
+    area = load_area(str(current_app.config["AREA_FILE"]))
+    response = jsonify(openapi_document(area.bounds))
     response.cache_control.public = True
     response.cache_control.max_age = 300
     return response

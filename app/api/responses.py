@@ -35,8 +35,10 @@ def geojson_stream(
             yield first
             yield from stream
         finally:
-            stream.close()
-            session.close()
+            try:
+                stream.close()
+            finally:
+                session.close()
 
     response = Response(stream_with_context(run()), status=status, mimetype=GEOJSON_MEDIA_TYPE)
     # A body nobody reads never runs run()'s cleanup: closing the response ends the session too.

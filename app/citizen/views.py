@@ -45,7 +45,7 @@ MAP_URLS = {
 def inject_locale() -> dict[str, Any]:
     """Every template knows the page language and the label tables."""
     return {
-        "current_locale": str(get_locale() or "sv"),
+        "current_locale": str(get_locale()),
         "KINDS": KINDS,
         "STATUSES": STATUSES,
         "CATEGORIES": CATEGORIES,
@@ -58,7 +58,7 @@ def map_settings() -> dict[str, Any]:
     """What the map's scripts need: tiles, area, URL templates, input limits, labels."""
     min_lon, min_lat, max_lon, max_lat = load_area(str(current_app.config["AREA_FILE"])).bounds
     return {
-        "locale": str(get_locale() or "sv"),
+        "locale": str(get_locale()),
         "tileUrl": current_app.config["TILE_URL"],
         "tileAttribution": current_app.config["TILE_ATTRIBUTION"],
         "center": [63.8258, 20.2630],

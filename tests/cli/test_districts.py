@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from app.db import get_engine
@@ -37,11 +38,85 @@ def test_reload_updates_by_code_with_population(runner, app, tmp_path):
         conn.execute(text("UPDATE districts SET population = NULL"))
 
 
-def test_invalid_file_is_refused(runner, tmp_path):
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (json.dumps({"type": "Feature"}), "file: The file must be a GeoJSON FeatureCollection."),
+        ("{not json", "file: The file is not readable GeoJSON: Expecting property name"),
+        (b"\xff\xfe\x00binary", "file: The file is not readable GeoJSON: 'utf-8' codec"),
+        ("[1, 2]", "file: The file must be a GeoJSON FeatureCollection."),
+        (
+            json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature"}]}),
+            "features[0]: The feature has no readable geometry.",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {"id": "x", "name": "Bowtie"},
+                            "geometry": {
+                                "type": "Polygon",
+                                "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 1], [0, 0]]],
+                            },
+                        }
+                    ],
+                }
+            ),
+            "features[0]: The polygon is not valid.",
+        ),
+        (
+            json.dumps(
+                {
+                    "type": "FeatureCollection",
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "properties": {"name": "No code"},
+                            "geometry": {
+                                "type": "Polygon",
+                                "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]],
+                            },
+                        }
+                    ],
+                }
+            ),
+            "a feature has no property 'id'",
+        ),
+    ],
+)
+def test_broken_files_get_one_clear_line_and_exit_1(runner, app, tmp_path, content, message):
     bad = tmp_path / "bad.geojson"
-    bad.write_text(json.dumps({"type": "Feature"}))
+    if isinstance(content, bytes):
+        bad.write_bytes(content)
+    else:
+        bad.write_text(content)
     result = runner.invoke(args=["districts", "load", str(bad)])
-    assert result.exit_code != 0
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert f"Error: {bad}: {message}" in result.output or f"Error: {message}" in result.output
+    assert len(_districts(app)) == 121  # nothing half-loaded
+
+
+def test_a_missing_file_is_a_usage_error(runner):
+    result = runner.invoke(args=["districts", "load", "/nonexistent.geojson"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_a_bad_population_names_the_district(runner, app, tmp_path):
+    source = json.loads(Path("data/umea_stadsdelar.geojson").read_text(encoding="utf-8"))
+    feature = source["features"][0]
+    feature["properties"]["pop"] = "many"
+    one = tmp_path / "one.geojson"
+    one.write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    result = runner.invoke(args=["districts", "load", str(one), "--population-field", "pop"])
+    assert result.exit_code == 1
+    code = feature["properties"]["id"]
+    assert f"Error: district {code}: population 'many' is not a whole number" in result.output
 
 
 def test_demo_pins_are_published_inside_districts(runner, client):

@@ -7,6 +7,7 @@ paths equal to the routes, and Schemathesis checks the server against it.
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache
 from typing import Any
 
@@ -29,10 +30,16 @@ INFO = {
 }
 
 
-@lru_cache(maxsize=1)
-def openapi_document() -> dict[str, Any]:
-    """The whole document."""
+@lru_cache(maxsize=4)
+def openapi_document(area_bounds: tuple[float, float, float, float]) -> dict[str, Any]:
+    """The whole document; points are bounded by the box around the area pins may be in."""
     paths: dict[str, Any] = {}
     for module in (reference, pins):
         paths.update(module.PATHS)
-    return {"openapi": "3.1.0", "info": INFO, "paths": paths, "components": COMPONENTS}
+    components = copy.deepcopy(COMPONENTS)
+    min_lon, min_lat, max_lon, max_lat = area_bounds
+    components["schemas"]["Point"]["properties"]["coordinates"]["prefixItems"] = [
+        {"type": "number", "minimum": min_lon, "maximum": max_lon, "description": "longitude"},
+        {"type": "number", "minimum": min_lat, "maximum": max_lat, "description": "latitude"},
+    ]
+    return {"openapi": "3.1.0", "info": INFO, "paths": paths, "components": components}

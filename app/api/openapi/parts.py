@@ -89,6 +89,7 @@ def error_answers(*statuses: int) -> dict[str, Any]:
 
 
 def operation(
+    operation_id: str,
     summary: str,
     ok: dict[str, Any],
     *,
@@ -103,7 +104,7 @@ def operation(
     if writes:
         params.append(ref("parameters", "CSRF"))
         statuses |= {400, 413, 429}
-    result: dict[str, Any] = {"summary": summary}
+    result: dict[str, Any] = {"operationId": operation_id, "summary": summary}
     if params:
         result["parameters"] = params
     if body is not None:

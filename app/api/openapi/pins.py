@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from app.api.map import ALWAYS_PINS_FROM_ZOOM, MAX_ZOOM
 from app.api.openapi.parts import (
     BBOX_DESCRIPTION,
@@ -26,9 +28,26 @@ SUPPORT_STATE = {
     },
 }
 
+
+def created() -> dict[str, Any]:
+    """The 201 of a new pin, with links to what can be done with it next."""
+    response = answer(201, "the stored pin", GEOJSON, ref("schemas", "Pin"))
+    new_id = {"id": "$response.body#/id"}
+    response["201"]["links"] = {
+        name: {"operationId": operation_id, "parameters": new_id}
+        for name, operation_id in (
+            ("GetPin", "getIdea"),
+            ("SupportPin", "supportIdea"),
+            ("SupportedByMe", "supportedByMe"),
+        )
+    }
+    return response
+
+
 PATHS = {
     "/api/ideas": {
         "get": operation(
+            "listIdeas",
             "Published pins, newest first",
             answer(
                 200,
@@ -45,8 +64,9 @@ PATHS = {
             errors=(422,),
         ),
         "post": operation(
+            "createIdea",
             "Create a pin",
-            answer(201, "the stored pin", GEOJSON, ref("schemas", "Pin")),
+            created(),
             body=ref("schemas", "NewPin"),
             errors=(422,),
             writes=True,
@@ -54,6 +74,7 @@ PATHS = {
     },
     "/api/ideas/{id}": {
         "get": operation(
+            "getIdea",
             "One published pin",
             answer(200, "the pin", GEOJSON, ref("schemas", "Pin")),
             parameters=[ID],
@@ -62,6 +83,7 @@ PATHS = {
     },
     "/api/ideas/{id}/support": {
         "post": operation(
+            "supportIdea",
             "Support a pin, once per person (the signed supporter cookie)",
             answer(201, "counted", JSON, SUPPORT_STATE),
             parameters=[ID],
@@ -71,13 +93,16 @@ PATHS = {
     },
     "/api/ideas/{id}/supported": {
         "get": operation(
+            "supportedByMe",
             "Whether this browser supported the pin",
             answer(200, "yes or no", JSON, SUPPORT_STATE),
             parameters=[ID],
+            errors=(404,),
         )
     },
     "/api/map/clusters": {
         "get": operation(
+            "mapClusters",
             "What the map draws at a view: every pin, or grid clusters when crowded",
             answer(
                 200,

@@ -34,6 +34,7 @@ HEALTH = {
 PATHS = {
     "/healthz": {
         "get": {
+            "operationId": "health",
             "summary": "Health of the app and PostGIS",
             "responses": {
                 **answer(200, "ok", JSON, HEALTH),
@@ -43,12 +44,14 @@ PATHS = {
     },
     "/api/categories": {
         "get": operation(
+            "categories",
             "The categories, labels in the request's language",
             answer(200, "categories", JSON, {"type": "array", "items": CATEGORY}),
         )
     },
     "/api/places": {
         "get": operation(
+            "places",
             "Districts and localities by name (accents and case ignored)",
             answer(200, "places", JSON, {"type": "array", "items": PLACE}),
             parameters=[
@@ -63,18 +66,21 @@ PATHS = {
     },
     "/api/districts": {
         "get": operation(
+            "districts",
             "District polygons (simplified for display) with name and code",
             answer(200, "districts", GEOJSON, ref("schemas", "FeatureCollection")),
         )
     },
     "/api/area": {
         "get": {
+            "operationId": "area",
             "summary": "The outline of the area where pins are accepted",
             "responses": answer(200, "GeoJSON", GEOJSON, {"type": "object"}),
         }
     },
     "/api/openapi.json": {
         "get": {
+            "operationId": "openapi",
             "summary": "This document",
             "responses": answer(200, "OpenAPI 3.1", JSON, {"type": "object"}),
         }
