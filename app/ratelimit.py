@@ -63,3 +63,13 @@ def limited(
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+# The limits of each action, shared by every route that performs it.
+create_limits = limited("create", person="IDEA_CREATE_LIMIT", address="IDEA_CREATE_ADDRESS_LIMIT")
+support_limits = limited(
+    "support",
+    person="SUPPORT_LIMIT",
+    address="SUPPORT_ADDRESS_LIMIT",
+    pin_address="SUPPORT_PIN_ADDRESS_LIMIT",
+)

@@ -21,7 +21,7 @@ from app.ideas.filters import (
 from app.ideas.queries import public_idea_rows
 from app.ideas.support import add_support, has_supported
 from app.models import Idea
-from app.ratelimit import limited
+from app.ratelimit import create_limits, support_limits
 from app.supporters import current_supporter_id, known_supporter_id
 from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
@@ -38,7 +38,7 @@ def _one_feature(idea_id: int) -> str:
 
 
 @bp.post("/api/ideas")
-@limited("create", person="IDEA_CREATE_LIMIT", address="IDEA_CREATE_ADDRESS_LIMIT")
+@create_limits
 def create_idea() -> Response:
     """Create a pin from a GeoJSON Feature; 201 with the stored Feature."""
     new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
@@ -77,12 +77,7 @@ def get_idea(idea_id: int) -> Response:
 
 
 @bp.post("/api/ideas/<id:idea_id>/support")
-@limited(
-    "support",
-    person="SUPPORT_LIMIT",
-    address="SUPPORT_ADDRESS_LIMIT",
-    pin_address="SUPPORT_PIN_ADDRESS_LIMIT",
-)
+@support_limits
 def support_idea(idea_id: int) -> tuple[Response, int]:
     """+1 once per person: 201 the first time, 409 after that."""
     session = get_session()

@@ -18,7 +18,7 @@ from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import public_idea_rows
 from app.ideas.support import add_support, has_supported
 from app.models import Idea
-from app.ratelimit import limited
+from app.ratelimit import support_limits
 from app.redirects import safe_local_target
 from app.supporters import current_supporter_id, known_supporter_id, supporter_token
 from app.urls import url_templates
@@ -128,12 +128,7 @@ def idea_page(idea_id: int) -> str:
 
 
 @bp.post("/ideas/<id:idea_id>/support")
-@limited(
-    "support",
-    person="SUPPORT_LIMIT",
-    address="SUPPORT_ADDRESS_LIMIT",
-    pin_address="SUPPORT_PIN_ADDRESS_LIMIT",
-)
+@support_limits
 def support_from_page(idea_id: int) -> WerkzeugResponse:
     """The form version of +1 (CSRF token in the form): count once, then back to the pin."""
     session = get_session()
