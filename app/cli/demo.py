@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from app.db import get_session
+from app.db import get_session, lift_statement_timeout
 from app.demo import add_demo_pins
 
 
@@ -21,6 +21,7 @@ def demo_cli() -> None:
 def demo_pins(count: int, seed: int) -> None:
     """Add COUNT published demo pins at random places in Umeå (source: import)."""
     session = get_session()
+    lift_statement_timeout(session)
     added = add_demo_pins(session, count, seed=seed)
     session.commit()
     click.echo(f"Added {added} demo pins.")

@@ -128,3 +128,11 @@ def test_demo_pins_are_published_inside_districts(runner, client):
     assert all(f["properties"]["district"] for f in features)
     assert all(f["properties"]["source"] == "import" for f in features)
     assert runner.invoke(args=["demo", "pins", "0"]).exit_code != 0
+
+
+def test_demo_pins_are_not_cut_by_the_web_statement_timeout(make_app):
+    """Bulk commands are for operators: the 30 s limit for requests does not apply to them."""
+    slow_limit = make_app(DB_STATEMENT_TIMEOUT_MS=50)
+    result = slow_limit.test_cli_runner().invoke(args=["demo", "pins", "2000", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Added 2000 demo pins." in result.output
