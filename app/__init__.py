@@ -15,6 +15,7 @@ from app.errors import register_errorhandlers
 from app.extensions import babel, csrf, limiter, select_locale, talisman
 from app.request import BoundedRequest
 from app.security import content_security_policy
+from app.upkeep import register_upkeep
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_hooks(app)
     register_template_context(app)
     register_blueprints(app)
+    register_upkeep(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -114,7 +116,8 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the `flask` commands (districts, demo data)."""
-    from app.cli import demo_cli, districts_cli
+    from app.cli import demo_cli, districts_cli, map_cli
 
     app.cli.add_command(districts_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(map_cli)

@@ -92,6 +92,8 @@ def load_config() -> dict[str, object]:
         ),
         # Above this many pins in view, the map gets server-side grid clusters, not every pin.
         "MAP_PIN_LIMIT": _int("MAP_PIN_LIMIT", 2000),
+        # How often each process folds the map's delta log into its cells (0: never).
+        "MAP_FOLD_INTERVAL_S": float(os.environ.get("MAP_FOLD_INTERVAL_S", "1")),
         "AREA_FILE": os.environ.get("AREA_FILE", str(DATA_DIR / "umea_kommun.geojson")),
         "PLACES_FILE": os.environ.get("PLACES_FILE", str(DATA_DIR / "umea_places.csv")),
         # How many reverse proxies (load balancers) stand in front: their X-Forwarded-For is

@@ -42,6 +42,7 @@ def app(test_database_url: str) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
+            "MAP_FOLD_INTERVAL_S": 0,  # tests fold the map log themselves, when they mean to
             "DATABASE_URL": test_database_url,
             "SECRET_KEY": "test-secret",
             # Flask-Limiter keeps `enabled` on its one shared instance, so every app in the
@@ -85,7 +86,12 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
     def build(**settings: Any) -> Flask:
-        config = {"TESTING": True, "DATABASE_URL": test_database_url, "SECRET_KEY": "test-secret"}
+        config = {
+            "TESTING": True,
+            "DATABASE_URL": test_database_url,
+            "SECRET_KEY": "test-secret",
+            "MAP_FOLD_INTERVAL_S": 0,
+        }
         config.update(settings)
         extra = create_app(config)
         made.append(extra)
@@ -107,7 +113,12 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
             # A session the app left in a transaction would make TRUNCATE wait for ever:
             # fail this test loudly instead of hanging the run.
             conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(text("TRUNCATE ideas, supports, rate_limits RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text(
+                    "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas "
+                    "RESTART IDENTITY CASCADE"
+                )
+            )
 
 
 @pytest.fixture

@@ -3,6 +3,17 @@
 from app.models.base import Base
 from app.models.districts import District
 from app.models.ideas import Idea, Support
+from app.models.map import MAP_DIMENSIONS, MapCell, MapDelta, MapState
 from app.models.ratelimits import RateLimitCounter
 
-__all__ = ["Base", "District", "Idea", "RateLimitCounter", "Support"]
+__all__ = [
+    "MAP_DIMENSIONS",
+    "Base",
+    "District",
+    "Idea",
+    "MapCell",
+    "MapDelta",
+    "MapState",
+    "RateLimitCounter",
+    "Support",
+]
