@@ -113,4 +113,24 @@ def load_config() -> dict[str, object]:
             "SUPPORT_ADDRESS_LIMIT", "1000 per hour;120 per minute"
         ),
         "SUPPORT_PIN_ADDRESS_LIMIT": os.environ.get("SUPPORT_PIN_ADDRESS_LIMIT", "40 per hour"),
+        "WORKSHOP_CREATE_LIMIT": os.environ.get(
+            "WORKSHOP_CREATE_LIMIT", "10 per hour;3 per minute"
+        ),
+        "WORKSHOP_CREATE_ADDRESS_LIMIT": os.environ.get(
+            "WORKSHOP_CREATE_ADDRESS_LIMIT", "100 per hour;20 per minute"
+        ),
+        # A class of 30 joins from one address within a minute; one person rarely needs 10.
+        "WORKSHOP_JOIN_LIMIT": os.environ.get("WORKSHOP_JOIN_LIMIT", "60 per hour;10 per minute"),
+        "WORKSHOP_JOIN_ADDRESS_LIMIT": os.environ.get(
+            "WORKSHOP_JOIN_ADDRESS_LIMIT", "1000 per hour;120 per minute"
+        ),
+        # Event streams: a comment this often keeps proxies from closing an idle stream, and
+        # each process refreshes its streams' presence as often.
+        "WORKSHOP_HEARTBEAT_SECONDS": float(os.environ.get("WORKSHOP_HEARTBEAT_SECONDS", "15")),
+        # How long a browser waits before reconnecting a dropped stream (SSE `retry:`).
+        "WORKSHOP_RETRY_MS": _int("WORKSHOP_RETRY_MS", 3000),
+        # A process with no open stream for this long closes its LISTEN connection.
+        "WORKSHOP_LISTENER_IDLE_SECONDS": float(
+            os.environ.get("WORKSHOP_LISTENER_IDLE_SECONDS", "300")
+        ),
     }

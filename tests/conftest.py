@@ -49,6 +49,10 @@ def app(test_database_url: str) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": True,
             "IDEA_CREATE_LIMIT": "100000 per minute",
             "SUPPORT_LIMIT": "100000 per minute",
+            "WORKSHOP_CREATE_LIMIT": "100000 per minute",
+            "WORKSHOP_CREATE_ADDRESS_LIMIT": "100000 per minute",
+            "WORKSHOP_JOIN_LIMIT": "100000 per minute",
+            "WORKSHOP_JOIN_ADDRESS_LIMIT": "100000 per minute",
         }
     )
     result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
@@ -107,7 +111,13 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
             # A session the app left in a transaction would make TRUNCATE wait for ever:
             # fail this test loudly instead of hanging the run.
             conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(text("TRUNCATE ideas, supports, rate_limits RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text(
+                    "TRUNCATE ideas, supports, rate_limits, workshops, workshop_groups,"
+                    " workshop_participants, workshop_annotations, workshop_events,"
+                    " workshop_audit, workshop_presence RESTART IDENTITY CASCADE"
+                )
+            )
 
 
 @pytest.fixture

@@ -4,5 +4,27 @@ from app.models.base import Base
 from app.models.districts import District
 from app.models.ideas import Idea, Support
 from app.models.ratelimits import RateLimitCounter
+from app.models.workshops import (
+    Workshop,
+    WorkshopAnnotation,
+    WorkshopAudit,
+    WorkshopEvent,
+    WorkshopGroup,
+    WorkshopParticipant,
+    WorkshopPresence,
+)
 
-__all__ = ["Base", "District", "Idea", "RateLimitCounter", "Support"]
+__all__ = [
+    "Base",
+    "District",
+    "Idea",
+    "RateLimitCounter",
+    "Support",
+    "Workshop",
+    "WorkshopAnnotation",
+    "WorkshopAudit",
+    "WorkshopEvent",
+    "WorkshopGroup",
+    "WorkshopParticipant",
+    "WorkshopPresence",
+]
