@@ -80,6 +80,8 @@ def load_config() -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "HSTS": secure,  # behind HTTPS, tell browsers to stay there
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 64 * 1024),
+        # Drawn shapes may have 5,000 points (about 40 bytes each as GeoJSON).
+        "MAX_SHAPE_BODY_BYTES": _int("MAX_SHAPE_BODY_BYTES", 512 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": False,
         "LANGUAGES": LANGUAGES,

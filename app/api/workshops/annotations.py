@@ -14,6 +14,7 @@ from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
 from app.api.workshops import identity
+from app.request import body_limit
 from app.common.errors import InvalidField
 from app.db import get_session
 from app.models import Workshop
@@ -62,6 +63,7 @@ def list_annotations(workshop_id: int) -> Response:
 
 
 @bp.post("/api/workshops/<id:workshop_id>/annotations")
+@body_limit("MAX_SHAPE_BODY_BYTES")
 def create_annotation(workshop_id: int) -> Response:
     """Draw: 201 with the Feature; a retry with the same client id gets it again with 200."""
     session = get_session()
@@ -77,6 +79,7 @@ def create_annotation(workshop_id: int) -> Response:
 
 
 @bp.patch("/api/workshops/<id:workshop_id>/annotations/<id:annotation_id>")
+@body_limit("MAX_SHAPE_BODY_BYTES")
 def update_annotation(workshop_id: int, annotation_id: int) -> Response:
     """Edit with the version you saw: 200 with the Feature, 409 with the current one if stale."""
     session = get_session()

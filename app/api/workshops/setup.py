@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.api import bp
 from app.api.body import json_body
 from app.api.workshops import identity
+from app.request import body_limit
 from app.api.workshops.links import facilitator_url, join_url, qr_svg
 from app.common.errors import Forbidden, InvalidField, NotFound
 from app.db import get_session
@@ -67,6 +68,7 @@ def workshop_state(workshop_id: int) -> dict[str, Any]:
 
 
 @bp.post("/api/workshops")
+@body_limit("MAX_SHAPE_BODY_BYTES")
 @workshop_create_limits
 def create_workshop_view() -> tuple[Response, int]:
     """Start a workshop (no account): 201 with its links, its code and the facilitator key."""
