@@ -80,6 +80,12 @@ class Hub:
         self.process_id = uuid.uuid4().hex
 
     @property
+    def subscriber_count(self) -> int:
+        """How many streams of this process are open."""
+        with self._lock:
+            return sum(len(group) for group in self._subscribers.values())
+
+    @property
     def listening(self) -> bool:
         """Whether the LISTEN connection is up."""
         return self._listening.is_set()

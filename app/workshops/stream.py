@@ -67,10 +67,10 @@ def event_stream(
             if not subscription.wait(heartbeat_seconds):
                 yield ": keep-alive\n\n"  # keeps proxies from closing an idle stream
     finally:
-        hub.unsubscribe(subscription)
         if present:
             try:
                 with sessions() as session:
                     presence.leave(session, actor.workshop_id, presence_id)
             except Exception:  # the client is gone anyway; its row expires by itself
                 log.exception("could not record that a stream ended")
+        hub.unsubscribe(subscription)

@@ -98,6 +98,7 @@ class EventReader:
         if last_event_id is not None:
             headers["Last-Event-ID"] = str(last_event_id)
         self.conn.request("GET", path, headers=headers)
+        self.sock = self.conn.sock
         self.response = self.conn.getresponse()
         self.status = self.response.status
         self.comments: list[str] = []
@@ -107,10 +108,9 @@ class EventReader:
         """The next event (`id` and `data`), or None when the stream ended."""
         event: dict[str, Any] = {}
         while True:
-            line = self.response.fp.readline()
-            if not line:
+            text = self.readline()
+            if text is None:
                 return None
-            text = line.decode().rstrip("\n")
             if text == "":
                 if "data" in event:
                     return event
@@ -126,6 +126,11 @@ class EventReader:
             elif field == "retry":
                 self.retry = int(value)
 
+    def readline(self) -> str | None:
+        """One line of the body (chunked transfer decoded), or None at its end."""
+        line = self.response.readline()
+        return line.decode().rstrip("\r\n") if line else None
+
     def events_until(self, predicate, limit: int = 200) -> list[dict[str, Any]]:
         """Events read until one matches `predicate` (included)."""
         seen = []
@@ -140,9 +145,10 @@ class EventReader:
     def close(self) -> None:
         """Hang up, as a phone losing its network would."""
         try:
-            self.conn.sock.shutdown(socket.SHUT_RDWR)  # type: ignore[union-attr]
+            self.sock.shutdown(socket.SHUT_RDWR)
         except OSError:
             pass
+        self.response.close()
         self.conn.close()
 
 
