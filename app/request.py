@@ -62,7 +62,10 @@ class BoundedRequest(Request):
         """MAX_CONTENT_LENGTH, or the matched view's own `body_limit`."""
         if self.url_rule is not None and current_app:
             view = current_app.view_functions.get(self.url_rule.endpoint)
-            key = getattr(view, "body_limit_key", None)
+            # A MethodView's limit sits on its method (`patch`), a function's on the function.
+            view_class = getattr(view, "view_class", None)
+            handler = getattr(view_class, self.method.lower(), view)
+            key = getattr(handler, "body_limit_key", None)
             if key is not None:
                 return int(current_app.config[key])
         return super().max_content_length

@@ -80,7 +80,9 @@ _REASON = re.compile(r"^(?P<reason>[^\[]*)\[(?P<x>[^ \]]+) (?P<y>[^\]]+)\]$")
 _REASONS = {
     "Self-intersection": N_("The shape crosses itself at %(lon).6f, %(lat).6f."),
     "Ring Self-intersection": N_("The shape crosses itself at %(lon).6f, %(lat).6f."),
-    "Too few points in geometry component": N_("The shape has too few distinct points (near %(lon).6f, %(lat).6f)."),
+    "Too few points in geometry component": N_(
+        "The shape has too few distinct points (near %(lon).6f, %(lat).6f)."
+    ),
     "Hole lies outside shell": N_("A hole of the area lies outside it (at %(lon).6f, %(lat).6f)."),
     "Nested shells": N_("The area has nested outlines (at %(lon).6f, %(lat).6f)."),
     "Interior is disconnected": N_("The area's holes split it in parts (at %(lon).6f, %(lat).6f)."),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 
-from tests.conftest import Api, CENTRE
+from tests.conftest import CENTRE, Api
 
 SQUARE = [
     [20.260, 63.824],
@@ -144,10 +145,8 @@ class EventReader:
 
     def close(self) -> None:
         """Hang up, as a phone losing its network would."""
-        try:
+        with contextlib.suppress(OSError):
             self.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.response.close()
         self.conn.close()
 

@@ -34,7 +34,11 @@ def test_draw_each_type_and_list_them(app, room):
         assert response.status_code == 201, response.get_json()
         assert response.mimetype == "application/geo+json"
     listing = anna.get(f"/api/workshops/{wid}/annotations").get_json()
-    assert [f["geometry"]["type"] for f in listing["features"]] == ["Point", "LineString", "Polygon"]
+    assert [f["geometry"]["type"] for f in listing["features"]] == [
+        "Point",
+        "LineString",
+        "Polygon",
+    ]
     props = listing["features"][0]["properties"]
     assert props["note"] == "<b>Här</b> & där"  # kept as text; the page sets textContent
     assert props["color"] == "#2e7d32"
@@ -50,7 +54,8 @@ def test_draw_each_type_and_list_them(app, room):
     [
         ({"type": "MultiPoint", "coordinates": [[20.26, 63.82]]}, "geometry.type",
          "Geometry must be a GeoJSON Point, LineString or Polygon."),
-        ({"type": "Polygon", "coordinates": [[SQUARE[0], SQUARE[1], SQUARE[2], SQUARE[0][:1] + [63.9]]]},
+        ({"type": "Polygon",
+          "coordinates": [[SQUARE[0], SQUARE[1], SQUARE[2], SQUARE[0][:1] + [63.9]]]},
          "geometry.coordinates[0]", "A ring must end where it starts."),
         ({"type": "Polygon", "coordinates": [[[20.25, 63.82], [20.27, 63.83], [20.27, 63.82],
                                               [20.25, 63.83], [20.25, 63.82]]]},
@@ -58,7 +63,8 @@ def test_draw_each_type_and_list_them(app, room):
         ({"type": "LineString", "coordinates": [[20.26, 63.82]]}, "geometry.coordinates",
          "This needs at least 2 positions."),
         ({"type": "LineString", "coordinates": [[20.26, 63.82], [20.26, 63.82]]},
-         "geometry.coordinates", "The shape has too few distinct points (near 20.260000, 63.820000)."),
+         "geometry.coordinates",
+         "The shape has too few distinct points (near 20.260000, 63.820000)."),
         ({"type": "LineString", "coordinates": [[18.06, 59.33], [20.26, 63.82]]},
          "geometry.coordinates", "The shape reaches outside the area this map covers."),
         ({"type": "Point", "coordinates": [20.26, None]}, "geometry.coordinates",
@@ -76,7 +82,9 @@ def test_self_intersection_says_where(app, room):
     workshop, _, anna, _ = room
     bowtie = [[[20.25, 63.82], [20.27, 63.83], [20.27, 63.82], [20.25, 63.83], [20.25, 63.82]]]
     response = draw(
-        anna, workshop["id"], {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": bowtie}}
+        anna,
+        workshop["id"],
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": bowtie}},
     )
     body = response.get_json()
     assert body["error"]["code"] == "self_intersection"
@@ -92,7 +100,10 @@ def test_vertex_limit(app, room):
         "geometry.coordinates",
         "A shape may have at most 5000 points.",
     )
-    just_enough = {"type": "Feature", "geometry": {"type": "LineString", "coordinates": line[:5000]}}
+    just_enough = {
+        "type": "Feature",
+        "geometry": {"type": "LineString", "coordinates": line[:5000]},
+    }
     assert draw(anna, workshop["id"], just_enough).status_code == 201
 
 
@@ -101,11 +112,14 @@ def test_vertex_limit(app, room):
     [
         ({"note": "x" * 1001}, "note", "Write at most 1000 characters."),
         ({"color": "#fff"}, "color", "Choose a colour from the palette or write it as #rrggbb."),
-        ({"color": "rgb(1,2,3)"}, "color", "Choose a colour from the palette or write it as #rrggbb."),
+        ({"color": "rgb(1,2,3)"}, "color",
+         "Choose a colour from the palette or write it as #rrggbb."),
         ({"color": "#12345g"}, "color", "Choose a colour from the palette or write it as #rrggbb."),
         ({"category": "nope"}, "category", "Choose a category from the list."),
-        ({"note": "a\u202eb"}, "note", "This field contains an invisible or control character (U+202E)."),
-        ({"client_id": "has space"}, "client_id", "client_id must be 1 to 64 letters, digits or _ . : -"),
+        ({"note": "a\u202eb"}, "note",
+         "This field contains an invisible or control character (U+202E)."),
+        ({"client_id": "has space"}, "client_id",
+         "client_id must be 1 to 64 letters, digits or _ . : -"),
     ],
 )  # fmt: skip
 def test_properties_are_validated(app, room, properties, field, message):
@@ -117,7 +131,10 @@ def test_properties_are_validated(app, room, properties, field, message):
 
 def test_colour_forms(app, room):
     workshop, _, anna, _ = room
-    assert draw(anna, workshop["id"], shape(color="#A1B2C3")).get_json()["properties"]["color"] == "#a1b2c3"
+    assert (
+        draw(anna, workshop["id"], shape(color="#A1B2C3")).get_json()["properties"]["color"]
+        == "#a1b2c3"
+    )
     no_colour = shape()
     del no_colour["properties"]["color"]
     # No colour chosen: the group's colour.
@@ -134,8 +151,9 @@ def test_creating_is_idempotent_under_retries(app, room):
     assert first.get_json() == again.get_json()
     by_header = draw(anna, wid, headers={"Idempotency-Key": "retry-2"})
     assert by_header.status_code == 201
-    assert draw(anna, wid, headers={"Idempotency-Key": "retry-2"}).get_json()["id"] == (
-        by_header.get_json()["id"]
+    assert (
+        draw(anna, wid, headers={"Idempotency-Key": "retry-2"}).get_json()["id"]
+        == (by_header.get_json()["id"])
     )
     # Eight retries racing each other still make one annotation.
     with ThreadPoolExecutor(max_workers=8) as pool:
@@ -161,7 +179,9 @@ def test_stale_version_gets_409_with_the_current_annotation(app, room):
     edited = anna.patch(path, {"version": 1, "properties": {"note": "Första ändringen"}})
     assert edited.status_code == 200
     assert edited.get_json()["properties"]["version"] == 2
-    stale = facilitator.patch(path, {"version": 1, "properties": {"note": "Min ändring"}}, headers=EN)
+    stale = facilitator.patch(
+        path, {"version": 1, "properties": {"note": "Min ändring"}}, headers=EN
+    )
     assert stale.status_code == 409
     body = stale.get_json()
     assert body["error"] == {
@@ -190,7 +210,9 @@ def test_only_the_author_or_the_facilitator_edits(app, room):
     )
     assert bo.delete(path).status_code == 403
     assert new_client(app).delete(path).status_code == 401
-    assert facilitator.patch(path, {"version": 1, "properties": {"color": "red"}}).status_code == 200
+    assert (
+        facilitator.patch(path, {"version": 1, "properties": {"color": "red"}}).status_code == 200
+    )
     assert facilitator.delete(path).status_code == 204
     assert anna.delete(path).status_code == 404
     assert anna.get(f"/api/workshops/{wid}/annotations").get_json()["features"] == []
@@ -207,9 +229,10 @@ def test_hidden_annotations_are_for_the_facilitator_only(app, room):
     assert bo.get(f"/api/workshops/{wid}/annotations").get_json()["features"] == []
     seen = facilitator.get(f"/api/workshops/{wid}/annotations").get_json()["features"]
     assert [f["id"] for f in seen] == [created["id"]]
-    assert anna.patch(
-        f"/api/workshops/{wid}/annotations/{created['id']}", {"version": 2}
-    ).status_code == 404
+    assert (
+        anna.patch(f"/api/workshops/{wid}/annotations/{created['id']}", {"version": 2}).status_code
+        == 404
+    )
 
 
 def test_undo_takes_back_only_ones_own_changes(app, room):
@@ -228,7 +251,10 @@ def test_undo_takes_back_only_ones_own_changes(app, room):
     assert anna.post(undo).get_json()["deleted"] is True
     nothing = anna.post(undo, headers=EN)
     assert _error(nothing) == (409, None, "There is nothing of yours to undo.")
-    notes = [f["properties"]["note"] for f in bo.get(f"/api/workshops/{wid}/annotations").get_json()["features"]]
+    notes = [
+        f["properties"]["note"]
+        for f in bo.get(f"/api/workshops/{wid}/annotations").get_json()["features"]
+    ]
     assert notes == ["Bos"]
     # Bo's undo removes Bo's drawing; a stranger cannot undo at all.
     assert bo.post(undo).get_json()["annotation_id"] == bos["id"]
@@ -248,7 +274,10 @@ def test_undo_refuses_what_someone_else_changed_since(app, room):
     workshop, facilitator, anna, _ = room
     wid = workshop["id"]
     created = draw(anna, wid).get_json()
-    facilitator.patch(f"/api/workshops/{wid}/annotations/{created['id']}", {"version": 1, "properties": {"note": "F"}})
+    facilitator.patch(
+        f"/api/workshops/{wid}/annotations/{created['id']}",
+        {"version": 1, "properties": {"note": "F"}},
+    )
     refused = anna.post(f"/api/workshops/{wid}/undo", headers=EN)
     assert refused.status_code == 409
     assert refused.get_json()["error"]["code"] == "changed_since"
@@ -319,8 +348,16 @@ def test_facilitator_actions_are_audited(app, room):
 def test_view_and_follow_are_validated(app, room):
     workshop, facilitator, _, _ = room
     wid = workshop["id"]
-    outside = facilitator.post(f"/api/workshops/{wid}/view", {"center": [18.06, 59.33], "zoom": 12}, headers=EN)
-    assert _error(outside) == (422, "center.coordinates", "The place is outside the area this map covers.")
-    zoom = facilitator.post(f"/api/workshops/{wid}/view", {"center": [20.26, 63.82], "zoom": 99}, headers=EN)
+    outside = facilitator.post(
+        f"/api/workshops/{wid}/view", {"center": [18.06, 59.33], "zoom": 12}, headers=EN
+    )
+    assert _error(outside) == (
+        422,
+        "center.coordinates",
+        "The place is outside the area this map covers.",
+    )
+    zoom = facilitator.post(
+        f"/api/workshops/{wid}/view", {"center": [20.26, 63.82], "zoom": 99}, headers=EN
+    )
     assert _error(zoom) == (422, "zoom", "zoom must be a whole number from 0 to 22.")
     assert facilitator.post(f"/api/workshops/{wid}/follow", {"on": "yes"}).status_code == 422

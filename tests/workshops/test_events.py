@@ -66,10 +66,14 @@ def test_changes_arrive_live_and_in_order(live):
         facilitator.post(f"/api/workshops/{wid}/view", {"center": [20.26, 63.825], "zoom": 16})
         view = stream.events_until(_is("view"))[-1]["data"]
         assert view == {"type": "view", "center": [20.26, 63.825], "zoom": 16, "follow": False}
-        facilitator.post(f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": True})
+        facilitator.post(
+            f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": True}
+        )
         hidden = stream.events_until(_is("annotation.hidden"))[-1]["data"]
         assert hidden == {"type": "annotation.hidden", "id": created["id"], "version": 3}
-        facilitator.post(f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": False})
+        facilitator.post(
+            f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": False}
+        )
         shown = stream.events_until(_is("annotation.updated"))[-1]["data"]
         assert shown["feature"]["properties"]["hidden"] is False
         anna.delete(f"/api/workshops/{wid}/annotations/{created['id']}")
@@ -179,7 +183,9 @@ def test_presence_counts_open_streams(live):
     wid = workshop["id"]
     streams = [_open(url, workshop, c) for c in (anna, bo, facilitator)]
     try:
-        last = streams[0].events_until(lambda e: _is("presence")(e) and e["data"]["facilitators"] == 1)
+        last = streams[0].events_until(
+            lambda e: _is("presence")(e) and e["data"]["facilitators"] == 1
+        )
         assert last[-1]["data"]["count"] == 2
         assert bo.get(f"/api/workshops/{wid}").get_json()["presence"] == {
             "participants": 2,

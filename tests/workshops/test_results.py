@@ -15,7 +15,9 @@ def test_promotion_makes_pins_with_provenance(app):
     facilitator, workshop = start_workshop(app)
     wid = workshop["id"]
     anna = join(app, workshop)
-    point = draw(anna, wid, shape("Point", note="Belysning saknas\nHela gångvägen är mörk")).get_json()
+    point = draw(
+        anna, wid, shape("Point", note="Belysning saknas\nHela gångvägen är mörk")
+    ).get_json()
     area = draw(anna, wid, shape("Polygon", note="Ny park", category="parks-nature")).get_json()
     response = facilitator.post(
         f"/api/workshops/{wid}/promote",

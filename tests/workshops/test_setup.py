@@ -25,7 +25,9 @@ def test_create_returns_code_links_qr_and_key(app):
     assert body["join_url"] == f"http://localhost/w/{code}"
     assert body["qr_svg"].startswith("<svg") and "</svg>" in body["qr_svg"]
     key = body["facilitator_key"]
-    assert body["facilitator_url"] == f"http://localhost/workshops/{body['id']}/facilitate#key={key}"
+    assert (
+        body["facilitator_url"] == f"http://localhost/workshops/{body['id']}/facilitate#key={key}"
+    )
     assert body["state"] == "open"
     assert [(g["name"], g["color"]) for g in body["groups"]] == [
         ("Grupp 1", "#c62828"),
@@ -55,13 +57,16 @@ def test_create_refuses_bad_settings(app):
     cases = [
         ({}, "title", "This field is required."),
         ({"title": "ab"}, "title", "Write at least 3 characters."),
-        ({"title": "Haga", "groups": "Grupp 1"}, "groups", "groups must be a list of at most 12 groups."),
-        ({"title": "Haga", "groups": ["A", "a"]}, "groups[1].name", "Two groups have the same name."),
+        ({"title": "Haga", "groups": "Grupp 1"}, "groups",
+         "groups must be a list of at most 12 groups."),
+        ({"title": "Haga", "groups": ["A", "a"]}, "groups[1].name",
+         "Two groups have the same name."),
         ({"title": "Haga", "groups": [{"name": "A", "color": "#fff"}]}, "groups[0].color",
          "Choose a colour from the palette or write it as #rrggbb."),
         ({"title": "Haga", "ends_at": "tomorrow"}, "ends_at",
          "ends_at must be a date-time with its zone (2026-05-01T18:00:00+02:00)."),
-        ({"title": "Haga", "district_id": 999999}, "district_id", "Choose a district from the list."),
+        ({"title": "Haga", "district_id": 999999}, "district_id",
+         "Choose a district from the list."),
         ({"title": "Haga", "focus_area": {"type": "Point", "coordinates": [20.26, 63.82]}},
          "focus_area.type", "The focus area must be a GeoJSON Polygon."),
     ]  # fmt: skip
@@ -157,10 +162,12 @@ def test_facilitator_key_header_cookie_and_refusals(app):
     # The secret link's key, exchanged once for a signed cookie.
     laptop = new_client(app)
     assert laptop.post(f"/api/workshops/{wid}/facilitator", {"key": "wrong"}).status_code == 403
-    exchanged = laptop.post(f"/api/workshops/{wid}/facilitator", {"key": workshop["facilitator_key"]})
+    exchanged = laptop.post(
+        f"/api/workshops/{wid}/facilitator", {"key": workshop["facilitator_key"]}
+    )
     assert exchanged.status_code == 204
     assert laptop.post(state_path, {"state": "open"}).status_code == 200
     # A forged cookie is nobody.
     forged = new_client(app)
-    forged.client.set_cookie(f"umecom_facilitator_{wid}", "[1, \"x\"]")
+    forged.client.set_cookie(f"umecom_facilitator_{wid}", '[1, "x"]')
     assert forged.post(state_path, {"state": "open"}).status_code == 401

@@ -7,6 +7,7 @@ from collections.abc import Generator
 from typing import Any
 
 from flask import Response, current_app, jsonify, request, url_for
+from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,10 +15,10 @@ from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
 from app.api.workshops import identity
-from app.request import body_limit
 from app.common.errors import InvalidField
 from app.db import get_session
 from app.models import Workshop
+from app.request import body_limit
 from app.workshops import annotations as service
 from app.workshops import undo
 from app.workshops.queries import annotation_rows
@@ -38,69 +39,83 @@ def _feature(
     return geojson_text(json.dumps(feature, separators=(",", ":")), status, headers)
 
 
-@bp.get("/api/workshops/<id:workshop_id>/annotations")
-def list_annotations(workshop_id: int) -> Response:
-    """Members: the annotations (hidden ones for the facilitator only).
+class AnnotationsView(MethodView):
+    """`/api/workshops/<id>/annotations`: list and draw.
 
-    `last_event_id`, read in the same snapshot, is where to open the event stream from.
+    One rule for both methods: with a rule per method, an id the converter refuses (0) would
+    answer 405 for the other method instead of 404.
     """
-    actor = identity.member(get_session(), workshop_id)
-    features = feature_select(
-        annotation_rows(workshop_id, include_hidden=actor.facilitator), order_by="id"
-    )
 
-    def chunks(session: Session) -> Generator[str, None, None]:
-        # One snapshot for the features and the event id: resuming from it misses nothing.
-        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-        last_event_id = session.execute(
-            select(Workshop.last_event_id).where(Workshop.id == workshop_id)
-        ).scalar_one()
-        return stream_feature_collection(
-            session, features, members={"last_event_id": int(last_event_id)}
+    def get(self, workshop_id: int) -> Response:
+        """Members: the annotations (hidden ones for the facilitator only).
+
+        `last_event_id`, read in the same snapshot, is where to open the event stream from.
+        """
+        actor = identity.member(get_session(), workshop_id)
+        features = feature_select(
+            annotation_rows(workshop_id, include_hidden=actor.facilitator), order_by="id"
         )
 
-    return geojson_stream(chunks)
+        def chunks(session: Session) -> Generator[str, None, None]:
+            # One snapshot for the features and the event id: resuming from it misses nothing.
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            last_event_id = session.execute(
+                select(Workshop.last_event_id).where(Workshop.id == workshop_id)
+            ).scalar_one()
+            return stream_feature_collection(
+                session, features, members={"last_event_id": int(last_event_id)}
+            )
+
+        return geojson_stream(chunks)
+
+    @body_limit("MAX_SHAPE_BODY_BYTES")
+    def post(self, workshop_id: int) -> Response:
+        """Draw: 201 with the Feature; a retry with the same client id gets it again, 200."""
+        session = get_session()
+        actor = identity.member(session, workshop_id)
+        new = service.validate_new_annotation(
+            json_body(), _area(), request.headers.get("Idempotency-Key")
+        )
+        feature, created = service.create_annotation(session, actor, new)
+        location = url_for(
+            "api.annotation", workshop_id=workshop_id, annotation_id=int(str(feature["id"]))
+        )
+        return _feature(feature, 201 if created else 200, {"Location": location})
 
 
-@bp.post("/api/workshops/<id:workshop_id>/annotations")
-@body_limit("MAX_SHAPE_BODY_BYTES")
-def create_annotation(workshop_id: int) -> Response:
-    """Draw: 201 with the Feature; a retry with the same client id gets it again with 200."""
-    session = get_session()
-    actor = identity.member(session, workshop_id)
-    new = service.validate_new_annotation(
-        json_body(), _area(), request.headers.get("Idempotency-Key")
-    )
-    feature, created = service.create_annotation(session, actor, new)
-    location = url_for(
-        "api.update_annotation", workshop_id=workshop_id, annotation_id=int(str(feature["id"]))
-    )
-    return _feature(feature, 201 if created else 200, {"Location": location})
+class AnnotationView(MethodView):
+    """`/api/workshops/<id>/annotations/<annotation_id>`: edit and delete."""
+
+    @body_limit("MAX_SHAPE_BODY_BYTES")
+    def patch(self, workshop_id: int, annotation_id: int) -> Response:
+        """Edit with the version you saw: 200 with the Feature, 409 with the current one."""
+        session = get_session()
+        actor = identity.member(session, workshop_id)
+        version, changes = service.parse_changes(json_body(), _area())
+        feature = service.update_annotation(session, actor, annotation_id, version, changes)
+        return _feature(feature, 200)
+
+    def delete(self, workshop_id: int, annotation_id: int) -> Response:
+        """Delete (its author or the facilitator): 204. `?version=` makes it conditional."""
+        session = get_session()
+        actor = identity.member(session, workshop_id)
+        version = None
+        if "version" in request.args:
+            version = parse_whole(request.args["version"], 1, 2**31 - 1)
+            if version is None:
+                raise InvalidField(N_("version must be a whole number."), field="version")
+        service.delete_annotation(session, actor, annotation_id, version)
+        return Response(status=204)
 
 
-@bp.patch("/api/workshops/<id:workshop_id>/annotations/<id:annotation_id>")
-@body_limit("MAX_SHAPE_BODY_BYTES")
-def update_annotation(workshop_id: int, annotation_id: int) -> Response:
-    """Edit with the version you saw: 200 with the Feature, 409 with the current one if stale."""
-    session = get_session()
-    actor = identity.member(session, workshop_id)
-    version, changes = service.parse_changes(json_body(), _area())
-    feature = service.update_annotation(session, actor, annotation_id, version, changes)
-    return _feature(feature, 200)
-
-
-@bp.delete("/api/workshops/<id:workshop_id>/annotations/<id:annotation_id>")
-def delete_annotation(workshop_id: int, annotation_id: int) -> Response:
-    """Delete (its author or the facilitator): 204. `?version=` makes it conditional."""
-    session = get_session()
-    actor = identity.member(session, workshop_id)
-    version = None
-    if "version" in request.args:
-        version = parse_whole(request.args["version"], 1, 2**31 - 1)
-        if version is None:
-            raise InvalidField(N_("version must be a whole number."), field="version")
-    service.delete_annotation(session, actor, annotation_id, version)
-    return Response(status=204)
+bp.add_url_rule(
+    "/api/workshops/<id:workshop_id>/annotations",
+    view_func=AnnotationsView.as_view("annotations"),
+)
+bp.add_url_rule(
+    "/api/workshops/<id:workshop_id>/annotations/<id:annotation_id>",
+    view_func=AnnotationView.as_view("annotation"),
+)
 
 
 @bp.post("/api/workshops/<id:workshop_id>/annotations/<id:annotation_id>/hidden")

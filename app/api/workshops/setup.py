@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from app.api import bp
 from app.api.body import json_body
 from app.api.workshops import identity
-from app.request import body_limit
 from app.api.workshops.links import facilitator_url, join_url, qr_svg
 from app.common.errors import Forbidden, InvalidField, NotFound
 from app.db import get_session
 from app.models import Workshop
 from app.ratelimit import workshop_create_limits, workshop_join_limits
+from app.request import body_limit
 from app.workshops import audit, control, presence
 from app.workshops.codes import key_matches
 from app.workshops.queries import get_workshop, groups_of
@@ -141,14 +141,12 @@ def join_workshop_view(workshop_id: int) -> tuple[Response, int]:
 @workshop_join_limits
 def facilitator_session(workshop_id: int) -> tuple[str, int] | Response:
     """Exchange the key from the secret link for a signed facilitator cookie: 204."""
+    workshop = get_workshop(get_session(), workshop_id)
     body = json_body()
     key = body.get("key") if isinstance(body, dict) else None
-    workshop = get_workshop(get_session(), workshop_id)
-    if (
-        not isinstance(key, str)
-        or len(key) > identity.MAX_KEY_LENGTH
-        or not key_matches(key, workshop.facilitator_key_hash)
-    ):
+    if not isinstance(key, str):
+        raise InvalidField(N_("%(name)s is required."), field="key", code="required", name="key")
+    if len(key) > identity.MAX_KEY_LENGTH or not key_matches(key, workshop.facilitator_key_hash):
         raise Forbidden(N_("The facilitator key is not right."), field="key")
     response = Response(status=204)
     identity.set_facilitator_cookie(response, workshop_id, workshop.facilitator_key_hash)
