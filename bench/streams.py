@@ -76,6 +76,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--posts", type=int, default=20)
     parser.add_argument("--worker-class", default="gevent")
+    parser.add_argument("--open-seconds", type=float, default=120)
     args = parser.parse_args()
 
     url = database_url("_bench_streams")
@@ -92,6 +93,12 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         base, process = start_gunicorn(url, Path(tmp), WEB_WORKER_CLASS=args.worker_class)
+        # Drain the server's log into a file: a full pipe would block its workers.
+        log_path = Path(tmp).parent / f"bench-streams-{args.worker_class}.log"
+        threading.Thread(
+            target=lambda: log_path.write_bytes(process.stderr.read() if process.stderr else b""),
+            daemon=True,
+        ).start()
         streams: list[EventReader] = []
         try:
             before = map_load(base, args.requests, args.clients, timeout=10)
@@ -117,28 +124,37 @@ def main() -> None:
             arrivals: dict[int, list[float]] = defaultdict(list)
             lock = threading.Lock()
 
-            def read(stream: EventReader) -> None:
+            streams_lock = threading.Lock()
+
+            def listen(person: Browser, workshop_id: int) -> None:
+                """Open one stream (it may wait for a free thread) and read it to the end."""
+                try:
+                    stream = person.stream(workshop_id, timeout=120)
+                except Exception:  # noqa: BLE001 - never answered
+                    return
+                with streams_lock:
+                    streams.append(stream)
                 try:
                     while (event := stream.next_event()) is not None:
                         data = event["data"]
                         if data["type"] == "annotation.created":
                             with lock:
                                 arrivals[int(data["feature"]["id"])].append(time.perf_counter())
-                except OSError:
-                    pass
+                except Exception:  # noqa: BLE001 - the stream was hung up at the end
+                    return
 
             opened = time.perf_counter()
             for workshop, people in rooms:
                 for person in people:
-                    try:
-                        stream = person.stream(workshop["id"], timeout=30)
-                    except OSError:
-                        continue
-                    streams.append(stream)
-                    threading.Thread(target=read, args=(stream,), daemon=True).start()
+                    threading.Thread(
+                        target=listen, args=(person, workshop["id"]), daemon=True
+                    ).start()
+            wanted = len(rooms) * args.participants
+            while len(streams) < wanted and time.perf_counter() - opened < args.open_seconds:
+                time.sleep(0.1)
             print(
-                f"streams open: {len(streams)} in {time.perf_counter() - opened:.1f} s; "
-                f"listen connections: {_listeners(url)}"
+                f"streams answered: {len(streams)} of {wanted} in "
+                f"{time.perf_counter() - opened:.1f} s; listen connections: {_listeners(url)}"
             )
             time.sleep(2)
 
@@ -152,9 +168,13 @@ def main() -> None:
             sent: dict[int, float] = {}
             for n in range(args.posts):
                 start = time.perf_counter()
-                created = people[n % len(people)].post(
-                    f"/api/workshops/{workshop['id']}/annotations", shape(note=f"bench {n}")
-                )
+                try:
+                    created = people[n % len(people)].post(
+                        f"/api/workshops/{workshop['id']}/annotations", shape(note=f"bench {n}")
+                    )
+                except OSError as error:
+                    print(f"POST of an annotation failed: {error}")
+                    break
                 sent[int(created["id"])] = start
                 time.sleep(0.2)
             time.sleep(2)

@@ -57,17 +57,23 @@ def counts(session: Session, workshop_id: int) -> dict[str, int]:
     return {"participants": now.count, "facilitators": now.facilitators}
 
 
-def _announce(session: Session, workshop_id: int) -> None:
-    """Append the presence event (not on a closed workshop: its stream has ended)."""
+def _lock(session: Session, workshop_id: int) -> str | None:
+    """Lock the workshop's row (FOR NO KEY UPDATE) first, as every writer does; its state."""
     state = session.execute(
-        select(Workshop.state).where(Workshop.id == workshop_id).with_for_update()
+        select(Workshop.state).where(Workshop.id == workshop_id).with_for_update(key_share=True)
     ).scalar_one_or_none()
+    return None if state is None else str(state)
+
+
+def _announce(session: Session, workshop_id: int, state: str | None) -> None:
+    """Append the presence event (not on a closed workshop: its stream has ended)."""
     if state is not None and state != "closed":
         append_event(session, workshop_id, presence_now(session, workshop_id))
 
 
 def arrive(session: Session, actor: Actor, presence_id: str, process_id: str) -> None:
     """A stream opened: add its row and tell everyone; commits."""
+    state = _lock(session, actor.workshop_id)
     session.execute(delete(R).where(R.workshop_id == actor.workshop_id, ~_fresh()))
     session.execute(
         insert(R).values(
@@ -78,14 +84,15 @@ def arrive(session: Session, actor: Actor, presence_id: str, process_id: str) ->
             process_id=process_id,
         )
     )
-    _announce(session, actor.workshop_id)
+    _announce(session, actor.workshop_id, state)
     session.commit()
 
 
 def leave(session: Session, workshop_id: int, presence_id: str) -> None:
     """A stream ended: delete its row and tell everyone; commits."""
+    state = _lock(session, workshop_id)
     session.execute(delete(R).where(R.workshop_id == workshop_id, R.id == presence_id))
-    _announce(session, workshop_id)
+    _announce(session, workshop_id, state)
     session.commit()
 
 

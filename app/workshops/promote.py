@@ -75,7 +75,7 @@ def promote(session: Session, actor: Actor, payload: Any) -> list[int]:
     if not isinstance(kind, str) or kind not in KINDS:
         raise InvalidField(N_("Choose idea or concern."), field="kind", code="invalid_choice")
     workshop = session.execute(
-        select(Workshop).where(Workshop.id == actor.workshop_id).with_for_update()
+        select(Workshop).where(Workshop.id == actor.workshop_id).with_for_update(key_share=True)
     ).scalar_one_or_none()
     if workshop is None:
         raise no_such_workshop()

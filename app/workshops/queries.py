@@ -41,11 +41,13 @@ def lock_workshop(session: Session, workshop_id: int, actor: Actor | None = None
     """Lock the workshop's row for a write and check that the write may happen now.
 
     Every write locks this row first, so writes to one workshop take turns (and number their
-    events in order). Closed refuses every write; paused refuses participants, not the
+    events in order). FOR NO KEY UPDATE: inserts whose foreign key names the workshop take a
+    KEY SHARE lock on it, which this does not wait for (FOR UPDATE would, and two such
+    writers would deadlock). Closed refuses every write; paused refuses participants, not the
     facilitator.
     """
     workshop = session.execute(
-        select(Workshop).where(Workshop.id == workshop_id).with_for_update()
+        select(Workshop).where(Workshop.id == workshop_id).with_for_update(key_share=True)
     ).scalar_one_or_none()
     if workshop is None:
         raise no_such_workshop()
