@@ -23,7 +23,7 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test stop setup tools system system-browser db migrate districts lint format \
-	i18n-extract bench clean
+	i18n-extract bench bench-streams clean
 
 ## Install everything, start the database, migrate, load districts, serve with gunicorn.
 run: setup
@@ -104,6 +104,10 @@ i18n-extract: $(BIN)/.installed
 
 bench: tools db
 	$(BIN)/python -m bench
+
+## 200 workshop event streams against gunicorn as `make run` serves it (bench/README.md).
+bench-streams: tools db
+	$(BIN)/python -m bench.streams
 
 clean: stop
 	rm -rf var static/vendor node_modules $(VENV)

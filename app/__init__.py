@@ -16,6 +16,7 @@ from app.extensions import babel, csrf, limiter, select_locale, talisman
 from app.request import BoundedRequest
 from app.security import content_security_policy
 from app.upkeep import register_upkeep
+from app.workshops import live
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -92,6 +93,7 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     db.init_app(app)
+    live.init_app(app)  # the workshops' event listener: nothing connects until a stream opens
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)

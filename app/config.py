@@ -80,6 +80,8 @@ def load_config() -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "HSTS": secure,  # behind HTTPS, tell browsers to stay there
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 64 * 1024),
+        # Drawn shapes may have 5,000 points (about 40 bytes each as GeoJSON).
+        "MAX_SHAPE_BODY_BYTES": _int("MAX_SHAPE_BODY_BYTES", 512 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": False,
         "LANGUAGES": LANGUAGES,
@@ -115,4 +117,24 @@ def load_config() -> dict[str, object]:
             "SUPPORT_ADDRESS_LIMIT", "1000 per hour;120 per minute"
         ),
         "SUPPORT_PIN_ADDRESS_LIMIT": os.environ.get("SUPPORT_PIN_ADDRESS_LIMIT", "40 per hour"),
+        "WORKSHOP_CREATE_LIMIT": os.environ.get(
+            "WORKSHOP_CREATE_LIMIT", "10 per hour;3 per minute"
+        ),
+        "WORKSHOP_CREATE_ADDRESS_LIMIT": os.environ.get(
+            "WORKSHOP_CREATE_ADDRESS_LIMIT", "100 per hour;20 per minute"
+        ),
+        # A class of 30 joins from one address within a minute; one person rarely needs 10.
+        "WORKSHOP_JOIN_LIMIT": os.environ.get("WORKSHOP_JOIN_LIMIT", "60 per hour;10 per minute"),
+        "WORKSHOP_JOIN_ADDRESS_LIMIT": os.environ.get(
+            "WORKSHOP_JOIN_ADDRESS_LIMIT", "1000 per hour;120 per minute"
+        ),
+        # Event streams: a comment this often keeps proxies from closing an idle stream, and
+        # each process refreshes its streams' presence as often.
+        "WORKSHOP_HEARTBEAT_SECONDS": float(os.environ.get("WORKSHOP_HEARTBEAT_SECONDS", "15")),
+        # How long a browser waits before reconnecting a dropped stream (SSE `retry:`).
+        "WORKSHOP_RETRY_MS": _int("WORKSHOP_RETRY_MS", 3000),
+        # A process with no open stream for this long closes its LISTEN connection.
+        "WORKSHOP_LISTENER_IDLE_SECONDS": float(
+            os.environ.get("WORKSHOP_LISTENER_IDLE_SECONDS", "300")
+        ),
     }

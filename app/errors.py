@@ -111,6 +111,10 @@ def register_errorhandlers(app: Flask) -> None:
     @app.errorhandler(GeometryError)
     def handle_geometry_error(exc: GeometryError) -> Response | tuple[str, int]:
         message = translated(exc.message, exc.params)
+        if wants_json() and exc.location is not None:
+            # Where a shape is broken, beside the error: `{"location": [lon, lat]}`.
+            extra = {"location": list(exc.location)}
+            return error_response(status_for(exc), exc.code, message, exc.field, extra)
         return respond(status_for(exc), exc.code, message, exc.field, on_page=True)
 
     @app.errorhandler(CSRFError)

@@ -73,3 +73,10 @@ support_limits = limited(
     address="SUPPORT_ADDRESS_LIMIT",
     pin_address="SUPPORT_PIN_ADDRESS_LIMIT",
 )
+workshop_create_limits = limited(
+    "workshop-create", person="WORKSHOP_CREATE_LIMIT", address="WORKSHOP_CREATE_ADDRESS_LIMIT"
+)
+# Joining, finding a workshop by its code and trying a facilitator key: what guessing needs.
+workshop_join_limits = limited(
+    "workshop-join", person="WORKSHOP_JOIN_LIMIT", address="WORKSHOP_JOIN_ADDRESS_LIMIT"
+)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import threading
-import time
 
 from flask import Flask
 
@@ -28,6 +27,7 @@ class MapFolder:
         self.interval = interval
         self._pid: int | None = None
         self._lock = threading.Lock()
+        self._stopped = threading.Event()
 
     def ensure_running(self) -> None:
         """Start the thread once per process (a forked worker starts its own)."""
@@ -39,9 +39,12 @@ class MapFolder:
             self._pid = os.getpid()
             threading.Thread(target=self._run, name="map-folder", daemon=True).start()
 
+    def stop(self) -> None:
+        """End the thread after its current round (an app torn down in tests)."""
+        self._stopped.set()
+
     def _run(self) -> None:
-        while True:
-            time.sleep(self.interval)
+        while not self._stopped.wait(self.interval):
             try:
                 self.fold_once()
             except Exception:  # the next round tries again; the log keeps every change

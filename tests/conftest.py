@@ -50,6 +50,10 @@ def app(test_database_url: str) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": True,
             "IDEA_CREATE_LIMIT": "100000 per minute",
             "SUPPORT_LIMIT": "100000 per minute",
+            "WORKSHOP_CREATE_LIMIT": "100000 per minute",
+            "WORKSHOP_CREATE_ADDRESS_LIMIT": "100000 per minute",
+            "WORKSHOP_JOIN_LIMIT": "100000 per minute",
+            "WORKSHOP_JOIN_ADDRESS_LIMIT": "100000 per minute",
         }
     )
     result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
@@ -63,6 +67,10 @@ def app(test_database_url: str) -> Iterator[Flask]:
 def serving(app: Flask) -> Iterator[str]:
     """Serve `app` over real HTTP on a free local port in a thread; yields its base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Wait for every request's thread at shutdown, so what a request leaves behind (a stream
+    # whose client hung up) is cleaned up inside the test that caused it, not in a later one.
+    server.daemon_threads = False
+    server.block_on_close = True
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -99,6 +107,8 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
 
     yield build
     for extra in made:
+        if "map_folder" in extra.extensions:
+            extra.extensions["map_folder"].stop()
         with extra.app_context():
             get_engine().dispose()
 
@@ -115,8 +125,9 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
             conn.execute(text("SET LOCAL lock_timeout = '10s'"))
             conn.execute(
                 text(
-                    "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas "
-                    "RESTART IDENTITY CASCADE"
+                    "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas, workshops,"
+                    " workshop_groups, workshop_participants, workshop_annotations,"
+                    " workshop_events, workshop_audit, workshop_presence RESTART IDENTITY CASCADE"
                 )
             )
 

@@ -21,12 +21,20 @@ TITLE = TextLimit(3, 120)
 BODY = TextLimit(0, 4000)
 AUTHOR_NAME = TextLimit(1, 80)
 PLACE_QUERY = TextLimit(0, 100)
+WORKSHOP_DESCRIPTION = TextLimit(0, 2000)
+DISPLAY_NAME = TextLimit(1, 40)
+GROUP_NAME = TextLimit(1, 40)
+NOTE = TextLimit(0, 1000)
 
 TEXT_LIMITS: dict[str, TextLimit] = {
     "title": TITLE,
     "body": BODY,
     "author_name": AUTHOR_NAME,
     "q": PLACE_QUERY,
+    "description": WORKSHOP_DESCRIPTION,
+    "display_name": DISPLAY_NAME,
+    "group_name": GROUP_NAME,
+    "note": NOTE,
 }
 
 

@@ -70,7 +70,19 @@ def validate_new_idea(payload: Any, area: AreaOfInterest) -> NewIdea:
     return NewIdea(point, kind, category, title, body or "", author)
 
 
-def store_idea(session: Session, idea: NewIdea, *, source: str = "web") -> int:
+@dataclass(frozen=True)
+class Provenance:
+    """Where a pin came from: the web form, or a workshop's annotation (or paper, an import)."""
+
+    source: str = "web"
+    workshop_id: int | None = None
+    annotation_id: int | None = None
+
+
+FROM_THE_WEB = Provenance()
+
+
+def store_idea(session: Session, idea: NewIdea, *, provenance: Provenance = FROM_THE_WEB) -> int:
     """Insert the pin, with its district looked up once by a spatial join; returns its id."""
     geom = from_shape(idea.point, srid=WGS84)
     stmt = (
@@ -81,7 +93,9 @@ def store_idea(session: Session, idea: NewIdea, *, source: str = "web") -> int:
             title=idea.title,
             body=idea.body,
             author_name=idea.author_name,
-            source=source,
+            source=provenance.source,
+            workshop_id=provenance.workshop_id,
+            annotation_id=provenance.annotation_id,
             visibility="published",
             status="new",
             geom=geom,

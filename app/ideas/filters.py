@@ -33,6 +33,7 @@ class IdeaFilters:
     since: datetime | None = None
     before_id: int | None = None
     ids: tuple[int, ...] = ()
+    workshop_id: int | None = None
 
 
 def _choices(args: Mapping[str, str], name: str, allowed: Mapping[str, object]) -> tuple[str, ...]:
@@ -76,6 +77,14 @@ def parse_since(raw: str, name: str = "since") -> datetime:
             field=name,
             name=name,
         )
+    return value
+
+
+def parse_workshop(raw: str) -> int:
+    """`workshop=12`: pins promoted from that workshop."""
+    value = parse_whole(raw, 1, MAX_ID)
+    if value is None:
+        raise InvalidField(N_("workshop must be a workshop id."), field="workshop")
     return value
 
 
@@ -127,7 +136,7 @@ def missing(name: str) -> InvalidField:
 
 
 def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> IdeaFilters:
-    """Read bbox, kind, category, status, since, ids and cursor from query parameters.
+    """Read bbox, kind, category, status, since, ids, workshop and cursor from query parameters.
 
     A choice list given empty (`kind=`, as a filter form sends "all") means no restriction;
     a typed value given empty (`since=`, `bbox=`) is refused like any other bad value.
@@ -142,4 +151,5 @@ def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> Ide
         since=parse_since(args["since"]) if "since" in args else None,
         before_id=decode_cursor(args["cursor"]) if "cursor" in args else None,
         ids=parse_ids(args["ids"]) if "ids" in args else (),
+        workshop_id=parse_workshop(args["workshop"]) if "workshop" in args else None,
     )

@@ -44,6 +44,8 @@ def apply_filters(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:
         stmt = stmt.where(Idea.created_at >= filters.since)
     if filters.ids:
         stmt = stmt.where(Idea.id.in_(filters.ids))
+    if filters.workshop_id is not None:
+        stmt = stmt.where(Idea.workshop_id == filters.workshop_id)
     if filters.before_id is not None:
         stmt = stmt.where(Idea.id < filters.before_id)
     return stmt
@@ -64,6 +66,8 @@ def public_idea_rows(filters: IdeaFilters) -> Select[Any]:
             Idea.answer,
             Idea.answered_at,
             Idea.source,
+            Idea.workshop_id,
+            Idea.annotation_id,
             Idea.district_id,
             District.name.label("district"),
             Idea.created_at,

@@ -5,6 +5,15 @@ from app.models.districts import District
 from app.models.ideas import Idea, Support
 from app.models.map import MAP_DIMENSIONS, MapCell, MapDelta, MapState
 from app.models.ratelimits import RateLimitCounter
+from app.models.workshops import (
+    Workshop,
+    WorkshopAnnotation,
+    WorkshopAudit,
+    WorkshopEvent,
+    WorkshopGroup,
+    WorkshopParticipant,
+    WorkshopPresence,
+)
 
 __all__ = [
     "MAP_DIMENSIONS",
@@ -16,4 +25,11 @@ __all__ = [
     "MapState",
     "RateLimitCounter",
     "Support",
+    "Workshop",
+    "WorkshopAnnotation",
+    "WorkshopAudit",
+    "WorkshopEvent",
+    "WorkshopGroup",
+    "WorkshopParticipant",
+    "WorkshopPresence",
 ]

@@ -15,9 +15,11 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -34,6 +36,14 @@ class Idea(Base):
         CheckConstraint(one_of("visibility", VISIBILITIES), name="visibility_known"),
         CheckConstraint(one_of("status", tuple(STATUSES)), name="status_known"),
         CheckConstraint(one_of("source", SOURCES), name="source_known"),
+        # One pin per workshop annotation: promoting it twice is refused by the database too.
+        Index(
+            "ix_ideas_workshop_annotation",
+            "workshop_id",
+            "annotation_id",
+            unique=True,
+            postgresql_where=text("workshop_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)

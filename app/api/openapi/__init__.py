@@ -11,7 +11,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-from app.api.openapi import pins, reference
+from app.api.openapi import pins, reference, workshops
 from app.api.openapi.parts import COMPONENTS
 
 INFO = {
@@ -19,7 +19,8 @@ INFO = {
     "version": "1",
     "license": {"name": "MIT"},
     "description": (
-        "Citizens' pins on the map of Umeå. GeoJSON is RFC 7946 (lon/lat, WGS 84). "
+        "Citizens' pins on the map of Umeå, and workshops drawing on it together. "
+        "GeoJSON is RFC 7946 (lon/lat, WGS 84). "
         "State-changing requests need the CSRF token of any HTML page "
         '(`<meta name="csrf-token">`) in the `X-CSRFToken` header, with the session cookie '
         'that page set. Errors are `{"error": {"code", "message", "field"}}`: 400 for a '
@@ -34,7 +35,7 @@ INFO = {
 def openapi_document(area_bounds: tuple[float, float, float, float]) -> dict[str, Any]:
     """The whole document; points are bounded by the box around the area pins may be in."""
     paths: dict[str, Any] = {}
-    for module in (reference, pins):
+    for module in (reference, pins, workshops):
         paths.update(module.PATHS)
     components = copy.deepcopy(COMPONENTS)
     min_lon, min_lat, max_lon, max_lat = area_bounds

@@ -79,6 +79,11 @@ FILTERS = [
         f"pin ids; a comma list of at most {MAX_IDS}",
         {"type": "string", "pattern": "^[0-9]+(?:,[0-9]+)*$"},
     ),
+    query(
+        "workshop",
+        "pins promoted from this workshop (its id)",
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    ),
 ]
 BBOX_DESCRIPTION = "minLon,minLat,maxLon,maxLat (WGS 84 decimal degrees)"
 
@@ -128,6 +133,8 @@ PIN_PROPERTIES = {
     "answer": NULLABLE_TEXT,
     "answered_at": NULLABLE_TEXT,
     "source": {"enum": list(SOURCES)},
+    "workshop_id": {"type": ["integer", "null"], "description": "the workshop it came from"},
+    "annotation_id": {"type": ["integer", "null"], "description": "the annotation promoted"},
     "district_id": {"type": ["integer", "null"]},
     "district": NULLABLE_TEXT,
     "created_at": {"type": "string", "format": "date-time"},
