@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import IO, cast
+from collections.abc import Callable
+from typing import IO, Any, TypeVar, cast
 
-from flask import Request
+from flask import Request, current_app
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
@@ -32,12 +33,39 @@ class _CountingStream(io.RawIOBase):
         return len(data)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def allows_body(limit: int) -> Callable[[F], F]:
+    """Let one view's requests carry up to `limit` bytes instead of MAX_CONTENT_LENGTH."""
+
+    def decorate(view: F) -> F:
+        view.max_body_bytes = limit  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
 class BoundedRequest(Request):
     """A request whose chunked body is refused with a 413 once it passes the limit.
 
     Werkzeug stops such a body at the limit and hands on the first part as if it were whole
     (a 200 KiB pin was stored from its first 64 KiB).
     """
+
+    @property
+    def max_content_length(self) -> int | None:
+        """MAX_CONTENT_LENGTH, or the larger limit its view allows (`allows_body`)."""
+        if self._max_content_length is None and self.url_rule is not None and current_app:
+            view = current_app.view_functions.get(str(self.url_rule.endpoint))
+            allowed = getattr(view, "max_body_bytes", None)
+            if allowed is not None:
+                return int(allowed)
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
 
     @cached_property
     def stream(self) -> IO[bytes]:

@@ -49,6 +49,9 @@ def app(test_database_url: str) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": True,
             "IDEA_CREATE_LIMIT": "100000 per minute",
             "SUPPORT_LIMIT": "100000 per minute",
+            "FLAG_LIMIT": "100000 per minute",
+            # The cheapest Argon2 parameters: tests make and check many passwords.
+            "ARGON2_PROFILE": "CHEAPEST",
         }
     )
     result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
@@ -85,7 +88,12 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
     def build(**settings: Any) -> Flask:
-        config = {"TESTING": True, "DATABASE_URL": test_database_url, "SECRET_KEY": "test-secret"}
+        config = {
+            "TESTING": True,
+            "DATABASE_URL": test_database_url,
+            "SECRET_KEY": "test-secret",
+            "ARGON2_PROFILE": "CHEAPEST",
+        }
         config.update(settings)
         extra = create_app(config)
         made.append(extra)
@@ -107,7 +115,12 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
             # A session the app left in a transaction would make TRUNCATE wait for ever:
             # fail this test loudly instead of hanging the run.
             conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(text("TRUNCATE ideas, supports, rate_limits RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text(
+                    "TRUNCATE ideas, supports, rate_limits, users, flags, idea_history,"
+                    " idea_notes, moderation_words, answer_templates RESTART IDENTITY CASCADE"
+                )
+            )
 
 
 @pytest.fixture
@@ -139,6 +152,18 @@ class Api:
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.client.get(path, **kwargs)
 
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.patch(path, json=json, headers=headers, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.put(path, json=json, headers=headers, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.delete(path, headers=headers, **kwargs)
+
 
 @pytest.fixture
 def api(client: FlaskClient) -> Api:
@@ -166,3 +191,42 @@ def count_pins(app: Flask) -> int:
     """How many pins are stored, published or not."""
     with app.app_context(), get_engine().connect() as conn:
         return int(conn.execute(text("SELECT count(*) FROM ideas")).scalar_one())
+
+
+PASSWORD = "en lång fras om Umeälven"
+
+
+def create_user(app: Flask, email: str, role: str = "planner", password: str = PASSWORD) -> int:
+    """An active staff account; its id."""
+    from app.db import get_session
+    from app.planning.accounts import create_user as create
+
+    with app.app_context():
+        session = get_session()
+        user = create(session, email, password, role, profile=str(app.config["ARGON2_PROFILE"]))
+        session.commit()
+        return user.id
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Api:
+    """Sign `client` in through the form; an Api carrying the new session's CSRF token."""
+    token = Api(client).token
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return Api(client)
+
+
+@pytest.fixture
+def staff(app: Flask) -> Callable[[str], Api]:
+    """Signed-in clients by role: `staff("moderator")` (one account per role)."""
+    clients: dict[str, Api] = {}
+
+    def signed_in(role: str) -> Api:
+        if role not in clients:
+            create_user(app, f"{role}@umea.se", role)
+            clients[role] = sign_in(app.test_client(), f"{role}@umea.se")
+        return clients[role]
+
+    return signed_in

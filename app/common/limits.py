@@ -21,12 +21,32 @@ TITLE = TextLimit(3, 120)
 BODY = TextLimit(0, 4000)
 AUTHOR_NAME = TextLimit(1, 80)
 PLACE_QUERY = TextLimit(0, 100)
+# The planners' side.
+ANSWER = TextLimit(0, 4000)  # empty clears the answer
+STAFF_NOTE = TextLimit(1, 2000)
+REASON = TextLimit(3, 500)  # why a moderator hid or redacted a pin
+FLAG_NOTE = TextLimit(0, 500)
+WORD = TextLimit(2, 60)
+EMAIL = TextLimit(3, 254)
+PASSWORD = TextLimit(12, 256)
+
+# One bulk answer changes at most this many pins (a cluster or a district of the workspace),
+# in one transaction; its body may be larger than MAX_BODY_BYTES to carry that many ids.
+BULK_ANSWER_MAX_IDS = 5000
+BULK_ANSWER_MAX_BYTES = 512 * 1024
 
 TEXT_LIMITS: dict[str, TextLimit] = {
     "title": TITLE,
     "body": BODY,
     "author_name": AUTHOR_NAME,
     "q": PLACE_QUERY,
+    "answer": ANSWER,
+    "staff_note": STAFF_NOTE,
+    "reason": REASON,
+    "flag_note": FLAG_NOTE,
+    "word": WORD,
+    "email": EMAIL,
+    "password": PASSWORD,
 }
 
 

@@ -83,7 +83,12 @@ def test_openapi_documents_every_api_route(app, client):
     spec = response.get_json()
     response.close()
     assert spec["openapi"].startswith("3.")
-    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item}
+    # Path parameters may have their own names ({status}); only their places must agree.
+    documented = {
+        (re.sub(r"\{\w+\}", "{id}", path), method.upper())
+        for path, item in spec["paths"].items()
+        for method in item
+    }
     served = {
         (re.sub(r"<(?:\w+:)?\w+>", "{id}", rule.rule), method)
         for rule in app.url_map.iter_rules()
