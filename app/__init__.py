@@ -80,7 +80,7 @@ def register_extensions(app: Flask) -> None:
     template's import map carries, and a CSRF or rate-limit error raised by a later hook still
     renders a page that needs it.
     """
-    from app import ratelimit_storage  # noqa: F401  (registers the app-database:// storage)
+    from app import auth, ratelimit_storage  # noqa: F401  (registers the app-database:// storage)
 
     talisman.init_app(
         app,
@@ -97,6 +97,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    auth.init_app(app)  # Flask-Login, after CSRF: an expired session is checked after the token
 
 
 def register_template_context(app: Flask) -> None:
@@ -111,15 +112,18 @@ def register_blueprints(app: Flask) -> None:
     """Attach the citizen pages and the JSON API."""
     from app.api import bp as api_bp
     from app.citizen import bp as citizen_bp
+    from app.planner import bp as planner_bp
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(planner_bp)
 
 
 def register_commands(app: Flask) -> None:
-    """Add the `flask` commands (districts, demo data)."""
-    from app.cli import demo_cli, districts_cli, map_cli
+    """Add the `flask` commands (districts, demo data, map upkeep, users)."""
+    from app.cli import demo_cli, districts_cli, map_cli, users_cli
 
     app.cli.add_command(districts_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(map_cli)
+    app.cli.add_command(users_cli)

@@ -82,6 +82,8 @@ def load_config() -> dict[str, object]:
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 64 * 1024),
         # Drawn shapes may have 5,000 points (about 40 bytes each as GeoJSON).
         "MAX_SHAPE_BODY_BYTES": _int("MAX_SHAPE_BODY_BYTES", 512 * 1024),
+        # A bulk answer carries up to BULK_ANSWER_MAX_IDS ids (a whole cluster or district).
+        "BULK_ANSWER_MAX_BYTES": _int("BULK_ANSWER_MAX_BYTES", 512 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": False,
         "LANGUAGES": LANGUAGES,
@@ -137,4 +139,17 @@ def load_config() -> dict[str, object]:
         "WORKSHOP_LISTENER_IDLE_SECONDS": float(
             os.environ.get("WORKSHOP_LISTENER_IDLE_SECONDS", "300")
         ),
+        # Reports of pins: per person, with a ceiling per address.
+        "FLAG_LIMIT": os.environ.get("FLAG_LIMIT", "30 per hour;10 per minute"),
+        "FLAG_ADDRESS_LIMIT": os.environ.get("FLAG_ADDRESS_LIMIT", "300 per hour;60 per minute"),
+        # Reports from this many different people hold a pin until a moderator looks at it.
+        "FLAG_HOLD_THRESHOLD": _int("FLAG_HOLD_THRESHOLD", 3),
+        # Failed sign-ins (only failures count) per account and per address.
+        "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes"),
+        # A planner's session ends after this long without a request.
+        "PLANNER_IDLE_MINUTES": _int("PLANNER_IDLE_MINUTES", 30),
+        # Argon2 parameters, by the name of an argon2-cffi profile; hashes made with other
+        # parameters are upgraded at the next sign-in.
+        "ARGON2_PROFILE": os.environ.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import IO, TypeVar, cast
+from typing import IO, Any, TypeVar, cast
 
 from flask import Request, current_app
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -33,11 +33,11 @@ class _CountingStream(io.RawIOBase):
         return len(data)
 
 
-F = TypeVar("F", bound=Callable[..., object])
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def body_limit(config_key: str) -> Callable[[F], F]:
-    """Give a view a body limit of its own (a config key), e.g. for drawn shapes.
+    """Give a view a body limit of its own (a config key): drawn shapes, bulk answers.
 
     It must hold before any hook reads the body (the CSRF check parses forms), so the request
     looks it up from the matched view rather than the view setting it when it runs.
@@ -60,8 +60,8 @@ class BoundedRequest(Request):
     @property
     def max_content_length(self) -> int | None:
         """MAX_CONTENT_LENGTH, or the matched view's own `body_limit`."""
-        if self.url_rule is not None and current_app:
-            view = current_app.view_functions.get(self.url_rule.endpoint)
+        if self._max_content_length is None and self.url_rule is not None and current_app:
+            view = current_app.view_functions.get(str(self.url_rule.endpoint))
             # A MethodView's limit sits on its method (`patch`), a function's on the function.
             view_class = getattr(view, "view_class", None)
             handler = getattr(view_class, self.method.lower(), view)

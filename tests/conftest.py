@@ -54,6 +54,9 @@ def app(test_database_url: str) -> Iterator[Flask]:
             "WORKSHOP_CREATE_ADDRESS_LIMIT": "100000 per minute",
             "WORKSHOP_JOIN_LIMIT": "100000 per minute",
             "WORKSHOP_JOIN_ADDRESS_LIMIT": "100000 per minute",
+            "FLAG_LIMIT": "100000 per minute",
+            # The cheapest Argon2 parameters: tests make and check many passwords.
+            "ARGON2_PROFILE": "CHEAPEST",
         }
     )
     result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
@@ -99,6 +102,7 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
             "DATABASE_URL": test_database_url,
             "SECRET_KEY": "test-secret",
             "MAP_FOLD_INTERVAL_S": 0,
+            "ARGON2_PROFILE": "CHEAPEST",
         }
         config.update(settings)
         extra = create_app(config)
@@ -127,7 +131,9 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
                 text(
                     "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas, workshops,"
                     " workshop_groups, workshop_participants, workshop_annotations,"
-                    " workshop_events, workshop_audit, workshop_presence RESTART IDENTITY CASCADE"
+                    " workshop_events, workshop_audit, workshop_presence, users, flags,"
+                    " idea_history, idea_notes, moderation_words, answer_templates"
+                    " RESTART IDENTITY CASCADE"
                 )
             )
 
@@ -161,6 +167,18 @@ class Api:
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.client.get(path, **kwargs)
 
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.patch(path, json=json, headers=headers, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.put(path, json=json, headers=headers, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.delete(path, headers=headers, **kwargs)
+
 
 @pytest.fixture
 def api(client: FlaskClient) -> Api:
@@ -188,3 +206,42 @@ def count_pins(app: Flask) -> int:
     """How many pins are stored, published or not."""
     with app.app_context(), get_engine().connect() as conn:
         return int(conn.execute(text("SELECT count(*) FROM ideas")).scalar_one())
+
+
+PASSWORD = "en lång fras om Umeälven"
+
+
+def create_user(app: Flask, email: str, role: str = "planner", password: str = PASSWORD) -> int:
+    """An active staff account; its id."""
+    from app.db import get_session
+    from app.planning.accounts import create_user as create
+
+    with app.app_context():
+        session = get_session()
+        user = create(session, email, password, role, profile=str(app.config["ARGON2_PROFILE"]))
+        session.commit()
+        return user.id
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Api:
+    """Sign `client` in through the form; an Api carrying the new session's CSRF token."""
+    token = Api(client).token
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return Api(client)
+
+
+@pytest.fixture
+def staff(app: Flask) -> Callable[[str], Api]:
+    """Signed-in clients by role: `staff("moderator")` (one account per role)."""
+    clients: dict[str, Api] = {}
+
+    def signed_in(role: str) -> Api:
+        if role not in clients:
+            create_user(app, f"{role}@umea.se", role)
+            clients[role] = sign_in(app.test_client(), f"{role}@umea.se")
+        return clients[role]
+
+    return signed_in

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import ideas, map, meta, places, workshops  # noqa: E402,F401  (routes register)
+from app.api import (  # noqa: E402,F401  (routes register on import)
+    ideas,
+    map,
+    meta,
+    moderation,
+    places,
+    planning,
+    workshops,
+)

@@ -25,6 +25,18 @@ WORKSHOP_DESCRIPTION = TextLimit(0, 2000)
 DISPLAY_NAME = TextLimit(1, 40)
 GROUP_NAME = TextLimit(1, 40)
 NOTE = TextLimit(0, 1000)
+# The planners' side.
+ANSWER = TextLimit(0, 4000)  # empty clears the answer
+STAFF_NOTE = TextLimit(1, 2000)
+REASON = TextLimit(3, 500)  # why a moderator hid or redacted a pin
+FLAG_NOTE = TextLimit(0, 500)
+WORD = TextLimit(2, 60)
+EMAIL = TextLimit(3, 254)
+PASSWORD = TextLimit(12, 256)
+
+# One bulk answer changes at most this many pins (a cluster or a district of the workspace),
+# in one transaction; its body may be larger than MAX_BODY_BYTES (BULK_ANSWER_MAX_BYTES).
+BULK_ANSWER_MAX_IDS = 5000
 
 TEXT_LIMITS: dict[str, TextLimit] = {
     "title": TITLE,
@@ -35,6 +47,13 @@ TEXT_LIMITS: dict[str, TextLimit] = {
     "display_name": DISPLAY_NAME,
     "group_name": GROUP_NAME,
     "note": NOTE,
+    "answer": ANSWER,
+    "staff_note": STAFF_NOTE,
+    "reason": REASON,
+    "flag_note": FLAG_NOTE,
+    "word": WORD,
+    "email": EMAIL,
+    "password": PASSWORD,
 }
 
 
