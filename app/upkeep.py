@@ -28,6 +28,7 @@ class MapFolder:
         self._pid: int | None = None
         self._lock = threading.Lock()
         self._stopped = threading.Event()
+        self._thread: threading.Thread | None = None
 
     def ensure_running(self) -> None:
         """Start the thread once per process (a forked worker starts its own)."""
@@ -37,11 +38,14 @@ class MapFolder:
             if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
-            threading.Thread(target=self._run, name="map-folder", daemon=True).start()
+            self._thread = threading.Thread(target=self._run, name="map-folder", daemon=True)
+            self._thread.start()
 
     def stop(self) -> None:
-        """End the thread after its current round (an app torn down in tests)."""
+        """End the thread and wait for its current round (an app torn down in tests)."""
         self._stopped.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
 
     def _run(self) -> None:
         while not self._stopped.wait(self.interval):

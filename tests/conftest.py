@@ -62,6 +62,7 @@ def app(test_database_url: str) -> Iterator[Flask]:
     result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
     assert result.exit_code == 0, result.output
     yield app
+    stop_background_work(app)
     with app.app_context():
         get_engine().dispose()
 
@@ -91,6 +92,14 @@ def live_server(app: Flask) -> Iterator[str]:
         yield url
 
 
+def stop_background_work(flask_app: Flask) -> None:
+    """Stop an app's threads (map folder, workshop listener) before its pool is closed, so no
+    connection they hold outlives the app (it would be reported as leaked in a later test)."""
+    for name in ("map_folder", "workshop_hub"):
+        if name in flask_app.extensions:
+            flask_app.extensions[name].stop()
+
+
 @pytest.fixture
 def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
     """Build extra apps on the test database with other settings; their pools are closed after."""
@@ -111,8 +120,7 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
 
     yield build
     for extra in made:
-        if "map_folder" in extra.extensions:
-            extra.extensions["map_folder"].stop()
+        stop_background_work(extra)
         with extra.app_context():
             get_engine().dispose()
 
