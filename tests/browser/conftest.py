@@ -11,6 +11,7 @@ import base64
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -147,3 +148,27 @@ def open_map(page: Page, path: str = "/") -> None:
     """Go to the map page and wait until its scripts have started and the first pins loaded."""
     page.goto(path)
     page.wait_for_selector("#map[data-ready='true'][data-pins-loaded]")
+
+
+@pytest.fixture
+def quick_streams(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Event streams notice a closed page at their next heartbeat: make it come soon."""
+    monkeypatch.setitem(app.config, "WORKSHOP_HEARTBEAT_SECONDS", 1)
+
+
+@pytest.fixture
+def open_page(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, quick_streams: None
+) -> Iterator[Any]:
+    """Open more pages, each in a browser of its own (own cookies); closed after the test."""
+    pages: list[Page] = []
+
+    def opened(**context_args: Any) -> Page:
+        page = new_page(browser, app, live_server, browser_log, **context_args)
+        pages.append(page)
+        return page
+
+    yield opened
+    for page in pages:
+        page.context.close()
+    assert browser_log.unexpected() == []
