@@ -58,10 +58,15 @@ class BrowserLog:
 
     errors: list[str] = field(default_factory=list)
     allowed_statuses: set[int] = field(default_factory=set)
+    allowed_network_errors: set[str] = field(default_factory=set)
 
     def allow(self, *statuses: int) -> None:
         """A test that provokes these HTTP statuses on purpose (Chromium logs them as errors)."""
         self.allowed_statuses.update(statuses)
+
+    def allow_network_error(self, *names: str) -> None:
+        """A test that breaks the network on purpose: `net::ERR_CONNECTION_RESET`, say."""
+        self.allowed_network_errors.update(names)
 
     def on_console(self, message: ConsoleMessage) -> None:
         """Record console messages of type error."""
@@ -74,6 +79,8 @@ class BrowserLog:
         for text in self.errors:
             found = HTTP_ERROR.search(text)
             if found and int(found.group(1)) in self.allowed_statuses:
+                continue
+            if any(name in text for name in self.allowed_network_errors):
                 continue
             out.append(text)
         return out

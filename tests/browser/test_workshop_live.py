@@ -86,6 +86,16 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     [stored] = annotations(facilitator, body["id"])
     assert stored["properties"]["version"] == 3
 
+    # Delete, then undo: gone from the other map, then back.
+    _open_own_drawing(anna, "Andra tanken")
+    anna.click("#ws-detail-delete")
+    expect(shapes(bo)).to_have_count(0, timeout=1000)
+    expect(anna.locator("#ws-undo")).to_be_focused()
+    anna.click("#ws-undo")
+    expect(anna.locator("#map-status")).to_have_text("Din senaste ändring ångrades.")
+    expect(shapes(bo)).to_have_count(1, timeout=1000)
+    expect(shapes(anna)).to_have_count(1)
+
 
 def test_a_stale_edit_shows_the_conflict_and_offers_the_current_drawing(
     app, open_page, browser_log

@@ -108,12 +108,14 @@ export class AnnotationForm {
     document.getElementById("ws-behalf-fields")?.toggleAttribute("hidden", this.context.mode !== "new");
     const automatic = document.getElementById("ws-color-auto-label");
     if (automatic) automatic.textContent = t(this.context.mode === "new" ? "colorGroup" : "colorKeep");
-    this.panels.open(PANEL, { opener, focus: this.context.mode === "new" && this.behalf ? this.behalf : this.note });
+    const first = this.context.mode === "new" && this.behalf ? this.behalf : this.note;
+    this.panels.open(PANEL, { opener, focus: first });
   }
 
   check(name, value) {
-    for (const input of this.form.querySelectorAll(`input[name="${name}"]`)) {
-      /** @type {HTMLInputElement} */ (input).checked = /** @type {HTMLInputElement} */ (input).value === value;
+    for (const node of this.form.querySelectorAll(`input[name="${name}"]`)) {
+      const input = /** @type {HTMLInputElement} */ (node);
+      input.checked = input.value === value;
     }
   }
 

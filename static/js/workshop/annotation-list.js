@@ -12,7 +12,8 @@ export class AnnotationList {
   /**
    * @param {HTMLElement} list a <ul>
    * @param {import("umecom/workshop/shapes.js").AnnotationLayer} layer
-   * @param {{onChoose: (id: number, opener: Element) => void, count?: HTMLElement|null, selectable?: boolean, onSelection?: () => void}} options
+   * @param {{onChoose: (id: number, opener: Element) => void, count?: HTMLElement|null,
+   *   selectable?: boolean, onSelection?: () => void}} options
    */
   constructor(list, layer, { onChoose, count = null, selectable = false, onSelection = () => {} }) {
     this.list = list;

@@ -12,7 +12,8 @@ const PANEL = "ws-detail-panel";
 export class DetailPanel {
   /**
    * @param {import("umecom/workshop/panels.js").Panels} panels
-   * @param {{mayChange: (feature: any) => boolean, onAction: (action: string, id: number, opener: Element) => void, onClose: () => void}} handlers
+   * @param {{mayChange: (feature: any) => boolean, onClose: () => void,
+   *   onAction: (action: string, id: number, opener: Element) => void}} handlers
    */
   constructor(panels, { mayChange, onAction, onClose }) {
     this.panels = panels;

@@ -13,13 +13,18 @@
 import { t } from "umecom/lib/settings.js";
 
 const GEOMAN_SHAPE = { LineString: "Line", Polygon: "Polygon" };
+
+// Geoman's corner handles are Leaflet markers, which Leaflet makes focusable buttons without
+// a name. They are for fingers and mice; keyboards have the buttons and the list instead.
+L.Marker.mergeOptions({ keyboard: false });
 const MIN_POINTS = { LineString: 2, Polygon: 3 };
 
 export class DrawingTools {
   /**
    * @param {any} map L.Map (with Leaflet-Geoman loaded)
    * @param {HTMLElement} root
-   * @param {{onShape: (geometry: any, opener: Element|null) => void, announce: (text: string) => void, color?: () => string}} options
+   * @param {{onShape: (geometry: any, opener: Element|null) => void,
+   *   announce: (text: string) => void, color?: () => string}} options
    */
   constructor(map, root, { onShape, announce, color = () => "#1565c0" }) {
     this.map = map;
@@ -37,7 +42,9 @@ export class DrawingTools {
     this.hint = /** @type {HTMLElement} */ (root.querySelector("[data-draw-hint]"));
     this.finishButton = /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="finish"]'));
     this.removeButton = /** @type {HTMLButtonElement} */ (root.querySelector('[data-action="remove-last"]'));
-    this.centreButton = /** @type {HTMLButtonElement|null} */ (root.querySelector('[data-action="point-centre"]'));
+    this.centreButton = /** @type {HTMLButtonElement|null} */ (
+      root.querySelector('[data-action="point-centre"]')
+    );
 
     for (const button of this.buttons) {
       button.addEventListener("click", () => {
@@ -96,6 +103,7 @@ export class DrawingTools {
     this.bar.hidden = false;
     this.root.classList.add("is-drawing");
     this.map.getContainer().classList.add("ws-map--drawing");
+    this.map.doubleClickZoom.disable(); // two quick taps are two points, not a zoom
     const point = kind === "Point";
     this.finishButton.hidden = point;
     this.removeButton.hidden = point;
@@ -189,6 +197,7 @@ export class DrawingTools {
     this.bar.hidden = true;
     this.root.classList.remove("is-drawing");
     this.map.getContainer().classList.remove("ws-map--drawing");
+    this.map.doubleClickZoom.enable();
   }
 
   /** Allow drawing or not (paused, closed, a form open). */

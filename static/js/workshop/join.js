@@ -54,7 +54,7 @@ async function start() {
 
   const fieldError = (field, message) => {
     const input = field === "group" ? select : field === "name" ? name : null;
-    const node = $(field === "group" ? "ws-join-group-error" : field === "name" ? "ws-join-name-error" : "ws-join-error");
+    const node = $(input ? `${input.id}-error` : "ws-join-error");
     if (!node) return;
     node.textContent = message;
     node.hidden = false;

@@ -8,7 +8,8 @@
 export class LiveEvents {
   /**
    * @param {string} url the events URL of the workshop
-   * @param {{onEvent: (event: any) => void, onStatus?: (status: "live"|"reconnecting"|"ended") => void}} handlers
+   * @param {{onEvent: (event: any) => void,
+   *   onStatus?: (status: "live"|"reconnecting"|"ended") => void}} handlers
    */
   constructor(url, { onEvent, onStatus = () => {} }) {
     this.url = url;
@@ -24,7 +25,8 @@ export class LiveEvents {
    */
   open(lastEventId) {
     this.close();
-    const source = new EventSource(`${this.url}?${new URLSearchParams({ last_event_id: String(lastEventId) })}`);
+    const query = new URLSearchParams({ last_event_id: String(lastEventId) });
+    const source = new EventSource(`${this.url}?${query}`);
     this.source = source;
     source.onopen = () => this.onStatus("live");
     source.onerror = () => {

@@ -34,7 +34,9 @@ const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
 
 export class WorkshopPage {
   /**
-   * @param {{facilitatorPage?: boolean, hooks?: {onState?: (state: string) => void, onEvent?: (event: any) => void, onReady?: (page: WorkshopPage) => void}}} [options]
+   * @param {{facilitatorPage?: boolean, hooks?: {onState?: (state: string) => void,
+   *   onEvent?: (event: any) => void, onReady?: (page: WorkshopPage) => void,
+   *   onSelection?: () => void}}} [options]
    */
   constructor({ facilitatorPage = false, hooks = {} } = {}) {
     this.facilitatorPage = facilitatorPage;
@@ -94,7 +96,8 @@ export class WorkshopPage {
       onClose: () => this.layer.select(null),
     });
     this.conflicts = new ConflictPanel(map, this.panels);
-    this.list = new AnnotationList(/** @type {HTMLElement} */ (document.getElementById("ws-list")), this.layer, {
+    const list = /** @type {HTMLElement} */ (document.getElementById("ws-list"));
+    this.list = new AnnotationList(list, this.layer, {
       onChoose: (id, opener) => {
         this.layer.show(id);
         this.choose(id, opener);
@@ -137,16 +140,17 @@ export class WorkshopPage {
 
   /** Whether this browser may be on this page; if not, say why and where to go. */
   admitted() {
-    const gateLink = (name, params) => urlFor(name, params);
     if (this.facilitatorPage && !this.me.facilitator) {
       this.gate(this.keyError || t("needFacilitatorLink"));
       return false;
     }
     if (!this.facilitatorPage && this.me.participant_id === null) {
       if (this.me.facilitator) {
-        this.gate(t("youFacilitate"), gateLink("facilitatePage", { workshop_id: this.id }), t("openFacilitatorView"));
+        const href = urlFor("facilitatePage", { workshop_id: this.id });
+        this.gate(t("youFacilitate"), href, t("openFacilitatorView"));
       } else {
-        this.gate(t("joinFirst"), document.getElementById("ws-gate-link")?.getAttribute("href") || "", t("joinWithCode"));
+        const href = document.getElementById("ws-gate-link")?.getAttribute("href") || "";
+        this.gate(t("joinFirst"), href, t("joinWithCode"));
       }
       return false;
     }
@@ -175,7 +179,8 @@ export class WorkshopPage {
 
   wireButtons() {
     document.getElementById("ws-undo")?.addEventListener("click", () => this.undo());
-    document.getElementById("ws-edit-done")?.addEventListener("click", () => this.stopReshape({ focus: true }));
+    const done = document.getElementById("ws-edit-done");
+    done?.addEventListener("click", () => this.stopReshape({ focus: true }));
     document.getElementById("ws-move-centre")?.addEventListener("click", () => {
       const layer = this.reshaping === null ? null : this.layer.layer(this.reshaping);
       if (!layer || !layer.setLatLng) return;
@@ -250,7 +255,8 @@ export class WorkshopPage {
   connection(status) {
     const node = document.getElementById("ws-connection");
     if (!node) return;
-    node.textContent = status === "live" ? t("live") : status === "reconnecting" ? t("reconnecting") : t("notLive");
+    const key = { live: "live", reconnecting: "reconnecting" }[status] || "notLive";
+    node.textContent = t(key);
     node.dataset.status = status;
   }
 

@@ -95,7 +95,8 @@ class GroupRows {
     this.rows().forEach((row, i) => {
       const n = i + 1;
       /** @type {HTMLElement} */ (row.querySelector("label")).textContent = t("groupName", { n });
-      /** @type {HTMLElement} */ (row.querySelector(".ws-group-row__remove")).textContent = t("removeGroup", { n });
+      const remove = /** @type {HTMLElement} */ (row.querySelector(".ws-group-row__remove"));
+      remove.textContent = t("removeGroup", { n });
     });
     this.add.disabled = this.rows().length >= settings.maxGroups;
   }
@@ -170,9 +171,8 @@ class FocusArea {
   drawnArea(geometry) {
     this.clear({ quiet: true });
     this.drawn = geometry;
-    this.layer = layerOf(geometry, { color: "#12355b", weight: 3, dashArray: "10 6", interactive: false }).addTo(
-      this.map,
-    );
+    const style = { color: "#12355b", weight: 3, dashArray: "10 6", interactive: false };
+    this.layer = layerOf(geometry, style).addTo(this.map);
     /** @type {HTMLElement} */ ($("ws-focus-state")).textContent = t("focusDrawn");
     /** @type {HTMLButtonElement} */ ($("ws-focus-clear")).hidden = false;
     announce(t("focusDrawn"));
@@ -234,7 +234,9 @@ function clearErrors() {
     /** @type {HTMLElement} */ (node).hidden = true;
     node.textContent = "";
   }
-  for (const node of document.querySelectorAll('#ws-new [aria-invalid="true"]')) node.removeAttribute("aria-invalid");
+  for (const node of document.querySelectorAll('#ws-new [aria-invalid="true"]')) {
+    node.removeAttribute("aria-invalid");
+  }
 }
 
 /** The workshop was made: show its code, links and QR code. */

@@ -41,7 +41,9 @@ export class Panels {
   close(id, { restoreFocus = true } = {}) {
     if (!this.isOpen(id)) return;
     const panel = /** @type {HTMLElement} */ (this.current);
-    const hadFocus = panel.contains(document.activeElement);
+    // Focus was in the panel, or nowhere (a button that was disabled while saving drops it).
+    const active = document.activeElement;
+    const hadFocus = !active || active === document.body || panel.contains(active);
     panel.hidden = true;
     this.current = null;
     document.body.classList.remove("ws-panel-open");

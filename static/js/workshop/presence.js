@@ -31,9 +31,10 @@ export class PresenceView {
     const people = Array.isArray(event.participants) ? event.participants : [];
     this.counts({ participants: people.length, facilitators: Number(event.facilitators) || 0 });
     if (!this.list) return;
-    const items = people.map((person) =>
-      el("li", "", person.group ? t("personInGroup", { name: person.name, group: person.group }) : person.name),
-    );
+    const items = people.map((person) => {
+      const { name, group } = person;
+      return el("li", "", group ? t("personInGroup", { name, group }) : name);
+    });
     if (!items.length) items.push(el("li", "", t("nobodyYet")));
     this.list.replaceChildren(...items);
   }

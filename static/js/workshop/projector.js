@@ -48,12 +48,26 @@ async function start() {
   show(state.state);
   const live = new LiveEvents(urlFor("events", { workshop_id: id }), {
     onEvent: (event) => {
-      if (event.type === "annotation.created" || event.type === "annotation.updated") layer.apply(event.feature);
-      else if (event.type === "annotation.deleted") layer.remove(event.id, event.version);
-      else if (event.type === "annotation.hidden") layer.hide(event.id, event.version);
-      else if (event.type === "view") follow.onView(event);
-      else if (event.type === "state") show(event.state);
-      else if (event.type === "closed") show("closed");
+      switch (event.type) {
+        case "annotation.created":
+        case "annotation.updated":
+          layer.apply(event.feature);
+          break;
+        case "annotation.deleted":
+          layer.remove(event.id, event.version);
+          break;
+        case "annotation.hidden":
+          layer.hide(event.id, event.version);
+          break;
+        case "view":
+          follow.onView(event);
+          break;
+        case "state":
+        case "closed":
+          show(event.state || "closed");
+          break;
+        default:
+      }
     },
   });
   if (state.state !== "closed") live.open(collection.last_event_id);

@@ -35,7 +35,9 @@ export class PromoteForm {
   }
 
   kind() {
-    const checked = /** @type {HTMLInputElement|null} */ (this.form.querySelector('input[name="kind"]:checked'));
+    const checked = /** @type {HTMLInputElement|null} */ (
+      this.form.querySelector('input[name="kind"]:checked')
+    );
     return checked ? checked.value : "idea";
   }
 

@@ -143,8 +143,8 @@ export class AnnotationLayer {
     if (item && Number(item.feature.properties.version) >= version) return false;
     if (item && item.feature.geometry.type === feature.geometry.type) {
       this.reshape(item.layer, feature.geometry);
-      item.layer.setStyle(this.style(feature, this.selectedId === id));
       item.feature = feature;
+      this.restyle(id);
       return true;
     }
     if (item) this.group.removeLayer(item.layer);
@@ -202,7 +202,7 @@ export class AnnotationLayer {
       ...item.feature,
       properties: { ...item.feature.properties, hidden: true, version: Number(version) },
     };
-    item.layer.setStyle(this.style(item.feature, this.selectedId === id));
+    this.restyle(id);
     this.changed();
   }
 
@@ -217,9 +217,18 @@ export class AnnotationLayer {
     const before = this.selectedId;
     this.selectedId = id === null ? null : Number(id);
     for (const key of [before, this.selectedId]) {
-      const item = key === null ? undefined : this.items.get(key);
-      if (item) item.layer.setStyle(this.style(item.feature, key === this.selectedId));
+      if (key !== null) this.restyle(key);
     }
+  }
+
+  /** Style a drawing's layer as its feature says (setStyle leaves the classes alone). */
+  restyle(id) {
+    const item = this.items.get(id);
+    if (!item) return;
+    const style = this.style(item.feature, this.selectedId === id);
+    item.layer.setStyle(style);
+    const element = item.layer.getElement ? item.layer.getElement() : null;
+    if (element) element.setAttribute("class", `${style.className} leaflet-interactive`);
   }
 
   /** Bring a drawing into view. */
