@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+from tests.conftest import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -158,20 +161,39 @@ def open_map(page: Page, path: str = "/") -> None:
 
 
 @pytest.fixture
-def quick_streams(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Event streams notice a closed page at their next heartbeat: make it come soon."""
-    monkeypatch.setitem(app.config, "WORKSHOP_HEARTBEAT_SECONDS", 1)
+def workshop_server(app: Flask, make_app: Callable[..., Flask]) -> Iterator[str]:
+    """The app served for the workshop pages, with quick heartbeats.
+
+    A page that closes ends its event stream within a second, and the process's LISTEN
+    connection closes soon after, so no listener is left behind for later tests to count.
+    The rate limits are the test app's (too high to reach).
+    """
+    limits = {k: v for k, v in app.config.items() if k.endswith("_LIMIT") and isinstance(v, str)}
+    served = make_app(
+        RATELIMIT_ENABLED=True,
+        WORKSHOP_HEARTBEAT_SECONDS=0.5,
+        WORKSHOP_LISTENER_IDLE_SECONDS=0.5,
+        **limits,
+    )
+    hub = served.extensions["workshop_hub"]
+    with serving(served) as url:
+        yield url
+        deadline = time.monotonic() + 10
+        while hub.subscriber_count and time.monotonic() < deadline:
+            time.sleep(0.05)
+    hub.stop()
 
 
 @pytest.fixture
 def open_page(
-    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, quick_streams: None
+    browser: Browser, app: Flask, workshop_server: str, browser_log: BrowserLog
 ) -> Iterator[Any]:
-    """Open more pages, each in a browser of its own (own cookies); closed after the test."""
+    """Open pages of the workshop server, each in a browser of its own (own cookies); all are
+    closed after the test, which fails on any console error."""
     pages: list[Page] = []
 
     def opened(**context_args: Any) -> Page:
-        page = new_page(browser, app, live_server, browser_log, **context_args)
+        page = new_page(browser, app, workshop_server, browser_log, **context_args)
         pages.append(page)
         return page
 

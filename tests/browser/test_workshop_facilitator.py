@@ -31,7 +31,7 @@ def test_pause_promote_and_close(app, open_page):
     # Pause: the participant's tools are disabled, with a visible notice.
     lead.click("#ws-state-pause")
     notice = anna.locator("#ws-notice")
-    expect(notice).to_be_visible(timeout=1000)
+    expect(notice).to_be_visible()
     expect(notice).to_have_text(
         "Samtalsledaren har pausat ritandet. Du kan titta men inte rita just nu."
     )
@@ -41,7 +41,7 @@ def test_pause_promote_and_close(app, open_page):
     expect(lead.locator("#ws-state-now")).to_have_text("Pausad: bara samtalsledaren kan rita")
     expect(lead.locator("[data-draw='Polygon']")).to_be_enabled()  # the facilitator still can
     lead.click("#ws-state-open")
-    expect(notice).to_be_hidden(timeout=1000)
+    expect(notice).to_be_hidden()
     expect(anna.locator("[data-draw='Polygon']")).to_be_enabled()
 
     # Two drawings become pins; the links lead to them.
@@ -70,9 +70,7 @@ def test_pause_promote_and_close(app, open_page):
     expect(lead.locator("#ws-close-confirm")).to_be_visible()
     expect(lead.locator("#ws-close-no")).to_be_focused()
     lead.click("#ws-close-yes")
-    expect(notice).to_have_text(
-        "Verkstaden är stängd. Kartan kan läsas men inte ändras.", timeout=1000
-    )
+    expect(notice).to_have_text("Verkstaden är stängd. Kartan kan läsas men inte ändras.")
     for kind in ("Point", "LineString", "Polygon"):
         expect(anna.locator(f"[data-draw='{kind}']")).to_be_disabled()
     expect(lead.locator("[data-draw='Polygon']")).to_be_disabled()
@@ -109,7 +107,7 @@ def test_drawing_for_someone_from_a_paper_map_and_hiding(app, open_page):
     lead.select_option("#ws-behalf-group", label="Bord 2")
     lead.click("#ws-save")
     expect(lead.locator("#ws-form-panel")).to_be_hidden()
-    expect(shapes(anna)).to_have_count(1, timeout=1000)
+    expect(shapes(anna)).to_have_count(1)
     [stored] = annotations(facilitator, body["id"])
     assert stored["properties"]["on_behalf"] is True
     assert stored["properties"]["author_name"] == "Gunnar"
@@ -119,11 +117,11 @@ def test_drawing_for_someone_from_a_paper_map_and_hiding(app, open_page):
     # Hide it: gone for the participant, greyed for the facilitator; then shown again.
     lead.click(f"#ws-open-{stored['id']}")
     lead.click("#ws-detail-hide")
-    expect(shapes(anna)).to_have_count(0, timeout=1000)
+    expect(shapes(anna)).to_have_count(0)
     expect(lead.locator(".ws-shape--hidden")).to_have_count(1)
     expect(lead.locator("#ws-detail-hide")).to_have_text("Visa för alla igen")
     lead.click("#ws-detail-hide")
-    expect(shapes(anna)).to_have_count(1, timeout=1000)
+    expect(shapes(anna)).to_have_count(1)
 
 
 def test_the_projector_shows_the_code_and_new_drawings(app, open_page):
@@ -139,7 +137,7 @@ def test_the_projector_shows_the_code_and_new_drawings(app, open_page):
     expect(lead.locator("button")).to_have_count(0)
     bo = join(app, body, "Bo")
     draw(bo, body["id"], shape("Polygon", note="Syns på väggen"))
-    expect(shapes(lead)).to_have_count(1, timeout=1000)
+    expect(shapes(lead)).to_have_count(1)
 
 
 def test_the_summary_page(app, open_page):

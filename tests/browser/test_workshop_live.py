@@ -52,7 +52,7 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     join_in_browser(bo, body["join_code"], "Bo")
     draw_area(anna)
     save_drawing(anna, "Första tanken")
-    expect(shapes(bo)).to_have_count(1, timeout=1000)
+    expect(shapes(bo)).to_have_count(1)
 
     # The note, through the list and the details (the keyboard's way).
     _open_own_drawing(anna, "Första tanken")
@@ -61,7 +61,7 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     anna.click("#ws-save")
     expect(anna.locator("#ws-form-panel")).to_be_hidden()
     open_list(bo)
-    expect(bo.locator("#ws-list")).to_contain_text("Andra tanken", timeout=1000)
+    expect(bo.locator("#ws-list")).to_contain_text("Andra tanken")
 
     # The shape: drag one corner; only the end of the drag is sent.
     before = bo.locator("#map path.ws-shape").get_attribute("d")
@@ -81,7 +81,7 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     anna.mouse.up()
     expect(anna.locator("#map-status")).to_have_text("Den nya platsen sparades.")
     anna.click("#ws-edit-done")
-    expect(bo.locator("#map path.ws-shape")).not_to_have_attribute("d", before or "", timeout=1000)
+    expect(bo.locator("#map path.ws-shape")).not_to_have_attribute("d", before or "")
     assert patches == ["PATCH"], "one request for the whole drag"
     [stored] = annotations(facilitator, body["id"])
     assert stored["properties"]["version"] == 3
@@ -89,11 +89,11 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     # Delete, then undo: gone from the other map, then back.
     _open_own_drawing(anna, "Andra tanken")
     anna.click("#ws-detail-delete")
-    expect(shapes(bo)).to_have_count(0, timeout=1000)
+    expect(shapes(bo)).to_have_count(0)
     expect(anna.locator("#ws-undo")).to_be_focused()
     anna.click("#ws-undo")
     expect(anna.locator("#map-status")).to_have_text("Din senaste ändring ångrades.")
-    expect(shapes(bo)).to_have_count(1, timeout=1000)
+    expect(shapes(bo)).to_have_count(1)
     expect(shapes(anna)).to_have_count(1)
 
 
@@ -118,7 +118,7 @@ def test_a_stale_edit_shows_the_conflict_and_offers_the_current_drawing(
     )
     assert changed.status_code == 200
     open_list_text = anna.locator("#ws-list")
-    expect(open_list_text).to_contain_text("Samtalsledarens text", timeout=1000)  # live
+    expect(open_list_text).to_contain_text("Samtalsledarens text")  # live
     anna.fill("#ws-note", "Min bättre idé")
     anna.click("#ws-save")
 
@@ -206,7 +206,7 @@ def test_drawings_of_others_are_not_editable_and_deleted_ones_go_live(app, open_
     anna = open_page()
     join_in_browser(anna, body["join_code"], "Anna")
     theirs = draw(bo_client, body["id"], shape("Point", note="Bos punkt")).get_json()
-    expect(shapes(anna)).to_have_count(1, timeout=1000)
+    expect(shapes(anna)).to_have_count(1)
     open_list(anna)
     anna.locator("#ws-list .ws-list__open", has_text="Bos punkt").click()
     expect(anna.locator("#ws-detail-readonly")).to_be_visible()
@@ -214,6 +214,6 @@ def test_drawings_of_others_are_not_editable_and_deleted_ones_go_live(app, open_
     expect(anna.locator("#ws-detail-delete")).to_be_hidden()
     deleted = bo_client.delete(f"/api/workshops/{body['id']}/annotations/{theirs['id']}")
     assert deleted.status_code == 204
-    expect(shapes(anna)).to_have_count(0, timeout=1000)
+    expect(shapes(anna)).to_have_count(0)
     expect(anna.locator("#ws-detail-panel")).to_be_hidden()
     assert annotations(facilitator, body["id"]) == []

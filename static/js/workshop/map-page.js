@@ -258,6 +258,20 @@ export class WorkshopPage {
     const key = { live: "live", reconnecting: "reconnecting" }[status] || "notLive";
     node.textContent = t(key);
     node.dataset.status = status;
+    if (status === "ended" && this.state.state !== "closed") this.recheck();
+  }
+
+  /**
+   * The stream ended without a `closed` event (the browser stops at a 204, which the server
+   * sends once a closed workshop has nothing left to say): ask how the workshop is now.
+   */
+  async recheck() {
+    try {
+      const state = await request(urlFor("workshop", { workshop_id: this.id }));
+      if (state.state === "closed") this.setState("closed");
+    } catch {
+      // offline: the status already says the map is not live
+    }
   }
 
   /** A visible message that stays until the next one, also said to screen readers. */
