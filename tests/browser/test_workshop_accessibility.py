@@ -23,7 +23,12 @@ def _in_language(page: Page, lang: str) -> None:
 
 def _busy_workshop(app: Flask) -> dict[str, Any]:
     """A workshop with groups, drawings of every kind and one from paper."""
-    facilitator, body = workshop(app, groups=["Bord 1", "Bord 2"])
+    facilitator, body = workshop(
+        app,
+        groups=["Bord 1", "Bord 2"],
+        description="Hur vill vi att Haga ska se ut?",
+        ends_at="2030-05-01T18:00:00+02:00",
+    )
     bo = join(app, body, "Bo", group="Bord 1")
     draw(bo, body["id"], shape("Point", note="En bänk", category="parks-nature"))
     draw(bo, body["id"], shape("LineString", note="En cykelväg"))
@@ -44,6 +49,10 @@ def _participant_pages(page: Page, body: dict[str, Any], *, phone: bool) -> None
     page.click("#ws-join-submit")
     wait_for_map(page)
     _check(page, "participant map")
+    page.click(".ws-about summary")
+    expect(page.locator(".ws-about__text")).to_contain_text("Hur vill vi att Haga ska se ut?")
+    _check(page, "about the workshop")
+    page.click(".ws-about summary")
     open_list(page)
     _check(page, "the list")
     page.locator("#ws-list .ws-list__open").first.click()
