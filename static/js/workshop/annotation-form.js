@@ -102,6 +102,7 @@ export class AnnotationForm {
     this.open(opener);
   }
 
+  /** Show the form (the fields for a paper drawing only for new ones). */
   open(opener) {
     this.clearErrors();
     this.busy(false);
@@ -112,6 +113,7 @@ export class AnnotationForm {
     this.panels.open(PANEL, { opener, focus: first });
   }
 
+  /** Check the radio button of `name` with `value` (none when no such value). */
   check(name, value) {
     for (const node of this.form.querySelectorAll(`input[name="${name}"]`)) {
       const input = /** @type {HTMLInputElement} */ (node);
@@ -152,6 +154,7 @@ export class AnnotationForm {
     return found;
   }
 
+  /** Check lightly, then hand the values to the page. */
   submit() {
     if (!this.context || this.save.disabled) return;
     this.clearErrors();
@@ -165,12 +168,14 @@ export class AnnotationForm {
     this.onSubmit(values, this.context);
   }
 
+  /** Close without saving; the page drops the draft. */
   cancel() {
     const context = this.context;
     this.close();
     if (context) this.onCancel(context);
   }
 
+  /** Close the form (after saving, or cancelled). */
   close() {
     this.context = null;
     this.panels.close(PANEL);
@@ -182,6 +187,7 @@ export class AnnotationForm {
     this.save.toggleAttribute("aria-busy", on);
   }
 
+  /** Remove every error message and mark. */
   clearErrors() {
     this.formError.hidden = true;
     this.formError.textContent = "";

@@ -41,6 +41,7 @@ export class AnnotationList {
     });
   }
 
+  /** The list as the drawings are now (keeping focus on the same button). */
   render() {
     const features = this.layer.features();
     const items = features.map((feature) => this.item(feature));
@@ -53,6 +54,7 @@ export class AnnotationList {
     for (const id of [...this.picked]) if (!this.layer.get(id)) this.picked.delete(id);
   }
 
+  /** One drawing's row: its tick box (facilitator), colour, and a button that opens it. */
   item(feature) {
     const id = Number(feature.id);
     const p = feature.properties || {};

@@ -72,6 +72,7 @@ export class ConflictPanel {
     return parts.join(" · ");
   }
 
+  /** The person chose: close the panel and answer the question. */
   decide(choice) {
     const resolve = this.choice;
     this.choice = null;
@@ -80,6 +81,7 @@ export class ConflictPanel {
     if (resolve) resolve(choice);
   }
 
+  /** Take the current drawing's outline off the map. */
   clearOutline() {
     if (this.outline) this.outline.remove();
     this.outline = null;

@@ -50,11 +50,13 @@ export class FacilitatorControls {
     this.page.announce(this.error.textContent);
   }
 
+  /** No error to show any more. */
   clear() {
     this.error.hidden = true;
     this.error.textContent = "";
   }
 
+  /** Open, pause or close the workshop. */
   async setState(state) {
     this.confirm.hidden = true;
     try {
@@ -106,6 +108,7 @@ export class FacilitatorControls {
     }
   }
 
+  /** "Follow me" on or off; when on, everyone starts where the facilitator is. */
   async setFollow(on) {
     try {
       await request(urlFor("follow", { workshop_id: this.id }), { method: "POST", json: { on } });
@@ -119,6 +122,7 @@ export class FacilitatorControls {
     }
   }
 
+  /** The "Follow me" button says whether it is on. */
   showFollow() {
     this.followButton?.setAttribute("aria-pressed", String(this.following));
   }

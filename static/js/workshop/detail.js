@@ -72,6 +72,7 @@ export class DetailPanel {
     this.writable = writable;
   }
 
+  /** Write the drawing into the panel and show what the viewer may do with it. */
   fill(feature) {
     const p = feature.properties || {};
     this.title.textContent = shapeName(feature.geometry);
@@ -96,6 +97,7 @@ export class DetailPanel {
     }
   }
 
+  /** Close the panel (focus back to what opened it). */
   close({ restoreFocus = true } = {}) {
     if (!this.isOpen) return;
     this.id = null;

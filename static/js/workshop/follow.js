@@ -56,6 +56,7 @@ export class FollowBanner {
     if (!this.always) this.announce(t("broughtHere"));
   }
 
+  /** Move the map to a view, flying there or at once. */
   move(view, fly) {
     const [lon, lat] = view.center;
     const latlng = L.latLng(lat, lon);
@@ -63,6 +64,7 @@ export class FollowBanner {
     else this.map.setView(latlng, view.zoom, { animate: false });
   }
 
+  /** The banner: shown in follow mode, with "Stop following" or "Follow again". */
   render() {
     if (!this.banner || this.always) return;
     this.banner.hidden = !this.on;

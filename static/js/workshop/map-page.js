@@ -177,6 +177,7 @@ export class WorkshopPage {
     this.element.dataset.ready = "gate";
   }
 
+  /** The buttons outside the panels: undo, done editing, move to the centre, the list. */
   wireButtons() {
     document.getElementById("ws-undo")?.addEventListener("click", () => this.undo());
     const done = document.getElementById("ws-edit-done");
@@ -286,6 +287,7 @@ export class WorkshopPage {
 
   // ---- live events ---------------------------------------------------------------------------
 
+  /** One live event (app/workshops/payloads.py): every type is handled. */
   onEvent(event) {
     switch (event.type) {
       case "annotation.created":
@@ -341,6 +343,7 @@ export class WorkshopPage {
     this.detail.open(feature, opener);
   }
 
+  /** A button of a drawing's details: edit, reshape, delete or hide. */
   act(action, id, opener) {
     const feature = this.layer.get(id);
     if (!feature) return;
@@ -378,16 +381,19 @@ export class WorkshopPage {
     this.form.openNew(geometry, opener || this.element);
   }
 
+  /** Take the draft of a new drawing off the map. */
   clearDraft() {
     if (this.draft) this.draft.remove();
     this.draft = null;
   }
 
+  /** The form closed without saving: no draft, drawing allowed again. */
   formCancelled() {
     this.clearDraft();
     this.drawing.setEnabled(this.canDraw());
   }
 
+  /** The form was sent: create or edit, and show what went wrong beside its field. */
   async submitForm(values, context) {
     this.form.busy(true);
     try {
@@ -400,6 +406,7 @@ export class WorkshopPage {
     }
   }
 
+  /** Create the drawing (idempotent by its client id) and show it. */
   async create(values, context) {
     context.clientId = context.clientId || newClientId(); // the same id for every retry
     const properties = { note: values.note, client_id: context.clientId };
@@ -438,6 +445,7 @@ export class WorkshopPage {
     }
   }
 
+  /** Change a drawing's note, colour or category with the version the form was opened on. */
   async edit(values, context) {
     const id = Number(context.feature.id);
     if (!Object.keys(values).length) {
@@ -459,6 +467,7 @@ export class WorkshopPage {
 
   // ---- changes with versions -----------------------------------------------------------------
 
+  /** Whether a refusal is a stale version that carries the drawing as it is now. */
   isStale(err) {
     return err instanceof ApiError && err.status === 409 && Boolean(err.body && err.body.current);
   }
@@ -503,6 +512,7 @@ export class WorkshopPage {
 
   // ---- moving and reshaping ------------------------------------------------------------------
 
+  /** Let the drawing be dragged and reshaped (Geoman's handles); the bar says how. */
   startReshape(id) {
     const layer = this.layer.layer(id);
     if (!layer || !this.canDraw()) return;
@@ -532,6 +542,7 @@ export class WorkshopPage {
     this.announce(point ? t("hintMovePoint") : t("hintReshape"));
   }
 
+  /** Back from editing a shape (focus to the drawing in the list, if asked). */
   stopReshape({ focus = false } = {}) {
     const id = this.reshaping;
     if (id === null) return;
@@ -560,6 +571,7 @@ export class WorkshopPage {
     if (!this.saving.has(id)) this.flushGeometry(id);
   }
 
+  /** Send the waiting shapes of one drawing, one request at a time. */
   async flushGeometry(id) {
     this.saving.add(id);
     try {
@@ -594,6 +606,7 @@ export class WorkshopPage {
 
   // ---- deleting, hiding, undo ----------------------------------------------------------------
 
+  /** Delete a drawing, with the version shown (someone's change first is a conflict). */
   async remove(id) {
     const feature = this.layer.get(id);
     if (!feature) return;
@@ -607,6 +620,7 @@ export class WorkshopPage {
     }
   }
 
+  /** DELETE with a version, then take the drawing off the map. */
   async sendDelete(id, version) {
     const url = urlFor("annotation", { workshop_id: this.id, annotation_id: id });
     await request(`${url}?${new URLSearchParams({ version: String(version) })}`, { method: "DELETE" });
@@ -616,6 +630,7 @@ export class WorkshopPage {
     document.getElementById("ws-undo")?.focus();
   }
 
+  /** The facilitator hides a drawing from participants, or shows it again. */
   async setHidden(id, hidden) {
     try {
       const feature = await request(urlFor("hidden", { workshop_id: this.id, annotation_id: id }), {
@@ -631,6 +646,7 @@ export class WorkshopPage {
     }
   }
 
+  /** Undo this browser's own last change (the server knows which). */
   async undo() {
     try {
       const result = await request(urlFor("undo", { workshop_id: this.id }), { method: "POST" });

@@ -43,10 +43,12 @@ class GroupRows {
     this.add.addEventListener("click", () => this.addRow(true));
   }
 
+  /** The group rows, in order. */
   rows() {
     return /** @type {HTMLElement[]} */ ([...this.list.querySelectorAll(".ws-group-row")]);
   }
 
+  /** A new row with a name and a colour (the next one of the palette). */
   addRow(focus) {
     const index = this.rows().length;
     if (index >= settings.maxGroups) return;
@@ -134,6 +136,7 @@ class FocusArea {
     this.show();
   }
 
+  /** Show the field of the chosen kind of focus area. */
   show() {
     const choice = this.choice();
     /** @type {HTMLElement} */ ($("ws-district-field")).hidden = choice !== "district";
@@ -142,6 +145,7 @@ class FocusArea {
     if (choice === "draw") this.openMap();
   }
 
+  /** Fill the district list once, when it is first needed. */
   async loadDistricts() {
     if (this.district.options.length > 1) return;
     try {
@@ -153,6 +157,7 @@ class FocusArea {
     }
   }
 
+  /** Make the small map for drawing the area when it is first shown. */
   openMap() {
     if (this.map) {
       this.map.invalidateSize();
@@ -168,6 +173,7 @@ class FocusArea {
     });
   }
 
+  /** An area was drawn: keep it, show it, say so. */
   drawnArea(geometry) {
     this.clear({ quiet: true });
     this.drawn = geometry;
@@ -178,6 +184,7 @@ class FocusArea {
     announce(t("focusDrawn"));
   }
 
+  /** No area any more. */
   clear({ quiet = false } = {}) {
     this.drawn = null;
     this.layer?.remove();

@@ -21,6 +21,7 @@ export class PresenceView {
     if (this.summary) this.summary.textContent = this.text(participants, facilitators);
   }
 
+  /** The counts in words. */
   text(participants, facilitators) {
     const people = t("presentCount", { n: participants });
     return facilitators ? `${people} · ${t("facilitatorsPresent", { n: facilitators })}` : people;

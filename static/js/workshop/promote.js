@@ -34,6 +34,7 @@ export class PromoteForm {
     this.update();
   }
 
+  /** The chosen kind: idea or concern. */
   kind() {
     const checked = /** @type {HTMLInputElement|null} */ (
       this.form.querySelector('input[name="kind"]:checked')
@@ -59,6 +60,7 @@ export class PromoteForm {
     this.submitButton.disabled = n === 0;
   }
 
+  /** Make pins of the ticked drawings; show the links, or why not. */
   async submit() {
     const ids = this.list.selection();
     if (!ids.length) return;

@@ -78,6 +78,7 @@ export class AnnotationLayer {
     this.listeners.add(listener);
   }
 
+  /** Tell the listeners. */
   changed() {
     for (const listener of this.listeners) listener();
   }
@@ -133,6 +134,7 @@ export class AnnotationLayer {
     return applied;
   }
 
+  /** Add or update a drawing's layer (no listeners told); whether it was applied. */
   put(feature) {
     const id = Number(feature.id);
     const version = Number(feature.properties?.version || 0);
@@ -176,6 +178,7 @@ export class AnnotationLayer {
     if (this.drop(Number(id), Number(version))) this.changed();
   }
 
+  /** Remove a drawing's layer and remember the version it went at; whether it was shown. */
   drop(id, version) {
     this.gone.set(id, Math.max(version || 0, this.gone.get(id) ?? 0));
     const item = this.items.get(id);
