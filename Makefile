@@ -58,13 +58,17 @@ $(BIN)/.installed: pyproject.toml
 
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/leaflet static/vendor/markercluster
+	rm -rf static/vendor && mkdir -p static/vendor/leaflet static/vendor/markercluster \
+		static/vendor/geoman
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
 		node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
 		node_modules/leaflet.markercluster/MIT-LICENCE.txt static/vendor/markercluster/
+	cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js \
+		node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css \
+		node_modules/@geoman-io/leaflet-geoman-free/LICENSE static/vendor/geoman/
 	touch $@
 
 # One key for every gunicorn worker (sessions, CSRF, supporter ids); made once, kept private.

@@ -113,10 +113,12 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.citizen import bp as citizen_bp
     from app.planner import bp as planner_bp
+    from app.workshop import bp as workshop_bp
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(planner_bp)
+    app.register_blueprint(workshop_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -74,6 +74,19 @@ class BoundedRequest(Request):
     def max_content_length(self, value: int | None) -> None:
         self._max_content_length = value
 
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """The JSON body; one nested too deep for the parser is a 400 like any unreadable one.
+
+        Werkzeug turns a ValueError into a 400 but lets a RecursionError through (a 500), and
+        Flask-WTF parses a JSON body as a form's data on every page with a form.
+        """
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError("JSON nested too deep"))
+
     @cached_property
     def stream(self) -> IO[bytes]:
         """The body stream, counted when it has no Content-Length."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from app.common.errors import Conflict, NotFound
@@ -130,3 +130,33 @@ def annotation_feature(session: Session, workshop_id: int, annotation_id: int) -
 def no_such_annotation() -> NotFound:
     """The error for an annotation that does not exist (or is not visible to the caller)."""
     return NotFound(N_("No such annotation."), field="annotation_id")
+
+
+def started_by(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """The workshops a planner started, newest first, with how much happened in each."""
+    drawings = (
+        select(func.count())
+        .where(A.workshop_id == Workshop.id, A.deleted.is_(False))
+        .correlate(Workshop)
+        .scalar_subquery()
+    )
+    people = (
+        select(func.count())
+        .where(P.workshop_id == Workshop.id, P.on_behalf.is_(False))
+        .correlate(Workshop)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(
+            Workshop.id,
+            Workshop.title,
+            Workshop.state,
+            Workshop.join_code,
+            Workshop.created_at,
+            drawings.label("annotations"),
+            people.label("participants"),
+        )
+        .where(Workshop.created_by == user_id)
+        .order_by(Workshop.created_at.desc(), Workshop.id.desc())
+    )
+    return [dict(r._mapping) for r in rows]

@@ -50,6 +50,7 @@ CALLS = [
     Call("GET", "/planner/moderation/words", "moderator", "/planner/moderation/words"),
     Call("GET", "/planner/ideas/<id:idea_id>", "planner", "/planner/ideas/{pin}"),
     Call("GET", "/planner/templates", "planner", "/planner/templates"),
+    Call("GET", "/planner/workshops", "planner", "/planner/workshops"),
     Call("GET", "/api/users", "admin", "/api/users"),
     Call("PATCH", "/api/users/<id:user_id>", "admin", "/api/users/{user}", {"role": "moderator"}),
     Call("GET", "/planner/users", "admin", "/planner/users"),

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from app.db import get_engine
 from app.workshops.codes import JOIN_ALPHABET
+from tests.conftest import create_user, sign_in
 from tests.workshops.helpers import join, new_client, start_workshop
 
 
@@ -171,3 +172,34 @@ def test_facilitator_key_header_cookie_and_refusals(app):
     forged = new_client(app)
     forged.client.set_cookie(f"umecom_facilitator_{wid}", '[1, "x"]')
     assert forged.post(state_path, {"state": "open"}).status_code == 401
+
+
+def test_a_signed_in_planner_is_recorded_and_steers_from_any_device(app):
+    create_user(app, "eva@umea.se", "planner")
+    create_user(app, "per@umea.se", "moderator")
+    eva = sign_in(app.test_client(), "eva@umea.se")
+    body = eva.post("/api/workshops", {"title": "Evas verkstad"}).get_json()
+    with app.app_context(), get_engine().connect() as conn:
+        created_by = conn.execute(
+            text("SELECT u.email FROM workshops w JOIN users u ON u.id = w.created_by")
+        ).scalar_one()
+    assert created_by == "eva@umea.se"
+    # Another device of Eva's: no cookie, no key, and still the facilitator.
+    elsewhere = sign_in(app.test_client(), "eva@umea.se")
+    state = elsewhere.get(f"/api/workshops/{body['id']}").get_json()
+    assert state["me"] == {"participant_id": None, "facilitator": True}
+    paused = elsewhere.post(f"/api/workshops/{body['id']}/state", {"state": "paused"})
+    assert paused.status_code == 200
+    # Another planner, and Eva signed out, are not.
+    per = sign_in(app.test_client(), "per@umea.se")
+    assert per.get(f"/api/workshops/{body['id']}").get_json()["me"] is None
+    refused = per.post(f"/api/workshops/{body['id']}/state", {"state": "open"})
+    assert refused.status_code == 401
+    assert elsewhere.post("/logout", headers={"X-CSRFToken": elsewhere.token}).status_code == 303
+    assert elsewhere.get(f"/api/workshops/{body['id']}").get_json()["me"] is None
+
+
+def test_a_workshop_started_without_an_account_has_no_creator(app):
+    start_workshop(app)
+    with app.app_context(), get_engine().connect() as conn:
+        assert conn.execute(text("SELECT created_by FROM workshops")).scalar_one() is None

@@ -44,7 +44,8 @@ IDENTITY = [
     ),
     header(
         FACILITATOR_HEADER,
-        "the facilitator key (else the umecom_facilitator_<id> cookie); a wrong key is a 403",
+        "the facilitator key (else the umecom_facilitator_<id> cookie, or the session of the "
+        "signed-in planner who started the workshop); a wrong key is a 403",
         {"type": "string", "maxLength": MAX_KEY_LENGTH},
     ),
 ]

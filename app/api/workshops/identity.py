@@ -12,6 +12,7 @@ from flask import Response, current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.auth import signed_in_user
 from app.common.errors import Forbidden, NotAuthenticated
 from app.models import Workshop, WorkshopParticipant
 from app.workshops.actors import Actor
@@ -64,7 +65,9 @@ def _participant_id(session: Session, workshop_id: int) -> int | None:
 
 
 def _facilitator(workshop: Workshop) -> bool:
-    """Whether the request carries this workshop's facilitator key or cookie.
+    """Whether the request is the facilitator's: the key, the cookie, or the planner who started it.
+
+    A signed-in planner who started the workshop steers it from any of their devices.
 
     A wrong key in the header is refused outright rather than ignored.
     """
@@ -74,7 +77,10 @@ def _facilitator(workshop: Workshop) -> bool:
             raise Forbidden(N_("The facilitator key is not right."), field=FACILITATOR_HEADER)
         return True
     cookie = request.cookies.get(facilitator_cookie(workshop.id), "")
-    return facilitator_cookie_matches(_secret(), cookie, workshop.id, workshop.facilitator_key_hash)
+    if facilitator_cookie_matches(_secret(), cookie, workshop.id, workshop.facilitator_key_hash):
+        return True
+    planner = signed_in_user()
+    return planner is not None and workshop.created_by == planner.id and planner.can("planner")
 
 
 def current_actor(session: Session, workshop_id: int) -> Actor:

@@ -12,6 +12,7 @@ from app.api import bp
 from app.api.body import json_body
 from app.api.workshops import identity
 from app.api.workshops.links import facilitator_url, join_url, qr_svg
+from app.auth import signed_in_user
 from app.common.errors import Forbidden, InvalidField, NotFound
 from app.db import get_session
 from app.models import Workshop
@@ -74,7 +75,10 @@ def create_workshop_view() -> tuple[Response, int]:
     """Start a workshop (no account): 201 with its links, its code and the facilitator key."""
     new = validate_new_workshop(json_body(), _area())
     session = get_session()
-    created = create_workshop(session, new)
+    planner = signed_in_user()
+    # A signed-in planner's workshops are listed on their pages, and theirs to steer.
+    created_by = planner.id if planner is not None and planner.can("planner") else None
+    created = create_workshop(session, new, created_by=created_by)
     body = workshop_state(created.id)
     body.update(
         join=_join_block(get_workshop(session, created.id)),
