@@ -117,7 +117,12 @@ def test_one_listen_connection_per_process_however_many_streams(server, test_dat
         for stream in streams:
             assert stream.status == 200
             stream.next_event()
-        assert _listeners(test_database_url) == 2  # two workers, thirty streams
+        # On a busy machine one worker may accept all thirty: open more, one at a time, until
+        # the other worker holds a stream too (it then listens), at most forty more.
+        while _listeners(test_database_url) < 2 and len(streams) < 70:
+            streams.append(watcher.stream(workshop["id"]))
+            streams[-1].next_event()
+        assert _listeners(test_database_url) == 2  # two workers, thirty streams or more
     finally:
         for stream in streams:
             stream.close()
