@@ -21,6 +21,8 @@ TITLE = TextLimit(3, 120)
 BODY = TextLimit(0, 4000)
 AUTHOR_NAME = TextLimit(1, 80)
 PLACE_QUERY = TextLimit(0, 100)
+# A district code, as filters, exports and `flask districts load` accept it (the column holds 40).
+DISTRICT_CODE_PATTERN = r"[0-9A-Za-z_.-]{1,40}"
 
 TEXT_LIMITS: dict[str, TextLimit] = {
     "title": TITLE,
