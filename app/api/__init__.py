@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import ideas, map, meta, places  # noqa: E402,F401  (routes register on import)
+from app.api import export, ideas, layers, map, meta, places  # noqa: E402,F401  (routes register on import)
