@@ -64,7 +64,7 @@ HOSTILE_VALUES = [
 ]
 PARAMETERS = [
     "bbox", "zoom", "kind", "category", "status", "since", "limit", "cursor", "ids", "q",
-    "next", "lang", "page", "id",
+    "next", "lang", "page", "id", "until", "district", "eps", "size", "datetime",
 ]  # fmt: skip
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
 

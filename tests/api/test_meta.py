@@ -90,4 +90,11 @@ def test_openapi_documents_every_api_route(app, client):
         if rule.rule.startswith("/api/") or rule.rule == "/healthz"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
+    # OGC API – Features is described too; its paths keep their own parameter names.
+    served |= {
+        (re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule), method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule == "/ogc" or rule.rule.startswith("/ogc/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert served == documented

@@ -11,7 +11,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-from app.api.openapi import exports, layers, pins, reference
+from app.api.openapi import exports, layers, ogc, pins, reference
 from app.api.openapi.parts import COMPONENTS
 
 INFO = {
@@ -34,7 +34,7 @@ INFO = {
 def openapi_document(area_bounds: tuple[float, float, float, float]) -> dict[str, Any]:
     """The whole document; points are bounded by the box around the area pins may be in."""
     paths: dict[str, Any] = {}
-    for module in (reference, pins, layers, exports):
+    for module in (reference, pins, layers, exports, ogc):
         paths.update(module.PATHS)
     components = copy.deepcopy(COMPONENTS)
     min_lon, min_lat, max_lon, max_lat = area_bounds
