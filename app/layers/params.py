@@ -103,3 +103,33 @@ def parse_crs(args: Mapping[str, str]) -> int:
             sweref=SWEREF99TM,
         )
     return int(raw)
+
+
+REPORT_LAYERS = ("districts", "hexgrid", "clusters")
+DEFAULT_REPORT_LAYERS = ("districts", "clusters")
+DISTRICT_METRICS = ("count", "per_1000")
+
+
+def parse_report_layers(args: Mapping[str, str]) -> tuple[str, ...]:
+    """`layers=districts,hexgrid,clusters`: which layers a report draws, in that order."""
+    raw = args.get("layers")
+    if raw is None:
+        return DEFAULT_REPORT_LAYERS
+    chosen = tuple(dict.fromkeys(raw.split(",")))
+    if not raw or any(name not in REPORT_LAYERS for name in chosen):
+        raise InvalidField(
+            N_("layers must be one or more of %(choices)s, separated by commas."),
+            field="layers",
+            choices=", ".join(REPORT_LAYERS),
+        )
+    return tuple(name for name in REPORT_LAYERS if name in chosen)
+
+
+def parse_district_metric(args: Mapping[str, str]) -> str:
+    """`metric=count` (default) or `per_1000`: what the district colours show."""
+    metric = args.get("metric", "count")
+    if metric not in DISTRICT_METRICS:
+        raise InvalidField(
+            N_("metric must be count or per_1000."), field="metric", code="invalid_choice"
+        )
+    return metric

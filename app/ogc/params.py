@@ -23,7 +23,7 @@ PIN_FILTERS = ("kind", "category", "status", "district", "source", "since", "unt
 LAYER_PARAMETERS = ("eps", "min_points", "size")
 # Carried into every link, so a connection to /ogc?kind=concern&eps=250 keeps them.
 CARRIED = (*PIN_FILTERS, *LAYER_PARAMETERS)
-KNOWN = frozenset({*CARRIED, "f", "bbox", "limit", "offset", "cursor", "datetime"})
+KNOWN = frozenset({*CARRIED, "f", "lang", "bbox", "limit", "offset", "cursor", "datetime"})
 OPEN = ("", "..")
 
 
