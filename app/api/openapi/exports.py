@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from app.api.export import EXPORT_FORMATS
 from app.api.openapi.layers import EPS, HEX_SIZE, MIN_POINTS, PIN_FILTERS
 from app.api.openapi.parts import GEOJSON, operation, query
 
@@ -29,12 +30,6 @@ WHAT = {
 LAYER_PARAMETERS: dict[str, list[dict[str, Any]]] = {
     "clusters": [EPS, MIN_POINTS],
     "hexgrid": [HEX_SIZE],
-}
-FORMATS = {
-    "ideas": ("geojson", "csv", "gpkg"),
-    "clusters": ("geojson", "gpkg"),
-    "districts": ("geojson", "csv", "gpkg"),
-    "hexgrid": ("geojson", "gpkg"),
 }
 FORMAT_NOTES = {
     "geojson": "GeoJSON (RFC 7946, WGS 84)",
@@ -73,6 +68,6 @@ def export_operation(name: str, fmt: str) -> dict[str, Any]:
 
 PATHS = {
     f"/api/export/{name}.{fmt}": {"get": export_operation(name, fmt)}
-    for name, formats in FORMATS.items()
+    for name, formats in EXPORT_FORMATS.items()
     for fmt in formats
 }
