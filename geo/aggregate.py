@@ -21,6 +21,7 @@ SQRT3 = math.sqrt(3)
 # smaller than the true one.
 METRES_PER_DEGREE = 111_700.0
 TM_SCALE_MARGIN = 1.01
+SWEREF99TM_MERIDIAN = 15.0  # its central meridian, degrees east
 
 
 def counts_per_polygon(
@@ -132,15 +133,24 @@ def _squared(dx: Any, dy: Any) -> Any:
 
 
 def metric_extent(bbox: tuple[float, float, float, float]) -> tuple[float, float]:
-    """Width and height in metres of a lon/lat box, never smaller than in SWEREF 99 TM.
+    """Width and height in metres of a lon/lat box's extent in SWEREF 99 TM, never smaller.
 
-    Widths are measured at the latitude nearest the equator, where a degree is widest.
+    A degree of longitude is measured at the latitude nearest the equator, where it is
+    widest; the box then turns by the meridian convergence (up to (lon - 15°) · sin(lat)),
+    which widens its extent in the grid.
     """
     min_lon, min_lat, max_lon, max_lat = bbox
     widest = min(abs(min_lat), abs(max_lat)) if min_lat * max_lat > 0 else 0.0
     width = (max_lon - min_lon) * METRES_PER_DEGREE * math.cos(math.radians(widest))
     height = (max_lat - min_lat) * METRES_PER_DEGREE
-    return width * TM_SCALE_MARGIN, height * TM_SCALE_MARGIN
+    off_meridian = max(abs(min_lon - SWEREF99TM_MERIDIAN), abs(max_lon - SWEREF99TM_MERIDIAN))
+    steepest = max(abs(min_lat), abs(max_lat))
+    turn = math.radians(off_meridian) * math.sin(math.radians(steepest))
+    cos, sin = math.cos(turn), math.sin(abs(turn))
+    return (
+        (width * cos + height * sin) * TM_SCALE_MARGIN,
+        (height * cos + width * sin) * TM_SCALE_MARGIN,
+    )
 
 
 def hexagon_cells_bound(width: float, height: float, size: float) -> int:

@@ -7,9 +7,6 @@ an attribute; nothing holds more than one batch in memory.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import math
 import shutil
 import tempfile
@@ -30,7 +27,10 @@ from sqlalchemy import (
     Numeric,
     Select,
     String,
+    Text,
+    case,
     func,
+    literal,
     select,
 )
 from sqlalchemy.orm import Session
@@ -45,16 +45,31 @@ CSV_DELIMITER = ";"
 # Excel reads UTF-8 only when the file starts with a byte order mark; without it "Ålidhem"
 # shows as "Ã…lidhem".
 UTF8_BOM = "\ufeff"
-# A cell a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_LINE_END = "\r\n"  # RFC 4180
 METRIC_DECIMALS = 2  # centimetres in SWEREF 99 TM
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 CSV_MEDIA_TYPE = "text/csv"
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet shows as text: a leading =, +, -, @ would make it a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+def _csv_field(column: Any) -> ColumnElement[str]:
+    """One CSV field rendered by PostgreSQL, NULL as nothing.
+
+    Text quoted (RFC 4180) and formula-safe, instants in UTC (ISO 8601), numbers as they are.
+    """
+    text: ColumnElement[str]
+    if isinstance(column.type, DateTime):
+        text = func.to_char(func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    elif isinstance(column.type, String):
+        # A cell a spreadsheet would run as a formula (CSV injection) gets a leading apostrophe.
+        guarded = case(
+            (func.left(column, 1).in_(FORMULA_STARTS), literal("'").concat(column)),
+            else_=column,
+        )
+        text = literal('"').concat(func.replace(guarded, '"', '""')).concat('"')
+    else:
+        text = column.cast(Text)
+    return func.coalesce(text, "")
 
 
 def _in_crs(geom: Any, crs: int) -> Any:
@@ -83,19 +98,6 @@ def coordinate_columns(geom: Any, crs: int, *, point_on_surface: bool) -> list[C
     ]
 
 
-def _csv_cell(value: Any) -> Any:
-    """One value as the CSV shows it: instants in UTC (ISO 8601), text formula-safe."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if isinstance(value, str):
-        return spreadsheet_safe(value)
-    if isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    return value
-
-
 def stream_csv(
     session: Session,
     rows: Select[Any],
@@ -113,21 +115,17 @@ def stream_csv(
     sub = rows.subquery("csv_rows")
     attributes = [c for c in sub.c if c.name != geom_column]
     geometry = coordinate_columns(sub.c[geom_column], crs, point_on_surface=point_on_surface)
-    stmt = select(*attributes, *geometry)
+    located = select(*attributes, *geometry).subquery("located")
+    # PostgreSQL renders each line; Python only joins them.
+    line = func.concat_ws(CSV_DELIMITER, *(_csv_field(c) for c in located.c))
+    stmt = select(line)
     if order_by is not None:
-        stmt = stmt.order_by(sub.c[order_by])
-    stmt = stmt.execution_options(yield_per=chunk_rows)
-    result = session.execute(stmt)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+        stmt = stmt.order_by(located.c[order_by])
+    result = session.execute(stmt.execution_options(yield_per=chunk_rows))
     try:
-        writer.writerow([c.name for c in attributes] + [c.name for c in geometry])
-        yield UTF8_BOM + buffer.getvalue()
+        yield UTF8_BOM + CSV_DELIMITER.join(c.name for c in located.c) + CSV_LINE_END
         for partition in result.partitions():
-            buffer.seek(0)
-            buffer.truncate()
-            writer.writerows([_csv_cell(v) for v in row] for row in partition)
-            yield buffer.getvalue()
+            yield CSV_LINE_END.join(row[0] for row in partition) + CSV_LINE_END
     finally:
         close_result(result)
 

@@ -13,7 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 
 from app.api import bp
 from app.api.responses import streamed
@@ -32,7 +32,7 @@ from geo.export import (
     workspace,
     write_gpkg,
 )
-from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select, stream_feature_collection
+from geo.geojson import GEOJSON_MEDIA_TYPE, record_feature_select, stream_feature_collection
 from geo.i18n import N_
 
 CRS_SUFFIX = {WGS84: "", SWEREF99TM: "-sweref99tm"}
@@ -78,11 +78,9 @@ def _export(
     """
     headers = _attachment(_filename(name, fmt, crs))
     if fmt == "geojson":
-        sub = rows.subquery("export_rows")
-        keyed = select(sub.c[order_by].label("feature_id"), *sub.c)
-        features = feature_select(keyed, id_column="feature_id", order_by=order_by)
+        features = record_feature_select(rows, id_column=order_by, order_by=order_by)
         return streamed(
-            lambda session: stream_feature_collection(session, features),
+            lambda session: stream_feature_collection(session, features, chunk_rows=2000),
             mimetype=GEOJSON_MEDIA_TYPE,
             headers=headers,
         )

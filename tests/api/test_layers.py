@@ -308,7 +308,7 @@ def test_hexgrid_default_size(client, app):
         ("size=12.5", "size must be a whole number from 10 to 20000."),
         (
             "size=100",
-            "size must be at least 176 metres for this area: at most 100000 hexagons. "
+            "size must be at least 194 metres for this area: at most 100000 hexagons. "
             "Choose a larger size or a smaller bbox.",
         ),
     ],
@@ -321,8 +321,8 @@ def test_hexgrid_size_is_bounded(client, query, message):
 
 
 def test_the_named_limit_is_the_limit(client):
-    assert _status(client, "/api/layers/hexgrid?size=176") == 200
-    assert _status(client, "/api/layers/hexgrid?size=175") == 422
+    assert _status(client, "/api/layers/hexgrid?size=194") == 200
+    assert _status(client, "/api/layers/hexgrid?size=193") == 422
 
 
 def test_a_bbox_allows_smaller_hexagons(client, app):
