@@ -123,12 +123,18 @@ def dbscan_clusters(
     column, and `top_<top>`, the most frequent value of that column (ties: the smallest).
     """
     points = rows.subquery("points")
-    metric = func.ST_Transform(points.c[geom_column], SWEREF99TM)
+    counted = [points.c[name] for name in dict.fromkeys([*breakdown, *([top] if top else [])])]
+    projected = once_per_row(
+        select(
+            points.c[id_column].label("member_id"),
+            func.ST_Transform(points.c[geom_column], SWEREF99TM).label("metric_geom"),
+            *counted,
+        ),
+        "projected",
+    )
     labelled = select(
-        points.c[id_column].label("member_id"),
-        metric.label("metric_geom"),
-        *(points.c[name] for name in dict.fromkeys([*breakdown, *([top] if top else [])])),
-        func.ST_ClusterDBSCAN(metric, eps, min_points).over().label("label"),
+        projected,
+        func.ST_ClusterDBSCAN(projected.c.metric_geom, eps, min_points).over().label("label"),
     ).subquery("labelled")
     members = select(labelled).where(labelled.c.label.is_not(None)).cte("members")
     hull = func.ST_ConvexHull(func.ST_Collect(members.c.metric_geom))
@@ -211,3 +217,42 @@ def once_per_row(stmt: Select[Any], name: str) -> FromClause:
     OFFSET 0 keeps the subquery a unit of its own.
     """
     return stmt.offset(0).subquery(name)
+
+
+def density(rows: Select[Any], *, cell_metres: float, geom_column: str = "geom") -> Select[Any]:
+    """`(points, densest)`: how many points `rows` has, and the most in one square grid cell.
+
+    The cells are `cell_metres` wide in SWEREF 99 TM: the densest cell bounds how many
+    neighbours a point can have within a distance, which is what DBSCAN's work grows with.
+    """
+    points = rows.subquery("points")
+    metric = func.ST_Transform(points.c[geom_column], SWEREF99TM)
+    cells = (
+        select(func.count().label("n"))
+        .select_from(points)
+        .group_by(
+            func.floor(func.ST_X(metric) / cell_metres),
+            func.floor(func.ST_Y(metric) / cell_metres),
+        )
+        .subquery("cells")
+    )
+    return select(
+        func.coalesce(func.sum(cells.c.n), 0).cast(Integer).label("points"),
+        func.coalesce(func.max(cells.c.n), 0).cast(Integer).label("densest"),
+    )
+
+
+def dbscan_candidates(points: int, densest: int, *, cell_metres: float, eps: float) -> float:
+    """About how many neighbour candidates DBSCAN looks at, erring high.
+
+    Each point queries a square of side 2·eps around it, as crowded as the densest cell at
+    most (and never holding more than all the points).
+    """
+    per_square_metre = densest / (cell_metres * cell_metres)
+    return points * min(points, per_square_metre * (2 * eps) ** 2)
+
+
+def largest_eps(points: int, densest: int, *, cell_metres: float, candidates: float) -> float:
+    """The eps at which `dbscan_candidates` reaches `candidates`."""
+    per_square_metre = densest / (cell_metres * cell_metres)
+    return math.sqrt(candidates / points / per_square_metre) / 2

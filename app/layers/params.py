@@ -15,8 +15,10 @@ from geo.crs import SWEREF99TM, WGS84
 from geo.i18n import N_
 from geo.numbers import parse_decimal
 
-# DBSCAN: at least 5 pins within 100 m of each other make a cluster: a block or a crossing.
-DEFAULT_EPS = 100.0
+# DBSCAN: at least 5 pins within 50 m of each other make a cluster: a street corner, a
+# crossing, a playground that several people point at (and the whole municipality's million
+# pins cluster within the 10 s goal at this distance).
+DEFAULT_EPS = 50.0
 MIN_EPS, MAX_EPS = 1, 5000
 DEFAULT_MIN_POINTS = 5
 MIN_MIN_POINTS, MAX_MIN_POINTS = 1, 1000

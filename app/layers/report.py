@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 from app.common.errors import InvalidField
 from app.ideas.filters import IdeaFilters
 from app.layers.params import ClusterParams
-from app.layers.queries import cluster_layer, district_layer, hexgrid_layer
+from app.layers.queries import (
+    check_cluster_work,
+    cluster_layer,
+    district_layer,
+    hexgrid_layer,
+)
 from geo.geojson import feature_select
 from geo.i18n import N_
 from geo.report import TableRow
@@ -51,6 +56,8 @@ def report_layers(
     hex_size: int,
 ) -> dict[str, dict[str, Any]]:
     """Each chosen layer's features (districts with light outlines, for the map)."""
+    if "clusters" in layers:
+        check_cluster_work(session, filters, clusters)
     rows = {
         "districts": lambda: district_layer(filters, for_display=True),
         "hexgrid": lambda: hexgrid_layer(filters, size=hex_size),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from datetime import UTC, datetime
 
@@ -400,3 +401,36 @@ def test_new_filters_are_strict(client, query, field):
     response = client.get(f"/api/ideas?{query}")
     assert response.status_code == 422
     assert response.get_json()["error"]["field"] == field
+
+
+def test_an_eps_too_large_for_the_pins_is_refused(app, client, monkeypatch):
+    """DBSCAN cannot be stopped once it runs: too much work is refused first, naming the
+    largest eps allowed (here with small limits; the real ones: 10,000 pins, 1e8 candidates)."""
+    from app.layers import queries
+
+    monkeypatch.setattr(queries, "SMALL_ENOUGH", 10)
+    monkeypatch.setattr(queries, "DBSCAN_CANDIDATE_BUDGET", 1000)
+    add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(60, seed=5, box=CITY)])
+    response = client.get("/api/layers/clusters?eps=5000", headers={"Accept-Language": "en"})
+    response.get_data()
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    match = re.fullmatch(
+        r"eps is too large for this many pins: at most (\d+) metres here\. Narrow the filters "
+        r"or choose a smaller eps\.",
+        error["message"],
+    )
+    assert error["field"] == "eps" and match, error
+    largest = int(match.group(1))
+    assert 1 <= largest < 5000
+    assert _status(client, f"/api/layers/clusters?eps={largest}") == 200
+    assert _status(client, f"/api/layers/clusters?eps={largest + 10}") == 422
+    for path in (
+        "/api/export/clusters.gpkg?eps=5000",
+        "/ogc/collections/clusters/items?eps=5000",
+        "/planner/report?eps=5000",
+    ):
+        expected = 400 if path.startswith("/ogc") else 422  # OGC's own status
+        assert _status(client, path) == expected, path
+    # Fewer pins than the limit: any eps, no estimate needed.
+    assert _status(client, "/api/layers/clusters?eps=5000&kind=concern") == 200
