@@ -52,6 +52,16 @@ class _Page(Figure):
         self.lang = lang
 
 
+class _Markup(Element):
+    """Ready HTML put in as it is: an Element's own template would parse all of it (slow)."""
+
+    _template = Template("{{ this.markup }}")
+
+    def __init__(self, markup: str) -> None:
+        super().__init__()
+        self.markup = markup
+
+
 @dataclass(frozen=True)
 class Leaflet:
     """Leaflet's vendored script and stylesheet, ready to inline."""
@@ -239,12 +249,12 @@ def build_report(
 ) -> str:
     """The report as one HTML document that needs nothing but itself (and tiles, if online)."""
     figure = _Page(title=text.title, lang=text.lang)
-    figure.header.add_child(Element(f"<style>{leaflet.stylesheet}</style>"), name="leaflet_css")
+    figure.header.add_child(_Markup(f"<style>{leaflet.stylesheet}</style>"), name="leaflet_css")
     # "</" cannot end the inline script early: Leaflet's source is escaped where it appears.
     script = leaflet.script.replace("</", "<\\/")
-    figure.header.add_child(Element(f"<script>{script}</script>"), name="leaflet_js")
-    figure.header.add_child(Element(f"<style>{_stylesheet(view.extra_css)}</style>"), name="css")
-    figure.html.add_child(Element(_header(text)), name="report_header")
+    figure.header.add_child(_Markup(f"<script>{script}</script>"), name="leaflet_js")
+    figure.header.add_child(_Markup(f"<style>{_stylesheet(view.extra_css)}</style>"), name="css")
+    figure.html.add_child(_Markup(_header(text)), name="report_header")
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None)
     # Folium's default CDN links: Leaflet is inlined above, nothing else is needed.
     fmap.default_js = []
@@ -262,10 +272,10 @@ def build_report(
     folium.LayerControl(collapsed=False).add_to(fmap)
     if view.bounds is not None:
         fmap.fit_bounds([list(view.bounds[0]), list(view.bounds[1])])
-    figure.html.add_child(Element(_legend(shown, text)), name="report_legend")
-    figure.html.add_child(Element(_table(table, text)), name="report_table")
+    figure.html.add_child(_Markup(_legend(shown, text)), name="report_legend")
+    figure.html.add_child(_Markup(_table(table, text)), name="report_table")
     figure.html.add_child(
-        Element(f'<footer class="report-footer"><p>{html.escape(text.attribution)}</p></footer>'),
+        _Markup(f'<footer class="report-footer"><p>{html.escape(text.attribution)}</p></footer>'),
         name="report_footer",
     )
     return _VIEWPORT.sub(VIEWPORT, figure.render())

@@ -64,7 +64,7 @@ HOSTILE_VALUES = [
 ]
 PARAMETERS = [
     "bbox", "zoom", "kind", "category", "status", "since", "limit", "cursor", "ids", "q",
-    "next", "lang", "page", "id", "until", "district", "eps", "size", "datetime",
+    "next", "lang", "page", "id",
 ]  # fmt: skip
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
 

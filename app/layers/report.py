@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from app.common.errors import InvalidField
@@ -55,7 +55,10 @@ def report_layers(
     clusters: ClusterParams,
     hex_size: int,
 ) -> dict[str, dict[str, Any]]:
-    """Each chosen layer's features (districts with light outlines, for the map)."""
+    """Each chosen layer's features (districts with light outlines, for the map).
+
+    The districts always come too: the table is made from them.
+    """
     if "clusters" in layers:
         check_cluster_work(session, filters, clusters)
     rows = {
@@ -63,24 +66,22 @@ def report_layers(
         "hexgrid": lambda: hexgrid_layer(filters, size=hex_size),
         "clusters": lambda: cluster_layer(filters, clusters),
     }
-    return {name: feature_collection(session, rows[name](), layer=name) for name in layers}
+    return {
+        name: feature_collection(session, rows[name](), layer=name)
+        for name in dict.fromkeys(("districts", *layers))
+    }
 
 
-def district_table(session: Session, filters: IdeaFilters) -> list[TableRow]:
-    """Every district's counts, most pins first (then by name)."""
-    layer = district_layer(filters).subquery("districts_counted")
-    found = session.execute(
-        select(layer.c.name, layer.c.code, layer.c.count, layer.c.share, layer.c.per_1000).order_by(
-            layer.c.count.desc(), layer.c.name
-        )
-    ).all()
-    return [
+def district_table(districts: dict[str, Any]) -> list[TableRow]:
+    """The district layer's features as table rows, most pins first (then by name)."""
+    rows = [
         TableRow(
-            name=name,
-            code=code,
-            count=int(count),
-            share=float(share),
-            per_1000=None if per_1000 is None else float(per_1000),
+            name=str(props["name"]),
+            code=str(props["code"]),
+            count=int(props["count"]),
+            share=float(props["share"]),
+            per_1000=None if props["per_1000"] is None else float(props["per_1000"]),
         )
-        for name, code, count, share, per_1000 in found
+        for props in (feature["properties"] for feature in districts["features"])
     ]
+    return sorted(rows, key=lambda row: (-row.count, row.name))

@@ -157,7 +157,7 @@ def report() -> Response:
     metric = parse_district_metric(args)
     session = get_session()
     features = report_layers(session, filters, layers, clusters=clusters, hex_size=hex_size)
-    table = district_table(session, filters)
+    table = district_table(features["districts"])
     pins = sum(row.count for row in table)
     min_lon, min_lat, max_lon, max_lat = filters.bbox or area.bounds
     view = MapView(
