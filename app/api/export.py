@@ -1,5 +1,8 @@
 """Exports: the published pins and each layer as files a GIS or a spreadsheet opens.
 
+One route, `/api/export/<name>.<format>` (ideas, clusters, districts, hexgrid; geojson, csv,
+gpkg as each allows).
+
 GeoJSON (RFC 7946, WGS 84) and CSV stream from the database; a GeoPackage is written by GDAL
 into a private temporary folder, sent, then removed. Every file is named with the date.
 """
@@ -8,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import partial, update_wrapper
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +19,7 @@ from sqlalchemy import Select
 
 from app.api import bp
 from app.api.responses import streamed
-from app.common.errors import InvalidField
+from app.common.errors import InvalidField, NotFound
 from app.db import close_session, get_session
 from app.ideas.filters import parse_filters
 from app.layers.exports import cluster_export, district_export, hexgrid_export, pin_export
@@ -174,7 +176,7 @@ def export_hexgrid(fmt: str) -> Response:
     return _export("hexgrid", fmt, rows, crs=crs, geometry_type="Polygon", order_by="id")
 
 
-# Every export and its formats: one route each, `/api/export/<name>.<format>`.
+# Every export and the formats it comes in.
 EXPORT_FORMATS: dict[str, tuple[str, ...]] = {
     "ideas": ("geojson", "csv", "gpkg"),
     "clusters": ("geojson", "gpkg"),
@@ -187,11 +189,16 @@ _VIEWS: dict[str, Callable[[str], Response]] = {
     "districts": export_districts,
     "hexgrid": export_hexgrid,
 }
-for _name, _formats in EXPORT_FORMATS.items():
-    for _fmt in _formats:
-        bp.add_url_rule(
-            f"/api/export/{_name}.{_fmt}",
-            endpoint=f"export_{_name}_{_fmt}",
-            # Named like the view (CSRF exemption and logs look views up by name).
-            view_func=update_wrapper(partial(_VIEWS[_name], _fmt), _VIEWS[_name]),
-        )
+
+
+@bp.get("/api/export/<name>.<fmt>")
+def export(name: str, fmt: str) -> Response:
+    """`/api/export/<name>.<format>`: one of the exports above, or a 404."""
+    if fmt not in EXPORT_FORMATS.get(name, ()):
+        raise NotFound(N_("No such export."), field="path")
+    # Every layer parameter given must be valid, whichever export uses it.
+    parse_cluster_params(request.args)
+    if "size" in request.args:
+        area = load_area(str(current_app.config["AREA_FILE"]))
+        parse_hex_size(request.args, parse_filters(request.args), area.bounds)
+    return _VIEWS[name](fmt)

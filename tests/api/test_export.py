@@ -342,3 +342,12 @@ def test_gpkg_has_a_length_and_its_media_type(client, pins):
     assert response.mimetype == "application/geopackage+sqlite3"
     assert int(response.headers["Content-Length"]) == len(response.get_data())
     assert pyogrio.list_layers
+
+
+@pytest.mark.parametrize(
+    "path", ["clusters.csv", "hexgrid.csv", "ideas.xlsx", "nothing.geojson", "ideas.GEOJSON"]
+)
+def test_an_export_not_offered_is_not_found(client, path):
+    response = client.get(f"/api/export/{path}")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
