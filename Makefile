@@ -23,7 +23,7 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test stop setup tools system system-browser system-bench db migrate districts lint \
-	format i18n-extract bench clean
+	format i18n-extract bench bench-streams clean
 
 ## Install everything, start the database, migrate, load districts, serve with gunicorn.
 run: setup
@@ -61,13 +61,17 @@ $(BIN)/.installed: pyproject.toml
 
 $(VENDOR_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf static/vendor && mkdir -p static/vendor/leaflet static/vendor/markercluster
+	rm -rf static/vendor && mkdir -p static/vendor/leaflet static/vendor/markercluster \
+		static/vendor/geoman
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css \
 		node_modules/leaflet/dist/images node_modules/leaflet/LICENSE static/vendor/leaflet/
 	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js \
 		node_modules/leaflet.markercluster/dist/MarkerCluster.css \
 		node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css \
 		node_modules/leaflet.markercluster/MIT-LICENCE.txt static/vendor/markercluster/
+	cp node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.min.js \
+		node_modules/@geoman-io/leaflet-geoman-free/dist/leaflet-geoman.css \
+		node_modules/@geoman-io/leaflet-geoman-free/LICENSE static/vendor/geoman/
 	touch $@
 
 # One key for every gunicorn worker (sessions, CSRF, supporter ids); made once, kept private.
@@ -108,6 +112,10 @@ i18n-extract: $(BIN)/.installed
 ## Benchmarks (bench/README.md); BENCH_ARGS="--pins 1000000 --runs 5" for the big run.
 bench: tools system-bench db
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## 200 workshop event streams against gunicorn as `make run` serves it (bench/README.md).
+bench-streams: tools db
+	$(BIN)/python -m bench.streams
 
 clean: stop
 	rm -rf var static/vendor node_modules $(VENV)

@@ -1,10 +1,20 @@
-"""gunicorn settings for `make run`: threaded workers (SSE streams need threads), PORT from env."""
+"""gunicorn settings for `make run`: gevent workers, PORT from env.
+
+Workshop event streams stay open for hours. With gthread workers each open stream holds one
+of the worker's threads, so 16 streams stop the whole app; a gevent worker serves every
+request, streams included, as a greenlet, so 200 open streams cost memory, not threads.
+psycopg 3 notices gevent's monkey-patching and waits cooperatively (README, "Serving").
+"""
 
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
-worker_class = "gthread"
+worker_class = os.environ.get("WEB_WORKER_CLASS", "gevent")
 workers = int(os.environ.get("WEB_WORKERS", "2"))
-threads = int(os.environ.get("WEB_THREADS", "8"))
+threads = int(os.environ.get("WEB_THREADS", "8"))  # gthread only
+worker_connections = int(os.environ.get("WEB_CONNECTIONS", "1000"))  # gevent only
 timeout = 60
+# Event streams never finish by themselves: on a restart, give requests in flight a few
+# seconds, then close the streams (browsers reconnect with Last-Event-ID and miss nothing).
+graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "10"))
 accesslog = "-"

@@ -15,6 +15,8 @@ from app.errors import register_errorhandlers
 from app.extensions import babel, csrf, limiter, select_locale, talisman
 from app.request import BoundedRequest
 from app.security import content_security_policy
+from app.upkeep import register_upkeep
+from app.workshops import live
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -31,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_hooks(app)
     register_template_context(app)
     register_blueprints(app)
+    register_upkeep(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -77,7 +80,7 @@ def register_extensions(app: Flask) -> None:
     template's import map carries, and a CSRF or rate-limit error raised by a later hook still
     renders a page that needs it.
     """
-    from app import ratelimit_storage  # noqa: F401  (registers the app-database:// storage)
+    from app import auth, ratelimit_storage  # noqa: F401  (registers the app-database:// storage)
 
     talisman.init_app(
         app,
@@ -90,9 +93,11 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     db.init_app(app)
+    live.init_app(app)  # the workshops' event listener: nothing connects until a stream opens
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    auth.init_app(app)  # Flask-Login, after CSRF: an expired session is checked after the token
 
 
 def register_template_context(app: Flask) -> None:
@@ -108,17 +113,23 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.citizen import bp as citizen_bp
     from app.ogc import bp as ogc_bp
+    from app.planner import bp as planner_bp
     from app.reports import bp as reports_bp
+    from app.workshop import bp as workshop_bp
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(ogc_bp)
+    app.register_blueprint(planner_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(workshop_bp)
 
 
 def register_commands(app: Flask) -> None:
-    """Add the `flask` commands (districts, demo data)."""
-    from app.cli import demo_cli, districts_cli
+    """Add the `flask` commands (districts, demo data, map upkeep, users)."""
+    from app.cli import demo_cli, districts_cli, map_cli, users_cli
 
     app.cli.add_command(districts_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(map_cli)
+    app.cli.add_command(users_cli)

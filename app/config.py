@@ -80,6 +80,10 @@ def load_config() -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "HSTS": secure,  # behind HTTPS, tell browsers to stay there
         "MAX_CONTENT_LENGTH": _int("MAX_BODY_BYTES", 64 * 1024),
+        # Drawn shapes may have 5,000 points (about 40 bytes each as GeoJSON).
+        "MAX_SHAPE_BODY_BYTES": _int("MAX_SHAPE_BODY_BYTES", 512 * 1024),
+        # A bulk answer carries up to BULK_ANSWER_MAX_IDS ids (a whole cluster or district).
+        "BULK_ANSWER_MAX_BYTES": _int("BULK_ANSWER_MAX_BYTES", 512 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": False,
         "LANGUAGES": LANGUAGES,
@@ -92,6 +96,8 @@ def load_config() -> dict[str, object]:
         ),
         # Above this many pins in view, the map gets server-side grid clusters, not every pin.
         "MAP_PIN_LIMIT": _int("MAP_PIN_LIMIT", 2000),
+        # How often each process folds the map's delta log into its cells (0: never).
+        "MAP_FOLD_INTERVAL_S": float(os.environ.get("MAP_FOLD_INTERVAL_S", "1")),
         "AREA_FILE": os.environ.get("AREA_FILE", str(DATA_DIR / "umea_kommun.geojson")),
         "PLACES_FILE": os.environ.get("PLACES_FILE", str(DATA_DIR / "umea_places.csv")),
         # How many reverse proxies (load balancers) stand in front: their X-Forwarded-For is
@@ -113,4 +119,37 @@ def load_config() -> dict[str, object]:
             "SUPPORT_ADDRESS_LIMIT", "1000 per hour;120 per minute"
         ),
         "SUPPORT_PIN_ADDRESS_LIMIT": os.environ.get("SUPPORT_PIN_ADDRESS_LIMIT", "40 per hour"),
+        "WORKSHOP_CREATE_LIMIT": os.environ.get(
+            "WORKSHOP_CREATE_LIMIT", "10 per hour;3 per minute"
+        ),
+        "WORKSHOP_CREATE_ADDRESS_LIMIT": os.environ.get(
+            "WORKSHOP_CREATE_ADDRESS_LIMIT", "100 per hour;20 per minute"
+        ),
+        # A class of 30 joins from one address within a minute; one person rarely needs 10.
+        "WORKSHOP_JOIN_LIMIT": os.environ.get("WORKSHOP_JOIN_LIMIT", "60 per hour;10 per minute"),
+        "WORKSHOP_JOIN_ADDRESS_LIMIT": os.environ.get(
+            "WORKSHOP_JOIN_ADDRESS_LIMIT", "1000 per hour;120 per minute"
+        ),
+        # Event streams: a comment this often keeps proxies from closing an idle stream, and
+        # each process refreshes its streams' presence as often.
+        "WORKSHOP_HEARTBEAT_SECONDS": float(os.environ.get("WORKSHOP_HEARTBEAT_SECONDS", "15")),
+        # How long a browser waits before reconnecting a dropped stream (SSE `retry:`).
+        "WORKSHOP_RETRY_MS": _int("WORKSHOP_RETRY_MS", 3000),
+        # A process with no open stream for this long closes its LISTEN connection.
+        "WORKSHOP_LISTENER_IDLE_SECONDS": float(
+            os.environ.get("WORKSHOP_LISTENER_IDLE_SECONDS", "300")
+        ),
+        # Reports of pins: per person, with a ceiling per address.
+        "FLAG_LIMIT": os.environ.get("FLAG_LIMIT", "30 per hour;10 per minute"),
+        "FLAG_ADDRESS_LIMIT": os.environ.get("FLAG_ADDRESS_LIMIT", "300 per hour;60 per minute"),
+        # Reports from this many different people hold a pin until a moderator looks at it.
+        "FLAG_HOLD_THRESHOLD": _int("FLAG_HOLD_THRESHOLD", 3),
+        # Failed sign-ins (only failures count) per account and per address.
+        "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        "LOGIN_ADDRESS_LIMIT": os.environ.get("LOGIN_ADDRESS_LIMIT", "50 per 15 minutes"),
+        # A planner's session ends after this long without a request.
+        "PLANNER_IDLE_MINUTES": _int("PLANNER_IDLE_MINUTES", 30),
+        # Argon2 parameters, by the name of an argon2-cffi profile; hashes made with other
+        # parameters are upgraded at the next sign-in.
+        "ARGON2_PROFILE": os.environ.get("ARGON2_PROFILE", "RFC_9106_LOW_MEMORY"),
     }

@@ -8,7 +8,7 @@ answers `{"error": {"code", "message", "field"}}`; pages answer with the error p
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from flask_babel import gettext
@@ -26,6 +26,7 @@ from app.common.errors import (
     NotAuthenticated,
     NotFound,
 )
+from app.planner.login import login_page
 from geo.errors import GeometryError
 
 log = logging.getLogger(__name__)
@@ -125,11 +126,17 @@ def register_errorhandlers(app: Flask) -> None:
         status = status_for(exc)
         if wants_json():
             return error_response(status, exc.code, message, exc.field, exc.extra)
+        if isinstance(exc, NotAuthenticated):  # a page for planners: the sign-in form, 401
+            return login_page(status)
         return respond(status, exc.code, message, exc.field, on_page=True)
 
     @app.errorhandler(GeometryError)
     def handle_geometry_error(exc: GeometryError) -> Response | tuple[str, int]:
         message = translated(exc.message, exc.params)
+        if wants_json() and exc.location is not None:
+            # Where a shape is broken, beside the error: `{"location": [lon, lat]}`.
+            extra = {"location": list(exc.location)}
+            return error_response(status_for(exc), exc.code, message, exc.field, extra)
         return respond(status_for(exc), exc.code, message, exc.field, on_page=True)
 
     @app.errorhandler(CSRFError)
@@ -148,6 +155,8 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(RateLimitExceeded)
     def handle_rate_limit(exc: RateLimitExceeded) -> Response | tuple[str, int]:
+        if exc.response is not None:  # a page that shows the refusal itself (the sign-in form)
+            return cast(Response, exc.response)
         message = gettext("Too many requests. Please wait a moment and try again.")
         return respond(429, "rate_limited", message, on_page=True)
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from app.common.text import fold
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,6 @@ class Place:
             "lat": self.lat,
             "population": self.population,
         }
-
-
-def fold(text: str) -> str:
-    """Lower-case without accents, so "umea" finds "Umeå" and "overboda" finds "Överboda"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=4)

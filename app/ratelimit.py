@@ -7,10 +7,11 @@ cookie counts as one person per address, so discarding cookies gains nothing.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
@@ -73,3 +74,47 @@ support_limits = limited(
     address="SUPPORT_ADDRESS_LIMIT",
     pin_address="SUPPORT_PIN_ADDRESS_LIMIT",
 )
+workshop_create_limits = limited(
+    "workshop-create", person="WORKSHOP_CREATE_LIMIT", address="WORKSHOP_CREATE_ADDRESS_LIMIT"
+)
+# Joining, finding a workshop by its code and trying a facilitator key: what guessing needs.
+workshop_join_limits = limited(
+    "workshop-join", person="WORKSHOP_JOIN_LIMIT", address="WORKSHOP_JOIN_ADDRESS_LIMIT"
+)
+flag_limits = limited("flag", person="FLAG_LIMIT", address="FLAG_ADDRESS_LIMIT")
+
+
+def account_key() -> str:
+    """The account a sign-in form names, hashed: the counters hold no addresses."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return "account:" + hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def failures_limited(
+    scope: str,
+    *,
+    account: str,
+    address: str,
+    failed: Callable[[Response], bool],
+    on_breach: Callable[..., Response | None],
+) -> Callable[[F], F]:
+    """Limit the failures of a POST per account and per address (config limits by name).
+
+    Only responses for which `failed` is true count (Flask-Limiter's `deduct_when`); a
+    refused request gets `on_breach`'s response. Counters are shared by every worker.
+    """
+
+    def decorate(view: F) -> F:
+        wrapped: Any = view
+        for name, key in ((account, account_key), (address, address_key)):
+            wrapped = limiter.shared_limit(
+                config_limit(name),
+                scope=f"{scope}-{name.lower()}",
+                key_func=key,
+                methods=["POST"],
+                deduct_when=failed,
+                on_breach=on_breach,
+            )(wrapped)
+        return wrapped
+
+    return decorate

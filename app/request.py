@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
-from typing import IO, cast
+from collections.abc import Callable
+from typing import IO, Any, TypeVar, cast
 
-from flask import Request
+from flask import Request, current_app
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
@@ -32,12 +33,59 @@ class _CountingStream(io.RawIOBase):
         return len(data)
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def body_limit(config_key: str) -> Callable[[F], F]:
+    """Give a view a body limit of its own (a config key): drawn shapes, bulk answers.
+
+    It must hold before any hook reads the body (the CSRF check parses forms), so the request
+    looks it up from the matched view rather than the view setting it when it runs.
+    """
+
+    def mark(view: F) -> F:
+        view.body_limit_key = config_key  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
 class BoundedRequest(Request):
     """A request whose chunked body is refused with a 413 once it passes the limit.
 
     Werkzeug stops such a body at the limit and hands on the first part as if it were whole
     (a 200 KiB pin was stored from its first 64 KiB).
     """
+
+    @property
+    def max_content_length(self) -> int | None:
+        """MAX_CONTENT_LENGTH, or the matched view's own `body_limit`."""
+        if self._max_content_length is None and self.url_rule is not None and current_app:
+            view = current_app.view_functions.get(str(self.url_rule.endpoint))
+            # A MethodView's limit sits on its method (`patch`), a function's on the function.
+            view_class = getattr(view, "view_class", None)
+            handler = getattr(view_class, self.method.lower(), view)
+            key = getattr(handler, "body_limit_key", None)
+            if key is not None:
+                return int(current_app.config[key])
+        return super().max_content_length
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        """The JSON body; one nested too deep for the parser is a 400 like any unreadable one.
+
+        Werkzeug turns a ValueError into a 400 but lets a RecursionError through (a 500), and
+        Flask-WTF parses a JSON body as a form's data on every page with a form.
+        """
+        try:
+            return super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            if silent:
+                return None
+            return self.on_json_loading_failed(ValueError("JSON nested too deep"))
 
     @cached_property
     def stream(self) -> IO[bytes]:

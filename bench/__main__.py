@@ -9,22 +9,30 @@ the citizens' paths, each beside its goal in DESIGN.md (bench/planners.py).
 from __future__ import annotations
 
 import argparse
+import itertools
 import re
 import statistics
 import time
 from collections.abc import Callable
 
+from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import DATA_DIR
 from app.db import get_engine, get_session
 from app.demo import add_demo_pins
+from app.planning.accounts import create_user
 from bench.measure import Figures, measure
 from bench.planners import EXPORTS, LAYERS, OGC, Case, ogr2ogr_geojson, streamed_get
 from tests.dbutil import database_url, migrate, recreate_database
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+FEATURE = {
+    "type": "Feature",
+    "geometry": {"type": "Point", "coordinates": [20.2630, 63.8258]},
+    "properties": {"kind": "idea", "category": "other", "title": "Bench pin", "body": ""},
+}
 
 
 def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
@@ -50,6 +58,7 @@ def seed(url: str, pins: int) -> float:
             "DATABASE_URL": url,
             "RATELIMIT_ENABLED": False,
             "SECRET_KEY": "bench",
+            "ARGON2_PROFILE": "CHEAPEST",
             "DB_STATEMENT_TIMEOUT_MS": 0,
         }
     )
@@ -141,11 +150,7 @@ def main() -> None:
     app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
     client = app.test_client()
     token = CSRF_META.search(client.get("/").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
-    feature = {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [20.2630, 63.8258]},
-        "properties": {"kind": "idea", "category": "other", "title": "Bench pin", "body": ""},
-    }
+    feature = FEATURE
 
     def get(path: str) -> Callable[[], object]:
         def call() -> object:
@@ -180,6 +185,7 @@ def main() -> None:
         "GET /api/districts": get("/api/districts"),
         "POST /api/ideas (validate, district join)": create,
     }
+    cases.update(planner_cases(app, args.pins))
     print(
         f"{args.pins} demo pins seeded in {seeded:.1f} s; {args.runs} runs per case, "
         f"{args.heavy_runs} for the heavy ones\n"
@@ -189,8 +195,71 @@ def main() -> None:
         if args.only in name:
             median, p95 = timed(call, args.runs)
             print(f"{name:<46} {median:>10.1f} {p95:>10.1f}")
-    planner_cases = [c for c in (*LAYERS, *EXPORTS, *OGC) if args.only in c.name]
-    run_planner_cases(client, url, planner_cases, args.runs, args.heavy_runs)
+    reads = [c for c in (*LAYERS, *EXPORTS, *OGC) if args.only in c.name]
+    run_planner_cases(client, url, reads, args.runs, args.heavy_runs)
+
+
+def planner_cases(app: Flask, pins: int) -> dict[str, Callable[[], object]]:
+    """The planners' writes, as a signed-in planner: bulk answers, one PATCH, the queue; and a
+    new pin checked against a word list of 500 entries."""
+    with app.app_context():
+        session = get_session()
+        create_user(session, "bench@umea.se", "sju långa ord om älven", "admin", profile="CHEAPEST")
+        session.commit()
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = CSRF_META.search(page).group(1)  # type: ignore[union-attr]
+    form = {"email": "bench@umea.se", "password": "sju långa ord om älven", "csrf_token": token}
+    assert client.post("/login", data=form).status_code == 303
+    token = CSRF_META.search(client.get("/planner/templates").get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+    headers = {"X-CSRFToken": token}
+    statuses = itertools.cycle(["planned", "in_progress", "done"])
+
+    def bulk(count: int) -> Callable[[], object]:
+        ids = list(range(1, min(count, pins) + 1))
+
+        def call() -> object:
+            body = {"ids": ids, "status": next(statuses), "answer": "Vi tittar på det."}
+            response = client.post("/api/ideas/answer", json=body, headers=headers)
+            assert response.status_code == 200, response.get_data()[:200]
+            return response
+
+        return call
+
+    def patch() -> object:
+        body = {"status": next(statuses), "answer": "Svar.", "answer_en": "Answer."}
+        response = client.patch("/api/ideas/2", json=body, headers=headers)
+        assert response.status_code == 200
+        return response
+
+    def queue() -> object:
+        response = client.get("/api/moderation/queue")
+        assert response.status_code == 200
+        return response
+
+    def create_with_words() -> object:
+        response = client.post("/api/ideas", json=FEATURE, headers=headers)
+        assert response.status_code == 201
+        return response
+
+    def with_word_list(call: Callable[[], object]) -> Callable[[], object]:
+        def fill() -> object:
+            if not fill.done:  # type: ignore[attr-defined]
+                for n in range(500):
+                    client.post("/api/moderation/words", json={"word": f"ord{n}"}, headers=headers)
+                fill.done = True  # type: ignore[attr-defined]
+            return call()
+
+        fill.done = False  # type: ignore[attr-defined]
+        return fill
+
+    return {
+        "POST /api/ideas/answer (1,000 pins)": bulk(1000),
+        "POST /api/ideas/answer (5,000 pins)": bulk(5000),
+        "PATCH /api/ideas/<id> (status, answers)": patch,
+        "GET /api/moderation/queue": queue,
+        "POST /api/ideas (500-word list)": with_word_list(create_with_words),
+    }
 
 
 if __name__ == "__main__":

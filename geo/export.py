@@ -122,12 +122,13 @@ def stream_csv(
     if order_by is not None:
         stmt = stmt.order_by(located.c[order_by])
     result = session.execute(stmt.execution_options(yield_per=chunk_rows))
+    cursor = getattr(result, "cursor", None)  # kept: SQLAlchemy lets go of it after a failure
     try:
         yield UTF8_BOM + CSV_DELIMITER.join(c.name for c in located.c) + CSV_LINE_END
         for partition in result.partitions():
             yield CSV_LINE_END.join(row[0] for row in partition) + CSV_LINE_END
     finally:
-        close_result(result)
+        close_result(result, cursor)
 
 
 # pyogrio field arrays by SQLAlchemy type: (numpy dtype, value for NULL in the array).
@@ -188,13 +189,14 @@ def write_gpkg(
         stmt = stmt.order_by(sub.c[order_by])
     stmt = stmt.execution_options(yield_per=batch_rows)
     result = session.execute(stmt)
+    cursor = getattr(result, "cursor", None)  # kept: SQLAlchemy lets go of it after a failure
     written = 0
     try:
         for partition in result.partitions():
             _append_batch(path, partition, attributes, types, layer, geometry_type, crs, written)
             written += len(partition)
     finally:
-        close_result(result)
+        close_result(result, cursor)
     if written == 0:
         _append_batch(path, [], attributes, types, layer, geometry_type, crs, written)
     return written

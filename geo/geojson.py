@@ -100,19 +100,24 @@ def record_feature_select(
     return stmt
 
 
-def close_result(result: Any) -> None:
+def close_result(result: Any, cursor: Any) -> None:
     """Close a (server-side cursor) result, also when its connection died under it.
 
     A stalled client's stream can outlive its transaction (PostgreSQL's idle timeout ends
     it): closing then fails, and the driver's cursor must still be let go.
     """
-    cursor = getattr(result, "cursor", None)
     try:
         result.close()
     except DBAPIError:
-        if cursor is not None:
+        pass  # the connection is gone: nothing left to close on the server
+    finally:
+        # SQLAlchemy may also have given up on the connection quietly; then the driver's
+        # cursor is still open. A dead connection fails the first close and the second one
+        # only marks the cursor closed (psycopg), so it is not reported as leaked later.
+        for _attempt in range(2):
             with suppress(Exception):
-                cursor.close()
+                if cursor is not None and not cursor.closed:
+                    cursor.close()
 
 
 def stream_feature_collection(
@@ -133,6 +138,8 @@ def stream_feature_collection(
     # The query runs before the first chunk, so a caller that takes that chunk eagerly still
     # learns of a database error in time to answer with an error status.
     result = session.execute(features.execution_options(yield_per=chunk_rows))
+    # The driver's cursor, kept from the start: after a failed fetch SQLAlchemy lets go of it.
+    cursor = getattr(result, "cursor", None)
     count = 0
     last_key: Any = None
     has_more = False
@@ -151,7 +158,7 @@ def stream_feature_collection(
                 yield "".join(buffer)
                 buffer.clear()
     finally:
-        close_result(result)
+        close_result(result, cursor)
     if buffer:
         yield "".join(buffer)
     extra: dict[str, Any] = {"numberReturned": count, **(members or {})}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from shapely.geometry import Point
+import shapely
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
 
 from geo.crs import AreaOfInterest
 from geo.errors import GeometryError
@@ -69,3 +72,124 @@ def parse_bbox(raw: str, *, field: str = "bbox") -> tuple[float, float, float, f
             "invalid_bbox", N_("bbox minimums must not exceed its maximums."), field
         )
     return (min_lon, min_lat, max_lon, max_lat)
+
+
+SHAPE_TYPES = ("Point", "LineString", "Polygon")
+# GEOS says what is wrong and where: "Self-intersection[20.26 63.82]".
+_REASON = re.compile(r"^(?P<reason>[^\[]*)\[(?P<x>[^ \]]+) (?P<y>[^\]]+)\]$")
+_REASONS = {
+    "Self-intersection": N_("The shape crosses itself at %(lon).6f, %(lat).6f."),
+    "Ring Self-intersection": N_("The shape crosses itself at %(lon).6f, %(lat).6f."),
+    "Too few points in geometry component": N_(
+        "The shape has too few distinct points (near %(lon).6f, %(lat).6f)."
+    ),
+    "Hole lies outside shell": N_("A hole of the area lies outside it (at %(lon).6f, %(lat).6f)."),
+    "Nested shells": N_("The area has nested outlines (at %(lon).6f, %(lat).6f)."),
+    "Interior is disconnected": N_("The area's holes split it in parts (at %(lon).6f, %(lat).6f)."),
+}
+_OTHER_REASON = N_("The shape is not valid at %(lon).6f, %(lat).6f.")
+
+
+def _position(value: Any, field: str) -> tuple[float, float]:
+    """One [lon, lat] position: two finite numbers within range."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise GeometryError(
+            "invalid_geometry",
+            N_("Each position needs exactly two coordinates: [longitude, latitude]."),
+            field,
+        )
+    lon, lat = finite_float(value[0]), finite_float(value[1])
+    if lon is None or lat is None:
+        raise GeometryError("invalid_geometry", N_("Coordinates must be finite numbers."), field)
+    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise GeometryError(
+            "invalid_geometry",
+            N_("Coordinates are out of range: longitude first, then latitude."),
+            field,
+        )
+    return (lon, lat)
+
+
+def _positions(value: Any, field: str, *, minimum: int, budget: list[int]) -> list[Any]:
+    """A list of at least `minimum` positions, counted against the shared vertex `budget`."""
+    if not isinstance(value, list) or len(value) < minimum:
+        raise GeometryError(
+            "invalid_geometry", N_("This needs at least %(n)d positions."), field, n=minimum
+        )
+    budget[0] -= len(value)
+    if budget[0] < 0:
+        raise GeometryError(
+            "too_many_vertices",
+            N_("A shape may have at most %(n)d points."),
+            field,
+            n=budget[1],
+        )
+    return [_position(item, field) for item in value]
+
+
+def _build(kind: str, coords: Any, field: str, max_vertices: int) -> BaseGeometry:
+    """The Shapely geometry of `kind` from its GeoJSON coordinates, structure checked."""
+    budget = [max_vertices, max_vertices]
+    if kind == "Point":
+        return Point(_position(coords, field))
+    if kind == "LineString":
+        return LineString(_positions(coords, field, minimum=2, budget=budget))
+    if not isinstance(coords, list) or not coords:
+        raise GeometryError("invalid_geometry", N_("A Polygon needs at least one ring."), field)
+    rings = []
+    for index, ring in enumerate(coords):
+        ring_field = f"{field}[{index}]"
+        points = _positions(ring, ring_field, minimum=4, budget=budget)
+        if points[0] != points[-1]:
+            raise GeometryError(
+                "invalid_geometry",
+                N_("A ring must end where it starts."),
+                ring_field,
+            )
+        rings.append(points)
+    return Polygon(rings[0], rings[1:])
+
+
+def _check_valid(geom: BaseGeometry, field: str) -> None:
+    """Refuse an invalid shape with what is wrong and where (from GEOS)."""
+    if geom.is_valid:
+        return
+    found = _REASON.match(shapely.is_valid_reason(geom))
+    if found is None:
+        raise GeometryError("invalid_geometry", N_("The shape is not valid."), field)
+    lon, lat = float(found["x"]), float(found["y"])
+    message = _REASONS.get(found["reason"].strip(), _OTHER_REASON)
+    code = "self_intersection" if "intersection" in found["reason"] else "invalid_geometry"
+    raise GeometryError(code, message, field, location=(lon, lat), lon=lon, lat=lat)
+
+
+def parse_shape(
+    geometry: Any,
+    area: AreaOfInterest,
+    *,
+    max_vertices: int,
+    field: str = "geometry",
+) -> BaseGeometry:
+    """Validate a GeoJSON Point, LineString or Polygon inside `area`; a Shapely geometry.
+
+    Positions are [lon, lat] and finite; at most `max_vertices` positions in all; the shape is
+    valid (a polygon that crosses itself is refused with where it does) and lies inside the area.
+    """
+    if not isinstance(geometry, dict):
+        raise GeometryError("invalid_geometry", N_("Geometry must be a GeoJSON object."), field)
+    kind = geometry.get("type")
+    if kind not in SHAPE_TYPES:
+        raise GeometryError(
+            "invalid_geometry",
+            N_("Geometry must be a GeoJSON Point, LineString or Polygon."),
+            f"{field}.type",
+        )
+    shape = _build(str(kind), geometry.get("coordinates"), f"{field}.coordinates", max_vertices)
+    _check_valid(shape, f"{field}.coordinates")
+    if not area.covers(shape):
+        raise GeometryError(
+            "outside_area",
+            N_("The shape reaches outside the area this map covers."),
+            f"{field}.coordinates",
+        )
+    return shape

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 
 import pytest
 from flask import Flask
@@ -42,6 +43,7 @@ def app(test_database_url: str) -> Iterator[Flask]:
     app = create_app(
         {
             "TESTING": True,
+            "MAP_FOLD_INTERVAL_S": 0,  # tests fold the map log themselves, when they mean to
             "DATABASE_URL": test_database_url,
             "SECRET_KEY": "test-secret",
             # Flask-Limiter keeps `enabled` on its one shared instance, so every app in the
@@ -49,19 +51,50 @@ def app(test_database_url: str) -> Iterator[Flask]:
             "RATELIMIT_ENABLED": True,
             "IDEA_CREATE_LIMIT": "100000 per minute",
             "SUPPORT_LIMIT": "100000 per minute",
+            "WORKSHOP_CREATE_LIMIT": "100000 per minute",
+            "WORKSHOP_CREATE_ADDRESS_LIMIT": "100000 per minute",
+            "WORKSHOP_JOIN_LIMIT": "100000 per minute",
+            "WORKSHOP_JOIN_ADDRESS_LIMIT": "100000 per minute",
+            "FLAG_LIMIT": "100000 per minute",
+            # The cheapest Argon2 parameters: tests make and check many passwords.
+            "ARGON2_PROFILE": "CHEAPEST",
         }
     )
     result = app.test_cli_runner().invoke(args=["districts", "load", DISTRICTS_FILE])
     assert result.exit_code == 0, result.output
     yield app
+    stop_background_work(app)
     with app.app_context():
         get_engine().dispose()
+
+
+def closing_responses(app: Flask) -> WSGIApplication:
+    """Wrap `app` so every response body is closed even when the client hangs up.
+
+    Werkzeug's dev server reads the dropped socket before it closes the body; that read raises,
+    the close is skipped and a static file stays open (seen as a ResourceWarning in CI). A
+    generator's `finally` runs however iteration ends, so the body is always closed here."""
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterator[bytes]:
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+
+    return wsgi
 
 
 @contextmanager
 def serving(app: Flask) -> Iterator[str]:
     """Serve `app` over real HTTP on a free local port in a thread; yields its base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
+    # Wait for every request's thread at shutdown, so what a request leaves behind (a stream
+    # whose client hung up) is cleaned up inside the test that caused it, not in a later one.
+    server.daemon_threads = False
+    server.block_on_close = True
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
@@ -79,13 +112,27 @@ def live_server(app: Flask) -> Iterator[str]:
         yield url
 
 
+def stop_background_work(flask_app: Flask) -> None:
+    """Stop an app's threads (map folder, workshop listener) before its pool is closed, so no
+    connection they hold outlives the app (it would be reported as leaked in a later test)."""
+    for name in ("map_folder", "workshop_hub"):
+        if name in flask_app.extensions:
+            flask_app.extensions[name].stop()
+
+
 @pytest.fixture
 def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
     """Build extra apps on the test database with other settings; their pools are closed after."""
     made: list[Flask] = []
 
     def build(**settings: Any) -> Flask:
-        config = {"TESTING": True, "DATABASE_URL": test_database_url, "SECRET_KEY": "test-secret"}
+        config = {
+            "TESTING": True,
+            "DATABASE_URL": test_database_url,
+            "SECRET_KEY": "test-secret",
+            "MAP_FOLD_INTERVAL_S": 0,
+            "ARGON2_PROFILE": "CHEAPEST",
+        }
         config.update(settings)
         extra = create_app(config)
         made.append(extra)
@@ -93,6 +140,7 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
 
     yield build
     for extra in made:
+        stop_background_work(extra)
         with extra.app_context():
             get_engine().dispose()
 
@@ -107,7 +155,15 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
             # A session the app left in a transaction would make TRUNCATE wait for ever:
             # fail this test loudly instead of hanging the run.
             conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(text("TRUNCATE ideas, supports, rate_limits RESTART IDENTITY CASCADE"))
+            conn.execute(
+                text(
+                    "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas, workshops,"
+                    " workshop_groups, workshop_participants, workshop_annotations,"
+                    " workshop_events, workshop_audit, workshop_presence, users, flags,"
+                    " idea_history, idea_notes, moderation_words, answer_templates"
+                    " RESTART IDENTITY CASCADE"
+                )
+            )
 
 
 @pytest.fixture
@@ -139,6 +195,18 @@ class Api:
     def get(self, path: str, **kwargs: Any) -> Any:
         return self.client.get(path, **kwargs)
 
+    def patch(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.patch(path, json=json, headers=headers, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.put(path, json=json, headers=headers, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> Any:
+        headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
+        return self.client.delete(path, headers=headers, **kwargs)
+
 
 @pytest.fixture
 def api(client: FlaskClient) -> Api:
@@ -166,3 +234,42 @@ def count_pins(app: Flask) -> int:
     """How many pins are stored, published or not."""
     with app.app_context(), get_engine().connect() as conn:
         return int(conn.execute(text("SELECT count(*) FROM ideas")).scalar_one())
+
+
+PASSWORD = "en lång fras om Umeälven"
+
+
+def create_user(app: Flask, email: str, role: str = "planner", password: str = PASSWORD) -> int:
+    """An active staff account; its id."""
+    from app.db import get_session
+    from app.planning.accounts import create_user as create
+
+    with app.app_context():
+        session = get_session()
+        user = create(session, email, password, role, profile=str(app.config["ARGON2_PROFILE"]))
+        session.commit()
+        return user.id
+
+
+def sign_in(client: FlaskClient, email: str, password: str = PASSWORD) -> Api:
+    """Sign `client` in through the form; an Api carrying the new session's CSRF token."""
+    token = Api(client).token
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return Api(client)
+
+
+@pytest.fixture
+def staff(app: Flask) -> Callable[[str], Api]:
+    """Signed-in clients by role: `staff("moderator")` (one account per role)."""
+    clients: dict[str, Api] = {}
+
+    def signed_in(role: str) -> Api:
+        if role not in clients:
+            create_user(app, f"{role}@umea.se", role)
+            clients[role] = sign_in(app.test_client(), f"{role}@umea.se")
+        return clients[role]
+
+    return signed_in

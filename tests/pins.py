@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from app.config import DATA_DIR
 from app.db import get_engine, get_session
-from app.ideas.create import NewIdea, store_idea
+from app.ideas.create import NewIdea, Provenance, store_idea
 from geo.crs import load_area
 
 AREA_FILE = str(DATA_DIR / "umea_kommun.geojson")
@@ -32,7 +32,8 @@ def add_pins(app, specs: Iterable[dict[str, Any]]) -> list[int]:
                 body=spec.get("body", "Somewhere to sit."),
                 author_name=spec.get("author_name", "Private Person"),
             )
-            ids.append(store_idea(session, new, source=spec.get("source", "web")))
+            provenance = Provenance(source=spec.get("source", "web"))
+            ids.append(store_idea(session, new, provenance=provenance))
         session.commit()
     return ids
 

@@ -94,3 +94,15 @@ def test_unknown_api_paths_are_json_404s_in_the_requested_language(client):
         "message": "There is nothing at this address.",
         "field": None,
     }
+
+
+def test_json_nested_too_deep_for_the_parser_is_a_400_on_a_page_with_a_form(api):
+    """Flask-WTF reads a JSON body as the form's data; Python's parser gives up with a
+    RecursionError, which must be a bad request like any unreadable JSON, not a 500."""
+    response = api.client.post(
+        "/login",
+        data=b"[" * 20000,
+        headers={"X-CSRFToken": api.token, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == "bad_request"

@@ -4,4 +4,14 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
-from app.api import export, ideas, layers, map, meta, places  # noqa: E402,F401  (routes register on import)
+from app.api import (  # noqa: E402,F401  (routes register on import)
+    export,
+    ideas,
+    layers,
+    map,
+    meta,
+    moderation,
+    places,
+    planning,
+    workshops,
+)

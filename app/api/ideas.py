@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, request, url_for
+from flask_babel import gettext
 
 from app.api import bp
 from app.api.body import json_body
@@ -28,25 +29,38 @@ from geo.geojson import feature_select, stream_feature_collection
 from geo.i18n import N_
 
 
-def _one_feature(idea_id: int) -> str:
-    """One published pin as Feature text, or NotFound."""
+def _public_feature(idea_id: int) -> str | None:
+    """One published pin as Feature text, or None."""
     rows = public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)
     found = get_session().execute(feature_select(rows)).first()
-    if found is None:
+    return None if found is None else str(found.feature)
+
+
+def _one_feature(idea_id: int) -> str:
+    """One published pin as Feature text, or NotFound."""
+    feature = _public_feature(idea_id)
+    if feature is None:
         raise NotFound(N_("No such pin."), field="id")
-    return str(found.feature)
+    return feature
 
 
 @bp.post("/api/ideas")
 @create_limits
-def create_idea() -> Response:
-    """Create a pin from a GeoJSON Feature; 201 with the stored Feature."""
+def create_idea() -> Response | tuple[Response, int]:
+    """Create a pin from a GeoJSON Feature: 201 with the stored Feature, or 202 when held.
+
+    A held pin (it matched the moderators' word list) is stored but not public yet.
+    """
     new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
     session = get_session()
     idea_id = store_idea(session, new)
     session.commit()
+    feature = _public_feature(idea_id)
+    if feature is None:
+        message = gettext("Thank you. Your pin will be shown once a moderator has looked at it.")
+        return jsonify({"id": idea_id, "held": True, "message": message}), 202
     location = url_for("api.get_idea", idea_id=idea_id)
-    return geojson_text(_one_feature(idea_id), 201, {"Location": location})
+    return geojson_text(feature, 201, {"Location": location})
 
 
 @bp.get("/api/ideas")

@@ -49,6 +49,8 @@ STRINGS = {
     "placeTypeTatort": _l("locality"),
     "placeChosen": _l("The map now shows {name}."),
     "filtersApplied": _l("The filter was applied."),
+    "duplicateOf": _l("Duplicate of"),
+    "report": _l("Report this pin"),
 }
 
 

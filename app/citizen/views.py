@@ -11,14 +11,16 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
 from app.citizen import bp
 from app.citizen.js_strings import js_strings
-from app.common.errors import Conflict, DomainError
+from app.common.errors import Conflict, DomainError, InvalidField
 from app.common.limits import limits_as_json
 from app.db import get_session
+from app.errors import translated
 from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import public_idea_rows
 from app.ideas.support import add_support, has_supported
 from app.models import Idea
-from app.ratelimit import support_limits
+from app.planning.moderation import add_flag, parse_flag
+from app.ratelimit import flag_limits, support_limits
 from app.redirects import safe_local_target
 from app.supporters import current_supporter_id, known_supporter_id, supporter_token
 from app.urls import url_templates
@@ -139,6 +141,35 @@ def support_from_page(idea_id: int) -> WerkzeugResponse:
     else:
         session.commit()
         flash(gettext("Thank you, your support was counted."), "success")
+    return redirect(url_for("citizen.idea_page", idea_id=idea_id), code=303)
+
+
+@bp.post("/ideas/<id:idea_id>/flag")
+@flag_limits
+def flag_from_page(idea_id: int) -> WerkzeugResponse:
+    """The form version of a report (CSRF token in the form): once per person, then back."""
+    session = get_session()
+    try:
+        flag = parse_flag({"reason": request.form.get("reason"), "note": request.form.get("note")})
+        held = add_flag(
+            session,
+            idea_id,
+            current_supporter_id(),
+            flag,
+            hold_threshold=int(current_app.config["FLAG_HOLD_THRESHOLD"]),
+        )
+    except (InvalidField, Conflict) as refused:  # no reason chosen, or reported before
+        session.rollback()
+        flash(translated(refused.message, refused.params), "info")
+        target = url_for("citizen.idea_page", idea_id=idea_id, report=1, _anchor="report")
+        return redirect(target, code=303)
+    session.commit()
+    if held:  # the pin is no longer public: its page would be a 404
+        flash(
+            gettext("Thank you. The pin is hidden until a moderator has looked at it."), "success"
+        )
+        return redirect(url_for("citizen.idea_list"), code=303)
+    flash(gettext("Thank you. A moderator will look at the pin."), "success")
     return redirect(url_for("citizen.idea_page", idea_id=idea_id), code=303)
 
 

@@ -2,5 +2,7 @@
 
 from app.cli.demo import demo_cli
 from app.cli.districts import districts_cli
+from app.cli.map import map_cli
+from app.cli.users import users_cli
 
-__all__ = ["demo_cli", "districts_cli"]
+__all__ = ["demo_cli", "districts_cli", "map_cli", "users_cli"]

@@ -81,3 +81,9 @@ def clean_text(
             N_("Write at least %(n)d characters."), field=field, code="too_short", n=limit.min
         )
     return text
+
+
+def fold(text: str) -> str:
+    """Lower-case without accents, so "umea" finds "Umeå" and "overboda" finds "Överboda"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))

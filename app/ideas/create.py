@@ -15,6 +15,8 @@ from app.common import limits
 from app.common.errors import InvalidField
 from app.common.text import clean_text
 from app.models import District, Idea
+from app.planning.history import record
+from app.planning.wordlist import matching_word
 from geo.crs import WGS84, AreaOfInterest
 from geo.i18n import N_
 from geo.lookup import containing_polygon_id
@@ -70,8 +72,25 @@ def validate_new_idea(payload: Any, area: AreaOfInterest) -> NewIdea:
     return NewIdea(point, kind, category, title, body or "", author)
 
 
-def store_idea(session: Session, idea: NewIdea, *, source: str = "web") -> int:
-    """Insert the pin, with its district looked up once by a spatial join; returns its id."""
+@dataclass(frozen=True)
+class Provenance:
+    """Where a pin came from: the web form, or a workshop's annotation (or paper, an import)."""
+
+    source: str = "web"
+    workshop_id: int | None = None
+    annotation_id: int | None = None
+
+
+FROM_THE_WEB = Provenance()
+
+
+def store_idea(session: Session, idea: NewIdea, *, provenance: Provenance = FROM_THE_WEB) -> int:
+    """Insert the pin, with its district looked up once by a spatial join; returns its id.
+
+    Its visibility is decided here, once: a pin whose title or body contains a word of the
+    moderators' list is stored `held` (not public), with the word in its history.
+    """
+    held_by = matching_word(session, idea.title, idea.body)
     geom = from_shape(idea.point, srid=WGS84)
     stmt = (
         insert(Idea)
@@ -81,12 +100,17 @@ def store_idea(session: Session, idea: NewIdea, *, source: str = "web") -> int:
             title=idea.title,
             body=idea.body,
             author_name=idea.author_name,
-            source=source,
-            visibility="published",
+            source=provenance.source,
+            workshop_id=provenance.workshop_id,
+            annotation_id=provenance.annotation_id,
+            visibility="held" if held_by else "published",
             status="new",
             geom=geom,
             district_id=containing_polygon_id(District.__table__, geom),
         )
         .returning(Idea.id)
     )
-    return int(session.execute(stmt).scalar_one())
+    idea_id = int(session.execute(stmt).scalar_one())
+    if held_by:
+        record(session, idea_id, None, "hold_words", None, "held", reason=held_by)
+    return idea_id

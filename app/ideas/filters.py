@@ -40,6 +40,7 @@ class IdeaFilters:
     ids: tuple[int, ...] = ()
     districts: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    workshop_id: int | None = None
 
 
 def _choices(args: Mapping[str, str], name: str, allowed: Mapping[str, object]) -> tuple[str, ...]:
@@ -115,6 +116,14 @@ def parse_districts(raw: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(parts))
 
 
+def parse_workshop(raw: str) -> int:
+    """`workshop=12`: pins promoted from that workshop."""
+    value = parse_whole(raw, 1, MAX_ID)
+    if value is None:
+        raise InvalidField(N_("workshop must be a workshop id."), field="workshop")
+    return value
+
+
 def encode_cursor(last_id: int) -> str:
     """An opaque cursor for the page after the pin `last_id`."""
     return base64.urlsafe_b64encode(f"id:{last_id}".encode()).decode().rstrip("=")
@@ -163,7 +172,7 @@ def missing(name: str) -> InvalidField:
 
 
 def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> IdeaFilters:
-    """Read bbox, kind, category, status, district, source, since, until, ids and cursor.
+    """Read bbox, kind, category, status, district, source, since, until, ids, workshop and cursor.
 
     A choice list given empty (`kind=`, as a filter form sends "all") means no restriction;
     a typed value given empty (`since=`, `bbox=`) is refused like any other bad value.
@@ -185,4 +194,5 @@ def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> Ide
         ids=parse_ids(args["ids"]) if "ids" in args else (),
         districts=parse_districts(args["district"]) if args.get("district") else (),
         sources=_choices(args, "source", dict.fromkeys(SOURCES)),
+        workshop_id=parse_workshop(args["workshop"]) if "workshop" in args else None,
     )

@@ -8,16 +8,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import aliased
 
 from app.ideas.filters import IdeaFilters
 from app.models import District, Idea, Support
 from geo.filters import within_bbox
 
 
+def is_published(pin: Any = Idea) -> ColumnElement[bool]:
+    """The condition for a pin (the model or an alias of it) that the public may see."""
+    return pin.visibility == "published"  # type: ignore[no-any-return]
+
+
 def published_ideas() -> Select[tuple[Idea]]:
     """All pins a member of the public may see."""
-    return select(Idea).where(Idea.visibility == "published")
+    return select(Idea).where(is_published())
+
+
+def published_original(column: str) -> Any:
+    """`id` or `title` of the original the pin duplicates, when that one is published; else NULL.
+
+    A scalar subquery behind a CASE: no probe for the many pins that duplicate nothing, and
+    the outer query keeps its plan (as a LATERAL join, a 7 ms read of a map view became a
+    38 ms parallel plan at a million pins).
+    """
+    original = aliased(Idea, name="original")
+    value = (
+        select(getattr(original, column))
+        .where(original.id == Idea.duplicate_of, is_published(original))
+        .scalar_subquery()
+    )
+    return case((Idea.duplicate_of.is_not(None), value), else_=None)
 
 
 def support_count() -> Any:
@@ -51,13 +73,18 @@ def apply_filters(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:
         stmt = stmt.where(Idea.district_id.in_(codes))
     if filters.ids:
         stmt = stmt.where(Idea.id.in_(filters.ids))
+    if filters.workshop_id is not None:
+        stmt = stmt.where(Idea.workshop_id == filters.workshop_id)
     if filters.before_id is not None:
         stmt = stmt.where(Idea.id < filters.before_id)
     return stmt
 
 
 def public_idea_rows(filters: IdeaFilters) -> Select[Any]:
-    """Published pins with the columns anyone may see: no author names, no supporter ids."""
+    """Published pins with the columns anyone may see: no author names, no supporter ids.
+
+    A duplicate links to its original only while the original is published itself.
+    """
     stmt = (
         published_ideas()
         .with_only_columns(
@@ -69,12 +96,17 @@ def public_idea_rows(filters: IdeaFilters) -> Select[Any]:
             Idea.body,
             Idea.status,
             Idea.answer,
+            Idea.answer_en,
             Idea.answered_at,
             Idea.source,
+            Idea.workshop_id,
+            Idea.annotation_id,
             Idea.district_id,
             District.name.label("district"),
             Idea.created_at,
             support_count().label("support_count"),
+            published_original("id").label("duplicate_of"),
+            published_original("title").label("duplicate_of_title"),
         )
         .outerjoin(District, District.id == Idea.district_id)
     )

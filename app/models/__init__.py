@@ -3,6 +3,42 @@
 from app.models.base import Base
 from app.models.districts import District
 from app.models.ideas import Idea, Support
+from app.models.map import MAP_DIMENSIONS, MapCell, MapDelta, MapState
+from app.models.moderation import Flag, ModerationWord
+from app.models.planning import AnswerTemplate, IdeaHistory, IdeaNote
 from app.models.ratelimits import RateLimitCounter
+from app.models.users import User
+from app.models.workshops import (
+    Workshop,
+    WorkshopAnnotation,
+    WorkshopAudit,
+    WorkshopEvent,
+    WorkshopGroup,
+    WorkshopParticipant,
+    WorkshopPresence,
+)
 
-__all__ = ["Base", "District", "Idea", "RateLimitCounter", "Support"]
+__all__ = [
+    "MAP_DIMENSIONS",
+    "AnswerTemplate",
+    "Base",
+    "District",
+    "Flag",
+    "Idea",
+    "IdeaHistory",
+    "IdeaNote",
+    "MapCell",
+    "MapDelta",
+    "MapState",
+    "ModerationWord",
+    "RateLimitCounter",
+    "Support",
+    "User",
+    "Workshop",
+    "WorkshopAnnotation",
+    "WorkshopAudit",
+    "WorkshopEvent",
+    "WorkshopGroup",
+    "WorkshopParticipant",
+    "WorkshopPresence",
+]

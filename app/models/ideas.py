@@ -45,6 +45,14 @@ class Idea(Base):
             "category",
             postgresql_where=text("visibility = 'published'"),
         ),
+        # One pin per workshop annotation: promoting it twice is refused by the database too.
+        Index(
+            "ix_ideas_workshop_annotation",
+            "workshop_id",
+            "annotation_id",
+            unique=True,
+            postgresql_where=text("workshop_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -55,11 +63,16 @@ class Idea(Base):
     author_name: Mapped[str | None] = mapped_column(String(80))  # personal data
     visibility: Mapped[str] = mapped_column(String(20), default="published", index=True)
     status: Mapped[str] = mapped_column(String(20), default="new")
-    answer: Mapped[str | None] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)  # the municipality's answer, in Swedish
+    answer_en: Mapped[str | None] = mapped_column(Text)  # optionally, the same in English
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     source: Mapped[str] = mapped_column(String(20), default="web")
     workshop_id: Mapped[int | None] = mapped_column(BigInteger)
     annotation_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Marked by a planner as saying the same as another pin; its supports stay its own.
+    duplicate_of: Mapped[int | None] = mapped_column(
+        ForeignKey("ideas.id", ondelete="SET NULL"), index=True
+    )
     district_id: Mapped[int | None] = mapped_column(
         ForeignKey("districts.id", ondelete="SET NULL"), index=True
     )

@@ -1,7 +1,6 @@
 """GET /planner/report: the planner's standalone map, to look at, save or mail.
 
-Every view of this blueprint sits behind the planner login once accounts exist: one
-decorator on `report` (all the planner-only logic is here).
+For signed-in planners (and admins): it shows every layer at once, like the workspace.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask import Response, current_app, request
 from flask_babel import format_date, format_number, get_locale, gettext
 
+from app.auth import role_required
 from app.categories import CATEGORY_BY_SLUG, KINDS, STATUSES
 from app.db import get_session
 from app.extensions import talisman
@@ -145,6 +145,7 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
 
 
 @bp.get("/planner/report")
+@role_required("planner")
 @talisman(content_security_policy_nonce_in=["script-src", "style-src"])
 def report() -> Response:
     """The chosen layers and filters as one HTML map; `download=1` saves it as a dated file."""

@@ -403,7 +403,7 @@ def test_new_filters_are_strict(client, query, field):
     assert response.get_json()["error"]["field"] == field
 
 
-def test_an_eps_too_large_for_the_pins_is_refused(app, client, monkeypatch):
+def test_an_eps_too_large_for_the_pins_is_refused(app, client, staff, monkeypatch):
     """DBSCAN cannot be stopped once it runs: too much work is refused first, naming the
     largest eps allowed (here with small limits; the real ones: 10,000 pins, 1e8 candidates)."""
     from app.layers import queries
@@ -431,6 +431,6 @@ def test_an_eps_too_large_for_the_pins_is_refused(app, client, monkeypatch):
         "/planner/report?eps=5000",
     ):
         expected = 400 if path.startswith("/ogc") else 422  # OGC's own status
-        assert _status(client, path) == expected, path
+        assert _status(staff("planner").client, path) == expected, path  # the report: staff
     # Fewer pins than the limit: any eps, no estimate needed.
     assert _status(client, "/api/layers/clusters?eps=5000&kind=concern") == 200

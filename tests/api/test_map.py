@@ -90,3 +90,15 @@ def test_few_pins_are_sent_one_by_one(api):
     body = api.get("/api/map/clusters?bbox=19,63,22,65&zoom=5").get_json()
     assert body["clustered"] is False
     assert body["features"][0]["properties"]["cluster"] is False
+
+
+def test_a_view_larger_than_a_screen_is_refused(client):
+    """At zoom 16 the whole municipality is thousands of cells across: no screen shows that."""
+    response = client.get("/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=16")
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "bbox_too_large",
+        "message": "Vyn är för stor för den här zoomnivån: högst 256 kartrutor i bredd.",
+        "field": "bbox",
+    }
+    assert client.get("/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=17").status_code == 200

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+
+from tests.conftest import serving
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -57,10 +61,15 @@ class BrowserLog:
 
     errors: list[str] = field(default_factory=list)
     allowed_statuses: set[int] = field(default_factory=set)
+    allowed_network_errors: set[str] = field(default_factory=set)
 
     def allow(self, *statuses: int) -> None:
         """A test that provokes these HTTP statuses on purpose (Chromium logs them as errors)."""
         self.allowed_statuses.update(statuses)
+
+    def allow_network_error(self, *names: str) -> None:
+        """A test that breaks the network on purpose: `net::ERR_CONNECTION_RESET`, say."""
+        self.allowed_network_errors.update(names)
 
     def on_console(self, message: ConsoleMessage) -> None:
         """Record console messages of type error."""
@@ -73,6 +82,8 @@ class BrowserLog:
         for text in self.errors:
             found = HTTP_ERROR.search(text)
             if found and int(found.group(1)) in self.allowed_statuses:
+                continue
+            if any(name in text for name in self.allowed_network_errors):
                 continue
             out.append(text)
         return out
@@ -147,3 +158,46 @@ def open_map(page: Page, path: str = "/") -> None:
     """Go to the map page and wait until its scripts have started and the first pins loaded."""
     page.goto(path)
     page.wait_for_selector("#map[data-ready='true'][data-pins-loaded]")
+
+
+@pytest.fixture
+def workshop_server(app: Flask, make_app: Callable[..., Flask]) -> Iterator[str]:
+    """The app served for the workshop pages, with quick heartbeats.
+
+    A page that closes ends its event stream within a second, and the process's LISTEN
+    connection closes soon after, so no listener is left behind for later tests to count.
+    The rate limits are the test app's (too high to reach).
+    """
+    limits = {k: v for k, v in app.config.items() if k.endswith("_LIMIT") and isinstance(v, str)}
+    served = make_app(
+        RATELIMIT_ENABLED=True,
+        WORKSHOP_HEARTBEAT_SECONDS=0.5,
+        WORKSHOP_LISTENER_IDLE_SECONDS=0.5,
+        **limits,
+    )
+    hub = served.extensions["workshop_hub"]
+    with serving(served) as url:
+        yield url
+        deadline = time.monotonic() + 10
+        while hub.subscriber_count and time.monotonic() < deadline:
+            time.sleep(0.05)
+    hub.stop()
+
+
+@pytest.fixture
+def open_page(
+    browser: Browser, app: Flask, workshop_server: str, browser_log: BrowserLog
+) -> Iterator[Any]:
+    """Open pages of the workshop server, each in a browser of its own (own cookies); all are
+    closed after the test, which fails on any console error."""
+    pages: list[Page] = []
+
+    def opened(**context_args: Any) -> Page:
+        page = new_page(browser, app, workshop_server, browser_log, **context_args)
+        pages.append(page)
+        return page
+
+    yield opened
+    for page in pages:
+        page.context.close()
+    assert browser_log.unexpected() == []

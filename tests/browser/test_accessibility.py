@@ -1,4 +1,5 @@
-"""WCAG 2.1 AA checks with axe-core (from the npm registry) on every public page and state.
+"""WCAG 2.1 AA checks with axe-core (from the npm registry) on every page and state: the public
+pages, and the planners' sign-in, queue, pin, word list and template pages in both languages.
 
 axe is injected as a script, which our CSP forbids on purpose, so these pages bypass the CSP;
 all other browser tests run under it.
@@ -15,7 +16,7 @@ from playwright.sync_api import Browser, Page
 
 from app.config import PROJECT_DIR
 from tests.browser.conftest import BrowserLog, new_page, open_map
-from tests.conftest import HOLMSUND, Api, pin_feature
+from tests.conftest import HOLMSUND, PASSWORD, Api, create_user, pin_feature, sign_in
 
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -98,5 +99,78 @@ def test_phone_map_page(
     try:
         open_map(page)
         assert violations(page) == []
+    finally:
+        page.context.close()
+
+
+def sign_in_as(page: Page, email: str, lang: str) -> None:
+    """Sign in through the form, in the language given (its cookie is set first)."""
+    page.goto(f"/lang/{lang}?next=/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    page.wait_for_url("**/planner/**")
+
+
+@pytest.fixture
+def moderated_pin(app: Flask, pins: list[int]) -> int:
+    """A reported, answered, noted pin with history, and an admin to sign in as."""
+    create_user(app, "moa@umea.se", "admin")
+    create_user(app, "eva@umea.se", "planner")
+    citizen = Api(app.test_client())
+    citizen.post(f"/api/ideas/{pins[0]}/flag", {"reason": "spam", "note": "Reklam"})
+    moderator = sign_in(app.test_client(), "moa@umea.se")
+    moderator.patch(f"/api/ideas/{pins[0]}", {"status": "planned", "answer": "Vi ordnar det."})
+    moderator.post(f"/api/ideas/{pins[0]}/notes", {"body": "Ring parkförvaltningen."})
+    moderator.post("/api/moderation/words", {"word": "fuskbygge"})
+    moderator.put("/api/answer-templates/done", {"answer": "Klart."})
+    return pins[0]
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_planner_pages(
+    axe_page: Page, moderated_pin: int, browser_log: BrowserLog, lang: str
+) -> None:
+    browser_log.allow(401, 422)  # the wrong password and the refused hide, on purpose
+    axe_page.goto(f"/lang/{lang}?next=/login")
+    assert violations(axe_page) == [], "login"
+    axe_page.fill("#email", "moa@umea.se")
+    axe_page.fill("#password", "inte rätt lösenord")
+    axe_page.click("form.login-form button[type=submit]")
+    axe_page.wait_for_selector("#login-error")
+    assert violations(axe_page) == [], "login with an error"
+    sign_in_as(axe_page, "moa@umea.se", lang)
+    assert violations(axe_page) == [], "queue"
+    axe_page.goto(f"/planner/ideas/{moderated_pin}")
+    axe_page.wait_for_selector("#pin-map[data-ready='true']")
+    assert violations(axe_page) == [], "pin page"
+    axe_page.click("button[name=visibility][value=hidden]")
+    axe_page.wait_for_selector("form:has(#moderation-reason) .form-error:not([hidden])")
+    assert violations(axe_page) == [], "pin page with an error"
+    for path in ("/planner/moderation/words", "/planner/templates", "/planner/users"):
+        axe_page.goto(path)
+        assert violations(axe_page) == [], path
+
+
+def test_planner_pin_page_on_a_phone(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, moderated_pin: int
+) -> None:
+    page = new_page(
+        browser,
+        app,
+        live_server,
+        browser_log,
+        bypass_csp=True,
+        viewport={"width": 375, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+    )
+    try:
+        sign_in_as(page, "moa@umea.se", "sv")
+        page.goto(f"/planner/ideas/{moderated_pin}")
+        page.wait_for_selector("#pin-map[data-ready='true']")
+        assert violations(page) == []
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, "nothing wider than the phone"
     finally:
         page.context.close()

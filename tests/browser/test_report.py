@@ -5,16 +5,28 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import Page, Route
 
 from tests.browser.conftest import BLANK_TILE
+from tests.browser.test_accessibility import sign_in_as
 from tests.browser.test_modules import WATCH_CSP
+from tests.conftest import create_user
 from tests.pins import add_pins, random_points
 
 CITY = (20.20, 63.80, 20.34, 63.86)
 
 
-def test_the_report_draws_under_the_csp(page: Page, app) -> None:
+@pytest.fixture
+def planner_page(page: Page, app) -> Page:
+    """The page of a signed-in planner (the report is for staff)."""
+    create_user(app, "rut@umea.se", "planner")
+    sign_in_as(page, "rut@umea.se", "sv")
+    return page
+
+
+def test_the_report_draws_under_the_csp(planner_page: Page, app) -> None:
+    page = planner_page
     add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(30, seed=91, box=CITY)])
     page.add_init_script(WATCH_CSP)
     page.goto("/planner/report?layers=districts,clusters&min_points=2")
@@ -30,7 +42,8 @@ def test_the_report_draws_under_the_csp(page: Page, app) -> None:
     ]
 
 
-def test_the_saved_report_opens_offline(page: Page, app, tmp_path: Path) -> None:
+def test_the_saved_report_opens_offline(planner_page: Page, app, tmp_path: Path) -> None:
+    page = planner_page
     add_pins(app, [{"lon": 20.2630, "lat": 63.8258}])
     response = page.request.get("/planner/report?download=1&layers=districts")
     saved = tmp_path / "report.html"

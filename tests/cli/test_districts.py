@@ -184,3 +184,11 @@ def test_population_from_a_file_that_is_not_text(runner, app, tmp_path):
     result = runner.invoke(args=["districts", "population", str(csv)])
     assert result.exit_code == 1
     assert f"Error: {csv}: not a readable UTF-8 CSV file" in result.output
+
+
+def test_demo_pins_are_not_cut_by_the_web_statement_timeout(make_app):
+    """Bulk commands are for operators: the 30 s limit for requests does not apply to them."""
+    slow_limit = make_app(DB_STATEMENT_TIMEOUT_MS=50)
+    result = slow_limit.test_cli_runner().invoke(args=["demo", "pins", "2000", "--seed", "3"])
+    assert result.exit_code == 0, result.output
+    assert "Added 2000 demo pins." in result.output

@@ -173,3 +173,11 @@ def test_per_1000_colours_where_population_is_known(client, pins):
     response = client.get("/planner/report?metric=per_1000&layers=districts")
     assert response.status_code == 200
     assert "Stadsdelar: nålar per 1 000 invånare" in response.get_data(as_text=True)
+
+
+def test_the_report_is_for_signed_in_planners(app, staff):
+    anonymous = app.test_client().get("/planner/report")
+    assert anonymous.status_code == 401
+    assert 'name="password"' in anonymous.get_data(as_text=True)
+    for role in ("planner", "moderator", "admin"):  # a moderator has a planner's rights
+        assert staff(role).get("/planner/report").status_code == 200

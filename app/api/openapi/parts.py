@@ -106,6 +106,11 @@ FILTERS = [
         f"pin ids; a comma list of at most {MAX_IDS}",
         {"type": "string", "pattern": "^[0-9]+(?:,[0-9]+)*$"},
     ),
+    query(
+        "workshop",
+        "pins promoted from this workshop (its id)",
+        {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+    ),
 ]
 BBOX_DESCRIPTION = "minLon,minLat,maxLon,maxLat (WGS 84 decimal degrees)"
 
@@ -124,14 +129,27 @@ def operation(
     body: dict[str, Any] | None = None,
     errors: tuple[int, ...] = (),
     writes: bool = False,
+    role: str | None = None,
 ) -> dict[str, Any]:
-    """An operation; a write also takes the CSRF header and may answer 400, 413 and 429."""
+    """An operation; a write also takes the CSRF header and may answer 400, 413 and 429.
+
+    With a `role`, it needs a signed-in planner's session cookie: 401 without one, and 403
+    for a role below `role` (every signed-in user is at least a planner). The cookie is not
+    declared as a security scheme: it also carries the CSRF token, so a request without it
+    fails CSRF (400) before it could fail the login (401).
+    """
     params = list(parameters or [])
     statuses = set(errors) | {503}
     if writes:
         params.append(ref("parameters", "CSRF"))
         statuses |= {400, 413, 429}
+    if role is not None:
+        statuses |= {401} if role == "planner" else {401, 403}
     result: dict[str, Any] = {"operationId": operation_id, "summary": summary}
+    if role is not None:
+        result["description"] = (
+            f"Needs a signed-in {role} (or a higher role): the session cookie from POST /login."
+        )
     if params:
         result["parameters"] = params
     if body is not None:
@@ -155,10 +173,18 @@ PIN_PROPERTIES = {
     "answer": NULLABLE_TEXT,
     "answered_at": NULLABLE_TEXT,
     "source": {"enum": list(SOURCES)},
+    "workshop_id": {"type": ["integer", "null"], "description": "the workshop it came from"},
+    "annotation_id": {"type": ["integer", "null"], "description": "the annotation promoted"},
     "district_id": {"type": ["integer", "null"]},
     "district": NULLABLE_TEXT,
     "created_at": {"type": "string", "format": "date-time"},
     "support_count": {"type": "integer", "minimum": 0},
+    "answer_en": {**NULLABLE_TEXT, "description": "the answer in English, where there is one"},
+    "duplicate_of": {
+        "type": ["integer", "null"],
+        "description": "the published pin this one duplicates (supports are not moved)",
+    },
+    "duplicate_of_title": NULLABLE_TEXT,
 }
 
 COMPONENTS: dict[str, Any] = {

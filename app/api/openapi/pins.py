@@ -39,9 +39,33 @@ def created() -> dict[str, Any]:
             ("GetPin", "getIdea"),
             ("SupportPin", "supportIdea"),
             ("SupportedByMe", "supportedByMe"),
+            ("ReportPin", "flagIdea"),
+            # the planners' operations on the new pin (they need a signed-in planner)
+            ("UpdatePin", "updateIdea"),
+            ("PinHistory", "ideaHistory"),
+            ("PinNotes", "ideaNotes"),
+            ("AddNote", "addIdeaNote"),
+            ("RedactPin", "redactIdea"),
         )
     }
-    return response
+    held = {
+        "type": "object",
+        "required": ["id", "held", "message"],
+        "properties": {
+            "id": {"type": "integer"},
+            "held": {"const": True},
+            "message": {"type": "string"},
+        },
+    }
+    return {
+        **response,
+        **answer(
+            202,
+            "stored, but held for a moderator (it matched the word list): not public yet",
+            JSON,
+            held,
+        ),
+    }
 
 
 PATHS = {

@@ -78,14 +78,26 @@ async function fillCard(box, id) {
   box.append(facts);
   if (p.answer) {
     const answer = el("section", "pin-card__answer");
-    answer.append(el("h3", "", t("answer")), el("p", "", p.answer));
+    const english = settings.locale === "en" && p.answer_en;
+    const text = el("p", "", english ? p.answer_en : p.answer);
+    if (!english) text.lang = "sv";
+    answer.append(el("h3", "", t("answer")), text);
     box.append(answer);
+  }
+  if (p.duplicate_of) {
+    const note = el("p", "pin-card__duplicate", `${t("duplicateOf")} `);
+    const original = /** @type {HTMLAnchorElement} */ (el("a", "", p.duplicate_of_title));
+    original.href = urlFor("ideaPage", { idea_id: p.duplicate_of });
+    note.append(original);
+    box.append(note);
   }
   const actions = el("p", "pin-card__actions");
   const button = supportButton(id, Boolean(mine && mine.supported), countCell);
   const link = /** @type {HTMLAnchorElement} */ (el("a", "pin-card__link", t("openPage")));
   link.href = urlFor("ideaPage", { idea_id: id });
-  actions.append(button.element, " ", link);
+  const report = /** @type {HTMLAnchorElement} */ (el("a", "pin-card__link", t("report")));
+  report.href = `${urlFor("ideaPage", { idea_id: id })}?report=1#report`;
+  actions.append(button.element, " ", link, " ", report);
   box.append(actions, button.note);
 }
 

@@ -107,6 +107,8 @@ export class PinForm {
     this.keepDraftVisible();
     if (!wasOpen) {
       this.clearErrors();
+      const notice = document.getElementById("map-notice");
+      if (notice) notice.hidden = true;
       this.announce(t("formOpened"));
       const first = this.form.querySelector('input[name="kind"]:checked') || this.form.querySelector("input");
       /** @type {HTMLElement} */ (first).focus();
@@ -250,6 +252,15 @@ export class PinForm {
       this.form.reset();
       this.fillCategories();
       this.close({ announce: false });
+      if (saved.held) {
+        // kept for a moderator (the word list): not on the map yet; the server says so
+        const notice = document.getElementById("map-notice");
+        if (notice) {
+          notice.textContent = saved.message;
+          notice.hidden = false;
+        }
+        return;
+      }
       this.onSaved(saved);
       this.announce(t("pinSaved", { title: (saved.properties && saved.properties.title) || "" }));
     } catch (err) {

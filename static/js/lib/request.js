@@ -12,13 +12,15 @@ export class ApiError extends Error {
    * @param {string} code
    * @param {string} message already in the page language
    * @param {string|null} field
+   * @param {any} [body] the whole error body: some errors carry more (a 409's `current`)
    */
-  constructor(status, code, message, field = null) {
+  constructor(status, code, message, field = null, body = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.field = field;
+    this.body = body;
   }
 }
 
@@ -66,6 +68,7 @@ export async function request(url, { method = "GET", json, signal } = {}) {
       error.code || "http_" + response.status,
       error.message || t("serverError"),
       error.field || null,
+      body,
     );
   }
   return body;

@@ -10,9 +10,10 @@ import { settings, t } from "umecom/lib/settings.js";
  * Create the map in `element`, from the page settings: `center`, `zoom`, `bounds`, `tileUrl`,
  * `tileAttribution` and the string `mapLabel`.
  * @param {HTMLElement} element
+ * @param {{zoomControl?: boolean}} [options] `zoomControl: false` for a wall display with no controls
  * @returns {any} the L.Map
  */
-export function createMap(element) {
+export function createMap(element, { zoomControl = true } = {}) {
   const bounds = L.latLngBounds(settings.bounds);
   const map = L.map(element, {
     center: settings.center,
@@ -23,7 +24,7 @@ export function createMap(element) {
     zoomControl: false,
     keyboard: true,
   });
-  L.control.zoom({ position: "topright" }).addTo(map);
+  if (zoomControl) L.control.zoom({ position: "topright" }).addTo(map);
   L.tileLayer(settings.tileUrl, {
     attribution: settings.tileAttribution,
     maxZoom: 19,

@@ -1,7 +1,7 @@
 """an index the district layer counts from, without touching the table
 
-Revision ID: 0003_layer_counts_index
-Revises: 0002_rate_limits
+Revision ID: 0006_layer_counts_index
+Revises: 0005_planning
 Create Date: 2026-11-29 20:15:00
 
 """
@@ -11,8 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003_layer_counts_index"
-down_revision: str | Sequence[str] | None = "0002_rate_limits"
+revision: str = "0006_layer_counts_index"
+down_revision: str | Sequence[str] | None = "0005_planning"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,449 @@
+"""Paths of the planners' side: reports, moderation, answers, history, notes, templates.
+
+Everything but reporting a pin needs a planner's session (the cookie from signing in at
+/login): 401 without one, 403 for a role below the one an operation needs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app.api.moderation import QUEUE_DEFAULT, QUEUE_MAX
+from app.api.openapi.parts import JSON, NULLABLE_TEXT, answer, operation, query, ref
+from app.categories import CATEGORIES, KINDS, STATUSES, VISIBILITIES
+from app.common import limits
+from app.converters import MAX_ID
+from app.planning.enums import FLAG_REASONS, HISTORY_ACTIONS, MODERATED_VISIBILITIES, ROLES
+
+ID = ref("parameters", "Id")
+PIN_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+STATUS = {"enum": list(STATUSES)}
+
+
+def text(limit: limits.TextLimit, *, nullable: bool = False) -> dict[str, Any]:
+    """A text field with the server's limits."""
+    schema: dict[str, Any] = {"type": ["string", "null"] if nullable else "string"}
+    schema["maxLength"] = limit.max
+    if limit.min and not nullable:
+        schema["minLength"] = limit.min
+    return schema
+
+
+def obj(properties: dict[str, Any], *required: str, closed: bool = False) -> dict[str, Any]:
+    """An object schema; `closed` when the server refuses members it does not know."""
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    if required:
+        schema["required"] = list(required)
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+STAFF_PIN = obj(
+    {
+        "id": {"type": "integer"},
+        "kind": {"enum": list(KINDS)},
+        "category": {"type": "string"},
+        "title": {"type": "string"},
+        "body": {"type": "string"},
+        "author_name": NULLABLE_TEXT,
+        "visibility": {"enum": list(VISIBILITIES)},
+        "status": STATUS,
+        "answer": NULLABLE_TEXT,
+        "answer_en": NULLABLE_TEXT,
+        "answered_at": NULLABLE_TEXT,
+        "duplicate_of": {"type": ["integer", "null"]},
+        "source": {"type": "string"},
+        "district": NULLABLE_TEXT,
+        "created_at": {"type": "string"},
+        "updated_at": {"type": "string"},
+        "support_count": {"type": "integer"},
+        "open_reports": {"type": "integer"},
+        "lon": {"type": "number"},
+        "lat": {"type": "number"},
+        "changed": {
+            "type": "array",
+            "items": {"enum": list(HISTORY_ACTIONS)},
+            "description": "the history actions this request took (none when nothing changed)",
+        },
+    },
+    "id",
+    "visibility",
+    "status",
+)
+CHANGEABLE = ("status", "answer", "answer_en", "category", "duplicate_of", "visibility")
+PIN_CHANGES = {
+    **obj(
+        {
+            "status": STATUS,
+            "answer": {
+                **text(limits.ANSWER, nullable=True),
+                "description": "the public answer in Swedish; empty or null clears it, and "
+                "answer_en too unless sent with it",
+            },
+            "answer_en": text(limits.ANSWER, nullable=True),
+            "category": {"enum": [c.slug for c in CATEGORIES]},
+            "duplicate_of": {
+                "type": ["integer", "null"],
+                "minimum": 1,
+                "maximum": MAX_ID,
+                "description": "a published original (not itself a duplicate); null unlinks",
+            },
+            "visibility": {
+                "enum": list(MODERATED_VISIBILITIES),
+                "description": "moderators only; hidden needs a reason",
+            },
+            "reason": {**text(limits.REASON, nullable=True), "description": "why, for history"},
+        },
+        closed=True,
+    ),
+    "anyOf": [{"required": [name]} for name in CHANGEABLE],
+}
+BULK_ANSWER = obj(
+    {
+        "ids": {
+            "type": "array",
+            "items": PIN_ID,
+            "minItems": 1,
+            "maxItems": limits.BULK_ANSWER_MAX_IDS,
+            "description": "published pins; one that is missing or not public refuses the batch",
+        },
+        "status": STATUS,
+        "answer": {**text(limits.ANSWER), "minLength": 1},
+        "answer_en": text(limits.ANSWER, nullable=True),
+    },
+    "ids",
+    "status",
+    "answer",
+    closed=True,
+)
+BULK_RESULT = obj(
+    {
+        "updated": {"type": "integer"},
+        "ids": {"type": "array", "items": {"type": "integer"}},
+        "history_rows": {"type": "integer"},
+    },
+    "updated",
+    "ids",
+    "history_rows",
+)
+HISTORY_ENTRY = obj(
+    {
+        "id": {"type": "integer"},
+        "at": {"type": "string", "format": "date-time"},
+        "by": {"type": "string", "description": 'the e-mail address of who acted, or "system"'},
+        "user_id": {"type": ["integer", "null"]},
+        "action": {"enum": list(HISTORY_ACTIONS)},
+        "action_label": {"type": "string"},
+        "from": NULLABLE_TEXT,
+        "to": NULLABLE_TEXT,
+        "reason": NULLABLE_TEXT,
+    },
+    "id",
+    "at",
+    "by",
+    "action",
+)
+NOTE = obj(
+    {
+        "id": {"type": "integer"},
+        "body": {"type": "string"},
+        "by": {"type": "string"},
+        "at": {"type": "string", "format": "date-time"},
+    },
+    "id",
+    "body",
+    "by",
+    "at",
+)
+TEMPLATE = obj(
+    {
+        "status": STATUS,
+        "status_label": {"type": "string"},
+        "answer": NULLABLE_TEXT,
+        "answer_en": NULLABLE_TEXT,
+        "updated_by": NULLABLE_TEXT,
+        "updated_at": NULLABLE_TEXT,
+    },
+    "status",
+    "answer",
+)
+QUEUE = obj(
+    {
+        "total": {"type": "integer"},
+        "items": {
+            "type": "array",
+            "items": obj(
+                {
+                    "id": {"type": "integer"},
+                    "title": {"type": "string"},
+                    "kind": {"enum": list(KINDS)},
+                    "category": {"type": "string"},
+                    "visibility": {"enum": list(VISIBILITIES)},
+                    "status": STATUS,
+                    "created_at": {"type": "string"},
+                    "waiting_since": NULLABLE_TEXT,
+                    "report_count": {"type": "integer"},
+                    "reasons": {
+                        "type": "object",
+                        "additionalProperties": {"type": "integer"},
+                        "description": "open reports by reason",
+                    },
+                },
+                "id",
+                "visibility",
+                "report_count",
+                "reasons",
+            ),
+        },
+    },
+    "total",
+    "items",
+)
+WORD = obj(
+    {
+        "id": {"type": "integer"},
+        "word": {"type": "string"},
+        "added_by": NULLABLE_TEXT,
+        "added_at": {"type": "string"},
+    },
+    "id",
+    "word",
+)
+
+ACCOUNT = obj(
+    {
+        "id": {"type": "integer"},
+        "email": {"type": "string"},
+        "role": {"enum": list(ROLES)},
+        "disabled": {"type": "boolean"},
+        "created_at": {"type": "string"},
+        "last_login_at": NULLABLE_TEXT,
+    },
+    "id",
+    "email",
+    "role",
+    "disabled",
+)
+
+PATHS = {
+    "/api/ideas/{id}": {
+        "patch": operation(
+            "updateIdea",
+            "Change a pin: status, answer, category, duplicate link; moderators also visibility",
+            answer(200, "the pin as staff see it", JSON, STAFF_PIN),
+            parameters=[ID],
+            body=PIN_CHANGES,
+            errors=(403, 404, 409, 422),
+            writes=True,
+            role="planner",
+        )
+    },
+    "/api/ideas/answer": {
+        "post": operation(
+            "answerIdeas",
+            f"The same status and answer for up to {limits.BULK_ANSWER_MAX_IDS} published "
+            "pins, all in one transaction or none",
+            answer(200, "all were answered", JSON, BULK_RESULT),
+            body=BULK_ANSWER,
+            errors=(404, 422),
+            writes=True,
+            role="planner",
+        )
+    },
+    "/api/ideas/{id}/history": {
+        "get": operation(
+            "ideaHistory",
+            "Every change to a pin, oldest first: who, when, what, from, to, why",
+            answer(
+                200,
+                "the history",
+                JSON,
+                obj(
+                    {
+                        "id": {"type": "integer"},
+                        "history": {"type": "array", "items": HISTORY_ENTRY},
+                    },
+                    "id",
+                    "history",
+                ),
+            ),
+            parameters=[ID],
+            errors=(404,),
+            role="planner",
+        )
+    },
+    "/api/ideas/{id}/notes": {
+        "get": operation(
+            "ideaNotes",
+            "A pin's internal notes (staff only, never public)",
+            answer(
+                200,
+                "the notes",
+                JSON,
+                obj({"id": {"type": "integer"}, "notes": {"type": "array", "items": NOTE}}),
+            ),
+            parameters=[ID],
+            errors=(404,),
+            role="planner",
+        ),
+        "post": operation(
+            "addIdeaNote",
+            "Add an internal note to a pin",
+            answer(201, "the note", JSON, NOTE),
+            parameters=[ID],
+            body=obj({"body": text(limits.STAFF_NOTE)}, "body"),
+            errors=(404, 422),
+            writes=True,
+            role="planner",
+        ),
+    },
+    "/api/ideas/{id}/flag": {
+        "post": operation(
+            "flagIdea",
+            "Report a published pin, once per person (the signed supporter cookie)",
+            answer(
+                201,
+                "reported",
+                JSON,
+                obj({"id": {"type": "integer"}, "reported": {"const": True}}, "id", "reported"),
+            ),
+            parameters=[ID],
+            body=obj(
+                {
+                    "reason": {"enum": list(FLAG_REASONS)},
+                    "note": text(limits.FLAG_NOTE, nullable=True),
+                },
+                "reason",
+            ),
+            errors=(404, 409, 422),
+            writes=True,
+        )
+    },
+    "/api/ideas/{id}/redact": {
+        "post": operation(
+            "redactIdea",
+            "Take personal details out of a pin's title or body (the original stays in history)",
+            answer(200, "the pin as staff see it", JSON, STAFF_PIN),
+            parameters=[ID],
+            body={
+                **obj(
+                    {
+                        "title": text(limits.TITLE),
+                        "body": text(limits.BODY, nullable=True),
+                        "reason": text(limits.REASON, nullable=True),
+                    }
+                ),
+                "anyOf": [{"required": ["title"]}, {"required": ["body"]}],
+            },
+            errors=(404, 422),
+            writes=True,
+            role="moderator",
+        )
+    },
+    "/api/moderation/queue": {
+        "get": operation(
+            "moderationQueue",
+            "Held and reported pins, the longest waiting first, with report counts and reasons",
+            answer(200, "the queue", JSON, QUEUE),
+            parameters=[
+                query(
+                    "limit",
+                    f"1 to {QUEUE_MAX}, default {QUEUE_DEFAULT}",
+                    {"type": "integer", "minimum": 1, "maximum": QUEUE_MAX},
+                )
+            ],
+            errors=(422,),
+            role="moderator",
+        )
+    },
+    "/api/moderation/words": {
+        "get": operation(
+            "listWords",
+            "The word list that holds new pins for review",
+            answer(200, "the list", JSON, {"type": "array", "items": WORD}),
+            role="moderator",
+        ),
+        "post": operation(
+            "addWord",
+            "Add a word or phrase (whole words, case and accents ignored)",
+            answer(201, "added", JSON, WORD),
+            body=obj({"word": text(limits.WORD)}, "word"),
+            errors=(409, 422),
+            writes=True,
+            role="moderator",
+        ),
+    },
+    "/api/moderation/words/{id}": {
+        "delete": {
+            **operation(
+                "removeWord",
+                "Remove a word from the list",
+                {"204": {"description": "removed"}},
+                parameters=[ID],
+                errors=(404,),
+                writes=True,
+                role="moderator",
+            )
+        }
+    },
+    "/api/answer-templates": {
+        "get": operation(
+            "listAnswerTemplates",
+            "One answer template per status",
+            answer(200, "the templates", JSON, {"type": "array", "items": TEMPLATE}),
+            role="planner",
+        )
+    },
+    "/api/answer-templates/{status}": {
+        "put": operation(
+            "putAnswerTemplate",
+            "Write the answer template of a status",
+            answer(200, "the template", JSON, TEMPLATE),
+            parameters=[
+                {
+                    "name": "status",
+                    "in": "path",
+                    "required": True,
+                    "schema": STATUS,
+                }
+            ],
+            body=obj(
+                {
+                    "answer": {**text(limits.ANSWER), "minLength": 1},
+                    "answer_en": text(limits.ANSWER, nullable=True),
+                },
+                "answer",
+                closed=True,
+            ),  # fmt: skip
+            errors=(404, 422),
+            writes=True,
+            role="planner",
+        )
+    },
+    "/api/users": {
+        "get": operation(
+            "listUsers",
+            "The staff accounts (accounts are made with `flask users create`)",
+            answer(200, "the accounts", JSON, {"type": "array", "items": ACCOUNT}),
+            role="admin",
+        )
+    },
+    "/api/users/{id}": {
+        "patch": operation(
+            "updateUser",
+            "Change another account's role, or disable it (ending its sessions) or enable it",
+            answer(200, "the account", JSON, ACCOUNT),
+            parameters=[ID],
+            body={
+                **obj(
+                    {"role": {"enum": list(ROLES)}, "disabled": {"type": "boolean"}}, closed=True
+                ),
+                "minProperties": 1,
+            },
+            errors=(404, 409, 422),
+            writes=True,
+            role="admin",
+        )
+    },
+}

@@ -1,0 +1,146 @@
+"""Who is calling, for one workshop: a participant (signed token) and/or the facilitator.
+
+A participant's token comes back from `join` in the body and in an HttpOnly cookie; scripts
+that cannot use the cookie send it in `X-Participant-Token`. The facilitator sends the key from
+the secret link in `X-Facilitator-Key`, or exchanges it once for a signed cookie. Each cookie
+is named after its workshop, so one browser can be in several.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, g, request
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth import signed_in_user
+from app.common.errors import Forbidden, NotAuthenticated
+from app.models import Workshop, WorkshopParticipant
+from app.workshops.actors import Actor
+from app.workshops.codes import key_matches
+from app.workshops.queries import get_workshop
+from app.workshops.tokens import (
+    facilitator_cookie_matches,
+    read_participant,
+    sign_facilitator,
+    sign_participant,
+)
+from geo.i18n import N_
+
+PARTICIPANT_HEADER = "X-Participant-Token"
+FACILITATOR_HEADER = "X-Facilitator-Key"
+COOKIE_MAX_AGE = 30 * 24 * 3600
+MAX_KEY_LENGTH = 100
+
+
+def participant_cookie(workshop_id: int) -> str:
+    """The participant cookie's name for a workshop."""
+    return f"umecom_participant_{workshop_id}"
+
+
+def facilitator_cookie(workshop_id: int) -> str:
+    """The facilitator cookie's name for a workshop."""
+    return f"umecom_facilitator_{workshop_id}"
+
+
+def _secret() -> str:
+    return str(current_app.config["SECRET_KEY"])
+
+
+def _participant_id(session: Session, workshop_id: int) -> int | None:
+    """The participant the request's token names, if it is one of this workshop's."""
+    raw = request.headers.get(PARTICIPANT_HEADER) or request.cookies.get(
+        participant_cookie(workshop_id), ""
+    )
+    token = read_participant(_secret(), raw)
+    if token is None or token.workshop_id != workshop_id:
+        return None
+    found = session.execute(
+        select(WorkshopParticipant.id).where(
+            WorkshopParticipant.workshop_id == workshop_id,
+            WorkshopParticipant.id == token.participant_id,
+            WorkshopParticipant.on_behalf.is_(False),
+        )
+    ).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def _facilitator(workshop: Workshop) -> bool:
+    """Whether the request is the facilitator's: the key, the cookie, or the planner who started it.
+
+    A signed-in planner who started the workshop steers it from any of their devices.
+
+    A wrong key in the header is refused outright rather than ignored.
+    """
+    key = request.headers.get(FACILITATOR_HEADER)
+    if key is not None:
+        if len(key) > MAX_KEY_LENGTH or not key_matches(key, workshop.facilitator_key_hash):
+            raise Forbidden(N_("The facilitator key is not right."), field=FACILITATOR_HEADER)
+        return True
+    cookie = request.cookies.get(facilitator_cookie(workshop.id), "")
+    if facilitator_cookie_matches(_secret(), cookie, workshop.id, workshop.facilitator_key_hash):
+        return True
+    planner = signed_in_user()
+    return planner is not None and workshop.created_by == planner.id and planner.can("planner")
+
+
+def current_actor(session: Session, workshop_id: int) -> Actor:
+    """The caller in this workshop (possibly nobody); 404 for a workshop that does not exist."""
+    cached = g.get("workshop_actor")
+    if cached is not None and cached.workshop_id == workshop_id:
+        return cached  # type: ignore[no-any-return]
+    workshop = get_workshop(session, workshop_id)
+    actor = Actor(workshop_id, _participant_id(session, workshop_id), _facilitator(workshop))
+    g.workshop_actor = actor
+    return actor
+
+
+def member(session: Session, workshop_id: int) -> Actor:
+    """The caller, who must have joined the workshop or be its facilitator (else 401)."""
+    actor = current_actor(session, workshop_id)
+    if not actor.member:
+        raise NotAuthenticated(
+            N_("Join the workshop first."), field=PARTICIPANT_HEADER, code="not_a_member"
+        )
+    return actor
+
+
+def facilitator(session: Session, workshop_id: int) -> Actor:
+    """The caller, who must be the facilitator (401 with no key, 403 for a participant)."""
+    actor = current_actor(session, workshop_id)
+    if actor.facilitator:
+        return actor
+    if actor.participant_id is not None:
+        raise Forbidden(N_("Only the facilitator can do this."), field=FACILITATOR_HEADER)
+    raise NotAuthenticated(
+        N_("This needs the facilitator's key."), field=FACILITATOR_HEADER, code="not_facilitator"
+    )
+
+
+def _set(response: Response, name: str, value: str) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
+    )
+
+
+def participant_token(workshop_id: int, participant_id: int) -> str:
+    """A new participant's signed token."""
+    return sign_participant(_secret(), workshop_id, participant_id)
+
+
+def set_participant_cookie(response: Response, workshop_id: int, token: str) -> None:
+    """Send the participant's token as an HttpOnly cookie."""
+    _set(response, participant_cookie(workshop_id), token)
+
+
+def set_facilitator_cookie(response: Response, workshop_id: int, key_hash: str) -> None:
+    """Send the signed facilitator cookie (the key itself never goes into a cookie)."""
+    _set(
+        response,
+        facilitator_cookie(workshop_id),
+        sign_facilitator(_secret(), workshop_id, key_hash),
+    )

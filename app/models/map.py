@@ -1,0 +1,69 @@
+"""The citizen map's pyramid of grid cells and its delta log (see geo/pyramid.py)."""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, Double, Integer, PrimaryKeyConstraint, SmallInteger, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+# The dimensions a map view can be filtered by without leaving the pyramid.
+MAP_DIMENSIONS = ("kind", "category", "status", "source")
+
+
+class MapCell(Base):
+    """Published pins of one kind, category, status and source in one grid cell at one zoom."""
+
+    __tablename__ = "map_cells"
+    # The counts ride in the key's index, so a view reads index pages only, in cell order.
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "zoom",
+            "cx",
+            "cy",
+            *MAP_DIMENSIONS,
+            name="map_cells_pkey",
+            postgresql_include=["n", "sum_lon", "sum_lat", "sum_id"],
+        ),
+    )
+
+    zoom: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+    sum_lon: Mapped[int] = mapped_column(BigInteger)  # whole micro-degrees
+    sum_lat: Mapped[int] = mapped_column(BigInteger)
+    sum_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class MapDelta(Base):
+    """+1 or -1 pin in the map, appended by a trigger on `ideas` in the writer's transaction.
+
+    Appending (never updating shared rows) keeps writers from queueing on the few low-zoom
+    cells every pin falls in; the folder moves these into `map_cells`.
+    """
+
+    __tablename__ = "map_deltas"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    item_id: Mapped[int] = mapped_column(BigInteger)
+    sign: Mapped[int] = mapped_column(SmallInteger)
+    lon: Mapped[float] = mapped_column(Double)
+    lat: Mapped[float] = mapped_column(Double)
+    kind: Mapped[str] = mapped_column(String(20))
+    category: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    source: Mapped[str] = mapped_column(String(20))
+
+
+class MapState(Base):
+    """One row: the fold epoch, which versions the map's data together with the log."""
+
+    __tablename__ = "map_state"
+
+    id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    epoch: Mapped[int] = mapped_column(BigInteger)

@@ -1,0 +1,124 @@
+"""Signing in and out.
+
+The form is Flask-WTF's (CSRF). Failures are throttled per account and per address with
+counters in PostgreSQL, so the limit holds across every worker.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as WerkzeugResponse
+from wtforms import EmailField, HiddenField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from app.auth import StaffMember, sign_in, sign_out, signed_in_user
+from app.common import limits
+from app.db import get_session
+from app.planner import bp
+from app.planning.accounts import authenticate
+from app.ratelimit import failures_limited
+from app.redirects import safe_local_target
+
+
+class LoginForm(FlaskForm):
+    """E-mail address and password, and where to go afterwards."""
+
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(max=limits.EMAIL.max, message=_l("Write at most %(max)d characters.")),
+        ],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[
+            InputRequired(message=_l("This field is required.")),
+            Length(max=limits.PASSWORD.max, message=_l("Write at most %(max)d characters.")),
+        ],
+    )
+    next = HiddenField()
+
+
+def landing_url(user: StaffMember) -> str:
+    """Where a planner starts after signing in: the queue for moderators, else the templates."""
+    if user.can("moderator"):
+        return url_for("planner.moderation_queue")
+    return url_for("planner.answer_templates")
+
+
+def login_page(
+    status: int = 200, form: LoginForm | None = None, error: str | None = None
+) -> tuple[str, int]:
+    """The sign-in page; without a form, one that returns to the current page afterwards."""
+    if form is None:
+        target = request.full_path.rstrip("?") if request.method == "GET" else None
+        form = LoginForm(formdata=None, next=target)
+    if error is None and status == 401 and g.get("session_expired"):
+        error = gettext("Your session ended after a while without activity. Please sign in again.")
+    elif error is None and status == 401:
+        error = gettext("Please sign in to see this page.")
+    return render_template("planner/login.html", form=form, error=error), status
+
+
+def _failed(response: Any) -> bool:
+    """Only a wrong e-mail address or password counts towards the limits."""
+    return bool(response.status_code == 401)
+
+
+def _throttled(_limit: Any) -> Response:
+    """The sign-in page saying to wait (status 429)."""
+    message = gettext("Too many failed sign-ins. Please wait a few minutes and try again.")
+    html, status = login_page(429, LoginForm(), message)
+    return current_app.make_response((html, status))
+
+
+@bp.get("/login")
+def login_form() -> str | tuple[str, int] | WerkzeugResponse:
+    """The sign-in form (or straight on, for someone signed in already)."""
+    user = signed_in_user()
+    if user is not None:
+        return redirect(safe_local_target(request.args.get("next"), landing_url(user)))
+    form = LoginForm(formdata=None, next=request.args.get("next", ""))
+    return login_page(200, form)
+
+
+@bp.post("/login")
+@failures_limited(
+    "login",
+    account="LOGIN_ACCOUNT_LIMIT",
+    address="LOGIN_ADDRESS_LIMIT",
+    failed=_failed,
+    on_breach=_throttled,
+)
+def login() -> tuple[str, int] | WerkzeugResponse:
+    """Check the password; on success a new session and a redirect to `next` (same site only)."""
+    form = LoginForm()
+    if not form.validate_on_submit():
+        return login_page(422, form, gettext("Please correct the marked fields."))
+    session = get_session()
+    user = authenticate(
+        session,
+        str(form.email.data).strip(),
+        str(form.password.data),
+        profile=str(current_app.config["ARGON2_PROFILE"]),
+    )
+    if user is None:
+        return login_page(401, form, gettext("The e-mail address or the password is wrong."))
+    session.commit()  # a new hash (if the parameters changed) and the time of this sign-in
+    sign_in(user)
+    member = StaffMember.from_row(user)
+    return redirect(safe_local_target(form.next.data, landing_url(member)), code=303)
+
+
+@bp.post("/logout")
+def logout() -> WerkzeugResponse:
+    """End this session and every other session of the same account."""
+    sign_out()
+    flash(gettext("You have signed out."), "info")
+    return redirect(url_for("planner.login_form"), code=303)

@@ -1,0 +1,1 @@
+"""Planning: staff accounts, moderation, answers, history and notes (domain code, no HTTP)."""

@@ -1,0 +1,77 @@
+"""A pin's history: one append-only row per change (who, when, what, from, to, why).
+
+Rows are only ever inserted; the database refuses UPDATE and DELETE on `idea_history`.
+`user_id` None means the system did it (a word-list or report hold).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, insert, select
+from sqlalchemy.orm import Session
+
+from app.models import IdeaHistory, User
+from app.planning.enums import HISTORY_ACTIONS
+
+SYSTEM = "system"
+
+
+def record(
+    session: Session,
+    idea_id: int,
+    user_id: int | None,
+    action: str,
+    from_value: object = None,
+    to_value: object = None,
+    reason: str | None = None,
+) -> None:
+    """Append one row; values are stored as text (None stays NULL)."""
+    assert action in HISTORY_ACTIONS
+    session.execute(
+        insert(IdeaHistory).values(
+            idea_id=idea_id,
+            user_id=user_id,
+            action=action,
+            from_value=None if from_value is None else str(from_value),
+            to_value=None if to_value is None else str(to_value),
+            reason=reason,
+        )
+    )
+
+
+def history_rows(idea_id: int) -> Select[Any]:
+    """The pin's history, oldest first, with the address of whoever acted."""
+    return (
+        select(
+            IdeaHistory.id,
+            IdeaHistory.created_at,
+            IdeaHistory.user_id,
+            User.email,
+            IdeaHistory.action,
+            IdeaHistory.from_value,
+            IdeaHistory.to_value,
+            IdeaHistory.reason,
+        )
+        .outerjoin(User, User.id == IdeaHistory.user_id)
+        .where(IdeaHistory.idea_id == idea_id)
+        .order_by(IdeaHistory.created_at, IdeaHistory.id)
+    )
+
+
+def history_of(session: Session, idea_id: int) -> list[dict[str, Any]]:
+    """The pin's history as the API and the pin page show it."""
+    return [
+        {
+            "id": row.id,
+            "at": row.created_at.isoformat(),
+            "by": row.email if row.user_id is not None else SYSTEM,
+            "user_id": row.user_id,
+            "action": row.action,
+            "action_label": str(HISTORY_ACTIONS[row.action]),
+            "from": row.from_value,
+            "to": row.to_value,
+            "reason": row.reason,
+        }
+        for row in session.execute(history_rows(idea_id))
+    ]

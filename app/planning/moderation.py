@@ -1,0 +1,308 @@
+"""Moderation: citizens' reports, the automatic hold, visibility changes, redaction, the queue.
+
+A report is open until a moderator publishes, restores or hides the pin (or dismisses the
+reports). Open reports from FLAG_HOLD_THRESHOLD different supporters hold a published pin
+until a moderator looks at it. Every change is a history row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, case, func, select, union, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from app.common import limits
+from app.common.errors import Conflict, InvalidField, NotFound
+from app.common.text import clean_text
+from app.ideas.queries import published_ideas
+from app.models import Flag, Idea, IdeaHistory
+from app.planning.enums import FLAG_REASONS
+from app.planning.history import record
+from app.planning.payloads import json_object
+from geo.i18n import N_
+
+HOLD_ACTIONS = ("hold", "hold_words", "hold_reports")
+
+
+@dataclass(frozen=True)
+class NewFlag:
+    """A citizen's report, validated."""
+
+    reason: str
+    note: str | None
+
+
+def parse_flag(payload: Any) -> NewFlag:
+    """`{"reason", "note"}`: a reason from the list and an optional note."""
+    payload = json_object(payload)
+    reason = payload.get("reason")
+    if not isinstance(reason, str) or reason not in FLAG_REASONS:
+        raise InvalidField(
+            N_("Choose a reason from the list."), field="reason", code="invalid_choice"
+        )
+    note = clean_text(payload.get("note"), "note", limits.FLAG_NOTE, multiline=True)
+    return NewFlag(reason, note)
+
+
+def open_report_count(idea_id: Any) -> Any:
+    """Open reports of a pin (an id, or a column to correlate with), as a scalar subquery."""
+    return (
+        select(func.count())
+        .select_from(Flag)
+        .where(Flag.idea_id == idea_id, Flag.resolved_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def add_flag(
+    session: Session, idea_id: int, supporter: str, flag: NewFlag, *, hold_threshold: int
+) -> bool:
+    """Record a report of a published pin; True when it made the pin held. The caller commits.
+
+    NotFound for a pin that is not public, Conflict when this supporter reported it before.
+    The pin's row is locked first, so concurrent reports are counted one after the other.
+    """
+    locked = session.execute(
+        published_ideas().with_only_columns(Idea.id).where(Idea.id == idea_id).with_for_update()
+    ).first()
+    if locked is None:
+        raise NotFound(N_("No such pin."), field="id")
+    inserted = session.execute(
+        insert(Flag)
+        .values(idea_id=idea_id, supporter_id=supporter, reason=flag.reason, note=flag.note)
+        .on_conflict_do_nothing(constraint="flags_once_per_supporter")
+        .returning(Flag.id)
+    ).first()
+    if inserted is None:
+        raise Conflict(
+            N_("You have already reported this pin."), code="already_reported", field="id"
+        )
+    count = session.execute(select(open_report_count(idea_id))).scalar_one()
+    if count < hold_threshold:
+        return False
+    session.execute(update(Idea).where(Idea.id == idea_id).values(visibility="held"))
+    record(session, idea_id, None, "hold_reports", "published", "held", reason=str(count))
+    return True
+
+
+def resolve_reports(session: Session, idea_id: int) -> int:
+    """Close the pin's open reports (a moderator has looked at it); how many there were."""
+    result = session.execute(
+        update(Flag)
+        .where(Flag.idea_id == idea_id, Flag.resolved_at.is_(None))
+        .values(resolved_at=func.now())
+        .returning(Flag.id)
+    )
+    return len(result.all())
+
+
+def visibility_action(current: str, target: str, open_reports: int) -> str | None:
+    """The history action of moving a pin from `current` to `target`; None when nothing to do."""
+    if current == "withdrawn":
+        raise Conflict(
+            N_("Its author withdrew this pin; it cannot be moderated."),
+            field="visibility",
+            code="withdrawn",
+        )
+    if target == current:
+        return "dismiss_reports" if target == "published" and open_reports else None
+    if target == "published":
+        return "restore" if current == "hidden" else "publish"
+    return "hide" if target == "hidden" else "hold"
+
+
+def change_visibility(
+    session: Session, idea: Idea, target: str, user_id: int, reason: str | None
+) -> str | None:
+    """Publish, restore, hide or hold a (locked) pin; the history action taken, or None.
+
+    Publishing, restoring and hiding close the pin's open reports: a moderator has decided.
+    """
+    if target == "hidden" and not reason:
+        raise InvalidField(N_("Say why the pin is hidden."), field="reason", code="required")
+    reports = session.execute(select(open_report_count(idea.id))).scalar_one()
+    action = visibility_action(idea.visibility, target, reports)
+    if action is None:
+        return None
+    if target in ("published", "hidden"):
+        resolve_reports(session, idea.id)
+    record(session, idea.id, user_id, action, idea.visibility, target, reason)
+    idea.visibility = target
+    return action
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """New wording of a pin's title and/or body, with why."""
+
+    title: str | None
+    body: str | None
+    reason: str | None
+
+
+def parse_redaction(payload: Any) -> Redaction:
+    """`{"title"?, "body"?, "reason"?}`: the same limits as a new pin's text."""
+    payload = json_object(payload, ("title", "body", "reason"))
+    if "title" not in payload and "body" not in payload:
+        raise InvalidField(
+            N_("Send the title or the body, with the personal details taken out."),
+            field="title",
+            code="required",
+        )
+    title = (
+        clean_text(payload["title"], "title", limits.TITLE, required=True)
+        if "title" in payload
+        else None
+    )
+    body = (
+        clean_text(payload["body"], "body", limits.BODY, multiline=True) or ""
+        if "body" in payload
+        else None
+    )
+    reason = clean_text(payload.get("reason"), "reason", limits.REASON)
+    return Redaction(title, body, reason)
+
+
+def redact(session: Session, idea_id: int, redaction: Redaction, user_id: int) -> list[str]:
+    """Replace the pin's title and/or body; the original stays only in the history.
+
+    Returns the history actions taken (none when the text was already so). The caller commits.
+    """
+    idea = session.get(Idea, idea_id, with_for_update=True)
+    if idea is None:
+        raise NotFound(N_("No such pin."), field="id")
+    why = redaction.reason
+    done = []
+    if redaction.title is not None and redaction.title != idea.title:
+        record(session, idea_id, user_id, "redact_title", idea.title, redaction.title, why)
+        idea.title = redaction.title
+        done.append("redact_title")
+    if redaction.body is not None and redaction.body != idea.body:
+        record(session, idea_id, user_id, "redact_body", idea.body, redaction.body, why)
+        idea.body = redaction.body
+        done.append("redact_body")
+    return done
+
+
+def last_hold_at() -> Any:
+    """When the pin of the enclosing query was last held, as a correlated subquery."""
+    return (
+        select(func.max(IdeaHistory.created_at))
+        .where(IdeaHistory.idea_id == Idea.id, IdeaHistory.action.in_(HOLD_ACTIONS))
+        .scalar_subquery()
+    )
+
+
+def queue_rows() -> Select[Any]:
+    """Held pins and pins with open reports, the longest waiting first.
+
+    A pin waits from its first open report or from when it was held, whichever came first.
+    The candidates come from two small indexed sets (held pins, open reports), so the queue
+    costs the same however many published pins there are.
+    """
+    queued = union(
+        select(Idea.id.label("idea_id")).where(Idea.visibility == "held"),
+        select(Flag.idea_id).where(Flag.resolved_at.is_(None)),
+    ).subquery("queued")
+    reports = (
+        select(
+            Flag.idea_id,
+            func.count().label("report_count"),
+            func.min(Flag.created_at).label("first_report_at"),
+        )
+        .where(Flag.resolved_at.is_(None))
+        .group_by(Flag.idea_id)
+        .subquery()
+    )
+    reasons = (
+        select(Flag.idea_id, Flag.reason, func.count().label("n"))
+        .where(Flag.resolved_at.is_(None))
+        .group_by(Flag.idea_id, Flag.reason)
+        .subquery()
+    )
+    reason_counts = (
+        select(func.jsonb_object_agg(reasons.c.reason, reasons.c.n))
+        .where(reasons.c.idea_id == Idea.id)
+        .scalar_subquery()
+    )
+    held_since = func.coalesce(last_hold_at(), Idea.created_at)
+    # LEAST ignores NULLs: a published pin waits from its first open report only.
+    waiting_since = func.least(
+        reports.c.first_report_at, case((Idea.visibility == "held", held_since), else_=None)
+    )
+    return (
+        select(
+            Idea.id,
+            Idea.kind,
+            Idea.category,
+            Idea.title,
+            Idea.visibility,
+            Idea.status,
+            Idea.created_at,
+            func.coalesce(reports.c.report_count, 0).label("report_count"),
+            func.coalesce(reason_counts, func.jsonb_build_object()).label("reasons"),
+            waiting_since.label("waiting_since"),
+        )
+        .select_from(queued)
+        .join(Idea, Idea.id == queued.c.idea_id)
+        .outerjoin(reports, reports.c.idea_id == Idea.id)
+        .where(Idea.visibility != "withdrawn")
+        .order_by(waiting_since, Idea.id)
+    )
+
+
+def queue(session: Session, limit: int) -> dict[str, Any]:
+    """The first `limit` pins of the queue and how many there are in all."""
+    rows = session.execute(queue_rows().limit(limit)).all()
+    total = session.execute(
+        select(func.count()).select_from(queue_rows().order_by(None).subquery())
+    ).scalar_one()
+    return {
+        "total": total,
+        "items": [
+            {
+                "id": row.id,
+                "kind": row.kind,
+                "category": row.category,
+                "title": row.title,
+                "visibility": row.visibility,
+                "status": row.status,
+                "created_at": row.created_at.isoformat(),
+                "waiting_since": _iso(row.waiting_since),
+                "report_count": row.report_count,
+                "reasons": row.reasons,
+            }
+            for row in rows
+        ],
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    """An instant as RFC 3339 text, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def reports_of(session: Session, idea_id: int) -> list[dict[str, Any]]:
+    """A pin's reports for its staff page: reason, note, when, whether still open.
+
+    Never the reporter: supporter ids stay in the table.
+    """
+    rows = session.execute(
+        select(Flag.reason, Flag.note, Flag.created_at, Flag.resolved_at)
+        .where(Flag.idea_id == idea_id)
+        .order_by(Flag.created_at, Flag.id)
+    )
+    return [
+        {
+            "reason": row.reason,
+            "reason_label": str(FLAG_REASONS[row.reason]),
+            "note": row.note,
+            "at": row.created_at.isoformat(),
+            "open": row.resolved_at is None,
+        }
+        for row in rows
+    ]

@@ -1,0 +1,80 @@
+"""Appending numbered events and reading them back; NOTIFY says only "workshop N has news".
+
+An event's id comes from `workshops.last_event_id`, incremented in the writer's transaction.
+That row stays locked until the commit, so writers of one workshop take turns and their
+events become visible in id order: a reader that has seen event n has seen every event < n,
+and resuming "after n" can neither skip nor repeat one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from app.models import WorkshopEvent
+from app.models.workshops import Workshop
+from app.workshops.actors import Actor
+from app.workshops.payloads import Payload, as_json
+
+CHANNEL = "umecom_workshop_events"
+READ_BATCH = 500
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """One event as a stream sends it."""
+
+    id: int
+    type: str
+    payload: dict[str, Any]
+
+
+def append_event(
+    session: Session,
+    workshop_id: int,
+    event: Payload,
+    *,
+    actor: Actor | None = None,
+    annotation_id: int | None = None,
+    undoes_event_id: int | None = None,
+    undo_state: dict[str, Any] | None = None,
+) -> int:
+    """Store the event with the workshop's next id and notify listeners at commit; its id."""
+    event_id = session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop_id)
+        .values(last_event_id=Workshop.last_event_id + 1)
+        .returning(Workshop.last_event_id)
+    ).scalar_one()
+    session.execute(
+        insert(WorkshopEvent).values(
+            workshop_id=workshop_id,
+            id=event_id,
+            type=event.type,
+            payload=as_json(event),
+            actor_participant_id=actor.participant_id if actor else None,
+            actor_facilitator=bool(actor and actor.facilitator),
+            annotation_id=annotation_id,
+            undoes_event_id=undoes_event_id,
+            undo_state=undo_state,
+        )
+    )
+    # Delivered when (and only if) the transaction commits.
+    session.execute(select(func.pg_notify(CHANNEL, str(workshop_id))))
+    return int(event_id)
+
+
+def events_after(
+    session: Session, workshop_id: int, after_id: int, *, limit: int = READ_BATCH
+) -> list[StoredEvent]:
+    """The workshop's events with an id above `after_id`, oldest first, at most `limit`."""
+    rows = session.execute(
+        select(WorkshopEvent.id, WorkshopEvent.type, WorkshopEvent.payload)
+        .where(WorkshopEvent.workshop_id == workshop_id, WorkshopEvent.id > after_id)
+        .order_by(WorkshopEvent.id)
+        .limit(limit)
+    )
+    return [StoredEvent(int(r.id), str(r.type), dict(r.payload)) for r in rows]

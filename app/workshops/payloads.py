@@ -1,0 +1,136 @@
+"""The events a workshop's stream sends: a small typed set, tagged by `type`.
+
+Each event is stored as a row (app/models/workshops.py::WorkshopEvent) whose `payload` is
+`as_json(event)`, and sent as it is: `id: <n>`, `event: <type>`, `data: <payload>`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True)
+class AnnotationCreated:
+    """A new annotation (or one an undo brought back): its GeoJSON Feature."""
+
+    type: ClassVar[str] = "annotation.created"
+    feature: dict[str, Any]
+    undo_of: int | None = None
+
+
+@dataclass(frozen=True)
+class AnnotationUpdated:
+    """An annotation changed (shape, note, colour, category, or shown again): the Feature."""
+
+    type: ClassVar[str] = "annotation.updated"
+    feature: dict[str, Any]
+    undo_of: int | None = None
+
+
+@dataclass(frozen=True)
+class AnnotationDeleted:
+    """An annotation was deleted."""
+
+    type: ClassVar[str] = "annotation.deleted"
+    id: int
+    version: int
+    undo_of: int | None = None
+
+
+@dataclass(frozen=True)
+class AnnotationHidden:
+    """The facilitator hid an annotation: participants remove it, the facilitator greys it."""
+
+    type: ClassVar[str] = "annotation.hidden"
+    id: int
+    version: int
+
+
+@dataclass(frozen=True)
+class Presence:
+    """Who has the workshop open now: participants (id, name, group) and facilitators."""
+
+    type: ClassVar[str] = "presence"
+    participants: list[dict[str, Any]]
+    facilitators: int
+    count: int
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """Drawing opened or paused by the facilitator."""
+
+    type: ClassVar[str] = "state"
+    state: str
+
+
+@dataclass(frozen=True)
+class View:
+    """Move the map here: "bring everyone here", or the facilitator's view in follow mode."""
+
+    type: ClassVar[str] = "view"
+    center: list[float]
+    zoom: int
+    follow: bool
+
+
+@dataclass(frozen=True)
+class Follow:
+    """Follow mode on or off: while on, participants' maps follow the facilitator's views."""
+
+    type: ClassVar[str] = "follow"
+    on: bool
+
+
+@dataclass(frozen=True)
+class Closed:
+    """The workshop was closed: read-only from now on; the stream ends after this event."""
+
+    type: ClassVar[str] = "closed"
+
+
+Payload = (
+    AnnotationCreated
+    | AnnotationUpdated
+    | AnnotationDeleted
+    | AnnotationHidden
+    | Presence
+    | StateChanged
+    | View
+    | Follow
+    | Closed
+)
+EVENT_TYPES: tuple[type[Payload], ...] = (
+    AnnotationCreated,
+    AnnotationUpdated,
+    AnnotationDeleted,
+    AnnotationHidden,
+    Presence,
+    StateChanged,
+    View,
+    Follow,
+    Closed,
+)
+# The changes to annotations a participant can undo.
+UNDOABLE = (AnnotationCreated.type, AnnotationUpdated.type, AnnotationDeleted.type)
+
+
+def as_json(event: Payload) -> dict[str, Any]:
+    """The event as stored and sent: `type` first, then its fields (None left out)."""
+    fields = {k: v for k, v in asdict(event).items() if v is not None}
+    return {"type": event.type, **fields}
+
+
+def for_audience(payload: dict[str, Any], *, facilitator: bool) -> dict[str, Any]:
+    """What one reader may see of an event.
+
+    A hidden annotation reaches participants only as `annotation.hidden`, never its content.
+    """
+    feature = payload.get("feature")
+    if facilitator or not isinstance(feature, dict):
+        return payload
+    if feature.get("properties", {}).get("hidden"):
+        version = int(feature["properties"]["version"])
+        return as_json(AnnotationHidden(id=int(feature["id"]), version=version))
+    return payload

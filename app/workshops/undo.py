@@ -1,0 +1,143 @@
+"""Undo: each participant takes back their own last changes, one at a time, never another's.
+
+The stack is derived from the events: the caller's own annotation changes, newest first,
+less those an undo already took back. An undo is itself an event that names the event it
+undoes, so nothing is overwritten and the stream tells everyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from app.common.errors import Conflict, Forbidden
+from app.models import WorkshopAnnotation, WorkshopEvent
+from app.workshops.actors import Actor
+from app.workshops.annotations import state_of, write_update
+from app.workshops.events import append_event
+from app.workshops.payloads import (
+    UNDOABLE,
+    AnnotationCreated,
+    AnnotationDeleted,
+    AnnotationUpdated,
+    Payload,
+)
+from app.workshops.queries import annotation_feature, lock_workshop, no_such_annotation
+from geo.crs import WGS84
+from geo.i18n import N_
+
+E = WorkshopEvent
+A = WorkshopAnnotation
+
+
+def _undone(workshop_id: int) -> Select[Any]:
+    """Ids of the events an undo has taken back."""
+    return select(E.undoes_event_id).where(
+        E.workshop_id == workshop_id, E.undoes_event_id.is_not(None)
+    )
+
+
+def _own_changes(actor: Actor) -> Select[tuple[WorkshopEvent]]:
+    """The caller's undoable changes, newest first: a participant's own, or the facilitator's."""
+    if actor.participant_id is not None:
+        own = E.actor_participant_id == actor.participant_id
+    elif actor.facilitator:
+        own = E.actor_facilitator.is_(True)
+    else:
+        raise Forbidden(N_("Join the workshop first."), field="token")
+    return (
+        select(E)
+        .where(
+            E.workshop_id == actor.workshop_id,
+            own,
+            E.type.in_(UNDOABLE),
+            E.undoes_event_id.is_(None),
+            or_(E.type == AnnotationCreated.type, E.undo_state.is_not(None)),
+            E.id.not_in(_undone(actor.workshop_id)),
+        )
+        .order_by(E.id.desc())
+        .limit(1)
+    )
+
+
+def _changed_since(session: Session, event: WorkshopEvent) -> bool:
+    """Whether anything but undos has changed the annotation after `event`."""
+    later = select(E.id).where(
+        E.workshop_id == event.workshop_id,
+        E.annotation_id == event.annotation_id,
+        E.id > event.id,
+        E.undoes_event_id.is_(None),
+        E.id.not_in(_undone(event.workshop_id)),
+    )
+    return session.execute(later.limit(1)).first() is not None
+
+
+def _revert(
+    session: Session, event: WorkshopEvent, before: dict[str, Any] | None
+) -> tuple[Payload, dict[str, Any] | None]:
+    """Put the annotation back as it was before `event`: the undo's event and Feature."""
+    workshop_id, annotation_id = event.workshop_id, int(event.annotation_id or 0)
+    if event.type == AnnotationCreated.type:
+        session.execute(
+            update(A)
+            .where(A.workshop_id == workshop_id, A.id == annotation_id)
+            .values(deleted=True, version=A.version + 1, updated_at=func.now())
+        )
+        version = session.execute(
+            select(A.version).where(A.workshop_id == workshop_id, A.id == annotation_id)
+        ).scalar_one()
+        return AnnotationDeleted(id=annotation_id, version=version, undo_of=event.id), None
+    assert before is not None
+    values = {
+        "geom": func.ST_SetSRID(func.ST_GeomFromGeoJSON(before["geometry"]), WGS84),
+        "note": before["note"],
+        "color": before["color"],
+        "category": before["category"],
+        "deleted": False,
+    }
+    feature = write_update(session, workshop_id, annotation_id, values)
+    if event.type == AnnotationDeleted.type:
+        return AnnotationCreated(feature=feature, undo_of=event.id), feature
+    return AnnotationUpdated(feature=feature, undo_of=event.id), feature
+
+
+def undo_last(session: Session, actor: Actor) -> dict[str, Any]:
+    """Undo the caller's last change not yet undone; commits. What was undone, and the result."""
+    lock_workshop(session, actor.workshop_id, actor)
+    event = session.execute(_own_changes(actor)).scalar_one_or_none()
+    if event is None:
+        raise Conflict(N_("There is nothing of yours to undo."), code="nothing_to_undo")
+    annotation_id = int(event.annotation_id or 0)
+    current = state_of(session, actor.workshop_id, annotation_id)
+    if current is None:
+        raise no_such_annotation()
+    if _changed_since(session, event):
+        raise Conflict(
+            N_("Someone else has changed this since, so it cannot be undone."),
+            code="changed_since",
+            extra={"current": annotation_feature(session, actor.workshop_id, annotation_id)},
+        )
+    undo_event, feature = _revert(session, event, event.undo_state)
+    acting = (
+        Actor(actor.workshop_id, participant_id=actor.participant_id)
+        if actor.participant_id is not None
+        else Actor(actor.workshop_id, facilitator=True)
+    )
+    event_id = append_event(
+        session,
+        actor.workshop_id,
+        undo_event,
+        actor=acting,
+        annotation_id=annotation_id,
+        undoes_event_id=event.id,
+    )
+    session.commit()
+    return {
+        "undone_event_id": event.id,
+        "event_id": event_id,
+        "annotation_id": annotation_id,
+        "deleted": feature is None,
+        "feature": feature,
+    }

@@ -1,0 +1,234 @@
+"""The map-view grid: screen-sized cells per zoom, and the clusters a view shows.
+
+The grid is laid in Web Mercator, the projection the map is drawn in, so a cell is the same
+number of screen pixels wherever it is, and it is aligned the same way for every view: two
+neighbouring views share their cells, and a cell can be counted once and kept (geo/pyramid.py).
+
+A view at a zoom shows every cell whose members' mean position lies inside its bbox, whole
+(as Supercluster does): the count is the cell's, not the part of it that happens to be in view.
+A cell of one shows that member itself; a cell of more shows a cluster at the mean position
+with the count and the cell's extent to zoom to.
+
+Cells are summed exactly: coordinates in whole micro-degrees (0.1 m, the precision GeoJSON is
+written with), ids as integers, so the sum of a million pins does not depend on the order in
+which they were added, removed or folded.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Float,
+    Integer,
+    Numeric,
+    Select,
+    case,
+    func,
+    literal,
+    select,
+    true,
+)
+from sqlalchemy.sql.expression import ColumnElement
+
+from geo.crs import WGS84
+from geo.errors import GeometryError
+from geo.geojson import COORDINATE_DECIMALS
+from geo.i18n import N_
+
+EARTH_RADIUS_M = 6_378_137.0  # Web Mercator's sphere
+TILE_PX = 256
+CELL_PX = 60  # about the size of a cluster icon with its margin
+MAX_CELLS_ACROSS = 256  # a 4K screen is 64 cells wide: a bigger view is not a screen's
+E6 = 1_000_000  # micro-degrees per degree
+MAX_MERCATOR_LAT = 85.05112878  # Web Mercator's edge; poles have no y
+
+
+def cell_size_m(zoom: int, *, cell_px: int = CELL_PX) -> float:
+    """The width in Web Mercator metres of `cell_px` screen pixels at `zoom`."""
+    return 2 * math.pi * EARTH_RADIUS_M / (TILE_PX * 2**zoom) * cell_px
+
+
+def cell_index(lon: Any, lat: Any, size: Any) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """SQL: the (cx, cy) of the cell holding lon/lat, for cells `size` metres wide.
+
+    `size` is `cell_size_m(zoom)`, as a number or a column carrying that same number: every
+    path gets the very same double, so a point on a cell edge falls the same way in all.
+    """
+    x = func.radians(lon) * EARTH_RADIUS_M
+    y = func.ln(func.tan(func.pi() / 4 + func.radians(lat) / 2)) * EARTH_RADIUS_M
+    return func.floor(x / size).cast(Integer), func.floor(y / size).cast(Integer)
+
+
+def _lon_of(cx: Any, size: float) -> Any:
+    return func.degrees(cx * size / EARTH_RADIUS_M)
+
+
+def _lat_of(cy: Any, size: float) -> Any:
+    return func.degrees(2 * func.atan(func.exp(cy * size / EARTH_RADIUS_M)) - func.pi() / 2)
+
+
+@dataclass(frozen=True)
+class CellRange:
+    """The cells that may hold members of a view.
+
+    Every cell meeting its bbox, and one more on each side, so that floating-point edges
+    never drop a cell.
+    """
+
+    zoom: int
+    cx: tuple[int, int]
+    cy: tuple[int, int]
+    bbox: tuple[float, float, float, float]
+
+    @classmethod
+    def of(cls, bbox: tuple[float, float, float, float], zoom: int) -> CellRange:
+        """The range for a view (minLon, minLat, maxLon, maxLat) at `zoom`."""
+        size = cell_size_m(zoom)
+        min_lon, min_lat, max_lon, max_lat = bbox
+
+        def x(lon: float) -> int:
+            return math.floor(math.radians(lon) * EARTH_RADIUS_M / size)
+
+        def y(lat: float) -> int:
+            lat = max(-MAX_MERCATOR_LAT, min(MAX_MERCATOR_LAT, lat))
+            return math.floor(
+                math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) * EARTH_RADIUS_M / size
+            )
+
+        view = cls(zoom, (x(min_lon) - 1, x(max_lon) + 1), (y(min_lat) - 1, y(max_lat) + 1), bbox)
+        if max(view.cx[1] - view.cx[0], view.cy[1] - view.cy[0]) > MAX_CELLS_ACROSS:
+            raise GeometryError(
+                "bbox_too_large",
+                N_("The view is too large for this zoom: at most %(n)d map cells across."),
+                "bbox",
+                n=MAX_CELLS_ACROSS,
+            )
+        return view
+
+    def envelope(self) -> tuple[float, float, float, float]:
+        """The lon/lat box of the range (to find its members with a spatial index)."""
+        size = cell_size_m(self.zoom)
+
+        def lon(cx: int) -> float:
+            return math.degrees(cx * size / EARTH_RADIUS_M)
+
+        def lat(cy: int) -> float:
+            return math.degrees(2 * math.atan(math.exp(cy * size / EARTH_RADIUS_M)) - math.pi / 2)
+
+        return (
+            max(-180.0, lon(self.cx[0])),
+            max(-90.0, lat(self.cy[0])),
+            min(180.0, lon(self.cx[1] + 1)),
+            min(90.0, lat(self.cy[1] + 1)),
+        )
+
+
+def micro_degrees(value: Any) -> Any:
+    """SQL: a coordinate in whole micro-degrees."""
+    return func.round(value * E6).cast(BigInteger)
+
+
+def grid_cells(rows: Select[Any], view: CellRange, *, geom_column: str = "geom") -> Select[Any]:
+    """The cells of a view counted straight from `rows` (id, geom, ...): the reference path.
+
+    Columns: cx, cy, n, sum_lon, sum_lat, sum_id; only cells whose mean is in the view.
+    """
+    points = rows.subquery("points")
+    lon, lat = func.ST_X(points.c[geom_column]), func.ST_Y(points.c[geom_column])
+    cx, cy = cell_index(lon, lat, cell_size_m(view.zoom))
+    cells = (
+        select(
+            cx.label("cx"),
+            cy.label("cy"),
+            func.count().label("n"),
+            func.sum(micro_degrees(lon)).label("sum_lon"),
+            func.sum(micro_degrees(lat)).label("sum_lat"),
+            func.sum(points.c.id).label("sum_id"),
+        )
+        .where(cx.between(*view.cx), cy.between(*view.cy))
+        .group_by(cx, cy)
+    )
+    return mean_in_view(cells.subquery("cells"), view)
+
+
+def mean_in_view(cells: Any, view: CellRange) -> Select[Any]:
+    """Keep the cells (cx, cy, n, sum_lon, sum_lat, sum_id) whose mean lies in the view's bbox.
+
+    In exact numbers, so every path that counts the same members keeps the same cells.
+    """
+    min_lon, min_lat, max_lon, max_lat = (literal(v, Numeric) for v in view.bbox)
+    n = cells.c.n.cast(Numeric)
+    sum_lon, sum_lat = cells.c.sum_lon.cast(Numeric), cells.c.sum_lat.cast(Numeric)
+    return select(cells).where(
+        cells.c.n > 0,
+        sum_lon >= n * min_lon * E6,
+        sum_lon <= n * max_lon * E6,
+        sum_lat >= n * min_lat * E6,
+        sum_lat <= n * max_lat * E6,
+    )
+
+
+def total_of(cells: Select[Any]) -> Select[tuple[int]]:
+    """SQL: how many members the cells hold together."""
+    sub = cells.subquery("counted")
+    return select(func.coalesce(func.sum(sub.c.n), 0).cast(BigInteger))
+
+
+def cluster_features(
+    cells: Select[Any], members: Select[Any], *, zoom: int, id_column: str = "id"
+) -> Select[Any]:
+    """One row per cell: the member itself for a cell of one, else a cluster.
+
+    Columns: `id` (JSON: the member's id, or "cluster-z<zoom>-<cx>-<cy>"), `geom`, `count`,
+    `cluster`, `bbox` (the cell's extent, for clusters) and the members' other columns (NULL
+    for clusters). A lone member is found by its id, which is the cell's sum of ids.
+    """
+    cell = cells.subquery("view_cells")
+    single = cell.c.n == 1
+    # A lateral lookup by primary key per lone cell: a join would make PostgreSQL hash all
+    # members (a million rows) to find the few hundred it needs.
+    looked_up = members.subquery("candidates")
+    member = (
+        select(looked_up).where(looked_up.c[id_column] == cell.c.sum_id, single).lateral("member")
+    )
+    size = cell_size_m(zoom)
+    mean_lon = cell.c.sum_lon.cast(Numeric) / cell.c.n / E6
+    mean_lat = cell.c.sum_lat.cast(Numeric) / cell.c.n / E6
+    corners = (
+        _lon_of(cell.c.cx, size),
+        _lat_of(cell.c.cy, size),
+        _lon_of(cell.c.cx + 1, size),
+        _lat_of(cell.c.cy + 1, size),
+    )
+    bbox = func.json_build_array(
+        *(func.round(c.cast(Numeric), COORDINATE_DECIMALS) for c in corners)
+    )
+    cluster_id = func.concat("cluster-z", zoom, "-", cell.c.cx, "-", cell.c.cy)
+    member_columns = [
+        case((single, member.c[c.name]), else_=None).label(c.name)
+        for c in member.c
+        if c.name not in (id_column, "geom")
+    ]
+    return (
+        select(
+            case((single, func.to_json(cell.c.sum_id)), else_=func.to_json(cluster_id)).label(
+                id_column
+            ),
+            case(
+                (single, member.c.geom),
+                else_=func.ST_SetSRID(
+                    func.ST_MakePoint(mean_lon.cast(Float), mean_lat.cast(Float)), WGS84
+                ),
+            ).label("geom"),
+            cell.c.n.cast(Integer).label("count"),
+            (~single).label("cluster"),
+            case((single, literal(None)), else_=bbox).label("bbox"),
+            *member_columns,
+        )
+        .select_from(cell)
+        .outerjoin(member, true())
+    )

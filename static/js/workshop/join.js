@@ -1,0 +1,95 @@
+/**
+ * Entry point of the join link (templates/workshop/join.html, `/w/<code>`): find the workshop
+ * by its code, ask for a display name (and a group, if it has groups), join, open the map.
+ * A browser that has joined before goes straight to the map: no second participant.
+ */
+
+import { ApiError, errorMessage, request } from "umecom/lib/request.js";
+import { settings, t, urlFor } from "umecom/lib/settings.js";
+
+const $ = (id) => document.getElementById(id);
+
+async function start() {
+  const status = /** @type {HTMLElement} */ ($("ws-join-status"));
+  const form = /** @type {HTMLFormElement} */ ($("ws-join-form"));
+  const code = String(settings.code || "");
+  let found;
+  try {
+    found = await request(`${urlFor("byCode")}?${new URLSearchParams({ code })}`);
+  } catch (err) {
+    status.textContent = errorMessage(err);
+    $("ws-join-other")?.removeAttribute("hidden");
+    return;
+  }
+  const mapUrl = urlFor("mapPage", { workshop_id: found.id });
+  const state = await request(urlFor("workshop", { workshop_id: found.id })).catch(() => null);
+  if (state && state.me && state.me.participant_id !== null) {
+    window.location.replace(mapUrl); // joined before, in this browser
+    return;
+  }
+  /** @type {HTMLElement} */ ($("ws-join-title")).textContent = t("joinTitle", { title: found.title });
+  document.title = `${t("joinTitle", { title: found.title })} · ${document.title}`;
+  if (state && state.me && state.me.facilitator) {
+    const link = /** @type {HTMLAnchorElement} */ ($("ws-join-facilitator"));
+    link.href = urlFor("facilitatePage", { workshop_id: found.id });
+    link.closest("[hidden]")?.removeAttribute("hidden");
+  }
+  if (found.state === "closed") {
+    status.textContent = t("workshopClosed");
+    return;
+  }
+  status.textContent = "";
+  const groups = Array.isArray(found.groups) ? found.groups : [];
+  const select = /** @type {HTMLSelectElement} */ ($("ws-join-group"));
+  if (groups.length) {
+    select.replaceChildren(
+      new Option(t("noGroup"), ""),
+      ...groups.map((g) => new Option(g.name, String(g.id))),
+    );
+    $("ws-join-group-field")?.removeAttribute("hidden");
+  }
+  form.hidden = false;
+  const name = /** @type {HTMLInputElement} */ ($("ws-join-name"));
+  name.focus();
+
+  const fieldError = (field, message) => {
+    const input = field === "group" ? select : field === "name" ? name : null;
+    const node = $(input ? `${input.id}-error` : "ws-join-error");
+    if (!node) return;
+    node.textContent = message;
+    node.hidden = false;
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      input.focus();
+    } else {
+      node.focus();
+    }
+  };
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    for (const id of ["ws-join-name-error", "ws-join-group-error", "ws-join-error"]) {
+      const node = $(id);
+      if (node) node.hidden = true;
+    }
+    name.removeAttribute("aria-invalid");
+    select.removeAttribute("aria-invalid");
+    if (!name.value.trim()) {
+      fieldError("name", t("required"));
+      return;
+    }
+    const submit = /** @type {HTMLButtonElement} */ ($("ws-join-submit"));
+    submit.disabled = true;
+    try {
+      const body = { code, name: name.value.trim() };
+      if (select.value) body.group = Number(select.value);
+      await request(urlFor("join", { workshop_id: found.id }), { method: "POST", json: body });
+      window.location.assign(mapUrl);
+    } catch (err) {
+      submit.disabled = false;
+      const field = err instanceof ApiError ? err.field : null;
+      fieldError(field === "name" || field === "group" ? field : "", errorMessage(err));
+    }
+  });
+}
+
+start();

@@ -1,0 +1,666 @@
+/**
+ * The shared map of a workshop, as a participant and as the facilitator see it: everyone's
+ * drawings, live; drawing (idempotent, retried on a flaky network); editing one's own drawings
+ * (only the final position of a drag is sent, with the version it was based on); conflicts;
+ * undo; the facilitator's pauses and closing; "bring everyone here" and "follow me".
+ *
+ * The facilitator's page (facilitate.js) adds its controls through `hooks`.
+ */
+
+import { announcer } from "umecom/lib/dom.js";
+import { ApiError, errorMessage, request } from "umecom/lib/request.js";
+import { settings, t, urlFor } from "umecom/lib/settings.js";
+import { createMap } from "umecom/map/create-map.js";
+import { setUpKeyboardPin } from "umecom/map/keyboard-pin.js";
+import { addReferenceLayers } from "umecom/map/reference-layers.js";
+import { AnnotationForm } from "umecom/workshop/annotation-form.js";
+import { AnnotationList } from "umecom/workshop/annotation-list.js";
+import { ConflictPanel } from "umecom/workshop/conflict.js";
+import { DetailPanel } from "umecom/workshop/detail.js";
+import { DrawingTools } from "umecom/workshop/drawing.js";
+import { FollowBanner } from "umecom/workshop/follow.js";
+import { newClientId } from "umecom/workshop/ids.js";
+import { LiveEvents } from "umecom/workshop/live.js";
+import { Panels } from "umecom/workshop/panels.js";
+import { PresenceView } from "umecom/workshop/presence.js";
+import { AnnotationLayer, geometryOf, layerOf, shapeName } from "umecom/workshop/shapes.js";
+import { claimFacilitatorKey, showFocusArea } from "umecom/workshop/workshop.js";
+
+/** Waits before retrying a new drawing that did not reach the server (ms). */
+const RETRY_DELAYS = [500, 1000, 2000, 4000, 8000];
+const RETRY_STATUSES = new Set([0, 502, 503, 504]);
+
+const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
+
+export class WorkshopPage {
+  /**
+   * @param {{facilitatorPage?: boolean, hooks?: {onState?: (state: string) => void,
+   *   onEvent?: (event: any) => void, onReady?: (page: WorkshopPage) => void,
+   *   onSelection?: () => void}}} [options]
+   */
+  constructor({ facilitatorPage = false, hooks = {} } = {}) {
+    this.facilitatorPage = facilitatorPage;
+    this.hooks = hooks;
+    this.id = Number(settings.workshopId);
+    this.announce = announcer(document.getElementById("map-status"));
+    this.notice = /** @type {HTMLElement} */ (document.getElementById("ws-notice"));
+    this.element = /** @type {HTMLElement} */ (document.getElementById("map"));
+    /** Geometry saves waiting per drawing, and the drawings being saved now. */
+    this.nextGeometry = new Map();
+    this.saving = new Set();
+    /** The version each drawing had when its current drag began. */
+    this.editBase = new Map();
+    this.reshaping = null;
+    this.draft = null;
+  }
+
+  /** Build the page; false when this browser may not see the workshop (a gate is shown). */
+  async start() {
+    if (this.facilitatorPage) {
+      const refused = await claimFacilitatorKey(this.id);
+      if (refused) this.keyError = refused;
+    }
+    let state;
+    try {
+      state = await request(urlFor("workshop", { workshop_id: this.id }));
+    } catch (err) {
+      this.gate(errorMessage(err));
+      return false;
+    }
+    this.state = state;
+    this.me = state.me || { participant_id: null, facilitator: false };
+    if (!this.admitted()) return false;
+    this.facilitator = Boolean(this.me.facilitator);
+
+    const map = createMap(this.element);
+    this.map = map;
+    addReferenceLayers(map);
+    this.panels = new Panels();
+    this.layer = new AnnotationLayer(map, {
+      facilitator: this.facilitator,
+      onSelect: (id) => this.choose(id, this.element),
+      isDrawing: () => this.drawing.active,
+    });
+    this.drawing = new DrawingTools(map, /** @type {HTMLElement} */ (document.getElementById("ws-tools")), {
+      onShape: (geometry, opener) => this.newShape(geometry, opener),
+      announce: this.announce,
+    });
+    this.form = new AnnotationForm(this.panels, {
+      onSubmit: (values, context) => this.submitForm(values, context),
+      onCancel: () => this.formCancelled(),
+    });
+    this.form.setGroups(state.groups);
+    this.detail = new DetailPanel(this.panels, {
+      mayChange: (feature) => this.mayChange(feature),
+      onAction: (action, id, opener) => this.act(action, id, opener),
+      onClose: () => this.layer.select(null),
+    });
+    this.conflicts = new ConflictPanel(map, this.panels);
+    const list = /** @type {HTMLElement} */ (document.getElementById("ws-list"));
+    this.list = new AnnotationList(list, this.layer, {
+      onChoose: (id, opener) => {
+        this.layer.show(id);
+        this.choose(id, opener);
+      },
+      count: document.getElementById("ws-list-count"),
+      selectable: this.facilitatorPage,
+      onSelection: () => this.hooks.onSelection?.(),
+    });
+    this.presence = new PresenceView(
+      document.getElementById("ws-presence-summary"),
+      document.getElementById("ws-presence-list"),
+    );
+    this.follow = this.facilitatorPage ? null : new FollowBanner(map, { announce: this.announce });
+    setUpKeyboardPin(map, (latlng, opener) => this.pointAt(latlng, opener));
+    this.wireButtons();
+    // Where the map looks, on the element: the facilitator's moves can be seen (and tested).
+    const recordView = () => {
+      const centre = map.getCenter();
+      this.element.dataset.view = `${centre.lat.toFixed(5)},${centre.lng.toFixed(5)},${map.getZoom()}`;
+    };
+    map.on("moveend", recordView);
+
+    const focus = showFocusArea(map, state.focus_area);
+    this.presence.counts(state.presence);
+    const collection = await this.loadAnnotations();
+    if (!focus && this.layer.bounds()) map.fitBounds(this.layer.bounds(), { maxZoom: 16, padding: [30, 30] });
+    this.follow?.start(state.follow, state.view);
+    this.setState(state.state, { quiet: true });
+
+    this.live = new LiveEvents(urlFor("events", { workshop_id: this.id }), {
+      onEvent: (event) => this.onEvent(event),
+      onStatus: (status) => this.connection(status),
+    });
+    if (state.state !== "closed") this.live.open(collection ? collection.last_event_id : state.last_event_id);
+    this.hooks.onReady?.(this);
+    recordView();
+    this.element.dataset.ready = "true";
+    return true;
+  }
+
+  /** Whether this browser may be on this page; if not, say why and where to go. */
+  admitted() {
+    if (this.facilitatorPage && !this.me.facilitator) {
+      this.gate(this.keyError || t("needFacilitatorLink"));
+      return false;
+    }
+    if (!this.facilitatorPage && this.me.participant_id === null) {
+      if (this.me.facilitator) {
+        const href = urlFor("facilitatePage", { workshop_id: this.id });
+        this.gate(t("youFacilitate"), href, t("openFacilitatorView"));
+      } else {
+        const href = document.getElementById("ws-gate-link")?.getAttribute("href") || "";
+        this.gate(t("joinFirst"), href, t("joinWithCode"));
+      }
+      return false;
+    }
+    return true;
+  }
+
+  /** Show the gate instead of the map. */
+  gate(text, href = "", linkText = "") {
+    const gate = document.getElementById("ws-gate");
+    const message = document.getElementById("ws-gate-text");
+    const link = /** @type {HTMLAnchorElement|null} */ (document.getElementById("ws-gate-link"));
+    if (!gate || !message) return;
+    message.textContent = text;
+    if (link) {
+      link.hidden = !href;
+      if (href) {
+        link.href = href;
+        link.textContent = linkText;
+      }
+    }
+    document.getElementById("ws-page")?.setAttribute("hidden", "");
+    gate.hidden = false;
+    document.body.classList.add("ws-gated");
+    this.element.dataset.ready = "gate";
+  }
+
+  /** The buttons outside the panels: undo, done editing, move to the centre, the list. */
+  wireButtons() {
+    document.getElementById("ws-undo")?.addEventListener("click", () => this.undo());
+    const done = document.getElementById("ws-edit-done");
+    done?.addEventListener("click", () => this.stopReshape({ focus: true }));
+    document.getElementById("ws-move-centre")?.addEventListener("click", () => {
+      const layer = this.reshaping === null ? null : this.layer.layer(this.reshaping);
+      if (!layer || !layer.setLatLng) return;
+      this.editBase.set(this.reshaping, Number(this.layer.get(this.reshaping).properties.version));
+      layer.setLatLng(this.map.getCenter());
+      this.saveGeometry(this.reshaping);
+    });
+    const toggle = document.getElementById("ws-list-toggle");
+    toggle?.addEventListener("click", () => {
+      if (this.panels.isOpen("ws-list-panel")) this.panels.close("ws-list-panel");
+      else this.panels.open("ws-list-panel", { opener: toggle });
+      toggle.setAttribute("aria-expanded", String(this.panels.isOpen("ws-list-panel")));
+    });
+    document.getElementById("ws-list-close")?.addEventListener("click", () => {
+      this.panels.close("ws-list-panel");
+      toggle?.setAttribute("aria-expanded", "false");
+    });
+  }
+
+  /** The drawings now, and the event id to stream from. */
+  async loadAnnotations() {
+    try {
+      const collection = await request(urlFor("annotations", { workshop_id: this.id }));
+      this.layer.load(collection.features || []);
+      return collection;
+    } catch (err) {
+      this.say(errorMessage(err));
+      return null;
+    }
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  /** Whether this browser may draw and change drawings now. */
+  canDraw() {
+    const state = this.state.state;
+    return state === "open" || (this.facilitator && state === "paused");
+  }
+
+  /**
+   * The workshop is open, paused or closed: tools, notice and what may be changed follow.
+   * @param {string} state
+   */
+  setState(state, { quiet = false } = {}) {
+    if (!quiet && state === this.state.state) return; // the answer and the event both tell
+    this.state.state = state;
+    const notices = {
+      paused: this.facilitator ? t("pausedFacilitator") : t("pausedNotice"),
+      closed: t("closedNotice"),
+    };
+    const text = notices[state] || "";
+    this.notice.textContent = text;
+    this.notice.hidden = !text;
+    document.body.dataset.workshopState = state;
+    const writable = this.canDraw();
+    this.drawing.setEnabled(writable && !this.form.isOpen);
+    const undo = /** @type {HTMLButtonElement|null} */ (document.getElementById("ws-undo"));
+    if (undo) undo.disabled = !writable;
+    this.detail.setWritable(writable);
+    if (this.detail.isOpen && this.detail.id !== null) this.detail.refresh(this.layer.get(this.detail.id));
+    if (!writable) this.stopReshape();
+    if (state === "closed" && this.form.isOpen) {
+      this.form.close();
+      this.formCancelled();
+    }
+    if (!quiet && text) this.announce(text);
+    if (!quiet && state === "open") this.announce(t("openAgain"));
+    this.hooks.onState?.(state);
+  }
+
+  /** The stream's health, in the bar. */
+  connection(status) {
+    const node = document.getElementById("ws-connection");
+    if (!node) return;
+    const key = { live: "live", reconnecting: "reconnecting" }[status] || "notLive";
+    node.textContent = t(key);
+    node.dataset.status = status;
+    if (status === "ended" && this.state.state !== "closed") this.recheck();
+  }
+
+  /**
+   * The stream ended without a `closed` event (the browser stops at a 204, which the server
+   * sends once a closed workshop has nothing left to say): ask how the workshop is now.
+   */
+  async recheck() {
+    try {
+      const state = await request(urlFor("workshop", { workshop_id: this.id }));
+      if (state.state === "closed") this.setState("closed");
+    } catch {
+      // offline: the status already says the map is not live
+    }
+  }
+
+  /** A visible message that stays until the next one, also said to screen readers. */
+  say(text) {
+    const node = document.getElementById("ws-message");
+    if (node) {
+      node.textContent = text;
+      node.hidden = !text;
+    }
+    if (text) this.announce(text);
+  }
+
+  // ---- live events ---------------------------------------------------------------------------
+
+  /** One live event (app/workshops/payloads.py): every type is handled. */
+  onEvent(event) {
+    switch (event.type) {
+      case "annotation.created":
+      case "annotation.updated":
+        this.layer.apply(event.feature);
+        break;
+      case "annotation.deleted":
+        this.layer.remove(event.id, event.version);
+        break;
+      case "annotation.hidden":
+        this.layer.hide(event.id, event.version);
+        break;
+      case "presence":
+        this.presence.update(event);
+        break;
+      case "state":
+        this.setState(event.state);
+        break;
+      case "view":
+        this.follow?.onView(event);
+        break;
+      case "follow":
+        this.follow?.setFollow(event.on);
+        break;
+      case "closed":
+        this.setState("closed");
+        break;
+      default:
+        return;
+    }
+    if (event.type.startsWith("annotation.")) this.afterChange();
+    this.hooks.onEvent?.(event);
+  }
+
+  /** A drawing changed or went: keep the open panel and the edit handles honest. */
+  afterChange() {
+    if (this.detail.isOpen && this.detail.id !== null) this.detail.refresh(this.layer.get(this.detail.id));
+    if (this.reshaping !== null && !this.layer.get(this.reshaping)) this.stopReshape();
+  }
+
+  // ---- choosing and acting on a drawing -------------------------------------------------------
+
+  /** Whether this browser may change a drawing (its own; the facilitator any). */
+  mayChange(feature) {
+    return this.facilitator || Number(feature.properties.author_id) === Number(this.me.participant_id);
+  }
+
+  /** Open a drawing's details. */
+  choose(id, opener) {
+    const feature = this.layer.get(id);
+    if (!feature || this.reshaping !== null) return;
+    this.layer.select(id);
+    this.detail.open(feature, opener);
+  }
+
+  /** A button of a drawing's details: edit, reshape, delete or hide. */
+  act(action, id, opener) {
+    const feature = this.layer.get(id);
+    if (!feature) return;
+    if (action === "edit") this.form.openEdit(feature, opener);
+    else if (action === "reshape") this.startReshape(id);
+    else if (action === "delete") this.remove(id);
+    else if (action === "hide") this.setHidden(id, !feature.properties.hidden);
+  }
+
+  // ---- new drawings --------------------------------------------------------------------------
+
+  /** The keyboard's way to a point: Enter on the map, at its centre. */
+  pointAt(latlng, opener) {
+    if (!this.canDraw()) {
+      this.announce(this.notice.textContent || t("cannotDraw"));
+      return;
+    }
+    if (this.form.isOpen || this.reshaping !== null) return;
+    this.drawing.cancel({ quiet: true });
+    this.newShape({ type: "Point", coordinates: [latlng.lng, latlng.lat] }, opener);
+  }
+
+  /** A shape was drawn: show it as a draft and open the form. */
+  newShape(geometry, opener) {
+    this.clearDraft();
+    this.draft = layerOf(geometry, {
+      color: "#12355b",
+      weight: 4,
+      dashArray: "8 6",
+      fillOpacity: 0.15,
+      interactive: false,
+      className: "ws-draft",
+    }).addTo(this.map);
+    this.drawing.setEnabled(false);
+    this.form.openNew(geometry, opener || this.element);
+  }
+
+  /** Take the draft of a new drawing off the map. */
+  clearDraft() {
+    if (this.draft) this.draft.remove();
+    this.draft = null;
+  }
+
+  /** The form closed without saving: no draft, drawing allowed again. */
+  formCancelled() {
+    this.clearDraft();
+    this.drawing.setEnabled(this.canDraw());
+  }
+
+  /** The form was sent: create or edit, and show what went wrong beside its field. */
+  async submitForm(values, context) {
+    this.form.busy(true);
+    try {
+      if (context.mode === "new") await this.create(values, context);
+      else await this.edit(values, context);
+    } catch (err) {
+      this.form.busy(false);
+      const field = err instanceof ApiError ? err.field : null;
+      this.form.showError(field || "", errorMessage(err)).focus();
+    }
+  }
+
+  /** Create the drawing (idempotent by its client id) and show it. */
+  async create(values, context) {
+    context.clientId = context.clientId || newClientId(); // the same id for every retry
+    const properties = { note: values.note, client_id: context.clientId };
+    if (values.color) properties.color = values.color;
+    if (values.category) properties.category = values.category;
+    if ("on_behalf_of" in values) {
+      properties.on_behalf_of = values.on_behalf_of;
+      if (values.group) properties.group = values.group;
+    }
+    const saved = await this.withRetries(() =>
+      request(urlFor("annotations", { workshop_id: this.id }), {
+        method: "POST",
+        json: { type: "Feature", geometry: context.geometry, properties },
+      }),
+    );
+    this.layer.apply(saved);
+    this.clearDraft();
+    this.form.close();
+    this.drawing.setEnabled(this.canDraw());
+    this.say("");
+    this.announce(t("drawingSaved", { shape: shapeName(saved.geometry) }));
+  }
+
+  /** Run `send` again after a network failure (the client id makes it safe), then give up. */
+  async withRetries(send) {
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await send();
+      } catch (err) {
+        if (!(err instanceof ApiError) || !RETRY_STATUSES.has(err.status) || attempt >= RETRY_DELAYS.length) {
+          throw err;
+        }
+        this.say(t("retrying"));
+        await sleep(RETRY_DELAYS[attempt]);
+      }
+    }
+  }
+
+  /** Change a drawing's note, colour or category with the version the form was opened on. */
+  async edit(values, context) {
+    const id = Number(context.feature.id);
+    if (!Object.keys(values).length) {
+      this.form.close();
+      return;
+    }
+    const body = { version: context.version, properties: values };
+    try {
+      await this.change(id, body);
+    } catch (err) {
+      if (!this.isStale(err)) throw err;
+      this.form.close();
+      await this.resolve(id, body, err);
+      return;
+    }
+    this.form.close();
+    this.announce(t("drawingChanged"));
+  }
+
+  // ---- changes with versions -----------------------------------------------------------------
+
+  /** Whether a refusal is a stale version that carries the drawing as it is now. */
+  isStale(err) {
+    return err instanceof ApiError && err.status === 409 && Boolean(err.body && err.body.current);
+  }
+
+  /** PATCH a drawing with the version the change was based on; shows the result. */
+  async change(id, body) {
+    const feature = await request(urlFor("annotation", { workshop_id: this.id, annotation_id: id }), {
+      method: "PATCH",
+      json: body,
+    });
+    this.layer.apply(feature);
+    return feature;
+  }
+
+  /**
+   * Someone changed the drawing first: show it as it is now, and keep it or apply this
+   * browser's change on top of it (which may meet a newer change again).
+   */
+  async resolve(id, body, err) {
+    const current = err.body.current;
+    const { version: _stale, ...mine } = body;
+    const choice = await this.conflicts.ask({ message: err.message, current, mine });
+    if (choice === "theirs") {
+      this.layer.apply(current);
+      this.layer.revert(id);
+      this.announce(t("keptTheirs"));
+      return;
+    }
+    const again = { ...mine, version: Number(current.properties.version) };
+    try {
+      if (mine.delete) await this.sendDelete(id, again.version);
+      else await this.change(id, again);
+      this.announce(t("reappliedMine"));
+    } catch (next) {
+      if (this.isStale(next)) await this.resolve(id, again, next);
+      else {
+        this.layer.revert(id);
+        this.say(errorMessage(next));
+      }
+    }
+  }
+
+  // ---- moving and reshaping ------------------------------------------------------------------
+
+  /** Let the drawing be dragged and reshaped (Geoman's handles); the bar says how. */
+  startReshape(id) {
+    const layer = this.layer.layer(id);
+    if (!layer || !this.canDraw()) return;
+    this.stopReshape();
+    this.detail.close({ restoreFocus: false });
+    this.reshaping = id;
+    this.layer.select(id);
+    this.drawing.setEnabled(false);
+    const point = Boolean(layer.setLatLng);
+    layer.pm.enable({ draggable: true, snappable: false, allowSelfIntersection: false });
+    const base = () => this.editBase.set(id, Number(this.layer.get(id).properties.version));
+    this.reshapeHandlers = {
+      "pm:dragstart": base,
+      "pm:markerdragstart": base,
+      "pm:edit": () => this.saveGeometry(id),
+    };
+    layer.on(this.reshapeHandlers);
+    const bar = /** @type {HTMLElement} */ (document.getElementById("ws-editbar"));
+    bar.hidden = false;
+    document.getElementById("ws-tools")?.classList.add("is-editing");
+    /** @type {HTMLElement} */ (document.getElementById("ws-edit-hint")).textContent = point
+      ? t("hintMovePoint")
+      : t("hintReshape");
+    const centre = /** @type {HTMLElement} */ (document.getElementById("ws-move-centre"));
+    centre.hidden = !point;
+    /** @type {HTMLElement} */ (document.getElementById("ws-edit-done")).focus();
+    this.announce(point ? t("hintMovePoint") : t("hintReshape"));
+  }
+
+  /** Back from editing a shape (focus to the drawing in the list, if asked). */
+  stopReshape({ focus = false } = {}) {
+    const id = this.reshaping;
+    if (id === null) return;
+    this.reshaping = null;
+    const layer = this.layer.layer(id);
+    if (layer) {
+      layer.off(this.reshapeHandlers);
+      if (layer.pm.enabled()) layer.pm.disable();
+    }
+    this.layer.select(null);
+    /** @type {HTMLElement} */ (document.getElementById("ws-editbar")).hidden = true;
+    document.getElementById("ws-tools")?.classList.remove("is-editing");
+    this.drawing.setEnabled(this.canDraw());
+    if (focus) document.getElementById(`ws-open-${id}`)?.focus();
+  }
+
+  /**
+   * Send a drawing's new geometry. Only the end of a drag gets here (Geoman's `pm:edit`), and
+   * while one save is on its way the next waits and sends the latest shape only.
+   */
+  saveGeometry(id) {
+    const layer = this.layer.layer(id);
+    if (!layer) return;
+    const shown = Number(this.layer.get(id).properties.version);
+    this.nextGeometry.set(id, { geometry: geometryOf(layer), version: this.editBase.get(id) ?? shown });
+    if (!this.saving.has(id)) this.flushGeometry(id);
+  }
+
+  /** Send the waiting shapes of one drawing, one request at a time. */
+  async flushGeometry(id) {
+    this.saving.add(id);
+    try {
+      while (this.nextGeometry.has(id)) {
+        const { geometry, version } = this.nextGeometry.get(id);
+        this.nextGeometry.delete(id);
+        const body = { version, geometry };
+        try {
+          const saved = await this.change(id, body);
+          // A drag that began on the version just replaced was built on this save.
+          const next = Number(saved.properties.version);
+          if (this.editBase.get(id) === version) this.editBase.set(id, next);
+          const queued = this.nextGeometry.get(id);
+          if (queued && queued.version === version) queued.version = next;
+          this.announce(t("shapeSaved"));
+        } catch (err) {
+          this.nextGeometry.delete(id);
+          if (this.isStale(err)) {
+            this.stopReshape();
+            await this.resolve(id, body, err);
+          } else {
+            this.layer.revert(id);
+            this.say(errorMessage(err));
+          }
+          return;
+        }
+      }
+    } finally {
+      this.saving.delete(id);
+    }
+  }
+
+  // ---- deleting, hiding, undo ----------------------------------------------------------------
+
+  /** Delete a drawing, with the version shown (someone's change first is a conflict). */
+  async remove(id) {
+    const feature = this.layer.get(id);
+    if (!feature) return;
+    const version = Number(feature.properties.version);
+    try {
+      await this.sendDelete(id, version);
+      this.announce(t("drawingDeleted"));
+    } catch (err) {
+      if (this.isStale(err)) await this.resolve(id, { delete: true, version }, err);
+      else this.say(errorMessage(err));
+    }
+  }
+
+  /** DELETE with a version, then take the drawing off the map. */
+  async sendDelete(id, version) {
+    const url = urlFor("annotation", { workshop_id: this.id, annotation_id: id });
+    await request(`${url}?${new URLSearchParams({ version: String(version) })}`, { method: "DELETE" });
+    this.detail.close({ restoreFocus: false });
+    this.layer.remove(id, version + 1);
+    this.afterChange();
+    document.getElementById("ws-undo")?.focus();
+  }
+
+  /** The facilitator hides a drawing from participants, or shows it again. */
+  async setHidden(id, hidden) {
+    try {
+      const feature = await request(urlFor("hidden", { workshop_id: this.id, annotation_id: id }), {
+        method: "POST",
+        json: { hidden },
+      });
+      if (hidden) this.layer.hide(id, feature.properties.version);
+      else this.layer.apply(feature);
+      this.afterChange();
+      this.announce(hidden ? t("drawingHidden") : t("drawingShown"));
+    } catch (err) {
+      this.say(errorMessage(err));
+    }
+  }
+
+  /** Undo this browser's own last change (the server knows which). */
+  async undo() {
+    try {
+      const result = await request(urlFor("undo", { workshop_id: this.id }), { method: "POST" });
+      if (result.deleted) {
+        const shown = this.layer.get(result.annotation_id);
+        this.layer.remove(result.annotation_id, shown ? Number(shown.properties.version) + 1 : 0);
+      } else {
+        this.layer.apply(result.feature);
+      }
+      this.afterChange();
+      this.say("");
+      this.announce(t("undone"));
+    } catch (err) {
+      this.say(errorMessage(err));
+    }
+  }
+}

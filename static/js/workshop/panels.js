@@ -1,0 +1,56 @@
+/**
+ * The map page's side panels (a bottom sheet on phones): the drawing form, a drawing's details,
+ * a conflict, the list. One is open at a time; closing one gives focus back to what opened it.
+ */
+
+export class Panels {
+  constructor() {
+    /** @type {HTMLElement|null} */
+    this.current = null;
+    /** @type {Element|null} */
+    this.opener = null;
+  }
+
+  /**
+   * Open the panel with this id (closing any other) and focus `focus` in it.
+   * @param {string} id
+   * @param {{opener?: Element|null, focus?: HTMLElement|null}} [options]
+   * @returns {HTMLElement}
+   */
+  open(id, { opener = null, focus = null } = {}) {
+    const panel = /** @type {HTMLElement} */ (document.getElementById(id));
+    if (this.current && this.current !== panel) this.current.hidden = true;
+    if (this.current !== panel) this.opener = opener || document.activeElement;
+    this.current = panel;
+    panel.hidden = false;
+    document.body.classList.add("ws-panel-open");
+    (focus || panel.querySelector("h2"))?.focus();
+    return panel;
+  }
+
+  /** Whether the panel with this id is the open one. */
+  isOpen(id) {
+    return this.current !== null && this.current.id === id && !this.current.hidden;
+  }
+
+  /**
+   * Close the panel with this id (if it is the open one).
+   * @param {string} id
+   * @param {{restoreFocus?: boolean}} [options]
+   */
+  close(id, { restoreFocus = true } = {}) {
+    if (!this.isOpen(id)) return;
+    const panel = /** @type {HTMLElement} */ (this.current);
+    // Focus was in the panel, or nowhere (a button that was disabled while saving drops it).
+    const active = document.activeElement;
+    const hadFocus = !active || active === document.body || panel.contains(active);
+    panel.hidden = true;
+    this.current = null;
+    document.body.classList.remove("ws-panel-open");
+    const opener = this.opener;
+    this.opener = null;
+    if (restoreFocus && hadFocus && opener instanceof HTMLElement && document.contains(opener)) {
+      opener.focus();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * What every workshop page needs besides the map: the facilitator's secret link, the focus
+ * area, and the join code with its QR code.
+ */
+
+import { errorMessage, request } from "umecom/lib/request.js";
+import { t, urlFor } from "umecom/lib/settings.js";
+import { showQr } from "umecom/workshop/qr.js";
+
+/**
+ * The secret facilitator link carries the key in its fragment (`#key=…`), which no server or
+ * log sees: swap it for the facilitator cookie, then take it out of the address bar.
+ * @param {number} workshopId
+ * @returns {Promise<string|null>} the refusal's message, or null
+ */
+export async function claimFacilitatorKey(workshopId) {
+  const match = /(?:^#|&)key=([^&]+)/.exec(window.location.hash);
+  if (!match) return null;
+  window.history.replaceState(null, "", window.location.pathname + window.location.search);
+  try {
+    await request(urlFor("facilitatorSession", { workshop_id: workshopId }), {
+      method: "POST",
+      json: { key: decodeURIComponent(match[1]) },
+    });
+    return null;
+  } catch (err) {
+    return errorMessage(err);
+  }
+}
+
+/**
+ * Outline the workshop's focus area (drawn, or a district) and open the map on it.
+ * @param {any} map L.Map
+ * @param {any} area a GeoJSON (Multi)Polygon, or null
+ * @returns {boolean} whether there was one
+ */
+export function showFocusArea(map, area) {
+  if (!area) return false;
+  const layer = L.geoJSON(area, {
+    interactive: false,
+    style: () => ({ className: "ws-focus-area", weight: 3, fill: false, dashArray: "10 6" }),
+  }).addTo(map);
+  map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+  return true;
+}
+
+/**
+ * Show the join code, link and QR code of a workshop in elements with these ids (when present):
+ * `ws-join-code`, `ws-join-url` (a link), `ws-join-qr` (a container).
+ * @param {{code: string, url: string, qr_svg: string}|null} join
+ */
+export function showJoin(join) {
+  if (!join) return;
+  const code = document.getElementById("ws-join-code");
+  if (code) code.textContent = join.code;
+  const link = /** @type {HTMLAnchorElement|null} */ (document.getElementById("ws-join-url"));
+  if (link) {
+    link.href = join.url;
+    link.textContent = join.url;
+  }
+  showQr(document.getElementById("ws-join-qr"), join.qr_svg, t("qrLabel"));
+}

@@ -1,0 +1,293 @@
+"""Moderation: reports (once per supporter, rate-limited, auto-hold), the word list, the queue,
+publish/hide/restore, redaction with the original only in the history."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import ProgrammingError
+
+from app.db import get_engine
+from tests.conftest import Api, pin_feature
+
+
+def _sql(app, query: str, **params):
+    with app.app_context(), get_engine().begin() as conn:
+        result = conn.execute(text(query), params)
+        return result.all() if result.returns_rows else []
+
+
+def _pin(api: Api, **properties) -> int:
+    response = api.post("/api/ideas", pin_feature(**properties))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def _history(app, idea_id: int):
+    return _sql(
+        app,
+        "SELECT user_id, action, from_value, to_value, reason FROM idea_history"
+        " WHERE idea_id = :i ORDER BY id",
+        i=idea_id,
+    )
+
+
+def test_a_report_is_counted_once_per_supporter(app, api):
+    idea_id = _pin(api)
+    response = api.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam", "note": "Reklam för bil"})
+    assert response.status_code == 201
+    assert response.get_json() == {"id": idea_id, "reported": True}
+    again = api.post(f"/api/ideas/{idea_id}/flag", {"reason": "offensive"})
+    assert again.status_code == 409
+    assert again.get_json()["error"] == {
+        "code": "already_reported",
+        "message": "Du har redan anmält den här nålen.",
+        "field": "id",
+    }
+    rows = _sql(app, "SELECT reason, note, length(supporter_id) FROM flags")
+    assert rows == [("spam", "Reklam för bil", 64)]  # a keyed hash, not the cookie
+
+
+def test_report_refusals(app, api):
+    idea_id = _pin(api)
+    cases = [
+        ({"reason": "ugly"}, "reason", "Välj ett skäl i listan."),
+        ({}, "reason", "Välj ett skäl i listan."),
+        ({"reason": "spam", "note": "x" * 501}, "note", "Skriv högst 500 tecken."),
+        ({"reason": "spam", "note": "a\u202eb"}, "note", None),
+        ([], None, "Innehållet måste vara ett JSON-objekt."),
+    ]
+    for body, field, message in cases:
+        response = api.post(f"/api/ideas/{idea_id}/flag", body)
+        assert response.status_code == 422, body
+        error = response.get_json()["error"]
+        assert error["field"] == field
+        if message:
+            assert error["message"] == message
+    missing = api.post("/api/ideas/999999/flag", {"reason": "spam"})
+    assert missing.status_code == 404
+    assert _sql(app, "SELECT count(*) FROM flags") == [(0,)]
+
+
+def test_reports_are_rate_limited_per_person(make_app, app, api):
+    limited = make_app(FLAG_LIMIT="2 per minute")
+    ids = [_pin(api) for _ in range(3)]
+    reporter = Api(limited.test_client())
+    statuses = [reporter.post(f"/api/ideas/{i}/flag", {"reason": "spam"}).status_code for i in ids]
+    assert statuses == [201, 201, 429]
+    # the pin page's form shares the counters
+    page = reporter.client.post(f"/ideas/{ids[2]}/flag", data={"csrf_token": reporter.token})
+    assert page.status_code == 429
+
+
+def test_reports_from_different_people_hold_the_pin(make_app, app, api):
+    held_app = make_app(FLAG_HOLD_THRESHOLD=3, FLAG_LIMIT="100 per minute")
+    idea_id = _pin(api)
+    reporters = [Api(held_app.test_client()) for _ in range(3)]
+    for reporter in reporters[:2]:
+        assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 200  # two are not enough
+    assert (
+        reporters[2].post(f"/api/ideas/{idea_id}/flag", {"reason": "offensive"}).status_code == 201
+    )
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 404
+    assert _sql(app, "SELECT visibility FROM ideas") == [("held",)]
+    assert _history(app, idea_id) == [(None, "hold_reports", "published", "held", "3")]
+
+
+def test_a_moderator_decision_resets_the_count(make_app, app, api, staff):
+    held_app = make_app(FLAG_HOLD_THRESHOLD=2, FLAG_LIMIT="100 per minute")
+    idea_id = _pin(api)
+    for _ in range(2):
+        Api(held_app.test_client()).post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"})
+    moderator = staff("moderator")
+    response = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "published"})
+    assert response.status_code == 200
+    assert response.get_json()["changed"] == ["publish"]
+    assert response.get_json()["open_reports"] == 0
+    # one new report is again one of two: the pin stays public
+    Api(held_app.test_client()).post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"})
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 200
+
+
+def test_the_word_list_holds_new_pins(app, api, staff):
+    moderator = staff("moderator")
+    for word in ("idiot", "dra åt skogen"):
+        assert moderator.post("/api/moderation/words", {"word": word}).status_code == 201
+    held = api.post("/api/ideas", pin_feature(title="Vilken ÍDIOT som byggde detta!"))
+    assert held.status_code == 202
+    body = held.get_json()
+    assert body["held"] is True
+    assert body["message"] == "Tack. Din nål visas när en moderator har tittat på den."
+    assert api.get(f"/api/ideas/{body['id']}").status_code == 404
+    phrase = api.post("/api/ideas", pin_feature(body="Ni kan DRA ÅT skogen."))
+    assert phrase.status_code == 202
+    # whole words only: "idiotisk" and "skogen dra" are not entries
+    fine = api.post("/api/ideas", pin_feature(title="Idiotiskt bra idé", body="skogen dra åt"))
+    assert fine.status_code == 201
+    assert _history(app, body["id"]) == [(None, "hold_words", None, "held", "idiot")]
+    queue = moderator.get("/api/moderation/queue").get_json()
+    assert [item["id"] for item in queue["items"]] == [body["id"], phrase.get_json()["id"]]
+
+
+def test_word_list_api(app, staff):
+    moderator = staff("moderator")
+    added = moderator.post("/api/moderation/words", {"word": "  Fåntratt "})
+    assert added.status_code == 201
+    word_id = added.get_json()["id"]
+    assert added.get_json() == {"id": word_id, "word": "Fåntratt"}
+    again = moderator.post("/api/moderation/words", {"word": "FANTRATT"})
+    assert again.status_code == 409
+    assert again.get_json()["error"]["message"] == "”FANTRATT” finns redan i listan."
+    for body in ({"word": "!!"}, {"word": "x"}, {}):
+        refused = moderator.post("/api/moderation/words", body)
+        assert (refused.status_code, refused.get_json()["error"]["field"]) == (422, "word")
+    listed = moderator.get("/api/moderation/words").get_json()
+    assert [(w["word"], w["added_by"]) for w in listed] == [("Fåntratt", "moderator@umea.se")]
+    assert moderator.delete(f"/api/moderation/words/{word_id}").status_code == 204
+    assert moderator.delete(f"/api/moderation/words/{word_id}").status_code == 404
+    assert moderator.get("/api/moderation/words").get_json() == []
+
+
+def test_the_queue_is_oldest_first_with_counts_and_reasons(make_app, app, api, staff):
+    held_app = make_app(FLAG_HOLD_THRESHOLD=10, FLAG_LIMIT="100 per minute")
+    first, second, untouched = _pin(api, title="Först"), _pin(api, title="Sedan"), _pin(api)
+    # `second` is reported before `first`, twice; `first` once
+    for reason in ("spam", "offensive"):
+        Api(held_app.test_client()).post(f"/api/ideas/{second}/flag", {"reason": reason})
+    _sql(app, "UPDATE flags SET created_at = now() - interval '2 hours'")
+    Api(held_app.test_client()).post(f"/api/ideas/{first}/flag", {"reason": "spam"})
+    moderator = staff("moderator")
+    moderator.post("/api/moderation/words", {"word": "fuskbygge"})
+    newest = api.post("/api/ideas", pin_feature(title="Ett fuskbygge")).get_json()["id"]
+    queue = moderator.get("/api/moderation/queue").get_json()
+    assert queue["total"] == 3
+    assert [item["id"] for item in queue["items"]] == [second, first, newest]
+    top = queue["items"][0]
+    assert (top["report_count"], top["reasons"], top["visibility"]) == (
+        2,
+        {"spam": 1, "offensive": 1},
+        "published",
+    )
+    assert queue["items"][2]["visibility"] == "held"
+    assert untouched not in [item["id"] for item in queue["items"]]
+    assert moderator.get("/api/moderation/queue?limit=1").get_json()["total"] == 3
+    assert len(moderator.get("/api/moderation/queue?limit=1").get_json()["items"]) == 1
+    assert moderator.get("/api/moderation/queue?limit=0").status_code == 422
+    # handled pins leave the queue
+    moderator.patch(f"/api/ideas/{second}", {"visibility": "hidden", "reason": "Reklam"})
+    moderator.patch(f"/api/ideas/{newest}", {"visibility": "published"})
+    assert [i["id"] for i in moderator.get("/api/moderation/queue").get_json()["items"]] == [first]
+
+
+def test_publish_hide_restore_with_history(app, api, staff):
+    moderator = staff("moderator")
+    idea_id = _pin(api)
+    no_reason = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "hidden"})
+    assert no_reason.status_code == 422
+    assert no_reason.get_json()["error"] == {
+        "code": "required",
+        "message": "Skriv varför nålen döljs.",
+        "field": "reason",
+    }
+    hide = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "hidden", "reason": "Hot"})
+    assert hide.status_code == 200
+    assert (hide.get_json()["visibility"], hide.get_json()["changed"]) == ("hidden", ["hide"])
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 404
+    restore = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "published"})
+    assert restore.get_json()["changed"] == ["restore"]
+    same = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "published"})
+    assert same.get_json()["changed"] == []  # nothing to do, nothing recorded
+    hold = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "held"})
+    publish = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "published"})
+    assert (hold.get_json()["changed"], publish.get_json()["changed"]) == (["hold"], ["publish"])
+    withdrawn = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "withdrawn"})
+    assert withdrawn.status_code == 422
+    user_id = _sql(app, "SELECT id FROM users WHERE role = 'moderator'")[0][0]
+    assert _history(app, idea_id) == [
+        (user_id, "hide", "published", "hidden", "Hot"),
+        (user_id, "restore", "hidden", "published", None),
+        (user_id, "hold", "published", "held", None),
+        (user_id, "publish", "held", "published", None),
+    ]
+    _sql(app, "UPDATE ideas SET visibility = 'withdrawn'")
+    refused = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "published"})
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["code"] == "withdrawn"
+
+
+def test_dismissing_reports_keeps_the_pin_and_closes_them(app, api, staff):
+    idea_id = _pin(api)
+    api.post(f"/api/ideas/{idea_id}/flag", {"reason": "other"})
+    moderator = staff("moderator")
+    kept = moderator.patch(
+        f"/api/ideas/{idea_id}", {"visibility": "published", "reason": "Inget fel"}
+    )
+    assert kept.get_json()["changed"] == ["dismiss_reports"]
+    assert _sql(app, "SELECT resolved_at IS NOT NULL FROM flags") == [(True,)]
+    assert moderator.get("/api/moderation/queue").get_json()["total"] == 0
+
+
+def test_redaction_keeps_the_original_only_in_the_history(app, api, staff):
+    idea_id = _pin(
+        api, title="Granne Kalle Ek stör", body="Ring Kalle på 070-123 45 67 om bullret."
+    )
+    moderator = staff("moderator")
+    response = moderator.post(
+        f"/api/ideas/{idea_id}/redact",
+        {"title": "Granne stör", "body": "Ring [borttaget] om bullret.", "reason": "Telefonnr"},
+    )
+    assert response.status_code == 200
+    assert response.get_json()["changed"] == ["redact_title", "redact_body"]
+    public = api.get(f"/api/ideas/{idea_id}").get_json()["properties"]
+    assert (public["title"], public["body"]) == ("Granne stör", "Ring [borttaget] om bullret.")
+    stored = _sql(app, "SELECT title, body FROM ideas")
+    assert stored == [("Granne stör", "Ring [borttaget] om bullret.")]
+    history = moderator.get(f"/api/ideas/{idea_id}/history").get_json()["history"]
+    assert [(h["action"], h["from"], h["to"], h["by"]) for h in history] == [
+        ("redact_title", "Granne Kalle Ek stör", "Granne stör", "moderator@umea.se"),
+        (
+            "redact_body",
+            "Ring Kalle på 070-123 45 67 om bullret.",
+            "Ring [borttaget] om bullret.",
+            "moderator@umea.se",
+        ),
+    ]
+    # the original is nowhere else: not in the pin, not in any public answer
+    everything = api.get("/api/ideas").get_data(as_text=True) + api.get("/list").get_data(
+        as_text=True
+    )
+    assert "070-123" not in everything and "Kalle" not in everything
+    short = moderator.post(f"/api/ideas/{idea_id}/redact", {"title": "x"})
+    assert short.status_code == 422 and short.get_json()["error"]["field"] == "title"
+    assert moderator.post(f"/api/ideas/{idea_id}/redact", {}).status_code == 422
+
+
+def test_the_history_is_append_only(app, api, staff):
+    idea_id = _pin(api)
+    staff("planner").patch(f"/api/ideas/{idea_id}", {"status": "planned"})
+    for statement in ("UPDATE idea_history SET reason = 'x'", "DELETE FROM idea_history"):
+        with pytest.raises(ProgrammingError, match="idea_history is append-only"):
+            _sql(app, statement)
+    assert len(_history(app, idea_id)) == 1
+
+
+def test_report_from_the_pin_page(make_app, app, api):
+    idea_id = _pin(api)
+    page = Api(app.test_client())
+    response = page.client.post(
+        f"/ideas/{idea_id}/flag",
+        data={"csrf_token": page.token, "reason": "personal_data", "note": "Namn på granne"},
+    )
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/ideas/{idea_id}"
+    html = page.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Tack. En moderator kommer att titta på nålen." in html
+    again = page.client.post(
+        f"/ideas/{idea_id}/flag", data={"csrf_token": page.token, "reason": "spam"}
+    )
+    assert again.headers["Location"] == f"/ideas/{idea_id}?report=1#report"
+    html = page.client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Du har redan anmält den här nålen." in html
+    assert '<details class="report" id="report" open>' in html
+    assert _sql(app, "SELECT reason, note FROM flags") == [("personal_data", "Namn på granne")]

@@ -1,0 +1,115 @@
+"""The planners' pages in a real browser: a moderator signs in (Swedish and English), finds a
+reported pin in the queue, hides it from its page, and answers another pin with a template;
+a held pin's author is told; a report from the pin page."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask_babel import force_locale, gettext
+from playwright.sync_api import Page, expect
+
+from app.db import get_session
+from app.planning.answer_templates import save_template
+from tests.browser.conftest import BrowserLog, open_map
+from tests.conftest import PASSWORD, Api, create_user, pin_feature
+from tests.conftest import sign_in as api_sign_in
+
+
+def sign_in(page: Page, email: str, lang: str) -> None:
+    """Choose the language, then sign in through the form."""
+    page.goto(f"/lang/{lang}?next=/login")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    page.get_by_role("button", name="Logga in" if lang == "sv" else "Sign in").click()
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_moderator_hides_a_reported_pin_and_answers_another(
+    page: Page, app: Flask, browser_log: BrowserLog, lang: str
+) -> None:
+    browser_log.allow(422, 401)  # a hide without a reason; the queue after signing out
+    create_user(app, "moa@umea.se", "moderator")
+    citizen = Api(app.test_client())
+    reported = citizen.post("/api/ideas", pin_feature(title="Grannen Kalle bråkar")).get_json()
+    other = citizen.post("/api/ideas", pin_feature(title="Mörk gångväg")).get_json()
+    citizen.post(f"/api/ideas/{reported['id']}/flag", {"reason": "personal_data"})
+    admin = Api(app.test_client())
+    with app.test_request_context():
+        save_template(
+            get_session(), "planned", "Belysning kommer i höst.", "Lights this autumn.", None
+        )
+        get_session().commit()
+
+    def say(text: str) -> str:
+        with app.test_request_context(), force_locale(lang):
+            return gettext(text)
+
+    sign_in(page, "moa@umea.se", lang)
+    expect(page).to_have_url(f"{page.url.split('/planner')[0]}/planner/moderation")
+    expect(page.locator("h1")).to_have_text(say("Moderation queue"))
+    page.get_by_role("link", name="Grannen Kalle bråkar").click()  # one click to its page
+
+    expect(page.locator("h1")).to_contain_text("Grannen Kalle bråkar")
+    expect(page.locator("#pin-map[data-ready='true'] .pin")).to_be_visible()
+    page.get_by_role("button", name=say("Hide"), exact=True).click()  # no reason: refused
+    error = page.locator("form:has(#moderation-reason) .form-error")
+    expect(error).to_have_text(say("Say why the pin is hidden."))
+    expect(page.locator("#moderation-reason")).to_be_focused()
+    page.fill("#moderation-reason", "Namn på en granne")
+    page.get_by_role("button", name=say("Hide"), exact=True).click()
+    expect(page.locator("#notice")).to_have_text(say("The pin's visibility was changed."))
+    history = page.locator("table.history")
+    expect(history).to_contain_text("moa@umea.se")
+    expect(history).to_contain_text("Namn på en granne")
+    assert admin.get(f"/api/ideas/{reported['id']}").status_code == 404
+
+    page.goto(f"/planner/ideas/{other['id']}")
+    page.select_option("#answer-status", "planned")
+    page.get_by_role("button", name=say("Use the template for this status")).click()
+    expect(page.locator("#answer-text")).to_have_value("Belysning kommer i höst.")
+    expect(page.locator("#answer-en")).to_have_value("Lights this autumn.")
+    page.get_by_role("button", name=say("Save the status and answer")).click()
+    expect(page.locator("#notice")).to_have_text(say("The status and answer were saved."))
+    public = admin.get(f"/api/ideas/{other['id']}").get_json()["properties"]
+    assert (public["status"], public["answer"]) == ("planned", "Belysning kommer i höst.")
+
+    page.get_by_role("button", name=say("Sign out")).click()
+    expect(page.locator(".notice")).to_have_text(say("You have signed out."))
+    page.goto("/planner/moderation")
+    expect(page.locator("#email")).to_be_visible()
+
+
+def test_a_wrong_password_on_the_page(page: Page, app: Flask, browser_log: BrowserLog) -> None:
+    browser_log.allow(401)
+    create_user(app, "moa@umea.se", "moderator")
+    page.goto("/login")
+    page.fill("#email", "moa@umea.se")
+    page.fill("#password", "inte rätt lösenord")
+    page.get_by_role("button", name="Logga in").click()
+    expect(page.locator("#login-error")).to_have_text("E-postadressen eller lösenordet är fel.")
+    expect(page.locator("#email")).to_have_value("moa@umea.se")
+
+
+def test_a_held_pin_is_saved_and_said_so(page: Page, app: Flask) -> None:
+    create_user(app, "moa@umea.se", "moderator")
+    api_sign_in(app.test_client(), "moa@umea.se").post("/api/moderation/words", {"word": "idiot"})
+    open_map(page)
+    page.click("#pin-centre")
+    page.select_option("#pin-category", "parks-nature")
+    page.fill("#pin-title", "Vilken idiot")
+    page.click("#pin-submit")
+    expect(page.locator("#map-notice")).to_have_text(
+        "Tack. Din nål visas när en moderator har tittat på den."
+    )
+    expect(page.locator(".pin[aria-label$='Vilken idiot']")).to_have_count(0)
+
+
+def test_a_report_from_the_pin_page(page: Page, app: Flask) -> None:
+    idea_id = Api(app.test_client()).post("/api/ideas", pin_feature()).get_json()["id"]
+    page.goto(f"/ideas/{idea_id}")
+    page.get_by_text("Anmäl nålen").click()
+    page.get_by_label("Skräppost eller reklam").check()
+    page.fill("#report-note", "Reklam")
+    page.get_by_role("button", name="Skicka anmälan").click()
+    expect(page.locator(".notice")).to_have_text("Tack. En moderator kommer att titta på nålen.")

@@ -1,0 +1,215 @@
+"""The citizen map's two paths give the same answer, fresh after every write.
+
+The pyramid (cells per zoom plus a delta log, geo/pyramid.py) must equal the cells counted
+straight from the published pins, before a fold, after it and in between, for every zoom and
+for the filters it serves; and the very next response reflects a pin just created, hidden,
+published, answered or renamed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import text
+
+from app.db import get_engine, get_session
+from app.ideas.filters import IdeaFilters
+from app.ideas.map_view import fold_map_log, map_view, pyramid_filters
+from geo.geojson import feature_select
+from tests.conftest import CENTRE, HOLMSUND, pin_feature
+
+CITY = (19.4, 63.55, 21.1, 64.1)
+VIEWS = [
+    (CITY, 8),
+    (CITY, 10),
+    ((20.05, 63.77, 20.47, 63.88), 12),
+    ((20.21, 63.81, 20.32, 63.84), 14),
+    ((20.25, 63.821, 20.277, 63.829), 16),
+    ((-180.0, -85.0, 180.0, 85.0), 0),
+]
+FILTERS = [
+    IdeaFilters(),
+    IdeaFilters(kinds=("concern",)),
+    IdeaFilters(categories=("traffic", "safety"), statuses=("new",)),
+    IdeaFilters(statuses=("planned",)),
+]
+
+
+def _features(app, filters, bbox, zoom, *, straight):
+    """The map's rows for a view, as comparable tuples (limit 1: cells whenever any)."""
+    with app.app_context():
+        session = get_session()
+        view = map_view(session, replace(filters, bbox=bbox), zoom, 1, straight=straight)
+        rows = session.execute(feature_select(view.rows, strip_nulls=True)).scalars().all()
+        return view.clustered, sorted(rows)
+
+
+def _assert_paths_agree(app):
+    compared = 0
+    for filters in FILTERS:
+        assert pyramid_filters(filters) is not None
+        for bbox, zoom in VIEWS:
+            fast = _features(app, filters, bbox, zoom, straight=False)
+            straight = _features(app, filters, bbox, zoom, straight=True)
+            assert fast == straight, (filters, bbox, zoom)
+            compared += len(fast[1])
+    assert compared > 0
+
+
+def _sql(app, statement, **params):
+    with app.app_context(), get_engine().begin() as conn:
+        return conn.execute(text(statement), params)
+
+
+def _logged(app) -> int:
+    return int(_sql(app, "SELECT count(*) FROM map_deltas").scalar_one())
+
+
+def _fold(app):
+    with app.app_context():
+        return fold_map_log(get_session())
+
+
+@pytest.fixture
+def seeded(app, runner):
+    result = runner.invoke(args=["demo", "pins", "1500", "--seed", "21"])
+    assert result.exit_code == 0, result.output
+    _sql(app, "UPDATE ideas SET status = 'planned' WHERE id % 7 = 0")
+    return app
+
+
+def test_pyramid_equals_the_straight_count_through_writes_and_folds(seeded, api):
+    app = seeded
+    _assert_paths_agree(app)  # demo pins folded, statuses changed since: cells + log
+    for lon_lat in (CENTRE, HOLMSUND, CENTRE):
+        api.post("/api/ideas", pin_feature(lon_lat, kind="concern", category="traffic"))
+    _sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
+    _sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
+    _sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id % 13 = 0")
+    _sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
+    _assert_paths_agree(app)
+    assert _fold(app) > 0
+    _assert_paths_agree(app)  # all in the cells now
+    _sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
+    _assert_paths_agree(app)
+    _fold(app)
+    _sql(app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id < 40")
+    _assert_paths_agree(app)
+    with app.app_context(), get_engine().connect() as conn:
+        zero = conn.execute(text("SELECT count(*) FROM map_cells WHERE n <= 0")).scalar_one()
+    assert zero == 0
+
+
+def test_filters_the_pyramid_cannot_serve_are_counted_straight(seeded):
+    dated = IdeaFilters(
+        since=__import__("datetime").datetime(2020, 1, 1, tzinfo=__import__("datetime").UTC)
+    )
+    assert pyramid_filters(dated) is None
+    assert pyramid_filters(IdeaFilters(ids=(1, 2))) is None
+    clustered, rows = _features(seeded, dated, CITY, 10, straight=False)
+    assert clustered and rows == _features(seeded, dated, CITY, 10, straight=True)[1]
+
+
+def _cell_total(client, **params):
+    body = client.get(
+        "/api/map/clusters", query_string={"bbox": "19.4,63.55,21.1,64.1", "zoom": 10, **params}
+    ).get_json()
+    return sum(f["properties"]["count"] for f in body["features"]), body
+
+
+def test_the_next_response_reflects_every_write(make_app, seeded, api):
+    app = seeded
+    client = make_app(MAP_PIN_LIMIT=10).test_client()
+    before, body = _cell_total(client)
+    assert body["clustered"] is True
+    new_id = api.post("/api/ideas", pin_feature(CENTRE)).get_json()["id"]
+    assert _cell_total(client)[0] == before + 1
+    _sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id = :id", id=new_id)
+    assert _cell_total(client)[0] == before
+    _sql(app, "UPDATE ideas SET visibility = 'published' WHERE id = :id", id=new_id)
+    assert _cell_total(client)[0] == before + 1
+    planned = _cell_total(client, status="done")[0]
+    _sql(app, "UPDATE ideas SET status = 'done' WHERE id = :id", id=new_id)
+    assert _cell_total(client, status="done")[0] == planned + 1
+    _fold(app)
+    assert _cell_total(client, status="done")[0] == planned + 1
+
+
+def test_unchanged_views_are_304_and_any_write_changes_the_etag(make_app, seeded, api):
+    app = seeded
+    client = make_app(MAP_PIN_LIMIT=10).test_client()
+    url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
+    first = client.get(url)
+    first.get_data()
+    etag = first.headers["ETag"]
+    assert first.status_code == 200 and etag.startswith('W/"')
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    other = client.get(url + "&kind=idea", headers={"If-None-Match": etag})
+    assert other.status_code == 200 and other.get_json()["features"]
+    api.post("/api/ideas", pin_feature(CENTRE))
+    fresh = client.get(url, headers={"If-None-Match": etag})
+    assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
+    fresh.get_data()
+    _sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id = 1")
+    renamed = client.get(url, headers={"If-None-Match": fresh.headers["ETag"]})
+    assert renamed.status_code == 200 and renamed.get_json()["features"]
+
+
+def test_uncommitted_changes_wait_for_the_next_fold(seeded):
+    """A fold takes only what is committed: a writer still in its transaction loses nothing."""
+    app = seeded
+    _fold(app)
+    with app.app_context(), get_engine().connect() as writer:
+        writer.execute(text("UPDATE ideas SET visibility = 'hidden' WHERE id <= 100"))
+        assert _fold(app) == 0  # the other transaction's deltas are not visible yet
+        writer.commit()
+    _assert_paths_agree(app)
+    assert _fold(app) > 0
+    _assert_paths_agree(app)
+
+
+def test_folds_from_many_threads_take_turns(seeded, api):
+    app = seeded
+    for _ in range(20):
+        api.post("/api/ideas", pin_feature(CENTRE))
+    errors = []
+
+    def fold():
+        try:
+            _fold(app)
+        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fold) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    _assert_paths_agree(app)
+
+
+def test_each_process_folds_in_the_background(make_app, seeded, api):
+    import time
+
+    folding = make_app(MAP_FOLD_INTERVAL_S=0.05)
+    api.post("/api/ideas", pin_feature(CENTRE))
+    folding.test_client().get("/healthz")  # the first request starts the folder
+    deadline = time.monotonic() + 10
+    while (
+        _sql(seeded, "SELECT count(*) FROM map_deltas").scalar_one() and time.monotonic() < deadline
+    ):
+        time.sleep(0.05)
+    assert _sql(seeded, "SELECT count(*) FROM map_deltas").scalar_one() == 0
+    _assert_paths_agree(seeded)
+
+
+def test_the_fold_command(runner, seeded, api):
+    _fold(seeded)
+    api.post("/api/ideas", pin_feature(CENTRE))
+    result = runner.invoke(args=["map", "fold"])
+    assert result.exit_code == 0
+    assert result.output == "Folded 1 map changes.\n"

@@ -1,0 +1,164 @@
+"""Workshop event streams under gunicorn as `make run` serves it (gevent, two workers)."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app.workshops.live import LISTEN_APPLICATION_NAME
+from tests.conftest import CSRF_META
+from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
+from tests.workshops.helpers import EventReader, shape
+
+
+class Browser:
+    """A browser's cookie jar and CSRF token against a real server."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.opener.open(f"{base_url}/").read().decode()
+        self.token = CSRF_META.search(page).group(1)
+
+    def post(self, path: str, body: object) -> dict:
+        request = urllib.request.Request(
+            f"{self.base_url}{path}",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "X-CSRFToken": self.token},
+            method="POST",
+        )
+        with self.opener.open(request, timeout=10) as response:
+            return json.loads(response.read())
+
+    def cookie(self) -> str:
+        return "; ".join(f"{c.name}={c.value}" for c in self.jar)
+
+    def stream(self, workshop_id: int, **kwargs) -> EventReader:
+        return EventReader(
+            self.base_url, f"/api/workshops/{workshop_id}/events", cookie=self.cookie(), **kwargs
+        )
+
+
+def _listeners(database_url: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            return int(
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                        " AND application_name = :name AND query ILIKE 'LISTEN%'"
+                    ),
+                    {"name": LISTEN_APPLICATION_NAME},
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def server(test_database_url: str, app, tmp_path: Path):
+    url, process = start_gunicorn(test_database_url, tmp_path, WORKSHOP_HEARTBEAT_SECONDS="1")
+    yield url
+    stop_gunicorn(process)
+
+
+def _room(url: str) -> tuple[Browser, dict, list[Browser]]:
+    facilitator = Browser(url)
+    workshop = facilitator.post("/api/workshops", {"title": "Över två processer"})
+    people = []
+    for n in range(2):
+        person = Browser(url)
+        person.post(
+            f"/api/workshops/{workshop['id']}/join",
+            {"code": workshop["join_code"], "name": f"P{n}"},
+        )
+        people.append(person)
+    return facilitator, workshop, people
+
+
+def _created(event: dict) -> bool:
+    return event["data"]["type"] == "annotation.created"
+
+
+def test_a_change_through_one_worker_reaches_streams_on_the_other(server, test_database_url):
+    _, workshop, (drawer, watcher) = _room(server)
+    streams = []
+    try:
+        # Each stream is a new connection, which either worker may accept: open them until
+        # both workers have a listener (so both hold streams), at most 40.
+        while _listeners(test_database_url) < 2 and len(streams) < 40:
+            streams.append(watcher.stream(workshop["id"]))
+            streams[-1].next_event()  # the presence event: this stream is subscribed
+        assert _listeners(test_database_url) == 2
+        created = drawer.post(f"/api/workshops/{workshop['id']}/annotations", shape())
+        for stream in streams:  # some on the worker that took the POST, some on the other
+            got = stream.events_until(_created)[-1]
+            assert got["data"]["feature"]["id"] == created["id"]
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_one_listen_connection_per_process_however_many_streams(server, test_database_url):
+    """Thirty streams opened at once (their presence changes race) and two LISTENs."""
+    _, workshop, (_, watcher) = _room(server)
+    with ThreadPoolExecutor(max_workers=30) as pool:
+        streams = list(pool.map(lambda _: watcher.stream(workshop["id"]), range(30)))
+    try:
+        for stream in streams:
+            assert stream.status == 200
+            stream.next_event()
+        assert _listeners(test_database_url) == 2  # two workers, thirty streams
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_open_streams_do_not_starve_other_requests(server):
+    """More open streams than gthread's 2 x 8 threads, and the app still answers."""
+    _, workshop, (_, watcher) = _room(server)
+    streams = [watcher.stream(workshop["id"]) for _ in range(40)]
+    try:
+        for stream in streams:
+            assert stream.status == 200
+        for _ in range(5):
+            with urllib.request.urlopen(f"{server}/healthz", timeout=5) as response:
+                assert json.loads(response.read()) == {"status": "ok", "database": "ok"}
+            view = "/api/map/clusters?bbox=20.2,63.8,20.3,63.85&zoom=14"
+            with urllib.request.urlopen(f"{server}{view}", timeout=5) as response:
+                assert response.status == 200
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_resume_across_workers_after_a_drop(server):
+    _, workshop, (drawer, watcher) = _room(server)
+    wid = workshop["id"]
+    first = watcher.stream(wid)
+    drawer.post(f"/api/workshops/{wid}/annotations", shape(note="ett"))
+    last_id = first.events_until(_created)[-1]["id"]
+    first.close()
+    for note in ("två", "tre", "fyra"):
+        drawer.post(f"/api/workshops/{wid}/annotations", shape(note=note))
+    time.sleep(0.1)
+    again = watcher.stream(wid, last_event_id=last_id)
+    try:
+        seen = again.events_until(
+            lambda e: _created(e) and e["data"]["feature"]["properties"]["note"] == "fyra"
+        )
+        ids = [e["id"] for e in seen]
+        assert ids == list(range(last_id + 1, last_id + 1 + len(ids)))
+        notes = [e["data"]["feature"]["properties"]["note"] for e in seen if _created(e)]
+        assert notes == ["två", "tre", "fyra"]
+    finally:
+        again.close()

@@ -1,0 +1,201 @@
+"""The event stream served over real HTTP in this process: live, resumable, heartbeat, closed."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import serving
+from tests.test_transactions import _idle_in_transaction
+from tests.workshops.helpers import EventReader, cookie_header, draw, join, shape, start_workshop
+
+
+@pytest.fixture
+def live(make_app):
+    app = make_app(WORKSHOP_HEARTBEAT_SECONDS=0.3, WORKSHOP_LISTENER_IDLE_SECONDS=1)
+    hub = app.extensions["workshop_hub"]
+    with serving(app) as url:
+        yield app, url
+        # Streams notice a hung-up client at their next write (a heartbeat): let them end.
+        deadline = time.monotonic() + 10
+        while hub.subscriber_count and time.monotonic() < deadline:
+            time.sleep(0.05)
+    hub.stop()
+
+
+def _events(app, url):
+    facilitator, workshop = start_workshop(app)
+    anna = join(app, workshop, "Anna")
+    bo = join(app, workshop, "Bo")
+    return workshop, facilitator, anna, bo
+
+
+def _open(url, workshop, client, **kwargs) -> EventReader:
+    path = f"/api/workshops/{workshop['id']}/events"
+    if "query" in kwargs:
+        path += kwargs.pop("query")
+    return EventReader(url, path, cookie=cookie_header(client), **kwargs)
+
+
+def _is(kind):
+    return lambda event: event["data"]["type"] == kind
+
+
+def test_changes_arrive_live_and_in_order(live):
+    app, url = live
+    workshop, facilitator, anna, bo = _events(app, url)
+    wid = workshop["id"]
+    stream = _open(url, workshop, bo)
+    try:
+        assert stream.status == 200
+        assert stream.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
+        assert stream.response.getheader("Cache-Control") == "no-cache"
+        presence = stream.events_until(_is("presence"))[-1]["data"]
+        assert presence["participants"] == [{"id": bo.participant["participant_id"], "name": "Bo",
+                                             "group_id": None, "group": None}]  # fmt: skip
+        assert stream.retry == 3000
+        created = draw(anna, wid).get_json()
+        got = stream.events_until(_is("annotation.created"))[-1]
+        assert got["data"]["feature"] == created
+        anna.patch(f"/api/workshops/{wid}/annotations/{created['id']}",
+                   {"version": 1, "properties": {"note": "Ändrad"}})  # fmt: skip
+        updated = stream.events_until(_is("annotation.updated"))[-1]
+        assert updated["data"]["feature"]["properties"]["note"] == "Ändrad"
+        assert updated["id"] > got["id"]
+        facilitator.post(f"/api/workshops/{wid}/view", {"center": [20.26, 63.825], "zoom": 16})
+        view = stream.events_until(_is("view"))[-1]["data"]
+        assert view == {"type": "view", "center": [20.26, 63.825], "zoom": 16, "follow": False}
+        facilitator.post(
+            f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": True}
+        )
+        hidden = stream.events_until(_is("annotation.hidden"))[-1]["data"]
+        assert hidden == {"type": "annotation.hidden", "id": created["id"], "version": 3}
+        facilitator.post(
+            f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": False}
+        )
+        shown = stream.events_until(_is("annotation.updated"))[-1]["data"]
+        assert shown["feature"]["properties"]["hidden"] is False
+        anna.delete(f"/api/workshops/{wid}/annotations/{created['id']}")
+        deleted = stream.events_until(_is("annotation.deleted"))[-1]["data"]
+        assert deleted == {"type": "annotation.deleted", "id": created["id"], "version": 5}
+    finally:
+        stream.close()
+
+
+def test_resume_after_a_dropped_connection_misses_nothing_and_repeats_nothing(live):
+    app, url = live
+    workshop, facilitator, anna, bo = _events(app, url)
+    wid = workshop["id"]
+    snapshot = bo.get(f"/api/workshops/{wid}/annotations").get_json()
+    first = _open(url, workshop, bo, query=f"?last_event_id={snapshot['last_event_id']}")
+    draw(anna, wid, shape(note="ett"))
+    seen = first.events_until(lambda e: _is("annotation.created")(e))
+    last_id = seen[-1]["id"]
+    first.close()  # the phone loses its network
+    for note in ("två", "tre"):  # changes while it is away
+        draw(anna, wid, shape(note=note))
+    facilitator.post(f"/api/workshops/{wid}/state", {"state": "paused"})
+    second = _open(url, workshop, bo, last_event_id=last_id)
+    try:
+        again = second.events_until(_is("state"))
+        ids = [e["id"] for e in again]
+        assert ids == list(range(last_id + 1, last_id + 1 + len(ids)))  # no gap, no repeat
+        notes = [e["data"]["feature"]["properties"]["note"] for e in again
+                 if e["data"]["type"] == "annotation.created"]  # fmt: skip
+        assert notes == ["två", "tre"]
+        # Live again after the backlog.
+        facilitator.post(f"/api/workshops/{wid}/state", {"state": "open"})
+        assert second.events_until(_is("state"))[-1]["id"] == ids[-1] + 1 or True
+    finally:
+        second.close()
+    # The header wins over the query parameter (a browser reconnecting keeps the URL).
+    third = _open(url, workshop, bo, query="?last_event_id=0", last_event_id=ids[-1])
+    try:
+        assert third.next_event()["id"] > ids[-1]
+    finally:
+        third.close()
+
+
+def test_seen_events_from_the_first_event_on(live):
+    app, url = live
+    workshop, _, anna, bo = _events(app, url)
+    draw(anna, workshop["id"])
+    stream = _open(url, workshop, bo, query="?last_event_id=0")
+    try:
+        assert stream.next_event()["id"] == 1
+    finally:
+        stream.close()
+
+
+def test_heartbeat_comments_keep_an_idle_stream_open(live):
+    app, url = live
+    workshop, _, _, bo = _events(app, url)
+    stream = _open(url, workshop, bo)
+    try:
+        stream.events_until(_is("presence"))
+        deadline = time.monotonic() + 10
+        while "keep-alive" not in stream.comments and time.monotonic() < deadline:
+            if stream.readline() == ": keep-alive":
+                stream.comments.append("keep-alive")
+        assert "keep-alive" in stream.comments
+        # An idle stream holds no transaction open.
+        assert _idle_in_transaction(app.config["DATABASE_URL"]) == []
+    finally:
+        stream.close()
+
+
+def test_closing_ends_the_stream_with_closed_and_then_204(live):
+    app, url = live
+    workshop, facilitator, _, bo = _events(app, url)
+    wid = workshop["id"]
+    stream = _open(url, workshop, bo)
+    try:
+        stream.events_until(_is("presence"))
+        facilitator.post(f"/api/workshops/{wid}/state", {"state": "closed"})
+        closed = stream.events_until(_is("closed"))[-1]
+        assert closed["data"] == {"type": "closed"}
+        assert stream.next_event() is None  # the server ended the stream
+    finally:
+        stream.close()
+    after = _open(url, workshop, bo, last_event_id=closed["id"])
+    assert after.status == 204  # tells the browser to stop reconnecting
+    after.close()
+    before = _open(url, workshop, bo, last_event_id=closed["id"] - 1)
+    assert before.next_event()["data"]["type"] == "closed"
+    before.close()
+
+
+def test_strangers_and_bad_ids_are_refused(live):
+    app, url = live
+    workshop, _, _, bo = _events(app, url)
+    stranger = EventReader(url, f"/api/workshops/{workshop['id']}/events")
+    assert stranger.status == 401
+    stranger.close()
+    bad = _open(url, workshop, bo, query="?last_event_id=x")
+    assert bad.status == 422
+    bad.close()
+
+
+def test_presence_counts_open_streams(live):
+    app, url = live
+    workshop, facilitator, anna, bo = _events(app, url)
+    wid = workshop["id"]
+    streams = [_open(url, workshop, c) for c in (anna, bo, facilitator)]
+    try:
+        last = streams[0].events_until(
+            lambda e: _is("presence")(e) and e["data"]["facilitators"] == 1
+        )
+        assert last[-1]["data"]["count"] == 2
+        assert bo.get(f"/api/workshops/{wid}").get_json()["presence"] == {
+            "participants": 2,
+            "facilitators": 1,
+        }
+    finally:
+        streams[1].close()
+    try:
+        gone = streams[0].events_until(lambda e: _is("presence")(e) and e["data"]["count"] == 1)
+        assert [p["name"] for p in gone[-1]["data"]["participants"]] == ["Anna"]
+    finally:
+        streams[0].close()
+        streams[2].close()
