@@ -22,8 +22,8 @@ SECRET_KEY_FILE := var/secret_key
 CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
-.PHONY: run test stop setup tools system system-browser db migrate districts lint format \
-	i18n-extract bench bench-streams clean
+.PHONY: run test stop setup tools system system-browser system-bench db migrate districts lint \
+	format i18n-extract bench bench-streams clean
 
 ## Install everything, start the database, migrate, load districts, serve with gunicorn.
 run: setup
@@ -49,6 +49,9 @@ system:
 
 system-browser:
 	scripts/install-system.sh --browser
+
+system-bench:
+	scripts/install-system.sh --bench
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -106,8 +109,9 @@ i18n-extract: $(BIN)/.installed
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
 		--no-fuzzy-matching --ignore-obsolete
 
-bench: tools db
-	$(BIN)/python -m bench
+## Benchmarks (bench/README.md); BENCH_ARGS="--pins 1000000 --runs 5" for the big run.
+bench: tools system-bench db
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## 200 workshop event streams against gunicorn as `make run` serves it (bench/README.md).
 bench-streams: tools db

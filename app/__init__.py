@@ -109,15 +109,19 @@ def register_template_context(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Attach the citizen pages and the JSON API."""
+    """Attach the citizen pages, the JSON API, OGC API – Features and the planners' reports."""
     from app.api import bp as api_bp
     from app.citizen import bp as citizen_bp
+    from app.ogc import bp as ogc_bp
     from app.planner import bp as planner_bp
+    from app.reports import bp as reports_bp
     from app.workshop import bp as workshop_bp
 
     app.register_blueprint(citizen_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(ogc_bp)
     app.register_blueprint(planner_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(workshop_bp)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from flask_babel import gettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
@@ -43,12 +43,26 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
 }
 
 
+# OGC API – Features asks for 400 where this API answers 422: a query parameter it does not
+# know, or a value it cannot take (/req/core/query-param-unknown, /query-param-invalid).
+OGC_PREFIX = "/ogc"
+OGC_STATUSES = {422: 400}
+
+
 def status_for(exc: Exception) -> int:
-    """The status of a domain error, from the table."""
+    """The status of a domain error, from the table (OGC's own statuses under /ogc)."""
     for cls in type(exc).__mro__:
         if cls in STATUS_BY_ERROR:
-            return STATUS_BY_ERROR[cls]
+            status = STATUS_BY_ERROR[cls]
+            return OGC_STATUSES.get(status, status) if _under_ogc() else status
     raise LookupError(f"no status for {type(exc).__name__}")
+
+
+def _under_ogc() -> bool:
+    """True while answering a request under the OGC API prefix."""
+    return has_request_context() and (
+        request.path == OGC_PREFIX or request.path.startswith(OGC_PREFIX + "/")
+    )
 
 
 def error_response(
@@ -67,8 +81,13 @@ def error_response(
 
 
 def wants_json() -> bool:
-    """API paths and the health check answer in JSON; pages answer in HTML."""
-    return request.path.startswith("/api/") or request.path == "/healthz" or request.is_json
+    """API paths, OGC API and the health check answer in JSON; pages answer in HTML."""
+    return (
+        request.path.startswith("/api/")
+        or request.path == "/healthz"
+        or _under_ogc()
+        or request.is_json
+    )
 
 
 def respond(

@@ -22,3 +22,8 @@ def within_bbox(geom: Any, bbox: tuple[float, float, float, float]) -> ColumnEle
     whose box meets the bbox, which is what a map view wants drawn anyway.
     """
     return geom.op("&&")(envelope(bbox))
+
+
+def intersects_bbox(geom: Any, bbox: tuple[float, float, float, float]) -> ColumnElement[bool]:
+    """True where the geometry itself (not only its box) meets the bbox, edges included."""
+    return func.ST_Intersects(geom, envelope(bbox))

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system packages the app needs when they are missing (Debian/Ubuntu, root or sudo).
-# Usage: scripts/install-system.sh [--browser]
+# Usage: scripts/install-system.sh [--browser | --bench]
 set -euo pipefail
 
 need=()
@@ -10,6 +10,10 @@ command -v psql >/dev/null || need+=(postgresql-client-15)
 if [ "${1:-}" = "--browser" ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+fi
+# `make bench` compares the GeoJSON export with Debian's ogr2ogr (the app uses pyogrio's GDAL).
+if [ "${1:-}" = "--bench" ]; then
+  command -v ogr2ogr >/dev/null || need+=(gdal-bin)
 fi
 command -v node >/dev/null || need+=(nodejs npm)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -5,7 +5,9 @@ from flask import Blueprint
 bp = Blueprint("api", __name__)
 
 from app.api import (  # noqa: E402,F401  (routes register on import)
+    export,
     ideas,
+    layers,
     map,
     meta,
     moderation,

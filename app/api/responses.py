@@ -14,7 +14,18 @@ from geo.geojson import GEOJSON_MEDIA_TYPE
 def geojson_stream(
     chunks: Callable[[Session], Generator[str, None, None]], status: int = 200
 ) -> Response:
-    """Stream a FeatureCollection built by PostGIS, on a session the stream owns.
+    """Stream a FeatureCollection built by PostGIS, on a session the stream owns."""
+    return streamed(chunks, status=status)
+
+
+def streamed(
+    chunks: Callable[[Session], Generator[str, None, None]],
+    *,
+    status: int = 200,
+    mimetype: str = GEOJSON_MEDIA_TYPE,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """Stream a body read from the database, on a session the stream owns.
 
     The request's own session is closed here, before the body is sent: a streamed request is
     torn down only after its last chunk, and a slow or vanished client would otherwise keep
@@ -40,7 +51,9 @@ def geojson_stream(
             finally:
                 session.close()
 
-    response = Response(stream_with_context(run()), status=status, mimetype=GEOJSON_MEDIA_TYPE)
+    response = Response(
+        stream_with_context(run()), status=status, mimetype=mimetype, headers=headers
+    )
     # A body nobody reads never runs run()'s cleanup: closing the response ends the session too.
     response.call_on_close(stream.close)
     response.call_on_close(session.close)

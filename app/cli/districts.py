@@ -1,17 +1,20 @@
-"""`flask districts`: loading the district polygons."""
+"""`flask districts`: loading the district polygons and their population."""
 
 from __future__ import annotations
 
+import csv
+import re
 from typing import Any
 
 import click
 from flask.cli import with_appcontext
 from geoalchemy2.shape import from_shape
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
+from app.common.limits import DISTRICT_CODE_PATTERN
 from app.db import get_session
 from app.models import District
 from geo.crs import WGS84
@@ -34,6 +37,10 @@ def _district_values(
         if value is None or not str(value).strip():
             raise click.ClickException(f"a feature has no property {field!r}")
         values[key] = str(value).strip()
+    if not re.fullmatch(DISTRICT_CODE_PATTERN, values["code"]):
+        raise click.ClickException(
+            f"district code {values['code'][:60]!r}: use 1-40 letters, digits, '_', '.' or '-'"
+        )
     population = props.get(population_field) if population_field else None
     if population in (None, ""):
         values["population"] = None
@@ -99,3 +106,71 @@ def load_districts(
         session.rollback()
         raise
     click.echo(f"Loaded {count} districts from {path}.")
+
+
+def _read_population_rows(path: str, code_field: str, population_field: str) -> dict[str, int]:
+    """{code: population} from a CSV (comma or semicolon, UTF-8 with or without BOM)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            sample = handle.read(4096)
+            handle.seek(0)
+            delimiter = ";" if sample.split("\n", 1)[0].count(";") else ","
+            reader = csv.DictReader(handle, delimiter=delimiter)
+            missing = {code_field, population_field} - set(reader.fieldnames or [])
+            if missing:
+                raise click.ClickException(
+                    f"{path}: the header needs the columns {code_field!r} and "
+                    f"{population_field!r} (missing: {', '.join(sorted(missing))})"
+                )
+            return _population_values(path, reader, code_field, population_field)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise click.ClickException(f"{path}: not a readable UTF-8 CSV file: {exc}") from None
+
+
+def _population_values(
+    path: str, reader: csv.DictReader[str], code_field: str, population_field: str
+) -> dict[str, int]:
+    """Validate each row: a code once, a whole number of residents."""
+    values: dict[str, int] = {}
+    for row in reader:
+        where = f"{path}: line {reader.line_num}"
+        code = (row.get(code_field) or "").strip()
+        raw = (row.get(population_field) or "").strip()
+        if not code:
+            raise click.ClickException(f"{where}: no district code")
+        if code in values:
+            raise click.ClickException(f"{where}: district {code} appears twice")
+        if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+            raise click.ClickException(
+                f"{where}: population {raw[:40]!r} of district {code} is not a whole number"
+            )
+        values[code] = int(raw)
+    if not values:
+        raise click.ClickException(f"{path}: no rows")
+    return values
+
+
+@districts_cli.command("population")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--code-field", default="code", show_default=True)
+@click.option("--population-field", default="population", show_default=True)
+@with_appcontext
+def load_population(path: str, code_field: str, population_field: str) -> None:
+    """Set the population of districts from a CSV with a code and a population per row.
+
+    All or nothing: an unknown code or a bad number leaves every population as it was.
+    Districts the file does not name keep theirs. Comma or semicolon separated.
+    """
+    values = _read_population_rows(path, code_field, population_field)
+    session = get_session()
+    known = set(session.execute(select(District.code)).scalars())
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise click.ClickException(
+            f"{path}: no district has the code {unknown[0]!r}"
+            + (f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else "")
+        )
+    for code, population in values.items():
+        session.execute(update(District).where(District.code == code).values(population=population))
+    session.commit()
+    click.echo(f"Set the population of {len(values)} districts from {path}.")

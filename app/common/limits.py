@@ -38,6 +38,9 @@ PASSWORD = TextLimit(12, 256)
 # in one transaction; its body may be larger than MAX_BODY_BYTES (BULK_ANSWER_MAX_BYTES).
 BULK_ANSWER_MAX_IDS = 5000
 
+# A district code, as filters, exports and `flask districts load` accept it (the column holds 40).
+DISTRICT_CODE_PATTERN = r"[0-9A-Za-z_.-]{1,40}"
+
 TEXT_LIMITS: dict[str, TextLimit] = {
     "title": TITLE,
     "body": BODY,

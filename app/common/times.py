@@ -24,3 +24,8 @@ def parse_instant(text: str) -> datetime | None:
     except ValueError:  # 2024-02-30 and the like
         return None
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def is_date(text: str) -> bool:
+    """True for a bare RFC 3339 date (2026-05-01), which names a whole day."""
+    return re.fullmatch(_DATE, text) is not None

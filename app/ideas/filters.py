@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from app.categories import CATEGORY_BY_SLUG, KINDS, STATUSES
+from app.categories import CATEGORY_BY_SLUG, KINDS, SOURCES, STATUSES
 from app.common.errors import InvalidField
-from app.common.times import parse_instant
+from app.common.limits import DISTRICT_CODE_PATTERN
+from app.common.times import is_date, parse_instant
 from app.converters import MAX_ID
 from geo.i18n import N_
 from geo.numbers import parse_whole
@@ -20,6 +22,8 @@ from geo.validate import parse_bbox
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 MAX_IDS = 500
+MAX_DISTRICTS = 200
+_DISTRICT_CODE = re.compile(DISTRICT_CODE_PATTERN)
 
 
 @dataclass(frozen=True)
@@ -31,8 +35,11 @@ class IdeaFilters:
     categories: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()
     since: datetime | None = None
+    until: datetime | None = None
     before_id: int | None = None
     ids: tuple[int, ...] = ()
+    districts: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
     workshop_id: int | None = None
 
 
@@ -78,6 +85,35 @@ def parse_since(raw: str, name: str = "since") -> datetime:
             name=name,
         )
     return value
+
+
+def parse_until(raw: str, name: str = "until") -> datetime:
+    """The last instant to include: a date-time as given, or a whole date to its last microsecond.
+
+    `until=2026-05-31` reads as "up to and including 31 May", as a person means it.
+    """
+    value = parse_since(raw, name)
+    if is_date(raw):
+        value += timedelta(days=1, microseconds=-1)
+    return value
+
+
+def parse_districts(raw: str) -> tuple[str, ...]:
+    """`district=1,7`: district codes, each as the districts were loaded with.
+
+    Codes are data, like ids: a code no district has matches no pins (no error).
+    """
+    parts = raw.split(",")
+    if len(parts) > MAX_DISTRICTS or not all(_DISTRICT_CODE.fullmatch(p) for p in parts):
+        raise InvalidField(
+            N_(
+                "district must be up to %(n)d district codes (letters, digits, '_', '.', '-') "
+                "separated by commas."
+            ),
+            field="district",
+            n=MAX_DISTRICTS,
+        )
+    return tuple(dict.fromkeys(parts))
 
 
 def parse_workshop(raw: str) -> int:
@@ -136,20 +172,27 @@ def missing(name: str) -> InvalidField:
 
 
 def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> IdeaFilters:
-    """Read bbox, kind, category, status, since, ids, workshop and cursor from query parameters.
+    """Read bbox, kind, category, status, district, source, since, until, ids, workshop and cursor.
 
     A choice list given empty (`kind=`, as a filter form sends "all") means no restriction;
     a typed value given empty (`since=`, `bbox=`) is refused like any other bad value.
     """
     if require_bbox and "bbox" not in args:
         raise missing("bbox")
+    since = parse_since(args["since"]) if "since" in args else None
+    until = parse_until(args["until"]) if "until" in args else None
+    if since is not None and until is not None and until < since:
+        raise InvalidField(N_("until must not be before since."), field="until")
     return IdeaFilters(
         bbox=parse_bbox(args["bbox"]) if "bbox" in args else None,
         kinds=_choices(args, "kind", KINDS),
         categories=_choices(args, "category", CATEGORY_BY_SLUG),
         statuses=_choices(args, "status", STATUSES),
-        since=parse_since(args["since"]) if "since" in args else None,
+        since=since,
+        until=until,
         before_id=decode_cursor(args["cursor"]) if "cursor" in args else None,
         ids=parse_ids(args["ids"]) if "ids" in args else (),
+        districts=parse_districts(args["district"]) if args.get("district") else (),
+        sources=_choices(args, "source", dict.fromkeys(SOURCES)),
         workshop_id=parse_workshop(args["workshop"]) if "workshop" in args else None,
     )

@@ -39,8 +39,13 @@ class MapView:
 
 def pyramid_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
     """The filters as pyramid dimensions, or None when some filter is not one of them."""
-    dimensions = {"kind": filters.kinds, "category": filters.categories, "status": filters.statuses}
-    rest = replace(filters, bbox=None, kinds=(), categories=(), statuses=())
+    dimensions = {
+        "kind": filters.kinds,
+        "category": filters.categories,
+        "status": filters.statuses,
+        "source": filters.sources,
+    }
+    rest = replace(filters, bbox=None, kinds=(), categories=(), statuses=(), sources=())
     return dimensions if rest == IdeaFilters() else None
 
 

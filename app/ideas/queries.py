@@ -64,6 +64,13 @@ def apply_filters(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:
         stmt = stmt.where(Idea.status.in_(filters.statuses))
     if filters.since is not None:
         stmt = stmt.where(Idea.created_at >= filters.since)
+    if filters.until is not None:
+        stmt = stmt.where(Idea.created_at <= filters.until)
+    if filters.sources:
+        stmt = stmt.where(Idea.source.in_(filters.sources))
+    if filters.districts:
+        codes = select(District.id).where(District.code.in_(filters.districts))
+        stmt = stmt.where(Idea.district_id.in_(codes))
     if filters.ids:
         stmt = stmt.where(Idea.id.in_(filters.ids))
     if filters.workshop_id is not None:

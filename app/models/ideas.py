@@ -36,6 +36,15 @@ class Idea(Base):
         CheckConstraint(one_of("visibility", VISIBILITIES), name="visibility_known"),
         CheckConstraint(one_of("status", tuple(STATUSES)), name="status_known"),
         CheckConstraint(one_of("source", SOURCES), name="source_known"),
+        # The district layer counts published pins by district, kind and category from this
+        # index alone (an index-only scan), not from the table.
+        Index(
+            "ix_ideas_published_district_kind_category",
+            "district_id",
+            "kind",
+            "category",
+            postgresql_where=text("visibility = 'published'"),
+        ),
         # One pin per workshop annotation: promoting it twice is refused by the database too.
         Index(
             "ix_ideas_workshop_annotation",

@@ -104,7 +104,7 @@ def test_openapi_documents_every_api_route(app, client):
     served = {
         (re.sub(r"\{\w+\}", "{id}", _openapi_path(rule.rule)), method)
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/api/") or rule.rule == "/healthz"
+        if rule.rule.startswith(("/api/", "/ogc")) or rule.rule == "/healthz"
         for method in rule.methods - {"HEAD", "OPTIONS"}
     }
     assert served == documented

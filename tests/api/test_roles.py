@@ -51,6 +51,7 @@ CALLS = [
     Call("GET", "/planner/ideas/<id:idea_id>", "planner", "/planner/ideas/{pin}"),
     Call("GET", "/planner/templates", "planner", "/planner/templates"),
     Call("GET", "/planner/workshops", "planner", "/planner/workshops"),
+    Call("GET", "/planner/report", "planner", "/planner/report"),
     Call("GET", "/api/users", "admin", "/api/users"),
     Call("PATCH", "/api/users/<id:user_id>", "admin", "/api/users/{user}", {"role": "moderator"}),
     Call("GET", "/planner/users", "admin", "/planner/users"),

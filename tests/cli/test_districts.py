@@ -130,6 +130,62 @@ def test_demo_pins_are_published_inside_districts(runner, client):
     assert runner.invoke(args=["demo", "pins", "0"]).exit_code != 0
 
 
+def _populations(app):
+    return {code: pop for code, _name, pop in _districts(app) if pop is not None}
+
+
+def test_population_from_a_swedish_excel_csv(runner, app, tmp_path):
+    """Semicolons and a BOM, as Excel in Swedish saves a CSV; other districts keep theirs."""
+    csv = tmp_path / "befolkning.csv"
+    csv.write_bytes("\ufeffkod;invånare\n1;4321\n2;0\n".encode())
+    try:
+        result = runner.invoke(
+            args=["districts", "population", str(csv), "--code-field", "kod",
+                  "--population-field", "invånare"]
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        assert f"Set the population of 2 districts from {csv}." in result.output
+        assert _populations(app) == {"1": 4321, "2": 0}
+        csv.write_text("code,population\n3,10\n", encoding="utf-8")
+        assert runner.invoke(args=["districts", "population", str(csv)]).exit_code == 0
+        assert _populations(app) == {"1": 4321, "2": 0, "3": 10}
+    finally:
+        with app.app_context(), get_engine().begin() as conn:
+            conn.execute(text("UPDATE districts SET population = NULL"))
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("code,population\n1,100\nnope,5\n", "no district has the code 'nope'"),
+        ("code,population\n1,100\nx,1\ny,2\n", "no district has the code 'x' (and 1 more)"),
+        ("code,population\n1,12.5\n", "line 2: population '12.5' of district 1 is not a whole"),
+        ("code,population\n1,-3\n", "line 2: population '-3' of district 1 is not a whole"),
+        ("code,population\n1,\n", "line 2: population '' of district 1 is not a whole number"),
+        ("code,population\n1,5\n1,6\n", "line 3: district 1 appears twice"),
+        ("code,population\n,5\n", "line 2: no district code"),
+        ("district,pop\n1,5\n", "the header needs the columns 'code' and 'population'"),
+        ("code,population\n", "no rows"),
+    ],
+)
+def test_population_errors_are_one_line_and_change_nothing(runner, app, tmp_path, content, message):
+    csv = tmp_path / "pop.csv"
+    csv.write_text(content, encoding="utf-8")
+    result = runner.invoke(args=["districts", "population", str(csv)])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"Error: {csv}: {message}" in result.output
+    assert _populations(app) == {}
+
+
+def test_population_from_a_file_that_is_not_text(runner, app, tmp_path):
+    csv = tmp_path / "pop.csv"
+    csv.write_bytes(b"\xff\xfe\x00\x01binary")
+    result = runner.invoke(args=["districts", "population", str(csv)])
+    assert result.exit_code == 1
+    assert f"Error: {csv}: not a readable UTF-8 CSV file" in result.output
+
+
 def test_demo_pins_are_not_cut_by_the_web_statement_timeout(make_app):
     """Bulk commands are for operators: the 30 s limit for requests does not apply to them."""
     slow_limit = make_app(DB_STATEMENT_TIMEOUT_MS=50)

@@ -11,7 +11,7 @@ import copy
 from functools import lru_cache
 from typing import Any
 
-from app.api.openapi import pins, planning, reference, workshops
+from app.api.openapi import exports, layers, ogc, pins, planning, reference, workshops
 from app.api.openapi.parts import COMPONENTS
 
 INFO = {
@@ -37,7 +37,7 @@ INFO = {
 def openapi_document(area_bounds: tuple[float, float, float, float]) -> dict[str, Any]:
     """The whole document; points are bounded by the box around the area pins may be in."""
     paths: dict[str, Any] = {}
-    for module in (reference, pins, planning, workshops):
+    for module in (reference, pins, planning, layers, exports, ogc, workshops):
         for path, item in module.PATHS.items():
             paths.setdefault(path, {}).update(item)  # modules may share a path (GET, PATCH)
     components = copy.deepcopy(COMPONENTS)

@@ -7,7 +7,7 @@ from typing import Any
 from app.categories import CATEGORIES, KINDS, SOURCES, STATUSES
 from app.common import limits
 from app.converters import MAX_ID
-from app.ideas.filters import MAX_IDS, MAX_LIMIT
+from app.ideas.filters import MAX_DISTRICTS, MAX_IDS, MAX_LIMIT
 
 GEOJSON = "application/geo+json"
 JSON = "application/json"
@@ -73,6 +73,33 @@ FILTERS = [
                 {"type": "string", "format": "date-time"},
             ]
         },
+    ),
+    query(
+        "until",
+        "created at or before: a date (the whole day, UTC) or a date-time with its zone",
+        {
+            "anyOf": [
+                {"type": "string", "format": "date"},
+                {"type": "string", "format": "date-time"},
+            ]
+        },
+    ),
+    query(
+        "district",
+        f"district codes (as `GET /api/districts` gives them); a comma list of at most "
+        f"{MAX_DISTRICTS}; a code no district has matches nothing; empty for all",
+        {
+            "type": "string",
+            "pattern": (
+                f"^(?:{limits.DISTRICT_CODE_PATTERN}"
+                f"(?:,{limits.DISTRICT_CODE_PATTERN}){{0,{MAX_DISTRICTS - 1}}})?$"
+            ),
+        },
+    ),
+    query(
+        "source",
+        "where pins came from; a comma list; empty for all",
+        {"type": "string", "pattern": choice_list(SOURCES)},
     ),
     query(
         "ids",

@@ -1,0 +1,52 @@
+"""The planners' layers: DBSCAN clusters, districts and hexagons, as streamed GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+from sqlalchemy import Select
+
+from app.api import bp
+from app.api.responses import geojson_stream
+from app.db import get_session
+from app.ideas.filters import parse_filters
+from app.layers.params import parse_cluster_params, parse_hex_size
+from app.layers.queries import check_cluster_work, cluster_layer, district_layer, hexgrid_layer
+from geo.crs import load_area
+from geo.geojson import feature_select, stream_feature_collection
+
+
+def _stream(features: Select[Any], members: dict[str, object]) -> Response:
+    """A FeatureCollection streamed from PostGIS, with the parameters used as members."""
+    return geojson_stream(
+        lambda session: stream_feature_collection(session, features, members=members)
+    )
+
+
+@bp.get("/api/layers/clusters")
+def cluster_layer_view() -> Response:
+    """DBSCAN density clusters of the filtered pins, `eps` metres and `min_points` pins."""
+    filters = parse_filters(request.args)
+    params = parse_cluster_params(request.args)
+    check_cluster_work(get_session(), filters, params)
+    features = feature_select(cluster_layer(filters, params), order_by="cluster_id")
+    return _stream(features, {"eps": params.eps, "min_points": params.min_points})
+
+
+@bp.get("/api/layers/districts")
+def district_layer_view() -> Response:
+    """Every district with the filtered pins' counts, share and per 1,000 residents."""
+    filters = parse_filters(request.args)
+    features = feature_select(district_layer(filters, for_display=True), order_by="id")
+    return _stream(features, {})
+
+
+@bp.get("/api/layers/hexgrid")
+def hexgrid_layer_view() -> Response:
+    """The non-empty hexagons (edge `size` metres) with the filtered pins' counts."""
+    filters = parse_filters(request.args)
+    area = load_area(str(current_app.config["AREA_FILE"]))
+    size = parse_hex_size(request.args, filters, area.bounds)
+    features = feature_select(hexgrid_layer(filters, size=size), order_by="id")
+    return _stream(features, {"size": size})

@@ -1,0 +1,107 @@
+"""The layers as selectables: published pins, filtered, handed to the spatial functions."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.common.errors import InvalidField
+from app.ideas.filters import IdeaFilters
+from app.ideas.queries import apply_filters, published_ideas
+from app.layers.params import ClusterParams
+from app.models import District, Idea
+from geo.aggregate import counts_per_polygon, hexagon_counts
+from geo.cluster import dbscan_candidates, dbscan_clusters, density, largest_eps
+from geo.geojson import simplified_for_display
+from geo.i18n import N_
+
+BREAKDOWN = ("kind", "category")
+# PostGIS's DBSCAN does not stop for a statement timeout while it runs: a request that would
+# make it look at more neighbour candidates than this is refused before it starts (about 5 s
+# of its work on this machine; 5,000 m over a million pins once froze the database).
+DBSCAN_CANDIDATE_BUDGET = 100_000_000
+DENSITY_CELL_METRES = 1000.0
+# Up to this many pins DBSCAN is quick at any eps (10,000² candidates at most).
+SMALL_ENOUGH = int(math.sqrt(DBSCAN_CANDIDATE_BUDGET))
+
+
+def layer_pins(filters: IdeaFilters) -> Select[Any]:
+    """The published pins a layer counts: only what counting needs, never text or people."""
+    stmt = published_ideas().with_only_columns(
+        Idea.id, Idea.geom, Idea.kind, Idea.category, Idea.district_id
+    )
+    return apply_filters(stmt, filters)
+
+
+def check_cluster_work(session: Session, filters: IdeaFilters, params: ClusterParams) -> None:
+    """Refuse an eps that would make DBSCAN too much work for these pins.
+
+    The 422 names the largest eps allowed here. Up to SMALL_ENOUGH pins any eps is fine, and
+    only a capped count is asked for.
+    """
+    count = session.execute(
+        select(func.count()).select_from(layer_pins(filters).limit(SMALL_ENOUGH + 1).subquery())
+    ).scalar_one()
+    if count <= SMALL_ENOUGH:
+        return
+    points, densest = session.execute(
+        density(layer_pins(filters), cell_metres=DENSITY_CELL_METRES)
+    ).one()
+    work = dbscan_candidates(points, densest, cell_metres=DENSITY_CELL_METRES, eps=params.eps)
+    if work <= DBSCAN_CANDIDATE_BUDGET:
+        return
+    largest = largest_eps(
+        points, densest, cell_metres=DENSITY_CELL_METRES, candidates=DBSCAN_CANDIDATE_BUDGET
+    )
+    raise InvalidField(
+        N_(
+            "eps is too large for this many pins: at most %(high)d metres here. Narrow the "
+            "filters or choose a smaller eps."
+        ),
+        field="eps",
+        code="too_much_work",
+        high=max(int(largest), 0),
+    )
+
+
+def cluster_layer(filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
+    """DBSCAN clusters with hulls, member ids, counts by kind and category, the top category.
+
+    Callers check the work first (`check_cluster_work`).
+    """
+    return dbscan_clusters(
+        layer_pins(filters),
+        eps=params.eps,
+        min_points=params.min_points,
+        breakdown=BREAKDOWN,
+        top="category",
+        members_column="idea_ids",
+    )
+
+
+def district_layer(filters: IdeaFilters, *, for_display: bool = False) -> Select[Any]:
+    """Every district (or those of the `district` filter) with its counts and per 1,000.
+
+    `for_display` draws the outlines lighter (a few metres); exports keep them exact.
+    """
+    geom = simplified_for_display(District.geom) if for_display else District.geom
+    polygons = select(
+        District.id, geom.label("geom"), District.name, District.code, District.population
+    )
+    if filters.districts:
+        polygons = polygons.where(District.code.in_(filters.districts))
+    return counts_per_polygon(
+        layer_pins(filters),
+        polygons.subquery("districts"),
+        key_column="district_id",
+        breakdown=BREAKDOWN,
+        population_column="population",
+    )
+
+
+def hexgrid_layer(filters: IdeaFilters, *, size: int) -> Select[Any]:
+    """The non-empty hexagons of edge `size` metres with their pin counts."""
+    return hexagon_counts(layer_pins(filters), size=size)

@@ -1,0 +1,120 @@
+"""Query parameters of OGC API – Features requests: only known names, values checked.
+
+OGC asks for a 400 for an unknown parameter or a bad value (app/errors.py answers 400 for
+any 422 under /ogc); a `limit` above the maximum is lowered to it, not refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+
+from app.common.errors import InvalidField
+from app.ideas.filters import IdeaFilters, parse_filters, parse_since, parse_until
+from geo.i18n import N_
+from geo.numbers import parse_whole
+from geo.validate import parse_bbox
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+MAX_OFFSET = 10_000_000
+PIN_FILTERS = ("kind", "category", "status", "district", "source", "since", "until", "ids")
+LAYER_PARAMETERS = ("eps", "min_points", "size")
+# Carried into every link, so a connection to /ogc?kind=concern&eps=250 keeps them.
+CARRIED = (*PIN_FILTERS, *LAYER_PARAMETERS)
+KNOWN = frozenset({*CARRIED, "f", "lang", "bbox", "limit", "offset", "cursor", "datetime"})
+OPEN = ("", "..")
+
+
+def check_known(args: Mapping[str, str]) -> None:
+    """Refuse parameters this API does not define, and any format but JSON."""
+    for name in args:
+        if name not in KNOWN:
+            raise InvalidField(
+                N_("Unknown query parameter: %(name)s"),
+                field=name[:40],
+                code="unknown_parameter",
+                name=name[:40],
+            )
+    if args.get("f", "json") not in ("json", "geojson"):
+        raise InvalidField(N_("Only JSON is served here (f=json)."), field="f")
+
+
+def carried(args: Mapping[str, str]) -> dict[str, str]:
+    """The filters and layer parameters of the request, for the links it hands out."""
+    return {name: args[name] for name in CARRIED if name in args}
+
+
+def parse_limit(args: Mapping[str, str]) -> int:
+    """1 or more; above MAX_LIMIT it is MAX_LIMIT (OGC: not an error)."""
+    raw = args.get("limit")
+    if raw is None:
+        return DEFAULT_LIMIT
+    value = parse_whole(raw, 1, 10**12)
+    if value is None:
+        raise InvalidField(N_("limit must be a whole number of 1 or more."), field="limit")
+    return min(value, MAX_LIMIT)
+
+
+def parse_offset(args: Mapping[str, str]) -> int:
+    """How many features of the layer to skip (from the `next` link)."""
+    raw = args.get("offset")
+    if raw is None:
+        return 0
+    value = parse_whole(raw, 0, MAX_OFFSET)
+    if value is None:
+        raise InvalidField(
+            N_("offset must be a whole number from 0 to %(high)d."),
+            field="offset",
+            high=MAX_OFFSET,
+        )
+    return value
+
+
+def parse_datetime(raw: str) -> tuple[datetime | None, datetime | None]:
+    """An instant or an interval `start/end` (`..` or empty for an open end), inclusive.
+
+    A date alone stands for its whole day.
+    """
+    parts = raw.split("/")
+    if len(parts) == 1 and parts[0] not in OPEN:
+        return parse_since(parts[0], "datetime"), parse_until(parts[0], "datetime")
+    if len(parts) == 2 and parts != ["..", ".."] and parts != ["", ""]:
+        start = None if parts[0] in OPEN else parse_since(parts[0], "datetime")
+        end = None if parts[1] in OPEN else parse_until(parts[1], "datetime")
+        if start is None or end is None or start <= end:
+            return start, end
+    raise InvalidField(
+        N_(
+            "datetime must be an instant or an interval start/end in RFC 3339, with .. "
+            "for an open end."
+        ),
+        field="datetime",
+    )
+
+
+def item_filters(args: Mapping[str, str], *, bbox_filters_pins: bool) -> IdeaFilters:
+    """The pin filters of an items request, with `datetime` folded into since/until.
+
+    `bbox` narrows the pins themselves only for the pins collection; a layer counts all the
+    pins and keeps the features that meet the bbox (see views).
+    """
+    check_known(args)
+    pin_args = {k: v for k, v in args.items() if k in PIN_FILTERS}
+    filters = parse_filters(pin_args)
+    if "bbox" in args:
+        bbox = parse_bbox(args["bbox"])
+        if bbox_filters_pins:
+            filters = replace(filters, bbox=bbox)
+    if "datetime" in args:
+        start, end = parse_datetime(args["datetime"])
+        since = max((t for t in (start, filters.since) if t is not None), default=None)
+        until = min((t for t in (end, filters.until) if t is not None), default=None)
+        filters = replace(filters, since=since, until=until)
+    return filters
+
+
+def parse_bbox_arg(args: Mapping[str, str]) -> tuple[float, float, float, float] | None:
+    """The bbox of the request, if any."""
+    return parse_bbox(args["bbox"]) if "bbox" in args else None

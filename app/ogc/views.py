@@ -1,0 +1,242 @@
+"""OGC API – Features endpoints: landing page, conformance, collections, items, one feature."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Response, current_app, request, url_for
+from sqlalchemy import Select, Text, func, select
+
+from app.common.errors import NotFound
+from app.converters import MAX_ID
+from app.db import get_session
+from app.ideas.filters import decode_cursor, encode_cursor
+from app.ogc import bp
+from app.ogc.collections import COLLECTIONS, Collection, check_layer_parameters
+from app.ogc.params import (
+    carried,
+    check_known,
+    item_filters,
+    parse_bbox_arg,
+    parse_limit,
+    parse_offset,
+)
+from geo.crs import load_area
+from geo.filters import intersects_bbox
+from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select
+from geo.i18n import N_
+from geo.numbers import parse_whole
+
+JSON = "application/json"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+CONFORMANCE = [
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+]
+
+
+def _json(body: dict[str, Any], media: str = JSON) -> Response:
+    """A JSON document with its OGC media type."""
+    return Response(json.dumps(body, ensure_ascii=False), mimetype=media)
+
+
+def _link(endpoint: str, rel: str, media: str, title: str | None = None, **values: Any) -> dict:
+    """An absolute link (clients follow `next` as given), keeping the request's filters."""
+    href = url_for(endpoint, _external=True, **carried(request.args), **values)
+    link = {"href": href, "rel": rel, "type": media}
+    if title:
+        link["title"] = title
+    return link
+
+
+def _collection(collection_id: str) -> Collection:
+    """The collection, or a 404."""
+    collection = COLLECTIONS.get(collection_id)
+    if collection is None:
+        raise NotFound(N_("No such collection."), field="collectionId")
+    return collection
+
+
+@bp.get("", strict_slashes=False)
+def landing() -> Response:
+    """The landing page: what this API is and where its parts are."""
+    check_known(request.args)
+    return _json(
+        {
+            "title": "Umecom Map",
+            "description": "Citizens' pins in Umeå and the planners' layers over them.",
+            "links": [
+                _link("ogc.landing", "self", JSON, "This document"),
+                _link("api.openapi", "service-desc", JSON, "The API definition"),
+                _link("ogc.conformance", "conformance", JSON, "Conformance classes"),
+                _link("ogc.collections", "data", JSON, "The collections"),
+            ],
+        }
+    )
+
+
+@bp.get("/conformance")
+def conformance() -> Response:
+    """The conformance classes: Part 1 Core with GeoJSON."""
+    check_known(request.args)
+    return _json({"conformsTo": CONFORMANCE})
+
+
+def _describe(collection: Collection) -> dict[str, Any]:
+    """A collection's metadata: id, title, extent in CRS84, its links."""
+    area = load_area(str(current_app.config["AREA_FILE"]))
+    return {
+        "id": collection.id,
+        "title": str(collection.title),
+        "description": str(collection.description),
+        "itemType": "feature",
+        "crs": [CRS84],
+        "extent": {"spatial": {"bbox": [list(area.bounds)], "crs": CRS84}},
+        "links": [
+            _link("ogc.collection", "self", JSON, collection_id=collection.id),
+            _link(
+                "ogc.items",
+                "items",
+                GEOJSON_MEDIA_TYPE,
+                str(collection.title),
+                collection_id=collection.id,
+            ),
+        ],
+    }
+
+
+@bp.get("/collections")
+def collections() -> Response:
+    """Every collection."""
+    check_known(request.args)
+    return _json(
+        {
+            "links": [_link("ogc.collections", "self", JSON)],
+            "collections": [_describe(c) for c in COLLECTIONS.values()],
+        }
+    )
+
+
+@bp.get("/collections/<collection_id>")
+def collection(collection_id: str) -> Response:
+    """One collection's metadata."""
+    check_known(request.args)
+    return _json(_describe(_collection(collection_id)))
+
+
+def _pin_page(limit: int, offset: int) -> tuple[list[str], int, dict[str, Any] | None]:
+    """A page of pins, newest first: features, how many match, the next page's arguments."""
+    filters = item_filters(request.args, bbox_filters_pins=True)
+    session = get_session()
+    matched = session.execute(
+        select(func.count()).select_from(COLLECTIONS["ideas"].rows(filters, {}).subquery())
+    ).scalar_one()
+    if "cursor" in request.args:
+        filters = replace(filters, before_id=decode_cursor(request.args["cursor"]))
+    rows = COLLECTIONS["ideas"].rows(filters, {})
+    stmt = feature_select(rows, order_by="id", descending=True).offset(offset).limit(limit + 1)
+    found = session.execute(stmt).all()
+    features = [row.feature for row in found[:limit]]
+    after = {"cursor": encode_cursor(found[limit - 1].key)} if len(found) > limit else None
+    return features, int(matched), after
+
+
+def _layer_page(
+    collection: Collection, limit: int, offset: int
+) -> tuple[list[str], int, dict[str, Any] | None]:
+    """A page of a layer's features that meet the bbox, and how many there are in all.
+
+    The layer is computed once per request: the total comes from a window over the same rows.
+    """
+    filters = item_filters(request.args, bbox_filters_pins=False)
+    chosen = _meeting_bbox(collection.rows(filters, request.args))
+    stmt = feature_select(chosen, order_by="id").add_columns(func.count().over().label("matched"))
+    session = get_session()
+    found = session.execute(stmt.offset(offset).limit(limit + 1)).all()
+    if found:
+        matched = int(found[0].matched)
+    else:  # past the end: count on its own
+        matched = session.execute(select(func.count()).select_from(chosen.subquery())).scalar_one()
+    features = [row.feature for row in found[:limit]]
+    after = {"offset": offset + limit} if len(found) > limit else None
+    return features, int(matched), after
+
+
+def _meeting_bbox(rows: Select[Any]) -> Select[Any]:
+    """The features of `rows` whose geometry meets the request's bbox (all without one)."""
+    bbox = parse_bbox_arg(request.args)
+    layer = rows.subquery("layer_rows")
+    chosen = select(layer)
+    if bbox is not None:
+        chosen = chosen.where(intersects_bbox(layer.c.geom, bbox))
+    return chosen
+
+
+@bp.get("/collections/<collection_id>/items")
+def items(collection_id: str) -> Response:
+    """A page of features, with numberMatched, numberReturned and a `next` link."""
+    collection = _collection(collection_id)
+    check_known(request.args)
+    check_layer_parameters(request.args)
+    limit = parse_limit(request.args)
+    offset = parse_offset(request.args)
+    if collection.id == "ideas":
+        features, matched, after = _pin_page(limit, offset)
+    else:
+        features, matched, after = _layer_page(collection, limit, offset)
+    page = {k: v for k, v in request.args.items() if k in ("bbox", "datetime", "limit")}
+    links = [
+        _link("ogc.items", "self", GEOJSON_MEDIA_TYPE, collection_id=collection.id, **page),
+        _link("ogc.collection", "collection", JSON, collection_id=collection.id),
+    ]
+    if after is not None:
+        page = {**page, "limit": str(limit), **after}
+        links.append(
+            _link("ogc.items", "next", GEOJSON_MEDIA_TYPE, collection_id=collection.id, **page)
+        )
+    members = {
+        "numberMatched": matched,
+        "numberReturned": len(features),
+        "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "links": links,
+    }
+    body = (
+        '{"type":"FeatureCollection","features":['
+        + ",".join(features)
+        + "],"
+        + json.dumps(members, ensure_ascii=False)[1:]
+    )
+    return Response(body, mimetype=GEOJSON_MEDIA_TYPE)
+
+
+@bp.get("/collections/<collection_id>/items/<feature_id>")
+def item(collection_id: str, feature_id: str) -> Response:
+    """One feature by its id, with links to itself and its collection."""
+    collection = _collection(collection_id)
+    check_known(request.args)
+    check_layer_parameters(request.args)
+    filters = item_filters(request.args, bbox_filters_pins=False)
+    rows = collection.rows(filters, request.args).subquery("layer_rows")
+    if collection.id == "ideas":
+        pin_id = parse_whole(feature_id, 1, MAX_ID)
+        where = rows.c.id == (pin_id or 0)
+    else:
+        where = rows.c.id.cast(Text) == feature_id[:100]
+    found = get_session().execute(feature_select(select(rows).where(where))).first()
+    if found is None:
+        raise NotFound(N_("No such feature."), field="featureId")
+    feature = json.loads(found.feature)
+    feature["links"] = [
+        _link(
+            "ogc.item",
+            "self",
+            GEOJSON_MEDIA_TYPE,
+            collection_id=collection.id,
+            feature_id=feature_id,
+        ),
+        _link("ogc.collection", "collection", JSON, collection_id=collection.id),
+    ]
+    return _json(feature, GEOJSON_MEDIA_TYPE)

@@ -1,0 +1,185 @@
+"""GET /planner/report: the planner's standalone map, to look at, save or mail.
+
+For signed-in planners (and admins): it shows every layer at once, like the workspace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import Response, current_app, request
+from flask_babel import format_date, format_number, get_locale, gettext
+
+from app.auth import role_required
+from app.categories import CATEGORY_BY_SLUG, KINDS, STATUSES
+from app.db import get_session
+from app.extensions import talisman
+from app.ideas.filters import IdeaFilters, parse_filters
+from app.layers.params import (
+    ClusterParams,
+    parse_cluster_params,
+    parse_district_metric,
+    parse_hex_size,
+    parse_report_layers,
+)
+from app.layers.report import district_table, report_layers
+from app.reports import bp
+from geo.crs import load_area
+from geo.report import Leaflet, MapView, ReportLayer, ReportText, build_report
+
+# The inline <script> and <style> blocks of the report get the response's CSP nonce.
+_INLINE = re.compile(r"<(script|style)>")
+
+
+@lru_cache(maxsize=4)
+def _leaflet(folder: str) -> Leaflet:
+    """The vendored Leaflet (static/vendor/leaflet), read once per process."""
+    return Leaflet.from_folder(folder)
+
+
+def _filter_lines(args: Mapping[str, str], filters: IdeaFilters) -> list[str]:
+    """The filters in words, for the report's header."""
+    parts = []
+    if filters.kinds:
+        parts.append(gettext("kind: %(v)s", v=", ".join(str(KINDS[k]) for k in filters.kinds)))
+    if filters.categories:
+        labels = ", ".join(str(CATEGORY_BY_SLUG[c].label) for c in filters.categories)
+        parts.append(gettext("category: %(v)s", v=labels))
+    if filters.statuses:
+        labels = ", ".join(str(STATUSES[s]) for s in filters.statuses)
+        parts.append(gettext("status: %(v)s", v=labels))
+    for name in ("district", "source", "since", "until", "bbox", "ids"):
+        if args.get(name):
+            parts.append(f"{name}: {args[name]}")
+    if not parts:
+        return [gettext("Filters: none, all published pins.")]
+    return [gettext("Filters: %(filters)s", filters="; ".join(parts))]
+
+
+def _text(
+    args: Mapping[str, str],
+    filters: IdeaFilters,
+    layers: tuple[str, ...],
+    clusters: ClusterParams,
+    hex_size: int,
+    pins: int,
+) -> ReportText:
+    """Every word of the report in the request's language."""
+    zone = ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    summary = [
+        gettext("Made on %(date)s.", date=format_date(datetime.now(zone), "long")),
+        gettext("%(n)s published pins match the filters.", n=format_number(pins)),
+        *_filter_lines(args, filters),
+    ]
+    if "clusters" in layers:
+        summary.append(
+            gettext(
+                "Clusters: DBSCAN with %(eps)s m and at least %(n)d pins.",
+                eps=f"{clusters.eps:g}",
+                n=clusters.min_points,
+            )
+        )
+    if "hexgrid" in layers:
+        summary.append(gettext("Hexagons: %(size)d m edges.", size=hex_size))
+    return ReportText(
+        lang=str(get_locale()),
+        title=gettext("Umecom Map: report"),
+        summary=summary,
+        table_caption=gettext("Pins per district"),
+        columns=(
+            gettext("District"),
+            gettext("Code"),
+            gettext("Pins"),
+            gettext("Share"),
+            gettext("Per 1,000 residents"),
+        ),
+        no_data=gettext("No pins"),
+        unknown=gettext("unknown"),
+        attribution=gettext(
+            "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
+        ),
+    )
+
+
+def _layer(name: str, features: dict, metric: str) -> ReportLayer:
+    """How each layer is drawn and labelled."""
+    if name == "districts":
+        per_1000 = metric == "per_1000"
+        return ReportLayer(
+            name=gettext("Districts"),
+            features=features,
+            value=metric,
+            legend_title=gettext("Districts: pins per 1,000 residents")
+            if per_1000
+            else gettext("Districts: pins"),
+            tooltip=[
+                ("name", gettext("District")),
+                ("count", gettext("Pins")),
+                ("per_1000", gettext("Per 1,000 residents")),
+            ],
+        )
+    if name == "hexgrid":
+        return ReportLayer(
+            name=gettext("Hexagons"),
+            features=features,
+            value="count",
+            legend_title=gettext("Hexagons: pins"),
+            tooltip=[("count", gettext("Pins"))],
+        )
+    return ReportLayer(
+        name=gettext("Clusters"),
+        features=features,
+        value="count",
+        legend_title=gettext("Clusters: pins"),
+        tooltip=[
+            ("cluster_id", gettext("Cluster")),
+            ("count", gettext("Pins")),
+            ("top_category", gettext("Most common category")),
+        ],
+    )
+
+
+@bp.get("/planner/report")
+@role_required("planner")
+@talisman(content_security_policy_nonce_in=["script-src", "style-src"])
+def report() -> Response:
+    """The chosen layers and filters as one HTML map; `download=1` saves it as a dated file."""
+    args = request.args
+    filters = parse_filters(args)
+    layers = parse_report_layers(args)
+    clusters = parse_cluster_params(args)
+    area = load_area(str(current_app.config["AREA_FILE"]))
+    hex_size = parse_hex_size(args, filters, area.bounds)
+    metric = parse_district_metric(args)
+    session = get_session()
+    features = report_layers(session, filters, layers, clusters=clusters, hex_size=hex_size)
+    table = district_table(features["districts"])
+    pins = sum(row.count for row in table)
+    min_lon, min_lat, max_lon, max_lat = filters.bbox or area.bounds
+    view = MapView(
+        center=((min_lat + max_lat) / 2, (min_lon + max_lon) / 2),
+        zoom=10,
+        tile_url=str(current_app.config["TILE_URL"]),
+        tile_attribution=str(current_app.config["TILE_ATTRIBUTION"]),
+        bounds=((min_lat, min_lon), (max_lat, max_lon)),
+    )
+    html = build_report(
+        layers=[_layer(name, features[name], metric) for name in layers],
+        table=table,
+        text=_text(args, filters, layers, clusters, hex_size, pins),
+        view=view,
+        leaflet=_leaflet(str(Path(str(current_app.static_folder)) / "vendor" / "leaflet")),
+    )
+    nonce = getattr(request, "csp_nonce", "")
+    html = _INLINE.sub(lambda m: f'<{m.group(1)} nonce="{nonce}">', html)
+    response = Response(html, mimetype="text/html")
+    if args.get("download") == "1":
+        zone = ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        filename = f"umecom-report-{datetime.now(zone):%Y-%m-%d}.html"
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,128 @@
+"""Benchmark cases of the planners' layers, exports, OGC API and report, with their goals.
+
+Each layer at its defaults and at the extremes of its parameters, every export format (time,
+MB/s, memory growth of the serving process), OGC pages and the report; and Debian's ogr2ogr
+writing the same pins as GeoJSON, the yardstick for the export goal.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+
+CITY_BBOX = "20.22,63.81,20.30,63.84"
+
+
+@dataclass(frozen=True)
+class Case:
+    """A request to time, the goal it answers to (DESIGN.md) and whether it is heavy."""
+
+    name: str
+    path: str
+    goal: str = ""
+    limit_ms: float | None = None  # the goal as a median time, when it is one
+    heavy: bool = False  # few runs: it takes seconds
+
+
+LAYERS = [
+    Case("districts layer", "/api/layers/districts", "≤ 100 ms", 100),
+    Case("districts layer, kind=concern", "/api/layers/districts?kind=concern", "≤ 100 ms", 100),
+    Case("hexgrid, default size 250 m", "/api/layers/hexgrid", "≤ 300 ms", 300),
+    Case("hexgrid, smallest size over Umeå (194 m)", "/api/layers/hexgrid?size=194"),
+    Case("hexgrid, largest size (20 km)", "/api/layers/hexgrid?size=20000"),
+    Case("hexgrid, 10 m in the centre bbox", f"/api/layers/hexgrid?size=10&bbox={CITY_BBOX}"),
+    Case("clusters, default eps 50 m / 5", "/api/layers/clusters", "≤ 10 s", 10_000, True),
+    Case("clusters, eps 100 m / 5", "/api/layers/clusters?eps=100", "≤ 10 s", 10_000, True),
+    Case("clusters, eps 1 m / 1000 (all noise)", "/api/layers/clusters?eps=1&min_points=1000",
+         "≤ 10 s", 10_000, True),
+    Case("clusters, eps 1 m / 1 (one per pin)", "/api/layers/clusters?eps=1&min_points=1",
+         "≤ 10 s", 10_000, True),
+    Case("clusters, eps 5000 m / 1000", "/api/layers/clusters?eps=5000&min_points=1000",
+         "≤ 10 s", 10_000, True),
+]  # fmt: skip
+
+EXPORTS = [
+    Case(f"export {name}.{fmt}{' crs=3006' if crs else ''}",
+         f"/api/export/{name}.{fmt}{'?crs=3006' if crs else ''}",
+         "≥ 2× ogr2ogr MB/s, ≤ 100 MB growth" if (name, fmt) == ("ideas", "geojson") else "",
+         heavy=True)
+    for name, fmt, crs in (
+        ("ideas", "geojson", False), ("ideas", "csv", False), ("ideas", "csv", True),
+        ("ideas", "gpkg", False), ("ideas", "gpkg", True),
+        ("clusters", "geojson", False), ("clusters", "gpkg", False),
+        ("districts", "geojson", False), ("districts", "csv", False), ("districts", "gpkg", True),
+        ("hexgrid", "geojson", False), ("hexgrid", "gpkg", False),
+    )
+]  # fmt: skip
+
+OGC = [
+    Case("OGC pins, page of 1000", "/ogc/collections/ideas/items?limit=1000"),
+    Case("OGC pins in the centre bbox", f"/ogc/collections/ideas/items?bbox={CITY_BBOX}"),
+    Case("OGC districts, all", "/ogc/collections/districts/items?limit=200"),
+    Case("OGC hexagons, page of 1000", "/ogc/collections/hexagons/items?limit=1000"),
+    Case("OGC clusters, page of 1000", "/ogc/collections/clusters/items?limit=1000", heavy=True),
+    Case("report (districts, clusters)", "/planner/report", heavy=True),
+]
+
+
+def streamed_get(client: FlaskClient, path: str) -> Callable[[], int]:
+    """A GET whose body is read chunk by chunk, never held whole; returns its size."""
+
+    def call() -> int:
+        response = client.get(path, buffered=False)
+        try:
+            if response.status_code != 200:
+                raise RuntimeError(f"HTTP {response.status_code}")
+            return sum(len(chunk) for chunk in response.iter_encoded())
+        finally:
+            response.close()
+
+    return call
+
+
+OGR2OGR_SQL = (
+    "SELECT i.id, i.kind, i.category, i.title, i.body, i.status, i.answer, i.answered_at, "
+    "i.source, i.district_id, d.name AS district, i.created_at, "
+    "(SELECT count(*) FROM supports s WHERE s.idea_id = i.id) AS support_count, "
+    "d.code AS district_code, i.geom FROM ideas i LEFT JOIN districts d ON d.id = i.district_id "
+    "WHERE i.visibility = 'published' ORDER BY i.id"
+)
+
+
+def ogr2ogr_geojson(database_url: str) -> Callable[[], int] | None:
+    """Debian's ogr2ogr writing the same published pins as GeoJSON to a pipe, or None."""
+    ogr2ogr = shutil.which("ogr2ogr")
+    if ogr2ogr is None:
+        return None
+    url = make_url(database_url)
+    connection = (
+        f"PG:host={url.host} port={url.port or 5432} dbname={url.database} user={url.username}"
+        + (f" password={url.password}" if url.password else "")
+    )
+
+    def call() -> int:
+        process = subprocess.Popen(
+            [ogr2ogr, "-f", "GeoJSON", "/vsistdout/", connection, "-sql", OGR2OGR_SQL,
+             "-lco", "RFC7946=YES", "-lco", "COORDINATE_PRECISION=6"],
+            stdout=subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stdout is not None
+        size = 0
+        while chunk := process.stdout.read(1 << 20):
+            size += len(chunk)
+        if process.wait() != 0:
+            raise RuntimeError(f"ogr2ogr exited with {process.returncode}")
+        return size
+
+    return call
+
+
+def wait_for_quiet_database(seconds: float = 2.0) -> None:
+    """A short pause between groups, so autovacuum or a previous stream does not skew the next."""
+    time.sleep(seconds)

@@ -1,0 +1,353 @@
+"""GET /api/export/*: every export read back with pyogrio (GDAL), as a GIS would read it:
+feature count, CRS and coordinates against the database; CSV as Excel would read it; no
+personal data and no unpublished pin in any file."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import pyogrio
+import pyogrio.raw
+import pytest
+import shapely
+from sqlalchemy import text
+
+from app.db import get_engine
+from tests.pins import add_pins, random_points, set_columns, varied_specs
+
+CITY = (20.20, 63.80, 20.34, 63.86)
+EXPORTS = [
+    ("ideas", "geojson"),
+    ("ideas", "csv"),
+    ("ideas", "gpkg"),
+    ("clusters", "geojson"),
+    ("clusters", "gpkg"),
+    ("districts", "geojson"),
+    ("districts", "csv"),
+    ("districts", "gpkg"),
+    ("hexgrid", "geojson"),
+    ("hexgrid", "gpkg"),
+]
+LAYER_PARAMS = {"clusters": "eps=300&min_points=1", "hexgrid": "size=500"}
+CSV_GEOMETRY = {4326: ("lon", "lat"), 3006: ("x", "y")}
+
+
+def _url(name, fmt, query=""):
+    params = "&".join(p for p in (LAYER_PARAMS.get(name, ""), query) if p)
+    return f"/api/export/{name}.{fmt}" + (f"?{params}" if params else "")
+
+
+def _download(client, tmp_path, name, fmt, query=""):
+    response = client.get(_url(name, fmt, query))
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    disposition = response.headers["Content-Disposition"]
+    suffix = "-sweref99tm" if "crs=3006" in query else ""
+    match = re.fullmatch(
+        rf'attachment; filename="umecom-{name}-(\d{{4}}-\d\d-\d\d){suffix}\.{fmt}"', disposition
+    )
+    assert match, disposition
+    path = tmp_path / f"{name}-{len(list(tmp_path.iterdir()))}.{fmt}"
+    path.write_bytes(response.get_data())
+    return response, path
+
+
+def _read(path, crs=4326):
+    """Read an export back with GDAL: (meta, geometries, {field: values})."""
+    options = {}
+    if path.suffix == ".csv":
+        x, y = CSV_GEOMETRY[crs]
+        options = {"X_POSSIBLE_NAMES": x, "Y_POSSIBLE_NAMES": y, "KEEP_GEOM_COLUMNS": "YES"}
+    meta, _fids, geometries, fields = pyogrio.raw.read(path, **options)
+    return meta, shapely.from_wkb(geometries), dict(zip(meta["fields"], fields, strict=True))
+
+
+def _pins_in_db(app, crs):
+    sql = text(
+        "SELECT id, ST_X(g), ST_Y(g) FROM (SELECT id, ST_Transform(geom, :crs) g FROM ideas "
+        "WHERE visibility = 'published') s"
+    )
+    with app.app_context(), get_engine().connect() as conn:
+        return {row[0]: (row[1], row[2]) for row in conn.execute(sql, {"crs": crs})}
+
+
+@pytest.fixture
+def pins(app):
+    points = random_points(40, seed=41, box=CITY) + random_points(20, seed=42)
+    specs = varied_specs(points, seed=41)
+    specs[0].update(title="Gång- och cykelväg vid Ålidhem", body="Ärligt talat: “bättre” belysning")
+    specs[1].update(title='=HYPERLINK("http://evil.example","klicka")', body="-2+3")
+    return add_pins(app, specs)
+
+
+@pytest.mark.parametrize(("crs", "tolerance"), [(4326, 1e-6), (3006, 0.01)])
+@pytest.mark.parametrize("fmt", ["csv", "gpkg"])
+def test_pins_read_back_with_their_crs_and_coordinates(
+    app, client, tmp_path, pins, fmt, crs, tolerance
+):
+    query = f"crs={crs}" if crs != 4326 else ""
+    _response, path = _download(client, tmp_path, "ideas", fmt, query)
+    meta, geometries, fields = _read(path, crs)
+    assert len(geometries) == len(pins)
+    if fmt == "gpkg":
+        assert meta["crs"] == f"EPSG:{crs}"
+        assert meta["geometry_type"] == "Point"
+    expected = _pins_in_db(app, crs)
+    for pin_id, point in zip(fields["id"], geometries, strict=True):
+        x, y = expected[int(pin_id)]
+        assert point.x == pytest.approx(x, abs=tolerance) and point.y == pytest.approx(
+            y, abs=tolerance
+        )
+    assert sorted(int(i) for i in fields["id"]) == sorted(pins)
+
+
+def test_geojson_is_rfc_7946(app, client, tmp_path, pins):
+    response, path = _download(client, tmp_path, "ideas", "geojson")
+    assert response.mimetype == "application/geo+json"
+    body = response.get_json()
+    assert "crs" not in body  # RFC 7946: WGS 84 lon/lat, no crs member
+    meta, geometries, fields = _read(path)
+    assert meta["crs"] == "EPSG:4326" and len(geometries) == len(pins)
+    expected = _pins_in_db(app, 4326)
+    for pin_id, point in zip(fields["id"], geometries, strict=True):
+        assert (point.x, point.y) == pytest.approx(expected[int(pin_id)], abs=1e-6)
+    assert [f["id"] for f in body["features"]] == sorted(pins)
+
+
+def test_csv_opens_in_swedish_excel(client, tmp_path, pins):
+    response, path = _download(client, tmp_path, "ideas", "csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    raw = response.get_data()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs to read UTF-8
+    lines = raw.decode("utf-8-sig").split("\r\n")
+    header = lines[0].split(";")
+    assert header[:3] == ["id", "kind", "category"]
+    assert {"district", "district_code", "lon", "lat", "wkt"} <= set(header)
+    text_body = raw.decode("utf-8-sig")
+    assert "Gång- och cykelväg vid Ålidhem" in text_body and "“bättre”" in text_body
+    # A formula from a citizen stays text in a spreadsheet.
+    _meta, _geometries, fields = _read(path)
+    titles = set(fields["title"])
+    assert '\'=HYPERLINK("http://evil.example","klicka")' in titles
+    assert "'-2+3" in set(fields["body"])
+    assert not any(str(t).startswith(("=", "+", "-", "@")) for t in titles)
+    wkt = fields["wkt"][0]
+    assert wkt.startswith("POINT(")
+
+
+def test_csv_names_the_district_of_each_pin(app, client, tmp_path, pins):
+    _response, path = _download(client, tmp_path, "ideas", "csv")
+    _meta, _geometries, fields = _read(path)
+    with app.app_context(), get_engine().connect() as conn:
+        expected = dict(
+            conn.execute(
+                text(
+                    "SELECT i.id, d.code || '/' || d.name FROM ideas i "
+                    "JOIN districts d ON d.id = i.district_id"
+                )
+            ).all()
+        )
+    got = {
+        int(i): f"{code}/{name}"
+        for i, code, name in zip(
+            fields["id"], fields["district_code"], fields["district"], strict=True
+        )
+    }
+    assert got == expected
+
+
+def _district_rows(app):
+    with app.app_context(), get_engine().connect() as conn:
+        return dict(
+            conn.execute(
+                text(
+                    "SELECT d.code, count(i.id) FROM districts d LEFT JOIN ideas i "
+                    "ON i.district_id = d.id AND i.visibility = 'published' GROUP BY d.code"
+                )
+            ).all()
+        )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "crs"),
+    [("geojson", 4326), ("csv", 4326), ("csv", 3006), ("gpkg", 4326), ("gpkg", 3006)],
+)
+def test_districts_read_back(app, client, tmp_path, pins, fmt, crs):
+    query = f"crs={crs}" if crs != 4326 else ""
+    _response, path = _download(client, tmp_path, "districts", fmt, query)
+    meta, geometries, fields = _read(path, crs)
+    assert len(geometries) == 121
+    assert dict(
+        zip(fields["code"], (int(c) for c in fields["count"]), strict=True)
+    ) == _district_rows(app)
+    if fmt == "gpkg":
+        assert meta["crs"] == f"EPSG:{crs}" and meta["geometry_type"] == "MultiPolygon"
+    if fmt == "csv":
+        wkts = shapely.from_wkt(fields["wkt"])
+        assert all(w.geom_type == "MultiPolygon" for w in wkts)
+        # lon/lat (x/y) is a point inside each district, in the same CRS as the WKT
+        assert all(w.buffer(1e-9).covers(p) for w, p in zip(wkts, geometries, strict=True))
+    centroid = shapely.union_all(geometries).centroid
+    if crs == 4326:
+        assert 19.6 < centroid.x < 21.1 and 63.3 < centroid.y < 64.5
+    else:
+        assert 700_000 < centroid.x < 800_000 and 7_000_000 < centroid.y < 7_200_000
+    for name in ("kind_idea", "kind_concern", "category_walking_cycling", "share", "per_1000"):
+        assert name in fields
+
+
+@pytest.mark.parametrize("fmt", ["geojson", "gpkg"])
+def test_layers_read_back_like_the_layer_endpoints(client, tmp_path, pins, fmt):
+    for name, layer in (("clusters", "clusters"), ("hexgrid", "hexgrid")):
+        expected = client.get(f"/api/layers/{layer}?{LAYER_PARAMS[name]}").get_json()["features"]
+        _response, path = _download(client, tmp_path, name, fmt)
+        meta, geometries, fields = _read(path)
+        assert len(geometries) == len(expected) > 0
+        assert meta["crs"] == "EPSG:4326"
+        assert sum(int(c) for c in fields["count"]) == sum(
+            f["properties"]["count"] for f in expected
+        )
+        for feature, geometry in zip(expected, geometries, strict=True):
+            assert shapely.geometry.shape(feature["geometry"]).equals_exact(geometry, 1e-6)
+    _response, path = _download(client, tmp_path, "clusters", fmt)
+    _meta, _geometries, fields = _read(path)
+    members = [int(i) for ids in fields["idea_ids"] for i in ids.split(",")]
+    assert len(members) == len(set(members)) and set(members) <= set(pins)
+
+
+def test_gpkg_in_sweref_for_layers(client, tmp_path, pins):
+    for name in ("clusters", "hexgrid"):
+        _response, path = _download(client, tmp_path, name, "gpkg", "crs=3006")
+        meta, geometries, _fields = _read(path)
+        assert meta["crs"] == "EPSG:3006"
+        assert all(700_000 < g.centroid.x < 800_000 for g in geometries)
+
+
+def test_an_empty_export_still_opens(client, tmp_path):
+    for name, fmt in EXPORTS:
+        _response, path = _download(client, tmp_path, name, fmt, "kind=concern&status=done")
+        if name == "districts":
+            continue  # every district is listed, with 0
+        if fmt == "geojson" or fmt == "gpkg":
+            meta, geometries, _fields = _read(path)
+            assert len(geometries) == 0
+
+
+def test_no_personal_data_in_any_export(app, client, tmp_path, pins):
+    for name, fmt in EXPORTS:
+        response = client.get(_url(name, fmt))
+        body = response.get_data()
+        assert b"Private Person" not in body, (name, fmt)
+        assert b"author" not in body and b"supporter" not in body, (name, fmt)
+        response.close()
+
+
+@pytest.mark.parametrize("visibility", ["held", "hidden", "withdrawn"])
+def test_unpublished_pins_are_in_no_export(app, client, tmp_path, visibility):
+    shown = add_pins(app, [{"lon": 20.2630, "lat": 63.8258, "title": "Shown pin"}])
+    secret = add_pins(
+        app,
+        [
+            {"lon": 20.2631, "lat": 63.8259, "title": "Secret pin"},
+            {"lon": 20.264, "lat": 63.826, "title": "Secret pin"},
+        ],
+    )
+    set_columns(app, secret, visibility=visibility)
+    for name, fmt in EXPORTS:
+        response = client.get(_url(name, fmt))
+        assert b"Secret pin" not in response.get_data(), (name, fmt)
+    _r, path = _download(client, tmp_path, "ideas", "gpkg")
+    assert [int(i) for i in _read(path)[2]["id"]] == shown
+    response = client.get("/api/export/clusters.geojson?eps=100&min_points=1")
+    (cluster,) = response.get_json()["features"]
+    assert cluster["properties"]["idea_ids"] == str(shown[0])
+    _r, path = _download(client, tmp_path, "hexgrid", "gpkg")
+    assert sum(int(c) for c in _read(path)[2]["count"]) == 1
+    _r, path = _download(client, tmp_path, "districts", "csv")
+    assert sum(int(c) for c in _read(path)[2]["count"]) == 1
+
+
+@pytest.mark.parametrize(("name", "fmt"), EXPORTS)
+def test_every_export_takes_the_filters(app, client, tmp_path, name, fmt):
+    specs = varied_specs(random_points(30, seed=51, box=CITY), seed=51)
+    add_pins(app, specs)
+    concerns = sum(s["kind"] == "concern" for s in specs)
+    _r, path = _download(client, tmp_path, name, fmt, "kind=concern")
+    _meta, geometries, fields = _read(path)
+    if name == "ideas":
+        assert len(geometries) == concerns
+        assert set(fields["kind"]) == {"concern"}
+    else:
+        total = sum(int(c) for c in fields["count"])
+        assert total == concerns
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "message"),
+    [
+        (
+            "/api/export/ideas.geojson?crs=3006",
+            "crs",
+            "GeoJSON is always WGS 84 (RFC 7946): crs=3006 is for CSV and GeoPackage.",
+        ),
+        (
+            "/api/export/ideas.csv?crs=3857",
+            "crs",
+            "crs must be 4326 (WGS 84) or 3006 (SWEREF 99 TM).",
+        ),
+        (
+            "/api/export/districts.gpkg?crs=",
+            "crs",
+            "crs must be 4326 (WGS 84) or 3006 (SWEREF 99 TM).",
+        ),
+        (
+            "/api/export/clusters.gpkg?eps=6000",
+            "eps",
+            "eps must be a distance in metres from 1 to 5000.",
+        ),
+        (
+            "/api/export/clusters.geojson?min_points=0",
+            "min_points",
+            "min_points must be a whole number from 1 to 1000.",
+        ),
+        (
+            "/api/export/hexgrid.gpkg?size=5",
+            "size",
+            "size must be a whole number from 10 to 20000.",
+        ),
+        ("/api/export/ideas.csv?kind=bike", "kind", "Unknown value for kind: bike"),
+    ],
+)
+def test_export_parameters_are_checked(client, url, field, message):
+    response = client.get(url, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert (error["field"], error["message"]) == (field, message)
+
+
+def test_the_geopackage_leaves_no_temporary_file(client, tmp_path, pins):
+    def leftovers():
+        return {p.name for p in Path(tempfile.gettempdir()).glob("umecom-export-*")}
+
+    before = leftovers()
+    _download(client, tmp_path, "ideas", "gpkg")
+    unread = client.get("/api/export/districts.gpkg")
+    unread.close()  # a client that hangs up before reading
+    assert leftovers() == before
+
+
+def test_gpkg_has_a_length_and_its_media_type(client, pins):
+    response = client.get("/api/export/ideas.gpkg")
+    assert response.mimetype == "application/geopackage+sqlite3"
+    assert int(response.headers["Content-Length"]) == len(response.get_data())
+    assert pyogrio.list_layers
+
+
+@pytest.mark.parametrize(
+    "path", ["clusters.csv", "hexgrid.csv", "ideas.xlsx", "nothing.geojson", "ideas.GEOJSON"]
+)
+def test_an_export_not_offered_is_not_found(client, path):
+    response = client.get(f"/api/export/{path}")
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"

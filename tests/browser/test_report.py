@@ -1,0 +1,66 @@
+"""The planner's report in Chromium: it draws its layers under the strict CSP (inline parts
+by nonce), and the saved file opens on its own, with no network at all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, Route
+
+from tests.browser.conftest import BLANK_TILE
+from tests.browser.test_accessibility import sign_in_as
+from tests.browser.test_modules import WATCH_CSP
+from tests.conftest import create_user
+from tests.pins import add_pins, random_points
+
+CITY = (20.20, 63.80, 20.34, 63.86)
+
+
+@pytest.fixture
+def planner_page(page: Page, app) -> Page:
+    """The page of a signed-in planner (the report is for staff)."""
+    create_user(app, "rut@umea.se", "planner")
+    sign_in_as(page, "rut@umea.se", "sv")
+    return page
+
+
+def test_the_report_draws_under_the_csp(planner_page: Page, app) -> None:
+    page = planner_page
+    add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(30, seed=91, box=CITY)])
+    page.add_init_script(WATCH_CSP)
+    page.goto("/planner/report?layers=districts,clusters&min_points=2")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    assert page.evaluate("window.__cspViolations") == []
+    paths = page.locator(".leaflet-overlay-pane path.leaflet-interactive").count()
+    assert paths >= 121  # every district, and the clusters over them
+    assert page.locator(".leaflet-control-layers-overlays label").count() == 2
+    assert page.locator(".report-table tbody tr").count() == 121
+    assert page.locator(".report-legend h2").all_inner_texts() == [
+        "Stadsdelar: nålar",
+        "Kluster: nålar",
+    ]
+
+
+def test_the_saved_report_opens_offline(planner_page: Page, app, tmp_path: Path) -> None:
+    page = planner_page
+    add_pins(app, [{"lon": 20.2630, "lat": 63.8258}])
+    response = page.request.get("/planner/report?download=1&layers=districts")
+    saved = tmp_path / "report.html"
+    saved.write_bytes(response.body())
+    requested: list[str] = []
+
+    def network(route: Route) -> None:
+        """Record every request that would leave the machine; answer tiles with a blank one."""
+        if route.request.url.startswith("file:"):
+            route.continue_()
+            return
+        requested.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=BLANK_TILE)
+
+    page.context.route("**/*", network)
+    page.goto(saved.as_uri())
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 121
+    # Only map tiles were asked for: no script, stylesheet, font or image of its own.
+    assert requested and all("tile.openstreetmap.org" in url for url in requested)

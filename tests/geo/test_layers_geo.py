@@ -1,0 +1,78 @@
+"""geo/ helpers of the layers, exports and report, against PostGIS and pyproj."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from pyproj import Transformer
+from sqlalchemy import func, literal, select, text
+
+from app.db import get_session
+from geo.aggregate import hexagon_cells_bound, metric_extent, smallest_hexagon_size
+from geo.geojson import feature_select, record_feature_select
+from geo.report import PALETTE, class_breaks, colour_for
+
+UMEA = (19.681, 63.391, 21.075, 64.394)
+
+
+def test_record_features_equal_column_features(app):
+    rows = select(
+        literal(7).label("id"),
+        func.ST_SetSRID(func.ST_MakePoint(20.1234567, 63.8), 4326).label("geom"),
+        literal('He said "hi" \\ then: åäö').label("title"),
+        literal(None).label("answer"),
+    )
+    with app.app_context():
+        session = get_session()
+        ((fast, key),) = session.execute(record_feature_select(rows)).all()
+        ((slow, _key),) = session.execute(feature_select(rows)).all()
+    fast, slow = json.loads(fast), json.loads(slow)
+    assert key == 7 and fast["id"] == 7 and fast["properties"]["id"] == 7
+    fast["properties"].pop("id")
+    assert fast == slow
+
+
+@pytest.mark.parametrize(("box", "size"), [((20.1, 63.7, 20.4, 63.9), 250), (UMEA, 2000)])
+def test_the_cell_bound_is_never_below_postgis_grid(app, box, size):
+    width, height = metric_extent(box)
+    sql = text(
+        "SELECT count(*) FROM ST_HexagonGrid(:size, "
+        "ST_Transform(ST_MakeEnvelope(:a, :b, :c, :d, 4326), 3006))"
+    )
+    with app.app_context():
+        cells = (
+            get_session()
+            .execute(sql, {"size": size, "a": box[0], "b": box[1], "c": box[2], "d": box[3]})
+            .scalar_one()
+        )
+    assert cells <= hexagon_cells_bound(width, height, size) <= cells * 1.3
+
+
+def test_metric_extent_covers_the_true_one():
+    to_sweref = Transformer.from_crs(4326, 3006, always_xy=True)
+    xs, ys = to_sweref.transform(
+        [UMEA[0], UMEA[2], UMEA[0], UMEA[2]], [UMEA[1], UMEA[1], UMEA[3], UMEA[3]]
+    )
+    width, height = metric_extent(UMEA)
+    assert max(xs) - min(xs) <= width <= (max(xs) - min(xs)) * 1.05
+    assert max(ys) - min(ys) <= height <= (max(ys) - min(ys)) * 1.05
+
+
+@pytest.mark.parametrize("cells", [10, 1000, 100_000])
+def test_smallest_size_is_the_smallest(cells):
+    width, height = metric_extent(UMEA)
+    size = smallest_hexagon_size(width, height, cells)
+    assert hexagon_cells_bound(width, height, size) <= cells
+    assert hexagon_cells_bound(width, height, size - 1) > cells
+
+
+def test_class_breaks_and_colours():
+    assert class_breaks([0, 0]) == []
+    assert class_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) == [2, 4, 6, 8, 10]
+    assert class_breaks([5, 5, 5]) == [5]
+    breaks = class_breaks([1, 2, 3, 4, 100])
+    assert colour_for(0, breaks) == colour_for(None, breaks) != PALETTE[0]
+    assert colour_for(100, breaks) == PALETTE[-1]
+    assert colour_for(1, breaks) == PALETTE[0]
+    assert colour_for(5, [5]) == PALETTE[-1]  # one class takes the darkest colour

@@ -1,0 +1,183 @@
+"""GET /planner/report: a standalone Folium map that needs no CDN, in Swedish or English,
+with a legend and the district table, and no unpublished pin in it."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+
+from app.layers import report as report_data
+from tests.pins import add_pins, random_points, set_columns, varied_specs
+
+CITY = (20.20, 63.80, 20.34, 63.86)
+
+
+class Resources(HTMLParser):
+    """Every script, stylesheet and link a page would load, and its tables' rows."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[dict] = []
+        self.links: list[dict] = []
+        self.rows: list[list[str]] = []
+        self._cell: list[str] | None = None
+        self._in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "script":
+            self.scripts.append(attributes)
+        elif tag == "link":
+            self.links.append(attributes)
+        elif tag == "tr":
+            self.rows.append([])
+        elif tag in ("td", "th") and self.rows:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None and self.rows:
+            self.rows[-1].append("".join(self._cell).strip())
+            self._cell = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+
+
+def _parse(html: str) -> Resources:
+    parser = Resources()
+    parser.feed(html)
+    return parser
+
+
+@pytest.fixture
+def pins(app):
+    specs = varied_specs(random_points(40, seed=81, box=CITY), seed=81)
+    return add_pins(app, specs)
+
+
+def test_the_report_needs_no_cdn(client, pins):
+    response = client.get("/planner/report?layers=districts,hexgrid,clusters&min_points=2")
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    parsed = _parse(html)
+    assert parsed.scripts and all("src" not in s for s in parsed.scripts)
+    assert not [link for link in parsed.links if link.get("rel") == "stylesheet"]
+    assert not re.search(r"""<(?:script|link)[^>]+(?:src|href)=["']?(?:https?:)?//""", html)
+    assert "cdn.jsdelivr" not in html and "code.jquery.com" not in html
+    assert "sourceMappingURL" not in html
+    assert 't.version="1.9.4"' in html  # Leaflet itself, inline
+    assert "url(images/" not in html  # its images inline too (data: URIs)
+    assert "user-scalable=no" not in html  # readers may zoom
+
+
+def test_inline_parts_carry_the_csp_nonce(client, pins):
+    response = client.get("/planner/report")
+    policy = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"script-src 'self' 'nonce-([^']+)'", policy).group(1)
+    assert f"style-src 'self' 'nonce-{nonce}'" in policy
+    assert "unsafe-inline" not in policy
+    html = response.get_data(as_text=True)
+    tags = re.findall(r"<(?:script|style)\b[^>]*>", html)
+    assert tags and all(f'nonce="{nonce}"' in tag for tag in tags)
+
+
+def test_legend_and_district_table(client, pins):
+    html = client.get("/planner/report?layers=districts,clusters&min_points=1").get_data(
+        as_text=True
+    )
+    assert 'class="report-legend"' in html and "swatch-4" in html
+    parsed = _parse(html)
+    body = [row for row in parsed.rows if len(row) == 5 and row[0] != "Stadsdel"]
+    assert len(body) == 121
+    counts = [int(row[2]) for row in body]
+    assert sum(counts) == 40 and counts == sorted(counts, reverse=True)
+    assert parsed.rows[0] == ["Stadsdel", "Kod", "Nålar", "Andel", "Per 1 000 invånare"]
+
+
+def test_english_and_swedish(client, pins):
+    swedish = client.get("/planner/report").get_data(as_text=True)
+    assert '<html lang="sv">' in swedish and "Umecom-kartan: rapport" in swedish
+    english = client.get("/planner/report", headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert '<html lang="en">' in english and "<title>Umecom Map: report</title>" in english
+    assert "40 published pins match the filters." in english
+    assert "Pins per district" in english
+
+
+def test_download_is_a_dated_file(client, pins):
+    response = client.get("/planner/report?download=1")
+    assert re.fullmatch(
+        r'attachment; filename="umecom-report-\d{4}-\d\d-\d\d\.html"',
+        response.headers["Content-Disposition"],
+    )
+    assert client.get("/planner/report").headers.get("Content-Disposition") is None
+
+
+def test_filters_shape_the_report(client, app, pins):
+    html = client.get(
+        "/planner/report?kind=concern&category=safety&layers=districts",
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert "kind: Concern; category: Safety" in html
+    rows = [r for r in _parse(html).rows if len(r) == 5 and r[0] != "District"]
+    assert sum(int(r[2]) for r in rows) < 40
+
+
+@pytest.mark.parametrize("visibility", ["held", "hidden", "withdrawn"])
+def test_unpublished_pins_are_not_in_the_report(client, app, visibility):
+    shown = add_pins(app, [{"lon": 20.2630, "lat": 63.8258}])
+    secret = add_pins(app, [{"lon": 20.2631, "lat": 63.8259}, {"lon": 20.30, "lat": 63.84}])
+    set_columns(app, secret, visibility=visibility)
+    html = client.get(
+        "/planner/report?layers=districts,hexgrid,clusters&min_points=1",
+        headers={"Accept-Language": "en"},
+    ).get_data(as_text=True)
+    assert "1 published pins match the filters." in html
+    rows = [r for r in _parse(html).rows if len(r) == 5 and r[0] != "District"]
+    assert sum(int(r[2]) for r in rows) == 1
+    members = re.findall(r'"idea_ids": \[([0-9, ]*)\]', html)
+    assert members == [str(shown[0])]  # one cluster, of the one published pin
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("layers=pins", "layers"),
+        ("layers=", "layers"),
+        ("metric=mean", "metric"),
+        ("eps=0", "eps"),
+        ("size=5", "size"),
+        ("kind=bike", "kind"),
+    ],
+)
+def test_report_parameters_are_checked(client, query, field):
+    response = client.get(f"/planner/report?{query}")
+    assert response.status_code == 422
+    assert f"{field}" in response.get_data(as_text=True)
+
+
+def test_too_many_features_for_a_report(client, app, monkeypatch, pins):
+    monkeypatch.setattr(report_data, "MAX_REPORT_FEATURES", 3)
+    response = client.get(
+        "/planner/report?layers=hexgrid&size=200", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422
+    assert "more than 3 features, too many for a report" in response.get_data(as_text=True)
+
+
+def test_per_1000_colours_where_population_is_known(client, pins):
+    response = client.get("/planner/report?metric=per_1000&layers=districts")
+    assert response.status_code == 200
+    assert "Stadsdelar: nålar per 1 000 invånare" in response.get_data(as_text=True)
+
+
+def test_the_report_is_for_signed_in_planners(app, staff):
+    anonymous = app.test_client().get("/planner/report")
+    assert anonymous.status_code == 401
+    assert 'name="password"' in anonymous.get_data(as_text=True)
+    for role in ("planner", "moderator", "admin"):  # a moderator has a planner's rights
+        assert staff(role).get("/planner/report").status_code == 200
