@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -12,7 +13,9 @@ from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from psycopg.errors import DeadlockDetected
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import make_server
 
 from app import create_app
@@ -151,19 +154,35 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if "app" in request.fixturenames:
         flask_app: Flask = request.getfixturevalue("app")
-        with flask_app.app_context(), get_engine().begin() as conn:
-            # A session the app left in a transaction would make TRUNCATE wait for ever:
-            # fail this test loudly instead of hanging the run.
-            conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-            conn.execute(
-                text(
-                    "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas, workshops,"
-                    " workshop_groups, workshop_participants, workshop_annotations,"
-                    " workshop_events, workshop_audit, workshop_presence, users, flags,"
-                    " idea_history, idea_notes, moderation_words, answer_templates"
-                    " RESTART IDENTITY CASCADE"
-                )
+        with flask_app.app_context():
+            for attempt in range(3):
+                try:
+                    _truncate_pins()
+                    return
+                except DBAPIError as error:
+                    # A browser's request still in flight when its page closed may lock the
+                    # same tables in another order: PostgreSQL ends one side as a deadlock.
+                    # Try again once that request is done; a lock held for good still fails.
+                    if not isinstance(error.orig, DeadlockDetected) or attempt == 2:
+                        raise
+                    time.sleep(0.2)
+
+
+def _truncate_pins() -> None:
+    """Empty every table a test writes to, failing after 10 s rather than waiting for ever."""
+    with get_engine().begin() as conn:
+        # A session the app left in a transaction would make TRUNCATE wait for ever:
+        # fail this test loudly instead of hanging the run.
+        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
+        conn.execute(
+            text(
+                "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas, workshops,"
+                " workshop_groups, workshop_participants, workshop_annotations,"
+                " workshop_events, workshop_audit, workshop_presence, users, flags,"
+                " idea_history, idea_notes, moderation_words, answer_templates"
+                " RESTART IDENTITY CASCADE"
             )
+        )
 
 
 @pytest.fixture
