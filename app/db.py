@@ -1,7 +1,7 @@
 """The engines and the per-request session, closed on teardown.
 
 The primary takes every write and every staff read. When DATABASE_READ_URL names a read
-replica, a request that app/replica.py routed there (a view marked `@public_read`, from a
+replica, a request that app/replica.py routes there (a view marked `@public_read`, from a
 browser that has not just written) reads from it instead: `get_session()` and `new_session()`
 then hand out replica sessions, and `primary_session()` is for what must stay on the primary
 whatever the view (the signed-in user). Without a replica there is one engine and one path.
@@ -78,8 +78,16 @@ def dispose_engines() -> None:
 
 
 def reads_replica() -> bool:
-    """Whether this request reads from the replica (set by app/replica.py before the view)."""
-    return has_request_context() and bool(g.get("reads_replica"))
+    """Whether this request reads from the replica, as app/replica.py decides.
+
+    Decided once, on first use, so even a hook that runs before the view gets the same answer.
+    """
+    if not has_request_context():
+        return False
+    if "reads_replica" not in g:
+        router = current_app.extensions.get("db_read_router")
+        g.reads_replica = router is not None and bool(router())
+    return bool(g.reads_replica)
 
 
 def _sessionmaker() -> sessionmaker[Session]:

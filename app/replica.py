@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -71,9 +71,12 @@ def _is_public_read() -> bool:
     return bool(getattr(view, "public_read", False))
 
 
-def choose_database() -> None:
-    """Before the view: the replica when the view allows it and the browser did not just write."""
-    g.reads_replica = request.method in SAFE_METHODS and _is_public_read() and not wrote_recently()
+def routes_to_replica() -> bool:
+    """Whether this request reads from the replica (asked by `app.db` once per request).
+
+    A public read, from a browser that did not just write.
+    """
+    return request.method in SAFE_METHODS and _is_public_read() and not wrote_recently()
 
 
 def remember_write(response: WerkzeugResponse) -> WerkzeugResponse:
@@ -95,5 +98,5 @@ def init_app(app: Flask) -> None:
     """Route public reads to the replica, when the app has one (else nothing changes)."""
     if not has_replica(app):
         return
-    app.before_request(choose_database)
+    app.extensions["db_read_router"] = routes_to_replica
     app.after_request(remember_write)
