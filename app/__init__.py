@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import db
+from app import db, replica
 from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.converters import IdConverter
@@ -93,6 +93,7 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     db.init_app(app)
+    replica.init_app(app)  # public reads to DATABASE_READ_URL, when set
     live.init_app(app)  # the workshops' event listener: nothing connects until a stream opens
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)

@@ -26,7 +26,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.common.errors import Forbidden, NotAuthenticated
 from app.converters import MAX_ID
-from app.db import get_session
+from app.db import get_session, primary_session
 from app.extensions import login_manager
 from app.models import User
 from app.planning.accounts import end_sessions
@@ -73,10 +73,11 @@ def load_user(session_id: str) -> StaffMember | None:
     if not user_id.isdigit() or not 1 <= int(user_id) <= MAX_ID or not token:
         return None
     try:
-        user = get_session().get(User, int(user_id))
+        # On the primary even in a public read: a disabled account or ended session counts now.
+        user = primary_session().get(User, int(user_id))
     except OperationalError as exc:
         g.user_load_error = exc
-        get_session().rollback()
+        primary_session().rollback()
         return None
     if user is None or user.disabled or not hmac.compare_digest(user.session_token, token):
         return None

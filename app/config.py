@@ -68,6 +68,10 @@ def load_config() -> dict[str, object]:
     secure = _bool("COOKIE_SECURE", False)
     return {
         "DATABASE_URL": os.environ.get("DATABASE_URL") or default_database_url(),
+        # A read replica for public reads (views marked `@public_read`); unset: the primary.
+        "DATABASE_READ_URL": os.environ.get("DATABASE_READ_URL") or None,
+        # After a write, the same browser reads from the primary for this long (app/replica.py).
+        "READ_YOUR_WRITES_S": float(os.environ.get("READ_YOUR_WRITES_S", "5")),
         # PostgreSQL ends what the app would otherwise leave hanging: a statement that runs
         # away, or a transaction whose client went quiet (it would hold locks and block
         # migrations until the process died).

@@ -1,17 +1,24 @@
-"""The engine and the per-request session, closed on teardown."""
+"""The engines and the per-request session, closed on teardown.
+
+The primary takes every write and every staff read. When DATABASE_READ_URL names a read
+replica, a request that app/replica.py routes there (a view marked `@public_read`, from a
+browser that has not just written) reads from it instead: `get_session()` and `new_session()`
+then hand out replica sessions, and `primary_session()` is for what must stay on the primary
+whatever the view (the signed-in user). Without a replica there is one engine and one path.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def connection_options(app: Flask) -> str:
+def connection_options(app: Flask, *, replica: bool = False) -> str:
     """Server settings for every connection of the app (libpq's `options`)."""
     settings = {
         # Named in pg_stat_activity, so an operator sees which sessions are the app's.
-        "application_name": "umecom-web",
+        "application_name": "umecom-web-read" if replica else "umecom-web",
         # PostGIS functions carry high cost estimates, which make PostgreSQL JIT-compile short
         # map queries: measured 800 ms of JIT on a 60 ms clustering query (bench/).
         "jit": "off",
@@ -23,48 +30,107 @@ def connection_options(app: Flask) -> str:
             int(app.config["DB_IDLE_IN_TRANSACTION_TIMEOUT_MS"])
         ),
     }
+    if replica:
+        # A hot standby refuses writes by itself; saying so here too makes a copy used as a
+        # replica (the tests' one) refuse them alike, so a write routed there cannot hide.
+        settings["default_transaction_read_only"] = "on"
     return " ".join(f"-c {name}={value}" for name, value in settings.items())
 
 
-def init_app(app: Flask) -> None:
-    """Create the engine for this app and close the request's session on teardown."""
-    engine = create_engine(
-        str(app.config["DATABASE_URL"]),
+def _engine(app: Flask, url: str, *, replica: bool = False) -> Engine:
+    """An engine with the app's pool and server settings (the same for primary and replica)."""
+    return create_engine(
+        url,
         pool_pre_ping=True,
         pool_size=5,
-        connect_args={"options": connection_options(app)},
+        connect_args={"options": connection_options(app, replica=replica)},
     )
+
+
+def init_app(app: Flask) -> None:
+    """Create the engines for this app and close the request's sessions on teardown."""
+    engine = _engine(app, str(app.config["DATABASE_URL"]))
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    read_url = app.config.get("DATABASE_READ_URL")
+    if read_url:
+        read_engine = _engine(app, str(read_url), replica=True)
+        app.extensions["db_read_engine"] = read_engine
+        app.extensions["db_read_sessionmaker"] = sessionmaker(read_engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
 
 
+def has_replica(app: Flask) -> bool:
+    """Whether the app has a read replica (DATABASE_READ_URL)."""
+    return "db_read_engine" in app.extensions
+
+
 def get_engine() -> Engine:
-    """The current app's engine."""
+    """The current app's primary engine."""
     return current_app.extensions["db_engine"]
 
 
+def dispose_engines() -> None:
+    """Close the pools of the current app's engines (an app torn down in tests)."""
+    for name in ("db_engine", "db_read_engine"):
+        if name in current_app.extensions:
+            current_app.extensions[name].dispose()
+
+
+def reads_replica() -> bool:
+    """Whether this request reads from the replica, as app/replica.py decides.
+
+    Decided once, on first use, so even a hook that runs before the view gets the same answer.
+    """
+    if not has_request_context():
+        return False
+    if "reads_replica" not in g:
+        router = current_app.extensions.get("db_read_router")
+        g.reads_replica = router is not None and bool(router())
+    return bool(g.reads_replica)
+
+
+def _sessionmaker() -> sessionmaker[Session]:
+    """Sessions of the database this request reads from."""
+    name = "db_read_sessionmaker" if reads_replica() else "db_sessionmaker"
+    return current_app.extensions[name]
+
+
 def get_session() -> Session:
-    """The session of the current request, opened on first use."""
+    """The session of the current request, opened on first use: the replica's in a public read."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["db_sessionmaker"]()
+        g.db_session = _sessionmaker()()
     return g.db_session
 
 
+def primary_session() -> Session:
+    """The request's session on the primary, whichever database the view reads from."""
+    if not reads_replica():
+        return get_session()
+    if "db_primary_session" not in g:
+        g.db_primary_session = current_app.extensions["db_sessionmaker"]()
+    return g.db_primary_session
+
+
 def new_session() -> Session:
-    """A session of its own, for work that outlives the request (streamed responses)."""
-    return current_app.extensions["db_sessionmaker"]()
+    """A session of its own, for work that outlives the request (streamed responses).
+
+    On the same database as `get_session()`: a body streamed from the replica matches the
+    validator (the map's ETag) read there.
+    """
+    return _sessionmaker()()
 
 
 def close_session(_exc: BaseException | None = None) -> None:
-    """Roll back anything uncommitted and close the request's session.
+    """Roll back anything uncommitted and close the request's sessions.
 
     Runs at teardown, and also as soon as a view hands over a streamed body: while a stream
     runs the request is not torn down, and its session would sit idle in a transaction.
     """
-    session = g.pop("db_session", None)
-    if session is not None:
-        session.close()
+    for name in ("db_session", "db_primary_session"):
+        session = g.pop(name, None)
+        if session is not None:
+            session.close()
 
 
 def lift_statement_timeout(session: Session) -> None:

@@ -25,6 +25,7 @@ from app.ideas.filters import parse_filters
 from app.layers.exports import cluster_export, district_export, hexgrid_export, pin_export
 from app.layers.params import parse_cluster_params, parse_crs, parse_hex_size
 from app.layers.queries import check_cluster_work
+from app.replica import public_read
 from geo.crs import SWEREF99TM, WGS84, load_area
 from geo.export import (
     CSV_MEDIA_TYPE,
@@ -192,6 +193,7 @@ _VIEWS: dict[str, Callable[[str], Response]] = {
 
 
 @bp.get("/api/export/<name>.<fmt>")
+@public_read
 def export(name: str, fmt: str) -> Response:
     """`/api/export/<name>.<format>`: one of the exports above, or a 404."""
     if fmt not in EXPORT_FORMATS.get(name, ()):

@@ -23,6 +23,7 @@ from app.ideas.queries import public_idea_rows
 from app.ideas.support import add_support, has_supported
 from app.models import Idea
 from app.ratelimit import create_limits, support_limits
+from app.replica import public_read
 from app.supporters import current_supporter_id, known_supporter_id
 from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
@@ -64,6 +65,7 @@ def create_idea() -> Response | tuple[Response, int]:
 
 
 @bp.get("/api/ideas")
+@public_read
 def list_ideas() -> Response:
     """Published pins, newest first, filtered and paged with an opaque cursor."""
     filters = parse_filters(request.args)
@@ -85,6 +87,7 @@ def list_ideas() -> Response:
 
 
 @bp.get("/api/ideas/<id:idea_id>")
+@public_read
 def get_idea(idea_id: int) -> Response:
     """One published pin with its support count, status and the municipality's answer."""
     return geojson_text(_one_feature(idea_id))

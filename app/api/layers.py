@@ -13,6 +13,7 @@ from app.db import get_session
 from app.ideas.filters import parse_filters
 from app.layers.params import parse_cluster_params, parse_hex_size
 from app.layers.queries import check_cluster_work, cluster_layer, district_layer, hexgrid_layer
+from app.replica import public_read
 from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
 
@@ -25,6 +26,7 @@ def _stream(features: Select[Any], members: dict[str, object]) -> Response:
 
 
 @bp.get("/api/layers/clusters")
+@public_read
 def cluster_layer_view() -> Response:
     """DBSCAN density clusters of the filtered pins, `eps` metres and `min_points` pins."""
     filters = parse_filters(request.args)
@@ -35,6 +37,7 @@ def cluster_layer_view() -> Response:
 
 
 @bp.get("/api/layers/districts")
+@public_read
 def district_layer_view() -> Response:
     """Every district with the filtered pins' counts, share and per 1,000 residents."""
     filters = parse_filters(request.args)
@@ -43,6 +46,7 @@ def district_layer_view() -> Response:
 
 
 @bp.get("/api/layers/hexgrid")
+@public_read
 def hexgrid_layer_view() -> Response:
     """The non-empty hexagons (edge `size` metres) with the filtered pins' counts."""
     filters = parse_filters(request.args)

@@ -11,6 +11,7 @@ from app.api.responses import geojson_stream
 from app.db import get_session
 from app.ideas.filters import parse_filters, parse_int
 from app.ideas.map_view import ALWAYS_PINS_FROM_ZOOM, map_version, map_view
+from app.replica import public_read
 from geo.geojson import feature_select, stream_feature_collection
 
 MAX_ZOOM = 22
@@ -19,6 +20,7 @@ __all__ = ["ALWAYS_PINS_FROM_ZOOM", "MAX_ZOOM", "map_clusters"]
 
 
 @bp.get("/api/map/clusters")
+@public_read
 def map_clusters() -> Response:
     """Pins within bbox at a zoom, or grid cells when there are too many (see map_view).
 

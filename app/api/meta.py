@@ -10,6 +10,7 @@ from app.api import bp
 from app.api.openapi import openapi_document
 from app.categories import categories_as_json
 from app.db import get_session
+from app.replica import public_read
 from geo.crs import load_area
 
 
@@ -24,6 +25,7 @@ def healthz() -> tuple[Response, int]:
 
 
 @bp.get("/api/categories")
+@public_read
 def categories() -> Response:
     """The categories with labels in the request's language."""
     return jsonify(categories_as_json())

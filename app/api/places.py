@@ -11,6 +11,7 @@ from app.common import limits
 from app.common.text import clean_text
 from app.models import District
 from app.places import load_places, search_places
+from app.replica import public_read
 from geo.geojson import (
     GEOJSON_MEDIA_TYPE,
     feature_select,
@@ -20,6 +21,7 @@ from geo.geojson import (
 
 
 @bp.get("/api/places")
+@public_read
 def places() -> Response:
     """Districts and localities whose name matches `q` (accents and case ignored)."""
     query = clean_text(request.args.get("q"), "q", limits.PLACE_QUERY) or ""
@@ -28,6 +30,7 @@ def places() -> Response:
 
 
 @bp.get("/api/area")
+@public_read
 def area() -> Response:
     """The outline of the area where pins are accepted."""
     response = send_file(str(current_app.config["AREA_FILE"]), mimetype=GEOJSON_MEDIA_TYPE)
@@ -37,6 +40,7 @@ def area() -> Response:
 
 
 @bp.get("/api/districts")
+@public_read
 def districts() -> Response:
     """District polygons with name and code, for the map's reference layer."""
     rows = select(

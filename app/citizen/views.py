@@ -22,6 +22,7 @@ from app.models import Idea
 from app.planning.moderation import add_flag, parse_flag
 from app.ratelimit import flag_limits, support_limits
 from app.redirects import safe_local_target
+from app.replica import public_read
 from app.supporters import current_supporter_id, known_supporter_id, supporter_token
 from app.urls import url_templates
 from geo.crs import load_area
@@ -88,12 +89,14 @@ def issue_supporter_id(response: WerkzeugResponse) -> WerkzeugResponse:
 
 
 @bp.get("/")
+@public_read
 def index() -> str:
     """The full-screen map."""
     return render_template("index.html", page_settings=map_settings())
 
 
 @bp.get("/list")
+@public_read
 def idea_list() -> str | tuple[str, int]:
     """The same pins as a list, with the same filters, for people who prefer no map."""
     try:
@@ -118,6 +121,7 @@ def idea_list() -> str | tuple[str, int]:
 
 
 @bp.get("/ideas/<id:idea_id>")
+@public_read
 def idea_page(idea_id: int) -> str:
     """One pin on its own page (a link to share), with a Support button needing no script."""
     session = get_session()

@@ -24,6 +24,7 @@ from app.ogc.params import (
     parse_limit,
     parse_offset,
 )
+from app.replica import public_read
 from geo.crs import load_area
 from geo.filters import intersects_bbox
 from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select
@@ -61,6 +62,7 @@ def _collection(collection_id: str) -> Collection:
 
 
 @bp.get("", strict_slashes=False)
+@public_read
 def landing() -> Response:
     """The landing page: what this API is and where its parts are."""
     check_known(request.args)
@@ -79,6 +81,7 @@ def landing() -> Response:
 
 
 @bp.get("/conformance")
+@public_read
 def conformance() -> Response:
     """The conformance classes: Part 1 Core with GeoJSON."""
     check_known(request.args)
@@ -109,6 +112,7 @@ def _describe(collection: Collection) -> dict[str, Any]:
 
 
 @bp.get("/collections")
+@public_read
 def collections() -> Response:
     """Every collection."""
     check_known(request.args)
@@ -121,6 +125,7 @@ def collections() -> Response:
 
 
 @bp.get("/collections/<collection_id>")
+@public_read
 def collection(collection_id: str) -> Response:
     """One collection's metadata."""
     check_known(request.args)
@@ -176,6 +181,7 @@ def _meeting_bbox(rows: Select[Any]) -> Select[Any]:
 
 
 @bp.get("/collections/<collection_id>/items")
+@public_read
 def items(collection_id: str) -> Response:
     """A page of features, with numberMatched, numberReturned and a `next` link."""
     collection = _collection(collection_id)
@@ -213,6 +219,7 @@ def items(collection_id: str) -> Response:
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
+@public_read
 def item(collection_id: str, feature_id: str) -> Response:
     """One feature by its id, with links to itself and its collection."""
     collection = _collection(collection_id)
