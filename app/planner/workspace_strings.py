@@ -51,7 +51,9 @@ STRINGS = {
         "This selection has {n} pins; at most {max} can be answered at once. Narrow the "
         "filters or choose a smaller area."
     ),
-    "answerGone": _l("Nothing was saved: a pin is no longer public. Reload the layer and try again."),
+    "answerGone": _l(
+        "Nothing was saved: a pin is no longer public. Reload the layer and try again."
+    ),
 }
 
 

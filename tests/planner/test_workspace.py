@@ -30,7 +30,7 @@ def test_the_page_renders_for_staff(staff, role):
     response = staff(role).get("/planner")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "<h1 id=\"pw-heading\">Arbetsyta</h1>" in html
+    assert '<h1 id="pw-heading">Arbetsyta</h1>' in html
     assert 'aria-current="page">Arbetsyta</a>' in html  # first in the staff links
     assert 'id="pw-map"' in html and 'id="pw-district-table"' in html
     assert "<caption" in html and 'aria-sort="descending"' in html
