@@ -1,7 +1,7 @@
-"""The planners' pages: sign-in, the moderation queue, a pin's staff page, word list, templates."""
+"""The planners' pages: sign-in, the workspace, the queue, a pin's page, word list, templates."""
 
 from flask import Blueprint
 
 bp = Blueprint("planner", __name__)
 
-from app.planner import login, views  # noqa: E402,F401  (routes register on import)
+from app.planner import login, views, workspace  # noqa: E402,F401  (routes register on import)

@@ -46,10 +46,8 @@ class LoginForm(FlaskForm):
 
 
 def landing_url(user: StaffMember) -> str:
-    """Where a planner starts after signing in: the queue for moderators, else the templates."""
-    if user.can("moderator"):
-        return url_for("planner.moderation_queue")
-    return url_for("planner.answer_templates")
+    """Where staff start after signing in: the workspace (its links lead to the queue)."""
+    return url_for("planner.workspace")
 
 
 def login_page(

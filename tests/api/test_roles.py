@@ -46,6 +46,7 @@ CALLS = [
          {"word": "{role}"}, 201),
     Call("DELETE", "/api/moderation/words/<id:word_id>", "moderator",
          "/api/moderation/words/{word}", ok=204),
+    Call("GET", "/planner", "planner", "/planner"),
     Call("GET", "/planner/moderation", "moderator", "/planner/moderation"),
     Call("GET", "/planner/moderation/words", "moderator", "/planner/moderation/words"),
     Call("GET", "/planner/ideas/<id:idea_id>", "planner", "/planner/ideas/{pin}"),

@@ -53,13 +53,13 @@ def test_unsafe_next_goes_to_the_landing_page(app, client, target):
     create_user(app, "anna@umea.se", "moderator")
     response = client.post("/login", data=_form(Api(client), "anna@umea.se", next=target))
     assert response.status_code == 303
-    assert response.headers["Location"] == "/planner/moderation"
+    assert response.headers["Location"] == "/planner"
 
 
-def test_a_planner_lands_on_the_templates(app, client):
+def test_a_planner_lands_on_the_workspace(app, client):
     create_user(app, "per@umea.se", "planner")
     response = client.post("/login", data=_form(Api(client), "per@umea.se"))
-    assert response.headers["Location"] == "/planner/templates"
+    assert response.headers["Location"] == "/planner"
 
 
 def test_wrong_password_is_401_on_the_form_and_says_so(app, client):

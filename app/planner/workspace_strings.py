@@ -1,0 +1,62 @@
+"""UI strings of the workspace's scripts (/planner), translated per request.
+
+Placeholders in braces (`{n}`, `{name}`) are filled in by the scripts. Counts are said as
+"Pins: {n}" where a script cannot choose a plural form; "…One" keys are the singular.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.planner.js_strings import js_strings
+
+STRINGS = {
+    "mapLabel": _l(
+        "Map of the planners' layers. Use arrow keys to move the map; the district table and "
+        "the cluster list beside it select the same areas."
+    ),
+    "loading": _l("Loading the layer…"),
+    "layerFailed": _l("The layer could not be loaded: {message}"),
+    "layerRefusedField": _l("The layer could not be loaded. See the marked field: {message}"),
+    "districtsShown": _l("Districts shown: {n}."),
+    "clustersShown": _l("Clusters shown: {n}."),
+    "hexagonsShown": _l("Hexagons with pins shown: {n}."),
+    "pinsShown": _l("Pins in view: {n}."),
+    "legendCount": _l("Pins per district"),
+    "legendRate": _l("Pins per 1,000 residents"),
+    "legendHexagons": _l("Pins per hexagon (edge {size} m)"),
+    "legendClusters": _l("Clusters: at least {n} pins within {eps} m"),
+    "legendCluster": _l("A cluster's outline"),
+    "legendPins": _l("Pins"),
+    "legendPin": _l("A pin: activate it for its title and page"),
+    "legendCell": _l("A number: many pins; activate it to zoom in"),
+    "legendNone": _l("No pins"),
+    "legendNoData": _l("No data (population unknown)"),
+    "noData": _l("no data"),
+    "districtCountLabel": _l("{name}: {value} pins. Activate to list them."),
+    "districtRateLabel": _l("{name}: {value} pins per 1,000 residents. Activate to list them."),
+    "clusterLabel": _l("Cluster {id}, pins: {n}"),
+    "hexLabel": _l("Pins: {n}"),
+    "pinLabel": _l("{kind}, {category}: {title}"),
+    "cellLabel": _l("{n} pins here. Activate to zoom in."),
+    "districtTitle": _l("District {name}"),
+    "clusterTitle": _l("Cluster {id}"),
+    "selectionCount": _l("Pins that match the filters: {n}"),
+    "firstPinsListed": _l("The first {n} of {total} pins are listed."),
+    "answerAll": _l("Answer all {n} pins"),
+    "answerOne": _l("Answer the pin"),
+    "answered": _l("{n} pins answered."),
+    "answeredOne": _l("1 pin answered."),
+    "tooManyToAnswer": _l(
+        "This selection has {n} pins; at most {max} can be answered at once. Narrow the "
+        "filters or choose a smaller area."
+    ),
+    "answerGone": _l(
+        "Nothing was saved: a pin is no longer public. Reload the layer and try again."
+    ),
+}
+
+
+def workspace_strings() -> dict[str, str]:
+    """The workspace's strings and the planner pages' shared ones, in the request's language."""
+    return {**js_strings(), **{key: str(value) for key, value in STRINGS.items()}}

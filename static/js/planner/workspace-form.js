@@ -1,0 +1,105 @@
+/**
+ * The workspace's controls: the layer, the district metric, eps, min_points and hexagon size,
+ * and all the pin filters. The form reflects the state and reports changes; a 422 from a
+ * layer is shown next to the field it names, in the server's words.
+ */
+
+import { LIST_FILTERS } from "umecom/planner/workspace-state.js";
+
+/** Fields whose errors the form can show; other fields' errors go to the page's status. */
+const FIELDS = ["eps", "min_points", "size", ...LIST_FILTERS, "district", "since", "until"];
+
+export class ControlForm {
+  /**
+   * @param {HTMLFormElement} form
+   * @param {(changes: Partial<import("umecom/planner/workspace-state.js").State>) => void} onChange
+   */
+  constructor(form, onChange) {
+    this.form = form;
+    form.addEventListener("change", () => onChange(this.read()));
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      onChange(this.read());
+    });
+  }
+
+  /** @param {string} name */
+  inputs(name) {
+    return /** @type {HTMLInputElement[]} */ ([...this.form.querySelectorAll(`[name="${name}"]`)]);
+  }
+
+  /**
+   * Show the state in the form, and only the parameters of the chosen layer.
+   * @param {import("umecom/planner/workspace-state.js").State} state
+   */
+  fill(state) {
+    for (const input of this.inputs("layer")) input.checked = input.value === state.layer;
+    for (const input of this.inputs("metric")) input.checked = input.value === state.metric;
+    for (const name of ["eps", "min_points", "size"]) this.inputs(name)[0].value = String(state[name]);
+    for (const name of LIST_FILTERS) {
+      const chosen = /** @type {string[]} */ (state.filters[name]);
+      for (const input of this.inputs(name)) input.checked = chosen.includes(input.value);
+    }
+    const district = /** @type {HTMLSelectElement} */ (this.form.elements.namedItem("district"));
+    const known = [...district.options].some((o) => o.value === state.filters.district);
+    district.value = known ? String(state.filters.district) : "";
+    for (const name of ["since", "until"]) this.inputs(name)[0].value = String(state.filters[name]);
+    this.showLayerFields(state.layer);
+  }
+
+  /** @param {string} layer */
+  showLayerFields(layer) {
+    this.form.querySelectorAll("[data-layers]").forEach((node) => {
+      const wrapper = /** @type {HTMLElement} */ (node);
+      wrapper.hidden = !(wrapper.dataset.layers || "").split(" ").includes(layer);
+    });
+  }
+
+  /** What the form says now (numbers as typed: the server checks their bounds). */
+  read() {
+    const checked = (name) => this.inputs(name).filter((i) => i.checked).map((i) => i.value);
+    const value = (name) => this.inputs(name)[0]?.value.trim() || "";
+    /** @type {Record<string, string[]|string>} */
+    const filters = {};
+    for (const name of LIST_FILTERS) filters[name] = checked(name);
+    filters.district = /** @type {HTMLSelectElement} */ (this.form.elements.namedItem("district")).value;
+    filters.since = value("since");
+    filters.until = value("until");
+    return {
+      layer: checked("layer")[0] || "districts",
+      metric: checked("metric")[0] || "count",
+      eps: Number(value("eps")),
+      min_points: Number(value("min_points")),
+      size: Number(value("size")),
+      filters,
+    };
+  }
+
+  clearErrors() {
+    for (const name of FIELDS) {
+      const box = document.getElementById(`pw-err-${name}`);
+      if (box) {
+        box.hidden = true;
+        box.textContent = "";
+      }
+      for (const input of this.inputs(name)) input.removeAttribute("aria-invalid");
+    }
+  }
+
+  /**
+   * The server's message next to the field it names; false when the form has no such field.
+   * @param {string|null} name
+   * @param {string} message
+   */
+  showError(name, message) {
+    const box = name ? document.getElementById(`pw-err-${name}`) : null;
+    if (!name || !box) return false;
+    box.textContent = message;
+    box.hidden = false;
+    const inputs = this.inputs(name);
+    for (const input of inputs) input.setAttribute("aria-invalid", "true");
+    const details = box.closest("details");
+    if (details) details.open = true;
+    return true;
+  }
+}
