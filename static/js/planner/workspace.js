@@ -10,6 +10,7 @@ import { announcer } from "umecom/lib/dom.js";
 import { debounce } from "umecom/lib/debounce.js";
 import { t, urlFor } from "umecom/lib/settings.js";
 import { createMap } from "umecom/map/create-map.js";
+import { addReferenceLayers } from "umecom/map/reference-layers.js";
 import { ClusterList } from "umecom/planner/workspace-cluster-list.js";
 import { ExportMenu } from "umecom/planner/workspace-exports.js";
 import { ControlForm } from "umecom/planner/workspace-form.js";
@@ -23,6 +24,9 @@ const byId = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const mapElement = byId("pw-map");
 const statusLine = byId("pw-status");
 const map = createMap(mapElement);
+// The municipality and district outlines under every layer, so clusters, hexagons and pins
+// are read against the districts even where no base map tiles load.
+addReferenceLayers(map);
 let state = readState(window.location.search);
 if (state.view) map.setView([state.view.lat, state.view.lon], state.view.zoom);
 
