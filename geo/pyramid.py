@@ -113,17 +113,22 @@ def view_cells(
     return mean_in_view(summed.subquery("summed"), view)
 
 
-def fold(session: Session, pyramid: Pyramid) -> int:
-    """Move every committed delta into the cells, at every zoom; returns how many moved.
+def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int:
+    """Move committed deltas into the cells, at every zoom; returns how many moved.
 
     The deltas are taken, counted into the cells and deleted in one statement, so one snapshot
-    decides which: a delta not yet committed stays for the next fold. Folds in several
-    processes queue on an advisory lock, taken before that statement starts. The caller
-    commits; readers see the log before or the cells after, never both or neither.
+    decides which: a delta not yet committed stays for the next fold. With `limit`, only the
+    oldest `limit` deltas move (a backlog folds in batches, each within a statement timeout).
+    Folds in several processes queue on an advisory lock, taken before that statement starts.
+    The caller commits; readers see the log before or the cells after, never both or neither.
     """
     session.execute(select(func.pg_advisory_xact_lock(FOLD_LOCK)))
     cells, deltas, dims = pyramid.cells, pyramid.deltas, pyramid.dimensions
-    moved = delete(deltas).returning(*deltas.c).cte("moved")
+    taking = delete(deltas)
+    if limit is not None:
+        oldest = select(deltas.c.id).order_by(deltas.c.id).limit(limit)
+        taking = taking.where(deltas.c.id.in_(oldest.scalar_subquery()))
+    moved = taking.returning(*deltas.c).cte("moved")
     zoom = values(column("zoom", Integer), column("size", Float), name="z").data(
         [(z, cell_size_m(z)) for z in range(MAX_ZOOM + 1)]
     )

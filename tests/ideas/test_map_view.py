@@ -213,3 +213,26 @@ def test_the_fold_command(runner, seeded, api):
     result = runner.invoke(args=["map", "fold"])
     assert result.exit_code == 0
     assert result.output == "Folded 1 map changes.\n"
+
+
+def test_a_backlog_folds_in_batches_and_stays_exact(seeded, monkeypatch):
+    """A log larger than one batch is folded a committed batch at a time, oldest first."""
+    from app.ideas import map_view as module
+
+    app = seeded
+    _sql(app, "UPDATE ideas SET status = 'done' WHERE id % 3 = 0")  # 1,000 deltas (±1 each)
+    logged = _logged(app)
+    assert logged > 300
+    monkeypatch.setattr(module, "FOLD_BATCH", 128)
+    batches: list[int] = []
+
+    def counted_fold(session, pyramid, *, limit):
+        batches.append(module.fold.__wrapped__(session, pyramid, limit=limit))
+        return batches[-1]
+
+    counted_fold.__wrapped__ = module.fold  # type: ignore[attr-defined]
+    monkeypatch.setattr(module, "fold", counted_fold)
+    assert _fold(app) == logged
+    assert _logged(app) == 0
+    assert batches[:-1] == [128] * (logged // 128) and batches[-1] == logged % 128
+    _assert_paths_agree(app)
