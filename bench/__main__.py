@@ -20,8 +20,9 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.config import DATA_DIR
-from app.db import get_engine, get_session
+from app.db import get_engine, get_session, lift_statement_timeout
 from app.demo import add_demo_pins
+from app.ideas.map_view import fold_map_log
 from app.planning.accounts import create_user
 from bench.measure import Figures, measure
 from bench.planners import EXPORTS, LAYERS, OGC, Case, ogr2ogr_geojson, streamed_get
@@ -69,6 +70,10 @@ def seed(url: str, pins: int) -> float:
         session = get_session()
         add_demo_pins(session, pins)
         session.commit()
+        # Fold the map's log now, as `flask demo pins` does: left to the app's folder thread,
+        # a million deltas outlast its statement timeout and every view reads them all.
+        lift_statement_timeout(session)
+        fold_map_log(session)
         seeded = time.perf_counter() - start
         session.close()
         # VACUUM too: index-only scans need the visibility map a loaded table lacks.
