@@ -147,10 +147,10 @@ def main() -> None:
     parser.add_argument(
         "--only",
         default="",
-        help="run only cases whose name contains this (or, comma-separated, any of these)",
+        help="run only cases whose name contains this (or any of several, separated by |)",
     )
     args = parser.parse_args()
-    wanted = args.only.split(",")
+    wanted = args.only.split("|")
 
     def chosen(name: str) -> bool:
         return any(part in name for part in wanted)
