@@ -23,7 +23,7 @@ CATALOGS := $(wildcard app/translations/*/LC_MESSAGES/messages.po)
 COMPILED := $(CATALOGS:.po=.mo)
 
 .PHONY: run test stop setup tools system system-browser system-bench db migrate districts lint \
-	format i18n-extract bench bench-streams clean
+	format i18n-extract bench bench-streams bench-http clean
 
 ## Install everything, start the database, migrate, load districts, serve with gunicorn.
 run: setup
@@ -116,6 +116,11 @@ bench: tools system-bench db
 ## 200 workshop event streams against gunicorn as `make run` serves it (bench/README.md).
 bench-streams: tools db
 	$(BIN)/python -m bench.streams
+
+## The citizen map over HTTP, 16 clients, against Supercluster under Node (bench/README.md);
+## BENCH_HTTP_ARGS="--pins 1000000 --spread population --reuse" for the big run.
+bench-http: tools system-bench db
+	$(BIN)/python -m bench.http $(BENCH_HTTP_ARGS)
 
 clean: stop
 	rm -rf var static/vendor node_modules $(VENV)

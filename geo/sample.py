@@ -1,10 +1,10 @@
-"""Random points inside polygons, for demo data and benchmarks."""
+"""Random points inside polygons or around places, for demo data and benchmarks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import FromClause, Select, func, select
+from sqlalchemy import FromClause, Select, func, select, true
 
 
 def random_points_in(
@@ -17,3 +17,32 @@ def random_points_in(
     )
     dumped = func.ST_Dump(generated).table_valued("path", "geom").alias("p")
     return select(func.ST_SetSRID(dumped.c.geom, 4326).label("geom")).select_from(dumped)
+
+
+def _uniform(n: Any, seed: Any) -> Any:
+    """SQL: a number in (0, 1) fixed by (n, seed) alone, whatever order rows are made in."""
+    mantissa = func.hashint8extended(n, seed).op("&")(2**52 - 1)
+    return (mantissa + 0.5) / float(2**52)
+
+
+def scattered_points(centres: FromClause, *, seed: int) -> Select[Any]:
+    """Select (key, n, geom): `count` points per row of `centres`, around its lon/lat.
+
+    `centres` has the columns key, lon, lat, count and spread_m: each centre gets `count`
+    points (n = 1, 2, ...) in a normal distribution of `spread_m` metres on each axis.
+    Reproducible: a point's place depends on the seed, its key's position and n only.
+    """
+    n = func.generate_series(1, centres.c["count"]).table_valued("n").render_derived(name="g")
+    ordinal = func.hashtext(centres.c.key)
+    u1 = _uniform(n.c.n, ordinal + seed)
+    u2 = _uniform(n.c.n, ordinal + seed + 1)
+    radius = func.sqrt(-2 * func.ln(u1)) * centres.c.spread_m
+    angle = 2 * func.pi() * u2
+    metres_per_degree = 111_320.0
+    lon = centres.c.lon + radius * func.cos(angle) / (
+        metres_per_degree * func.cos(func.radians(centres.c.lat))
+    )
+    lat = centres.c.lat + radius * func.sin(angle) / metres_per_degree
+    return select(
+        centres.c.key, n.c.n, func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326).label("geom")
+    ).select_from(centres.join(n, true()))

@@ -12,8 +12,10 @@ if [ "${1:-}" = "--browser" ]; then
   fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 fi
 # `make bench` compares the GeoJSON export with Debian's ogr2ogr (the app uses pyogrio's GDAL).
+# `make bench-http` runs Supercluster under Debian's Node (/usr/bin/node) for comparison.
 if [ "${1:-}" = "--bench" ]; then
   command -v ogr2ogr >/dev/null || need+=(gdal-bin)
+  [ -x /usr/bin/node ] || need+=(nodejs)
 fi
 command -v node >/dev/null || need+=(nodejs npm)
 [ ${#need[@]} -eq 0 ] && exit 0
