@@ -26,6 +26,10 @@ DBSCAN_CANDIDATE_BUDGET = 100_000_000
 DENSITY_CELL_METRES = 1000.0
 # Up to this many pins DBSCAN is quick at any eps (10,000² candidates at most).
 SMALL_ENOUGH = int(math.sqrt(DBSCAN_CANDIDATE_BUDGET))
+# Every DBSCAN cluster holds at least min_points pins, so pins / min_points bounds the clusters
+# a request can make. A million one-pin clusters (eps 1, min_points 1) outlasted the 30 s
+# statement timeout building their hulls (bench/README.md); 50,000 take a few seconds.
+MAX_CLUSTERS = 50_000
 
 
 def layer_pins(filters: IdeaFilters) -> Select[Any]:
@@ -37,10 +41,10 @@ def layer_pins(filters: IdeaFilters) -> Select[Any]:
 
 
 def check_cluster_work(session: Session, filters: IdeaFilters, params: ClusterParams) -> None:
-    """Refuse an eps that would make DBSCAN too much work for these pins.
+    """Refuse an eps, or a min_points, that would make DBSCAN too much work for these pins.
 
-    The 422 names the largest eps allowed here. Up to SMALL_ENOUGH pins any eps is fine, and
-    only a capped count is asked for.
+    The 422 names the largest eps, or the smallest min_points, allowed here. Up to
+    SMALL_ENOUGH pins any parameters are fine, and only a capped count is asked for.
     """
     count = session.execute(
         select(func.count()).select_from(layer_pins(filters).limit(SMALL_ENOUGH + 1).subquery())
@@ -50,6 +54,16 @@ def check_cluster_work(session: Session, filters: IdeaFilters, params: ClusterPa
     points, densest = session.execute(
         density(layer_pins(filters), cell_metres=DENSITY_CELL_METRES)
     ).one()
+    if points > MAX_CLUSTERS * params.min_points:
+        raise InvalidField(
+            N_(
+                "min_points is too small for this many pins: at least %(low)d here. Narrow "
+                "the filters or choose a larger min_points."
+            ),
+            field="min_points",
+            code="too_much_work",
+            low=math.ceil(points / MAX_CLUSTERS),
+        )
     work = dbscan_candidates(points, densest, cell_metres=DENSITY_CELL_METRES, eps=params.eps)
     if work <= DBSCAN_CANDIDATE_BUDGET:
         return

@@ -434,3 +434,32 @@ def test_an_eps_too_large_for_the_pins_is_refused(app, client, staff, monkeypatc
         assert _status(staff("planner").client, path) == expected, path  # the report: staff
     # Fewer pins than the limit: any eps, no estimate needed.
     assert _status(client, "/api/layers/clusters?eps=5000&kind=concern") == 200
+
+
+def test_a_min_points_too_small_for_the_pins_is_refused(app, client, staff, monkeypatch):
+    """Every cluster holds at least min_points pins: pins / min_points clusters at most, and
+    that many hulls must stay within reach (here with small limits; the real one: 50,000)."""
+    from app.layers import queries
+
+    monkeypatch.setattr(queries, "SMALL_ENOUGH", 10)
+    monkeypatch.setattr(queries, "MAX_CLUSTERS", 20)
+    add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(60, seed=6, box=CITY)])
+    response = client.get(
+        "/api/layers/clusters?eps=10&min_points=2", headers={"Accept-Language": "en"}
+    )
+    response.get_data()
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "too_much_work",
+        "field": "min_points",
+        "message": "min_points is too small for this many pins: at least 3 here. Narrow the "
+        "filters or choose a larger min_points.",
+    }
+    assert _status(client, "/api/layers/clusters?eps=10&min_points=3") == 200
+    for path in (
+        "/api/export/clusters.gpkg?eps=10&min_points=2",
+        "/ogc/collections/clusters/items?eps=10&min_points=2",
+        "/planner/report?eps=10&min_points=2",
+    ):
+        expected = 400 if path.startswith("/ogc") else 422  # OGC's own status
+        assert _status(staff("planner").client, path) == expected, path
