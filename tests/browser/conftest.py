@@ -101,6 +101,15 @@ def tile_pattern(tile_url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/**"
 
 
+# A phone's browser context: 375 px wide, touch, a high-density screen.
+PHONE: dict[str, object] = {
+    "viewport": {"width": 375, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+
+
 def new_page(
     browser: Browser, app: Flask, base_url: str, log: BrowserLog, **context_args: object
 ) -> Page:
@@ -139,16 +148,7 @@ def phone_page(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
 ) -> Iterator[Page]:
     """A 375 px wide phone page with touch; the same error check."""
-    page = new_page(
-        browser,
-        app,
-        live_server,
-        browser_log,
-        viewport={"width": 375, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-        device_scale_factor=2,
-    )
+    page = new_page(browser, app, live_server, browser_log, **PHONE)
     yield page
     page.context.close()
     assert browser_log.unexpected() == []

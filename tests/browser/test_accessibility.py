@@ -16,7 +16,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page
 
 from app.config import PROJECT_DIR
-from tests.browser.conftest import BrowserLog, new_page, open_map
+from tests.browser.conftest import PHONE, BrowserLog, new_page, open_map
 from tests.conftest import HOLMSUND, PASSWORD, Api, create_user, pin_feature, sign_in
 
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -87,16 +87,7 @@ def test_list_and_pin_pages(axe_page: Page, pins: list[int], browser_log: Browse
 def test_phone_map_page(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, pins: list[int]
 ) -> None:
-    page = new_page(
-        browser,
-        app,
-        live_server,
-        browser_log,
-        bypass_csp=True,
-        viewport={"width": 375, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
+    page = new_page(browser, app, live_server, browser_log, bypass_csp=True, **PHONE)
     try:
         open_map(page)
         assert violations(page) == []
@@ -157,16 +148,7 @@ def test_planner_pages(
 def test_planner_pin_page_on_a_phone(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, moderated_pin: int
 ) -> None:
-    page = new_page(
-        browser,
-        app,
-        live_server,
-        browser_log,
-        bypass_csp=True,
-        viewport={"width": 375, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
+    page = new_page(browser, app, live_server, browser_log, bypass_csp=True, **PHONE)
     try:
         sign_in_as(page, "moa@umea.se", "sv")
         page.goto(f"/planner/ideas/{moderated_pin}")

@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BrowserLog
+from tests.browser.conftest import PHONE, BrowserLog
 from tests.browser.test_accessibility import sign_in_as, violations
-from tests.browser.workshops import PHONE, facilitate_in_browser, open_list, wait_for_map, workshop
+from tests.browser.workshops import facilitate_in_browser, open_list, wait_for_map, workshop
 from tests.conftest import create_user
 from tests.workshops.helpers import draw, join, shape
 

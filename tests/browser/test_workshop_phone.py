@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import PHONE
 from tests.browser.workshops import (
-    PHONE,
     annotations,
     draw_area,
     join_in_browser,

@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from app.db import get_engine, get_session
 from app.planning.answer_templates import save_template
-from tests.browser.conftest import BrowserLog, new_page
+from tests.browser.conftest import PHONE, BrowserLog, new_page
 from tests.browser.test_accessibility import axe_page, sign_in_as, violations
 from tests.conftest import CENTRE, Api, create_user
 from tests.conftest import sign_in as api_sign_in
@@ -250,7 +250,8 @@ def test_a_moderator_goes_from_the_workspace_to_a_reported_pin(
 ) -> None:
     create_user(app, "moa@umea.se", "moderator")
     reported = pins["scattered"][0]
-    Api(app.test_client()).post(f"/api/ideas/{reported}/flag", {"reason": "spam"})
+    flagged = Api(app.test_client()).post(f"/api/ideas/{reported}/flag", {"reason": "spam"})
+    assert flagged.status_code == 201, flagged.get_data(as_text=True)
     sign_in_as(page, "moa@umea.se", "sv")
     wait_ready(page)
     page.get_by_role("link", name="Modereringskö (1 väntar)").click()
@@ -285,16 +286,7 @@ def test_the_workspace_passes_axe(
 def test_the_workspace_on_a_phone(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, pins: dict
 ) -> None:
-    page = new_page(
-        browser,
-        app,
-        live_server,
-        browser_log,
-        bypass_csp=True,
-        viewport={"width": 375, "height": 740},
-        is_mobile=True,
-        has_touch=True,
-    )
+    page = new_page(browser, app, live_server, browser_log, bypass_csp=True, **PHONE)
     try:
         create_user(app, "per@umea.se", "planner")
         sign_in_as(page, "per@umea.se", "sv")

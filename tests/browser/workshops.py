@@ -11,12 +11,6 @@ from playwright.sync_api import Page, expect
 
 from tests.workshops.helpers import WorkshopClient, start_workshop
 
-PHONE = {
-    "viewport": {"width": 375, "height": 740},
-    "is_mobile": True,
-    "has_touch": True,
-    "device_scale_factor": 2,
-}
 # Corners of an area, as offsets in pixels from the map's centre.
 SQUARE_PX = [(-80, -60), (60, -70), (70, 50), (-60, 60)]
 

@@ -4,8 +4,8 @@
  * they hold. Each is drawn as a count that zooms to that box when activated.
  */
 
-import { actLikeButton } from "umecom/lib/dom.js";
 import { countIcon } from "umecom/citizen/markers.js";
+import { cellMarker } from "umecom/map/cell-marker.js";
 
 export class ServerClusters {
   /** @param {any} map L.Map */
@@ -31,23 +31,6 @@ export class ServerClusters {
    * @param {any} feature
    */
   marker(feature) {
-    const coords = feature.geometry && feature.geometry.coordinates;
-    const { count, bbox } = feature.properties;
-    if (!Array.isArray(coords) || !Array.isArray(bbox) || bbox.length !== 4) return null;
-    const marker = L.marker([coords[1], coords[0]], {
-      icon: countIcon(count, "server-cluster"),
-      keyboard: true,
-    });
-    const zoomIn = () =>
-      this.map.fitBounds(
-        [
-          [bbox[1], bbox[0]],
-          [bbox[3], bbox[2]],
-        ],
-        { padding: [40, 40], maxZoom: 18 },
-      );
-    marker.on("click", zoomIn);
-    marker.on("add", () => actLikeButton(marker.getElement(), zoomIn));
-    return marker;
+    return cellMarker(this.map, feature, countIcon(feature.properties.count, "server-cluster"));
   }
 }

@@ -9,6 +9,7 @@
 
 import { actLikeButton, cssSlug, el } from "umecom/lib/dom.js";
 import { categoryLabel, kindLabel, statusLabel, t, urlFor } from "umecom/lib/settings.js";
+import { cellMarker } from "umecom/map/cell-marker.js";
 import { LabelledIcon } from "umecom/map/labelled-icon.js";
 import { classBreaks, colourFor } from "umecom/planner/workspace-classes.js";
 import { formatNumber } from "umecom/planner/workspace-legend.js";
@@ -194,30 +195,15 @@ export class LayerView {
 
   /** @param {any} feature a server cell of several pins */
   countMarker(feature) {
-    const { count, bbox } = feature.properties;
-    const [lon, lat] = feature.geometry.coordinates;
-    if (!Array.isArray(bbox) || bbox.length !== 4) return null;
+    const { count } = feature.properties;
     const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    const marker = L.marker([lat, lon], {
-      icon: new LabelledIcon({
-        html: el("span", "cluster-count", formatNumber(count)),
-        className: `marker-cluster marker-cluster-${size} pin-cluster`,
-        iconSize: L.point(40, 40),
-        label: t("cellLabel", { n: count }),
-      }),
-      keyboard: true,
+    const icon = new LabelledIcon({
+      html: el("span", "cluster-count", formatNumber(count)),
+      className: `marker-cluster marker-cluster-${size} pin-cluster`,
+      iconSize: L.point(40, 40),
+      label: t("cellLabel", { n: count }),
     });
-    const zoomIn = () =>
-      this.map.fitBounds(
-        [
-          [bbox[1], bbox[0]],
-          [bbox[3], bbox[2]],
-        ],
-        { padding: [40, 40], maxZoom: 18 },
-      );
-    marker.on("click", zoomIn);
-    marker.on("add", () => actLikeButton(marker.getElement(), zoomIn));
-    return marker;
+    return cellMarker(this.map, feature, icon);
   }
 
   /**
