@@ -29,6 +29,7 @@ EXPECTED_MODULES = {
     "map/keyboard-pin.js",
     "map/place-search.js",
     "map/labelled-icon.js",
+    "map/cell-marker.js",
     "citizen/main.js",
     "citizen/pin-layer.js",
     "citizen/markers.js",

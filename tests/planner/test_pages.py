@@ -100,3 +100,14 @@ def test_forbidden_page_says_so(staff):
     assert response.status_code == 403
     assert "Inte tillåtet" in html
     assert "Din roll tillåter inte det här; det kräver rollen moderator." in html
+
+
+def test_api_forms_wait_for_their_script(api, staff):
+    """Sent by the browser itself an API form would POST to a path that takes PATCH (a 405
+    page): its fields stay disabled until static/js/planner/api-forms.js takes it over."""
+    idea_id = _reported_pin(api)
+    html = staff("moderator").get(f"/planner/ideas/{idea_id}").get_data(as_text=True)
+    forms = re.findall(r'<form class="api-form[^>]*>.*?</form>', html, re.S)
+    assert len(forms) >= 3
+    for form in forms:
+        assert '<fieldset class="api-form__body" disabled>' in form

@@ -90,6 +90,7 @@ function setBusy(form, busy) {
 export function setUpApiForms() {
   document.querySelectorAll("form.api-form").forEach((node) => {
     const form = /** @type {HTMLFormElement} */ (node);
+    form.querySelector(".api-form__body")?.removeAttribute("disabled"); // ours from now on
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const submitter = /** @type {HTMLElement|null} */ (event.submitter);
