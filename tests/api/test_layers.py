@@ -438,7 +438,7 @@ def test_an_eps_too_large_for_the_pins_is_refused(app, client, staff, monkeypatc
 
 def test_a_min_points_too_small_for_the_pins_is_refused(app, client, staff, monkeypatch):
     """Every cluster holds at least min_points pins: pins / min_points clusters at most, and
-    that many hulls must stay within reach (here with small limits; the real one: 50,000)."""
+    that many hulls must stay within reach (here with small limits; the real one: 250,000)."""
     from app.layers import queries
 
     monkeypatch.setattr(queries, "SMALL_ENOUGH", 10)
