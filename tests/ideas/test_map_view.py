@@ -225,12 +225,12 @@ def test_a_backlog_folds_in_batches_and_stays_exact(seeded, monkeypatch):
     assert logged > 300
     monkeypatch.setattr(module, "FOLD_BATCH", 128)
     batches: list[int] = []
+    fold = module.fold
 
     def counted_fold(session, pyramid, *, limit):
-        batches.append(module.fold.__wrapped__(session, pyramid, limit=limit))
+        batches.append(fold(session, pyramid, limit=limit))
         return batches[-1]
 
-    counted_fold.__wrapped__ = module.fold  # type: ignore[attr-defined]
     monkeypatch.setattr(module, "fold", counted_fold)
     assert _fold(app) == logged
     assert _logged(app) == 0
