@@ -9,6 +9,7 @@ the citizens' paths, each beside its goal in DESIGN.md (bench/planners.py).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import re
 import statistics
@@ -19,6 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from app import create_app
+from app.common.errors import Conflict
 from app.config import DATA_DIR
 from app.db import get_engine, get_session, lift_statement_timeout
 from app.demo import add_demo_pins
@@ -26,7 +28,7 @@ from app.ideas.map_view import fold_map_log
 from app.planning.accounts import create_user
 from bench.measure import Figures, measure
 from bench.planners import EXPORTS, LAYERS, OGC, Case, ogr2ogr_geojson, streamed_get
-from tests.dbutil import database_url, migrate, recreate_database
+from tests.dbutil import database_url, migrate, published_pins, recreate_database
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 FEATURE = {
@@ -149,6 +151,11 @@ def main() -> None:
         default="",
         help="run only cases whose name contains this (or any of several, separated by |)",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the bench database when it already has about --pins published pins",
+    )
     args = parser.parse_args()
     wanted = args.only.split("|")
 
@@ -156,9 +163,14 @@ def main() -> None:
         return any(part in name for part in wanted)
 
     url = database_url("_bench")
-    recreate_database(url)
-    migrate(url)
-    seeded = seed(url, args.pins)
+    existing = published_pins(url) if args.reuse else None
+    if existing and abs(existing - args.pins) <= args.pins // 100:
+        migrate(url)  # the schema of this checkout; the pins stay
+        seeded = None
+    else:
+        recreate_database(url)
+        migrate(url)
+        seeded = seed(url, args.pins)
     # Requests run as in production: with the statement timeout (30 s unless set).
     app = create_app({"DATABASE_URL": url, "RATELIMIT_ENABLED": False, "SECRET_KEY": "bench"})
     client = app.test_client()
@@ -200,10 +212,12 @@ def main() -> None:
     }
     staff = signed_in_client(app)
     cases.update(planner_cases(staff, args.pins))
-    print(
-        f"{args.pins} demo pins seeded in {seeded:.1f} s; {args.runs} runs per case, "
-        f"{args.heavy_runs} for the heavy ones\n"
+    origin = (
+        f"reusing {existing:,} pins"
+        if seeded is None
+        else f"{args.pins} demo pins seeded in {seeded:.1f} s"
     )
+    print(f"{origin}; {args.runs} runs per case, {args.heavy_runs} for the heavy ones\n")
     print(f"{'case':<46} {'median ms':>10} {'p95 ms':>10}")
     for name, call in cases.items():
         if chosen(name):
@@ -214,8 +228,8 @@ def main() -> None:
 
 
 def signed_in_client(app: Flask) -> FlaskClient:
-    """A client signed in as a new admin (planner rights and more)."""
-    with app.app_context():
+    """A client signed in as the bench's admin (planner rights and more)."""
+    with app.app_context(), contextlib.suppress(Conflict):  # a reused database has it
         session = get_session()
         create_user(session, "bench@umea.se", "sju långa ord om älven", "admin", profile="CHEAPEST")
         session.commit()

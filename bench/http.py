@@ -40,7 +40,7 @@ from app import create_app
 from app.config import DATA_DIR, PROJECT_DIR
 from app.db import get_engine
 from app.demo import SPREADS, read_localities
-from tests.dbutil import database_url, migrate, recreate_database
+from tests.dbutil import database_url, migrate, published_pins, recreate_database
 from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
 
 ZOOMS = (8, 10, 12, 14, 16, 18)
@@ -627,21 +627,6 @@ def _p50_p95(samples: list[float]) -> str:
 
 
 # --- Seeding -------------------------------------------------------------------------------
-
-
-def published_pins(url: str) -> int | None:
-    """How many published pins the database has; None when it does not exist or is empty."""
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            count = conn.execute(
-                text("SELECT count(*) FROM ideas WHERE visibility = 'published'")
-            ).scalar_one()
-    except Exception:  # noqa: BLE001 - missing database or tables: seed it
-        return None
-    finally:
-        engine.dispose()
-    return int(count) or None
 
 
 def seed(url: str, pins: int, spread: str, seed_value: int) -> float:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import FromClause, Integer, Numeric, Select, case, func, select
+from sqlalchemy import ColumnElement, FromClause, Integer, Numeric, Select, case, func, select
 
 from geo.cluster import once_per_row, value_counts
 from geo.crs import SWEREF99TM, WGS84
@@ -86,20 +86,32 @@ def hexagon_counts(
 
     `size` is the hexagon's edge (= circumradius) in metres; columns `id` ("i_j", the cell's
     column and row in PostGIS's grid), `i`, `j`, `geom` (WGS 84) and `count`. A point's cell is
-    found by arithmetic on its coordinates, so the cost grows with the points, never with the
-    empty cells of the extent; only occupied cells get a polygon, built with `ST_Hexagon`, the
-    same cell `ST_HexagonGrid` yields for (i, j).
-
-    PostGIS's cell (i, j) is centred at (1.5·size·i, h·j + h/2 if i is odd), h = √3·size: the
-    even columns form one rectangular lattice of centres, the odd columns another. A point
-    lies in the hexagon of the nearer of its nearest centres in the two lattices.
+    found by arithmetic on its coordinates (`hexagon_of`), so the cost grows with the points,
+    never with the empty cells of the extent.
     """
     points = rows.subquery("points")
     metric = func.ST_Transform(points.c[geom_column], SWEREF99TM)
     projected = once_per_row(
         select(func.ST_X(metric).label("x"), func.ST_Y(metric).label("y")), "projected"
     )
-    x, y = projected.c.x, projected.c.y
+    i, j = hexagon_of(projected.c.x, projected.c.y, size)
+    cells = select(i.label("i"), j.label("j")).subquery("cells")
+    counted = (
+        select(cells.c.i, cells.c.j, func.count().label("count"))
+        .group_by(cells.c.i, cells.c.j)
+        .subquery("counted")
+    )
+    return hexagons(counted, size=size, geom_column=geom_column)
+
+
+def hexagon_of(x: Any, y: Any, size: float) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """SQL: the column and row (i, j) of the hexagon of edge `size` holding SWEREF 99 TM (x, y).
+
+    PostGIS's cell (i, j) is centred at (1.5·size·i, h·j + h/2 if i is odd), h = √3·size: the
+    even columns form one rectangular lattice of centres, the odd columns another. A point
+    lies in the hexagon of the nearer of its nearest centres in the two lattices. `x` and `y`
+    appear several times: pass columns, not expressions to compute (see `once_per_row`).
+    """
     step_x, step_y = 3.0 * size, SQRT3 * size  # between centres of the same lattice
     even_a, even_b = func.round(x / step_x), func.round(y / step_y)
     odd_a = func.round((x - step_x / 2) / step_x)
@@ -107,15 +119,27 @@ def hexagon_counts(
     even_distance = _squared(x - even_a * step_x, y - even_b * step_y)
     odd_distance = _squared(x - odd_a * step_x - step_x / 2, y - odd_b * step_y - step_y / 2)
     in_even = even_distance <= odd_distance
-    cells = select(
-        case((in_even, even_a * 2), else_=odd_a * 2 + 1).cast(Integer).label("i"),
-        case((in_even, even_b), else_=odd_b).cast(Integer).label("j"),
-    ).subquery("cells")
-    counted = (
-        select(cells.c.i, cells.c.j, func.count().label("count"))
-        .group_by(cells.c.i, cells.c.j)
-        .subquery("counted")
+    return (
+        case((in_even, even_a * 2), else_=odd_a * 2 + 1).cast(Integer),
+        case((in_even, even_b), else_=odd_b).cast(Integer),
     )
+
+
+def hexagon_of_lon_lat(lon: Any, lat: Any, size: float) -> tuple[Any, Any]:
+    """SQL: `hexagon_of` for a point given as WGS 84 longitude and latitude columns.
+
+    For a handful of rows (a delta log): the projection is written out at each use.
+    """
+    metric = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, lat), WGS84), SWEREF99TM)
+    return hexagon_of(func.ST_X(metric), func.ST_Y(metric), size)
+
+
+def hexagons(counted: FromClause, *, size: float, geom_column: str = "geom") -> Select[Any]:
+    """Hexagon features of a grouping with columns `i`, `j` and `count`.
+
+    Each cell's polygon is built with `ST_Hexagon`: the same cell `ST_HexagonGrid` yields for
+    (i, j), in WGS 84.
+    """
     origin = func.ST_SetSRID(func.ST_MakePoint(0, 0), SWEREF99TM)
     hexagon = func.ST_Hexagon(size, counted.c.i, counted.c.j, origin)
     return select(

@@ -128,16 +128,24 @@ def stream_feature_collection(
     members: Mapping[str, Any] | None = None,
     next_page_members: Callable[[Any], Mapping[str, Any]] | None = None,
     chunk_rows: int = 500,
+    buffered: bool = False,
 ) -> Generator[str, None, None]:
     """Yield a FeatureCollection as text chunks.
 
     With `page_size`, `features` should be limited to `page_size + 1` rows: the extra row only
     tells that a next page exists, and `next_page_members(last_key)` then adds its links.
     `members` are extra top-level keys written after the features.
+
+    Rows come from a server-side cursor, `chunk_rows` at a time, so memory stays flat however
+    many there are. `buffered` fetches them all at once instead, for results known to be
+    small: PostgreSQL never runs a cursor's query in parallel, and a grouping over a million
+    pins took twice as long through one (districts: 190 against 90 ms on 2 cores).
     """
     # The query runs before the first chunk, so a caller that takes that chunk eagerly still
     # learns of a database error in time to answer with an error status.
-    result = session.execute(features.execution_options(yield_per=chunk_rows))
+    result = session.execute(
+        features if buffered else features.execution_options(yield_per=chunk_rows)
+    )
     # The driver's cursor, kept from the start: after a failed fetch SQLAlchemy lets go of it.
     cursor = getattr(result, "cursor", None)
     count = 0

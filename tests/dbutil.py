@@ -57,3 +57,18 @@ def migrate(url: str, revision: str = "head") -> None:
 def downgrade(url: str, revision: str = "base") -> None:
     """Downgrade the database to `revision`."""
     command.downgrade(alembic_config(url), revision)
+
+
+def published_pins(url: str) -> int | None:
+    """How many published pins the database has; None when it does not exist or is empty."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            count = conn.execute(
+                text("SELECT count(*) FROM ideas WHERE visibility = 'published'")
+            ).scalar_one()
+    except Exception:  # noqa: BLE001 - missing database or tables: seed it
+        return None
+    finally:
+        engine.dispose()
+    return int(count) or None

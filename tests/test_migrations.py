@@ -43,3 +43,47 @@ def test_models_match_migrations():
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []
+
+
+def test_the_hexagon_rollups_start_from_the_pins_already_stored():
+    """0007 counts the pins stored before it, less the log the next fold adds to them."""
+    from sqlalchemy import text
+
+    from app import create_app
+    from app.db import dispose_engines, get_session
+    from app.ideas.filters import IdeaFilters
+    from app.ideas.map_view import fold_map_log
+    from app.layers.params import DEFAULT_HEX_SIZE
+    from app.layers.queries import hexgrid_layer
+
+    url = database_url("_migrations")
+    recreate_database(url)
+    migrate(url, "0006_layer_counts_index")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ideas (kind, category, title, body, visibility, status, source, geom)"
+                " SELECT CASE WHEN n % 3 = 0 THEN 'concern' ELSE 'idea' END, 'other', 'Pin', '',"
+                " CASE WHEN n % 10 = 0 THEN 'hidden' ELSE 'published' END, 'new', 'web',"
+                " ST_SetSRID(ST_MakePoint(20.1 + (n % 37) * 0.01, 63.75 + (n % 23) * 0.01), 4326)"
+                " FROM generate_series(1, 600) AS n"
+            )
+        )
+        # Half the log folded before the upgrade (as the folder would have), half not yet.
+        conn.execute(text("DELETE FROM map_deltas WHERE item_id % 2 = 0"))
+    engine.dispose()
+    migrate(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "MAP_FOLD_INTERVAL_S": 0})
+    with app.app_context():
+        session = get_session()
+        assert fold_map_log(session) > 0
+        for filters in (IdeaFilters(), IdeaFilters(kinds=("concern",))):
+            layers = [
+                sorted(session.execute(hexgrid_layer(filters, size=DEFAULT_HEX_SIZE, straight=s)))
+                for s in (False, True)
+            ]
+            assert layers[0] == layers[1] and layers[0]
+        assert sum(row.count for row in layers[0]) == 600 // 3 - 600 // 30
+        session.close()
+        dispose_engines()

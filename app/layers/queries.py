@@ -10,13 +10,15 @@ from sqlalchemy.orm import Session
 
 from app.common.errors import InvalidField
 from app.ideas.filters import IdeaFilters
+from app.ideas.map_view import HEXAGON_TOTALS, HEXAGONS, PYRAMID, pyramid_filters
 from app.ideas.queries import apply_filters, published_ideas
-from app.layers.params import ClusterParams
+from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
 from app.models import District, Idea
-from geo.aggregate import counts_per_polygon, hexagon_counts
+from geo.aggregate import counts_per_polygon, hexagon_counts, hexagons
 from geo.cluster import dbscan_candidates, dbscan_clusters, density, largest_eps
 from geo.geojson import simplified_for_display
 from geo.i18n import N_
+from geo.pyramid import rollup_counts
 
 BREAKDOWN = ("kind", "category")
 # PostGIS's DBSCAN does not stop for a statement timeout while it runs: a request that would
@@ -117,6 +119,19 @@ def district_layer(filters: IdeaFilters, *, for_display: bool = False) -> Select
     )
 
 
-def hexgrid_layer(filters: IdeaFilters, *, size: int) -> Select[Any]:
-    """The non-empty hexagons of edge `size` metres with their pin counts."""
-    return hexagon_counts(layer_pins(filters), size=size)
+def hexgrid_layer(filters: IdeaFilters, *, size: int, straight: bool = False) -> Select[Any]:
+    """The non-empty hexagons of edge `size` metres with their pin counts.
+
+    At the default size, for the whole municipality and filters on the map's dimensions, from
+    the hexagon rollup the map's pyramid keeps; else grouped from the pins. `straight` forces
+    the grouping (tests compare the two).
+    """
+    dimensions = None
+    if not straight and size == DEFAULT_HEX_SIZE and filters.bbox is None:
+        dimensions = pyramid_filters(filters)
+    if dimensions is None:
+        return hexagon_counts(layer_pins(filters), size=size)
+    rollup = HEXAGON_TOTALS if HEXAGON_TOTALS.serves(dimensions) else HEXAGONS
+    rolled = rollup_counts(PYRAMID, rollup, dimensions).subquery("rolled")
+    counted = select(rolled.c.i, rolled.c.j, rolled.c.n.label("count")).subquery("counted")
+    return hexagons(counted, size=size)

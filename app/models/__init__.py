@@ -3,7 +3,7 @@
 from app.models.base import Base
 from app.models.districts import District
 from app.models.ideas import Idea, Support
-from app.models.map import MAP_DIMENSIONS, MapCell, MapDelta, MapState
+from app.models.map import MAP_DIMENSIONS, MapCell, MapDelta, MapHexagon, MapHexagonTotal, MapState
 from app.models.moderation import Flag, ModerationWord
 from app.models.planning import AnswerTemplate, IdeaHistory, IdeaNote
 from app.models.ratelimits import RateLimitCounter
@@ -29,6 +29,8 @@ __all__ = [
     "IdeaNote",
     "MapCell",
     "MapDelta",
+    "MapHexagon",
+    "MapHexagonTotal",
     "MapState",
     "ModerationWord",
     "RateLimitCounter",

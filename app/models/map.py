@@ -67,3 +67,39 @@ class MapState(Base):
 
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     epoch: Mapped[int] = mapped_column(BigInteger)
+
+
+class MapHexagon(Base):
+    """Published pins of one kind, category, status and source in one hexagon of the layer.
+
+    Hexagons of the layer's default size (app.layers.params.DEFAULT_HEX_SIZE) only, folded
+    from the map's delta log with the cells.
+    """
+
+    __tablename__ = "map_hexagons"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "i", "j", *MAP_DIMENSIONS, name="map_hexagons_pkey", postgresql_include=["n"]
+        ),
+    )
+
+    i: Mapped[int] = mapped_column(Integer, primary_key=True)
+    j: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)  # an int sums as bigint; a bigint as numeric
+
+
+class MapHexagonTotal(Base):
+    """All published pins in one hexagon of the layer's default size: the unfiltered layer."""
+
+    __tablename__ = "map_hexagon_totals"
+    __table_args__ = (
+        PrimaryKeyConstraint("i", "j", name="map_hexagon_totals_pkey", postgresql_include=["n"]),
+    )
+
+    i: Mapped[int] = mapped_column(Integer, primary_key=True)
+    j: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)

@@ -23,8 +23,9 @@ from tests.conftest import DISTRICTS_FILE, stop_background_work
 from tests.dbutil import database_url, migrate, recreate_database
 
 TABLES = (
-    "ideas, supports, rate_limits, map_cells, map_deltas, workshops, workshop_events, users,"
-    " flags, idea_history, idea_notes, moderation_words, answer_templates"
+    "ideas, supports, rate_limits, map_cells, map_deltas, map_hexagons, map_hexagon_totals,"
+    " workshops, workshop_events, users, flags, idea_history, idea_notes, moderation_words,"
+    " answer_templates"
 )
 
 
