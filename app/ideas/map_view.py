@@ -32,7 +32,11 @@ HEXAGONS = Rollup(
     key=lambda lon, lat: hexagon_of_lon_lat(lon, lat, DEFAULT_HEX_SIZE),
     dimensions=MAP_DIMENSIONS,
 )
-HEXAGON_TOTALS = replace(HEXAGONS, table=MapHexagonTotal.__table__, dimensions=())
+HEXAGON_TOTALS = replace(
+    HEXAGONS,
+    table=MapHexagonTotal.__table__,  # type: ignore[arg-type]
+    dimensions=(),
+)
 PYRAMID = Pyramid(
     cells=MapCell.__table__,  # type: ignore[arg-type]
     deltas=MapDelta.__table__,  # type: ignore[arg-type]
