@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from flask import Response, current_app, jsonify, request, url_for
 from flask_babel import gettext
+from sqlalchemy import Select, bindparam
 
 from app.api import bp
 from app.api.body import json_body
@@ -30,10 +34,20 @@ from geo.geojson import feature_select, stream_feature_collection
 from geo.i18n import N_
 
 
+@functools.cache
+def _feature_by_id() -> Select[Any]:
+    """One published pin's Feature, by the parameter `idea_id`.
+
+    Built once per process: building it took 4 of the 15 ms a new pin cost (bench/), the
+    same statement every time.
+    """
+    rows = public_idea_rows(IdeaFilters()).where(Idea.id == bindparam("idea_id"))
+    return feature_select(rows)
+
+
 def _public_feature(idea_id: int) -> str | None:
     """One published pin as Feature text, or None."""
-    rows = public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)
-    found = get_session().execute(feature_select(rows)).first()
+    found = get_session().execute(_feature_by_id(), {"idea_id": idea_id}).first()
     return None if found is None else str(found.feature)
 
 
@@ -55,8 +69,8 @@ def create_idea() -> Response | tuple[Response, int]:
     new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
     session = get_session()
     idea_id = store_idea(session, new)
+    feature = _public_feature(idea_id)  # in the same transaction: one connection, not two
     session.commit()
-    feature = _public_feature(idea_id)
     if feature is None:
         message = gettext("Thank you. Your pin will be shown once a moderator has looked at it.")
         return jsonify({"id": idea_id, "held": True, "message": message}), 202
