@@ -10,7 +10,8 @@ from collections.abc import Callable, Generator, Mapping
 from contextlib import suppress
 from typing import Any
 
-from sqlalchemy import JSON, Select, Text, case, func, literal, select
+from sqlalchemy import JSON, Select, Text, case, false, func, literal, select
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
@@ -173,3 +174,48 @@ def stream_feature_collection(
     if has_more and next_page_members is not None:
         extra.update(next_page_members(last_key))
     yield "]" + "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in extra.items()) + "}"
+
+
+def feature_array(
+    features: Select[Any], *, descending: bool | None = None, page_size: int | None = None
+) -> Select[tuple[str, int, bool]]:
+    """SQL: one row `(features, count, more)` of the rows of a `feature_select`.
+
+    `features` is their Feature texts joined by commas (the inside of a JSON array), in key
+    order (`descending` True or False) or in no particular order (None); `count` how many.
+    With `page_size`, `features` should be limited to `page_size + 1` rows, as for
+    `stream_feature_collection`: only `page_size` are joined and `more` tells whether there
+    was another. For bodies small enough to build whole: one round trip, no cursor.
+    """
+
+    def key_order(rows: Any) -> Any:
+        if descending is None:
+            return None
+        return rows.c.key.desc() if descending else rows.c.key
+
+    page = features.subquery("page")
+    if page_size is not None:
+        position = func.row_number().over(order_by=key_order(page)).label("position")
+        page = select(page, position).subquery("ranked")
+    separator, order = literal(",", Text), key_order(page)
+    joined = func.string_agg(
+        page.c.feature, separator if order is None else aggregate_order_by(separator, order)
+    )
+    if page_size is None:
+        return select(
+            func.coalesce(joined, "").label("features"),
+            func.count().label("count"),
+            false().label("more"),
+        ).select_from(page)
+    within = page.c.position <= page_size
+    return select(
+        func.coalesce(joined.filter(within), "").label("features"),
+        func.count().filter(within).label("count"),
+        (func.count() > page_size).label("more"),
+    ).select_from(page)
+
+
+def collection_text(features: str, members: Mapping[str, Any]) -> str:
+    """A FeatureCollection from the inside of its features array and its other members."""
+    rest = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in members.items())
+    return '{"type":"FeatureCollection","features":[' + features + "]" + rest + "}"

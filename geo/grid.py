@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     BigInteger,
@@ -26,12 +26,14 @@ from sqlalchemy import (
     Integer,
     Numeric,
     Select,
+    bindparam,
     case,
     func,
     literal,
     select,
     true,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement
 
 from geo.crs import WGS84
@@ -109,6 +111,20 @@ class CellRange:
             )
         return view
 
+    @property
+    def size(self) -> float:
+        """The cells' width in Web Mercator metres."""
+        return cell_size_m(self.zoom)
+
+    def columns(self) -> Any:
+        """SQL: the columns (cx) of the range, as an array."""
+        return literal(list(range(self.cx[0], self.cx[1] + 1)), ARRAY(Integer))
+
+    def bounds(self) -> tuple[Any, Any, Any, Any]:
+        """SQL: the view's bbox as exact numbers."""
+        min_lon, min_lat, max_lon, max_lat = (literal(v, Numeric) for v in self.bbox)
+        return min_lon, min_lat, max_lon, max_lat
+
     def envelope(self) -> tuple[float, float, float, float]:
         """The lon/lat box of the range (to find its members with a spatial index)."""
         size = cell_size_m(self.zoom)
@@ -127,19 +143,93 @@ class CellRange:
         )
 
 
+class ViewCells(Protocol):
+    """What the grid's SQL needs of a view: numbers (`CellRange`) or parameters (`BoundView`)."""
+
+    @property
+    def zoom(self) -> Any: ...  # noqa: D102
+
+    @property
+    def size(self) -> Any: ...  # noqa: D102
+
+    @property
+    def cx(self) -> tuple[Any, Any]: ...  # noqa: D102
+
+    @property
+    def cy(self) -> tuple[Any, Any]: ...  # noqa: D102
+
+    def columns(self) -> Any: ...  # noqa: D102
+
+    def bounds(self) -> tuple[Any, Any, Any, Any]: ...  # noqa: D102
+
+    def envelope(self) -> tuple[Any, Any, Any, Any]: ...  # noqa: D102
+
+
+def _integer(name: str) -> Any:
+    """SQL: an integer parameter."""
+    return bindparam(name, type_=Integer)
+
+
+@dataclass(frozen=True)
+class BoundView:
+    """A view whose numbers are named SQL parameters; `values` gives them for a `CellRange`.
+
+    A statement built on it serves every view of its shape, so it is built once, not per
+    request (building one per request cost about as much as running it).
+    """
+
+    zoom: Any = bindparam("view_zoom", type_=Integer)
+    size: Any = bindparam("view_size", type_=Float)
+    cx: tuple[Any, Any] = (
+        bindparam("view_cx0", type_=Integer),
+        bindparam("view_cx1", type_=Integer),
+    )
+    cy: tuple[Any, Any] = (
+        bindparam("view_cy0", type_=Integer),
+        bindparam("view_cy1", type_=Integer),
+    )
+
+    def columns(self) -> Any:
+        """SQL: the parameter for the columns of the range."""
+        return bindparam("view_columns", type_=ARRAY(Integer))
+
+    def bounds(self) -> tuple[Any, Any, Any, Any]:
+        """SQL: the parameters for the view's bbox, exact numbers."""
+        return tuple(bindparam(f"view_bbox{i}", type_=Numeric) for i in range(4))  # type: ignore[return-value]
+
+    def envelope(self) -> tuple[Any, Any, Any, Any]:
+        """SQL: the parameters for the lon/lat box of the range."""
+        return tuple(bindparam(f"view_envelope{i}", type_=Float) for i in range(4))  # type: ignore[return-value]
+
+    @staticmethod
+    def values(view: CellRange) -> dict[str, Any]:
+        """The parameters' values for a view."""
+        return {
+            "view_zoom": view.zoom,
+            "view_size": view.size,
+            "view_cx0": view.cx[0],
+            "view_cx1": view.cx[1],
+            "view_cy0": view.cy[0],
+            "view_cy1": view.cy[1],
+            "view_columns": list(range(view.cx[0], view.cx[1] + 1)),
+            **{f"view_bbox{i}": v for i, v in enumerate(view.bbox)},
+            **{f"view_envelope{i}": v for i, v in enumerate(view.envelope())},
+        }
+
+
 def micro_degrees(value: Any) -> Any:
     """SQL: a coordinate in whole micro-degrees."""
     return func.round(value * E6).cast(BigInteger)
 
 
-def grid_cells(rows: Select[Any], view: CellRange, *, geom_column: str = "geom") -> Select[Any]:
+def grid_cells(rows: Select[Any], view: ViewCells, *, geom_column: str = "geom") -> Select[Any]:
     """The cells of a view counted straight from `rows` (id, geom, ...): the reference path.
 
     Columns: cx, cy, n, sum_lon, sum_lat, sum_id; only cells whose mean is in the view.
     """
     points = rows.subquery("points")
     lon, lat = func.ST_X(points.c[geom_column]), func.ST_Y(points.c[geom_column])
-    cx, cy = cell_index(lon, lat, cell_size_m(view.zoom))
+    cx, cy = cell_index(lon, lat, view.size)
     cells = (
         select(
             cx.label("cx"),
@@ -155,12 +245,12 @@ def grid_cells(rows: Select[Any], view: CellRange, *, geom_column: str = "geom")
     return mean_in_view(cells.subquery("cells"), view)
 
 
-def mean_in_view(cells: Any, view: CellRange) -> Select[Any]:
+def mean_in_view(cells: Any, view: ViewCells) -> Select[Any]:
     """Keep the cells (cx, cy, n, sum_lon, sum_lat, sum_id) whose mean lies in the view's bbox.
 
     In exact numbers, so every path that counts the same members keeps the same cells.
     """
-    min_lon, min_lat, max_lon, max_lat = (literal(v, Numeric) for v in view.bbox)
+    min_lon, min_lat, max_lon, max_lat = view.bounds()
     n = cells.c.n.cast(Numeric)
     sum_lon, sum_lat = cells.c.sum_lon.cast(Numeric), cells.c.sum_lat.cast(Numeric)
     return select(cells).where(
@@ -179,7 +269,7 @@ def total_of(cells: Select[Any]) -> Select[tuple[int]]:
 
 
 def cluster_features(
-    cells: Select[Any], members: Select[Any], *, zoom: int, id_column: str = "id"
+    cells: Select[Any], members: Select[Any], *, view: ViewCells, id_column: str = "id"
 ) -> Select[Any]:
     """One row per cell: the member itself for a cell of one, else a cluster.
 
@@ -195,7 +285,7 @@ def cluster_features(
     member = (
         select(looked_up).where(looked_up.c[id_column] == cell.c.sum_id, single).lateral("member")
     )
-    size = cell_size_m(zoom)
+    zoom, size = view.zoom, view.size
     mean_lon = cell.c.sum_lon.cast(Numeric) / cell.c.n / E6
     mean_lat = cell.c.sum_lat.cast(Numeric) / cell.c.n / E6
     corners = (

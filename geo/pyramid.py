@@ -24,10 +24,12 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    ColumnElement,
     Float,
     Integer,
     Select,
     Table,
+    any_,
     column,
     delete,
     func,
@@ -41,8 +43,10 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from geo.grid import CellRange, cell_index, cell_size_m, mean_in_view, micro_degrees
+from geo.grid import ViewCells, cell_index, cell_size_m, mean_in_view, micro_degrees
 
+# A dimension's chosen values, or an array parameter carrying them (geo.grid.BoundView).
+Values = Sequence[str] | ColumnElement[Any]
 MAX_ZOOM = 16  # from street level up, a view shows its points, not cells
 FOLD_LOCK = 0x6D6170  # advisory lock key: one folder at a time, whichever process
 
@@ -81,23 +85,27 @@ class Pyramid:
     dimensions: tuple[str, ...]
     rollups: tuple[Rollup, ...] = ()
 
-    def _where(self, table: Table, filters: Mapping[str, Sequence[str]]) -> list[Any]:
+    def _where(self, table: Table, filters: Mapping[str, Values]) -> list[Any]:
         """Conditions for the chosen values of some dimensions (all values when absent)."""
         unknown = set(filters) - set(self.dimensions)
         if unknown:
             raise ValueError(f"not a dimension of the pyramid: {sorted(unknown)}")
-        return [table.c[name].in_(values) for name, values in filters.items() if values]
+        return [
+            table.c[name] == any_(values) if isinstance(values, ColumnElement)
+            else table.c[name].in_(values)
+            for name, values in filters.items()
+            if isinstance(values, ColumnElement) or values
+        ]  # fmt: skip
 
 
-def view_cells(
-    pyramid: Pyramid, view: CellRange, filters: Mapping[str, Sequence[str]]
-) -> Select[Any]:
+def view_cells(pyramid: Pyramid, view: ViewCells, filters: Mapping[str, Values]) -> Select[Any]:
     """The cells of a view from the pyramid (cx, cy, n, sum_lon, sum_lat, sum_id).
 
     The same columns and rows as `geo.grid.grid_cells` gives for the same points counted
-    straight, in a few milliseconds however many points there are.
+    straight, in a few milliseconds however many points there are. A filter's values may be
+    a parameter (an array) instead, for a statement built once (`geo.grid.BoundView`).
     """
-    if view.zoom > MAX_ZOOM:
+    if isinstance(view.zoom, int) and view.zoom > MAX_ZOOM:
         raise ValueError(f"the pyramid stops at zoom {MAX_ZOOM}")
     cells, deltas = pyramid.cells, pyramid.deltas
     counted = select(
@@ -106,11 +114,11 @@ def view_cells(
         cells.c.zoom == view.zoom,
         # Each column of cells as its own index range: a range on cx alone would read every
         # cell of those columns, from the north of the municipality to its south.
-        cells.c.cx.in_(list(range(view.cx[0], view.cx[1] + 1))),
+        cells.c.cx == any_(view.columns()),
         cells.c.cy.between(*view.cy),
         *pyramid._where(cells, filters),
     )
-    dcx, dcy = cell_index(deltas.c.lon, deltas.c.lat, cell_size_m(view.zoom))
+    dcx, dcy = cell_index(deltas.c.lon, deltas.c.lat, view.size)
     min_lon, min_lat, max_lon, max_lat = view.envelope()
     logged = select(
         dcx.label("cx"),

@@ -7,12 +7,11 @@ import hashlib
 from flask import Response, current_app, request
 
 from app.api import bp
-from app.api.responses import geojson_stream
 from app.db import get_session
 from app.ideas.filters import parse_filters, parse_int
-from app.ideas.map_view import ALWAYS_PINS_FROM_ZOOM, map_version, map_view
+from app.ideas.map_view import ALWAYS_PINS_FROM_ZOOM, map_version, read_map_view
 from app.replica import public_read
-from geo.geojson import feature_select, stream_feature_collection
+from geo.geojson import GEOJSON_MEDIA_TYPE, collection_text
 
 MAX_ZOOM = 22
 
@@ -38,20 +37,15 @@ def map_clusters() -> Response:
         response = Response(status=304)
         response.set_etag(etag, weak=True)
         return response
-    view = map_view(session, filters, zoom, limit)
-    if view.clustered:
-        features = feature_select(view.rows, strip_nulls=True)
-    else:
-        features = feature_select(view.rows, order_by="id", descending=True, limit=limit + 1)
-    response = geojson_stream(
-        lambda stream_session: stream_feature_collection(
-            stream_session,
-            features,
-            page_size=None if view.clustered else limit,
-            members={"zoom": zoom, "clustered": view.clustered},
-            next_page_members=lambda _last: {"truncated": True},
-        )
-    )
+    found = read_map_view(session, filters, zoom, limit)
+    members: dict[str, object] = {
+        "numberReturned": found.count,
+        "zoom": zoom,
+        "clustered": found.clustered,
+    }
+    if found.more:
+        members["truncated"] = True
+    response = Response(collection_text(found.features, members), mimetype=GEOJSON_MEDIA_TYPE)
     response.set_etag(etag, weak=True)
     response.cache_control.no_cache = True  # always ask: the next new pin must show at once
     return response

@@ -8,18 +8,45 @@ A test holds the two paths equal.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import functools
+from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Select, false, literal, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    String,
+    any_,
+    bindparam,
+    case,
+    false,
+    func,
+    literal,
+    select,
+    text,
+    true,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Session
 
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import map_pin_rows
 from app.layers.params import DEFAULT_HEX_SIZE
-from app.models import MAP_DIMENSIONS, MapCell, MapDelta, MapHexagon, MapHexagonTotal, MapState
+from app.models import (
+    MAP_DIMENSIONS,
+    Idea,
+    MapCell,
+    MapDelta,
+    MapHexagon,
+    MapHexagonTotal,
+    MapState,
+)
 from geo.aggregate import hexagon_of_lon_lat
-from geo.grid import CellRange, cluster_features, grid_cells, total_of
+from geo.filters import within_bbox
+from geo.geojson import feature_array, feature_select
+from geo.grid import BoundView, CellRange, ViewCells, cluster_features, grid_cells
 from geo.pyramid import MAX_ZOOM, Pyramid, Rollup, fold, version, view_cells
 
 # The hexagon layer at its default size, counted as pins come and go: grouping a million pins
@@ -47,14 +74,6 @@ PYRAMID = Pyramid(
 ALWAYS_PINS_FROM_ZOOM = MAX_ZOOM + 1  # street level: cells would hold a few pins at most
 
 
-@dataclass(frozen=True)
-class MapView:
-    """The rows to send as features: cells of pins (`clustered`) or the pins in view."""
-
-    rows: Select[Any]
-    clustered: bool
-
-
 def pyramid_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
     """The filters as pyramid dimensions, or None when some filter is not one of them."""
     dimensions = {
@@ -67,32 +86,119 @@ def pyramid_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
     return dimensions if rest == IdeaFilters() else None
 
 
-def view_cells_of(filters: IdeaFilters, view: CellRange, *, straight: bool = False) -> Select[Any]:
-    """The cells of a view: from the pyramid when it can answer, else counted straight."""
-    dimensions = None if straight else pyramid_filters(filters)
-    if dimensions is not None:
-        return view_cells(PYRAMID, view, dimensions)
-    return grid_cells(map_pin_rows(replace(filters, bbox=view.envelope())), view)
-
-
 def map_view(
-    session: Session, filters: IdeaFilters, zoom: int, limit: int, *, straight: bool = False
-) -> MapView:
-    """The features of the view `filters.bbox` at `zoom`.
+    filters: IdeaFilters, zoom: int, limit: int, *, straight: bool = False
+) -> tuple[Select[tuple[str, int, bool, bool]], dict[str, Any]]:
+    """One statement and its parameters for the view `filters.bbox` at `zoom`.
 
-    Below street level, when the cells whose pins' mean lies in view hold more than `limit`
-    pins together, the cells are sent (a lone pin as itself); otherwise every pin in view, up
-    to `limit`. `straight` forces the reference path (for tests and benchmarks).
+    It answers one row, `(features, count, more, clustered)`. Below street level, when the
+    cells whose pins' mean lies in view hold more than `limit` pins together, the cells are
+    sent (a lone pin as itself); otherwise every pin in view, up to `limit` (`more` when
+    there were others). `features` is the inside of the features array
+    (geo.geojson.feature_array).
+
+    Filters on the pyramid's dimensions read its cells, through a statement built once per
+    shape (which dimensions, street level or not) with the view as parameters. Other filters,
+    and `straight` (the reference path, for tests and benchmarks), count the cells from the
+    pins with a statement built for this view.
     """
     assert filters.bbox is not None
-    if zoom < ALWAYS_PINS_FROM_ZOOM:
-        view = CellRange.of(filters.bbox, zoom)
-        cells = view_cells_of(filters, view, straight=straight)
-        if int(session.execute(total_of(cells)).scalar_one()) > limit:
-            members = map_pin_rows(replace(filters, bbox=None))
-            return MapView(cluster_features(cells, members, zoom=zoom), clustered=True)
-    pins = map_pin_rows(filters).add_columns(literal(1).label("count"), false().label("cluster"))
-    return MapView(pins, clustered=False)
+    pins_only = zoom >= ALWAYS_PINS_FROM_ZOOM
+    dimensions = None if straight else pyramid_filters(filters)
+    view = None if pins_only else CellRange.of(filters.bbox, zoom)
+    if dimensions is None:
+        cells = None
+        if view is not None:
+            cells = grid_cells(map_pin_rows(replace(filters, bbox=view.envelope())), view)
+        statement = _view_statement(
+            view, cells, map_pin_rows(filters), map_pin_rows(replace(filters, bbox=None)), limit
+        )
+        return statement, {}
+    chosen = tuple(sorted(name for name, values in dimensions.items() if values))
+    params: dict[str, Any] = {name: list(dimensions[name]) for name in chosen}
+    params.update({f"pins_bbox{i}": value for i, value in enumerate(filters.bbox)}, limit=limit)
+    if view is not None:
+        params.update(BoundView.values(view))
+    return _bound_statement(chosen, pins_only=pins_only), params
+
+
+# How the map's statement is planned, set for its transaction only. Its pins branch runs only
+# when the cells hold few pins, yet PostgreSQL planned it in parallel and started two workers
+# for a branch it then skipped: 23 of 34 ms of a view at zoom 12 (category filter, 1M pins).
+# And psycopg prepares a statement run five times; a generic plan, blind to the view's
+# bbox, made views at zooms 12-14 a third slower than plans made for their parameters.
+VIEW_SETTINGS = {"max_parallel_workers_per_gather": "0", "plan_cache_mode": "force_custom_plan"}
+
+
+def read_map_view(session: Session, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
+    """The view's one row (`map_view`), run with VIEW_SETTINGS."""
+    settings = [func.set_config(name, value, True) for name, value in VIEW_SETTINGS.items()]
+    session.execute(select(*settings))
+    statement, params = map_view(filters, zoom, limit)
+    return session.execute(statement, params).one()
+
+
+@functools.cache
+def _bound_statement(dimensions: tuple[str, ...], *, pins_only: bool) -> Select[Any]:
+    """The map view's statement for filters on `dimensions`, every number a parameter.
+
+    Building the statement for each request cost as much as running it (about 5 ms of
+    Python at a million pins, bench/): there are only 32 shapes, each built once.
+    """
+    values = {name: bindparam(name, type_=ARRAY(String)) for name in dimensions}
+    pins, members = _bound_pins(values, in_view=True), _bound_pins(values, in_view=False)
+    limit = bindparam("limit", type_=Integer)
+    if pins_only:
+        return _view_statement(None, None, pins, members, limit)
+    view = BoundView()
+    return _view_statement(view, view_cells(PYRAMID, view, values), pins, members, limit)
+
+
+def _bound_pins(values: dict[str, Any], *, in_view: bool) -> Select[Any]:
+    """`map_pin_rows` with its dimension filters (and bbox) as parameters.
+
+    The same conditions `apply_filters` writes (`= ANY` of an array is `IN` its values);
+    a test holds this path equal to the straight one.
+    """
+    stmt = map_pin_rows(IdeaFilters())
+    for name, chosen in values.items():
+        stmt = stmt.where(Idea.__table__.c[name] == any_(chosen))
+    if in_view:
+        bbox = tuple(bindparam(f"pins_bbox{i}", type_=Float) for i in range(4))
+        stmt = stmt.where(within_bbox(Idea.geom, bbox))  # type: ignore[arg-type]
+    return stmt
+
+
+def _view_statement(
+    view: ViewCells | None,
+    cells: Select[Any] | None,
+    pins: Select[Any],
+    members: Select[Any],
+    limit: Any,
+) -> Select[tuple[str, int, bool, bool]]:
+    """The view's one row from its cells (None at street level), its pins and all members."""
+    pin_rows = pins.add_columns(literal(1).label("count"), false().label("cluster"))
+    if view is None or cells is None:
+        page = _pin_page(pin_rows, limit).subquery("pins")
+        return select(*page.c, false().label("clustered"))
+    counted = cells.cte("view_cells")
+    clustered = select(func.coalesce(func.sum(counted.c.n), 0)).scalar_subquery() > limit
+    shown = cluster_features(select(counted).where(clustered), members, view=view)
+    by_cell = feature_array(feature_select(shown, strip_nulls=True)).subquery("by_cell")
+    by_pin = _pin_page(pin_rows.where(~clustered), limit).subquery("by_pin")
+    return select(
+        *(case((clustered, by_cell.c[name]), else_=by_pin.c[name]).label(name) for name in FIELDS),
+        clustered.label("clustered"),
+    ).select_from(by_cell.join(by_pin, true()))
+
+
+FIELDS = ("features", "count", "more")  # of a feature array
+
+
+def _pin_page(pins: Select[Any], limit: Any) -> Select[tuple[str, int, bool]]:
+    """The newest `limit` pins of `pins` as a feature array (with `more`)."""
+    features = feature_select(pins, order_by="id", descending=True, limit=limit + 1)
+    return feature_array(features, descending=True, page_size=limit)
 
 
 def map_version(session: Session) -> str:

@@ -8,6 +8,7 @@ published, answered or renamed.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
 
@@ -17,7 +18,6 @@ from sqlalchemy import text
 from app.db import get_engine, get_session
 from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import fold_map_log, map_view, pyramid_filters
-from geo.geojson import feature_select
 from tests.conftest import CENTRE, HOLMSUND, pin_feature
 
 CITY = (19.4, 63.55, 21.1, 64.1)
@@ -38,12 +38,13 @@ FILTERS = [
 
 
 def _features(app, filters, bbox, zoom, *, straight):
-    """The map's rows for a view, as comparable tuples (limit 1: cells whenever any)."""
+    """The map's features for a view, as sorted texts (limit 1: cells whenever any)."""
     with app.app_context():
-        session = get_session()
-        view = map_view(session, replace(filters, bbox=bbox), zoom, 1, straight=straight)
-        rows = session.execute(feature_select(view.rows, strip_nulls=True)).scalars().all()
-        return view.clustered, sorted(rows)
+        statement, params = map_view(replace(filters, bbox=bbox), zoom, 1, straight=straight)
+        found = get_session().execute(statement, params).one()
+        features = json.loads(f"[{found.features}]")
+        assert found.count == len(features)
+        return found.clustered, sorted(json.dumps(f, sort_keys=True) for f in features)
 
 
 def _assert_paths_agree(app):
@@ -236,3 +237,14 @@ def test_a_backlog_folds_in_batches_and_stays_exact(seeded, monkeypatch):
     assert _logged(app) == 0
     assert batches[:-1] == [128] * (logged // 128) and batches[-1] == logged % 128
     _assert_paths_agree(app)
+
+
+def test_views_of_one_shape_share_one_statement():
+    """Only the parameters differ between views: the statement is built once per shape."""
+    city, centre = replace(IdeaFilters(), bbox=CITY), replace(IdeaFilters(), bbox=VIEWS[3][0])
+    first, first_params = map_view(city, 10, 500)
+    second, second_params = map_view(replace(centre, kinds=("idea",)), 14, 500)
+    assert map_view(centre, 14, 500)[0] is first and second is not first
+    assert map_view(replace(city, kinds=("concern",)), 8, 500)[0] is second
+    assert first_params["view_zoom"] == 10 and second_params["kind"] == ["idea"]
+    assert map_view(city, 10, 500, straight=True)[0] is not first  # built for its view
