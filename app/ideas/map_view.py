@@ -201,9 +201,12 @@ def _pin_page(pins: Select[Any], limit: Any) -> Select[tuple[str, int, bool]]:
     return feature_array(features, descending=True, page_size=limit)
 
 
+VERSION = version(PYRAMID)  # built once: every map request asks it, most then answer 304
+
+
 def map_version(session: Session) -> str:
     """A value that changes whenever any pin the map could show changes."""
-    return str(session.execute(version(PYRAMID)).scalar_one())
+    return str(session.execute(VERSION).scalar_one())
 
 
 # Deltas folded per transaction. A backlog folded in one statement can outlast the statement
