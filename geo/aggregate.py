@@ -32,11 +32,13 @@ def counts_per_polygon(
     breakdown: Sequence[str] = (),
     population_column: str | None = None,
     polygon_id_column: str = "id",
+    weight_column: str | None = None,
 ) -> Select[Any]:
     """Every polygon of `polygons` with how many rows of `rows` belong to it.
 
     Each row names its polygon in `key_column` (looked up once, when the point was stored;
-    see geo/lookup.py), so counting is a grouping, not a spatial join per request. The
+    see geo/lookup.py), so counting is a grouping, not a spatial join per request. With
+    `weight_column`, each row stands for that many points (rows already counted). The
     result has every column of `polygons`, then `count` (0 for an empty polygon), `by_<column>`
     ({value: count}) for each `breakdown` column, `share` (of all rows, including those in no
     polygon; 0 when there are none) and, with `population_column`, `per_1000` (NULL where the
@@ -49,7 +51,9 @@ def counts_per_polygon(
         select(
             points.c[key_column].label("key"),
             *(points.c[name] for name in breakdown),
-            func.count().label("n"),
+            (func.count() if weight_column is None else func.sum(points.c[weight_column])).label(
+                "n"
+            ),
         )
         .group_by(points.c[key_column], *(points.c[name] for name in breakdown))
         .cte("groups")

@@ -53,7 +53,10 @@ FOLD_LOCK = 0x6D6170  # advisory lock key: one folder at a time, whichever proce
 
 @dataclass(frozen=True)
 class Rollup:
-    """A table counting the pyramid's points by `key`: SQL (lon, lat) -> one value per column.
+    """A table counting the pyramid's points by `key`: SQL of a delta row -> one value a column.
+
+    The key is computed from the columns the log keeps of a point: its coordinates (a hexagon)
+    or another column logged with it (a district).
 
     The table has the `key_columns`, the `dimensions` it is split by (some of the pyramid's,
     or none: a rollup of totals, read by unfiltered views only) and `n`, with a unique key on
@@ -62,15 +65,15 @@ class Rollup:
 
     table: Table
     key_columns: tuple[str, ...]
-    key: Callable[[Any, Any], Sequence[Any]]
+    key: Callable[[Any], Sequence[Any]]
     dimensions: tuple[str, ...]
 
-    def keyed(self, lon: Any, lat: Any) -> list[Any]:
-        """The key of a point at (lon, lat), labelled with the key columns' names."""
-        key = self.key(lon, lat)
+    def keyed(self, rows: Any) -> list[Any]:
+        """The key of each delta of `rows`, labelled with the key columns' names."""
+        key = self.key(rows)
         return [v.label(name) for name, v in zip(self.key_columns, key, strict=True)]
 
-    def serves(self, filters: Mapping[str, Sequence[str]]) -> bool:
+    def serves(self, filters: Mapping[str, Values]) -> bool:
         """Whether every dimension filtered on (with values) is one this rollup is split by."""
         return all(name in self.dimensions for name, values in filters.items() if values)
 
@@ -208,9 +211,9 @@ def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int
 def _fold_rollup(rollup: Rollup, moved: Any) -> Any:
     """The upsert that adds the moved deltas to a rollup's counts (returning a row each)."""
     dims = rollup.dimensions
-    keyed = select(
-        *rollup.keyed(moved.c.lon, moved.c.lat), *(moved.c[d] for d in dims), moved.c.sign
-    ).subquery("keyed")
+    keyed = select(*rollup.keyed(moved), *(moved.c[d] for d in dims), moved.c.sign).subquery(
+        "keyed"
+    )
     groups = [keyed.c[name] for name in (*rollup.key_columns, *dims)]
     per_key = select(*groups, func.sum(keyed.c.sign).label("n")).group_by(*groups)
     upsert = insert(rollup.table).from_select([*rollup.key_columns, *dims, "n"], per_key)
@@ -222,28 +225,33 @@ def _fold_rollup(rollup: Rollup, moved: Any) -> Any:
 
 
 def rollup_counts(
-    pyramid: Pyramid, rollup: Rollup, filters: Mapping[str, Sequence[str]]
+    pyramid: Pyramid,
+    rollup: Rollup,
+    filters: Mapping[str, Sequence[str]],
+    *,
+    by: Sequence[str] = (),
 ) -> Select[Any]:
-    """Exact counts per key of the points with the chosen dimension values (key columns, `n`).
+    """Exact counts per key of the points with the chosen dimension values.
 
-    The rollup's folded counts plus the log not yet folded; keys whose points are all gone
-    are left out. The rollup must serve the filters (`Rollup.serves`).
+    Columns: the key columns, the dimensions named in `by` (some of the rollup's), `n`. The
+    rollup's folded counts plus the log not yet folded; groups whose points are all gone are
+    left out. The rollup must serve the filters (`Rollup.serves`).
     """
-    if not rollup.serves(filters):
+    if not rollup.serves(filters) or not set(by) <= set(rollup.dimensions):
         raise ValueError(f"the rollup is split by {rollup.dimensions} only: {dict(filters)}")
     table, deltas = rollup.table, pyramid.deltas
-    counted = select(*(table.c[k] for k in rollup.key_columns), table.c.n).where(
+    counted = select(*(table.c[k] for k in (*rollup.key_columns, *by)), table.c.n).where(
         *pyramid._where(table, filters)
     )
     # Integers throughout: PostgreSQL sums integers as a bigint but bigints as a numeric, whose
     # arithmetic made summing the default hexagon rollup (385,000 rows) twice as slow.
     logged = select(
-        *rollup.keyed(deltas.c.lon, deltas.c.lat), deltas.c.sign.cast(Integer).label("n")
+        *rollup.keyed(deltas), *(deltas.c[d] for d in by), deltas.c.sign.cast(Integer).label("n")
     ).where(*pyramid._where(deltas, filters))
     both = union_all(counted, logged).subquery("both")
-    keys = [both.c[k] for k in rollup.key_columns]
+    groups = [both.c[k] for k in (*rollup.key_columns, *by)]
     total = func.sum(both.c.n)
-    return select(*keys, total.cast(BigInteger).label("n")).group_by(*keys).having(total > 0)
+    return select(*groups, total.cast(BigInteger).label("n")).group_by(*groups).having(total > 0)
 
 
 def version(pyramid: Pyramid) -> Select[Any]:

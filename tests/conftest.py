@@ -177,7 +177,7 @@ def _truncate_pins() -> None:
         conn.execute(
             text(
                 "TRUNCATE ideas, supports, rate_limits, map_cells, map_deltas, map_hexagons,"
-                " map_hexagon_totals, workshops,"
+                " map_hexagon_totals, map_districts, workshops,"
                 " workshop_groups, workshop_participants, workshop_annotations,"
                 " workshop_events, workshop_audit, workshop_presence, users, flags,"
                 " idea_history, idea_notes, moderation_words, answer_templates"

@@ -45,8 +45,8 @@ def test_models_match_migrations():
     assert diff == []
 
 
-def test_the_hexagon_rollups_start_from_the_pins_already_stored():
-    """0007 counts the pins stored before it, less the log the next fold adds to them."""
+def test_the_layer_rollups_start_from_the_pins_already_stored():
+    """0007 and 0008 count the pins stored before them, less the log the next fold adds."""
     from sqlalchemy import text
 
     from app import create_app
@@ -54,13 +54,21 @@ def test_the_hexagon_rollups_start_from_the_pins_already_stored():
     from app.ideas.filters import IdeaFilters
     from app.ideas.map_view import fold_map_log
     from app.layers.params import DEFAULT_HEX_SIZE
-    from app.layers.queries import hexgrid_layer
+    from app.layers.queries import district_layer, hexgrid_layer
 
     url = database_url("_migrations")
     recreate_database(url)
     migrate(url, "0006_layer_counts_index")
     engine = create_engine(url)
     with engine.begin() as conn:
+        # Two districts covering some of the pins; the others are in none.
+        conn.execute(
+            text(
+                "INSERT INTO districts (code, name, population, geom) VALUES"
+                " ('A', 'Ost', 100, ST_Multi(ST_MakeEnvelope(20.0, 63.7, 20.25, 64.0, 4326))),"
+                " ('B', 'Väst', 0, ST_Multi(ST_MakeEnvelope(20.25, 63.7, 20.4, 63.9, 4326)))"
+            )
+        )
         conn.execute(
             text(
                 "INSERT INTO ideas (kind, category, title, body, visibility, status, source, geom)"
@@ -68,6 +76,12 @@ def test_the_hexagon_rollups_start_from_the_pins_already_stored():
                 " CASE WHEN n % 10 = 0 THEN 'hidden' ELSE 'published' END, 'new', 'web',"
                 " ST_SetSRID(ST_MakePoint(20.1 + (n % 37) * 0.01, 63.75 + (n % 23) * 0.01), 4326)"
                 " FROM generate_series(1, 600) AS n"
+            )
+        )
+        conn.execute(
+            text(
+                "UPDATE ideas SET district_id = (SELECT id FROM districts"
+                " WHERE ST_Covers(districts.geom, ideas.geom) ORDER BY id LIMIT 1)"
             )
         )
         # Half the log folded before the upgrade (as the folder would have), half not yet.
@@ -84,6 +98,14 @@ def test_the_hexagon_rollups_start_from_the_pins_already_stored():
                 for s in (False, True)
             ]
             assert layers[0] == layers[1] and layers[0]
+            districts = [
+                sorted(
+                    (row.code, row.count, row.by_kind, row.share)
+                    for row in session.execute(district_layer(filters, straight=s))
+                )
+                for s in (False, True)
+            ]
+            assert districts[0] == districts[1] and len(districts[0]) == 2
         assert sum(row.count for row in layers[0]) == 600 // 3 - 600 // 30
         session.close()
         dispose_engines()

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.common.errors import InvalidField
 from app.ideas.filters import IdeaFilters
-from app.ideas.map_view import HEXAGON_TOTALS, HEXAGONS, PYRAMID, pyramid_filters
+from app.ideas.map_view import DISTRICTS, HEXAGON_TOTALS, HEXAGONS, PYRAMID, pyramid_filters
 from app.ideas.queries import apply_filters, published_ideas
 from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
 from app.models import District, Idea
@@ -99,10 +99,15 @@ def cluster_layer(filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
     )
 
 
-def district_layer(filters: IdeaFilters, *, for_display: bool = False) -> Select[Any]:
+def district_layer(
+    filters: IdeaFilters, *, for_display: bool = False, straight: bool = False
+) -> Select[Any]:
     """Every district (or those of the `district` filter) with its counts and per 1,000.
 
-    `for_display` draws the outlines lighter (a few metres); exports keep them exact.
+    For the whole municipality and filters on the map's dimensions, counted from the
+    district rollup the map's pyramid keeps; else from the pins. `for_display` draws the
+    outlines lighter (a few metres); exports keep them exact. `straight` forces counting the
+    pins (tests compare the two).
     """
     geom = simplified_for_display(District.geom) if for_display else District.geom
     polygons = select(
@@ -110,12 +115,19 @@ def district_layer(filters: IdeaFilters, *, for_display: bool = False) -> Select
     )
     if filters.districts:
         polygons = polygons.where(District.code.in_(filters.districts))
+    dimensions = None if straight or filters.bbox is not None else pyramid_filters(filters)
+    if dimensions is None:
+        rows, key, weight = layer_pins(filters), "district_id", None
+    else:
+        rows = rollup_counts(PYRAMID, DISTRICTS, dimensions, by=BREAKDOWN)
+        key, weight = "district_key", "n"
     return counts_per_polygon(
-        layer_pins(filters),
+        rows,
         polygons.subquery("districts"),
-        key_column="district_id",
+        key_column=key,
         breakdown=BREAKDOWN,
         population_column="population",
+        weight_column=weight,
     )
 
 

@@ -3,7 +3,15 @@
 from app.models.base import Base
 from app.models.districts import District
 from app.models.ideas import Idea, Support
-from app.models.map import MAP_DIMENSIONS, MapCell, MapDelta, MapHexagon, MapHexagonTotal, MapState
+from app.models.map import (
+    MAP_DIMENSIONS,
+    MapCell,
+    MapDelta,
+    MapDistrict,
+    MapHexagon,
+    MapHexagonTotal,
+    MapState,
+)
 from app.models.moderation import Flag, ModerationWord
 from app.models.planning import AnswerTemplate, IdeaHistory, IdeaNote
 from app.models.ratelimits import RateLimitCounter
@@ -29,6 +37,7 @@ __all__ = [
     "IdeaNote",
     "MapCell",
     "MapDelta",
+    "MapDistrict",
     "MapHexagon",
     "MapHexagonTotal",
     "MapState",

@@ -58,6 +58,7 @@ class MapDelta(Base):
     category: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
+    district_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: a log
 
 
 class MapState(Base):
@@ -102,4 +103,26 @@ class MapHexagonTotal(Base):
 
     i: Mapped[int] = mapped_column(Integer, primary_key=True)
     j: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(Integer)
+
+
+class MapDistrict(Base):
+    """Published pins of one kind, category, status and source in one district.
+
+    `district_key` is the district's id, or 0 for pins in no district (a key cannot be NULL),
+    which still count in the layer's shares.
+    """
+
+    __tablename__ = "map_districts"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "district_key", *MAP_DIMENSIONS, name="map_districts_pkey", postgresql_include=["n"]
+        ),
+    )
+
+    district_key: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)

@@ -24,6 +24,7 @@ from tests.dbutil import database_url, migrate, recreate_database
 
 TABLES = (
     "ideas, supports, rate_limits, map_cells, map_deltas, map_hexagons, map_hexagon_totals,"
+    " map_districts,"
     " workshops, workshop_events, users, flags, idea_history, idea_notes, moderation_words,"
     " answer_templates"
 )

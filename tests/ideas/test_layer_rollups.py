@@ -1,9 +1,9 @@
-"""The hexagon layer at its default size: the rollups equal the pins grouped straight.
+"""The layers read from rollups equal the same layers counted from the pins.
 
-The map's pyramid keeps two rollups of hexagons of DEFAULT_HEX_SIZE (geo.pyramid.Rollup): one
-split by kind, category, status and source, one of totals. Whatever the writes and folds, the
-layer read from them must be the layer grouped from the published pins, and a write shows in
-the very next response.
+The map's pyramid keeps rollups (geo.pyramid.Rollup) for the hexagon layer at its default size
+(split by kind, category, status and source, and as totals) and for the district layer.
+Whatever the writes and folds, a layer read from them must be the layer counted from the
+published pins, and a write shows in the very next response.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from app.db import get_engine, get_session
 from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import fold_map_log
 from app.layers.params import DEFAULT_HEX_SIZE
-from app.layers.queries import hexgrid_layer
+from app.layers.queries import district_layer, hexgrid_layer
 from tests.conftest import CENTRE, HOLMSUND, pin_feature
 
 FILTERS = [
@@ -32,12 +32,23 @@ def _hexagons(app, filters, *, straight, size=DEFAULT_HEX_SIZE):
         return sorted((row.id, row.count) for row in rows)
 
 
+def _districts(app, filters, *, straight):
+    with app.app_context():
+        rows = get_session().execute(district_layer(filters, straight=straight)).mappings()
+        return sorted(
+            (row["code"], row["count"], row["by_kind"], row["by_category"], row["share"])
+            for row in rows
+        )
+
+
 def _assert_paths_agree(app):
     compared = 0
     for filters in FILTERS:
         rolled = _hexagons(app, filters, straight=False)
         assert rolled == _hexagons(app, filters, straight=True), filters
-        compared += len(rolled)
+        districts = _districts(app, filters, straight=False)
+        assert districts == _districts(app, filters, straight=True), filters
+        compared += len(rolled) + sum(row[1] for row in districts)
     assert compared > 0
 
 
@@ -72,6 +83,7 @@ def test_rollups_equal_the_straight_grouping_through_writes_and_folds(seeded, ap
     _sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
     _sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
     _sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
+    _sql(app, "UPDATE ideas SET district_id = NULL WHERE id % 19 = 0")  # as a deleted district
     _assert_paths_agree(app)
     assert _fold(app) > 0
     _assert_paths_agree(app)  # all in the rollups now
@@ -80,12 +92,19 @@ def test_rollups_equal_the_straight_grouping_through_writes_and_folds(seeded, ap
     _assert_paths_agree(app)
     _fold(app)
     _assert_paths_agree(app)
-    for table in ("map_hexagons", "map_hexagon_totals"):
+    for table in ("map_hexagons", "map_hexagon_totals", "map_districts"):
         assert _sql(app, f"SELECT count(*) FROM {table} WHERE n <= 0").scalar_one() == 0
         assert _sql(app, f"SELECT count(*) FROM {table}").scalar_one() > 0
 
 
 def test_only_what_the_rollups_hold_is_read_from_them(app):
+    def district_sql(filters):
+        with app.app_context():
+            return str(district_layer(filters).compile(get_engine()))
+
+    assert "map_districts" in district_sql(IdeaFilters(kinds=("idea",)))
+    for filters in (IdeaFilters(bbox=(20.2, 63.8, 20.3, 63.85)), IdeaFilters(districts=("1",))):
+        assert "map_districts" not in district_sql(filters)
     assert "map_hexagon_totals" in _sql_of(app, IdeaFilters())
     split = _sql_of(app, IdeaFilters(kinds=("idea",), statuses=("new",)))
     assert "map_hexagons " in split and "map_hexagon_totals" not in split
@@ -96,6 +115,18 @@ def test_only_what_the_rollups_hold_is_read_from_them(app):
         (IdeaFilters(ids=(1, 2)), DEFAULT_HEX_SIZE),
     ]:
         assert "map_hexagon" not in _sql_of(app, filters, size), (filters, size)
+
+
+def test_the_district_layer_shows_a_write_in_the_very_next_response(seeded, api, client):
+    def counts():
+        body = client.get("/api/layers/districts").get_json()
+        return {f["properties"]["name"]: f["properties"]["count"] for f in body["features"]}
+
+    before = counts()
+    created = api.post("/api/ideas", pin_feature(CENTRE)).get_json()
+    after = counts()
+    grown = {name: after[name] - before[name] for name in after if after[name] != before[name]}
+    assert grown == {created["properties"]["district"]: 1}
 
 
 def test_the_layer_shows_a_write_in_the_very_next_response(seeded, api, client):
