@@ -5,10 +5,11 @@ Python never parses the features: PostgreSQL renders each row as Feature text an
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import suppress
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import JSON, Select, Text, case, false, func, literal, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
@@ -87,17 +88,25 @@ def record_feature_select(
     """
     sub = rows.subquery("feature_rows")
     rendered = func.ST_AsGeoJSON(sub.table_valued(), geom_column, COORDINATE_DECIMALS)
+    # Rendered once per row, in order, behind OFFSET 0: used three times below, the row was
+    # otherwise rendered twice and its subqueries (a pin's supports) run twice per row, which
+    # made exporting a million pins take 21 s in PostgreSQL instead of ....
+    inner = select(rendered.label("rendered"), sub.c[id_column].label("key"))
+    if order_by is not None:
+        inner = inner.add_columns(sub.c[order_by].label("sort_key")).order_by(sub.c[order_by])
+    once = inner.offset(0).subquery("rendered")
     start = len(_RECORD_FEATURE_START)
     with_id = (
         literal(_RECORD_FEATURE_START + '"id": ', Text)
-        .concat(func.to_json(sub.c[id_column]).cast(Text))
+        .concat(func.to_json(once.c.key).cast(Text))
         .concat(", ")
-        .concat(func.substr(rendered, start + 1))
+        .concat(func.substr(once.c.rendered, start + 1))
     )
-    feature = case((func.left(rendered, start) == _RECORD_FEATURE_START, with_id), else_=rendered)
-    stmt = select(feature.label("feature"), sub.c[id_column].label("key"))
+    starts_as_expected = func.left(once.c.rendered, start) == _RECORD_FEATURE_START
+    feature = case((starts_as_expected, with_id), else_=once.c.rendered)
+    stmt = select(feature.label("feature"), once.c.key.label("key"))
     if order_by is not None:
-        stmt = stmt.order_by(sub.c[order_by])
+        stmt = stmt.order_by(once.c.sort_key)
     return stmt
 
 
@@ -121,6 +130,59 @@ def close_result(result: Any, cursor: Any) -> None:
                     cursor.close()
 
 
+Fetch = Literal["cursor", "whole", "pipelined"]
+
+
+def _fetch(
+    session: Session, stmt: Select[Any], fetch: Fetch, chunk_rows: int
+) -> tuple[Iterator[Any], Callable[[], None]]:
+    """The rows of `stmt`, fetched as `fetch` says, and what closes them.
+
+    The query runs here, before the first row is asked for, so a caller still learns of a
+    database error in time to answer with an error status.
+    """
+    if fetch == "pipelined":
+        rows = pipelined_rows(session, stmt, chunk_rows=chunk_rows)
+        first = next(rows, None)
+        ahead = iter(()) if first is None else itertools.chain([first], rows)
+        return ahead, rows.close
+    result = session.execute(
+        stmt if fetch == "whole" else stmt.execution_options(yield_per=chunk_rows)
+    )
+    # The driver's cursor, kept from the start: after a failed fetch SQLAlchemy lets go of it.
+    cursor = getattr(result, "cursor", None)
+    return iter(result), lambda: close_result(result, cursor)
+
+
+def pipelined_rows(
+    session: Session, stmt: Select[Any], *, chunk_rows: int
+) -> Generator[tuple[Any, ...], None, None]:
+    """The rows of `stmt` as plain tuples, received `chunk_rows` at a time as they are made.
+
+    libpq's chunked rows mode, through psycopg: PostgreSQL goes on computing while Python
+    writes out what came. A server-side cursor makes each chunk wait for the one before it
+    (PostgreSQL computes a chunk, then idles while Python writes it out). The statement stays
+    open until the last row is read (bound by the statement timeout); closing the generator
+    early cancels it. Values come as the driver gives them, without SQLAlchemy's types.
+    """
+    connection = session.connection()
+    compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    processors: Mapping[str, Any] = compiled._bind_processors
+    params = {
+        name: processors[name](value) if name in processors else value
+        for name, value in compiled.construct_params().items()
+    }
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    rows = cursor.stream(str(compiled), params, size=chunk_rows)
+    try:
+        yield from rows
+    finally:
+        rows.close()
+        cursor.close()
+
+
 def stream_feature_collection(
     session: Session,
     features: Select[Any],
@@ -129,7 +191,7 @@ def stream_feature_collection(
     members: Mapping[str, Any] | None = None,
     next_page_members: Callable[[Any], Mapping[str, Any]] | None = None,
     chunk_rows: int = 500,
-    buffered: bool = False,
+    fetch: Fetch = "cursor",
 ) -> Generator[str, None, None]:
     """Yield a FeatureCollection as text chunks.
 
@@ -137,26 +199,25 @@ def stream_feature_collection(
     tells that a next page exists, and `next_page_members(last_key)` then adds its links.
     `members` are extra top-level keys written after the features.
 
-    Rows come from a server-side cursor, `chunk_rows` at a time, so memory stays flat however
-    many there are. `buffered` fetches them all at once instead, for results known to be
-    small: PostgreSQL never runs a cursor's query in parallel, and a grouping over a million
-    pins took twice as long through one (districts: 190 against 90 ms on 2 cores).
+    How rows are fetched (`fetch`):
+    - "cursor": from a server-side cursor, `chunk_rows` at a time: memory stays flat however
+      many rows there are, and each fetch is a statement of its own, so a slow client never
+      holds a statement open;
+    - "whole": all at once, for results known to be small. PostgreSQL never runs a cursor's
+      query in parallel, and a grouping over a million pins took twice as long through one
+      (districts: 190 against 90 ms on 2 cores);
+    - "pipelined": as PostgreSQL sends them, `chunk_rows` at a time, while it goes on making
+      the next ones (`pipelined_rows`), for big exports.
     """
-    # The query runs before the first chunk, so a caller that takes that chunk eagerly still
-    # learns of a database error in time to answer with an error status.
-    result = session.execute(
-        features if buffered else features.execution_options(yield_per=chunk_rows)
-    )
-    # The driver's cursor, kept from the start: after a failed fetch SQLAlchemy lets go of it.
-    cursor = getattr(result, "cursor", None)
+    rows, close = _fetch(session, features, fetch, chunk_rows)
     count = 0
     last_key: Any = None
     has_more = False
     buffer: list[str] = []
-    # The server-side cursor is closed however the stream ends, a client hanging up included.
+    # The cursor is closed however the stream ends, a client hanging up included.
     try:
         yield '{"type":"FeatureCollection","features":['
-        for feature, key in result:
+        for feature, key in rows:
             if page_size is not None and count == page_size:
                 has_more = True
                 break
@@ -167,7 +228,7 @@ def stream_feature_collection(
                 yield "".join(buffer)
                 buffer.clear()
     finally:
-        close_result(result, cursor)
+        close()
     if buffer:
         yield "".join(buffer)
     extra: dict[str, Any] = {"numberReturned": count, **(members or {})}

@@ -84,7 +84,9 @@ def _export(
     if fmt == "geojson":
         features = record_feature_select(rows, id_column=order_by, order_by=order_by)
         return streamed(
-            lambda session: stream_feature_collection(session, features, chunk_rows=2000),
+            lambda session: stream_feature_collection(
+                session, features, chunk_rows=2000, fetch="pipelined"
+            ),
             mimetype=GEOJSON_MEDIA_TYPE,
             headers=headers,
         )

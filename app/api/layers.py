@@ -15,21 +15,19 @@ from app.layers.params import parse_cluster_params, parse_hex_size
 from app.layers.queries import check_cluster_work, cluster_layer, district_layer, hexgrid_layer
 from app.replica import public_read
 from geo.crs import load_area
-from geo.geojson import feature_select, stream_feature_collection
+from geo.geojson import Fetch, feature_select, stream_feature_collection
 
 
 def _stream(
-    features: Select[Any], members: dict[str, object], *, buffered: bool = False
+    features: Select[Any], members: dict[str, object], *, fetch: Fetch = "cursor"
 ) -> Response:
     """A FeatureCollection streamed from PostGIS, with the parameters used as members.
 
-    `buffered` for layers whose size has a bound (districts; hexagons, whose size is bounded
-    by MAX_HEX_CELLS): their query may then run in parallel (geo.geojson).
+    Fetched "whole" for layers whose size has a bound (districts; hexagons, bounded by
+    MAX_HEX_CELLS): their query may then run in parallel (geo.geojson).
     """
     return geojson_stream(
-        lambda session: stream_feature_collection(
-            session, features, members=members, buffered=buffered
-        )
+        lambda session: stream_feature_collection(session, features, members=members, fetch=fetch)
     )
 
 
@@ -50,7 +48,7 @@ def district_layer_view() -> Response:
     """Every district with the filtered pins' counts, share and per 1,000 residents."""
     filters = parse_filters(request.args)
     features = feature_select(district_layer(filters, for_display=True), order_by="id")
-    return _stream(features, {}, buffered=True)
+    return _stream(features, {}, fetch="whole")
 
 
 @bp.get("/api/layers/hexgrid")
@@ -61,4 +59,4 @@ def hexgrid_layer_view() -> Response:
     area = load_area(str(current_app.config["AREA_FILE"]))
     size = parse_hex_size(request.args, filters, area.bounds)
     features = feature_select(hexgrid_layer(filters, size=size), order_by="id")
-    return _stream(features, {"size": size}, buffered=True)
+    return _stream(features, {"size": size}, fetch="whole")

@@ -351,3 +351,25 @@ def test_an_export_not_offered_is_not_found(client, path):
     response = client.get(f"/api/export/{path}")
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_a_geojson_export_left_midway_frees_its_connection(app, client, runner):
+    """Pipelined rows: a client hanging up cancels the statement; nothing is left running."""
+    result = runner.invoke(args=["demo", "pins", "6000", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    response = client.get("/api/export/ideas.geojson", buffered=False)
+    chunks = iter(response.response)
+    assert next(chunks).startswith(b'{"type":"FeatureCollection"')
+    next(chunks)  # the first 2,000 pins: the rest still to come
+    response.close()
+    with app.app_context(), get_engine().connect() as conn:
+        busy = conn.execute(
+            text(
+                "SELECT state, query FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state <> 'idle'"
+                " AND backend_type = 'client backend'"
+            )
+        ).all()
+    assert busy == []
+    whole = client.get("/api/export/ideas.geojson").get_json()
+    assert whole["numberReturned"] == len(whole["features"]) == 6000
