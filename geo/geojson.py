@@ -175,9 +175,12 @@ def pipelined_rows(
     driver = connection.connection.driver_connection
     assert driver is not None
     cursor = driver.cursor()
-    rows = cursor.stream(str(compiled), params, size=chunk_rows)
+    sql = str(compiled)
+    rows = cursor.stream(sql, params, size=chunk_rows)
     try:
         yield from rows
+    except driver.Error as error:  # as SQLAlchemy would raise it (a timeout: OperationalError)
+        raise DBAPIError.instance(sql, params, error, type(driver).Error) from error
     finally:
         rows.close()
         cursor.close()

@@ -15,7 +15,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
 from app.api import bp
 from app.api.responses import streamed
@@ -65,6 +66,17 @@ def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
+def _with_export_timeout(session: Session) -> Session:
+    """The session, with EXPORT_STATEMENT_TIMEOUT_MS as its statement timeout for now.
+
+    Set for this transaction only: a pipelined export is one statement for as long as its
+    client reads.
+    """
+    timeout = str(int(current_app.config["EXPORT_STATEMENT_TIMEOUT_MS"]))
+    session.execute(select(func.set_config("statement_timeout", timeout, True)))
+    return session
+
+
 def _export(
     name: str,
     fmt: str,
@@ -85,7 +97,7 @@ def _export(
         features = record_feature_select(rows, id_column=order_by, order_by=order_by)
         return streamed(
             lambda session: stream_feature_collection(
-                session, features, chunk_rows=2000, fetch="pipelined"
+                _with_export_timeout(session), features, chunk_rows=2000, fetch="pipelined"
             ),
             mimetype=GEOJSON_MEDIA_TYPE,
             headers=headers,

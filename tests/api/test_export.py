@@ -373,3 +373,14 @@ def test_a_geojson_export_left_midway_frees_its_connection(app, client, runner):
     assert busy == []
     whole = client.get("/api/export/ideas.geojson").get_json()
     assert whole["numberReturned"] == len(whole["features"]) == 6000
+
+
+def test_a_geojson_export_runs_under_its_own_statement_timeout(make_app, runner):
+    """EXPORT_STATEMENT_TIMEOUT_MS, not the app's, bounds the one statement of an export."""
+    result = runner.invoke(args=["demo", "pins", "3000", "--seed", "6"])
+    assert result.exit_code == 0, result.output
+    hasty = make_app(EXPORT_STATEMENT_TIMEOUT_MS=1).test_client()
+    response = hasty.get("/api/export/ideas.geojson", headers={"Accept-Language": "en"})
+    assert response.status_code == 503, response.get_data()[:200]
+    patient = make_app(DB_STATEMENT_TIMEOUT_MS=1, EXPORT_STATEMENT_TIMEOUT_MS=60_000)
+    assert patient.test_client().get("/api/export/ideas.geojson").status_code == 200
