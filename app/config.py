@@ -91,6 +91,9 @@ def load_config() -> dict[str, object]:
         "MAX_SHAPE_BODY_BYTES": _int("MAX_SHAPE_BODY_BYTES", 512 * 1024),
         # A bulk answer carries up to BULK_ANSWER_MAX_IDS ids (a whole cluster or district).
         "BULK_ANSWER_MAX_BYTES": _int("BULK_ANSWER_MAX_BYTES", 512 * 1024),
+        # An import carries up to MAX_IMPORT_FEATURES pins (app/planning/imports.py): about
+        # 1 KB each, a title and a few sentences, as GeoJSON.
+        "IMPORT_MAX_BYTES": _int("IMPORT_MAX_BYTES", 1024 * 1024),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "WTF_CSRF_SSL_STRICT": False,
         "LANGUAGES": LANGUAGES,

@@ -8,7 +8,9 @@ Seeds (or with `--reuse`, reuses) a database of demo pins, starts gunicorn with
 in issue 8: `GET /api/map/clusters` for 1280×800-pixel views at zooms 8-18, with and without
 filters (goal 1); the first clustered view against Supercluster under Node (goal 2); warm views
 answered 304 (goal 3); pins created by 16 clients while others read the map, with a freshness
-check after posts (goals 1 and 4). Figures are reports, not assertions.
+check after posts (goals 1 and 4); with `--imports` (the default), pins imported in batches by
+16 signed-in planners, with a freshness check after each batch (goal 4). Figures are reports,
+not assertions.
 """
 
 from __future__ import annotations
@@ -30,16 +32,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from app import create_app
+from app.common.errors import Conflict
 from app.config import DATA_DIR, PROJECT_DIR
-from app.db import get_engine
+from app.db import get_engine, get_session
 from app.demo import SPREADS, read_localities
+from app.planning.accounts import create_user
 from tests.dbutil import database_url, migrate, published_pins, recreate_database
 from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
 
@@ -626,6 +630,148 @@ def _p50_p95(samples: list[float]) -> str:
     return f"{statistics.median(samples):.1f} / {percentile(samples, 0.95):.1f}"
 
 
+# --- Imports by planners (goal 4 through POST /api/ideas/import) ---------------------------
+
+PLANNER = ("bench-import@umea.se", "sju långa ord om älven")  # the bench's planner account
+
+
+def create_planner(url: str) -> None:
+    """The planner account the import clients sign in as (kept when the database is reused)."""
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAP_FOLD_INTERVAL_S": 0})
+    with app.app_context():
+        session = get_session()
+        try:
+            create_user(session, *PLANNER, "planner", profile="CHEAPEST")
+            session.commit()
+        except Conflict:
+            session.rollback()
+        get_engine().dispose()
+
+
+def signed_in_planner(base: str) -> Client:
+    """A client signed in through /login, with the signed-in session's cookie and CSRF token."""
+    client, jar = Client(base), dict[str, str]()
+
+    def keep(headers: http.client.HTTPMessage) -> None:
+        for cookie in headers.get_all("Set-Cookie") or []:
+            name, _, value = cookie.split(";", 1)[0].partition("=")
+            jar[name] = value
+        client.cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+
+    def token(data: bytes) -> str:
+        match = CSRF_META.search(data.decode())
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    status, data, headers = client.request("GET", "/login")
+    keep(headers)
+    form = {"email": PLANNER[0], "password": PLANNER[1], "csrf_token": token(data)}
+    form_type = {"Content-Type": "application/x-www-form-urlencoded"}
+    status, _, headers = client.request("POST", "/login", urlencode(form).encode(), form_type)
+    assert status == 303, f"sign-in answered {status}"
+    keep(headers)
+    status, data, headers = client.request("GET", "/planner")  # the new session's token
+    assert status == 200, status
+    keep(headers)
+    client.token = token(data)
+    return client
+
+
+def imports(base: str, regions: list[Region], seconds: float, batch: int) -> dict[str, Any]:
+    """Each region's planner POSTs batches of `batch` pins at its places for `seconds`.
+
+    After every batch its planner reads its region's view: the total must have grown by
+    exactly the pins the batch created (only that planner adds pins there).
+    """
+    clients = [signed_in_planner(base) for _ in regions]  # before the clock starts
+    created, refused, checks, passed, rebased = [0], [0], [0], [0], [0]
+    post_ms: list[float] = []
+    misses: list[str] = []
+    lock = threading.Lock()
+
+    def work(n: int, deadline: float) -> None:
+        region, client, rng = regions[n], clients[n], random.Random(2000 + n)
+        status, _, data = timed_get(client, region.view().path())
+        expected, clustered = view_total(data) if status == 200 else (None, False)
+        mine: list[float] = []
+        counts = {"created": 0, "refused": 0, "checks": 0, "passed": 0, "rebased": 0}
+        while time.perf_counter() < deadline:
+            features = [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": list(rng.choice(region.places))},
+                    "properties": NEW_PIN,
+                }
+                for _ in range(batch)
+            ]
+            body = {"type": "FeatureCollection", "source": "import", "features": features}
+            start = time.perf_counter()
+            try:
+                status, data = client.post_json("/api/ideas/import", body)
+            except OSError:
+                status = 0
+            mine.append((time.perf_counter() - start) * 1000)
+            if status != 201:
+                counts["refused"] += batch
+                continue
+            answer = json.loads(data)
+            counts["created"] += answer["created"]
+            if expected is None:
+                continue
+            expected += answer["created"] - answer["held"]  # held pins are not on the map
+            status, _, data = timed_get(client, region.view().path())
+            total, now_clustered = view_total(data) if status == 200 else (-1, clustered)
+            if now_clustered != clustered:  # pins turned to cells: another count (see above)
+                expected, clustered = total, now_clustered
+                counts["rebased"] += 1
+                continue
+            counts["checks"] += 1
+            if total == expected:
+                counts["passed"] += 1
+            elif len(misses) < 5:
+                misses.append(f"{region.view().path()}: {total}, expected {expected}")
+        client.close()
+        with lock:
+            created[0] += counts["created"]
+            refused[0] += counts["refused"]
+            checks[0] += counts["checks"]
+            passed[0] += counts["passed"]
+            rebased[0] += counts["rebased"]
+            post_ms.extend(mine)
+
+    elapsed = run_clients(len(regions), seconds, work)
+    return {
+        "created": created[0],
+        "refused": refused[0],
+        "pins_per_s": created[0] / elapsed,
+        "batches": len(post_ms),
+        "post_p50": statistics.median(post_ms) if post_ms else float("nan"),
+        "post_p95": percentile(post_ms, 0.95),
+        "checks": checks[0],
+        "passed": passed[0],
+        "rebased": rebased[0],
+        "misses": misses,
+    }
+
+
+def report_imports(result: dict[str, Any], clients: int, batch: int) -> None:
+    """Print the imported pins per second beside goal 4, and the freshness checks."""
+    verdict = "met" if result["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
+    print(
+        f"\n5. {clients} planners POST /api/ideas/import, {batch} pins a batch, "
+        f"{load_and_cpu()}:\n"
+        f"   {result['created']:,} pins imported = {result['pins_per_s']:.0f} pins/s (goal ≥ "
+        f"{WRITE_GOAL_PER_S:,.0f}/s: {verdict}); {result['batches']} batches, POST p50 / p95 "
+        f"{result['post_p50']:.0f} / {result['post_p95']:.0f} ms; "
+        f"{result['refused']} pins refused or failed\n"
+        f"   freshness: {result['passed']} of {result['checks']} batches counted whole in the "
+        f"very next view (zoom {FRESH_ZOOM}); {result['rebased']} not counted: the view had "
+        "just turned from pins to cells"
+    )
+    for miss in result["misses"]:
+        print(f"   missed: {miss}")
+
+
 # --- Seeding -------------------------------------------------------------------------------
 
 
@@ -665,6 +811,13 @@ def main() -> None:
         "--reuse", action="store_true", help="keep the database's pins if it has any"
     )
     parser.add_argument("--no-supercluster", action="store_true")
+    parser.add_argument(
+        "--imports",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="phase 5: planners import pins in batches (POST /api/ideas/import)",
+    )
+    parser.add_argument("--import-batch", type=int, default=500, help="pins per import")
     args = parser.parse_args()
 
     url = args.database_url or database_url(f"_bench_http_{args.spread}")
@@ -679,6 +832,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     views = random_views(rng, args.views)
     regions = writer_regions(url, args.clients, args.seed)
+    if args.imports:
+        create_planner(url)
     with tempfile.TemporaryDirectory() as tmp:
         base, process = start_gunicorn(url, Path(tmp))
         log = Path(tmp).parent / "bench-http-gunicorn.log"  # kept, to read after a failure
@@ -740,6 +895,10 @@ def main() -> None:
             )
             for miss in mixed["misses"]:
                 print(f"   missed: {miss}")
+
+            if args.imports:
+                imported = imports(base, regions, args.seconds, args.import_batch)
+                report_imports(imported, len(regions), args.import_batch)
         finally:
             process.terminate()
             process.wait(timeout=30)

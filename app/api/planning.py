@@ -5,7 +5,7 @@ Every route here needs a signed-in planner (401 without, 403 for a role without 
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, current_app, jsonify
 
 from app.api import bp
 from app.api.body import json_body
@@ -15,9 +15,11 @@ from app.planning.accounts import all_users, update_user, user_as_json
 from app.planning.answer_templates import all_templates, parse_template, save_template
 from app.planning.bulk import answer_many, parse_bulk_answer
 from app.planning.history import history_of
+from app.planning.imports import import_pins, parse_import
 from app.planning.notes import add_note, notes_of, parse_note
 from app.planning.pins import apply_changes, parse_changes, staff_pin
 from app.request import body_limit
+from geo.crs import load_area
 
 
 @bp.patch("/api/ideas/<id:idea_id>")
@@ -46,6 +48,21 @@ def answer_ideas() -> Response:
     rows = answer_many(session, bulk, user.id)
     session.commit()
     return jsonify({"updated": len(bulk.ids), "ids": list(bulk.ids), "history_rows": rows})
+
+
+@bp.post("/api/ideas/import")
+@role_required("planner")
+@body_limit("IMPORT_MAX_BYTES")
+def import_ideas() -> tuple[Response, int]:
+    """Pins from a GeoJSON FeatureCollection (paper forms, a file): all stored, or none.
+
+    201 `{"created", "held", "ids"}`, the ids in the order of the features.
+    """
+    pins = parse_import(json_body(), load_area(str(current_app.config["AREA_FILE"])))
+    session = get_session()
+    stored = import_pins(session, pins)
+    session.commit()
+    return jsonify({"created": len(stored.ids), "held": stored.held, "ids": stored.ids}), 201
 
 
 @bp.get("/api/ideas/<id:idea_id>/history")

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from geoalchemy2.shape import from_shape
 from shapely.geometry import Point
-from sqlalchemy import insert
+from sqlalchemy import BigInteger, Text, bindparam, cast, column, func, insert, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from app.categories import CATEGORY_BY_SLUG, KINDS
 from app.common import limits
 from app.common.errors import InvalidField
 from app.common.text import clean_text
 from app.models import District, Idea
-from app.planning.history import record
-from app.planning.wordlist import matching_word
+from app.planning.history import record_word_holds
+from app.planning.wordlist import first_match, word_list
 from geo.crs import WGS84, AreaOfInterest
 from geo.i18n import N_
 from geo.lookup import containing_polygon_id
@@ -85,32 +88,92 @@ FROM_THE_WEB = Provenance()
 
 
 def store_idea(session: Session, idea: NewIdea, *, provenance: Provenance = FROM_THE_WEB) -> int:
-    """Insert the pin, with its district looked up once by a spatial join; returns its id.
+    """Insert one pin (see `store_ideas`); returns its id."""
+    return store_ideas(session, [(idea, provenance)]).ids[0]
 
-    Its visibility is decided here, once: a pin whose title or body contains a word of the
-    moderators' list is stored `held` (not public), with the word in its history.
+
+@dataclass(frozen=True)
+class StoredIdeas:
+    """The ids of stored pins in the order they were given, and how many were held."""
+
+    ids: list[int]
+    held: int
+
+
+def store_ideas(session: Session, ideas: Sequence[tuple[NewIdea, Provenance]]) -> StoredIdeas:
+    """Insert the pins in one statement, each with its district looked up by a spatial join.
+
+    Their visibility is decided here, once: a pin whose title or body contains a word of the
+    moderators' list is stored `held` (not public), with the word in its history. The word
+    list is read once, however many pins; the caller commits.
     """
-    held_by = matching_word(session, idea.title, idea.body)
-    geom = from_shape(idea.point, srid=WGS84)
-    stmt = (
-        insert(Idea)
-        .values(
-            kind=idea.kind,
-            category=idea.category,
-            title=idea.title,
-            body=idea.body,
-            author_name=idea.author_name,
-            source=provenance.source,
-            workshop_id=provenance.workshop_id,
-            annotation_id=provenance.annotation_id,
-            visibility="held" if held_by else "published",
-            status="new",
-            geom=geom,
-            district_id=containing_polygon_id(District.__table__, geom),
+    words = word_list(session)
+    held_by = [first_match(words, idea.title, idea.body) for idea, _ in ideas]
+    values = {
+        "kind": [idea.kind for idea, _ in ideas],
+        "category": [idea.category for idea, _ in ideas],
+        "title": [idea.title for idea, _ in ideas],
+        "body": [idea.body for idea, _ in ideas],
+        "author_name": [idea.author_name for idea, _ in ideas],
+        "lon": [idea.point.x for idea, _ in ideas],
+        "lat": [idea.point.y for idea, _ in ideas],
+        "source": [provenance.source for _, provenance in ideas],
+        "workshop_id": [provenance.workshop_id for _, provenance in ideas],
+        "annotation_id": [provenance.annotation_id for _, provenance in ideas],
+        "visibility": ["held" if word else "published" for word in held_by],
+    }
+    # The sequence numbers rows in the order they are inserted, which is the input's
+    # (ORDER BY position): sorted, the ids are in input order.
+    ids = sorted(int(i) for i in session.execute(_insert_ideas(), values).scalars())
+    holds = [(idea_id, word) for idea_id, word in zip(ids, held_by, strict=True) if word]
+    record_word_holds(session, holds)
+    return StoredIdeas(ids, len(holds))
+
+
+_TEXT_ARRAY = ARRAY(Text)
+_ARRAY_COLUMNS = {
+    "kind": _TEXT_ARRAY,
+    "category": _TEXT_ARRAY,
+    "title": _TEXT_ARRAY,
+    "body": _TEXT_ARRAY,
+    "author_name": _TEXT_ARRAY,
+    "lon": ARRAY(DOUBLE_PRECISION),
+    "lat": ARRAY(DOUBLE_PRECISION),
+    "source": _TEXT_ARRAY,
+    "workshop_id": ARRAY(BigInteger),
+    "annotation_id": ARRAY(BigInteger),
+    "visibility": _TEXT_ARRAY,
+}
+
+
+@functools.cache
+def _insert_ideas() -> ReturningInsert[tuple[int]]:
+    """INSERT ... SELECT over one array per column (`unnest`), returning the ids in order.
+
+    One statement for one pin or a thousand, the same text every time: built once per process,
+    with the values as array parameters named after the columns.
+    """
+    arrays = [cast(bindparam(name), array) for name, array in _ARRAY_COLUMNS.items()]
+    given = (
+        func.unnest(*arrays)
+        .table_valued(
+            *(column(name, array.item_type) for name, array in _ARRAY_COLUMNS.items()),
+            with_ordinality="position",
         )
-        .returning(Idea.id)
+        .render_derived(name="given")
     )
-    idea_id = int(session.execute(stmt).scalar_one())
-    if held_by:
-        record(session, idea_id, None, "hold_words", None, "held", reason=held_by)
-    return idea_id
+    points = select(
+        given,
+        func.ST_SetSRID(func.ST_MakePoint(given.c.lon, given.c.lat), WGS84).label("geom"),
+    ).subquery("points")
+    stored_as_given = [name for name in _ARRAY_COLUMNS if name not in ("lon", "lat")]
+    rows = select(
+        *(points.c[name] for name in stored_as_given),
+        literal("new"),
+        points.c.geom,
+        containing_polygon_id(District.__table__, points.c.geom),
+    ).order_by(points.c.position)
+    columns = [*stored_as_given, "status", "geom", "district_id"]
+    # The table, not the ORM entity: an ORM insert would read the parameters as rows.
+    table = Idea.__table__
+    return insert(table).from_select(columns, rows).returning(table.c.id)  # type: ignore[arg-type]

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import format_number
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -23,6 +24,7 @@ from app.models import District
 from app.planner import bp
 from app.planner.views import area_bounds, page_settings
 from app.planner.workspace_strings import workspace_strings
+from app.planning.imports import MAX_IMPORT_FEATURES
 from app.planning.moderation import queue
 from app.urls import url_templates
 from geo.crs import SWEREF99TM, WGS84
@@ -35,6 +37,7 @@ WORKSPACE_URLS = {
     "districtLayer": "api.district_layer_view",
     "hexgrid": "api.hexgrid_layer_view",
     "answer": "api.answer_ideas",
+    "import": "api.import_ideas",
     "templates": "api.list_answer_templates",
     "export": "api.export",
     "report": "reports.report",
@@ -102,6 +105,7 @@ def workspace() -> str:
         exports={name: list(formats) for name, formats in EXPORT_FORMATS.items()},
         crs=[WGS84, SWEREF99TM],
         bulkMax=limits.BULK_ANSWER_MAX_IDS,
+        importMaxBytes=current_app.config["IMPORT_MAX_BYTES"],
         kinds={k: str(v) for k, v in KINDS.items()},
         statuses={k: str(v) for k, v in STATUSES.items()},
         categories=categories_as_json(),
@@ -115,5 +119,6 @@ def workspace() -> str:
         waiting=_waiting_count(),
         layer_bounds=_layer_settings(),
         export_formats=EXPORT_FORMATS,
+        import_max=format_number(MAX_IMPORT_FEATURES),
         page_settings=settings,
     )

@@ -57,6 +57,18 @@ STRINGS = {
     "answerGone": _l(
         "Nothing was saved: a pin is no longer public. Reload the layer and try again."
     ),
+    "importChooseFile": _l("Choose a GeoJSON file first."),
+    "importTooLarge": _l(
+        "The file is larger than {size}. Split it into smaller files and import them one by one."
+    ),
+    "importing": _l("Importing…"),
+    "importNotJson": _l("Nothing was imported: the file is not valid GeoJSON (JSON)."),
+    "imported": _l("{n} pins imported."),
+    "importedHeld": _l("{n} pins imported, {held} held for moderation."),
+    "importedOne": _l("1 pin imported."),
+    "importedOneHeld": _l("1 pin imported and held for moderation."),
+    "importRefused": _l("Nothing was imported: {message}"),
+    "importRefusedFeature": _l("Nothing was imported. Feature {number} ({field}): {message}"),
 }
 
 

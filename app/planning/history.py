@@ -6,6 +6,7 @@ Rows are only ever inserted; the database refuses UPDATE and DELETE on `idea_his
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Select, insert, select
@@ -36,6 +37,26 @@ def record(
             from_value=None if from_value is None else str(from_value),
             to_value=None if to_value is None else str(to_value),
             reason=reason,
+        )
+    )
+
+
+def record_word_holds(session: Session, holds: Sequence[tuple[int, str]]) -> None:
+    """Append a system `hold_words` row for each new pin (id, matched word): one statement."""
+    if not holds:
+        return
+    session.execute(
+        insert(IdeaHistory).values(
+            [
+                {
+                    "idea_id": idea_id,
+                    "user_id": None,
+                    "action": "hold_words",
+                    "to_value": "held",
+                    "reason": word,
+                }
+                for idea_id, word in holds
+            ]
         )
     )
 

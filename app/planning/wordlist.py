@@ -37,12 +37,12 @@ def first_match(entries: list[tuple[str, str]], *texts: str) -> str | None:
     return None
 
 
-def matching_word(session: Session, *texts: str) -> str | None:
-    """The entry of the word list that `texts` contain, or None (one small query)."""
+def word_list(session: Session) -> list[tuple[str, str]]:
+    """Every entry as (word, folded), oldest first (one small query), for `first_match`."""
     entries = session.execute(
         select(ModerationWord.word, ModerationWord.folded).order_by(ModerationWord.id)
     ).all()
-    return first_match([(row.word, row.folded) for row in entries], *texts)
+    return [(row.word, row.folded) for row in entries]
 
 
 def add_word(session: Session, raw: object, user_id: int) -> dict[str, Any]:

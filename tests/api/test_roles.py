@@ -28,9 +28,11 @@ class Call:
 
 
 DONE = {"ids": ["{pin}"], "status": "done", "answer": "Klart."}
+IMPORTED = {"type": "FeatureCollection", "source": "paper", "features": [pin_feature()]}
 CALLS = [
     Call("PATCH", "/api/ideas/<id:idea_id>", "planner", "/api/ideas/{pin}", {"status": "planned"}),
     Call("POST", "/api/ideas/answer", "planner", "/api/ideas/answer", DONE),
+    Call("POST", "/api/ideas/import", "planner", "/api/ideas/import", IMPORTED, 201),
     Call("GET", "/api/ideas/<id:idea_id>/history", "planner", "/api/ideas/{pin}/history"),
     Call("GET", "/api/ideas/<id:idea_id>/notes", "planner", "/api/ideas/{pin}/notes"),
     Call("POST", "/api/ideas/<id:idea_id>/notes", "planner", "/api/ideas/{pin}/notes",

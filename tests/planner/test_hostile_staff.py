@@ -14,14 +14,17 @@ from tests.test_no_5xx import BODIES, HOSTILE_VALUES
 
 FIELDS = [
     "ids", "status", "answer", "answer_en", "category", "duplicate_of", "visibility", "reason",
-    "title", "body", "word", "role", "disabled",
+    "title", "body", "word", "role", "disabled", "type", "features", "source",
 ]  # fmt: skip
 VALUES = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(min_value=-(2**70), max_value=2**70),
     st.text(max_size=60),
-    st.sampled_from(HOSTILE_VALUES + ["hidden", "published", "held", "withdrawn", "done"]),
+    st.sampled_from(
+        HOSTILE_VALUES
+        + ["hidden", "published", "held", "withdrawn", "done", "FeatureCollection", "paper"]
+    ),
     st.lists(st.integers(min_value=-5, max_value=2**64), max_size=6),
 )
 STAFF_BODIES = st.one_of(
@@ -33,6 +36,7 @@ STAFF_BODIES = st.one_of(
 ROUTES = [
     ("PATCH", "/api/ideas/{pin}"),
     ("POST", "/api/ideas/answer"),
+    ("POST", "/api/ideas/import"),
     ("POST", "/api/ideas/{pin}/notes"),
     ("POST", "/api/ideas/{pin}/redact"),
     ("POST", "/api/ideas/{pin}/flag"),

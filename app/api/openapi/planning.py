@@ -14,6 +14,7 @@ from app.categories import CATEGORIES, KINDS, STATUSES, VISIBILITIES
 from app.common import limits
 from app.converters import MAX_ID
 from app.planning.enums import FLAG_REASONS, HISTORY_ACTIONS, MODERATED_VISIBILITIES, ROLES
+from app.planning.imports import DEFAULT_IMPORT_SOURCE, IMPORT_SOURCES, MAX_IMPORT_FEATURES
 
 ID = ref("parameters", "Id")
 PIN_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
@@ -126,6 +127,46 @@ BULK_RESULT = obj(
     "updated",
     "ids",
     "history_rows",
+)
+PIN_IMPORT = obj(
+    {
+        "type": {"const": "FeatureCollection"},
+        "source": {
+            "enum": list(IMPORT_SOURCES),
+            "default": DEFAULT_IMPORT_SOURCE,
+            "description": "where the pins came from: paper forms, or a file of an earlier "
+            "dialogue",
+        },
+        "features": {
+            "type": "array",
+            "items": ref("schemas", "NewPin"),
+            "minItems": 1,
+            "maxItems": MAX_IMPORT_FEATURES,
+            "description": "each validated as a citizen's pin; the first that is not "
+            "acceptable refuses the batch, its field named `features[<index from 0>].<field>` "
+            "(`features[3].title`) with the feature's own message",
+        },
+    },
+    "type",
+    "features",
+)
+IMPORT_RESULT = obj(
+    {
+        "created": {"type": "integer", "minimum": 1},
+        "held": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "of them, held for review (they matched the moderators' word list)",
+        },
+        "ids": {
+            "type": "array",
+            "items": {"type": "integer"},
+            "description": "the new pins' ids, in the order of the features",
+        },
+    },
+    "created",
+    "held",
+    "ids",
 )
 HISTORY_ENTRY = obj(
     {
@@ -247,6 +288,18 @@ PATHS = {
             answer(200, "all were answered", JSON, BULK_RESULT),
             body=BULK_ANSWER,
             errors=(404, 422),
+            writes=True,
+            role="planner",
+        )
+    },
+    "/api/ideas/import": {
+        "post": operation(
+            "importIdeas",
+            f"Pins from a GeoJSON FeatureCollection of up to {MAX_IMPORT_FEATURES} Points "
+            "(paper forms, a file of an earlier dialogue), all in one transaction or none",
+            answer(201, "all were stored", JSON, IMPORT_RESULT),
+            body=PIN_IMPORT,
+            errors=(422,),
             writes=True,
             role="planner",
         )

@@ -14,6 +14,7 @@ import { addReferenceLayers } from "umecom/map/reference-layers.js";
 import { ClusterList } from "umecom/planner/workspace-cluster-list.js";
 import { ExportMenu } from "umecom/planner/workspace-exports.js";
 import { ControlForm } from "umecom/planner/workspace-form.js";
+import { ImportForm } from "umecom/planner/workspace-import.js";
 import { LayerView } from "umecom/planner/workspace-layers.js";
 import { Legend, formatNumber } from "umecom/planner/workspace-legend.js";
 import { SelectionPanel } from "umecom/planner/workspace-selection.js";
@@ -49,6 +50,8 @@ const panel = new SelectionPanel(byId("pw-selection"), {
   onClose: () => clearSelection(),
   announce,
 });
+// Imported pins are on the map at once: the layers reload.
+new ImportForm(/** @type {HTMLFormElement} */ (byId("pw-import-form")), { onImported: () => refresh() });
 const form = new ControlForm(/** @type {HTMLFormElement} */ (byId("pw-form")), (changes) => {
   state = { ...state, ...changes };
   refresh();
