@@ -823,6 +823,7 @@ def main() -> None:
     url = args.database_url or database_url(f"_bench_http_{args.spread}")
     existing = published_pins(url) if args.reuse else None
     if existing:
+        migrate(url)  # the schema of this checkout; the pins stay
         print(f"reusing {make_url(url).database}: {existing:,} published pins")
     else:
         seconds = seed(url, args.pins, args.spread, args.seed)
