@@ -129,15 +129,6 @@ def hexagon_of(x: Any, y: Any, size: float) -> tuple[ColumnElement[int], ColumnE
     )
 
 
-def hexagon_of_lon_lat(lon: Any, lat: Any, size: float) -> tuple[Any, Any]:
-    """SQL: `hexagon_of` for a point given as WGS 84 longitude and latitude columns.
-
-    For a handful of rows (a delta log): the projection is written out at each use.
-    """
-    metric = func.ST_Transform(func.ST_SetSRID(func.ST_MakePoint(lon, lat), WGS84), SWEREF99TM)
-    return hexagon_of(func.ST_X(metric), func.ST_Y(metric), size)
-
-
 def hexagons(counted: FromClause, *, size: float, geom_column: str = "geom") -> Select[Any]:
     """Hexagon features of a grouping with columns `i`, `j` and `count`.
 

@@ -10,7 +10,7 @@ transaction. Every reader therefore sees exact counts, fresh after every commit.
 
 Tables (made by the app's migrations), with `dimensions` text columns in all but state:
 - cells: zoom, cx, cy, *dimensions, n, sum_lon, sum_lat, sum_id (whole micro-degrees, ids);
-- deltas: id (serial), item_id, sign (+1/-1), lon, lat, *dimensions;
+- deltas: id (serial), item_id, sign (+1/-1), lon, lat, *dimensions, and what rollups key by;
 - state: one row, epoch: bumped by every fold, so (epoch, number of deltas) versions the data;
 - rollups, each: *key, *dimensions, n: the same points counted by another key computed from
   their coordinates (a hexagon of a fixed size), folded from the same log in the same statement.

@@ -44,7 +44,7 @@ from app.models import (
     MapHexagonTotal,
     MapState,
 )
-from geo.aggregate import hexagon_of_lon_lat
+from geo.aggregate import hexagon_of
 from geo.filters import within_bbox
 from geo.geojson import feature_array, feature_select
 from geo.grid import BoundView, CellRange, ViewCells, cluster_features, grid_cells
@@ -57,7 +57,7 @@ from geo.pyramid import MAX_ZOOM, Pyramid, Rollup, fold, version, view_cells
 HEXAGONS = Rollup(
     table=MapHexagon.__table__,  # type: ignore[arg-type]
     key_columns=("i", "j"),
-    key=lambda deltas: hexagon_of_lon_lat(deltas.c.lon, deltas.c.lat, DEFAULT_HEX_SIZE),
+    key=lambda deltas: hexagon_of(deltas.c.x, deltas.c.y, DEFAULT_HEX_SIZE),
     dimensions=MAP_DIMENSIONS,
 )
 HEXAGON_TOTALS = replace(

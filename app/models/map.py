@@ -59,6 +59,8 @@ class MapDelta(Base):
     status: Mapped[str] = mapped_column(String(20))
     source: Mapped[str] = mapped_column(String(20))
     district_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: a log
+    x: Mapped[float] = mapped_column(Double)  # SWEREF 99 TM: the hexagons are keyed by it
+    y: Mapped[float] = mapped_column(Double)
 
 
 class MapState(Base):
