@@ -66,7 +66,7 @@ def _attachment(filename: str) -> dict[str, str]:
     return {"Content-Disposition": f'attachment; filename="{filename}"'}
 
 
-def _with_export_timeout(session: Session) -> Session:
+def with_export_timeout(session: Session) -> Session:
     """The session, with EXPORT_STATEMENT_TIMEOUT_MS as its statement timeout for now.
 
     Set for this transaction only: a pipelined export is one statement for as long as its
@@ -97,7 +97,7 @@ def _export(
         features = record_feature_select(rows, id_column=order_by, order_by=order_by)
         return streamed(
             lambda session: stream_feature_collection(
-                _with_export_timeout(session), features, chunk_rows=2000, fetch="pipelined"
+                with_export_timeout(session), features, chunk_rows=2000, fetch="pipelined"
             ),
             mimetype=GEOJSON_MEDIA_TYPE,
             headers=headers,

@@ -14,7 +14,8 @@ import pytest
 import shapely
 from sqlalchemy import text
 
-from app.db import get_engine
+from app.api.export import with_export_timeout
+from app.db import get_engine, get_session
 from tests.pins import add_pins, random_points, set_columns, varied_specs
 
 CITY = (20.20, 63.80, 20.34, 63.86)
@@ -382,5 +383,12 @@ def test_a_geojson_export_runs_under_its_own_statement_timeout(make_app, runner)
     hasty = make_app(EXPORT_STATEMENT_TIMEOUT_MS=1).test_client()
     response = hasty.get("/api/export/ideas.geojson", headers={"Accept-Language": "en"})
     assert response.status_code == 503, response.get_data()[:200]
-    patient = make_app(DB_STATEMENT_TIMEOUT_MS=1, EXPORT_STATEMENT_TIMEOUT_MS=60_000)
-    assert patient.test_client().get("/api/export/ideas.geojson").status_code == 200
+    patient = make_app(DB_STATEMENT_TIMEOUT_MS=30_000, EXPORT_STATEMENT_TIMEOUT_MS=90_000)
+    with patient.app_context():
+        session = get_session()
+        assert session.execute(text("SHOW statement_timeout")).scalar_one() == "30s"
+        with_export_timeout(session)
+        assert session.execute(text("SHOW statement_timeout")).scalar_one() == "90s"
+        session.rollback()  # for this transaction only
+        assert session.execute(text("SHOW statement_timeout")).scalar_one() == "30s"
+        session.close()
