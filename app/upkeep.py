@@ -14,7 +14,7 @@ import threading
 from flask import Flask
 
 from app.db import new_session
-from app.ideas.map_view import fold_map_log
+from app.ideas.counts import fold_map_log
 
 log = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from app.common.errors import Conflict
 from app.config import DATA_DIR
 from app.db import get_engine, get_session, lift_statement_timeout
 from app.demo import add_demo_pins
-from app.ideas.map_view import fold_map_log
+from app.ideas.counts import fold_map_log
 from app.planning.accounts import create_user
 from bench.measure import Figures, measure
 from bench.planners import EXPORTS, LAYERS, OGC, Case, ogr2ogr_geojson, streamed_get

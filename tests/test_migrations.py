@@ -51,8 +51,8 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
 
     from app import create_app
     from app.db import dispose_engines, get_session
+    from app.ideas.counts import fold_map_log
     from app.ideas.filters import IdeaFilters
-    from app.ideas.map_view import fold_map_log
     from app.layers.params import DEFAULT_HEX_SIZE
     from app.layers.queries import district_layer, hexgrid_layer
 

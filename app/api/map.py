@@ -8,8 +8,9 @@ from flask import Response, current_app, request
 
 from app.api import bp
 from app.db import get_session
+from app.ideas.counts import map_version
 from app.ideas.filters import parse_filters, parse_int
-from app.ideas.map_view import ALWAYS_PINS_FROM_ZOOM, map_version, read_map_view
+from app.ideas.map_view import ALWAYS_PINS_FROM_ZOOM, read_map_view
 from app.replica import public_read
 from geo.geojson import GEOJSON_MEDIA_TYPE, collection_text
 

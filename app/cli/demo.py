@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from app.db import get_session, lift_statement_timeout
 from app.demo import SPREADS, add_demo_pins, add_population_pins, read_localities
-from app.ideas.map_view import fold_map_log
+from app.ideas.counts import fold_map_log
 
 
 @click.group("demo")

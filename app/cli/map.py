@@ -6,7 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.db import get_session, lift_statement_timeout
-from app.ideas.map_view import fold_map_log
+from app.ideas.counts import fold_map_log
 
 
 @click.group("map")

@@ -9,8 +9,8 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.common.errors import InvalidField
+from app.ideas.counts import DISTRICTS, HEXAGON_TOTALS, HEXAGONS, PYRAMID, pyramid_filters
 from app.ideas.filters import IdeaFilters
-from app.ideas.map_view import DISTRICTS, HEXAGON_TOTALS, HEXAGONS, PYRAMID, pyramid_filters
 from app.ideas.queries import apply_filters, published_ideas
 from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
 from app.models import District, Idea

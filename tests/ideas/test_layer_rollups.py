@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import text
 
 from app.db import get_engine, get_session
+from app.ideas.counts import fold_map_log
 from app.ideas.filters import IdeaFilters
-from app.ideas.map_view import fold_map_log
 from app.layers.params import DEFAULT_HEX_SIZE
 from app.layers.queries import district_layer, hexgrid_layer
 from tests.conftest import CENTRE, HOLMSUND, pin_feature

@@ -16,8 +16,9 @@ import pytest
 from sqlalchemy import text
 
 from app.db import get_engine, get_session
+from app.ideas.counts import fold_map_log, pyramid_filters
 from app.ideas.filters import IdeaFilters
-from app.ideas.map_view import fold_map_log, map_view, pyramid_filters
+from app.ideas.map_view import map_view
 from tests.conftest import CENTRE, HOLMSUND, pin_feature
 
 CITY = (19.4, 63.55, 21.1, 64.1)
@@ -218,7 +219,7 @@ def test_the_fold_command(runner, seeded, api):
 
 def test_a_backlog_folds_in_batches_and_stays_exact(seeded, monkeypatch):
     """A log larger than one batch is folded a committed batch at a time, oldest first."""
-    from app.ideas import map_view as module
+    from app.ideas import counts as module
 
     app = seeded
     _sql(app, "UPDATE ideas SET status = 'done' WHERE id % 3 = 0")  # 1,000 deltas (±1 each)

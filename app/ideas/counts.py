@@ -1,0 +1,111 @@
+"""The pins' counts, kept as pins come and go: the map's pyramid of cells and the layers' rollups.
+
+Writers only append to one delta log (a trigger on `ideas`, in their own transaction); one fold
+at a time moves it into the cells and every rollup in one statement; readers add the log not
+folded yet (geo/pyramid.py). Views filtered on the pyramid's dimensions (kind, category, status,
+source) read these counts; tests hold them equal to the pins counted straight.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from sqlalchemy import func, text
+from sqlalchemy.orm import Session
+
+from app.ideas.filters import IdeaFilters
+from app.layers.params import DEFAULT_HEX_SIZE
+from app.models import (
+    MAP_DIMENSIONS,
+    MapCell,
+    MapDelta,
+    MapDistrict,
+    MapHexagon,
+    MapHexagonTotal,
+    MapState,
+)
+from geo.aggregate import hexagon_of
+from geo.pyramid import Pyramid, Rollup, fold, version
+
+# The hexagon layer at its default size, counted as pins come and go: grouping a million pins
+# into hexagons took 1.4-2.1 s a request (bench/). Split by every dimension the rollup has
+# 385,000 rows at a million pins (about 60 ms to sum); the totals, for the unfiltered layer,
+# 20,000.
+HEXAGONS = Rollup(
+    table=MapHexagon.__table__,  # type: ignore[arg-type]
+    key_columns=("i", "j"),
+    key=lambda deltas: hexagon_of(deltas.c.x, deltas.c.y, DEFAULT_HEX_SIZE),
+    dimensions=MAP_DIMENSIONS,
+)
+HEXAGON_TOTALS = replace(
+    HEXAGONS,
+    table=MapHexagonTotal.__table__,  # type: ignore[arg-type]
+    dimensions=(),
+)
+# Pins per district, for the district layer: counting a million pins by district took
+# 95-190 ms a request (bench/).
+DISTRICTS = Rollup(
+    table=MapDistrict.__table__,  # type: ignore[arg-type]
+    key_columns=("district_key",),
+    key=lambda deltas: (func.coalesce(deltas.c.district_id, 0),),
+    dimensions=MAP_DIMENSIONS,
+)
+PYRAMID = Pyramid(
+    cells=MapCell.__table__,  # type: ignore[arg-type]
+    deltas=MapDelta.__table__,  # type: ignore[arg-type]
+    state=MapState.__table__,  # type: ignore[arg-type]
+    dimensions=MAP_DIMENSIONS,
+    rollups=(HEXAGONS, HEXAGON_TOTALS, DISTRICTS),
+)
+
+
+def pyramid_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
+    """The filters as pyramid dimensions, or None when some filter is not one of them."""
+    dimensions = {
+        "kind": filters.kinds,
+        "category": filters.categories,
+        "status": filters.statuses,
+        "source": filters.sources,
+    }
+    rest = replace(filters, bbox=None, kinds=(), categories=(), statuses=(), sources=())
+    return dimensions if rest == IdeaFilters() else None
+
+
+VERSION = version(PYRAMID)  # built once: every map request asks it, most then answer 304
+
+
+def map_version(session: Session) -> str:
+    """A value that changes whenever any pin the map could show changes."""
+    return str(session.execute(VERSION).scalar_one())
+
+
+# Deltas folded per transaction. A backlog folded in one statement can outlast the statement
+# timeout: a million deltas (a bulk load by SQL, a folder stopped for a while) never folded
+# within 30 s, so the folder failed every second and every view read the whole log (bench/).
+# Measured at 1M pins: 20,000 deltas took 2.3-2.5 s warm and 24 s with the cells cold on disk;
+# half that leaves a wide margin under the 30 s default.
+FOLD_BATCH = 10_000
+
+
+def fold_map_log(session: Session) -> int:
+    """Fold the map's delta log into its cells a batch at a time; returns how many moved.
+
+    Each batch is committed on its own. Then vacuum both tables: every reader scans the log,
+    whose deleted rows would otherwise stay on its pages until autovacuum came by (after
+    folding a million, a view took 55 ms instead of 5 ms, most of it reading dead rows); and
+    readers of the cells use index-only scans, which need the pages a fold changed marked
+    visible again.
+    """
+    moved = 0
+    while True:
+        batch = fold(session, PYRAMID, limit=FOLD_BATCH)
+        session.commit()
+        moved += batch
+        if batch < FOLD_BATCH:
+            break
+    if moved:
+        engine = session.get_bind().engine
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            for table in (PYRAMID.deltas, PYRAMID.cells, *(r.table for r in PYRAMID.rollups)):
+                conn.execute(text(f"VACUUM {table.name}"))
+    return moved
