@@ -8,15 +8,12 @@ published pins, and a write shows in the very next response.
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import text
-
 from app.db import get_engine, get_session
-from app.ideas.counts import fold_map_log
 from app.ideas.filters import IdeaFilters
 from app.layers.params import DEFAULT_HEX_SIZE
 from app.layers.queries import district_layer, hexgrid_layer
 from tests.conftest import CENTRE, HOLMSUND, pin_feature
+from tests.ideas.conftest import fold, run_sql
 
 FILTERS = [
     IdeaFilters(),
@@ -52,27 +49,9 @@ def _assert_paths_agree(app):
     assert compared > 0
 
 
-def _sql(app, statement, **params):
-    with app.app_context(), get_engine().begin() as conn:
-        return conn.execute(text(statement), params)
-
-
-def _fold(app):
-    with app.app_context():
-        return fold_map_log(get_session())
-
-
 def _sql_of(app, filters, size=DEFAULT_HEX_SIZE):
     with app.app_context():
         return str(hexgrid_layer(filters, size=size).compile(get_engine()))
-
-
-@pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["demo", "pins", "1500", "--seed", "23"])
-    assert result.exit_code == 0, result.output
-    _sql(app, "UPDATE ideas SET status = 'planned' WHERE id % 7 = 0")
-    return app
 
 
 def test_rollups_equal_the_straight_grouping_through_writes_and_folds(seeded, api):
@@ -80,21 +59,23 @@ def test_rollups_equal_the_straight_grouping_through_writes_and_folds(seeded, ap
     _assert_paths_agree(app)  # demo pins folded, statuses changed since: rollups + log
     for lon_lat in (CENTRE, HOLMSUND, CENTRE):
         api.post("/api/ideas", pin_feature(lon_lat, kind="concern", category="traffic"))
-    _sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
-    _sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
-    _sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
-    _sql(app, "UPDATE ideas SET district_id = NULL WHERE id % 19 = 0")  # as a deleted district
+    run_sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
+    run_sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
+    run_sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
+    run_sql(app, "UPDATE ideas SET district_id = NULL WHERE id % 19 = 0")  # as a deleted district
     _assert_paths_agree(app)
-    assert _fold(app) > 0
+    assert fold(app) > 0
     _assert_paths_agree(app)  # all in the rollups now
-    _sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
-    _sql(app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id < 40")
+    run_sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
+    run_sql(
+        app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id < 40"
+    )
     _assert_paths_agree(app)
-    _fold(app)
+    fold(app)
     _assert_paths_agree(app)
     for table in ("map_hexagons", "map_hexagon_totals", "map_districts"):
-        assert _sql(app, f"SELECT count(*) FROM {table} WHERE n <= 0").scalar_one() == 0
-        assert _sql(app, f"SELECT count(*) FROM {table}").scalar_one() > 0
+        assert run_sql(app, f"SELECT count(*) FROM {table} WHERE n <= 0").scalar_one() == 0
+        assert run_sql(app, f"SELECT count(*) FROM {table}").scalar_one() > 0
 
 
 def test_only_what_the_rollups_hold_is_read_from_them(app):
@@ -138,7 +119,7 @@ def test_the_layer_shows_a_write_in_the_very_next_response(seeded, api, client):
     before, concerns = total(), total(kind="concern")
     new_id = api.post("/api/ideas", pin_feature(CENTRE, kind="concern")).get_json()["id"]
     assert (total(), total(kind="concern")) == (before + 1, concerns + 1)
-    _sql(seeded, "UPDATE ideas SET visibility = 'hidden' WHERE id = :id", id=new_id)
+    run_sql(seeded, "UPDATE ideas SET visibility = 'hidden' WHERE id = :id", id=new_id)
     assert (total(), total(kind="concern")) == (before, concerns)
-    _fold(seeded)
+    fold(seeded)
     assert (total(), total(kind="concern")) == (before, concerns)

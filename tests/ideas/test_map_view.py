@@ -12,14 +12,14 @@ import json
 import threading
 from dataclasses import replace
 
-import pytest
 from sqlalchemy import text
 
 from app.db import get_engine, get_session
-from app.ideas.counts import fold_map_log, pyramid_filters
+from app.ideas.counts import pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import map_view
 from tests.conftest import CENTRE, HOLMSUND, pin_feature
+from tests.ideas.conftest import fold, run_sql
 
 CITY = (19.4, 63.55, 21.1, 64.1)
 VIEWS = [
@@ -60,26 +60,8 @@ def _assert_paths_agree(app):
     assert compared > 0
 
 
-def _sql(app, statement, **params):
-    with app.app_context(), get_engine().begin() as conn:
-        return conn.execute(text(statement), params)
-
-
 def _logged(app) -> int:
-    return int(_sql(app, "SELECT count(*) FROM map_deltas").scalar_one())
-
-
-def _fold(app):
-    with app.app_context():
-        return fold_map_log(get_session())
-
-
-@pytest.fixture
-def seeded(app, runner):
-    result = runner.invoke(args=["demo", "pins", "1500", "--seed", "21"])
-    assert result.exit_code == 0, result.output
-    _sql(app, "UPDATE ideas SET status = 'planned' WHERE id % 7 = 0")
-    return app
+    return int(run_sql(app, "SELECT count(*) FROM map_deltas").scalar_one())
 
 
 def test_pyramid_equals_the_straight_count_through_writes_and_folds(seeded, api):
@@ -87,17 +69,19 @@ def test_pyramid_equals_the_straight_count_through_writes_and_folds(seeded, api)
     _assert_paths_agree(app)  # demo pins folded, statuses changed since: cells + log
     for lon_lat in (CENTRE, HOLMSUND, CENTRE):
         api.post("/api/ideas", pin_feature(lon_lat, kind="concern", category="traffic"))
-    _sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
-    _sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
-    _sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id % 13 = 0")
-    _sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
+    run_sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
+    run_sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
+    run_sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id % 13 = 0")
+    run_sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
     _assert_paths_agree(app)
-    assert _fold(app) > 0
+    assert fold(app) > 0
     _assert_paths_agree(app)  # all in the cells now
-    _sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
+    run_sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
     _assert_paths_agree(app)
-    _fold(app)
-    _sql(app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id < 40")
+    fold(app)
+    run_sql(
+        app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id < 40"
+    )
     _assert_paths_agree(app)
     with app.app_context(), get_engine().connect() as conn:
         zero = conn.execute(text("SELECT count(*) FROM map_cells WHERE n <= 0")).scalar_one()
@@ -128,14 +112,14 @@ def test_the_next_response_reflects_every_write(make_app, seeded, api):
     assert body["clustered"] is True
     new_id = api.post("/api/ideas", pin_feature(CENTRE)).get_json()["id"]
     assert _cell_total(client)[0] == before + 1
-    _sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id = :id", id=new_id)
+    run_sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id = :id", id=new_id)
     assert _cell_total(client)[0] == before
-    _sql(app, "UPDATE ideas SET visibility = 'published' WHERE id = :id", id=new_id)
+    run_sql(app, "UPDATE ideas SET visibility = 'published' WHERE id = :id", id=new_id)
     assert _cell_total(client)[0] == before + 1
     planned = _cell_total(client, status="done")[0]
-    _sql(app, "UPDATE ideas SET status = 'done' WHERE id = :id", id=new_id)
+    run_sql(app, "UPDATE ideas SET status = 'done' WHERE id = :id", id=new_id)
     assert _cell_total(client, status="done")[0] == planned + 1
-    _fold(app)
+    fold(app)
     assert _cell_total(client, status="done")[0] == planned + 1
 
 
@@ -155,21 +139,21 @@ def test_unchanged_views_are_304_and_any_write_changes_the_etag(make_app, seeded
     fresh = client.get(url, headers={"If-None-Match": etag})
     assert fresh.status_code == 200 and fresh.headers["ETag"] != etag
     fresh.get_data()
-    _sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id = 1")
+    run_sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id = 1")
     renamed = client.get(url, headers={"If-None-Match": fresh.headers["ETag"]})
     assert renamed.status_code == 200 and renamed.get_json()["features"]
 
 
-def test_uncommitted_changes_wait_for_the_next_fold(seeded):
+def test_uncommitted_changes_wait_for_the_nextfold(seeded):
     """A fold takes only what is committed: a writer still in its transaction loses nothing."""
     app = seeded
-    _fold(app)
+    fold(app)
     with app.app_context(), get_engine().connect() as writer:
         writer.execute(text("UPDATE ideas SET visibility = 'hidden' WHERE id <= 100"))
-        assert _fold(app) == 0  # the other transaction's deltas are not visible yet
+        assert fold(app) == 0  # the other transaction's deltas are not visible yet
         writer.commit()
     _assert_paths_agree(app)
-    assert _fold(app) > 0
+    assert fold(app) > 0
     _assert_paths_agree(app)
 
 
@@ -179,13 +163,13 @@ def test_folds_from_many_threads_take_turns(seeded, api):
         api.post("/api/ideas", pin_feature(CENTRE))
     errors = []
 
-    def fold():
+    def fold_now():
         try:
-            _fold(app)
+            fold(app)
         except Exception as exc:  # noqa: BLE001 - collected and asserted below
             errors.append(exc)
 
-    threads = [threading.Thread(target=fold) for _ in range(4)]
+    threads = [threading.Thread(target=fold_now) for _ in range(4)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -202,15 +186,16 @@ def test_each_process_folds_in_the_background(make_app, seeded, api):
     folding.test_client().get("/healthz")  # the first request starts the folder
     deadline = time.monotonic() + 10
     while (
-        _sql(seeded, "SELECT count(*) FROM map_deltas").scalar_one() and time.monotonic() < deadline
+        run_sql(seeded, "SELECT count(*) FROM map_deltas").scalar_one()
+        and time.monotonic() < deadline
     ):
         time.sleep(0.05)
-    assert _sql(seeded, "SELECT count(*) FROM map_deltas").scalar_one() == 0
+    assert run_sql(seeded, "SELECT count(*) FROM map_deltas").scalar_one() == 0
     _assert_paths_agree(seeded)
 
 
 def test_the_fold_command(runner, seeded, api):
-    _fold(seeded)
+    fold(seeded)
     api.post("/api/ideas", pin_feature(CENTRE))
     result = runner.invoke(args=["map", "fold"])
     assert result.exit_code == 0
@@ -222,19 +207,19 @@ def test_a_backlog_folds_in_batches_and_stays_exact(seeded, monkeypatch):
     from app.ideas import counts as module
 
     app = seeded
-    _sql(app, "UPDATE ideas SET status = 'done' WHERE id % 3 = 0")  # 1,000 deltas (±1 each)
+    run_sql(app, "UPDATE ideas SET status = 'done' WHERE id % 3 = 0")  # 1,000 deltas (±1 each)
     logged = _logged(app)
     assert logged > 300
     monkeypatch.setattr(module, "FOLD_BATCH", 128)
     batches: list[int] = []
-    fold = module.fold
+    fold_batch = module.fold
 
     def counted_fold(session, pyramid, *, limit):
-        batches.append(fold(session, pyramid, limit=limit))
+        batches.append(fold_batch(session, pyramid, limit=limit))
         return batches[-1]
 
     monkeypatch.setattr(module, "fold", counted_fold)
-    assert _fold(app) == logged
+    assert fold(app) == logged
     assert _logged(app) == 0
     assert batches[:-1] == [128] * (logged // 128) and batches[-1] == logged % 128
     _assert_paths_agree(app)
