@@ -413,6 +413,51 @@ def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 6_371_000 * math.hypot(dx, math.radians(a[1] - b[1]))
 
 
+@dataclass
+class Freshness:
+    """One writer's check that its region's view counts exactly the pins it has added.
+
+    Only that writer adds pins there. When the view turns from pins to cells between two
+    checks (past MAP_PIN_LIMIT a view counts whole cells whose mean lies in it, not the pins
+    in the bbox), the count starts again from there and the check is not counted (`rebased`).
+    """
+
+    region: Region
+    expected: int | None = None
+    clustered: bool = False
+    checks: int = 0
+    passed: int = 0
+    rebased: int = 0
+
+    @classmethod
+    def start(cls, client: Client, region: Region) -> Freshness:
+        """The region's view as it is now (no check when it cannot be read)."""
+        status, _, data = timed_get(client, region.view().path())
+        expected, clustered = view_total(data) if status == 200 else (None, False)
+        return cls(region, expected, clustered)
+
+    def added(self, pins: int) -> None:
+        """The writer has had `pins` more accepted on the map."""
+        if self.expected is not None:
+            self.expected += pins
+
+    def check(self, client: Client, misses: list[str]) -> None:
+        """Read the view again: its total must be the one expected (up to 5 misses kept)."""
+        if self.expected is None:
+            return
+        status, _, data = timed_get(client, self.region.view().path())
+        total, clustered = view_total(data) if status == 200 else (-1, self.clustered)
+        if clustered != self.clustered:
+            self.expected, self.clustered = total, clustered
+            self.rebased += 1
+            return
+        self.checks += 1
+        if total == self.expected:
+            self.passed += 1
+        elif len(misses) < 5:
+            misses.append(f"{self.region.view().path()}: {total}, expected {self.expected}")
+
+
 def writes_with_reads(
     base: str,
     regions: list[Region],
@@ -436,10 +481,9 @@ def writes_with_reads(
     def write(n: int, deadline: float) -> None:
         region, client, rng = regions[n], Client(base), random.Random(1000 + n)
         client.open_page()
-        status, _, data = timed_get(client, region.view().path())
-        expected, clustered = view_total(data) if status == 200 else (None, False)
+        fresh = Freshness.start(client, region)
         mine: list[float] = []
-        counts = {"created": 0, "held": 0, "refused": 0, "checks": 0, "passed": 0, "rebased": 0}
+        counts = {"created": 0, "held": 0, "refused": 0}
         while time.perf_counter() < deadline:
             lon, lat = rng.choice(region.places)
             feature = {
@@ -455,34 +499,21 @@ def writes_with_reads(
             mine.append((time.perf_counter() - start) * 1000)
             if status == 201:
                 counts["created"] += 1
-                if expected is not None:
-                    expected += 1
+                fresh.added(1)
+                if counts["created"] % fresh_every == 0:
+                    fresh.check(client, misses)
             elif status == 202:
                 counts["held"] += 1
             else:
                 counts["refused"] += 1
-            if expected is not None and counts["created"] % fresh_every == 0 and status == 201:
-                status, _, data = timed_get(client, region.view().path())
-                total, now_clustered = view_total(data) if status == 200 else (-1, clustered)
-                if now_clustered != clustered:
-                    # Past MAP_PIN_LIMIT the view turns from pins in the bbox to whole cells
-                    # whose mean is in it: another count; start again from this one.
-                    expected, clustered = total, now_clustered
-                    counts["rebased"] += 1
-                    continue
-                counts["checks"] += 1
-                if total == expected:
-                    counts["passed"] += 1
-                elif len(misses) < 5:
-                    misses.append(f"{region.view().path()}: {total}, expected {expected}")
         client.close()
         with lock:
             created[0] += counts["created"]
             held[0] += counts["held"]
             refused[0] += counts["refused"]
-            checks[0] += counts["checks"]
-            passed[0] += counts["passed"]
-            rebased[0] += counts["rebased"]
+            checks[0] += fresh.checks
+            passed[0] += fresh.passed
+            rebased[0] += fresh.rebased
             post_ms.extend(mine)
 
     def read(n: int, deadline: float) -> None:
@@ -691,10 +722,9 @@ def imports(base: str, regions: list[Region], seconds: float, batch: int) -> dic
 
     def work(n: int, deadline: float) -> None:
         region, client, rng = regions[n], clients[n], random.Random(2000 + n)
-        status, _, data = timed_get(client, region.view().path())
-        expected, clustered = view_total(data) if status == 200 else (None, False)
+        fresh = Freshness.start(client, region)
         mine: list[float] = []
-        counts = {"created": 0, "refused": 0, "checks": 0, "passed": 0, "rebased": 0}
+        counts = {"created": 0, "refused": 0}
         while time.perf_counter() < deadline:
             features = [
                 {
@@ -716,27 +746,15 @@ def imports(base: str, regions: list[Region], seconds: float, batch: int) -> dic
                 continue
             answer = json.loads(data)
             counts["created"] += answer["created"]
-            if expected is None:
-                continue
-            expected += answer["created"] - answer["held"]  # held pins are not on the map
-            status, _, data = timed_get(client, region.view().path())
-            total, now_clustered = view_total(data) if status == 200 else (-1, clustered)
-            if now_clustered != clustered:  # pins turned to cells: another count (see above)
-                expected, clustered = total, now_clustered
-                counts["rebased"] += 1
-                continue
-            counts["checks"] += 1
-            if total == expected:
-                counts["passed"] += 1
-            elif len(misses) < 5:
-                misses.append(f"{region.view().path()}: {total}, expected {expected}")
+            fresh.added(answer["created"] - answer["held"])  # held pins are not on the map
+            fresh.check(client, misses)
         client.close()
         with lock:
             created[0] += counts["created"]
             refused[0] += counts["refused"]
-            checks[0] += counts["checks"]
-            passed[0] += counts["passed"]
-            rebased[0] += counts["rebased"]
+            checks[0] += fresh.checks
+            passed[0] += fresh.passed
+            rebased[0] += fresh.rebased
             post_ms.extend(mine)
 
     elapsed = run_clients(len(regions), seconds, work)
