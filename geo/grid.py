@@ -262,12 +262,6 @@ def mean_in_view(cells: Any, view: ViewCells) -> Select[Any]:
     )
 
 
-def total_of(cells: Select[Any]) -> Select[tuple[int]]:
-    """SQL: how many members the cells hold together."""
-    sub = cells.subquery("counted")
-    return select(func.coalesce(func.sum(sub.c.n), 0).cast(BigInteger))
-
-
 def cluster_features(
     cells: Select[Any], members: Select[Any], *, view: ViewCells, id_column: str = "id"
 ) -> Select[Any]:
