@@ -167,6 +167,8 @@ def pipelined_rows(
     """
     connection = session.connection()
     compiled = stmt.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    # The parameters as SQLAlchemy would send them (its types' bind processors applied):
+    # SQLAlchemy has no public way to run a statement in chunked mode, so the driver does.
     processors: Mapping[str, Any] = compiled._bind_processors
     params = {
         name: processors[name](value) if name in processors else value

@@ -99,6 +99,15 @@ def cluster_layer(filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
     )
 
 
+def _rollup_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
+    """The filters as the rollups' dimensions, or None when the pins must be counted.
+
+    The rollups count the whole municipality: a `bbox` (like any filter off the dimensions)
+    needs the pins themselves.
+    """
+    return None if filters.bbox is not None else pyramid_filters(filters)
+
+
 def district_layer(
     filters: IdeaFilters, *, for_display: bool = False, straight: bool = False
 ) -> Select[Any]:
@@ -115,7 +124,7 @@ def district_layer(
     )
     if filters.districts:
         polygons = polygons.where(District.code.in_(filters.districts))
-    dimensions = None if straight or filters.bbox is not None else pyramid_filters(filters)
+    dimensions = None if straight else _rollup_filters(filters)
     if dimensions is None:
         rows, key, weight = layer_pins(filters), "district_id", None
     else:
@@ -138,9 +147,7 @@ def hexgrid_layer(filters: IdeaFilters, *, size: int, straight: bool = False) ->
     the hexagon rollup the map's pyramid keeps; else grouped from the pins. `straight` forces
     the grouping (tests compare the two).
     """
-    dimensions = None
-    if not straight and size == DEFAULT_HEX_SIZE and filters.bbox is None:
-        dimensions = pyramid_filters(filters)
+    dimensions = None if straight or size != DEFAULT_HEX_SIZE else _rollup_filters(filters)
     if dimensions is None:
         return hexagon_counts(layer_pins(filters), size=size)
     rollup = HEXAGON_TOTALS if HEXAGON_TOTALS.serves(dimensions) else HEXAGONS

@@ -11,7 +11,16 @@ from app.models.base import Base
 MAP_DIMENSIONS = ("kind", "category", "status", "source")
 
 
-class MapCell(Base):
+class SplitByDimensions:
+    """The MAP_DIMENSIONS as key columns: counts kept apart per kind, category, status, source."""
+
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    source: Mapped[str] = mapped_column(String(20), primary_key=True)
+
+
+class MapCell(SplitByDimensions, Base):
     """Published pins of one kind, category, status and source in one grid cell at one zoom."""
 
     __tablename__ = "map_cells"
@@ -30,10 +39,6 @@ class MapCell(Base):
     zoom: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     cx: Mapped[int] = mapped_column(Integer, primary_key=True)
     cy: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    category: Mapped[str] = mapped_column(String(40), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), primary_key=True)
-    source: Mapped[str] = mapped_column(String(20), primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
     sum_lon: Mapped[int] = mapped_column(BigInteger)  # whole micro-degrees
     sum_lat: Mapped[int] = mapped_column(BigInteger)
@@ -72,7 +77,7 @@ class MapState(Base):
     epoch: Mapped[int] = mapped_column(BigInteger)
 
 
-class MapHexagon(Base):
+class MapHexagon(SplitByDimensions, Base):
     """Published pins of one kind, category, status and source in one hexagon of the layer.
 
     Hexagons of the layer's default size (app.layers.params.DEFAULT_HEX_SIZE) only, folded
@@ -88,10 +93,6 @@ class MapHexagon(Base):
 
     i: Mapped[int] = mapped_column(Integer, primary_key=True)
     j: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    category: Mapped[str] = mapped_column(String(40), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), primary_key=True)
-    source: Mapped[str] = mapped_column(String(20), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)  # an int sums as bigint; a bigint as numeric
 
 
@@ -108,7 +109,7 @@ class MapHexagonTotal(Base):
     n: Mapped[int] = mapped_column(Integer)
 
 
-class MapDistrict(Base):
+class MapDistrict(SplitByDimensions, Base):
     """Published pins of one kind, category, status and source in one district.
 
     `district_key` is the district's id, or 0 for pins in no district (a key cannot be NULL),
@@ -123,8 +124,4 @@ class MapDistrict(Base):
     )
 
     district_key: Mapped[int] = mapped_column(Integer, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    category: Mapped[str] = mapped_column(String(40), primary_key=True)
-    status: Mapped[str] = mapped_column(String(20), primary_key=True)
-    source: Mapped[str] = mapped_column(String(20), primary_key=True)
     n: Mapped[int] = mapped_column(Integer)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import text
 
 from app.db import get_engine, get_session
 from app.ideas.counts import fold_map_log
+from tests.conftest import CENTRE, HOLMSUND, Api, pin_feature
 
 
 def run_sql(app: Flask, statement: str, **params: Any) -> Any:
@@ -32,3 +34,30 @@ def seeded(app: Flask, runner: FlaskCliRunner) -> Flask:
     assert result.exit_code == 0, result.output
     run_sql(app, "UPDATE ideas SET status = 'planned' WHERE id % 7 = 0")
     return app
+
+
+def churn(app: Flask, api: Api, agree: Callable[[Flask], None]) -> None:
+    """Writes of every kind, folded now and then, with `agree(app)` checked after each step.
+
+    New pins, hides, recategorised, renamed, deleted, re-published and moved pins, and pins
+    whose district went (as when a district is deleted): the kept counts plus the log must
+    equal the pins counted straight before a fold, after it and in between.
+    """
+    agree(app)  # demo pins folded, statuses changed since: counts plus the log
+    for lon_lat in (CENTRE, HOLMSUND, CENTRE):
+        api.post("/api/ideas", pin_feature(lon_lat, kind="concern", category="traffic"))
+    run_sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
+    run_sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
+    run_sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id % 13 = 0")
+    run_sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
+    run_sql(app, "UPDATE ideas SET district_id = NULL WHERE id % 19 = 0")
+    agree(app)
+    assert fold(app) > 0
+    agree(app)  # all in the kept counts now
+    run_sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
+    agree(app)
+    fold(app)
+    run_sql(app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id<40")
+    agree(app)
+    fold(app)
+    agree(app)

@@ -12,8 +12,8 @@ from app.db import get_engine, get_session
 from app.ideas.filters import IdeaFilters
 from app.layers.params import DEFAULT_HEX_SIZE
 from app.layers.queries import district_layer, hexgrid_layer
-from tests.conftest import CENTRE, HOLMSUND, pin_feature
-from tests.ideas.conftest import fold, run_sql
+from tests.conftest import CENTRE, pin_feature
+from tests.ideas.conftest import churn, fold, run_sql
 
 FILTERS = [
     IdeaFilters(),
@@ -56,23 +56,7 @@ def _sql_of(app, filters, size=DEFAULT_HEX_SIZE):
 
 def test_rollups_equal_the_straight_grouping_through_writes_and_folds(seeded, api):
     app = seeded
-    _assert_paths_agree(app)  # demo pins folded, statuses changed since: rollups + log
-    for lon_lat in (CENTRE, HOLMSUND, CENTRE):
-        api.post("/api/ideas", pin_feature(lon_lat, kind="concern", category="traffic"))
-    run_sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
-    run_sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
-    run_sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
-    run_sql(app, "UPDATE ideas SET district_id = NULL WHERE id % 19 = 0")  # as a deleted district
-    _assert_paths_agree(app)
-    assert fold(app) > 0
-    _assert_paths_agree(app)  # all in the rollups now
-    run_sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
-    run_sql(
-        app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id < 40"
-    )
-    _assert_paths_agree(app)
-    fold(app)
-    _assert_paths_agree(app)
+    churn(app, api, _assert_paths_agree)
     for table in ("map_hexagons", "map_hexagon_totals", "map_districts"):
         assert run_sql(app, f"SELECT count(*) FROM {table} WHERE n <= 0").scalar_one() == 0
         assert run_sql(app, f"SELECT count(*) FROM {table}").scalar_one() > 0

@@ -18,8 +18,8 @@ from app.db import get_engine, get_session
 from app.ideas.counts import pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import map_view
-from tests.conftest import CENTRE, HOLMSUND, pin_feature
-from tests.ideas.conftest import fold, run_sql
+from tests.conftest import CENTRE, pin_feature
+from tests.ideas.conftest import churn, fold, run_sql
 
 CITY = (19.4, 63.55, 21.1, 64.1)
 VIEWS = [
@@ -66,23 +66,7 @@ def _logged(app) -> int:
 
 def test_pyramid_equals_the_straight_count_through_writes_and_folds(seeded, api):
     app = seeded
-    _assert_paths_agree(app)  # demo pins folded, statuses changed since: cells + log
-    for lon_lat in (CENTRE, HOLMSUND, CENTRE):
-        api.post("/api/ideas", pin_feature(lon_lat, kind="concern", category="traffic"))
-    run_sql(app, "UPDATE ideas SET visibility = 'hidden' WHERE id % 5 = 0")
-    run_sql(app, "UPDATE ideas SET category = 'safety' WHERE id % 11 = 0")
-    run_sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id % 13 = 0")
-    run_sql(app, "DELETE FROM ideas WHERE id % 17 = 0")
-    _assert_paths_agree(app)
-    assert fold(app) > 0
-    _assert_paths_agree(app)  # all in the cells now
-    run_sql(app, "UPDATE ideas SET visibility = 'published' WHERE id % 10 = 0")
-    _assert_paths_agree(app)
-    fold(app)
-    run_sql(
-        app, "UPDATE ideas SET geom = ST_SetSRID(ST_MakePoint(20.3, 63.83), 4326) WHERE id < 40"
-    )
-    _assert_paths_agree(app)
+    churn(app, api, _assert_paths_agree)
     with app.app_context(), get_engine().connect() as conn:
         zero = conn.execute(text("SELECT count(*) FROM map_cells WHERE n <= 0")).scalar_one()
     assert zero == 0
