@@ -75,8 +75,15 @@ VERSION = version(PYRAMID)  # built once: every map request asks it, most then a
 
 
 def map_version(session: Session) -> str:
-    """A value that changes whenever any pin the map could show changes."""
-    return str(session.execute(VERSION).scalar_one())
+    """A value that changes whenever any pin the map could show changes.
+
+    Read on a connection of the session's database in autocommit, outside any transaction:
+    most map requests end with this answer (a 304), and BEGIN and ROLLBACK around it were two
+    of its four round trips. 304s per second rose from 1,005 to 1,370 (bench.http, 1M pins).
+    """
+    engine = session.get_bind().engine
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        return str(connection.execute(VERSION).scalar_one())
 
 
 # Deltas folded per transaction. A backlog folded in one statement can outlast the statement

@@ -12,7 +12,8 @@ import json
 import threading
 from dataclasses import replace
 
-from sqlalchemy import text
+from psycopg.pq import TransactionStatus
+from sqlalchemy import event, text
 
 from app.db import get_engine, get_session
 from app.ideas.counts import pyramid_filters
@@ -126,6 +127,27 @@ def test_unchanged_views_are_304_and_any_write_changes_the_etag(make_app, seeded
     run_sql(app, "UPDATE ideas SET title = 'Renamed' WHERE id = 1")
     renamed = client.get(url, headers={"If-None-Match": fresh.headers["ETag"]})
     assert renamed.status_code == 200 and renamed.get_json()["features"]
+
+
+def test_a_304_asks_one_statement_outside_any_transaction(make_app, seeded):
+    """An unchanged view costs the version query alone: no BEGIN, no ROLLBACK, no view query."""
+    app = make_app(MAP_PIN_LIMIT=10)
+    client = app.test_client()
+    url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
+    etag = client.get(url).headers["ETag"]
+    seen: list[tuple[str, TransactionStatus]] = []
+
+    def record(conn, _cursor, statement, *_args):
+        seen.append((statement, conn.connection.driver_connection.info.transaction_status))
+
+    with app.app_context():
+        engine = get_engine()
+    event.listen(engine, "after_cursor_execute", record)
+    try:
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    finally:
+        event.remove(engine, "after_cursor_execute", record)
+    assert len(seen) == 1 and seen[0][1] == TransactionStatus.IDLE, seen
 
 
 def test_uncommitted_changes_wait_for_the_nextfold(seeded):
