@@ -11,7 +11,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import suppress
 from typing import Any, Literal
 
-from sqlalchemy import JSON, Select, Text, case, false, func, literal, select
+from sqlalchemy import Select, Text, case, false, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -43,30 +43,50 @@ def feature_select(
     out (for rows of mixed kinds, such as clusters and single pins).
     """
     sub = rows.subquery("feature_rows")
-    properties: list[ColumnElement[Any]] = []
-    for column in sub.c:
-        if column.name not in (id_column, geom_column):
-            properties.extend([literal(column.name, Text), column])
-    properties_object = func.json_build_object(*properties)
-    if strip_nulls:
-        properties_object = func.json_strip_nulls(properties_object)
-    feature = func.json_build_object(
-        "type",
-        "Feature",
-        "id",
-        sub.c[id_column],
-        "geometry",
-        func.ST_AsGeoJSON(sub.c[geom_column], COORDINATE_DECIMALS).cast(JSON),
-        "properties",
-        properties_object,
+    members = [
+        _member(column.name, column, strip_null=strip_nulls)
+        for column in sub.c
+        if column.name not in (id_column, geom_column)
+    ]
+    # Joined as text: json_build_object, with the geometry parsed back into json, took 8.3 ms
+    # for 2,180 map pins against 5.0 ms (bench/); the values are still rendered by to_json.
+    feature = func.concat(
+        _sql_text('{"type":"Feature","id":'),
+        _json_or_null(func.to_json(sub.c[id_column]).cast(Text)),
+        _sql_text(',"geometry":'),
+        _json_or_null(func.ST_AsGeoJSON(sub.c[geom_column], COORDINATE_DECIMALS)),
+        _sql_text(',"properties":{'),
+        func.concat_ws(_sql_text(","), *members),
+        _sql_text("}}"),
     )
-    stmt = select(feature.cast(Text).label("feature"), sub.c[id_column].label("key"))
+    stmt = select(feature.label("feature"), sub.c[id_column].label("key"))
     if order_by is not None:
         column = sub.c[order_by]
         stmt = stmt.order_by(column.desc() if descending else column.asc())
     if limit is not None:
         stmt = stmt.limit(limit)
     return stmt
+
+
+def _sql_text(value: str) -> ColumnElement[str]:
+    """A constant string written into the statement, not a parameter.
+
+    The map's statement already has 88 parameters, and psycopg parses a statement that long
+    for its placeholders again on every run.
+    """
+    return literal_column("'" + value.replace("'", "''") + "'", Text)
+
+
+def _json_or_null(rendered: ColumnElement[Any]) -> ColumnElement[str]:
+    """JSON text, or `null` for SQL NULL."""
+    return func.coalesce(rendered, _sql_text("null"))
+
+
+def _member(name: str, value: ColumnElement[Any], *, strip_null: bool) -> ColumnElement[str]:
+    """`"name":value` as text; with `strip_null`, NULL (left out by concat_ws) for a NULL."""
+    rendered = func.to_json(value).cast(Text)
+    key = _sql_text(json.dumps(name) + ":")
+    return key.concat(rendered if strip_null else _json_or_null(rendered))
 
 
 # How ST_AsGeoJSON(record) starts each Feature (PostGIS 3.x); the id goes right after it.

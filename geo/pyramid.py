@@ -10,6 +10,7 @@ transaction. Every reader therefore sees exact counts, fresh after every commit.
 
 Tables (made by the app's migrations), with `dimensions` text columns in all but state:
 - cells: zoom, cx, cy, *dimensions, n, sum_lon, sum_lat, sum_id (whole micro-degrees, ids);
+- totals (optional): the same without the dimensions, all points per cell, for unfiltered views;
 - deltas: id (serial), item_id, sign (+1/-1), lon, lat, *dimensions, and what rollups key by;
 - state: one row, epoch: bumped by every fold, so (epoch, number of deltas) versions the data;
 - rollups, each: *key, *dimensions, n: the same points counted by another key computed from
@@ -87,6 +88,21 @@ class Pyramid:
     state: Table
     dimensions: tuple[str, ...]
     rollups: tuple[Rollup, ...] = ()
+    totals: Table | None = None
+
+    def cells_for(self, filters: Mapping[str, Values]) -> tuple[Table, Mapping[str, Values]]:
+        """The cell table a view with these filters reads, and the filters left to apply."""
+        unfiltered = not any(
+            isinstance(values, ColumnElement) or values for values in filters.values()
+        )
+        if unfiltered and self.totals is not None:
+            return self.totals, {}
+        return self.cells, filters
+
+    def cell_tables(self) -> tuple[tuple[Table, tuple[str, ...]], ...]:
+        """Every cell table a fold adds to, with the dimensions it is split by."""
+        split = ((self.cells, self.dimensions),)
+        return split if self.totals is None else (*split, (self.totals, ()))
 
     def _where(self, table: Table, filters: Mapping[str, Values]) -> list[Any]:
         """Conditions for the chosen values of some dimensions (all values when absent)."""
@@ -110,7 +126,8 @@ def view_cells(pyramid: Pyramid, view: ViewCells, filters: Mapping[str, Values])
     """
     if isinstance(view.zoom, int) and view.zoom > MAX_ZOOM:
         raise ValueError(f"the pyramid stops at zoom {MAX_ZOOM}")
-    cells, deltas = pyramid.cells, pyramid.deltas
+    cells, filters = pyramid.cells_for(filters)
+    deltas = pyramid.deltas
     counted = select(
         cells.c.cx, cells.c.cy, cells.c.n, cells.c.sum_lon, cells.c.sum_lat, cells.c.sum_id
     ).where(
@@ -161,12 +178,32 @@ def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int
     The caller commits; readers see the log before or the cells after, never both or neither.
     """
     session.execute(select(func.pg_advisory_xact_lock(FOLD_LOCK)))
-    cells, deltas, dims = pyramid.cells, pyramid.deltas, pyramid.dimensions
+    deltas = pyramid.deltas
     taking = delete(deltas)
     if limit is not None:
         oldest = select(deltas.c.id).order_by(deltas.c.id).limit(limit)
         taking = taking.where(deltas.c.id.in_(oldest.scalar_subquery()))
     moved = taking.returning(*deltas.c).cte("moved")
+    counted = [
+        _fold_cells(cells, dims, moved).cte(f"counted_{n}")
+        for n, (cells, dims) in enumerate(pyramid.cell_tables())
+    ]
+    rolled = [
+        _fold_rollup(rollup, moved).cte(f"rolled_{n}") for n, rollup in enumerate(pyramid.rollups)
+    ]
+    taken = select(func.count()).select_from(moved).add_cte(*counted, *rolled)
+    count = int(session.execute(taken).scalar_one())
+    if count:
+        for cells, _dims in pyramid.cell_tables():
+            session.execute(delete(cells).where(cells.c.n == 0))
+        for rollup in pyramid.rollups:
+            session.execute(delete(rollup.table).where(rollup.table.c.n == 0))
+        session.execute(update(pyramid.state).values(epoch=pyramid.state.c.epoch + 1))
+    return count
+
+
+def _fold_cells(cells: Table, dims: tuple[str, ...], moved: Any) -> Any:
+    """The upsert that adds the moved deltas to a cell table at every zoom (a row each)."""
     zoom = values(column("zoom", Integer), column("size", Float), name="z").data(
         [(z, cell_size_m(z)) for z in range(MAX_ZOOM + 1)]
     )
@@ -194,18 +231,7 @@ def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int
             for name in ("n", "sum_lon", "sum_lat", "sum_id")
         },
     )
-    counted = upsert.returning(literal(1)).cte("counted")
-    rolled = [
-        _fold_rollup(rollup, moved).cte(f"rolled_{n}") for n, rollup in enumerate(pyramid.rollups)
-    ]
-    taken = select(func.count()).select_from(moved).add_cte(counted, *rolled)
-    count = int(session.execute(taken).scalar_one())
-    if count:
-        session.execute(delete(cells).where(cells.c.n == 0))
-        for rollup in pyramid.rollups:
-            session.execute(delete(rollup.table).where(rollup.table.c.n == 0))
-        session.execute(update(pyramid.state).values(epoch=pyramid.state.c.epoch + 1))
-    return count
+    return upsert.returning(literal(1))
 
 
 def _fold_rollup(rollup: Rollup, moved: Any) -> Any:

@@ -109,3 +109,53 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
         assert sum(row.count for row in layers[0]) == 600 // 3 - 600 // 30
         session.close()
         dispose_engines()
+
+
+def test_the_cell_totals_start_from_the_cells_already_folded():
+    """0009 sums today's cells; the log not folded yet is added by readers, then folded."""
+    from dataclasses import replace
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from app import create_app
+    from app.db import dispose_engines, get_session
+    from app.ideas.counts import PYRAMID, fold_map_log
+    from app.ideas.filters import IdeaFilters
+    from app.ideas.map_view import map_view
+    from geo.pyramid import fold
+
+    url = database_url("_migrations")
+    recreate_database(url)
+    migrate(url, "0008_map_districts")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO ideas (kind, category, title, body, visibility, status, source, geom)"
+                " SELECT CASE WHEN n % 3 = 0 THEN 'concern' ELSE 'idea' END, 'other', 'Pin', '',"
+                " 'published', 'new', 'web',"
+                " ST_SetSRID(ST_MakePoint(20.1 + (n % 37) * 0.01, 63.75 + (n % 23) * 0.01), 4326)"
+                " FROM generate_series(1, 600) AS n"
+            )
+        )
+    with Session(engine) as session:  # half the log folded by 0008's pyramid, half not yet
+        assert fold(session, replace(PYRAMID, totals=None), limit=300) == 300
+        session.commit()
+    engine.dispose()
+    migrate(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "MAP_FOLD_INTERVAL_S": 0})
+    with app.app_context():
+        session = get_session()
+        for folded in (False, True):
+            if folded:
+                assert fold_map_log(session) == 300
+            for zoom in (8, 12, 14):
+                view = IdeaFilters(bbox=(20.05, 63.7, 20.5, 64.0))
+                views = [
+                    session.execute(*map_view(view, zoom, 1, straight=straight)).one()
+                    for straight in (False, True)
+                ]
+                assert views[0] == views[1] and views[0].count > 0
+        session.close()
+        dispose_engines()

@@ -18,6 +18,7 @@ from app.layers.params import DEFAULT_HEX_SIZE
 from app.models import (
     MAP_DIMENSIONS,
     MapCell,
+    MapCellTotal,
     MapDelta,
     MapDistrict,
     MapHexagon,
@@ -56,6 +57,7 @@ PYRAMID = Pyramid(
     state=MapState.__table__,  # type: ignore[arg-type]
     dimensions=MAP_DIMENSIONS,
     rollups=(HEXAGONS, HEXAGON_TOTALS, DISTRICTS),
+    totals=MapCellTotal.__table__,  # type: ignore[arg-type]
 )
 
 
@@ -113,6 +115,7 @@ def fold_map_log(session: Session) -> int:
     if moved:
         engine = session.get_bind().engine
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            for table in (PYRAMID.deltas, PYRAMID.cells, *(r.table for r in PYRAMID.rollups)):
+            cells = (table for table, _dims in PYRAMID.cell_tables())
+            for table in (PYRAMID.deltas, *cells, *(r.table for r in PYRAMID.rollups)):
                 conn.execute(text(f"VACUUM {table.name}"))
     return moved

@@ -6,6 +6,7 @@ from app.models.ideas import Idea, Support
 from app.models.map import (
     MAP_DIMENSIONS,
     MapCell,
+    MapCellTotal,
     MapDelta,
     MapDistrict,
     MapHexagon,
@@ -36,6 +37,7 @@ __all__ = [
     "IdeaHistory",
     "IdeaNote",
     "MapCell",
+    "MapCellTotal",
     "MapDelta",
     "MapDistrict",
     "MapHexagon",

@@ -20,7 +20,19 @@ class SplitByDimensions:
     source: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
-class MapCell(SplitByDimensions, Base):
+class CellCounts:
+    """A grid cell at one zoom and its pins: how many, and the sums their mean is made of."""
+
+    zoom: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger)
+    sum_lon: Mapped[int] = mapped_column(BigInteger)  # whole micro-degrees
+    sum_lat: Mapped[int] = mapped_column(BigInteger)
+    sum_id: Mapped[int] = mapped_column(BigInteger)
+
+
+class MapCell(SplitByDimensions, CellCounts, Base):
     """Published pins of one kind, category, status and source in one grid cell at one zoom."""
 
     __tablename__ = "map_cells"
@@ -36,13 +48,24 @@ class MapCell(SplitByDimensions, Base):
         ),
     )
 
-    zoom: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
-    cx: Mapped[int] = mapped_column(Integer, primary_key=True)
-    cy: Mapped[int] = mapped_column(Integer, primary_key=True)
-    n: Mapped[int] = mapped_column(BigInteger)
-    sum_lon: Mapped[int] = mapped_column(BigInteger)  # whole micro-degrees
-    sum_lat: Mapped[int] = mapped_column(BigInteger)
-    sum_id: Mapped[int] = mapped_column(BigInteger)
+
+class MapCellTotal(CellCounts, Base):
+    """All published pins in one grid cell at one zoom: what an unfiltered view reads.
+
+    Split by the four dimensions a cell has 22 rows on average at a million pins, and
+    reading, sorting and summing them was 7 of 9.6 ms of an unfiltered view at zoom 12.
+    """
+
+    __tablename__ = "map_cell_totals"
+    __table_args__ = (
+        PrimaryKeyConstraint(
+            "zoom",
+            "cx",
+            "cy",
+            name="map_cell_totals_pkey",
+            postgresql_include=["n", "sum_lon", "sum_lat", "sum_id"],
+        ),
+    )
 
 
 class MapDelta(Base):

@@ -19,15 +19,8 @@ from sqlalchemy import create_engine, text
 
 from app import create_app
 from app.db import dispose_engines
-from tests.conftest import DISTRICTS_FILE, stop_background_work
+from tests.conftest import DISTRICTS_FILE, WRITTEN_TABLES, stop_background_work
 from tests.dbutil import database_url, migrate, recreate_database
-
-TABLES = (
-    "ideas, supports, rate_limits, map_cells, map_deltas, map_hexagons, map_hexagon_totals,"
-    " map_districts,"
-    " workshops, workshop_events, users, flags, idea_history, idea_notes, moderation_words,"
-    " answer_templates"
-)
 
 
 def settings(url: str, **extra: Any) -> dict[str, Any]:
@@ -83,7 +76,7 @@ def build_app(
     engine = create_engine(replica_database_url)
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-        conn.execute(text(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE"))
+        conn.execute(text(f"TRUNCATE {WRITTEN_TABLES} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
 
