@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Double, Integer, PrimaryKeyConstraint, SmallInteger, String
+from sqlalchemy import (
+    BigInteger,
+    Double,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
 
 # The dimensions a map view can be filtered by without leaving the pyramid.
 MAP_DIMENSIONS = ("kind", "category", "status", "source")
+
+
+def emptied(table: str, column: str) -> Index:
+    """A partial index of a table's rows whose count a fold brought to zero, for it to delete.
+
+    Without it each fold read the whole table to find them: 300 of the 650 ms that folding
+    10,000 changes took at 1.4M pins (211 ms for map_cells alone).
+    """
+    return Index(f"{table}_emptied", column, postgresql_where=text("n = 0"))
 
 
 class SplitByDimensions:
@@ -46,6 +64,7 @@ class MapCell(SplitByDimensions, CellCounts, Base):
             name="map_cells_pkey",
             postgresql_include=["n", "sum_lon", "sum_lat", "sum_id"],
         ),
+        emptied("map_cells", "zoom"),
     )
 
 
@@ -65,6 +84,7 @@ class MapCellTotal(CellCounts, Base):
             name="map_cell_totals_pkey",
             postgresql_include=["n", "sum_lon", "sum_lat", "sum_id"],
         ),
+        emptied("map_cell_totals", "zoom"),
     )
 
 
@@ -112,6 +132,7 @@ class MapHexagon(SplitByDimensions, Base):
         PrimaryKeyConstraint(
             "i", "j", *MAP_DIMENSIONS, name="map_hexagons_pkey", postgresql_include=["n"]
         ),
+        emptied("map_hexagons", "i"),
     )
 
     i: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -125,6 +146,7 @@ class MapHexagonTotal(Base):
     __tablename__ = "map_hexagon_totals"
     __table_args__ = (
         PrimaryKeyConstraint("i", "j", name="map_hexagon_totals_pkey", postgresql_include=["n"]),
+        emptied("map_hexagon_totals", "i"),
     )
 
     i: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -144,6 +166,7 @@ class MapDistrict(SplitByDimensions, Base):
         PrimaryKeyConstraint(
             "district_key", *MAP_DIMENSIONS, name="map_districts_pkey", postgresql_include=["n"]
         ),
+        emptied("map_districts", "district_key"),
     )
 
     district_key: Mapped[int] = mapped_column(Integer, primary_key=True)

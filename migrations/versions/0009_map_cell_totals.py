@@ -1,4 +1,4 @@
-"""map cell totals: all pins per cell and zoom, for unfiltered views
+"""map cell totals: all pins per cell and zoom, for unfiltered views; emptied rows indexed
 
 Revision ID: 0009_map_cell_totals
 Revises: 0008_map_districts
@@ -16,9 +16,20 @@ down_revision: str | Sequence[str] | None = "0008_map_districts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Each table of counts, and the column its index of emptied rows (n = 0) is on.
+COUNTED = {
+    "map_cells": "zoom",
+    "map_cell_totals": "zoom",
+    "map_hexagons": "i",
+    "map_hexagon_totals": "i",
+    "map_districts": "district_key",
+}
+
 
 def upgrade() -> None:
-    """The totals, summed from today's cells: the log not folded yet stays for the next fold."""
+    """The totals, summed from today's cells (the log not folded yet stays for the next fold),
+    and on every table of counts a partial index of the rows a fold brings to zero.
+    """
     op.create_table(
         "map_cell_totals",
         sa.Column("zoom", sa.SmallInteger(), nullable=False),
@@ -43,8 +54,12 @@ def upgrade() -> None:
         FROM map_cells GROUP BY zoom, cx, cy HAVING sum(n) <> 0
         """
     )
+    for table, column in COUNTED.items():
+        op.create_index(f"{table}_emptied", table, [column], postgresql_where=sa.text("n = 0"))
 
 
 def downgrade() -> None:
-    """Drop the totals."""
+    """Drop the indexes and the totals."""
+    for table in COUNTED:
+        op.drop_index(f"{table}_emptied", table_name=table)
     op.drop_table("map_cell_totals")
