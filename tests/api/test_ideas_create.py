@@ -44,6 +44,23 @@ def test_text_is_trimmed_and_html_is_kept_as_text(api):
     assert feature["properties"]["body"] == "<b>x</b>\ny"
 
 
+def test_any_text_comes_back_as_written_from_every_geojson_read(api):
+    """Features are joined as text in SQL (geo.geojson): quotes, backslashes, line breaks,
+    tabs and non-Latin text must still come back as valid JSON, unchanged."""
+    title = 'Say "hej" \\ /slash/ ünïcødé ☃ 🚲 👩‍💻 </script>'
+    body = "line one\nline two\ttabbed \\n is not a break"
+    created = api.post("/api/ideas", pin_feature(title=title, body=body)).get_json()
+    assert (created["properties"]["title"], created["properties"]["body"]) == (title, body)
+    single = api.get(f"/api/ideas/{created['id']}").get_json()
+    listed = api.get("/api/ideas").get_json()["features"][0]
+    lon, lat = CENTRE
+    view = f"/api/map/clusters?bbox={lon - 0.01},{lat - 0.01},{lon + 0.01},{lat + 0.01}&zoom=15"
+    drawn = api.get(view).get_json()["features"][0]
+    for feature in (single, listed, drawn):
+        assert feature["id"] == created["id"] and feature["properties"]["title"] == title
+    assert single["properties"]["body"] == listed["properties"]["body"] == body
+
+
 def test_author_name_is_stored_but_never_served(api, app):
     feature = api.post("/api/ideas", pin_feature(author_name="Anna Andersson")).get_json()
     assert "author_name" not in feature["properties"]
