@@ -71,8 +71,9 @@ def feature_select(
 def _sql_text(value: str) -> ColumnElement[str]:
     """A constant string written into the statement, not a parameter.
 
-    The map's statement already has 88 parameters, and psycopg parses a statement that long
-    for its placeholders again on every run.
+    A Feature has five such pieces and one per property; as parameters they had brought the
+    map's statement to 88, whose placeholders psycopg parses again on every run of a statement
+    that long (it caches only statements under 4 KB with at most 50 parameters).
     """
     return literal_column("'" + value.replace("'", "''") + "'", Text)
 

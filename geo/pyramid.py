@@ -81,7 +81,10 @@ class Rollup:
 
 @dataclass(frozen=True)
 class Pyramid:
-    """The tables of one pyramid, the dimensions its cells are split by, and its rollups."""
+    """The tables of one pyramid, the dimensions its cells are split by, and its rollups.
+
+    With `totals`, the cells are also kept unsplit, and views without filters read those.
+    """
 
     cells: Table
     deltas: Table
