@@ -27,8 +27,8 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections import defaultdict
-from collections.abc import Callable
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -468,6 +468,41 @@ class Freshness:
             misses.append(f"{self.region.view().path()}: {total}, expected {self.expected}")
 
 
+@dataclass
+class Writes:
+    """What a phase's writers did, added up as each finishes: counts, POST times, freshness."""
+
+    counts: Counter[str] = field(default_factory=Counter)
+    post_ms: list[float] = field(default_factory=list)
+    checks: int = 0
+    passed: int = 0
+    rebased: int = 0
+    misses: list[str] = field(default_factory=list)  # kept by Freshness.check, up to 5
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, counts: Mapping[str, int], post_ms: list[float], fresh: Freshness) -> None:
+        """One writer's counts, POST times and freshness checks."""
+        with self.lock:
+            self.counts.update(counts)
+            self.post_ms.extend(post_ms)
+            self.checks += fresh.checks
+            self.passed += fresh.passed
+            self.rebased += fresh.rebased
+
+    def figures(self, seconds: float) -> dict[str, Any]:
+        """Pins created, held and refused, pins per second, POST p50 / p95, freshness."""
+        return {
+            **{name: self.counts[name] for name in ("created", "held", "refused")},
+            "pins_per_s": self.counts["created"] / seconds,
+            "post_p50": statistics.median(self.post_ms) if self.post_ms else float("nan"),
+            "post_p95": percentile(self.post_ms, 0.95),
+            "checks": self.checks,
+            "passed": self.passed,
+            "rebased": self.rebased,
+            "misses": self.misses,
+        }
+
+
 def writes_with_reads(
     base: str,
     regions: list[Region],
@@ -481,12 +516,9 @@ def writes_with_reads(
     Every `fresh_every`-th pin, its writer asks for its region's view: the total must be
     the one before plus every pin it has had accepted since, which only that writer adds to.
     """
-    created, held, refused, checks, passed, rebased = [0], [0], [0], [0], [0], [0]
-    post_ms: list[float] = []
+    writes = Writes()
     reads = Samples()
-    lock = threading.Lock()
     writers_done = threading.Event()
-    misses: list[str] = []
 
     def write(n: int, deadline: float) -> None:
         region, client, rng = regions[n], Client(base), random.Random(1000 + n)
@@ -507,20 +539,13 @@ def writes_with_reads(
                 counts["created"] += 1
                 fresh.added(1)
                 if counts["created"] % fresh_every == 0:
-                    fresh.check(client, misses)
+                    fresh.check(client, writes.misses)
             elif status == 202:
                 counts["held"] += 1
             else:
                 counts["refused"] += 1
         client.close()
-        with lock:
-            created[0] += counts["created"]
-            held[0] += counts["held"]
-            refused[0] += counts["refused"]
-            checks[0] += fresh.checks
-            passed[0] += fresh.passed
-            rebased[0] += fresh.rebased
-            post_ms.extend(mine)
+        writes.add(counts, mine, fresh)
 
     def read(n: int, deadline: float) -> None:
         rng, client = random.Random(500 + n), Client(base)
@@ -551,21 +576,12 @@ def writes_with_reads(
     for thread in threads[len(regions) :]:
         thread.join()
     return {
-        "created": created[0],
-        "held": held[0],
-        "refused": refused[0],
-        "pins_per_s": created[0] / elapsed,
-        "post_p50": statistics.median(post_ms) if post_ms else float("nan"),
-        "post_p95": percentile(post_ms, 0.95),
+        **writes.figures(elapsed),
         "read_p50": statistics.median(reads.all()) if reads.all() else float("nan"),
         "read_p95": percentile(reads.all(), 0.95),
         "reads": reads.count,
         "read_errors": reads.errors,
         "read_p95_by_zoom": {z: percentile(reads.by_key.get(z, []), 0.95) for z in ZOOMS},
-        "checks": checks[0],
-        "passed": passed[0],
-        "misses": misses,
-        "rebased": rebased[0],
     }
 
 
@@ -721,10 +737,7 @@ def imports(base: str, regions: list[Region], seconds: float, batch: int) -> dic
     exactly the pins the batch created (only that planner adds pins there).
     """
     clients = [signed_in_planner(base) for _ in regions]  # before the clock starts
-    created, refused, checks, passed, rebased = [0], [0], [0], [0], [0]
-    post_ms: list[float] = []
-    misses: list[str] = []
-    lock = threading.Lock()
+    writes = Writes()
 
     def work(n: int, deadline: float) -> None:
         region, client, rng = regions[n], clients[n], random.Random(2000 + n)
@@ -749,29 +762,12 @@ def imports(base: str, regions: list[Region], seconds: float, batch: int) -> dic
             answer = json.loads(data)
             counts["created"] += answer["created"]
             fresh.added(answer["created"] - answer["held"])  # held pins are not on the map
-            fresh.check(client, misses)
+            fresh.check(client, writes.misses)
         client.close()
-        with lock:
-            created[0] += counts["created"]
-            refused[0] += counts["refused"]
-            checks[0] += fresh.checks
-            passed[0] += fresh.passed
-            rebased[0] += fresh.rebased
-            post_ms.extend(mine)
+        writes.add(counts, mine, fresh)
 
     elapsed = run_clients(len(regions), seconds, work)
-    return {
-        "created": created[0],
-        "refused": refused[0],
-        "pins_per_s": created[0] / elapsed,
-        "batches": len(post_ms),
-        "post_p50": statistics.median(post_ms) if post_ms else float("nan"),
-        "post_p95": percentile(post_ms, 0.95),
-        "checks": checks[0],
-        "passed": passed[0],
-        "rebased": rebased[0],
-        "misses": misses,
-    }
+    return {**writes.figures(elapsed), "batches": len(writes.post_ms)}
 
 
 def report_imports(result: dict[str, Any], clients: int, batch: int) -> None:

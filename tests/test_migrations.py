@@ -1,6 +1,10 @@
 """Alembic: upgrade from empty to head, down to base, and up again."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sqlalchemy import create_engine, inspect
+from sqlalchemy.orm import Session
 
 from tests.dbutil import database_url, downgrade, migrate, recreate_database
 
@@ -45,6 +49,22 @@ def test_models_match_migrations():
     assert diff == []
 
 
+@contextmanager
+def _app_session(url: str) -> Iterator[Session]:
+    """A session of the app on `url` (no background fold); the app's engines closed after."""
+    from app import create_app
+    from app.db import dispose_engines, get_session
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "MAP_FOLD_INTERVAL_S": 0})
+    with app.app_context():
+        session = get_session()
+        try:
+            yield session
+        finally:
+            session.close()
+            dispose_engines()
+
+
 def _store_pins(conn) -> None:
     """600 pins by SQL, as an older schema takes them: a third concerns, a tenth hidden."""
     from sqlalchemy import text
@@ -64,8 +84,6 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
     """0007 and 0008 count the pins stored before them, less the log the next fold adds."""
     from sqlalchemy import text
 
-    from app import create_app
-    from app.db import dispose_engines, get_session
     from app.ideas.counts import fold_map_log
     from app.ideas.filters import IdeaFilters
     from app.layers.params import DEFAULT_HEX_SIZE
@@ -95,9 +113,7 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
         conn.execute(text("DELETE FROM map_deltas WHERE item_id % 2 = 0"))
     engine.dispose()
     migrate(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "MAP_FOLD_INTERVAL_S": 0})
-    with app.app_context():
-        session = get_session()
+    with _app_session(url) as session:
         assert fold_map_log(session) > 0
         for filters in (IdeaFilters(), IdeaFilters(kinds=("concern",))):
             layers = [
@@ -114,18 +130,12 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
             ]
             assert districts[0] == districts[1] and len(districts[0]) == 2
         assert sum(row.count for row in layers[0]) == 600 // 3 - 600 // 30
-        session.close()
-        dispose_engines()
 
 
 def test_the_cell_totals_start_from_the_cells_already_folded():
     """0009 sums today's cells; the log not folded yet is added by readers, then folded."""
     from dataclasses import replace
 
-    from sqlalchemy.orm import Session
-
-    from app import create_app
-    from app.db import dispose_engines, get_session
     from app.ideas.counts import PYRAMID, fold_map_log
     from app.ideas.filters import IdeaFilters
     from app.ideas.map_view import map_view
@@ -142,9 +152,7 @@ def test_the_cell_totals_start_from_the_cells_already_folded():
         session.commit()
     engine.dispose()
     migrate(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "test", "MAP_FOLD_INTERVAL_S": 0})
-    with app.app_context():
-        session = get_session()
+    with _app_session(url) as session:
         for folded in (False, True):
             if folded:
                 assert fold_map_log(session) == 240
@@ -155,5 +163,3 @@ def test_the_cell_totals_start_from_the_cells_already_folded():
                     for straight in (False, True)
                 ]
                 assert views[0] == views[1] and views[0].count > 0
-        session.close()
-        dispose_engines()

@@ -38,6 +38,22 @@ class SplitByDimensions:
     source: Mapped[str] = mapped_column(String(20), primary_key=True)
 
 
+def cell_table_args(table: str, dimensions: tuple[str, ...]) -> tuple[object, ...]:
+    """The key of a table of CellCounts (split by `dimensions`) and its index of emptied rows.
+
+    The counts ride in the key's index, so a view reads index pages only, in cell order.
+    """
+    key = PrimaryKeyConstraint(
+        "zoom",
+        "cx",
+        "cy",
+        *dimensions,
+        name=f"{table}_pkey",
+        postgresql_include=["n", "sum_lon", "sum_lat", "sum_id"],
+    )
+    return (key, emptied(table, "zoom"))
+
+
 class CellCounts:
     """A grid cell at one zoom and its pins: how many, and the sums their mean is made of."""
 
@@ -54,18 +70,7 @@ class MapCell(SplitByDimensions, CellCounts, Base):
     """Published pins of one kind, category, status and source in one grid cell at one zoom."""
 
     __tablename__ = "map_cells"
-    # The counts ride in the key's index, so a view reads index pages only, in cell order.
-    __table_args__ = (
-        PrimaryKeyConstraint(
-            "zoom",
-            "cx",
-            "cy",
-            *MAP_DIMENSIONS,
-            name="map_cells_pkey",
-            postgresql_include=["n", "sum_lon", "sum_lat", "sum_id"],
-        ),
-        emptied("map_cells", "zoom"),
-    )
+    __table_args__ = cell_table_args("map_cells", MAP_DIMENSIONS)
 
 
 class MapCellTotal(CellCounts, Base):
@@ -76,16 +81,7 @@ class MapCellTotal(CellCounts, Base):
     """
 
     __tablename__ = "map_cell_totals"
-    __table_args__ = (
-        PrimaryKeyConstraint(
-            "zoom",
-            "cx",
-            "cy",
-            name="map_cell_totals_pkey",
-            postgresql_include=["n", "sum_lon", "sum_lat", "sum_id"],
-        ),
-        emptied("map_cell_totals", "zoom"),
-    )
+    __table_args__ = cell_table_args("map_cell_totals", ())
 
 
 class MapDelta(Base):
