@@ -3,6 +3,7 @@ included), then adjusted with plain SQL where a test needs a state no endpoint g
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -79,3 +80,14 @@ def varied_specs(points: Sequence[tuple[float, float]], *, seed: int) -> list[di
         }
         for lon, lat in points
     ]
+
+
+def view_features(row: Any) -> tuple[bool, list[str]]:
+    """A map view's row (app.ideas.map_view) as `(clustered, features as sorted texts)`.
+
+    Cells come in no particular order (the client places each by its coordinates), so paths
+    are compared as sets; the row's count must match what it holds.
+    """
+    features = json.loads(f"[{row.features}]")
+    assert row.count == len(features)
+    return row.clustered, sorted(json.dumps(f, sort_keys=True) for f in features)

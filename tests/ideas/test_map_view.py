@@ -8,7 +8,6 @@ published, answered or renamed.
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import replace
 
@@ -21,6 +20,7 @@ from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import map_view
 from tests.conftest import CENTRE, pin_feature
 from tests.ideas.conftest import churn, fold, run_sql
+from tests.pins import view_features
 
 CITY = (19.4, 63.55, 21.1, 64.1)
 VIEWS = [
@@ -43,10 +43,7 @@ def _features(app, filters, bbox, zoom, *, straight):
     """The map's features for a view, as sorted texts (limit 1: cells whenever any)."""
     with app.app_context():
         statement, params = map_view(replace(filters, bbox=bbox), zoom, 1, straight=straight)
-        found = get_session().execute(statement, params).one()
-        features = json.loads(f"[{found.features}]")
-        assert found.count == len(features)
-        return found.clustered, sorted(json.dumps(f, sort_keys=True) for f in features)
+        return view_features(get_session().execute(statement, params).one())
 
 
 def _assert_paths_agree(app):
