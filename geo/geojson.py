@@ -11,7 +11,7 @@ from collections.abc import Callable, Generator, Iterator, Mapping
 from contextlib import suppress
 from typing import Any, Literal
 
-from sqlalchemy import Select, Text, case, false, func, literal, literal_column, select
+from sqlalchemy import Select, Text, false, func, literal, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -35,21 +35,28 @@ def feature_select(
     descending: bool = False,
     limit: int | None = None,
     strip_nulls: bool = False,
+    id_property: bool = False,
 ) -> Select[tuple[str, Any]]:
     """Select `(feature, key)`: one GeoJSON Feature text per row of `rows`, and its id.
 
     Every column of `rows` other than the id and the geometry becomes a property, so the caller
-    decides what is public by what it selects. With `strip_nulls`, NULL properties are left
+    decides what is public by what it selects; with `id_property` the id is one as well (a GIS
+    reads the properties, not the Feature's id). With `strip_nulls`, NULL properties are left
     out (for rows of mixed kinds, such as clusters and single pins).
     """
     sub = rows.subquery("feature_rows")
+    left_out = (geom_column,) if id_property else (id_column, geom_column)
     members = [
         _member(column.name, column, strip_null=strip_nulls)
         for column in sub.c
-        if column.name not in (id_column, geom_column)
+        if column.name not in left_out
     ]
     # Joined as text: json_build_object, with the geometry parsed back into json, took 8.3 ms
     # for 2,180 map pins against 5.0 ms (bench/); the values are still rendered by to_json.
+    # Column by column, not ST_AsGeoJSON(record): a whole-row reference keeps the subquery
+    # from being merged into the query, so PostgreSQL rendered the rows above its Gather, in
+    # one process. A million pins: 8.6 s that way, 6.6-7.3 s this way in one process, and
+    # 4.2-5.5 s in parallel (COPY of the export's statement, bench/README.md).
     feature = func.concat(
         _sql_text('{"type":"Feature","id":'),
         _json_or_null(func.to_json(sub.c[id_column]).cast(Text)),
@@ -88,47 +95,6 @@ def _member(name: str, value: ColumnElement[Any], *, strip_null: bool) -> Column
     rendered = func.to_json(value).cast(Text)
     key = _sql_text(json.dumps(name) + ":")
     return key.concat(rendered if strip_null else _json_or_null(rendered))
-
-
-# How ST_AsGeoJSON(record) starts each Feature (PostGIS 3.x); the id goes right after it.
-_RECORD_FEATURE_START = '{"type": "Feature", '
-
-
-def record_feature_select(
-    rows: Select[Any],
-    *,
-    id_column: str = "id",
-    geom_column: str = "geom",
-    order_by: str | None = None,
-) -> Select[tuple[str, Any]]:
-    """Select `(feature, key)` like `feature_select`, for big exports: faster, built in C.
-
-    PostGIS renders each whole row with `ST_AsGeoJSON(record)` (about a third quicker than
-    json_build_object per column); every column but the geometry is a property, the id
-    included, and the id is also set as the Feature's `id`.
-    """
-    sub = rows.subquery("feature_rows")
-    rendered = func.ST_AsGeoJSON(sub.table_valued(), geom_column, COORDINATE_DECIMALS)
-    # Rendered once per row, in order, behind OFFSET 0: used three times below, the row was
-    # otherwise rendered twice and its subqueries (a pin's supports) run twice per row: 21.3
-    # against 14.9 s for a million pins under EXPLAIN ANALYZE.
-    inner = select(rendered.label("rendered"), sub.c[id_column].label("key"))
-    if order_by is not None:
-        inner = inner.add_columns(sub.c[order_by].label("sort_key")).order_by(sub.c[order_by])
-    once = inner.offset(0).subquery("rendered")
-    start = len(_RECORD_FEATURE_START)
-    with_id = (
-        literal(_RECORD_FEATURE_START + '"id": ', Text)
-        .concat(func.to_json(once.c.key).cast(Text))
-        .concat(", ")
-        .concat(func.substr(once.c.rendered, start + 1))
-    )
-    starts_as_expected = func.left(once.c.rendered, start) == _RECORD_FEATURE_START
-    feature = case((starts_as_expected, with_id), else_=once.c.rendered)
-    stmt = select(feature.label("feature"), once.c.key.label("key"))
-    if order_by is not None:
-        stmt = stmt.order_by(once.c.sort_key)
-    return stmt
 
 
 def close_result(result: Any, cursor: Any) -> None:

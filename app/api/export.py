@@ -37,7 +37,7 @@ from geo.export import (
     workspace,
     write_gpkg,
 )
-from geo.geojson import GEOJSON_MEDIA_TYPE, record_feature_select, stream_feature_collection
+from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select, stream_feature_collection
 from geo.i18n import N_
 
 CRS_SUFFIX = {WGS84: "", SWEREF99TM: "-sweref99tm"}
@@ -94,7 +94,7 @@ def _export(
     """
     headers = _attachment(_filename(name, fmt, crs))
     if fmt == "geojson":
-        features = record_feature_select(rows, id_column=order_by, order_by=order_by)
+        features = feature_select(rows, id_column=order_by, order_by=order_by, id_property=True)
         return streamed(
             lambda session: stream_feature_collection(
                 with_export_timeout(session), features, chunk_rows=2000, fetch="pipelined"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
 from app.ideas.filters import IdeaFilters
@@ -80,11 +80,35 @@ def apply_filters(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:
     return stmt
 
 
-def public_idea_rows(filters: IdeaFilters) -> Select[Any]:
+def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select[Any]:
     """Published pins with the columns anyone may see: no author names, no supporter ids.
 
     A duplicate links to its original only while the original is published itself.
+
+    `every_pin` is for reading (nearly) all of them, as an export does: the support counts
+    and the originals are then joined, which PostgreSQL runs in parallel workers, instead of
+    looked up per pin by correlated subqueries, which keep every pin's work, its rendering
+    included, in one process. The lookups stay the choice for a page or one pin: they read
+    only the supports of the pins shown, where the join counts every pin's supports.
     """
+    if every_pin:
+        counts = (
+            select(Support.idea_id, func.count().label("n"))
+            .group_by(Support.idea_id)
+            .subquery("supports_per_pin")
+        )
+        original = aliased(Idea, name="original")
+        looked_up: list[Any] = [
+            func.coalesce(counts.c.n, 0).label("support_count"),
+            original.id.label("duplicate_of"),
+            original.title.label("duplicate_of_title"),
+        ]
+    else:
+        looked_up = [
+            support_count().label("support_count"),
+            published_original("id").label("duplicate_of"),
+            published_original("title").label("duplicate_of_title"),
+        ]
     stmt = (
         published_ideas()
         .with_only_columns(
@@ -104,12 +128,14 @@ def public_idea_rows(filters: IdeaFilters) -> Select[Any]:
             Idea.district_id,
             District.name.label("district"),
             Idea.created_at,
-            support_count().label("support_count"),
-            published_original("id").label("duplicate_of"),
-            published_original("title").label("duplicate_of_title"),
+            *looked_up,
         )
         .outerjoin(District, District.id == Idea.district_id)
     )
+    if every_pin:
+        stmt = stmt.outerjoin(counts, counts.c.idea_id == Idea.id).outerjoin(
+            original, and_(original.id == Idea.duplicate_of, is_published(original))
+        )
     return apply_filters(stmt, filters)
 
 

@@ -47,7 +47,8 @@ def _counts(layer: Any) -> list[Any]:
 
 def pin_export(filters: IdeaFilters) -> Select[Any]:
     """The published pins with every public column and their district's code."""
-    return public_idea_rows(filters).add_columns(District.code.label("district_code"))
+    rows = public_idea_rows(filters, every_pin=True)
+    return rows.add_columns(District.code.label("district_code"))
 
 
 def cluster_export(filters: IdeaFilters, params: ClusterParams) -> Select[Any]:

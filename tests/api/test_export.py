@@ -116,6 +116,32 @@ def test_geojson_is_rfc_7946(app, client, tmp_path, pins):
     assert [f["id"] for f in body["features"]] == sorted(pins)
 
 
+def test_exported_pins_equal_what_each_pin_says(app, client, pins):
+    """The export joins the support counts and originals (to render in parallel); each pin's
+    endpoint looks them up. Both must agree, for originals published and hidden alike."""
+    supported, copy_of_public, copy_of_hidden, hidden = pins[:4]
+    set_columns(app, [hidden], visibility="hidden")
+    set_columns(app, [copy_of_public], duplicate_of=supported)
+    set_columns(app, [copy_of_hidden], duplicate_of=hidden)
+    with app.app_context(), get_engine().begin() as conn:
+        for pin_id, supporters in ((supported, 3), (copy_of_public, 1), (hidden, 2)):
+            for n in range(supporters):
+                conn.execute(
+                    text("INSERT INTO supports (idea_id, supporter_id) VALUES (:id, :who)"),
+                    {"id": pin_id, "who": f"supporter-{n}"},
+                )
+    exported = {f["id"]: f for f in client.get("/api/export/ideas.geojson").get_json()["features"]}
+    assert sorted(exported) == sorted(set(pins) - {hidden})
+    for pin_id, feature in exported.items():
+        one = client.get(f"/api/ideas/{pin_id}").get_json()
+        assert feature["properties"].pop("district_code") is not None
+        assert feature == one | {"properties": {"id": pin_id, **one["properties"]}}
+    counts = {pin_id: f["properties"]["support_count"] for pin_id, f in exported.items()}
+    assert (counts[supported], counts[copy_of_public], counts[copy_of_hidden]) == (3, 1, 0)
+    assert exported[copy_of_public]["properties"]["duplicate_of"] == supported
+    assert exported[copy_of_hidden]["properties"]["duplicate_of"] is None
+
+
 def test_csv_opens_in_swedish_excel(client, tmp_path, pins):
     response, path = _download(client, tmp_path, "ideas", "csv")
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

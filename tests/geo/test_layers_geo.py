@@ -10,13 +10,13 @@ from sqlalchemy import func, literal, select, text
 
 from app.db import get_session
 from geo.aggregate import hexagon_cells_bound, metric_extent, smallest_hexagon_size
-from geo.geojson import feature_select, record_feature_select
+from geo.geojson import feature_select
 from geo.report import PALETTE, class_breaks, colour_for
 
 UMEA = (19.681, 63.391, 21.075, 64.394)
 
 
-def test_record_features_equal_column_features(app):
+def test_the_id_is_also_a_property_when_asked(app):
     rows = select(
         literal(7).label("id"),
         func.ST_SetSRID(func.ST_MakePoint(20.1234567, 63.8), 4326).label("geom"),
@@ -25,12 +25,14 @@ def test_record_features_equal_column_features(app):
     )
     with app.app_context():
         session = get_session()
-        ((fast, key),) = session.execute(record_feature_select(rows)).all()
-        ((slow, _key),) = session.execute(feature_select(rows)).all()
-    fast, slow = json.loads(fast), json.loads(slow)
-    assert key == 7 and fast["id"] == 7 and fast["properties"]["id"] == 7
-    fast["properties"].pop("id")
-    assert fast == slow
+        ((with_id, key),) = session.execute(feature_select(rows, id_property=True)).all()
+        ((without, _key),) = session.execute(feature_select(rows)).all()
+    with_id, without = json.loads(with_id), json.loads(without)
+    assert key == 7 and with_id["id"] == 7 and with_id["properties"]["id"] == 7
+    assert with_id["geometry"] == {"type": "Point", "coordinates": [20.123457, 63.8]}
+    assert with_id["properties"] == {"id": 7, "title": 'He said "hi" \\ then: åäö', "answer": None}
+    with_id["properties"].pop("id")
+    assert with_id == without
 
 
 @pytest.mark.parametrize(("box", "size"), [((20.1, 63.7, 20.4, 63.9), 250), (UMEA, 2000)])
