@@ -77,8 +77,8 @@ def load_config() -> dict[str, object]:
         # migrations until the process died).
         "DB_STATEMENT_TIMEOUT_MS": _int("DB_STATEMENT_TIMEOUT_MS", 30_000),
         "DB_IDLE_IN_TRANSACTION_TIMEOUT_MS": _int("DB_IDLE_IN_TRANSACTION_TIMEOUT_MS", 60_000),
-        # A GeoJSON export is one statement from its first pin to its last (geo.geojson's
-        # pipelined rows), however slowly the client reads: a million pins are 560 MB.
+        # A GeoJSON or CSV export is one statement from its first pin to its last (geo.rows's
+        # pipelined rows), however slowly the client reads: a million pins are 520 MB.
         "EXPORT_STATEMENT_TIMEOUT_MS": _int("EXPORT_STATEMENT_TIMEOUT_MS", 600_000),
         "SECRET_KEY": read_secret_key(),
         "TRUSTED_HOSTS": _trusted_hosts(),

@@ -1,12 +1,13 @@
 """Files a GIS or a spreadsheet opens: CSV and GeoPackage.
 
-CSV is streamed from a server-side cursor; a GeoPackage is written by GDAL (pyogrio) in
-batches. Both take any selectable with a WGS 84 `geom` column and write every other column as
-an attribute; nothing holds more than one batch in memory.
+CSV is streamed as PostgreSQL renders it (pipelined rows); a GeoPackage is written by GDAL
+(pyogrio) in batches. Both take any selectable with a WGS 84 `geom` column and write every
+other column as an attribute; nothing holds more than one batch in memory.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import shutil
 import tempfile
@@ -37,7 +38,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import ColumnElement
 
 from geo.crs import WGS84
-from geo.geojson import COORDINATE_DECIMALS, close_result
+from geo.geojson import COORDINATE_DECIMALS
+from geo.rows import close_result, fetch_rows
 
 # Swedish Excel's list separator is ";" (the decimal separator is ","), so a comma-separated
 # file opens as one column there; a semicolon-separated one splits, and GDAL reads it too.
@@ -121,14 +123,13 @@ def stream_csv(
     stmt = select(line)
     if order_by is not None:
         stmt = stmt.order_by(located.c[order_by])
-    result = session.execute(stmt.execution_options(yield_per=chunk_rows))
-    cursor = getattr(result, "cursor", None)  # kept: SQLAlchemy lets go of it after a failure
+    lines, close = fetch_rows(session, stmt, "pipelined", chunk_rows)
     try:
         yield UTF8_BOM + CSV_DELIMITER.join(c.name for c in located.c) + CSV_LINE_END
-        for partition in result.partitions():
-            yield CSV_LINE_END.join(row[0] for row in partition) + CSV_LINE_END
+        while chunk := list(itertools.islice(lines, chunk_rows)):
+            yield CSV_LINE_END.join(row[0] for row in chunk) + CSV_LINE_END
     finally:
-        close_result(result, cursor)
+        close()
 
 
 # pyogrio field arrays by SQLAlchemy type: (numpy dtype, value for NULL in the array).

@@ -69,8 +69,8 @@ def _attachment(filename: str) -> dict[str, str]:
 def with_export_timeout(session: Session) -> Session:
     """The session, with EXPORT_STATEMENT_TIMEOUT_MS as its statement timeout for now.
 
-    Set for this transaction only: a pipelined export is one statement for as long as its
-    client reads.
+    Set for this transaction only: a GeoJSON or CSV export is one statement (pipelined rows)
+    for as long as its client reads.
     """
     timeout = str(int(current_app.config["EXPORT_STATEMENT_TIMEOUT_MS"]))
     session.execute(select(func.set_config("statement_timeout", timeout, True)))
@@ -105,7 +105,11 @@ def _export(
     if fmt == "csv":
         return streamed(
             lambda session: stream_csv(
-                session, rows, crs=crs, point_on_surface=point_on_surface, order_by=order_by
+                with_export_timeout(session),
+                rows,
+                crs=crs,
+                point_on_surface=point_on_surface,
+                order_by=order_by,
             ),
             mimetype=CSV_MEDIA_TYPE,
             headers=headers,

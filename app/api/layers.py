@@ -15,7 +15,8 @@ from app.layers.params import parse_cluster_params, parse_hex_size
 from app.layers.queries import check_cluster_work, cluster_layer, district_layer, hexgrid_layer
 from app.replica import public_read
 from geo.crs import load_area
-from geo.geojson import Fetch, feature_select, stream_feature_collection
+from geo.geojson import feature_select, stream_feature_collection
+from geo.rows import Fetch
 
 
 def _stream(
