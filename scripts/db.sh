@@ -46,13 +46,26 @@ psql_admin() {
   PGOPTIONS="-c client_min_messages=warning" psql -X -q -h 127.0.0.1 -p "$port" -U postgres "$@"
 }
 
+# A quarter of the machine's memory, as PostgreSQL's documentation suggests (at least its
+# default 128 MB, at most 8 GB). With the default, a million pins' cells (1.7 GB) came from
+# the OS cache page by page: a map view took 13.0 ms in process, 9.7-10.3 with 4 GB (bench/).
+shared_buffers_mb() {
+  local kb
+  kb="$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)"
+  local mb=$(( ${kb:-0} / 1024 / 4 ))
+  if [ "$mb" -lt 128 ]; then mb=128; fi
+  if [ "$mb" -gt 8192 ]; then mb=8192; fi
+  echo "$mb"
+}
+
 start() {
   prepare_data_dir
   local dir
   dir="$(resolved)"
   if ! as_owner "$pgbin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     as_owner "$pgbin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off \
+          -c shared_buffers=$(shared_buffers_mb)MB" start >/dev/null
   fi
   if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$dbname'")" ]; then
     psql_admin -d postgres -c "CREATE DATABASE \"$dbname\""
