@@ -55,7 +55,7 @@ def feature_select(
     # Column by column, not ST_AsGeoJSON(record): a whole-row reference keeps the subquery
     # from being merged into the query, so PostgreSQL rendered the rows above its Gather, in
     # one process. A million pins: 8.6 s that way, 6.6-7.3 s this way in one process, and
-    # 4.2-5.5 s in parallel (COPY of the export's statement, bench/README.md).
+    # 4.6-5.6 s in parallel (COPY of the export's statement, bench/README.md).
     feature = func.concat(
         _sql_text('{"type":"Feature","id":'),
         _json_or_null(func.to_json(sub.c[id_column]).cast(Text)),
