@@ -89,14 +89,15 @@ def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select
     and the originals are then joined, which PostgreSQL runs in parallel workers, instead of
     looked up per pin by correlated subqueries, which keep every pin's work, its rendering
     included, in one process. The lookups stay the choice for a page or one pin: they read
-    only the supports of the pins shown, where the join counts every pin's supports.
+    only the supports of the pins shown, where the join counts the supports of every pin the
+    filters choose.
     """
     if every_pin:
-        counts = (
-            select(Support.idea_id, func.count().label("n"))
-            .group_by(Support.idea_id)
-            .subquery("supports_per_pin")
-        )
+        counted = select(Support.idea_id, func.count().label("n")).group_by(Support.idea_id)
+        if filters != IdeaFilters():  # only the supports of the pins asked for
+            chosen = apply_filters(published_ideas().with_only_columns(Idea.id), filters)
+            counted = counted.where(Support.idea_id.in_(chosen))
+        counts = counted.subquery("supports_per_pin")
         original = aliased(Idea, name="original")
         looked_up: list[Any] = [
             func.coalesce(counts.c.n, 0).label("support_count"),

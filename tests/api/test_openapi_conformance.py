@@ -19,10 +19,15 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import CSRF_META, PASSWORD, create_user
 
 MAX_EXAMPLES = 20
 SEED = 2480
+# The run takes 36 s on a quiet 2-core machine and passed 120 s (the suite's bound) while a
+# benchmark held both cores: its own bound, with the CLI stopped first for a clear failure.
+CLI_TIMEOUT_S = 420
 
 
 def signed_in_admin(app, live_server: str) -> tuple[str, str]:
@@ -42,6 +47,7 @@ def signed_in_admin(app, live_server: str) -> tuple[str, str]:
     return cookies, CSRF_META.search(landing).group(1)
 
 
+@pytest.mark.timeout(CLI_TIMEOUT_S + 60)
 def test_the_api_conforms_to_its_document(app, live_server, tmp_path):
     cookies, token = signed_in_admin(app, live_server)
     st = Path(sys.executable).with_name("st")
@@ -69,7 +75,7 @@ def test_the_api_conforms_to_its_document(app, live_server, tmp_path):
         ],  # fmt: skip
         capture_output=True,
         text=True,
-        timeout=600,
+        timeout=CLI_TIMEOUT_S,
         cwd=tmp_path,  # its cache and reports stay out of the checkout
     )
     summary = result.stdout[-6000:]
