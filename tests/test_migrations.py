@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.orm import Session
 
 from tests.dbutil import database_url, downgrade, migrate, recreate_database
@@ -68,8 +68,6 @@ def _app_session(url: str) -> Iterator[Session]:
 
 def _store_pins(conn) -> None:
     """600 pins by SQL, as an older schema takes them: a third concerns, a tenth hidden."""
-    from sqlalchemy import text
-
     conn.execute(
         text(
             "INSERT INTO ideas (kind, category, title, body, visibility, status, source, geom)"
@@ -83,8 +81,6 @@ def _store_pins(conn) -> None:
 
 def test_the_layer_rollups_start_from_the_pins_already_stored():
     """0007 and 0008 count the pins stored before them, less the log the next fold adds."""
-    from sqlalchemy import text
-
     from app.ideas.counts import fold_map_log
     from app.ideas.filters import IdeaFilters
     from app.layers.params import DEFAULT_HEX_SIZE

@@ -86,30 +86,11 @@ def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select
     A duplicate links to its original only while the original is published itself.
 
     `every_pin` is for reading (nearly) all of them, as an export does: the support counts
-    and the originals are then joined, which PostgreSQL runs in parallel workers, instead of
-    looked up per pin by correlated subqueries, which keep every pin's work, its rendering
-    included, in one process. The lookups stay the choice for a page or one pin: they read
-    only the supports of the pins shown, where the join counts the supports of every pin the
-    filters choose.
+    and the originals are then joined (`_with_joined_counts`), which PostgreSQL runs in
+    parallel workers, instead of looked up per pin by correlated subqueries, which keep every
+    pin's work, its rendering included, in one process. The lookups stay the choice for a page
+    or one pin: they read only the supports of the pins shown.
     """
-    if every_pin:
-        counted = select(Support.idea_id, func.count().label("n")).group_by(Support.idea_id)
-        if filters != IdeaFilters():  # only the supports of the pins asked for
-            chosen = apply_filters(published_ideas().with_only_columns(Idea.id), filters)
-            counted = counted.where(Support.idea_id.in_(chosen))
-        counts = counted.subquery("supports_per_pin")
-        original = aliased(Idea, name="original")
-        looked_up: list[Any] = [
-            func.coalesce(counts.c.n, 0).label("support_count"),
-            original.id.label("duplicate_of"),
-            original.title.label("duplicate_of_title"),
-        ]
-    else:
-        looked_up = [
-            support_count().label("support_count"),
-            published_original("id").label("duplicate_of"),
-            published_original("title").label("duplicate_of_title"),
-        ]
     stmt = (
         published_ideas()
         .with_only_columns(
@@ -129,15 +110,41 @@ def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select
             Idea.district_id,
             District.name.label("district"),
             Idea.created_at,
-            *looked_up,
         )
         .outerjoin(District, District.id == Idea.district_id)
     )
     if every_pin:
-        stmt = stmt.outerjoin(counts, counts.c.idea_id == Idea.id).outerjoin(
-            original, and_(original.id == Idea.duplicate_of, is_published(original))
+        stmt = _with_joined_counts(stmt, filters)
+    else:
+        stmt = stmt.add_columns(
+            support_count().label("support_count"),
+            published_original("id").label("duplicate_of"),
+            published_original("title").label("duplicate_of_title"),
         )
     return apply_filters(stmt, filters)
+
+
+def _with_joined_counts(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:
+    """`stmt` with each pin's support count and published original joined, not looked up.
+
+    Only the supports of the pins `filters` choose are counted: grouping every support first
+    made a small filtered export take 0.41-0.52 s instead of 0.05 at 2.4M supports (bench/).
+    """
+    counted = select(Support.idea_id, func.count().label("n")).group_by(Support.idea_id)
+    if filters != IdeaFilters():
+        chosen = apply_filters(published_ideas().with_only_columns(Idea.id), filters)
+        counted = counted.where(Support.idea_id.in_(chosen))
+    counts = counted.subquery("supports_per_pin")
+    original = aliased(Idea, name="original")
+    return (
+        stmt.add_columns(
+            func.coalesce(counts.c.n, 0).label("support_count"),
+            original.id.label("duplicate_of"),
+            original.title.label("duplicate_of_title"),
+        )
+        .outerjoin(counts, counts.c.idea_id == Idea.id)
+        .outerjoin(original, and_(original.id == Idea.duplicate_of, is_published(original)))
+    )
 
 
 def map_pin_rows(filters: IdeaFilters) -> Select[Any]:
