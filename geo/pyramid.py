@@ -153,21 +153,22 @@ def view_cells(pyramid: Pyramid, view: ViewCells, filters: Mapping[str, Values])
     ).where(
         deltas.c.lon.between(min_lon, max_lon),
         deltas.c.lat.between(min_lat, max_lat),
+        # Here, not on the union: PostgreSQL pushed a cx range on the union down into the
+        # cells' scan, chose it over the columns' array and read whole columns again. At 1M
+        # pins, 60 views at zoom 12 ran 6.1 ms each that way, 4.4 ms now (EXPLAIN ANALYZE).
+        dcx.between(*view.cx),
+        dcy.between(*view.cy),
         *pyramid._where(deltas, filters),
     )
     both = union_all(counted, logged).subquery("both")
-    summed = (
-        select(
-            both.c.cx,
-            both.c.cy,
-            func.sum(both.c.n).cast(BigInteger).label("n"),
-            func.sum(both.c.sum_lon).cast(BigInteger).label("sum_lon"),
-            func.sum(both.c.sum_lat).cast(BigInteger).label("sum_lat"),
-            func.sum(both.c.sum_id).cast(BigInteger).label("sum_id"),
-        )
-        .where(both.c.cx.between(*view.cx), both.c.cy.between(*view.cy))
-        .group_by(both.c.cx, both.c.cy)
-    )
+    summed = select(
+        both.c.cx,
+        both.c.cy,
+        func.sum(both.c.n).cast(BigInteger).label("n"),
+        func.sum(both.c.sum_lon).cast(BigInteger).label("sum_lon"),
+        func.sum(both.c.sum_lat).cast(BigInteger).label("sum_lat"),
+        func.sum(both.c.sum_id).cast(BigInteger).label("sum_id"),
+    ).group_by(both.c.cx, both.c.cy)
     return mean_in_view(summed.subquery("summed"), view)
 
 
