@@ -62,7 +62,7 @@ def feature_select(
         if column.name not in left_out
     ]
     # Joined as text: json_build_object, with the geometry parsed back into json, took 8.3 ms
-    # for 2,180 map pins against 5.0 ms (bench/); the values are still rendered by to_json.
+    # for 2,180 map pins against 5.0 ms (bench/); each value as JSON text (`_json_text`).
     # Column by column, not ST_AsGeoJSON(record): a whole-row reference keeps the subquery
     # from being merged into the query, so PostgreSQL rendered the rows above its Gather, in
     # one process. A million pins: 8.6 s that way, 6.6-7.3 s this way in one process, and

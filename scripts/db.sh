@@ -47,8 +47,11 @@ psql_admin() {
 }
 
 # A quarter of the machine's memory, as PostgreSQL's documentation suggests (at least its
-# default 128 MB, at most 8 GB). With the default, a million pins' cells (1.7 GB) came from
-# the OS cache page by page: a map view took 13.0 ms in process, 9.7-10.3 with 4 GB (bench/).
+# default 128 MB, at most 8 GB). A million pins' cells and their indexes take 0.9-1.2 GB: with
+# the default they came from the OS cache page by page, and a fold of 10,000 changes evicted
+# and wrote back 50,000 pages itself. Map views gained too (13.0 -> 9.7-10.3 ms in process),
+# until their scans were narrowed to the view's columns: 360 views then took 4.7-5.5 ms a
+# statement with either setting (bench/README.md).
 shared_buffers_mb() {
   local kb
   kb="$(awk '/^MemTotal:/ {print $2}' /proc/meminfo 2>/dev/null || true)"
