@@ -9,16 +9,34 @@ whatever the view (the signed-in user). Without a replica there is one engine an
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+# How the citizen map's views are planned, set on the connections of their own pool
+# (`map_connection`). A view's pins branch runs only when the cells hold few pins, yet
+# PostgreSQL planned it in parallel and started two workers for a branch it then skipped: 23
+# of 34 ms of a view at zoom 12 (category filter, 1M pins). And psycopg prepares a statement
+# run five times; a generic plan, blind to the view's bbox, made views at zooms 12-14 a third
+# slower than plans made for their parameters. Layers and exports do gain from parallel
+# plans, so only the map's pool has these. Set per transaction instead (BEGIN, set_config,
+# the view, ROLLBACK, on a second checkout after the version's), a cold view cost 1.0 ms more
+# of the app's CPU and 0.7 ms more of PostgreSQL's (3.75 against 2.74 ms and 5.39 against
+# 4.67 ms, 4,320 views of bench.http's set each, interleaved, 1.2M pins).
+MAP_VIEW_SETTINGS = {"max_parallel_workers_per_gather": "0", "plan_cache_mode": "force_custom_plan"}
 
-def connection_options(app: Flask, *, replica: bool = False) -> str:
-    """Server settings for every connection of the app (libpq's `options`)."""
+
+def connection_options(app: Flask, *, replica: bool = False, map_views: bool = False) -> str:
+    """Server settings for every connection of the app (libpq's `options`).
+
+    `map_views`: the map pool's connections, which add MAP_VIEW_SETTINGS.
+    """
+    name = "umecom-web-read" if replica else "umecom-web"
     settings = {
         # Named in pg_stat_activity, so an operator sees which sessions are the app's.
-        "application_name": "umecom-web-read" if replica else "umecom-web",
+        "application_name": f"{name}-map" if map_views else name,
         # PostGIS functions carry high cost estimates, which make PostgreSQL JIT-compile short
         # map queries: measured 800 ms of JIT on a 60 ms clustering query (bench/).
         "jit": "off",
@@ -34,28 +52,44 @@ def connection_options(app: Flask, *, replica: bool = False) -> str:
         # A hot standby refuses writes by itself; saying so here too makes a copy used as a
         # replica (the tests' one) refuse them alike, so a write routed there cannot hide.
         settings["default_transaction_read_only"] = "on"
+    if map_views:
+        settings.update(MAP_VIEW_SETTINGS)
     return " ".join(f"-c {name}={value}" for name, value in settings.items())
 
 
-def _engine(app: Flask, url: str, *, replica: bool = False) -> Engine:
-    """An engine with the app's pool and server settings (the same for primary and replica)."""
+def _engine(app: Flask, url: str, *, replica: bool = False, map_views: bool = False) -> Engine:
+    """An engine with the app's pool and server settings (the same for primary and replica).
+
+    The map's engine hands out connections in autocommit: a view is one or two statements
+    that only read, and BEGIN and ROLLBACK around them were two more round trips.
+    """
+    options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"} if map_views else {}
     return create_engine(
         url,
         pool_pre_ping=True,
         pool_size=5,
-        connect_args={"options": connection_options(app, replica=replica)},
+        connect_args={"options": connection_options(app, replica=replica, map_views=map_views)},
+        **options,
     )
+
+
+ENGINES = ("db_engine", "db_map_engine", "db_read_engine", "db_read_map_engine")
 
 
 def init_app(app: Flask) -> None:
     """Create the engines for this app and close the request's sessions on teardown."""
-    engine = _engine(app, str(app.config["DATABASE_URL"]))
+    url = str(app.config["DATABASE_URL"])
+    engine = _engine(app, url)
     app.extensions["db_engine"] = engine
+    app.extensions["db_map_engine"] = _engine(app, url, map_views=True)
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     read_url = app.config.get("DATABASE_READ_URL")
     if read_url:
         read_engine = _engine(app, str(read_url), replica=True)
         app.extensions["db_read_engine"] = read_engine
+        app.extensions["db_read_map_engine"] = _engine(
+            app, str(read_url), replica=True, map_views=True
+        )
         app.extensions["db_read_sessionmaker"] = sessionmaker(read_engine, expire_on_commit=False)
     app.teardown_appcontext(close_session)
 
@@ -70,9 +104,14 @@ def get_engine() -> Engine:
     return current_app.extensions["db_engine"]
 
 
+def get_map_engine() -> Engine:
+    """The current app's primary engine for map views (autocommit, MAP_VIEW_SETTINGS)."""
+    return current_app.extensions["db_map_engine"]
+
+
 def dispose_engines() -> None:
     """Close the pools of the current app's engines (an app torn down in tests)."""
-    for name in ("db_engine", "db_read_engine"):
+    for name in ENGINES:
         if name in current_app.extensions:
             current_app.extensions[name].dispose()
 
@@ -110,6 +149,15 @@ def primary_session() -> Session:
     if "db_primary_session" not in g:
         g.db_primary_session = current_app.extensions["db_sessionmaker"]()
     return g.db_primary_session
+
+
+def map_connection() -> Connection:
+    """A connection of the map's pool, on the database this request reads from.
+
+    In autocommit, with MAP_VIEW_SETTINGS; the caller closes it (a `with` block).
+    """
+    name = "db_read_map_engine" if reads_replica() else "db_map_engine"
+    return current_app.extensions[name].connect()
 
 
 def new_session() -> Session:

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.config import DATA_DIR
-from app.db import get_engine
+from app.db import dispose_engines, get_engine
 from app.models import Base
 from tests.dbutil import database_url, migrate, recreate_database
 
@@ -69,7 +69,7 @@ def app(test_database_url: str) -> Iterator[Flask]:
     yield app
     stop_background_work(app)
     with app.app_context():
-        get_engine().dispose()
+        dispose_engines()
 
 
 def closing_responses(app: Flask) -> WSGIApplication:
@@ -146,7 +146,7 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
     for extra in made:
         stop_background_work(extra)
         with extra.app_context():
-            get_engine().dispose()
+            dispose_engines()
 
 
 @pytest.fixture(autouse=True)

@@ -27,8 +27,7 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Row
-from sqlalchemy.orm import Session
+from sqlalchemy.engine import Connection, Row
 
 from app.ideas.counts import PYRAMID, pyramid_filters
 from app.ideas.filters import IdeaFilters
@@ -80,20 +79,10 @@ def map_view(
     return _bound_statement(chosen, pins_only=pins_only), params
 
 
-# How the map's statement is planned, set for its transaction only. Its pins branch runs only
-# when the cells hold few pins, yet PostgreSQL planned it in parallel and started two workers
-# for a branch it then skipped: 23 of 34 ms of a view at zoom 12 (category filter, 1M pins).
-# And psycopg prepares a statement run five times; a generic plan, blind to the view's
-# bbox, made views at zooms 12-14 a third slower than plans made for their parameters.
-VIEW_SETTINGS = {"max_parallel_workers_per_gather": "0", "plan_cache_mode": "force_custom_plan"}
-
-
-def read_map_view(session: Session, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
-    """The view's one row (`map_view`), run with VIEW_SETTINGS."""
-    settings = [func.set_config(name, value, True) for name, value in VIEW_SETTINGS.items()]
-    session.execute(select(*settings))
+def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
+    """The view's one row (`map_view`), on a connection of the map's pool (app.db)."""
     statement, params = map_view(filters, zoom, limit)
-    return session.execute(statement, params).one()
+    return connection.execute(statement, params).one()
 
 
 @functools.cache

@@ -14,7 +14,7 @@ from dataclasses import replace
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
-from app.db import get_engine, get_session
+from app.db import MAP_VIEW_SETTINGS, get_engine, get_map_engine, get_session
 from app.ideas.counts import pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import map_view
@@ -127,25 +127,63 @@ def test_unchanged_views_are_304_and_any_write_changes_the_etag(make_app, seeded
     assert renamed.status_code == 200 and renamed.get_json()["features"]
 
 
-def test_a_304_asks_one_statement_outside_any_transaction(make_app, seeded):
-    """An unchanged view costs the version query alone: no BEGIN, no ROLLBACK, no view query."""
-    app = make_app(MAP_PIN_LIMIT=10)
-    client = app.test_client()
-    url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
-    etag = client.get(url).headers["ETag"]
+def _statements_of_one_request(app, client, url, headers=None):
+    """(status, [(statement, transaction status)] on either engine) of one GET."""
     seen: list[tuple[str, TransactionStatus]] = []
 
     def record(conn, _cursor, statement, *_args):
         seen.append((statement, conn.connection.driver_connection.info.transaction_status))
 
     with app.app_context():
-        engine = get_engine()
-    event.listen(engine, "after_cursor_execute", record)
+        engines = (get_engine(), get_map_engine())
+    for engine in engines:
+        event.listen(engine, "after_cursor_execute", record)
     try:
-        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        status = client.get(url, headers=headers or {}).status_code
     finally:
-        event.remove(engine, "after_cursor_execute", record)
+        for engine in engines:
+            event.remove(engine, "after_cursor_execute", record)
+    return status, seen
+
+
+def test_a_304_asks_one_statement_outside_any_transaction(make_app, seeded):
+    """An unchanged view costs the version query alone: no BEGIN, no ROLLBACK, no view query."""
+    app = make_app(MAP_PIN_LIMIT=10)
+    client = app.test_client()
+    url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
+    etag = client.get(url).headers["ETag"]
+    status, seen = _statements_of_one_request(app, client, url, {"If-None-Match": etag})
+    assert status == 304
     assert len(seen) == 1 and seen[0][1] == TransactionStatus.IDLE, seen
+
+
+def test_a_view_asks_two_statements_outside_any_transaction(make_app, seeded):
+    """A view computed afresh: the version, then the view, on one connection in autocommit."""
+    app = make_app(MAP_PIN_LIMIT=10)
+    client = app.test_client()
+    for url in (
+        "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10",
+        "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10&kind=concern",
+        "/api/map/clusters?bbox=20.25,63.821,20.277,63.829&zoom=19",
+    ):
+        status, seen = _statements_of_one_request(app, client, url)
+        assert status == 200
+        assert [state for _statement, state in seen] == [TransactionStatus.IDLE] * 2, seen
+        assert "map_state.epoch" in seen[0][0] and "features" in seen[1][0]
+
+
+def test_map_views_plan_serially_with_plans_for_their_values(make_app):
+    """The map's pool has MAP_VIEW_SETTINGS; the app's other connections keep PostgreSQL's own
+    (layers and exports gain from parallel plans)."""
+    app = make_app()
+    with app.app_context():
+        with get_map_engine().connect() as conn:
+            for name, value in MAP_VIEW_SETTINGS.items():
+                assert conn.execute(text(f"SHOW {name}")).scalar_one() == value
+            assert conn.execute(text("SHOW application_name")).scalar_one() == "umecom-web-map"
+        with get_engine().connect() as conn:
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+            assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() != "0"
 
 
 def test_uncommitted_changes_wait_for_the_nextfold(seeded):
