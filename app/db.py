@@ -13,7 +13,8 @@ from typing import Any
 
 import psycopg
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, Executable, Result, create_engine, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 # How the citizen map's views are planned, set on the connections of their own pool
@@ -71,11 +72,11 @@ def _engine(app: Flask, url: str, *, replica: bool = False, map_views: bool = Fa
     connect_args: dict[str, Any] = {
         "options": connection_options(app, replica=replica, map_views=map_views)
     }
-    options: dict[str, Any] = {}
-    if map_views:
+    options: dict[str, Any] = {"pool_pre_ping": True}
+    if map_views:  # no ping: see execute_first
         connect_args["cursor_factory"] = psycopg.RawCursor
         options = {"isolation_level": "AUTOCOMMIT", "paramstyle": "numeric_dollar"}
-    return create_engine(url, pool_pre_ping=True, pool_size=5, connect_args=connect_args, **options)
+    return create_engine(url, pool_size=5, connect_args=connect_args, **options)
 
 
 ENGINES = ("db_engine", "db_map_engine", "db_read_engine", "db_read_map_engine")
@@ -159,10 +160,29 @@ def primary_session() -> Session:
 def map_connection() -> Connection:
     """A connection of the map's pool, on the database this request reads from.
 
-    In autocommit, with MAP_VIEW_SETTINGS; the caller closes it (a `with` block).
+    In autocommit, with MAP_VIEW_SETTINGS; the caller closes it (a `with` block) and runs its
+    first statement with `execute_first`.
     """
     name = "db_read_map_engine" if reads_replica() else "db_map_engine"
     return current_app.extensions[name].connect()
+
+
+def execute_first(connection: Connection, statement: Executable) -> Result[Any]:
+    """Run the first statement on a connection of the map's pool, which does not ping.
+
+    A ping is a round trip before every view and every 304: in process a 304 cost 0.83 ms of
+    the app's CPU and 0.14 ms of PostgreSQL's with it, 0.71 and 0.10 without (4,800 each,
+    interleaved). When the server has closed the pooled connection (a restart,
+    `pg_terminate_backend`), SQLAlchemy invalidates it and its pool, and the same statement
+    runs again on a new connection.
+    """
+    try:
+        return connection.execute(statement)
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        connection.rollback()  # SQLAlchemy's own begun block, even in autocommit
+        return connection.execute(statement)
 
 
 def new_session() -> Session:

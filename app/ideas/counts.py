@@ -13,6 +13,7 @@ from dataclasses import replace
 from sqlalchemy import Connection, func, text
 from sqlalchemy.orm import Session
 
+from app.db import execute_first
 from app.ideas.filters import IdeaFilters
 from app.layers.params import DEFAULT_HEX_SIZE
 from app.models import (
@@ -83,7 +84,7 @@ def map_version(connection: Connection) -> str:
     end with this answer (a 304), and BEGIN and ROLLBACK around it were two of its four round
     trips. 304s per second rose from 1,005 to 1,370 (bench.http, 1M pins).
     """
-    return str(connection.execute(VERSION).scalar_one())
+    return str(execute_first(connection, VERSION).scalar_one())
 
 
 # Deltas folded per transaction. A backlog folded in one statement can outlast the statement

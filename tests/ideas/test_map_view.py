@@ -172,6 +172,23 @@ def test_a_view_asks_two_statements_outside_any_transaction(make_app, seeded):
         assert "map_state.epoch" in seen[0][0] and "features" in seen[1][0]
 
 
+def test_a_map_connection_the_server_closed_is_replaced_not_answered_503(make_app, seeded):
+    """The map's pool does not ping before each view: a connection PostgreSQL closed (a restart,
+    an operator's pg_terminate_backend) is found out by the first statement and replaced."""
+    app = make_app()
+    client = app.test_client()
+    url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
+    etag = client.get(url).headers["ETag"]
+    for headers, status in (({}, 200), ({"If-None-Match": etag}, 304)):
+        closed = run_sql(
+            seeded,
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND application_name = 'umecom-web-map'",
+        ).scalar_one()
+        assert closed >= 1
+        assert client.get(url, headers=headers).status_code == status
+
+
 def test_map_views_plan_serially_with_plans_for_their_values(make_app):
     """The map's pool has MAP_VIEW_SETTINGS; the app's other connections keep PostgreSQL's own
     (layers and exports gain from parallel plans)."""
