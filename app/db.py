@@ -35,10 +35,10 @@ def connection_options(app: Flask, *, replica: bool = False, map_views: bool = F
 
     `map_views`: the map pool's connections, which add MAP_VIEW_SETTINGS.
     """
-    name = "umecom-web-read" if replica else "umecom-web"
+    app_name = "umecom-web-read" if replica else "umecom-web"
     settings = {
         # Named in pg_stat_activity, so an operator sees which sessions are the app's.
-        "application_name": f"{name}-map" if map_views else name,
+        "application_name": f"{app_name}-map" if map_views else app_name,
         # PostGIS functions carry high cost estimates, which make PostgreSQL JIT-compile short
         # map queries: measured 800 ms of JIT on a 60 ms clustering query (bench/).
         "jit": "off",
