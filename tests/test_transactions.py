@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import create_engine, text
 
-from app.db import get_engine
+from app.db import get_engine, get_map_engine
 
 BIG_VIEW = "/api/map/clusters?bbox=19.0,63.4,21.0,64.4&zoom=17"
 
@@ -65,12 +65,15 @@ def _start_get(url: str, path: str) -> socket.socket:
 
 def test_settings_reach_every_app_connection(make_app):
     app = make_app(DB_STATEMENT_TIMEOUT_MS=1234, DB_IDLE_IN_TRANSACTION_TIMEOUT_MS=5678)
-    with app.app_context(), get_engine().connect() as conn:
-        assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "1234ms"
-        assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one() == (
-            "5678ms"
-        )
-        assert conn.execute(text("SHOW jit")).scalar_one() == "off"
+    with app.app_context():
+        engines = (get_engine(), get_map_engine())
+    for engine in engines:
+        with engine.connect() as conn:
+            assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "1234ms"
+            assert conn.execute(text("SHOW idle_in_transaction_session_timeout")).scalar_one() == (
+                "5678ms"
+            )
+            assert conn.execute(text("SHOW jit")).scalar_one() == "off"
 
 
 def test_an_abandoned_stream_leaves_no_transaction_open(make_app, runner, test_database_url, app):
