@@ -135,10 +135,14 @@ def reads_replica() -> bool:
     return bool(g.reads_replica)
 
 
+def _for_this_request(name: str) -> Any:
+    """The app's `db_<name>`, or `db_read_<name>` when this request reads from the replica."""
+    return current_app.extensions[f"db_read_{name}" if reads_replica() else f"db_{name}"]
+
+
 def _sessionmaker() -> sessionmaker[Session]:
     """Sessions of the database this request reads from."""
-    name = "db_read_sessionmaker" if reads_replica() else "db_sessionmaker"
-    return current_app.extensions[name]
+    return _for_this_request("sessionmaker")
 
 
 def get_session() -> Session:
@@ -163,8 +167,7 @@ def map_connection() -> Connection:
     In autocommit, with MAP_VIEW_SETTINGS; the caller closes it (a `with` block) and runs its
     first statement with `execute_first`.
     """
-    name = "db_read_map_engine" if reads_replica() else "db_map_engine"
-    return current_app.extensions[name].connect()
+    return _for_this_request("map_engine").connect()
 
 
 def execute_first(connection: Connection, statement: Executable) -> Result[Any]:
