@@ -1,7 +1,10 @@
 """GET /api/map/clusters: validated bbox and zoom, a FeatureCollection of what to draw."""
 
+import math
+
 import pytest
 
+from geo.grid import EARTH_RADIUS_M, cell_size_m
 from tests.conftest import CENTRE, HOLMSUND, pin_feature
 
 
@@ -71,6 +74,33 @@ def test_many_pins_in_view_come_as_grid_clusters(make_app, runner):
     assert all({"kind", "category", "title"} <= set(f["properties"]) for f in singles)
     listed = client.get("/api/ideas?limit=1000").get_json()["features"]
     assert ids <= {f["id"] for f in listed}
+
+
+def test_a_cluster_sits_at_its_pins_mean_and_spans_its_cell(api, make_app):
+    """The mean rounds half away from zero to 6 decimals; the bbox is the cell's extent."""
+    offsets = [(1, 8), (2, 9), (4, 11), (7, 12)]  # micro-degrees: means 3.5 and 10
+    for dx, dy in offsets:
+        api.post("/api/ideas", pin_feature((20.263 + dx / 1e6, 63.8258 + dy / 1e6)))
+    client = make_app(MAP_PIN_LIMIT=2).test_client()
+    response = client.get("/api/map/clusters?bbox=20.2,63.8,20.3,63.85&zoom=10")
+    (cluster,) = response.get_json()["features"]
+    assert cluster["properties"]["count"] == 4
+    assert b'"coordinates":[20.263004,63.82581]' in response.data  # as ST_AsGeoJSON writes
+    size = cell_size_m(10)
+    cx = math.floor(math.radians(20.263) * EARTH_RADIUS_M / size)
+    cy = math.floor(
+        math.log(math.tan(math.pi / 4 + math.radians(63.8258) / 2)) * EARTH_RADIUS_M / size
+    )
+    lon = [math.degrees(x * size / EARTH_RADIUS_M) for x in (cx, cx + 1)]
+    lat = [
+        math.degrees(2 * math.atan(math.exp(y * size / EARTH_RADIUS_M)) - math.pi / 2)
+        for y in (cy, cy + 1)
+    ]
+    expected = [lon[0], lat[0], lon[1], lat[1]]
+    assert cluster["properties"]["bbox"] == pytest.approx(
+        [round(c, 6) for c in expected], abs=1.1e-6
+    )
+    assert cluster["id"] == f"cluster-z10-{cx}-{cy}"
 
 
 def test_clusters_follow_filters_and_street_level_shows_pins(make_app, runner):

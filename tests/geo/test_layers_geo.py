@@ -6,14 +6,35 @@ import json
 
 import pytest
 from pyproj import Transformer
-from sqlalchemy import func, literal, select, text
+from sqlalchemy import BigInteger, func, literal, select, text
 
 from app.db import get_session
 from geo.aggregate import hexagon_cells_bound, metric_extent, smallest_hexagon_size
-from geo.geojson import feature_select
+from geo.geojson import decimal_text, feature_select, millionths
 from geo.report import PALETTE, class_breaks, colour_for
 
 UMEA = (19.681, 63.391, 21.075, 64.394)
+
+
+@pytest.mark.parametrize(
+    ("whole", "fixed", "trimmed"),
+    [
+        (20_104_980, "20.104980", "20.10498"),
+        (20_000_000, "20.000000", "20"),
+        (-1_234_567, "-1.234567", "-1.234567"),
+        (-500, "-0.000500", "-0.0005"),
+        (0, "0.000000", "0"),
+    ],
+)
+def test_millionths_are_written_as_decimals(app, whole, fixed, trimmed):
+    number = millionths(literal(whole, BigInteger))
+    with app.app_context():
+        written = (
+            get_session()
+            .execute(select(decimal_text(number), decimal_text(number, trim=True)))
+            .one()
+        )
+    assert tuple(written) == (fixed, trimmed)
 
 
 def test_the_id_is_also_a_property_when_asked(app):
