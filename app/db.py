@@ -13,21 +13,21 @@ from typing import Any
 
 import psycopg
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import Connection, Engine, Executable, Result, create_engine, text
+from sqlalchemy import Connection, Engine, Executable, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 # How the citizen map's views are planned, set on the connections of their own pool
 # (`map_connection`). A view's pins branch runs only when the cells hold few pins, yet
 # PostgreSQL planned it in parallel and started two workers for a branch it then skipped: 23
-# of 34 ms of a view at zoom 12 (category filter, 1M pins). And psycopg prepares a statement
-# run five times; a generic plan, blind to the view's bbox, made views at zooms 12-14 a third
-# slower than plans made for their parameters. Layers and exports do gain from parallel
-# plans, so only the map's pool has these. Set per transaction instead (BEGIN, set_config,
-# the view, ROLLBACK, on a second checkout after the version's), a cold view cost 1.0 ms more
-# of the app's CPU and 0.7 ms more of PostgreSQL's (3.75 against 2.74 ms and 5.39 against
-# 4.67 ms, 4,320 views of bench.http's set each, interleaved, 1.2M pins).
-MAP_VIEW_SETTINGS = {"max_parallel_workers_per_gather": "0", "plan_cache_mode": "force_custom_plan"}
+# of 34 ms of a view at zoom 12 (category filter, 1M pins). Layers and exports do gain from
+# parallel plans, so only the map's pool has these. Set per transaction instead (BEGIN,
+# set_config, the view, ROLLBACK, on a second checkout after the version's), a cold view cost
+# 1.0 ms more of the app's CPU and 0.7 ms more of PostgreSQL's (3.75 against 2.74 ms and 5.39
+# against 4.67 ms, 4,320 views of bench.http's set each, interleaved, 1.2M pins).
+# Plans: PostgreSQL's own choice (`auto`) for the statements prepared; which those are, and
+# why, is the map view's to say (app/ideas/map_view.py, `_execute_as_asked`).
+MAP_VIEW_SETTINGS = {"max_parallel_workers_per_gather": "0", "plan_cache_mode": "auto"}
 
 
 def connection_options(app: Flask, *, replica: bool = False, map_views: bool = False) -> str:
@@ -76,7 +76,24 @@ def _engine(app: Flask, url: str, *, replica: bool = False, map_views: bool = Fa
     if map_views:  # no ping: see execute_first
         connect_args["cursor_factory"] = psycopg.RawCursor
         options = {"isolation_level": "AUTOCOMMIT", "paramstyle": "numeric_dollar"}
-    return create_engine(url, pool_size=5, connect_args=connect_args, **options)
+    engine = create_engine(url, pool_size=5, connect_args=connect_args, **options)
+    if map_views:
+        event.listen(engine, "do_execute", _execute_as_asked)
+    return engine
+
+
+def _execute_as_asked(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
+    """Run a statement prepared or not as its `prepare` execution option says.
+
+    psycopg prepares any statement on its fifth run, and PostgreSQL may then give a prepared
+    statement a generic plan; a statement that must be planned for its parameters each time
+    says `prepare=False`. Without the option, SQLAlchemy runs it as usual (False returned).
+    """
+    prepare = context.execution_options.get("prepare")
+    if prepare is None:
+        return False
+    cursor.execute(statement, parameters, prepare=prepare)
+    return True
 
 
 ENGINES = ("db_engine", "db_map_engine", "db_read_engine", "db_read_map_engine")

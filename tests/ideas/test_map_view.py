@@ -189,7 +189,7 @@ def test_a_map_connection_the_server_closed_is_replaced_not_answered_503(make_ap
         assert client.get(url, headers=headers).status_code == status
 
 
-def test_map_views_plan_serially_with_plans_for_their_values(make_app):
+def test_map_views_plan_serially(make_app):
     """The map's pool has MAP_VIEW_SETTINGS; the app's other connections keep PostgreSQL's own
     (layers and exports gain from parallel plans)."""
     app = make_app()
@@ -199,8 +199,26 @@ def test_map_views_plan_serially_with_plans_for_their_values(make_app):
                 assert conn.execute(text(f"SHOW {name}")).scalar_one() == value
             assert conn.execute(text("SHOW application_name")).scalar_one() == "umecom-web-map"
         with get_engine().connect() as conn:
-            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
             assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() != "0"
+
+
+def test_views_of_one_dimension_at_most_are_prepared_those_of_more_planned_each_time(
+    make_app, seeded
+):
+    """A prepared view may get one plan for every view of its shape; for several dimensions'
+    arrays such a plan filtered the cells instead of seeking them (map_view), so those are not
+    prepared."""
+    app = make_app(MAP_PIN_LIMIT=10)
+    client = app.test_client()
+    url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
+    for query in ("", "&kind=concern", "&kind=idea&category=traffic"):
+        assert client.get(url + query).status_code == 200
+    with app.app_context(), get_map_engine().connect() as conn:
+        prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars()
+        views = [statement for statement in prepared if "features" in statement]
+    assert len(views) == 2
+    assert sum("map_cells.kind" in statement for statement in views) == 1
+    assert not any("map_cells.category" in statement for statement in views)
 
 
 def test_uncommitted_changes_wait_for_the_nextfold(seeded):
