@@ -202,6 +202,21 @@ def test_map_views_plan_serially(make_app):
             assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() != "0"
 
 
+def test_the_pools_keep_their_connections_open_after_a_burst(make_app):
+    """A burst of views at once does not close connections on return, to open new ones (each a
+    new backend that reads its catalogs) for the next burst."""
+    app = make_app()
+    with app.app_context():
+        for engine in (get_map_engine(), get_engine()):
+            bursts = []
+            for _ in range(2):
+                held = [engine.connect() for _ in range(12)]
+                bursts.append({c.exec_driver_sql("SELECT pg_backend_pid()").scalar() for c in held})
+                for connection in held:
+                    connection.close()
+            assert len(bursts[0]) == 12 and bursts[1] == bursts[0]
+
+
 def test_views_of_one_dimension_at_most_are_prepared_those_of_more_planned_each_time(
     make_app, seeded
 ):
