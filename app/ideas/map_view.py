@@ -57,7 +57,7 @@ def map_view(
     Filters on the pyramid's dimensions read its cells, through a statement built once per
     shape (which dimensions, street level or not) with the view as parameters. Other filters,
     and `straight` (the reference path, for tests and benchmarks), count the cells from the
-    pins with a statement built for this view.
+    pins with a statement built for this view, never prepared (see `_bound_statement`).
     """
     assert filters.bbox is not None
     pins_only = zoom >= ALWAYS_PINS_FROM_ZOOM
@@ -70,7 +70,7 @@ def map_view(
         statement = _view_statement(
             view, cells, map_pin_rows(filters), map_pin_rows(replace(filters, bbox=None)), limit
         )
-        return statement, {}
+        return statement.execution_options(prepare=False), {}  # planned for its values
     chosen = tuple(sorted(name for name, values in dimensions.items() if values))
     params: dict[str, Any] = {name: list(dimensions[name]) for name in chosen}
     params.update({f"pins_bbox{i}": value for i, value in enumerate(filters.bbox)}, limit=limit)
