@@ -98,8 +98,9 @@ def _geometry_text(geometry: ColumnElement[Any]) -> ColumnElement[str]:
 def decimal_text(number: ColumnElement[Any], *, trim: bool = False) -> ColumnElement[str]:
     """SQL: a numeric's text; with `trim`, without trailing zeros, as ST_AsGeoJSON writes numbers.
 
-    For coordinates already rounded as numeric (`millionths`): ST_AsGeoJSON of a point made
-    for them, and json_build_array of their numerics, cost about 9 µs a map cluster.
+    For coordinates already rounded as numeric (`millionths`): a map cluster written with
+    ST_AsGeoJSON of a point made for it and json_build_array of its bbox's numerics took 5.3
+    µs, with these 3.5 µs (EXPLAIN ANALYZE, a view of 273 clusters).
     """
     return (func.trim_scale(number) if trim else number).cast(Text)
 
