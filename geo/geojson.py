@@ -6,11 +6,12 @@ Python never parses the features: PostgreSQL renders each row as Feature text an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Integer,
     Numeric,
@@ -118,10 +119,16 @@ def point_json(lon: ColumnElement[str], lat: ColumnElement[str]) -> ColumnElemen
     return type_coerce(text, JSON)
 
 
-def number_array_json(numbers: list[ColumnElement[str]]) -> ColumnElement[Any]:
-    """SQL: a JSON array of numbers' text, as json_build_array writes it (`[1.5, 2]`)."""
+def bbox_json(corners: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+    """SQL: a bbox's corners (doubles) as a JSON array, each to COORDINATE_DECIMALS places.
+
+    Written as json_build_array of rounded numerics wrote it (`[20.104980, 63.924699, …]`), in
+    a third of the time (geo.grid.cluster_features).
+    """
+    scale = literal_column(str(10**COORDINATE_DECIMALS), Numeric)
     parts: list[ColumnElement[str]] = []
-    for number in numbers:
+    for corner in corners:
+        number = decimal_text(millionths(func.round(corner * scale).cast(BigInteger)))
         parts.extend((_sql_text(", "), number) if parts else (number,))
     return type_coerce(func.concat(_sql_text("["), *parts, _sql_text("]")), JSON)
 

@@ -39,13 +39,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement
 
 from geo.errors import GeometryError
-from geo.geojson import (
-    COORDINATE_DECIMALS,
-    decimal_text,
-    millionths,
-    number_array_json,
-    point_json,
-)
+from geo.geojson import COORDINATE_DECIMALS, bbox_json, decimal_text, point_json
 from geo.i18n import N_
 
 EARTH_RADIUS_M = 6_378_137.0  # Web Mercator's sphere
@@ -303,7 +297,7 @@ def cluster_features(
         _lon_of(cell.c.cx + 1, size),
         _lat_of(cell.c.cy + 1, size),
     )
-    bbox = number_array_json([decimal_text(millionths(micro_degrees(c))) for c in corners])
+    bbox = bbox_json(corners)
     cluster_id = func.concat("cluster-z", zoom, "-", cell.c.cx, "-", cell.c.cy)
     member_columns = [
         case((single, member.c[c.name]), else_=None).label(c.name)
