@@ -28,6 +28,20 @@ from app.redirects import safe_local_target
 class LoginForm(FlaskForm):
     """E-mail address and password, and where to go afterwards."""
 
+    class Meta(FlaskForm.Meta):
+        """Flask-WTF's, but for where the fields come from."""
+
+        def wrap_formdata(self, form: Any, formdata: Any) -> Any:
+            """The fields of a form post only, never of a JSON body.
+
+            Flask-WTF reads a JSON body as the fields too, and one that is not an object
+            ("x", [1]) raised ValueError there: a 500 (tests/test_no_5xx.py found it). A JSON
+            body now leaves the fields empty, so the answer is the form's own 422.
+            """
+            if formdata is not None and request.is_json:
+                return request.form
+            return super().wrap_formdata(form, formdata)
+
     email = EmailField(
         _l("E-mail address"),
         validators=[

@@ -81,6 +81,23 @@ def test_missing_fields_are_422_and_marked(client):
     assert "Fältet måste fyllas i." in html
 
 
+@pytest.mark.parametrize(
+    "body", [b'"anna@umea.se"', b"[1, 2]", b'{"email": 5, "password": []}', b'"\xed\xa0\x80"']
+)
+def test_a_json_body_is_not_a_sign_in_form(app, client, body):
+    """The form is posted as a form. Flask-WTF read a JSON body too, and one that was not an
+    object raised a 500 (tests/test_no_5xx.py found a lone surrogate)."""
+    create_user(app, "anna@umea.se")
+    response = client.post(
+        "/login",
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRFToken": Api(client).token},
+    )
+    assert response.status_code == 422
+    assert "Rätta de markerade fälten." in response.get_data(as_text=True)
+
+
 def test_login_without_csrf_token_is_refused(app, client):
     create_user(app, "anna@umea.se")
     response = client.post("/login", data={"email": "anna@umea.se", "password": PASSWORD})
