@@ -77,8 +77,8 @@ class BoundedRequest(Request):
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
         """The JSON body; one nested too deep for the parser is a 400 like any unreadable one.
 
-        Werkzeug turns a ValueError into a 400 but lets a RecursionError through (a 500), and
-        Flask-WTF parses a JSON body as a form's data on every page with a form.
+        Werkzeug turns a ValueError into a 400 but lets a RecursionError through (a 500),
+        whichever code or library asks for it.
         """
         try:
             return super().get_json(force=force, silent=silent, cache=cache)
