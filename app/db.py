@@ -26,7 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 # 1.0 ms more of the app's CPU and 0.7 ms more of PostgreSQL's (3.75 against 2.74 ms and 5.39
 # against 4.67 ms, 4,320 views of bench.http's set each, interleaved, 1.2M pins).
 # Plans: PostgreSQL's own choice (`auto`) for the statements prepared. Which those are, and
-# why, the map view says (`_bound_statement` in app/ideas/map_view.py); `_execute_as_asked`.
+# why, the map view says (`_bound_statement` in app/ideas/map_view.py); `_execute_as_asked`
+# below runs each statement as it asks.
 MAP_VIEW_SETTINGS = {"max_parallel_workers_per_gather": "0", "plan_cache_mode": "auto"}
 
 

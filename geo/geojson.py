@@ -106,6 +106,12 @@ def decimal_text(number: ColumnElement[Any], *, trim: bool = False) -> ColumnEle
     return (func.trim_scale(number) if trim else number).cast(Text)
 
 
+def micro_degrees(value: Any) -> Any:
+    """SQL: a coordinate (a double) in whole millionths: the precision GeoJSON is written with."""
+    scale = literal_column(str(10**COORDINATE_DECIMALS), Numeric)
+    return func.round(value * scale).cast(BigInteger)
+
+
 def millionths(whole: ColumnElement[Any]) -> ColumnElement[Any]:
     """SQL: an integer number of millionths as an exact numeric of COORDINATE_DECIMALS places."""
     return whole * literal_column("0." + "0" * (COORDINATE_DECIMALS - 1) + "1", Numeric)
@@ -125,10 +131,9 @@ def bbox_json(corners: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
     Written as json_build_array of rounded numerics wrote it (`[20.104980, 63.924699, …]`), in
     a third of the time (geo.grid.cluster_features).
     """
-    scale = literal_column(str(10**COORDINATE_DECIMALS), Numeric)
     parts: list[ColumnElement[str]] = []
     for corner in corners:
-        number = decimal_text(millionths(func.round(corner * scale).cast(BigInteger)))
+        number = decimal_text(millionths(micro_degrees(corner)))
         parts.extend((_sql_text(", "), number) if parts else (number,))
     return type_coerce(func.concat(_sql_text("["), *parts, _sql_text("]")), JSON)
 

@@ -22,7 +22,6 @@ from typing import Any, Protocol
 
 from sqlalchemy import (
     JSON,
-    BigInteger,
     Float,
     Integer,
     Numeric,
@@ -39,7 +38,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.expression import ColumnElement
 
 from geo.errors import GeometryError
-from geo.geojson import COORDINATE_DECIMALS, bbox_json, decimal_text, point_json
+from geo.geojson import COORDINATE_DECIMALS, bbox_json, decimal_text, micro_degrees, point_json
 from geo.i18n import N_
 
 EARTH_RADIUS_M = 6_378_137.0  # Web Mercator's sphere
@@ -216,11 +215,6 @@ class BoundView:
             **{f"view_bbox{i}": v for i, v in enumerate(view.bbox)},
             **{f"view_envelope{i}": v for i, v in enumerate(view.envelope())},
         }
-
-
-def micro_degrees(value: Any) -> Any:
-    """SQL: a coordinate in whole micro-degrees."""
-    return func.round(value * E6).cast(BigInteger)
 
 
 def grid_cells(rows: Select[Any], view: ViewCells, *, geom_column: str = "geom") -> Select[Any]:

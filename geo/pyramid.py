@@ -44,7 +44,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
-from geo.grid import ViewCells, cell_index, cell_size_m, mean_in_view, micro_degrees
+from geo.geojson import micro_degrees
+from geo.grid import ViewCells, cell_index, cell_size_m, mean_in_view
 
 # A dimension's chosen values, or an array parameter carrying them (geo.grid.BoundView).
 Values = Sequence[str] | ColumnElement[Any]
