@@ -41,13 +41,13 @@ from sqlalchemy import (
     update,
     values,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.orm import Session
 
 from geo.geojson import micro_degrees
 from geo.grid import ViewCells, cell_index, cell_size_m, mean_in_view
 
-# A dimension's chosen values, or an array parameter carrying them (geo.grid.BoundView).
+# A dimension's chosen values, or a parameter carrying them: an array, or the one value.
 Values = Sequence[str] | ColumnElement[Any]
 MAX_ZOOM = 16  # from street level up, a view shows its points, not cells
 FOLD_LOCK = 0x6D6170  # advisory lock key: one folder at a time, whichever process
@@ -114,11 +114,21 @@ class Pyramid:
         if unknown:
             raise ValueError(f"not a dimension of the pyramid: {sorted(unknown)}")
         return [
-            table.c[name] == any_(values) if isinstance(values, ColumnElement)
-            else table.c[name].in_(values)
+            matches(table.c[name], values)
             for name, values in filters.items()
             if isinstance(values, ColumnElement) or values
-        ]  # fmt: skip
+        ]
+
+
+def matches(target: Any, chosen: Values) -> ColumnElement[bool]:
+    """SQL: `target` holds one of the `chosen` values.
+
+    They are a sequence, an array parameter, or the parameter of a lone value, which a generic
+    plan can seek an index by (a parameter array is taken to hold ten values).
+    """
+    if not isinstance(chosen, ColumnElement):
+        return target.in_(chosen)
+    return target == any_(chosen) if isinstance(chosen.type, ARRAY) else target == chosen
 
 
 def view_cells(pyramid: Pyramid, view: ViewCells, filters: Mapping[str, Values]) -> Select[Any]:

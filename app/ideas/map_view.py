@@ -17,7 +17,6 @@ from sqlalchemy import (
     Integer,
     Select,
     String,
-    any_,
     bindparam,
     case,
     false,
@@ -38,7 +37,7 @@ from app.models import (
 from geo.filters import within_bbox
 from geo.geojson import feature_array, feature_select
 from geo.grid import BoundView, CellRange, ViewCells, cluster_features, grid_cells
-from geo.pyramid import MAX_ZOOM, view_cells
+from geo.pyramid import MAX_ZOOM, matches, view_cells
 
 ALWAYS_PINS_FROM_ZOOM = MAX_ZOOM + 1  # street level: cells would hold a few pins at most
 
@@ -72,11 +71,14 @@ def map_view(
         )
         return statement.execution_options(prepare=False), {}  # planned for its values
     chosen = tuple(sorted(name for name, values in dimensions.items() if values))
-    params: dict[str, Any] = {name: list(dimensions[name]) for name in chosen}
+    lone = len(chosen) == 1 and len(dimensions[chosen[0]]) == 1
+    params: dict[str, Any] = {
+        name: dimensions[name][0] if lone else list(dimensions[name]) for name in chosen
+    }
     params.update({f"pins_bbox{i}": value for i, value in enumerate(filters.bbox)}, limit=limit)
     if view is not None:
         params.update(BoundView.values(view))
-    return _bound_statement(chosen, pins_only=pins_only), params
+    return _bound_statement(chosen, lone=lone, pins_only=pins_only), params
 
 
 def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
@@ -86,18 +88,25 @@ def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit
 
 
 @functools.cache
-def _bound_statement(dimensions: tuple[str, ...], *, pins_only: bool) -> Select[Any]:
+def _bound_statement(dimensions: tuple[str, ...], *, lone: bool, pins_only: bool) -> Select[Any]:
     """The map view's statement for filters on `dimensions`, every number a parameter.
 
     Building the statement for each request cost as much as running it (about 5 ms of
-    Python at a million pins, bench/): there are only 32 shapes, each built once.
+    Python at a million pins, bench/): there are only 40 shapes, each built once.
 
     Prepared on the map's connections (app.db), so PostgreSQL parses it once and may plan it
     once, for every view (`plan_cache_mode` auto), except with several dimensions: a generic
     plan cannot see how many values each array holds, and for all four PostgreSQL planned
     to filter the cells instead of seeking them, 47 against 12 ms a view at zoom 14.
+
+    `lone`: one dimension with one value, bound as that value, not as an array. A generic
+    plan takes an array parameter to hold ten values, each a scan of the index of pins by
+    place and dimensions (ix_ideas_geom_dims), and for `kind` chose to read every pin in
+    view and drop the others instead: 26.6 against 21.3 ms a view of concerns at zoom 14
+    (bench.http's views on 1.8M pins, in process, interleaved).
     """
-    values = {name: bindparam(name, type_=ARRAY(String)) for name in dimensions}
+    value_type = String if lone else ARRAY(String)
+    values = {name: bindparam(name, type_=value_type) for name in dimensions}
     pins, members = _bound_pins(values, in_view=True), _bound_pins(values, in_view=False)
     limit = bindparam("limit", type_=Integer)
     if pins_only:
@@ -117,7 +126,7 @@ def _bound_pins(values: dict[str, Any], *, in_view: bool) -> Select[Any]:
     """
     stmt = map_pin_rows(IdeaFilters())
     for name, chosen in values.items():
-        stmt = stmt.where(Idea.__table__.c[name] == any_(chosen))
+        stmt = stmt.where(matches(Idea.__table__.c[name], chosen))
     if in_view:
         bbox = tuple(bindparam(f"pins_bbox{i}", type_=Float) for i in range(4))
         stmt = stmt.where(within_bbox(Idea.geom, bbox))  # type: ignore[arg-type]

@@ -36,6 +36,7 @@ FILTERS = [
     IdeaFilters(kinds=("concern",)),
     IdeaFilters(categories=("traffic", "safety"), statuses=("new",)),
     IdeaFilters(statuses=("planned",)),
+    IdeaFilters(categories=("traffic", "safety")),
 ]
 
 
@@ -326,5 +327,8 @@ def test_views_of_one_shape_share_one_statement():
     second, second_params = map_view(replace(centre, kinds=("idea",)), 14, 500)
     assert map_view(centre, 14, 500)[0] is first and second is not first
     assert map_view(replace(city, kinds=("concern",)), 8, 500)[0] is second
-    assert first_params["view_zoom"] == 10 and second_params["kind"] == ["idea"]
+    assert first_params["view_zoom"] == 10 and second_params["kind"] == "idea"
+    both, both_params = map_view(replace(centre, kinds=("idea", "concern")), 14, 500)
+    assert both is not second and both_params["kind"] == ["idea", "concern"]
+    assert map_view(replace(centre, kinds=("concern", "idea")), 14, 500)[0] is both
     assert map_view(city, 10, 500, straight=True)[0] is not first  # built for its view
