@@ -28,7 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Row
 
-from app.ideas.counts import PYRAMID, pyramid_filters
+from app.db import execute_first
+from app.ideas.counts import PYRAMID, VERSION, pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import map_pin_rows
 from app.models import (
@@ -44,10 +45,11 @@ ALWAYS_PINS_FROM_ZOOM = MAX_ZOOM + 1  # street level: cells would hold a few pin
 
 def map_view(
     filters: IdeaFilters, zoom: int, limit: int, *, straight: bool = False
-) -> tuple[Select[tuple[str, int, bool, bool]], dict[str, Any]]:
+) -> tuple[Select[tuple[str, int, bool, bool, str]], dict[str, Any]]:
     """One statement and its parameters for the view `filters.bbox` at `zoom`.
 
-    It answers one row, `(features, count, more, clustered)`. Below street level, when the
+    It answers one row, `(features, count, more, clustered, version)`: `version` is the map's
+    data version (app.ideas.counts) in the same snapshot. Below street level, when the
     cells whose pins' mean lies in view hold more than `limit` pins together, the cells are
     sent (a lone pin as itself); otherwise every pin in view, up to `limit` (`more` when
     there were others). `features` is the inside of the features array
@@ -84,7 +86,7 @@ def map_view(
 def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
     """The view's one row (`map_view`), on a connection of the map's pool (app.db)."""
     statement, params = map_view(filters, zoom, limit)
-    return connection.execute(statement, params).one()
+    return execute_first(connection, statement, params).one()
 
 
 @functools.cache
@@ -139,12 +141,13 @@ def _view_statement(
     pins: Select[Any],
     members: Select[Any],
     limit: Any,
-) -> Select[tuple[str, int, bool, bool]]:
+) -> Select[tuple[str, int, bool, bool, str]]:
     """The view's one row from its cells (None at street level), its pins and all members."""
     pin_rows = pins.add_columns(literal(1).label("count"), false().label("cluster"))
+    version = VERSION.scalar_subquery().label("version")
     if view is None or cells is None:
         page = _pin_page(pin_rows, limit).subquery("pins")
-        return select(*page.c, false().label("clustered"))
+        return select(*page.c, false().label("clustered"), version)
     counted = cells.cte("view_cells")
     clustered = select(func.coalesce(func.sum(counted.c.n), 0)).scalar_subquery() > limit
     shown = cluster_features(select(counted).where(clustered), members, view=view)
@@ -153,6 +156,7 @@ def _view_statement(
     return select(
         *(case((clustered, by_cell.c[name]), else_=by_pin.c[name]).label(name) for name in FIELDS),
         clustered.label("clustered"),
+        version,
     ).select_from(by_cell.join(by_pin, true()))
 
 

@@ -158,19 +158,38 @@ def test_a_304_asks_one_statement_outside_any_transaction(make_app, seeded):
     assert len(seen) == 1 and seen[0][1] == TransactionStatus.IDLE, seen
 
 
-def test_a_view_asks_two_statements_outside_any_transaction(make_app, seeded):
-    """A view computed afresh: the version, then the view, on one connection in autocommit."""
+def test_a_view_asks_one_statement_outside_any_transaction(make_app, seeded):
+    """A view computed afresh, asked without a validator: the view alone, which carries the
+    data's version, on one connection in autocommit."""
     app = make_app(MAP_PIN_LIMIT=10)
     client = app.test_client()
     for url in (
         "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10",
         "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10&kind=concern",
+        "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10&since=2020-01-01",
         "/api/map/clusters?bbox=20.25,63.821,20.277,63.829&zoom=19",
     ):
         status, seen = _statements_of_one_request(app, client, url)
         assert status == 200
-        assert [state for _statement, state in seen] == [TransactionStatus.IDLE] * 2, seen
-        assert "map_state.epoch" in seen[0][0] and "features" in seen[1][0]
+        assert [state for _statement, state in seen] == [TransactionStatus.IDLE], seen
+        assert "map_state.epoch" in seen[0][0] and "features" in seen[0][0]
+
+
+def test_a_stale_validator_asks_the_version_then_the_view(make_app, seeded, api):
+    """With a validator the version comes first; after a write it no longer matches, and the
+    view that follows carries an ETag that the next request's version matches."""
+    app = make_app(MAP_PIN_LIMIT=10)
+    client = app.test_client()
+    url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
+    etag = client.get(url).headers["ETag"]
+    assert api.post("/api/ideas", pin_feature(CENTRE)).status_code == 201
+    status, seen = _statements_of_one_request(app, client, url, {"If-None-Match": etag})
+    assert status == 200
+    assert [state for _statement, state in seen] == [TransactionStatus.IDLE] * 2, seen
+    assert "features" not in seen[0][0] and "features" in seen[1][0]
+    fresh = client.get(url).headers["ETag"]
+    assert fresh != etag
+    assert client.get(url, headers={"If-None-Match": fresh}).status_code == 304
 
 
 def test_a_map_connection_the_server_closed_is_replaced_not_answered_503(make_app, seeded):
