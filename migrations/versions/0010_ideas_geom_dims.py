@@ -20,8 +20,8 @@ COLUMNS = ["geom", "kind", "category", "status", "source", "visibility"]
 
 
 def upgrade() -> None:
-    """The index, built without blocking writes: on a million pins it takes about half a
-    minute, during which citizens go on adding pins.
+    """The index, built without blocking writes: 28 s on 1.82M pins (bench.http's database),
+    during which citizens go on adding pins.
 
     btree_gist gives GiST the equality of text columns; PostgreSQL trusts it, so the
     database's owner may create it.
