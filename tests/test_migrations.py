@@ -160,3 +160,23 @@ def test_the_cell_totals_start_from_the_cells_already_folded():
                     for s in (False, True)
                 ]
                 assert views[0] == views[1] and views[0][1]
+
+
+def test_the_map_index_builds_again_over_a_failed_build():
+    """A concurrent build that failed leaves an index of that name behind with the version
+    unchanged; running 0010 again replaces it with the whole index instead of failing."""
+    url = database_url("_migrations")
+    recreate_database(url)
+    migrate(url, "0009_map_cell_totals")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:  # what is left of the failed build: the name, not the index
+            conn.execute(text("CREATE INDEX ix_ideas_geom_dims ON ideas (id)"))
+        migrate(url)
+        with engine.connect() as conn:
+            definition = conn.execute(
+                text("SELECT pg_get_indexdef('ix_ideas_geom_dims'::regclass)")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert "USING gist (geom, kind, category, status, source, visibility)" in definition

@@ -28,6 +28,10 @@ def upgrade() -> None:
     """
     op.execute("CREATE EXTENSION IF NOT EXISTS btree_gist")
     with op.get_context().autocommit_block():
+        # A concurrent build that failed (a cancelled migration, a lost connection) leaves an
+        # invalid index of this name behind, and the migration's version unchanged: drop it so
+        # running the migration again builds it, instead of failing on the name.
+        op.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {INDEX}")
         op.create_index(
             INDEX, "ideas", COLUMNS, postgresql_using="gist", postgresql_concurrently=True
         )
