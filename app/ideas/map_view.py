@@ -84,7 +84,11 @@ def map_view(
 
 
 def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
-    """The view's one row (`map_view`), on a connection of the map's pool (app.db)."""
+    """The view's one row (`map_view`), on a connection of the map's pool (app.db).
+
+    Through `execute_first`: without a validator to check, it is the connection's first
+    statement of the request, and a connection the server closed is replaced, not a 503.
+    """
     statement, params = map_view(filters, zoom, limit)
     return execute_first(connection, statement, params).one()
 
@@ -123,8 +127,8 @@ def _bound_statement(dimensions: tuple[str, ...], *, lone: bool, pins_only: bool
 def _bound_pins(values: dict[str, Any], *, in_view: bool) -> Select[Any]:
     """`map_pin_rows` with its dimension filters (and bbox) as parameters.
 
-    The same conditions `apply_filters` writes (`= ANY` of an array is `IN` its values);
-    a test holds this path equal to the straight one.
+    The same conditions `apply_filters` writes (`= ANY` of an array, or `=` of a lone value,
+    is `IN` its values); a test holds this path equal to the straight one.
     """
     stmt = map_pin_rows(IdeaFilters())
     for name, chosen in values.items():
