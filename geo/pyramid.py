@@ -11,6 +11,7 @@ transaction. Every reader therefore sees exact counts, fresh after every commit.
 Tables (made by the app's migrations), with `dimensions` text columns in all but state:
 - cells: zoom, cx, cy, *dimensions, n, sum_lon, sum_lat, sum_id (whole micro-degrees, ids);
 - totals (optional): the same without the dimensions, all points per cell, for unfiltered views;
+- singles (optional): the same split by one dimension each, for views filtered by that one;
 - deltas: id (serial), item_id, sign (+1/-1), lon, lat, *dimensions, and what rollups key by;
 - state: one row, epoch: bumped by every fold, so (epoch, number of deltas) versions the data;
 - rollups, each: *key, *dimensions, n: the same points counted by another key computed from
@@ -85,6 +86,8 @@ class Pyramid:
     """The tables of one pyramid, the dimensions its cells are split by, and its rollups.
 
     With `totals`, the cells are also kept unsplit, and views without filters read those.
+    With `singles` (dimension, table), they are also kept split by that dimension alone, and
+    views filtered by it alone read that table.
     """
 
     cells: Table
@@ -93,20 +96,23 @@ class Pyramid:
     dimensions: tuple[str, ...]
     rollups: tuple[Rollup, ...] = ()
     totals: Table | None = None
+    singles: tuple[tuple[str, Table], ...] = ()
 
     def cells_for(self, filters: Mapping[str, Values]) -> tuple[Table, Mapping[str, Values]]:
         """The cell table a view with these filters reads, and the filters left to apply."""
-        unfiltered = not any(
-            isinstance(values, ColumnElement) or values for values in filters.values()
-        )
-        if unfiltered and self.totals is not None:
+        chosen = [
+            name for name, values in filters.items() if isinstance(values, ColumnElement) or values
+        ]
+        if not chosen and self.totals is not None:
             return self.totals, {}
-        return self.cells, filters
+        single = dict(self.singles).get(chosen[0]) if len(chosen) == 1 else None
+        return (self.cells if single is None else single), filters
 
     def cell_tables(self) -> tuple[tuple[Table, tuple[str, ...]], ...]:
         """Every cell table a fold adds to, with the dimensions it is split by."""
-        split = ((self.cells, self.dimensions),)
-        return split if self.totals is None else (*split, (self.totals, ()))
+        totals = () if self.totals is None else ((self.totals, ()),)
+        singles = tuple((table, (name,)) for name, table in self.singles)
+        return ((self.cells, self.dimensions), *totals, *singles)
 
     def _where(self, table: Table, filters: Mapping[str, Values]) -> list[Any]:
         """Conditions for the chosen values of some dimensions (all values when absent)."""
@@ -199,8 +205,9 @@ def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int
         oldest = select(deltas.c.id).order_by(deltas.c.id).limit(limit)
         taking = taking.where(deltas.c.id.in_(oldest.scalar_subquery()))
     moved = taking.returning(*deltas.c).cte("moved")
+    split = _split_cells(pyramid, moved)
     counted = [
-        _fold_cells(cells, dims, moved).cte(f"counted_{n}")
+        _fold_cells(cells, dims, split, pyramid.dimensions).cte(f"counted_{n}")
         for n, (cells, dims) in enumerate(pyramid.cell_tables())
     ]
     rolled = [
@@ -217,34 +224,50 @@ def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int
     return count
 
 
-def _fold_cells(cells: Table, dims: tuple[str, ...], moved: Any) -> Any:
-    """The upsert that adds the moved deltas to a cell table at every zoom (a row each)."""
+def _split_cells(pyramid: Pyramid, moved: Any) -> Any:
+    """The moved deltas summed per cell at every zoom, split by every dimension (a CTE).
+
+    Computed once per fold, and every cell table sums these further. Each table's upsert
+    placed the deltas itself before (a logarithm and a sort of 17 rows a delta): folding
+    10,000 took 1.7 s with two cell tables and 4.1 s with six (1.8M pins, EXPLAIN ANALYZE).
+    """
     zoom = values(column("zoom", Integer), column("size", Float), name="z").data(
         [(z, cell_size_m(z)) for z in range(MAX_ZOOM + 1)]
     )
     cx, cy = cell_index(moved.c.lon, moved.c.lat, zoom.c.size)
-    per_cell = (
+    dims = [moved.c[d] for d in pyramid.dimensions]
+    return (
         select(
             zoom.c.zoom,
             cx.label("cx"),
             cy.label("cy"),
-            *(moved.c[d] for d in dims),
+            *dims,
             func.sum(moved.c.sign).label("n"),
             func.sum(moved.c.sign * micro_degrees(moved.c.lon)).label("sum_lon"),
             func.sum(moved.c.sign * micro_degrees(moved.c.lat)).label("sum_lat"),
             func.sum(moved.c.sign * moved.c.item_id).label("sum_id"),
         )
         .select_from(moved.join(zoom, true()))
-        .group_by(zoom.c.zoom, cx, cy, *(moved.c[d] for d in dims))
+        .group_by(zoom.c.zoom, cx, cy, *dims)
+        .cte("split")
     )
-    columns = ["zoom", "cx", "cy", *dims, "n", "sum_lon", "sum_lat", "sum_id"]
-    upsert = insert(cells).from_select(columns, per_cell)
+
+
+def _fold_cells(cells: Table, dims: tuple[str, ...], split: Any, every: tuple[str, ...]) -> Any:
+    """The upsert that adds the split sums to a cell table split by `dims` (a row each).
+
+    `split` is `_split_cells`, split by `every` dimension: summed further unless `dims` is all.
+    """
+    sums = ("n", "sum_lon", "sum_lat", "sum_id")
+    keys = [split.c[name] for name in ("zoom", "cx", "cy", *dims)]
+    per_cell = select(*keys, *(split.c[name] for name in sums))
+    if dims != every:
+        per_cell = select(*keys, *(func.sum(split.c[name]).label(name) for name in sums))
+        per_cell = per_cell.group_by(*keys)
+    upsert = insert(cells).from_select(["zoom", "cx", "cy", *dims, *sums], per_cell)
     upsert = upsert.on_conflict_do_update(
         index_elements=["zoom", "cx", "cy", *dims],
-        set_={
-            name: cells.c[name] + upsert.excluded[name]
-            for name in ("n", "sum_lon", "sum_lat", "sum_id")
-        },
+        set_={name: cells.c[name] + upsert.excluded[name] for name in sums},
     )
     return upsert.returning(literal(1))
 

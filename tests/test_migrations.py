@@ -129,8 +129,8 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
         assert sum(row.count for row in layers[0]) == 600 // 3 - 600 // 30
 
 
-def test_the_cell_totals_start_from_the_cells_already_folded():
-    """0009 sums today's cells; the log not folded yet is added by readers, then folded."""
+def test_the_cell_totals_and_single_splits_start_from_the_cells_already_folded():
+    """0009 and 0011 sum today's cells; the log not folded yet is added by readers, then folded."""
     from dataclasses import replace
 
     from app.ideas.counts import PYRAMID, fold_map_log
@@ -145,21 +145,31 @@ def test_the_cell_totals_start_from_the_cells_already_folded():
     with engine.begin() as conn:
         _store_pins(conn)  # 540 published: 540 changes in the log
     with Session(engine) as session:  # half the log folded by 0008's pyramid, half not yet
-        assert fold(session, replace(PYRAMID, totals=None), limit=300) == 300
+        assert fold(session, replace(PYRAMID, totals=None, singles=()), limit=300) == 300
         session.commit()
     engine.dispose()
     migrate(url)
+    view = IdeaFilters(bbox=(20.05, 63.7, 20.5, 64.0))
+    filtered = [
+        view,
+        replace(view, kinds=("concern",)),
+        replace(view, categories=("other",)),
+        replace(view, statuses=("new",)),
+        replace(view, sources=("web",)),
+    ]
     with _app_session(url) as session:
         for folded in (False, True):
             if folded:
                 assert fold_map_log(session) == 240
-            for zoom in (8, 12, 14):
-                view = IdeaFilters(bbox=(20.05, 63.7, 20.5, 64.0))
-                views = [
-                    view_features(session.execute(*map_view(view, zoom, 1, straight=s)).one())
-                    for s in (False, True)
-                ]
-                assert views[0] == views[1] and views[0][1]
+            for filters in filtered:
+                for zoom in (8, 12, 14):
+                    views = [
+                        view_features(
+                            session.execute(*map_view(filters, zoom, 1, straight=s)).one()
+                        )
+                        for s in (False, True)
+                    ]
+                    assert views[0] == views[1] and views[0][1], (filters, zoom)
 
 
 def test_the_map_index_builds_again_over_a_failed_build():

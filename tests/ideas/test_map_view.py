@@ -15,7 +15,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
 from app.db import MAP_VIEW_SETTINGS, get_engine, get_map_engine, get_session
-from app.ideas.counts import pyramid_filters
+from app.ideas.counts import PYRAMID, pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import map_view
 from tests.conftest import CENTRE, pin_feature
@@ -37,6 +37,7 @@ FILTERS = [
     IdeaFilters(categories=("traffic", "safety"), statuses=("new",)),
     IdeaFilters(statuses=("planned",)),
     IdeaFilters(categories=("traffic", "safety")),
+    IdeaFilters(sources=("web",)),
 ]
 
 
@@ -67,9 +68,10 @@ def test_pyramid_equals_the_straight_count_through_writes_and_folds(seeded, api)
     app = seeded
     churn(app, api, _assert_paths_agree)
     with app.app_context(), get_engine().connect() as conn:
-        for table in ("map_cells", "map_cell_totals"):
-            zero = conn.execute(text(f"SELECT count(*) FROM {table} WHERE n <= 0")).scalar_one()
-            assert zero == 0, table
+        for table, _dimensions in PYRAMID.cell_tables():
+            counts = f"SELECT count(*) FILTER (WHERE n <= 0), count(*) FROM {table.name}"
+            zero, rows = conn.execute(text(counts)).one()
+            assert zero == 0 and rows > 0, table.name
 
 
 def test_filters_the_pyramid_cannot_serve_are_counted_straight(seeded):
@@ -254,7 +256,7 @@ def test_views_of_one_dimension_at_most_are_prepared_those_of_more_planned_each_
         views = [statement for statement in prepared if "features" in statement]
     assert len(views) == 2
     assert not any("created_at" in statement for statement in views)
-    assert sum("map_cells.kind" in statement for statement in views) == 1
+    assert sum("map_cells_by_kind.kind" in statement for statement in views) == 1
     assert not any("map_cells.category" in statement for statement in views)
 
 
@@ -351,3 +353,22 @@ def test_views_of_one_shape_share_one_statement():
     assert both is not second and both_params["kind"] == ["idea", "concern"]
     assert map_view(replace(centre, kinds=("concern", "idea")), 14, 500)[0] is both
     assert map_view(city, 10, 500, straight=True)[0] is not first  # built for its view
+
+
+def _cells_read(filters: IdeaFilters) -> set[str]:
+    """The cell tables the statement of a view at zoom 12 with these filters reads."""
+    sql = str(map_view(replace(filters, bbox=VIEWS[2][0]), 12, 500)[0])
+    return {table.name for table, _ in PYRAMID.cell_tables() if f"FROM {table.name} " in sql}
+
+
+def test_a_view_reads_the_cells_split_by_what_it_filters_on_and_no_more():
+    assert len(PYRAMID.cell_tables()) == 6
+    assert _cells_read(IdeaFilters()) == {"map_cell_totals"}
+    for filters, table in [
+        (IdeaFilters(kinds=("concern",)), "map_cells_by_kind"),
+        (IdeaFilters(categories=("traffic", "safety")), "map_cells_by_category"),
+        (IdeaFilters(statuses=("new",)), "map_cells_by_status"),
+        (IdeaFilters(sources=("web", "paper")), "map_cells_by_source"),
+        (IdeaFilters(kinds=("idea",), statuses=("new",)), "map_cells"),
+    ]:
+        assert _cells_read(filters) == {table}, filters
