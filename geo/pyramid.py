@@ -11,7 +11,8 @@ transaction. Every reader therefore sees exact counts, fresh after every commit.
 Tables (made by the app's migrations), with `dimensions` text columns in all but state:
 - cells: zoom, cx, cy, *dimensions, n, sum_lon, sum_lat, sum_id (whole micro-degrees, ids);
 - totals (optional): the same without the dimensions, all points per cell, for unfiltered views;
-- singles (optional): the same split by one dimension each, for views filtered by that one;
+- singles (optional): the same split by one dimension each, for views filtered by that one,
+  up to a zoom (past it cells hold a few points, and the split cells are as few to read);
 - deltas: id (serial), item_id, sign (+1/-1), lon, lat, *dimensions, and what rollups key by;
 - state: one row, epoch: bumped by every fold, so (epoch, number of deltas) versions the data;
 - rollups, each: *key, *dimensions, n: the same points counted by another key computed from
@@ -82,12 +83,21 @@ class Rollup:
 
 
 @dataclass(frozen=True)
+class CellTable:
+    """A table of the pyramid's cells, the dimensions it is split by, and its last zoom."""
+
+    table: Table
+    dimensions: tuple[str, ...]
+    max_zoom: int = MAX_ZOOM
+
+
+@dataclass(frozen=True)
 class Pyramid:
     """The tables of one pyramid, the dimensions its cells are split by, and its rollups.
 
     With `totals`, the cells are also kept unsplit, and views without filters read those.
-    With `singles` (dimension, table), they are also kept split by that dimension alone, and
-    views filtered by it alone read that table.
+    With `singles` (dimension, table), they are also kept split by that dimension alone up to
+    `singles_max_zoom`, and views at those zooms filtered by it alone read that table.
     """
 
     cells: Table
@@ -97,22 +107,34 @@ class Pyramid:
     rollups: tuple[Rollup, ...] = ()
     totals: Table | None = None
     singles: tuple[tuple[str, Table], ...] = ()
+    singles_max_zoom: int = MAX_ZOOM
 
-    def cells_for(self, filters: Mapping[str, Values]) -> tuple[Table, Mapping[str, Values]]:
-        """The cell table a view with these filters reads, and the filters left to apply."""
+    def has_singles(self, zoom: int) -> bool:
+        """Whether cells at `zoom` are kept split by one dimension each."""
+        return bool(self.singles) and zoom <= self.singles_max_zoom
+
+    def cells_for(
+        self, filters: Mapping[str, Values], *, singles: bool
+    ) -> tuple[Table, Mapping[str, Values]]:
+        """The cell table a view with these filters reads, and the filters left to apply.
+
+        `singles`: whether the view's zoom has them (`has_singles`).
+        """
         chosen = [
             name for name, values in filters.items() if isinstance(values, ColumnElement) or values
         ]
         if not chosen and self.totals is not None:
             return self.totals, {}
-        single = dict(self.singles).get(chosen[0]) if len(chosen) == 1 else None
+        single = dict(self.singles).get(chosen[0]) if singles and len(chosen) == 1 else None
         return (self.cells if single is None else single), filters
 
-    def cell_tables(self) -> tuple[tuple[Table, tuple[str, ...]], ...]:
-        """Every cell table a fold adds to, with the dimensions it is split by."""
-        totals = () if self.totals is None else ((self.totals, ()),)
-        singles = tuple((table, (name,)) for name, table in self.singles)
-        return ((self.cells, self.dimensions), *totals, *singles)
+    def cell_tables(self) -> tuple[CellTable, ...]:
+        """Every cell table a fold adds to."""
+        totals = () if self.totals is None else (CellTable(self.totals, ()),)
+        singles = tuple(
+            CellTable(table, (name,), self.singles_max_zoom) for name, table in self.singles
+        )
+        return (CellTable(self.cells, self.dimensions), *totals, *singles)
 
     def _where(self, table: Table, filters: Mapping[str, Values]) -> list[Any]:
         """Conditions for the chosen values of some dimensions (all values when absent)."""
@@ -137,16 +159,22 @@ def matches(target: Any, chosen: Values) -> ColumnElement[bool]:
     return target == any_(chosen) if isinstance(chosen.type, ARRAY) else target == chosen
 
 
-def view_cells(pyramid: Pyramid, view: ViewCells, filters: Mapping[str, Values]) -> Select[Any]:
+def view_cells(
+    pyramid: Pyramid, view: ViewCells, filters: Mapping[str, Values], *, singles: bool
+) -> Select[Any]:
     """The cells of a view from the pyramid (cx, cy, n, sum_lon, sum_lat, sum_id).
 
     The same columns and rows as `geo.grid.grid_cells` gives for the same points counted
     straight, in a few milliseconds however many points there are. A filter's values may be
-    a parameter (an array) instead, for a statement built once (`geo.grid.BoundView`).
+    a parameter (an array) instead, for a statement built once (`geo.grid.BoundView`), whose
+    zoom is a parameter too: `singles` says whether the zooms it serves have single splits
+    (`Pyramid.has_singles`).
     """
     if isinstance(view.zoom, int) and view.zoom > MAX_ZOOM:
         raise ValueError(f"the pyramid stops at zoom {MAX_ZOOM}")
-    cells, filters = pyramid.cells_for(filters)
+    if isinstance(view.zoom, int) and singles and not pyramid.has_singles(view.zoom):
+        raise ValueError(f"no single splits at zoom {view.zoom}")
+    cells, filters = pyramid.cells_for(filters, singles=singles)
     deltas = pyramid.deltas
     counted = select(
         cells.c.cx, cells.c.cy, cells.c.n, cells.c.sum_lon, cells.c.sum_lat, cells.c.sum_id
@@ -207,8 +235,8 @@ def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int
     moved = taking.returning(*deltas.c).cte("moved")
     split = _split_cells(pyramid, moved)
     counted = [
-        _fold_cells(cells, dims, split, pyramid.dimensions).cte(f"counted_{n}")
-        for n, (cells, dims) in enumerate(pyramid.cell_tables())
+        _fold_cells(cells, split, pyramid.dimensions).cte(f"counted_{n}")
+        for n, cells in enumerate(pyramid.cell_tables())
     ]
     rolled = [
         _fold_rollup(rollup, moved).cte(f"rolled_{n}") for n, rollup in enumerate(pyramid.rollups)
@@ -216,8 +244,8 @@ def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int
     taken = select(func.count()).select_from(moved).add_cte(*counted, *rolled)
     count = int(session.execute(taken).scalar_one())
     if count:
-        for cells, _dims in pyramid.cell_tables():
-            session.execute(delete(cells).where(cells.c.n == 0))
+        for cells in pyramid.cell_tables():
+            session.execute(delete(cells.table).where(cells.table.c.n == 0))
         for rollup in pyramid.rollups:
             session.execute(delete(rollup.table).where(rollup.table.c.n == 0))
         session.execute(update(pyramid.state).values(epoch=pyramid.state.c.epoch + 1))
@@ -253,21 +281,24 @@ def _split_cells(pyramid: Pyramid, moved: Any) -> Any:
     )
 
 
-def _fold_cells(cells: Table, dims: tuple[str, ...], split: Any, every: tuple[str, ...]) -> Any:
-    """The upsert that adds the split sums to a cell table split by `dims` (a row each).
+def _fold_cells(cells: CellTable, split: Any, every: tuple[str, ...]) -> Any:
+    """The upsert that adds the split sums to a cell table, up to its last zoom (a row each).
 
-    `split` is `_split_cells`, split by `every` dimension: summed further unless `dims` is all.
+    `split` is `_split_cells`, split by `every` dimension: summed further unless the table is.
     """
+    table, dims = cells.table, cells.dimensions
     sums = ("n", "sum_lon", "sum_lat", "sum_id")
     keys = [split.c[name] for name in ("zoom", "cx", "cy", *dims)]
     per_cell = select(*keys, *(split.c[name] for name in sums))
     if dims != every:
         per_cell = select(*keys, *(func.sum(split.c[name]).label(name) for name in sums))
         per_cell = per_cell.group_by(*keys)
-    upsert = insert(cells).from_select(["zoom", "cx", "cy", *dims, *sums], per_cell)
+    if cells.max_zoom < MAX_ZOOM:
+        per_cell = per_cell.where(split.c.zoom <= cells.max_zoom)
+    upsert = insert(table).from_select(["zoom", "cx", "cy", *dims, *sums], per_cell)
     upsert = upsert.on_conflict_do_update(
         index_elements=["zoom", "cx", "cy", *dims],
-        set_={name: cells.c[name] + upsert.excluded[name] for name in sums},
+        set_={name: table.c[name] + upsert.excluded[name] for name in sums},
     )
     return upsert.returning(literal(1))
 

@@ -72,6 +72,10 @@ PYRAMID = Pyramid(
             ("source", MapCellBySource),
         )
     ),
+    # Past zoom 14 a cell of map_cells holds 4.5 rows (z15) and 1.6 (z16) on average, against
+    # 12.7 at z14 and 22 at z12 (2.4M pins): little to save by reading a single split there,
+    # while z15 and z16 held 89% of their rows and most of what a fold of spread pins upserts.
+    singles_max_zoom=14,
 )
 
 
@@ -105,7 +109,7 @@ def map_version(connection: Connection) -> str:
 # within 30 s, so the folder failed every second and every view read the whole log (bench/).
 # Measured at 1M pins: 20,000 deltas took 2.3-2.5 s warm and 24 s with the cells cold on disk;
 # half that leaves a wide margin under the 30 s default. With the cells split by one dimension
-# as well (six cell tables), 10,000 took 2.7 s warm and 7.4 s cold, at 2.4M pins.
+# as well (up to zoom 14), 10,000 spread pins took 2.1 s warm, at 2.45M pins.
 FOLD_BATCH = 10_000
 
 
@@ -128,7 +132,7 @@ def fold_map_log(session: Session) -> int:
     if moved:
         engine = session.get_bind().engine
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            cells = (table for table, _dims in PYRAMID.cell_tables())
+            cells = (cells.table for cells in PYRAMID.cell_tables())
             for table in (PYRAMID.deltas, *cells, *(r.table for r in PYRAMID.rollups)):
                 conn.execute(text(f"VACUUM {table.name}"))
     return moved

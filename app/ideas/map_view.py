@@ -80,7 +80,8 @@ def map_view(
     params.update({f"pins_bbox{i}": value for i, value in enumerate(filters.bbox)}, limit=limit)
     if view is not None:
         params.update(BoundView.values(view))
-    return _bound_statement(chosen, lone=lone, pins_only=pins_only), params
+    singles = len(chosen) == 1 and PYRAMID.has_singles(zoom)
+    return _bound_statement(chosen, lone=lone, pins_only=pins_only, singles=singles), params
 
 
 def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
@@ -94,11 +95,14 @@ def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit
 
 
 @functools.cache
-def _bound_statement(dimensions: tuple[str, ...], *, lone: bool, pins_only: bool) -> Select[Any]:
+def _bound_statement(
+    dimensions: tuple[str, ...], *, lone: bool, pins_only: bool, singles: bool
+) -> Select[Any]:
     """The map view's statement for filters on `dimensions`, every number a parameter.
 
     Building the statement for each request cost as much as running it (about 5 ms of
-    Python at a million pins, bench/): there are only 40 shapes, each built once.
+    Python at a million pins, bench/): there are only 48 shapes, each built once. `singles`:
+    the zooms served keep cells split by the one dimension filtered on (`Pyramid.singles`).
 
     Prepared on the map's connections (app.db), so PostgreSQL parses it once and may plan it
     once, for every view (`plan_cache_mode` auto), except with several dimensions: a generic
@@ -119,7 +123,7 @@ def _bound_statement(dimensions: tuple[str, ...], *, lone: bool, pins_only: bool
         statement = _view_statement(None, None, pins, members, limit)
     else:
         view = BoundView()
-        cells = view_cells(PYRAMID, view, values)
+        cells = view_cells(PYRAMID, view, values, singles=singles)
         statement = _view_statement(view, cells, pins, members, limit)
     return statement.execution_options(prepare=len(dimensions) <= 1)
 

@@ -1,4 +1,4 @@
-"""map cells split by one dimension each, for views filtered by that one alone
+"""map cells split by one dimension each up to zoom 14, for views filtered by that one alone
 
 Revision ID: 0011_map_cells_by_dimension
 Revises: 0010_ideas_geom_dims
@@ -20,6 +20,7 @@ depends_on: str | Sequence[str] | None = None
 DIMENSIONS = {"kind": 20, "category": 40, "status": 20, "source": 20}
 # geo.pyramid.FOLD_LOCK: a migration keeps its own copy, as it keeps its own schema.
 FOLD_LOCK = 0x6D6170
+MAX_ZOOM = 14  # app.ideas.counts.PYRAMID.singles_max_zoom
 
 
 def upgrade() -> None:
@@ -27,7 +28,7 @@ def upgrade() -> None:
 
     The folders' lock is held until the migration commits: a fold meanwhile would move deltas
     into map_cells after these sums were read, and the new tables would never count them.
-    Summing 3.1M cells (2.4M pins) into all four took 20 s.
+    Summing them from 2.9M cells (2.45M pins) into all four took 7.3 s.
     """
     op.execute(sa.text(f"SELECT pg_advisory_xact_lock({FOLD_LOCK})"))
     for name, length in DIMENSIONS.items():
@@ -55,7 +56,8 @@ def upgrade() -> None:
             f"""
             INSERT INTO {table} (zoom, cx, cy, {name}, n, sum_lon, sum_lat, sum_id)
             SELECT zoom, cx, cy, {name}, sum(n), sum(sum_lon), sum(sum_lat), sum(sum_id)
-            FROM map_cells GROUP BY zoom, cx, cy, {name} HAVING sum(n) <> 0
+            FROM map_cells WHERE zoom <= {MAX_ZOOM}
+            GROUP BY zoom, cx, cy, {name} HAVING sum(n) <> 0
             """
         )
         op.create_index(f"{table}_emptied", table, ["zoom"], postgresql_where=sa.text("n = 0"))

@@ -68,10 +68,13 @@ def test_pyramid_equals_the_straight_count_through_writes_and_folds(seeded, api)
     app = seeded
     churn(app, api, _assert_paths_agree)
     with app.app_context(), get_engine().connect() as conn:
-        for table, _dimensions in PYRAMID.cell_tables():
-            counts = f"SELECT count(*) FILTER (WHERE n <= 0), count(*) FROM {table.name}"
-            zero, rows = conn.execute(text(counts)).one()
-            assert zero == 0 and rows > 0, table.name
+        for cells in PYRAMID.cell_tables():
+            counts = (
+                "SELECT count(*) FILTER (WHERE n <= 0), count(*) FILTER (WHERE zoom > :last),"
+                f" count(*) FROM {cells.table.name}"
+            )
+            zero, past, rows = conn.execute(text(counts), {"last": cells.max_zoom}).one()
+            assert zero == 0 and past == 0 and rows > 0, cells.table.name
 
 
 def test_filters_the_pyramid_cannot_serve_are_counted_straight(seeded):
@@ -355,14 +358,15 @@ def test_views_of_one_shape_share_one_statement():
     assert map_view(city, 10, 500, straight=True)[0] is not first  # built for its view
 
 
-def _cells_read(filters: IdeaFilters) -> set[str]:
-    """The cell tables the statement of a view at zoom 12 with these filters reads."""
-    sql = str(map_view(replace(filters, bbox=VIEWS[2][0]), 12, 500)[0])
-    return {table.name for table, _ in PYRAMID.cell_tables() if f"FROM {table.name} " in sql}
+def _cells_read(filters: IdeaFilters, zoom: int = 12) -> set[str]:
+    """The cell tables the statement of a view at `zoom` with these filters reads."""
+    sql = str(map_view(replace(filters, bbox=VIEWS[2][0]), zoom, 500)[0])
+    tables = (cells.table.name for cells in PYRAMID.cell_tables())
+    return {name for name in tables if f"FROM {name} " in sql}
 
 
 def test_a_view_reads_the_cells_split_by_what_it_filters_on_and_no_more():
-    assert len(PYRAMID.cell_tables()) == 6
+    assert len(PYRAMID.cell_tables()) == 6 and PYRAMID.singles_max_zoom == 14
     assert _cells_read(IdeaFilters()) == {"map_cell_totals"}
     for filters, table in [
         (IdeaFilters(kinds=("concern",)), "map_cells_by_kind"),
@@ -372,3 +376,5 @@ def test_a_view_reads_the_cells_split_by_what_it_filters_on_and_no_more():
         (IdeaFilters(kinds=("idea",), statuses=("new",)), "map_cells"),
     ]:
         assert _cells_read(filters) == {table}, filters
+        assert _cells_read(filters, zoom=14) == {table}, filters
+        assert _cells_read(filters, zoom=15) == {"map_cells"}, filters  # no single splits
