@@ -113,21 +113,22 @@ def map_version(connection: Connection) -> str:
 FOLD_BATCH = 10_000
 
 
-def fold_map_log(session: Session) -> int:
+def fold_map_log(session: Session, *, batch: int | None = None) -> int:
     """Fold the map's delta log into its cells a batch at a time; returns how many moved.
 
-    Each batch is committed on its own. Then vacuum both tables: every reader scans the log,
-    whose deleted rows would otherwise stay on its pages until autovacuum came by (after
-    folding a million, a view took 55 ms instead of 5 ms, most of it reading dead rows); and
-    readers of the cells use index-only scans, which need the pages a fold changed marked
-    visible again.
+    Each batch (FOLD_BATCH deltas unless told) is committed on its own. Then vacuum the log
+    and the tables of counts: every reader scans the log, whose deleted rows would otherwise
+    stay on its pages until autovacuum came by (after folding a million, a view took 55 ms
+    instead of 5 ms, most of it reading dead rows); and readers of the cells use index-only
+    scans, which need the pages a fold changed marked visible again.
     """
+    limit = FOLD_BATCH if batch is None else batch
     moved = 0
     while True:
-        batch = fold(session, PYRAMID, limit=FOLD_BATCH)
+        folded = fold(session, PYRAMID, limit=limit)
         session.commit()
-        moved += batch
-        if batch < FOLD_BATCH:
+        moved += folded
+        if folded < limit:
             break
     if moved:
         engine = session.get_bind().engine

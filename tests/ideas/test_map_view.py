@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 
+import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
@@ -310,6 +311,35 @@ def test_each_process_folds_in_the_background(make_app, seeded, api):
     ):
         time.sleep(0.05)
     assert run_sql(seeded, "SELECT count(*) FROM map_deltas").scalar_one() == 0
+    _assert_paths_agree(seeded)
+
+
+def test_a_fold_that_times_out_is_tried_again_in_smaller_batches(seeded, monkeypatch):
+    """A batch past the statement timeout fails whole; the folder then takes fewer at a time."""
+    from psycopg.errors import QueryCanceled
+    from sqlalchemy.exc import OperationalError
+
+    import app.upkeep as upkeep
+
+    run_sql(seeded, "UPDATE ideas SET status = 'done' WHERE id % 3 = 0")  # 1,000 deltas
+    batches: list[int] = []
+    fold_map_log = upkeep.fold_map_log
+
+    def timing_out_above_2500(session, *, batch):
+        batches.append(batch)
+        if batch > 2500:  # what a batch too large for the timeout meets, from PostgreSQL itself
+            session.execute(text("SET LOCAL statement_timeout = 10"))
+            session.execute(text("SELECT pg_sleep(1)"))
+        return fold_map_log(session, batch=batch)
+
+    monkeypatch.setattr(upkeep, "fold_map_log", timing_out_above_2500)
+    folder = upkeep.MapFolder(seeded, interval=0)
+    with pytest.raises(OperationalError) as failed:
+        folder.fold_once()
+    assert isinstance(failed.value.orig, QueryCanceled)
+    assert _logged(seeded) > 1000 and folder.batch == 2500
+    assert folder.fold_once() > 1000 and folder.batch == 5000
+    assert batches == [10_000, 2500] and _logged(seeded) == 0
     _assert_paths_agree(seeded)
 
 
