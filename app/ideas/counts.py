@@ -73,8 +73,9 @@ PYRAMID = Pyramid(
         )
     ),
     # Past zoom 14 a cell of map_cells holds 4.5 rows (z15) and 1.6 (z16) on average, against
-    # 12.7 at z14 and 22 at z12 (2.4M pins): little to save by reading a single split there,
-    # while z15 and z16 held 89% of their rows and most of what a fold of spread pins upserts.
+    # 12.7 at z14 and 22 at z12 (2.45M pins): little to save by reading a single split there,
+    # while z15 and z16 held 89% of the single splits' rows, and most of what a fold of spread
+    # pins upserts into them.
     singles_max_zoom=14,
 )
 
