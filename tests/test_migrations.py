@@ -158,6 +158,9 @@ def test_the_cell_totals_and_single_splits_start_from_the_cells_already_folded()
         replace(view, sources=("web",)),
     ]
     with _app_session(url) as session:
+        for cells in PYRAMID.cell_tables():  # summed up to each table's last zoom, no further
+            last = f"SELECT max(zoom) FROM {cells.table.name}"
+            assert session.execute(text(last)).scalar_one() == cells.max_zoom, cells.table.name
         for folded in (False, True):
             if folded:
                 assert fold_map_log(session) == 240

@@ -87,7 +87,7 @@ class MapCellTotal(CellCounts, Base):
 # Views filtered by one dimension read cells split by that one only. In map_cells they read
 # every combination of the other three and summed them: bench.http's views filtered by one
 # dimension at zooms 8-14 cost PostgreSQL 4.00 ms of CPU each, against 2.52 ms from a table
-# per dimension (1.8M pins, in process, interleaved).
+# per dimension (2.4M pins, in process, interleaved).
 
 
 class MapCellByKind(CellCounts, Base):
