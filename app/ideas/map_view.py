@@ -73,7 +73,7 @@ def map_view(
         )
         return statement.execution_options(prepare=False), {}  # planned for its values
     chosen = tuple(sorted(name for name, values in dimensions.items() if values))
-    lone = len(chosen) == 1 and len(dimensions[chosen[0]]) == 1
+    lone = all(len(dimensions[name]) == 1 for name in chosen)
     params: dict[str, Any] = {
         name: dimensions[name][0] if lone else list(dimensions[name]) for name in chosen
     }
@@ -101,19 +101,22 @@ def _bound_statement(
     """The map view's statement for filters on `dimensions`, every number a parameter.
 
     Building the statement for each request cost as much as running it (about 5 ms of
-    Python at a million pins, bench/): there are only 48 shapes, each built once. `singles`:
+    Python at a million pins, bench/): there are only 70 shapes, each built once. `singles`:
     the zooms served keep cells split by the one dimension filtered on (`Pyramid.singles`).
 
-    Prepared on the map's connections (app.db), so PostgreSQL parses it once and may plan it
-    once, for every view (`plan_cache_mode` auto), except with several dimensions: a generic
-    plan cannot see how many values each array holds, and for all four PostgreSQL planned
-    to filter the cells instead of seeking them, 47 against 12 ms a view at zoom 14.
-
-    `lone`: one dimension with one value, bound as that value, not as an array. A generic
-    plan takes an array parameter to hold ten values, each a scan of the index of pins by
-    place and dimensions (ix_ideas_geom_dims), and for `kind` chose to read every pin in
-    view and drop the others instead: 26.6 against 21.3 ms a view of concerns at zoom 14
+    `lone`: every dimension filtered on has one value, bound as that value, not as an array.
+    A generic plan takes an array parameter to hold ten values, each a scan of the index of
+    pins by place and dimensions (ix_ideas_geom_dims), and for `kind` chose to read every pin
+    in view and drop the others instead: 26.6 against 21.3 ms a view of concerns at zoom 14
     (bench.http's views on 1.8M pins, in process, interleaved).
+
+    Prepared on the map's connections (app.db), so PostgreSQL parses it once and may plan it
+    once, for every view (`plan_cache_mode` auto), except when several dimensions hold
+    arrays: a generic plan cannot see how many values each holds, and for all four
+    PostgreSQL planned to filter the cells instead of seeking them, 47 against 12 ms a view
+    at zoom 14. With one value each they are prepared: bench.http's views with all four
+    filters took 5.9 ms each planned every time, 3.5 ms prepared (240 views, 3 rounds each
+    way, in process, taking turns, 1.2M pins).
     """
     value_type = String if lone else ARRAY(String)
     values = {name: bindparam(name, type_=value_type) for name in dimensions}
@@ -125,7 +128,7 @@ def _bound_statement(
         view = BoundView()
         cells = view_cells(PYRAMID, view, values, singles=singles)
         statement = _view_statement(view, cells, pins, members, limit)
-    return statement.execution_options(prepare=len(dimensions) <= 1)
+    return statement.execution_options(prepare=lone or len(dimensions) <= 1)
 
 
 def _bound_pins(values: dict[str, Any], *, in_view: bool) -> Select[Any]:

@@ -39,6 +39,7 @@ FILTERS = [
     IdeaFilters(statuses=("planned",)),
     IdeaFilters(categories=("traffic", "safety")),
     IdeaFilters(sources=("web",)),
+    IdeaFilters(kinds=("idea",), categories=("traffic",), statuses=("new",)),
 ]
 
 
@@ -243,25 +244,32 @@ def test_the_pools_keep_their_connections_open_after_a_burst(make_app):
             assert len(bursts[0]) == 12 and bursts[1] == bursts[0]
 
 
-def test_views_of_one_dimension_at_most_are_prepared_those_of_more_planned_each_time(
-    make_app, seeded
-):
+def test_views_are_prepared_unless_several_dimensions_hold_several_values(make_app, seeded):
     """A prepared view may get one plan for every view of its shape; for several dimensions'
     arrays such a plan filtered the cells instead of seeking them (map_view), so those are not
-    prepared, nor views counted straight (filters the pyramid has no cells for)."""
+    prepared, nor views counted straight (filters the pyramid has no cells for). Several
+    dimensions of one value each are bound as values, and prepared."""
     app = make_app(MAP_PIN_LIMIT=10)
     client = app.test_client()
     url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
-    for query in ("", "&kind=concern", "&kind=idea&category=traffic", "&since=2020-01-01"):
+    queries = (
+        "",
+        "&kind=concern",
+        "&kind=idea&category=traffic",
+        "&kind=idea&category=traffic&category=safety",
+        "&since=2020-01-01",
+    )
+    for query in queries:
         for _ in range(6):  # psycopg prepares what it runs five times, unless told
             assert client.get(url + query).status_code == 200
     with app.app_context(), get_map_engine().connect() as conn:
         prepared = conn.execute(text("SELECT statement FROM pg_prepared_statements")).scalars()
         views = [statement for statement in prepared if "features" in statement]
-    assert len(views) == 2
+    assert len(views) == 3
     assert not any("created_at" in statement for statement in views)
-    assert sum("map_cells_by_kind.kind" in statement for statement in views) == 1
-    assert not any("map_cells.category" in statement for statement in views)
+    assert sum("map_cells_by_kind.kind = $" in statement for statement in views) == 1
+    both = [s for s in views if "map_cells.kind = $" in s and "map_cells.category = $" in s]
+    assert len(both) == 1
 
 
 def test_uncommitted_changes_wait_for_the_nextfold(seeded):
