@@ -13,7 +13,7 @@ from dataclasses import replace
 from sqlalchemy import Connection, func, text
 from sqlalchemy.orm import Session
 
-from app.db import execute_first
+from app.db import BUILT_ONCE, execute_first
 from app.ideas.filters import IdeaFilters
 from app.layers.params import DEFAULT_HEX_SIZE
 from app.models import (
@@ -92,7 +92,8 @@ def pyramid_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
     return dimensions if rest == IdeaFilters() else None
 
 
-VERSION = version(PYRAMID)  # built once: every map request asks it, most then answer 304
+# Built once: every map request asks it, most then answer 304.
+VERSION = version(PYRAMID).execution_options(**{BUILT_ONCE: True})
 
 
 def map_version(connection: Connection) -> str:

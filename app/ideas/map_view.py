@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Row
 
-from app.db import execute_first
+from app.db import BUILT_ONCE, execute_first
 from app.ideas.counts import PYRAMID, VERSION, pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import map_pin_rows
@@ -128,7 +128,7 @@ def _bound_statement(
         view = BoundView()
         cells = view_cells(PYRAMID, view, values, singles=singles)
         statement = _view_statement(view, cells, pins, members, limit)
-    return statement.execution_options(prepare=lone or len(dimensions) <= 1)
+    return statement.execution_options(prepare=lone or len(dimensions) <= 1, **{BUILT_ONCE: True})
 
 
 def _bound_pins(values: dict[str, Any], *, in_view: bool) -> Select[Any]:

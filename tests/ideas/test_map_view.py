@@ -15,10 +15,10 @@ import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
-from app.db import MAP_VIEW_SETTINGS, get_engine, get_map_engine, get_session
-from app.ideas.counts import PYRAMID, pyramid_filters
+from app.db import BUILT_ONCE, MAP_VIEW_SETTINGS, get_engine, get_map_engine, get_session
+from app.ideas.counts import PYRAMID, VERSION, map_version, pyramid_filters
 from app.ideas.filters import IdeaFilters
-from app.ideas.map_view import map_view
+from app.ideas.map_view import map_view, read_map_view
 from tests.conftest import CENTRE, pin_feature
 from tests.ideas.conftest import churn, fold, run_sql
 from tests.pins import view_features
@@ -380,6 +380,24 @@ def test_a_backlog_folds_in_batches_and_stays_exact(seeded, monkeypatch):
     assert _logged(app) == 0
     assert batches[:-1] == [128] * (logged // 128) and batches[-1] == logged % 128
     _assert_paths_agree(app)
+
+
+def test_views_run_as_compiled_once_answer_as_sqlalchemy_runs_them(seeded):
+    """The map's connections run a view's statement as the SQL it was compiled to once
+    (app.db, BUILT_ONCE): every view gives the row SQLAlchemy's own execution gives."""
+    app = seeded
+    street = ((20.26, 63.82, 20.27, 63.83), 18)
+    with app.app_context():
+        for filters in FILTERS:
+            for bbox, zoom in [*VIEWS, street]:
+                view = replace(filters, bbox=bbox)
+                statement, params = map_view(view, zoom, 5)
+                assert statement.get_execution_options()[BUILT_ONCE]
+                with get_map_engine().connect() as conn:
+                    compiled_once = tuple(read_map_view(conn, view, zoom, 5))
+                assert compiled_once == tuple(get_session().execute(statement, params).one())
+        with get_map_engine().connect() as conn:
+            assert map_version(conn) == str(get_session().execute(VERSION).scalar_one())
 
 
 def test_views_of_one_shape_share_one_statement():
