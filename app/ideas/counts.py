@@ -31,7 +31,7 @@ from app.models import (
     MapState,
 )
 from geo.aggregate import hexagon_of
-from geo.pyramid import Pyramid, Rollup, fold, version
+from geo.pyramid import Pyramid, Rollup, fold, log_is_empty, version
 
 # The hexagon layer at its default size, counted as pins come and go: grouping a million pins
 # into hexagons took 1.4-2.1 s a request (bench/). Split by every dimension the rollup has
@@ -124,6 +124,11 @@ def fold_map_log(session: Session, *, batch: int | None = None) -> int:
     instead of 5 ms, most of it reading dead rows); and readers of the cells use index-only
     scans, which need the pages a fold changed marked visible again.
     """
+    # Every process's folder calls this each second. An empty log's fold still built and
+    # compiled its statement and planned it: 21.7 ms of the app's CPU a round, where asking
+    # whether the log is empty costs 0.6 ms (in process, 20 rounds each, 1.2M pins).
+    if session.execute(log_is_empty(PYRAMID)).scalar_one():
+        return 0
     limit = FOLD_BATCH if batch is None else batch
     moved = 0
     while True:

@@ -16,7 +16,7 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
 from app.db import BUILT_ONCE, MAP_VIEW_SETTINGS, get_engine, get_map_engine, get_session
-from app.ideas.counts import PYRAMID, VERSION, map_version, pyramid_filters
+from app.ideas.counts import PYRAMID, VERSION, fold_map_log, map_version, pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import map_view, read_map_view
 from tests.conftest import CENTRE, pin_feature
@@ -356,6 +356,25 @@ def test_a_fold_that_times_out_is_tried_again_in_smaller_batches(seeded, monkeyp
     assert folder.fold_once() > 1000 and folder.batch == 5000
     assert batches == [10_000, 2500] and _logged(seeded) == 0
     _assert_paths_agree(seeded)
+
+
+def test_an_empty_log_costs_one_question(seeded):
+    """The folders ask each second: with nothing logged, a fold asks whether the log is empty
+    and stops, without its statement (built and compiled anew each time) or its VACUUMs."""
+    app = seeded
+    assert fold(app) > 0
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(get_engine(), "before_cursor_execute", record)
+        try:
+            assert fold_map_log(get_session()) == 0
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", record)
+    assert len(statements) == 1 and "map_deltas" in statements[0]
 
 
 def test_the_fold_command(runner, seeded, api):
