@@ -22,6 +22,7 @@ from sqlalchemy import (
     false,
     func,
     literal,
+    or_,
     select,
     true,
 )
@@ -50,10 +51,10 @@ def map_view(
 
     It answers one row, `(features, count, more, clustered, version)`: `version` is the map's
     data version (app.ideas.counts) in the same snapshot. Below street level, when the
-    cells whose pins' mean lies in view hold more than `limit` pins together, the cells are
-    sent (a lone pin as itself); otherwise every pin in view, up to `limit` (`more` when
-    there were others). `features` is the inside of the features array
-    (geo.geojson.feature_array).
+    cells whose pins' mean lies in view, or the bbox, hold more than `limit` pins, the cells
+    are sent (a lone pin as itself); otherwise every pin in view. At street level, every pin
+    in view up to `limit` (`more` when there were others). `features` is the inside of the
+    features array (geo.geojson.feature_array).
 
     Filters on the pyramid's dimensions read its cells, through a statement built once per
     shape (which dimensions, street level or not) with the view as parameters. Other filters,
@@ -157,13 +158,20 @@ def _view_statement(
     pin_rows = pins.add_columns(literal(1).label("count"), false().label("cluster"))
     version = VERSION.scalar_subquery().label("version")
     if view is None or cells is None:
-        page = _pin_page(pin_rows, limit).subquery("pins")
+        page = _pin_page(_found(pin_rows), limit).subquery("pins")
         return select(*page.c, false().label("clustered"), version)
     counted = cells.cte("view_cells")
-    clustered = select(func.coalesce(func.sum(counted.c.n), 0)).scalar_subquery() > limit
+    # Cells when those whose mean lies in view hold more than `limit` pins, or when the bbox
+    # does: cells at its edges whose mean lies outside have pins inside it too, and a page of
+    # the newest `limit` would have left the others out.
+    many_in_cells = select(func.coalesce(func.sum(counted.c.n), 0)).scalar_subquery() > limit
+    found = _found(pin_rows.where(~many_in_cells))
+    first = select(found.c.id).limit(limit + 1).subquery("first_pins")
+    many_in_bbox = select(func.count()).select_from(first).scalar_subquery() > limit
+    clustered = or_(many_in_cells, many_in_bbox)
     shown = cluster_features(select(counted).where(clustered), members, view=view)
     by_cell = feature_array(feature_select(shown, strip_nulls=True)).subquery("by_cell")
-    by_pin = _pin_page(pin_rows.where(~clustered), limit).subquery("by_pin")
+    by_pin = _pin_page(found, limit, shown=~clustered).subquery("by_pin")
     return select(
         *(case((clustered, by_cell.c[name]), else_=by_pin.c[name]).label(name) for name in FIELDS),
         clustered.label("clustered"),
@@ -174,15 +182,20 @@ def _view_statement(
 FIELDS = ("features", "count", "more")  # of a feature array
 
 
-def _pin_page(pins: Select[Any], limit: Any) -> Select[tuple[str, int, bool]]:
-    """The newest `limit` pins of `pins` as a feature array (with `more`).
+def _found(pins: Select[Any]) -> Any:
+    """`pins` found first, then ordered and counted (a CTE).
 
-    The pins are found first, then ordered: with the ORDER BY and LIMIT on them, PostgreSQL
-    may walk the primary key back from the newest pin and test every one, which is quick only
-    when it meets `limit` of them soon. Below street level this branch runs only for views
-    that hold fewer, so it read the whole table: 1.93M rows, 0.5-4.8 s for a z14 view of 1,407
-    pins (bench.http, population spread). A materialized CTE is not computed when unread.
+    With the ORDER BY and LIMIT on them, PostgreSQL may walk the primary key back from the
+    newest pin and test every one, which is quick only when it meets `limit` of them soon.
+    Below street level pins are sent only for views that hold fewer, so it read the whole
+    table: 1.93M rows, 0.5-4.8 s for a z14 view of 1,407 pins (bench.http, population
+    spread). A materialized CTE is not computed when unread.
     """
-    found = pins.cte("pins_in_view").prefix_with("MATERIALIZED")
-    features = feature_select(select(found), order_by="id", descending=True, limit=limit + 1)
+    return pins.cte("pins_in_view").prefix_with("MATERIALIZED")
+
+
+def _pin_page(found: Any, limit: Any, *, shown: Any = None) -> Select[tuple[str, int, bool]]:
+    """The newest `limit` pins `found` as a feature array (with `more`); none unless `shown`."""
+    rows = select(found) if shown is None else select(found).where(shown)
+    features = feature_select(rows, order_by="id", descending=True, limit=limit + 1)
     return feature_array(features, descending=True, page_size=limit)

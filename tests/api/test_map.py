@@ -132,3 +132,30 @@ def test_a_view_larger_than_a_screen_is_refused(client):
         "field": "bbox",
     }
     assert client.get("/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=17").status_code == 200
+
+
+def test_a_bbox_holding_more_pins_than_its_cells_comes_as_cells(api, make_app):
+    """Cells at a view's edge whose mean lies outside it have pins inside its bbox. When those
+    make the bbox hold more than MAP_PIN_LIMIT, the view comes as its cells, as any crowded
+    view does, not as a page of the newest pins that leaves the others out."""
+    size = cell_size_m(10)
+    width = math.degrees(size / EARTH_RADIUS_M)
+    cx = math.floor(math.radians(CENTRE[0]) * EARTH_RADIUS_M / size)
+    west = math.degrees(cx * size / EARTH_RADIUS_M)  # the west edge of the centre's cell
+    y = math.log(math.tan(math.pi / 4 + math.radians(CENTRE[1]) / 2)) * EARTH_RADIUS_M
+    row_middle = (math.floor(y / size) + 0.5) * size / EARTH_RADIUS_M
+    lat = math.degrees(2 * math.atan(math.exp(row_middle)) - math.pi / 2)
+    inside = [(west + 0.9 * width, lat + i / 10_000) for i in range(3)]
+    outside = [(west + 0.1 * width, lat + i / 10_000) for i in range(10)]  # the mean: outside
+    lone = (west + 2.5 * width, lat)
+    for n, lon_lat in enumerate([*inside, *outside, lone]):
+        assert api.post("/api/ideas", pin_feature(lon_lat, title=f"Pin {n}")).status_code == 201
+    bbox = f"{west + 0.8 * width},{lat - 0.01},{west + 4 * width},{lat + 0.01}"
+    client = make_app(MAP_PIN_LIMIT=3).test_client()
+    body = client.get(f"/api/map/clusters?bbox={bbox}&zoom=10").get_json()
+    assert body["clustered"] is True and "truncated" not in body
+    assert [f["properties"]["count"] for f in body["features"]] == [1]
+    assert body["features"][0]["properties"]["cluster"] is False
+    assert body["features"][0]["geometry"]["coordinates"] == pytest.approx(list(lone), abs=1e-6)
+    pins = make_app(MAP_PIN_LIMIT=4).test_client().get(f"/api/map/clusters?bbox={bbox}&zoom=10")
+    assert pins.get_json()["clustered"] is False and pins.get_json()["numberReturned"] == 4
