@@ -242,6 +242,7 @@ BUILT_ONCE = "built_once"
 def _run(
     connection: Connection, statement: Executable, params: Mapping[str, Any] | None
 ) -> Result[Any]:
+    """Run a statement as SQLAlchemy runs any other (one built for this request)."""
     return connection.execute(statement, params)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.expression import CTE, ColumnElement
 
 from app.db import BUILT_ONCE, execute_first
 from app.ideas.counts import PYRAMID, VERSION, pyramid_filters
@@ -182,7 +183,7 @@ def _view_statement(
 FIELDS = ("features", "count", "more")  # of a feature array
 
 
-def _found(pins: Select[Any]) -> Any:
+def _found(pins: Select[Any]) -> CTE:
     """`pins` found first, then ordered and counted (a CTE).
 
     With the ORDER BY and LIMIT on them, PostgreSQL may walk the primary key back from the
@@ -194,7 +195,9 @@ def _found(pins: Select[Any]) -> Any:
     return pins.cte("pins_in_view").prefix_with("MATERIALIZED")
 
 
-def _pin_page(found: Any, limit: Any, *, shown: Any = None) -> Select[tuple[str, int, bool]]:
+def _pin_page(
+    found: CTE, limit: Any, *, shown: ColumnElement[bool] | None = None
+) -> Select[tuple[str, int, bool]]:
     """The newest `limit` pins `found` as a feature array (with `more`); none unless `shown`."""
     rows = select(found) if shown is None else select(found).where(shown)
     features = feature_select(rows, order_by="id", descending=True, limit=limit + 1)
