@@ -193,3 +193,26 @@ def test_the_map_index_builds_again_over_a_failed_build():
     finally:
         engine.dispose()
     assert "USING gist (geom, kind, category, status, source, visibility)" in definition
+
+
+def test_every_table_of_counts_is_left_to_autovacuum_by_its_dead_rows():
+    """Folds of a few changes no longer vacuum the tables of counts (app.ideas.counts): 0012
+    has autovacuum come by after a fixed number of dead rows, in each table a fold adds to."""
+    from app.ideas.counts import PYRAMID
+
+    url = database_url("_migrations")
+    recreate_database(url)
+    migrate(url)
+    counts = {cells.table.name for cells in PYRAMID.cell_tables()}
+    counts |= {rollup.table.name for rollup in PYRAMID.rollups}
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text("SELECT relname, reloptions FROM pg_class WHERE relname = ANY(:names)"),
+                {"names": sorted(counts)},
+            ).all()
+    finally:
+        engine.dispose()
+    expected = ["autovacuum_vacuum_scale_factor=0", "autovacuum_vacuum_threshold=20000"]
+    assert {row.relname: row.reloptions for row in rows} == dict.fromkeys(counts, expected)

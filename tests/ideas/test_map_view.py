@@ -377,6 +377,40 @@ def test_an_empty_log_costs_one_question(seeded):
     assert len(statements) == 1 and "map_deltas" in statements[0]
 
 
+def _vacuumed_by_a_fold(app) -> list[str]:
+    """The tables the next fold vacuums (its VACUUM statements, in order)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(get_engine(), "before_cursor_execute", record)
+        try:
+            assert fold_map_log(get_session()) > 0
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", record)
+    return [s.removeprefix("VACUUM ") for s in statements if s.startswith("VACUUM ")]
+
+
+def test_a_fold_vacuums_the_log_and_after_a_backlog_the_counts_too(seeded, api, monkeypatch):
+    """Every fold vacuums the log, which every view reads; only a fold of many changes
+    vacuums the tables of counts as well (each VACUUM of those passes over whole indexes)."""
+    from app.ideas import counts as module
+
+    app = seeded
+    fold(app)
+    api.post("/api/ideas", pin_feature(CENTRE))
+    assert _vacuumed_by_a_fold(app) == ["map_deltas"]
+
+    run_sql(app, "UPDATE ideas SET status = 'done' WHERE id % 3 = 0")
+    monkeypatch.setattr(module, "VACUUM_COUNTS_AFTER", _logged(app))
+    counts = [cells.table.name for cells in PYRAMID.cell_tables()]
+    rollups = [rollup.table.name for rollup in PYRAMID.rollups]
+    assert _vacuumed_by_a_fold(app) == ["map_deltas", *counts, *rollups]
+    _assert_paths_agree(app)
+
+
 def test_the_fold_command(runner, seeded, api):
     fold(seeded)
     api.post("/api/ideas", pin_feature(CENTRE))
