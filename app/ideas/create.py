@@ -8,18 +8,30 @@ from dataclasses import dataclass
 from typing import Any
 
 from shapely.geometry import Point
-from sqlalchemy import BigInteger, Text, bindparam, cast, column, func, insert, literal, select
+from sqlalchemy import (
+    BigInteger,
+    Select,
+    Table,
+    Text,
+    bindparam,
+    case,
+    cast,
+    column,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import ReturningInsert
 
 from app.categories import CATEGORY_BY_SLUG, KINDS
 from app.common import limits
 from app.common.errors import InvalidField
 from app.common.text import clean_text
 from app.models import District, Idea
-from app.planning.history import record_word_holds
-from app.planning.wordlist import first_match, word_list
+from app.planning.history import word_holds
+from app.planning.wordlist import first_listed_word, padded_words
 from geo.crs import WGS84, AreaOfInterest
 from geo.i18n import N_
 from geo.lookup import containing_polygon_id
@@ -103,12 +115,10 @@ class StoredIdeas:
 def store_ideas(session: Session, ideas: Sequence[tuple[NewIdea, Provenance]]) -> StoredIdeas:
     """Insert the pins in one statement, each with its district looked up by a spatial join.
 
-    Their visibility is decided here, once: a pin whose title or body contains a word of the
-    moderators' list is stored `held` (not public), with the word in its history. The word
-    list is read once, however many pins; the caller commits.
+    Their visibility is decided in the same statement, once: a pin whose title or body
+    contains a word of the moderators' list is stored `held` (not public), with the word in its
+    history. The caller commits.
     """
-    words = word_list(session)
-    held_by = [first_match(words, idea.title, idea.body) for idea, _ in ideas]
     values = {
         "kind": [idea.kind for idea, _ in ideas],
         "category": [idea.category for idea, _ in ideas],
@@ -120,14 +130,11 @@ def store_ideas(session: Session, ideas: Sequence[tuple[NewIdea, Provenance]]) -
         "source": [provenance.source for _, provenance in ideas],
         "workshop_id": [provenance.workshop_id for _, provenance in ideas],
         "annotation_id": [provenance.annotation_id for _, provenance in ideas],
-        "visibility": ["held" if word else "published" for word in held_by],
+        "title_words": [padded_words(idea.title) for idea, _ in ideas],
+        "body_words": [padded_words(idea.body) for idea, _ in ideas],
     }
-    # The sequence numbers rows in the order they are inserted, which is the input's
-    # (ORDER BY position): sorted, the ids are in input order.
-    ids = sorted(int(i) for i in session.execute(_insert_ideas(), values).scalars())
-    holds = [(idea_id, word) for idea_id, word in zip(ids, held_by, strict=True) if word]
-    record_word_holds(session, holds)
-    return StoredIdeas(ids, len(holds))
+    stored = session.execute(_insert_ideas(), values).all()
+    return StoredIdeas([int(row.id) for row in stored], sum(row.held for row in stored))
 
 
 _TEXT_ARRAY = ARRAY(Text)
@@ -142,16 +149,22 @@ _ARRAY_COLUMNS = {
     "source": _TEXT_ARRAY,
     "workshop_id": ARRAY(BigInteger),
     "annotation_id": ARRAY(BigInteger),
-    "visibility": _TEXT_ARRAY,
+    "title_words": _TEXT_ARRAY,  # app.planning.wordlist.padded_words, not stored
+    "body_words": _TEXT_ARRAY,
 }
+_STORED_AS_GIVEN = [
+    name for name in _ARRAY_COLUMNS if name not in ("lon", "lat", "title_words", "body_words")
+]
 
 
 @functools.cache
-def _insert_ideas() -> ReturningInsert[tuple[int]]:
-    """INSERT ... SELECT over one array per column (`unnest`), returning the ids in order.
+def _insert_ideas() -> Select[tuple[int, bool]]:
+    """Store the pins given as one array per column (`unnest`); their ids and held, in order.
 
     One statement for one pin or a thousand, the same text every time: built once per process,
-    with the values as array parameters named after the columns.
+    with the values as array parameters named after the columns. Each pin is numbered from the
+    ideas' sequence in the input's order (PostgreSQL evaluates nextval after ORDER BY), matched
+    against the word list, then stored, its hold written to its history by the same statement.
     """
     arrays = [cast(bindparam(name), array) for name, array in _ARRAY_COLUMNS.items()]
     given = (
@@ -162,18 +175,38 @@ def _insert_ideas() -> ReturningInsert[tuple[int]]:
         )
         .render_derived(name="given")
     )
-    points = select(
-        given,
-        func.ST_SetSRID(func.ST_MakePoint(given.c.lon, given.c.lat), WGS84).label("geom"),
-    ).subquery("points")
-    stored_as_given = [name for name in _ARRAY_COLUMNS if name not in ("lon", "lat")]
+    table: Table = Idea.__table__  # type: ignore[assignment]
+    numbered = (
+        select(
+            given.c.position,
+            func.nextval(func.pg_get_serial_sequence(table.name, "id")).label("id"),
+            *(given.c[name] for name in _STORED_AS_GIVEN),
+            func.ST_SetSRID(func.ST_MakePoint(given.c.lon, given.c.lat), WGS84).label("geom"),
+            first_listed_word(given.c.title_words, given.c.body_words).label("held_word"),
+        )
+        .order_by(given.c.position)
+        .cte("numbered")
+    )
+    visibility = case((numbered.c.held_word.is_(None), "published"), else_="held")
     rows = select(
-        *(points.c[name] for name in stored_as_given),
+        numbered.c.id,
+        *(numbered.c[name] for name in _STORED_AS_GIVEN),
+        visibility,
         literal("new"),
-        points.c.geom,
-        containing_polygon_id(District.__table__, points.c.geom),
-    ).order_by(points.c.position)
-    columns = [*stored_as_given, "status", "geom", "district_id"]
+        numbered.c.geom,
+        containing_polygon_id(District.__table__, numbered.c.geom),
+    )
+    columns = ["id", *_STORED_AS_GIVEN, "visibility", "status", "geom", "district_id"]
     # The table, not the ORM entity: an ORM insert would read the parameters as rows.
-    table = Idea.__table__
-    return insert(table).from_select(columns, rows).returning(table.c.id)  # type: ignore[arg-type]
+    stored = insert(table).from_select(columns, rows).returning(table.c.id).cte("stored")
+    holds = (
+        select(numbered.c.id.label("idea_id"), numbered.c.held_word.label("word"))
+        .where(numbered.c.held_word.is_not(None))
+        .subquery("holds")
+    )
+    held = word_holds(holds).returning(literal(1)).cte("held")
+    return (
+        select(numbered.c.id, numbered.c.held_word.is_not(None).label("held"))
+        .order_by(numbered.c.position)
+        .add_cte(stored, held)
+    )

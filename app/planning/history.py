@@ -6,10 +6,9 @@ Rows are only ever inserted; the database refuses UPDATE and DELETE on `idea_his
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Insert, Select, Subquery, insert, literal, select
 from sqlalchemy.orm import Session
 
 from app.models import IdeaHistory, User
@@ -41,24 +40,11 @@ def record(
     )
 
 
-def record_word_holds(session: Session, holds: Sequence[tuple[int, str]]) -> None:
-    """Append a system `hold_words` row for each new pin (id, matched word): one statement."""
-    if not holds:
-        return
-    session.execute(
-        insert(IdeaHistory).values(
-            [
-                {
-                    "idea_id": idea_id,
-                    "user_id": None,
-                    "action": "hold_words",
-                    "to_value": "held",
-                    "reason": word,
-                }
-                for idea_id, word in holds
-            ]
-        )
-    )
+def word_holds(held: Subquery) -> Insert:
+    """SQL: a system `hold_words` row for each row (idea_id, word) of `held`."""
+    columns = ["idea_id", "action", "to_value", "reason"]
+    rows = select(held.c.idea_id, literal("hold_words"), literal("held"), held.c.word)
+    return insert(IdeaHistory.__table__).from_select(columns, rows)  # type: ignore[arg-type]
 
 
 def history_rows(idea_id: int) -> Select[Any]:

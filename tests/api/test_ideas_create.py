@@ -247,3 +247,25 @@ def test_errors_come_in_the_requested_language(api, app):
     assert english == "Write at least 3 characters."
     assert swedish != english
     assert "3" in swedish
+
+
+def test_the_word_list_is_asked_by_the_statement_that_stores_the_pin(api, app):
+    """No query of its own for the moderators' list: one round trip less for every pin."""
+    from sqlalchemy import event
+
+    from app.db import get_engine
+
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = get_engine()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert api.post("/api/ideas", pin_feature()).status_code == 201
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    asking = [statement for statement in statements if "moderation_words" in statement]
+    assert len(asking) == 1 and "INSERT INTO ideas" in asking[0]
