@@ -358,38 +358,36 @@ def test_a_fold_that_times_out_is_tried_again_in_smaller_batches(seeded, monkeyp
     _assert_paths_agree(seeded)
 
 
+def _statements_of_a_fold(app) -> tuple[int, list[str]]:
+    """(changes moved, the statements sent on the app's engine) of one fold."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(get_engine(), "before_cursor_execute", record)
+        try:
+            moved = fold_map_log(get_session())
+        finally:
+            event.remove(get_engine(), "before_cursor_execute", record)
+    return moved, statements
+
+
 def test_an_empty_log_costs_one_question(seeded):
     """The folders ask each second: with nothing logged, a fold asks whether the log is empty
     and stops, without its statement (built and compiled anew each time) or its VACUUMs."""
     app = seeded
     assert fold(app) > 0
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(get_engine(), "before_cursor_execute", record)
-        try:
-            assert fold_map_log(get_session()) == 0
-        finally:
-            event.remove(get_engine(), "before_cursor_execute", record)
+    moved, statements = _statements_of_a_fold(app)
+    assert moved == 0
     assert len(statements) == 1 and "map_deltas" in statements[0]
 
 
 def _vacuumed_by_a_fold(app) -> list[str]:
     """The tables the next fold vacuums (its VACUUM statements, in order)."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        event.listen(get_engine(), "before_cursor_execute", record)
-        try:
-            assert fold_map_log(get_session()) > 0
-        finally:
-            event.remove(get_engine(), "before_cursor_execute", record)
+    moved, statements = _statements_of_a_fold(app)
+    assert moved > 0
     return [s.removeprefix("VACUUM ") for s in statements if s.startswith("VACUUM ")]
 
 
