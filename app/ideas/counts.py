@@ -153,7 +153,7 @@ def fold_map_log(session: Session, *, batch: int | None = None) -> int:
 # all-visible again; but a fold's upserts are never HOT (the counts are in the key's index), so
 # each VACUUM passes over whole indexes. After every fold of single pins, the counts' VACUUMs
 # took 410 ms of PostgreSQL's time a second against the fold's 89 ms (pg_stat_statements, 16
-# writers, 1.6M pins), and 306 pins a second were created against 375 without them. Left
+# writers, no readers), and 306 pins a second were created against 375 without them. Left
 # unvacuumed through 10,700 new pins, cold views took 2.38-2.47 ms against 2.27-2.30 ms after
 # a VACUUM (in process). Below this, autovacuum comes by (migration 0012's thresholds).
 VACUUM_COUNTS_AFTER = 5_000

@@ -137,7 +137,7 @@ class MapDelta(Base):
     # Each map view reads the log's rows in its bbox. Scanned whole, the log cost a view the
     # pages a burst of imports had left: a VACUUM empties them but cannot cut them off while
     # readers hold the table, as views always do. With 2,864 empty pages, bench.http's cold
-    # views took 3.10 ms each in process; by this index 2.23-2.41 ms, as with none (1.6M pins).
+    # views took 3.10 ms each in process; by this index 2.23-2.41 ms, as with none.
     __table_args__ = (Index("map_deltas_lon_lat", "lon", "lat"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
