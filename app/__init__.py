@@ -13,6 +13,7 @@ from app.config import load_config
 from app.converters import IdConverter
 from app.errors import register_errorhandlers
 from app.extensions import babel, csrf, limiter, select_locale, talisman
+from app.ideas import pin_batches
 from app.request import BoundedRequest
 from app.security import content_security_policy
 from app.upkeep import register_upkeep
@@ -93,6 +94,7 @@ def register_extensions(app: Flask) -> None:
         referrer_policy="strict-origin-when-cross-origin",
     )
     db.init_app(app)
+    pin_batches.init_app(app)  # citizens' new pins, stored together when they come at once
     replica.init_app(app)  # public reads to DATABASE_READ_URL, when set
     live.init_app(app)  # the workshops' event listener: nothing connects until a stream opens
     babel.init_app(app, locale_selector=select_locale)

@@ -307,6 +307,15 @@ def new_session() -> Session:
     return _sessionmaker()()
 
 
+def new_primary_session() -> Session:
+    """A session of its own on the primary, for a write shared by several requests.
+
+    app.ideas.pin_batches stores the pins of concurrent requests in one transaction, which
+    belongs to none of them.
+    """
+    return cast(Session, current_app.extensions["db_sessionmaker"]())
+
+
 def close_session(_exc: BaseException | None = None) -> None:
     """Roll back anything uncommitted and close the request's sessions.
 

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import functools
-from typing import Any
-
 from flask import Response, current_app, jsonify, request, url_for
 from flask_babel import gettext
-from sqlalchemy import Select, bindparam
 
 from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
 from app.common.errors import NotFound
 from app.db import get_session
-from app.ideas.create import store_idea, validate_new_idea
+from app.ideas.create import validate_new_idea
 from app.ideas.filters import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
-    IdeaFilters,
     next_page_args,
     parse_filters,
     parse_int,
 )
-from app.ideas.queries import public_idea_rows
+from app.ideas.pin_batches import create_pin
+from app.ideas.queries import public_feature_by_id, public_idea_rows
 from app.ideas.support import add_support, has_supported
-from app.models import Idea
 from app.ratelimit import create_limits, support_limits
 from app.replica import public_read
 from app.supporters import current_supporter_id, known_supporter_id
@@ -34,20 +29,9 @@ from geo.geojson import feature_select, stream_feature_collection
 from geo.i18n import N_
 
 
-@functools.cache
-def _feature_by_id() -> Select[Any]:
-    """One published pin's Feature, by the parameter `idea_id`.
-
-    Built once per process: building it took 4 of the 15 ms a new pin cost (bench/), the
-    same statement every time.
-    """
-    rows = public_idea_rows(IdeaFilters()).where(Idea.id == bindparam("idea_id"))
-    return feature_select(rows)
-
-
 def _public_feature(idea_id: int) -> str | None:
     """One published pin as Feature text, or None."""
-    found = get_session().execute(_feature_by_id(), {"idea_id": idea_id}).first()
+    found = get_session().execute(public_feature_by_id(), {"idea_id": idea_id}).first()
     return None if found is None else str(found.feature)
 
 
@@ -67,15 +51,12 @@ def create_idea() -> Response | tuple[Response, int]:
     A held pin (it matched the moderators' word list) is stored but not public yet.
     """
     new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
-    session = get_session()
-    idea_id = store_idea(session, new)
-    feature = _public_feature(idea_id)  # in the same transaction: one connection, not two
-    session.commit()
-    if feature is None:
+    created = create_pin(new)  # stored with other requests' new pins (app.ideas.pin_batches)
+    if created.feature is None:
         message = gettext("Thank you. Your pin will be shown once a moderator has looked at it.")
-        return jsonify({"id": idea_id, "held": True, "message": message}), 202
-    location = url_for("api.get_idea", idea_id=idea_id)
-    return geojson_text(feature, 201, {"Location": location})
+        return jsonify({"id": created.id, "held": True, "message": message}), 202
+    location = url_for("api.get_idea", idea_id=created.id)
+    return geojson_text(created.feature, 201, {"Location": location})
 
 
 @bp.get("/api/ideas")

@@ -6,14 +6,17 @@ leak through a forgotten filter.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, bindparam, case, func, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
 from app.ideas.filters import IdeaFilters
 from app.models import District, Idea, Support
 from geo.filters import within_bbox
+from geo.geojson import feature_select
 
 
 def is_published(pin: Any = Idea) -> ColumnElement[bool]:
@@ -122,6 +125,32 @@ def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select
             published_original("title").label("duplicate_of_title"),
         )
     return apply_filters(stmt, filters)
+
+
+@functools.cache
+def public_feature_by_id() -> Select[Any]:
+    """One published pin's `(feature, key)` (geo.geojson.feature_select), by `idea_id`.
+
+    Built once per process: building it took 4 of the 15 ms a new pin cost (bench/), the
+    same statement every time.
+    """
+    return _public_features(Idea.id == bindparam("idea_id", type_=BigInteger))
+
+
+@functools.cache
+def public_features_by_ids() -> Select[Any]:
+    """Published pins' `(feature, key)` for the list of ids `ids` (a batch of new pins).
+
+    Not for one id: PostgreSQL plans `id = ANY($1)` afresh on every run, as a generic plan
+    must guess the array's length, while it plans `id = $1` once: 0.75 against 0.40-0.45 ms
+    a pin read (300 each, in process).
+    """
+    return _public_features(Idea.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
+
+
+def _public_features(condition: ColumnElement[bool]) -> Select[Any]:
+    """Published pins' Features, for the pins that meet `condition`."""
+    return feature_select(public_idea_rows(IdeaFilters()).where(condition))
 
 
 def _with_joined_counts(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:

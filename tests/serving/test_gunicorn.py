@@ -17,8 +17,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from app.config import PROJECT_DIR
+from app.db import get_engine
 from tests.conftest import CSRF_META, pin_feature
 
 
@@ -150,3 +152,46 @@ def test_rate_limits_hold_across_workers(test_database_url: str, app, tmp_path: 
         log = process.stderr.read().decode() if process.stderr else ""
         stop_gunicorn(process)
     assert sorted(statuses) == [201] * 5 + [429] * 35, log
+
+
+def test_pins_sent_at_once_are_each_stored_once_and_answered_with_their_own(gunicorn_url: str, app):
+    """16 browsers post pins at once through gevent workers: each answer is its own pin.
+
+    The workers store the pins that arrive together in one transaction (app.ideas.pin_batches):
+    rows written by one transaction share its xmin, so fewer transactions than pins shows
+    that they did, and every answer and row must still be the pin that was sent.
+    """
+    browsers = [browser_session(gunicorn_url) for _ in range(16)]
+
+    def post_own_pins(n: int) -> list[tuple[str, dict]]:
+        opener, token = browsers[n]
+        answers = []
+        for k in range(12):
+            title = f"Browser {n} pin {k}"
+            request = urllib.request.Request(
+                f"{gunicorn_url}/api/ideas",
+                data=json.dumps(
+                    pin_feature((20.2 + n * 0.01, 63.8 + k * 0.002), title=title)
+                ).encode(),
+                headers={"Content-Type": "application/json", "X-CSRFToken": token},
+                method="POST",
+            )
+            with opener.open(request) as response:
+                assert response.status == 201
+                answers.append((title, json.loads(response.read())))
+        return answers
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = [answer for own in pool.map(post_own_pins, range(16)) for answer in own]
+    for title, feature in answers:
+        n, k = (int(part) for part in title.split()[1::2])
+        assert feature["properties"]["title"] == title
+        sent = [round(20.2 + n * 0.01, 6), round(63.8 + k * 0.002, 6)]
+        assert feature["geometry"]["coordinates"] == sent
+    ids = [feature["id"] for _, feature in answers]
+    assert len(set(ids)) == len(ids) == 192
+    with app.app_context(), get_engine().connect() as conn:
+        stored = conn.execute(text("SELECT id, title FROM ideas")).all()
+        transactions = conn.execute(text("SELECT count(DISTINCT xmin::text) FROM ideas")).scalar()
+    assert sorted(map(tuple, stored)) == sorted((f["id"], title) for title, f in answers)
+    assert transactions < len(ids)

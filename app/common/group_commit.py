@@ -1,0 +1,118 @@
+"""Group commit: what concurrent requests of one process submit at once is run as one batch.
+
+A citizen's new pin is one short transaction, and most of its cost is per statement and per
+transaction, not per pin: a batch of 8 took 0.47-0.58 ms of wall time and 0.17-0.23 ms of the
+app's CPU a pin, one pin alone 2.42-3.10 and 1.37-1.44 ms (app.ideas.pin_batches, in process).
+
+Leader and followers, no thread of its own: the first caller to find no batch running runs
+one with whatever is waiting, itself first; callers arriving meanwhile wait, and the batch's
+end hands the lead to the first of them, whose batch takes all who waited. A caller alone
+never waits for anyone, so a quiet server answers as before, and a busy one makes batches as
+large as its load. Under gevent (gunicorn's workers) the lock and events are gevent's, and a
+follower's wait lets the worker serve other requests; under threads they are threads'.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+Item = TypeVar("Item")
+Outcome = TypeVar("Outcome")
+
+
+class BatchAbandoned(RuntimeError):
+    """The caller that ran a batch was stopped before the batch's end (its greenlet killed)."""
+
+
+class _Ticket(Generic[Item, Outcome]):
+    """One submitted item: its outcome or error once its batch has run."""
+
+    def __init__(self, item: Item) -> None:
+        self.item = item
+        self.ready = threading.Event()
+        self.leads = False
+        self.outcome: Outcome | None = None
+        self.error: BaseException | None = None
+        self.done = False
+
+    def settle(self, outcome: Outcome | None = None, error: BaseException | None = None) -> None:
+        self.outcome, self.error, self.done = outcome, error, True
+
+    def result(self) -> Outcome:
+        if self.error is not None:
+            raise self.error
+        return self.outcome  # type: ignore[return-value]
+
+
+class GroupCommit(Generic[Item, Outcome]):
+    """Runs `run(items)` for the items submitted while an earlier batch ran, `max_batch` at most.
+
+    `run` returns one outcome per item, in order, or raises. When a batch of several raises,
+    each of its items is run again alone: one item that cannot be stored fails alone, and
+    the others do not wait for a retry of theirs.
+    """
+
+    def __init__(self, run: Callable[[Sequence[Item]], Sequence[Outcome]], max_batch: int) -> None:
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+        self._run, self._max_batch = run, max_batch
+        self._lock = threading.Lock()
+        self._waiting: list[_Ticket[Item, Outcome]] = []
+        self._running = False
+
+    @property
+    def waiting(self) -> int:
+        """How many items wait for a batch (not those of the batch running)."""
+        with self._lock:
+            return len(self._waiting)
+
+    def submit(self, item: Item) -> Outcome:
+        """Run `item` in the next batch and return its outcome (or raise its error)."""
+        ticket: _Ticket[Item, Outcome] = _Ticket(item)
+        with self._lock:
+            self._waiting.append(ticket)
+            leads = not self._running
+            self._running = True
+        if not leads:
+            ticket.ready.wait()
+            if not ticket.leads:
+                return ticket.result()
+        self._lead()
+        return ticket.result()
+
+    def _lead(self) -> None:
+        """Run one batch of the waiting items (the caller's first), then pass the lead on."""
+        with self._lock:
+            batch = self._waiting[: self._max_batch]
+            del self._waiting[: self._max_batch]
+        try:
+            self._run_batch(batch)
+        finally:
+            for ticket in batch:
+                if not ticket.done:  # the leader was stopped part-way: nobody waits forever
+                    ticket.settle(error=BatchAbandoned("the batch was not finished"))
+                ticket.ready.set()
+            with self._lock:
+                if self._waiting:
+                    following = self._waiting[0]
+                    following.leads = True
+                    following.ready.set()
+                else:
+                    self._running = False
+
+    def _run_batch(self, batch: list[_Ticket[Item, Outcome]]) -> None:
+        try:
+            outcomes = self._run([ticket.item for ticket in batch])
+        except Exception as error:
+            if len(batch) == 1:
+                batch[0].settle(error=error)
+                return
+            for ticket in batch:
+                self._run_batch([ticket])
+            return
+        if len(outcomes) != len(batch):
+            raise RuntimeError(f"{len(outcomes)} outcomes for a batch of {len(batch)}")
+        for ticket, outcome in zip(batch, outcomes, strict=True):
+            ticket.settle(outcome)

@@ -1,0 +1,104 @@
+"""New pins that arrive at once are stored in one transaction, and each request gets its own.
+
+The first request's batch is held at a gate inside the real batch runner, so that the others
+arrive while it runs: they are then stored together by the next batch, as under load.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import text
+
+from app.common.group_commit import GroupCommit
+from app.db import get_engine
+from app.ideas import pin_batches
+from app.ideas.pin_batches import CreatedPin, store_new_pins
+from tests.conftest import CENTRE, Api, count_pins, pin_feature
+
+PLACES = [(CENTRE[0] + n * 0.001, CENTRE[1] + n * 0.0005) for n in range(6)]
+
+
+class GatedRunner:
+    """app.ideas.pin_batches' own runner, the first batch held until `gate` opens."""
+
+    def __init__(self) -> None:
+        self.gate, self.entered = threading.Event(), threading.Event()
+        self.sizes: list[int] = []
+
+    def __call__(self, pins: Sequence[Any]) -> list[CreatedPin]:
+        self.sizes.append(len(pins))
+        if len(self.sizes) == 1:
+            self.entered.set()
+            assert self.gate.wait(10)
+        return store_new_pins(pins)
+
+
+def _post_all(app: Flask, bodies: list[dict[str, Any]]) -> tuple[list[threading.Thread], list[Any]]:
+    """POST each body from a browser of its own, each in a thread; the responses in order."""
+    browsers = [Api(app.test_client()) for _ in bodies]
+    responses: list[Any] = [None] * len(bodies)
+
+    def post(n: int) -> None:
+        responses[n] = browsers[n].post("/api/ideas", bodies[n])
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    return threads, responses
+
+
+def _transactions(app: Flask, ids: list[int]) -> int:
+    """How many transactions stored these pins (rows written by one share its xmin)."""
+    with app.app_context(), get_engine().connect() as conn:
+        query = text("SELECT count(DISTINCT xmin::text) FROM ideas WHERE id = ANY(:ids)")
+        return int(conn.execute(query, {"ids": ids}).scalar_one())
+
+
+def test_pins_sent_during_a_batch_are_stored_together_and_each_answered_with_its_own(
+    app, api, staff, monkeypatch
+):
+    assert staff("moderator").post("/api/moderation/words", {"word": "idiot"}).status_code == 201
+    runner = GatedRunner()
+    monkeypatch.setitem(app.extensions, pin_batches.EXTENSION, GroupCommit(runner, 64))
+    first_threads, first = _post_all(app, [pin_feature(PLACES[0], title="Pin 0")])
+    assert runner.entered.wait(10)
+    bodies = [pin_feature(PLACES[n], title=f"Pin {n}") for n in range(1, 6)]
+    bodies[2] = pin_feature(PLACES[3], title="Pin 3, what idiot put this here")
+    threads, responses = _post_all(app, bodies)
+    batches = app.extensions[pin_batches.EXTENSION]
+    deadline = time.monotonic() + 10
+    while batches.waiting < 5:
+        assert time.monotonic() < deadline, "the requests did not reach the batches"
+        time.sleep(0.005)
+    runner.gate.set()
+    for thread in first_threads + threads:
+        thread.join(10)
+
+    assert runner.sizes == [1, 5]
+    assert [r.status_code for r in first + responses] == [201, 201, 201, 202, 201, 201]
+    features = [r.get_json() for r in first + responses]
+    for n, feature in enumerate(features):
+        if n == 3:
+            assert feature["held"] is True
+            continue
+        assert feature["properties"]["title"] == f"Pin {n}"
+        assert feature["geometry"]["coordinates"] == [round(c, 6) for c in PLACES[n]]
+        assert (first + responses)[n].headers["Location"].endswith(f"/api/ideas/{feature['id']}")
+        assert api.get(f"/api/ideas/{feature['id']}").get_json() == feature
+    ids = [feature["id"] for feature in features]
+    assert len(set(ids)) == 6 and count_pins(app) == 6
+    assert _transactions(app, ids[1:]) == 1
+    assert _transactions(app, ids) == 2
+    assert api.get(f"/api/ideas/{ids[3]}").status_code == 404  # held, not public
+
+
+def test_a_pin_alone_is_stored_by_its_own_request_at_once(app, api):
+    created = api.post("/api/ideas", pin_feature(title="Alone"))
+    assert created.status_code == 201
+    assert app.extensions[pin_batches.EXTENSION].waiting == 0
+    assert api.get(f"/api/ideas/{created.get_json()['id']}").get_json() == created.get_json()
