@@ -111,6 +111,22 @@ def test_when_a_batch_fails_each_item_is_run_alone_and_only_the_bad_one_fails():
     assert outcomes == {0: "stored 0", 1: "stored 1", 3: "stored 3"}
 
 
+def test_an_error_not_worth_retrying_alone_reaches_every_item_of_the_batch():
+    gate = threading.Event()
+    run = Recorder(gate, fail_on=2)
+    batches = GroupCommit(run, max_batch=8, retry_alone=lambda error: False)
+    first, _ = submit_all(batches, ["first"])
+    wait_until(lambda: len(run.batches) == 1)
+    others, outcomes = submit_all(batches, list(range(4)))
+    wait_until(lambda: batches.waiting == 4)
+    gate.set()
+    for thread in first + others:
+        thread.join(10)
+    assert len(run.batches) == 2  # no retries
+    assert all(str(error) == "cannot store 2" for error in outcomes.values())
+    assert sorted(outcomes) == [0, 1, 2, 3]
+
+
 def test_a_caller_alone_gets_its_own_error():
     batches = GroupCommit(Recorder(fail_on="bad"), max_batch=8)
     with pytest.raises(ValueError, match="cannot store bad"):
