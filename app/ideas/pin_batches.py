@@ -37,7 +37,7 @@ class CreatedPin:
 
 def init_app(app: Flask) -> None:
     """Give the app its batches of new pins (one per app and process)."""
-    app.extensions[EXTENSION] = GroupCommit(store_new_pins, MAX_BATCH, _worth_retrying_alone)
+    app.extensions[EXTENSION] = GroupCommit(store_new_pins, MAX_BATCH, worth_retrying_alone)
 
 
 def create_pin(new: NewIdea) -> CreatedPin:
@@ -46,7 +46,7 @@ def create_pin(new: NewIdea) -> CreatedPin:
     return batches.submit(new)
 
 
-def _worth_retrying_alone(error: Exception) -> bool:
+def worth_retrying_alone(error: Exception) -> bool:
     """Whether a failed batch's pins might be stored one by one.
 
     Not when the database is unreachable: each would wait for its own connection to fail,

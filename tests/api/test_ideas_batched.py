@@ -52,6 +52,27 @@ def _post_all(app: Flask, bodies: list[dict[str, Any]]) -> tuple[list[threading.
     return threads, responses
 
 
+def _one_then_a_batch(
+    app: Flask, runner: GatedRunner, first: dict[str, Any], others: list[dict[str, Any]]
+) -> list[Any]:
+    """POST `first`, hold its batch, POST `others` meanwhile, then let them all through.
+
+    The responses, `first`'s first.
+    """
+    first_threads, first_response = _post_all(app, [first])
+    assert runner.entered.wait(10)
+    threads, responses = _post_all(app, others)
+    batches = app.extensions[pin_batches.EXTENSION]
+    deadline = time.monotonic() + 10
+    while batches.waiting < len(others):
+        assert time.monotonic() < deadline, "the requests did not reach the batches"
+        time.sleep(0.005)
+    runner.gate.set()
+    for thread in first_threads + threads:
+        thread.join(30)
+    return first_response + responses
+
+
 def _transactions(app: Flask, ids: list[int]) -> int:
     """How many transactions stored these pins (rows written by one share its xmin)."""
     with app.app_context(), get_engine().connect() as conn:
@@ -65,30 +86,20 @@ def test_pins_sent_during_a_batch_are_stored_together_and_each_answered_with_its
     assert staff("moderator").post("/api/moderation/words", {"word": "idiot"}).status_code == 201
     runner = GatedRunner()
     monkeypatch.setitem(app.extensions, pin_batches.EXTENSION, GroupCommit(runner, 64))
-    first_threads, first = _post_all(app, [pin_feature(PLACES[0], title="Pin 0")])
-    assert runner.entered.wait(10)
-    bodies = [pin_feature(PLACES[n], title=f"Pin {n}") for n in range(1, 6)]
-    bodies[2] = pin_feature(PLACES[3], title="Pin 3, what idiot put this here")
-    threads, responses = _post_all(app, bodies)
-    batches = app.extensions[pin_batches.EXTENSION]
-    deadline = time.monotonic() + 10
-    while batches.waiting < 5:
-        assert time.monotonic() < deadline, "the requests did not reach the batches"
-        time.sleep(0.005)
-    runner.gate.set()
-    for thread in first_threads + threads:
-        thread.join(10)
+    bodies = [pin_feature(PLACES[n], title=f"Pin {n}") for n in range(6)]
+    bodies[3] = pin_feature(PLACES[3], title="Pin 3, what idiot put this here")
+    answers = _one_then_a_batch(app, runner, bodies[0], bodies[1:])
 
     assert runner.sizes == [1, 5]
-    assert [r.status_code for r in first + responses] == [201, 201, 201, 202, 201, 201]
-    features = [r.get_json() for r in first + responses]
+    assert [r.status_code for r in answers] == [201, 201, 201, 202, 201, 201]
+    features = [r.get_json() for r in answers]
     for n, feature in enumerate(features):
         if n == 3:
             assert feature["held"] is True
             continue
         assert feature["properties"]["title"] == f"Pin {n}"
         assert feature["geometry"]["coordinates"] == [round(c, 6) for c in PLACES[n]]
-        assert (first + responses)[n].headers["Location"].endswith(f"/api/ideas/{feature['id']}")
+        assert answers[n].headers["Location"].endswith(f"/api/ideas/{feature['id']}")
         assert api.get(f"/api/ideas/{feature['id']}").get_json() == feature
     ids = [feature["id"] for feature in features]
     assert len(set(ids)) == 6 and count_pins(app) == 6
@@ -102,3 +113,17 @@ def test_a_pin_alone_is_stored_by_its_own_request_at_once(app, api):
     assert created.status_code == 201
     assert app.extensions[pin_batches.EXTENSION].waiting == 0
     assert api.get(f"/api/ideas/{created.get_json()['id']}").get_json() == created.get_json()
+
+
+def test_with_the_database_down_a_batch_fails_once_and_every_pin_answers_503(make_app):
+    broken = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    runner = GatedRunner()
+    broken.extensions[pin_batches.EXTENSION] = GroupCommit(
+        runner, 64, pin_batches.worth_retrying_alone
+    )
+    others = [pin_feature(PLACES[n]) for n in range(1, 6)]
+    answers = _one_then_a_batch(broken, runner, pin_feature(PLACES[0]), others)
+    assert runner.sizes == [1, 5]  # the batch of five was not retried pin by pin
+    for response in answers:
+        assert response.status_code == 503
+        assert response.get_json()["error"]["code"] == "database_unavailable"
