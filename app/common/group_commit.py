@@ -83,11 +83,28 @@ class GroupCommit(Generic[Item, Outcome]):
             leads = not self._running
             self._running = True
         if not leads:
-            ticket.ready.wait()
+            try:
+                ticket.ready.wait()
+            except BaseException:  # this caller's greenlet was killed while it waited
+                self._withdraw(ticket)
+                raise
             if not ticket.leads:
                 return ticket.result()
         self._lead()
         return ticket.result()
+
+    def _withdraw(self, ticket: _Ticket[Item, Outcome]) -> None:
+        """Take back an item whose caller stopped waiting; pass the lead on if it had it.
+
+        An item already in a running batch stays there: it is stored, and nobody reads its
+        outcome. A caller given the lead that never took it would otherwise leave every later
+        caller waiting for ever.
+        """
+        with self._lock:
+            if ticket in self._waiting:
+                self._waiting.remove(ticket)
+                if ticket.leads:
+                    self._pass_lead()
 
     def _lead(self) -> None:
         """Run one batch of the waiting items (the caller's first), then pass the lead on."""
@@ -102,12 +119,16 @@ class GroupCommit(Generic[Item, Outcome]):
                     ticket.settle(error=BatchAbandoned("the batch was not finished"))
                 ticket.ready.set()
             with self._lock:
-                if self._waiting:
-                    following = self._waiting[0]
-                    following.leads = True
-                    following.ready.set()
-                else:
-                    self._running = False
+                self._pass_lead()
+
+    def _pass_lead(self) -> None:
+        """Give the lead to the first caller waiting, or end the run (the lock held)."""
+        if self._waiting:
+            following = self._waiting[0]
+            following.leads = True
+            following.ready.set()
+        else:
+            self._running = False
 
     def _run_batch(self, batch: list[_Ticket[Item, Outcome]]) -> None:
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -9,6 +11,7 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from app.common.group_commit import BatchAbandoned, GroupCommit
+from app.config import PROJECT_DIR
 
 
 class Recorder:
@@ -195,3 +198,56 @@ def test_a_leader_stopped_with_followers_in_its_batch_settles_them_with_an_error
 def test_max_batch_must_be_positive():
     with pytest.raises(ValueError, match="max_batch must be at least 1"):
         GroupCommit(Recorder(), max_batch=0)
+
+
+# Under gunicorn's gevent workers a caller's greenlet can be killed while it waits (a worker
+# shutting down). Run with gevent's monkey-patching, as the workers are, in a process of its own.
+KILLED_WHILE_WAITING = """
+from gevent import monkey
+
+monkey.patch_all()
+
+import gevent
+import gevent.event
+
+from app.common.group_commit import GroupCommit
+
+gate, calls, waiting = gevent.event.Event(), [], {}
+
+
+def run(items):
+    calls.append(list(items))
+    if len(calls) == 1:
+        gate.wait()
+        waiting["x"].kill(block=False)  # killed as the lead is about to pass to it
+    return [f"stored {item}" for item in items]
+
+
+batches = GroupCommit(run, 8)
+first = gevent.spawn(batches.submit, "first")
+gevent.sleep(0)
+waiting["gone"] = gevent.spawn(batches.submit, "gone")
+waiting["x"] = gevent.spawn(batches.submit, "x")
+waiting["y"] = gevent.spawn(batches.submit, "y")
+gevent.sleep(0)
+assert batches.waiting == 3, batches.waiting
+waiting["gone"].kill()  # killed while it waited: taken back, never stored
+assert batches.waiting == 2, batches.waiting
+gate.set()
+assert first.get(timeout=5) == "stored first"
+assert waiting["y"].get(timeout=5) == "stored y"
+assert gevent.spawn(batches.submit, "later").get(timeout=5) == "stored later"
+assert calls == [["first"], ["y"], ["later"]], calls
+print("ok")
+"""
+
+
+def test_callers_killed_while_they_wait_neither_block_nor_get_stored():
+    ran = subprocess.run(
+        [sys.executable, "-c", KILLED_WHILE_WAITING],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0 and ran.stdout.strip() == "ok", ran.stderr
