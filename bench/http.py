@@ -173,6 +173,11 @@ class Client:
                 if attempt:
                     raise
                 continue
+            except (OSError, http.client.HTTPException):
+                # A timeout left the connection waiting for its answer: every later request on
+                # it raised CannotSendRequest and ended the client's thread, losing its counts.
+                self.close()
+                raise
             if response.will_close:
                 self.close()
             return response.status, data, response.headers
@@ -198,7 +203,7 @@ class Client:
         start = time.perf_counter()
         try:
             status, data = self.post_json(path, payload)
-        except OSError:
+        except (OSError, http.client.HTTPException):
             status, data = 0, b""
         return status, data, (time.perf_counter() - start) * 1000
 
@@ -258,7 +263,7 @@ def timed_get(client: Client, path: str, headers: dict[str, str] | None = None) 
     start = time.perf_counter()
     try:
         status, data, _ = client.request("GET", path, headers=headers)
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return 0, (time.perf_counter() - start) * 1000, b""
     return status, (time.perf_counter() - start) * 1000, data
 
