@@ -55,6 +55,24 @@ def submit_all(
     return threads, outcomes
 
 
+def first_then_others(
+    batches: GroupCommit[object, str], run: Recorder, others: Sequence[object]
+) -> tuple[dict[object, object], dict[object, object]]:
+    """Submit "first", hold its batch at `run`'s gate, submit `others` meanwhile, release.
+
+    The outcomes of "first", and of the others by item.
+    """
+    assert run.gate is not None
+    first, first_outcome = submit_all(batches, ["first"])
+    wait_until(lambda: len(run.batches) == 1)
+    threads, outcomes = submit_all(batches, others)
+    wait_until(lambda: batches.waiting == len(others))
+    run.gate.set()
+    for thread in first + threads:
+        thread.join(10)
+    return first_outcome, outcomes
+
+
 def test_a_caller_alone_runs_its_own_batch_at_once():
     run = Recorder()
     batches = GroupCommit(run, max_batch=8)
@@ -65,48 +83,27 @@ def test_a_caller_alone_runs_its_own_batch_at_once():
 
 
 def test_callers_arriving_during_a_batch_are_stored_together_each_with_its_own_outcome():
-    gate = threading.Event()
-    run = Recorder(gate)
+    run = Recorder(threading.Event())
     batches = GroupCommit(run, max_batch=8)
-    first, first_outcome = submit_all(batches, ["first"])
-    wait_until(lambda: len(run.batches) == 1)
-    others, outcomes = submit_all(batches, list(range(5)))
-    wait_until(lambda: batches.waiting == 5)
-    gate.set()
-    for thread in first + others:
-        thread.join(10)
+    first_outcome, outcomes = first_then_others(batches, run, list(range(5)))
     assert run.batches[0] == ["first"]
-    assert sorted(run.batches[1]) == [0, 1, 2, 3, 4]  # in the order they came
+    assert sorted(run.batches[1]) == [0, 1, 2, 3, 4]  # all that waited, in one batch
     assert first_outcome == {"first": "stored first"}
     assert outcomes == {n: f"stored {n}" for n in range(5)}
 
 
 def test_a_batch_holds_at_most_max_batch_items():
-    gate = threading.Event()
-    run = Recorder(gate)
+    run = Recorder(threading.Event())
     batches = GroupCommit(run, max_batch=3)
-    first, _ = submit_all(batches, ["first"])
-    wait_until(lambda: len(run.batches) == 1)
-    others, outcomes = submit_all(batches, list(range(7)))
-    wait_until(lambda: batches.waiting == 7)
-    gate.set()
-    for thread in first + others:
-        thread.join(10)
+    _, outcomes = first_then_others(batches, run, list(range(7)))
     assert [len(batch) for batch in run.batches] == [1, 3, 3, 1]
     assert outcomes == {n: f"stored {n}" for n in range(7)}
 
 
 def test_when_a_batch_fails_each_item_is_run_alone_and_only_the_bad_one_fails():
-    gate = threading.Event()
-    run = Recorder(gate, fail_on=2)
+    run = Recorder(threading.Event(), fail_on=2)
     batches = GroupCommit(run, max_batch=8)
-    first, _ = submit_all(batches, ["first"])
-    wait_until(lambda: len(run.batches) == 1)
-    others, outcomes = submit_all(batches, list(range(4)))
-    wait_until(lambda: batches.waiting == 4)
-    gate.set()
-    for thread in first + others:
-        thread.join(10)
+    _, outcomes = first_then_others(batches, run, list(range(4)))
     assert sorted(run.batches[1]) == [0, 1, 2, 3]
     assert sorted(tuple(batch) for batch in run.batches[2:]) == [(0,), (1,), (2,), (3,)]
     error = outcomes.pop(2)
@@ -115,16 +112,9 @@ def test_when_a_batch_fails_each_item_is_run_alone_and_only_the_bad_one_fails():
 
 
 def test_an_error_not_worth_retrying_alone_reaches_every_item_of_the_batch():
-    gate = threading.Event()
-    run = Recorder(gate, fail_on=2)
+    run = Recorder(threading.Event(), fail_on=2)
     batches = GroupCommit(run, max_batch=8, retry_alone=lambda error: False)
-    first, _ = submit_all(batches, ["first"])
-    wait_until(lambda: len(run.batches) == 1)
-    others, outcomes = submit_all(batches, list(range(4)))
-    wait_until(lambda: batches.waiting == 4)
-    gate.set()
-    for thread in first + others:
-        thread.join(10)
+    _, outcomes = first_then_others(batches, run, list(range(4)))
     assert len(run.batches) == 2  # no retries
     assert all(str(error) == "cannot store 2" for error in outcomes.values())
     assert sorted(outcomes) == [0, 1, 2, 3]
