@@ -141,7 +141,10 @@ class GroupCommit(Generic[Item, Outcome]):
             for ticket in batch:
                 self._run_batch([ticket])
             return
-        if len(outcomes) != len(batch):
-            raise RuntimeError(f"{len(outcomes)} outcomes for a batch of {len(batch)}")
+        if len(outcomes) != len(batch):  # a broken `run`: no caller may get another's outcome
+            wrong = RuntimeError(f"{len(outcomes)} outcomes for a batch of {len(batch)}")
+            for ticket in batch:
+                ticket.settle(error=wrong)
+            return
         for ticket, outcome in zip(batch, outcomes, strict=True):
             ticket.settle(outcome)

@@ -29,9 +29,11 @@ class GatedRunner:
     def __init__(self) -> None:
         self.gate, self.entered = threading.Event(), threading.Event()
         self.sizes: list[int] = []
+        self.threads: list[int] = []  # which thread ran each batch
 
     def __call__(self, pins: Sequence[Any]) -> list[CreatedPin]:
         self.sizes.append(len(pins))
+        self.threads.append(threading.get_ident())
         if len(self.sizes) == 1:
             self.entered.set()
             assert self.gate.wait(10)
@@ -108,9 +110,14 @@ def test_pins_sent_during_a_batch_are_stored_together_and_each_answered_with_its
     assert api.get(f"/api/ideas/{ids[3]}").status_code == 404  # held, not public
 
 
-def test_a_pin_alone_is_stored_by_its_own_request_at_once(app, api):
+def test_a_pin_alone_is_stored_by_its_own_request_at_once(app, api, monkeypatch):
+    """No batch running: the request stores its pin itself, in its own thread, alone."""
+    runner = GatedRunner()
+    runner.gate.set()  # nothing held
+    monkeypatch.setitem(app.extensions, pin_batches.EXTENSION, GroupCommit(runner, 64))
     created = api.post("/api/ideas", pin_feature(title="Alone"))
     assert created.status_code == 201
+    assert runner.sizes == [1] and runner.threads == [threading.get_ident()]
     assert app.extensions[pin_batches.EXTENSION].waiting == 0
     assert api.get(f"/api/ideas/{created.get_json()['id']}").get_json() == created.get_json()
 

@@ -241,3 +241,11 @@ def test_callers_killed_while_they_wait_neither_block_nor_get_stored():
         timeout=60,
     )
     assert ran.returncode == 0 and ran.stdout.strip() == "ok", ran.stderr
+
+
+def test_a_run_that_answers_the_wrong_number_of_outcomes_fails_its_callers_not_others():
+    answers = iter([["one", "two"], ["stored b"]])
+    batches = GroupCommit(lambda items: next(answers), max_batch=8)
+    with pytest.raises(RuntimeError, match="2 outcomes for a batch of 1"):
+        batches.submit("a")
+    assert batches.submit("b") == "stored b"
