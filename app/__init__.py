@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import db, replica
+from app import db, map_gates, replica
 from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.converters import IdConverter
@@ -95,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     )
     db.init_app(app)
     pin_batches.init_app(app)  # citizens' new pins, stored together when they come at once
+    map_gates.init_app(app)  # how many map views each process computes at once
     replica.init_app(app)  # public reads to DATABASE_READ_URL, when set
     live.init_app(app)  # the workshops' event listener: nothing connects until a stream opens
     babel.init_app(app, locale_selector=select_locale)

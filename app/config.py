@@ -111,6 +111,12 @@ def load_config() -> dict[str, object]:
         # 5.6 ms; bench.http's cold views, 8 rounds a side taking turns on 1.2M pins: 380
         # against 419 a second, p95 90 against 78 ms.
         "MAP_PIN_LIMIT": _int("MAP_PIN_LIMIT", 500),
+        # How many map views each process computes at once; the others wait their turn, in
+        # order, for up to MAP_VIEW_WAIT_S, then answer 503 (app/map_gates.py). Views counted
+        # straight from the pins (date, district or id filters) have their own, smaller gate.
+        "MAP_VIEWS_AT_ONCE": _int("MAP_VIEWS_AT_ONCE", 2),
+        "MAP_STRAIGHT_VIEWS_AT_ONCE": _int("MAP_STRAIGHT_VIEWS_AT_ONCE", 1),
+        "MAP_VIEW_WAIT_S": float(os.environ.get("MAP_VIEW_WAIT_S", "10")),
         # How often each process folds the map's delta log into its cells (0: never).
         "MAP_FOLD_INTERVAL_S": float(os.environ.get("MAP_FOLD_INTERVAL_S", "1")),
         "AREA_FILE": os.environ.get("AREA_FILE", str(DATA_DIR / "umea_kommun.geojson")),

@@ -18,6 +18,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
 from app.common.errors import (
+    Busy,
     Conflict,
     DomainError,
     Forbidden,
@@ -40,7 +41,10 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     Conflict: 409,
     InvalidField: 422,
     GeometryError: 422,
+    Busy: 503,
 }
+# Seconds a client is asked to wait before it tries a 503 again (RFC 9110, Retry-After).
+RETRY_AFTER_S = 1
 
 
 # OGC API – Features asks for 400 where this API answers 422: a query parameter it does not
@@ -125,7 +129,10 @@ def register_errorhandlers(app: Flask) -> None:
         message = translated(exc.message, exc.params)
         status = status_for(exc)
         if wants_json():
-            return error_response(status, exc.code, message, exc.field, exc.extra)
+            response = error_response(status, exc.code, message, exc.field, exc.extra)
+            if status == 503:
+                response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            return response
         if isinstance(exc, NotAuthenticated):  # a page for planners: the sign-in form, 401
             return login_page(status)
         return respond(status, exc.code, message, exc.field, on_page=True)

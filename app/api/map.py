@@ -10,7 +10,8 @@ from app.api import bp
 from app.db import map_connection
 from app.ideas.counts import map_version
 from app.ideas.filters import parse_filters, parse_int
-from app.ideas.map_view import ALWAYS_PINS_FROM_ZOOM, read_map_view
+from app.ideas.map_view import ALWAYS_PINS_FROM_ZOOM, counted_straight, read_map_view
+from app.map_gates import map_view_turn
 from app.replica import public_read
 from geo.geojson import GEOJSON_MEDIA_TYPE, collection_text
 
@@ -30,16 +31,18 @@ def map_clusters() -> Response:
     filters = parse_filters(request.args, require_bbox=True)
     zoom = parse_int(request.args, "zoom", None, 0, MAX_ZOOM)
     limit = int(current_app.config["MAP_PIN_LIMIT"])
-    # One connection in autocommit, no transaction. A browser that sends a validator gets the
-    # data's version first, and a 304 when its view has not changed since; otherwise the view
-    # alone, which carries the version it was counted at (one statement, one snapshot).
-    with map_connection() as connection:
-        if request.if_none_match:
+    # In autocommit, no transaction. A browser that sends a validator gets the data's version
+    # first, and a 304 when its view has not changed since, without waiting its turn;
+    # otherwise the view alone, which carries the version it was counted at (one statement,
+    # one snapshot), computed in its turn (app.map_gates) on a connection taken then.
+    if request.if_none_match:
+        with map_connection() as connection:
             etag = _etag(map_version(connection))
-            if request.if_none_match.contains_weak(etag):
-                response = Response(status=304)
-                response.set_etag(etag, weak=True)
-                return response
+        if request.if_none_match.contains_weak(etag):
+            response = Response(status=304)
+            response.set_etag(etag, weak=True)
+            return response
+    with map_view_turn(straight=counted_straight(filters)), map_connection() as connection:
         found = read_map_view(connection, filters, zoom, limit)
     members: dict[str, object] = {
         "numberReturned": found.count,

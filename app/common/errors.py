@@ -68,3 +68,9 @@ class Forbidden(DomainError):
     """The caller is known but may not do this."""
 
     code = "forbidden"
+
+
+class Busy(DomainError):
+    """More of this work than the server takes on at once: the same request may pass soon."""
+
+    code = "busy"

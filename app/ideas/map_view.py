@@ -86,6 +86,11 @@ def map_view(
     return _bound_statement(chosen, lone=lone, pins_only=pins_only, singles=singles), params
 
 
+def counted_straight(filters: IdeaFilters) -> bool:
+    """Whether a view with these filters is counted from the pins, not read from the pyramid."""
+    return pyramid_filters(filters) is None
+
+
 def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
     """The view's one row (`map_view`), on a connection of the map's pool (app.db).
 

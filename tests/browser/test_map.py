@@ -4,6 +4,7 @@ support, place search and a phone-sized screen."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
@@ -12,6 +13,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import Page, expect
 
 from app.common.limits import TEXT_LIMITS, TextLimit
+from app.map_gates import EXTENSION as MAP_GATES
 from tests.browser.conftest import BrowserLog, open_map
 from tests.conftest import Api, pin_feature
 
@@ -301,6 +303,30 @@ def test_server_clusters_when_too_many_pins(page: Page, app: Flask) -> None:
             page.keyboard.press("Enter")
     finally:
         app.config["MAP_PIN_LIMIT"] = previous
+
+
+def test_a_busy_map_asks_again_after_the_wait_the_server_gave(
+    page: Page, app: Flask, browser_log: BrowserLog
+) -> None:
+    """A view answered 503 busy (every place of the gate taken) is asked once more."""
+    browser_log.allow(503)
+    api = Api(app.test_client())
+    assert api.post("/api/ideas", json=pin_feature(title="Bänk vid älven")).status_code == 201
+    gates = app.extensions[MAP_GATES]
+    app.extensions[MAP_GATES] = replace(gates, wait_s=0.1)
+    try:
+        for _ in range(gates.kept.size):  # as if other requests' views held every place
+            assert gates.kept.enter(0)
+        try:
+            busy = lambda r: _zoom_of(r.url) is not None and r.status == 503  # noqa: E731
+            with page.expect_response(busy):
+                page.goto("/")
+        finally:
+            for _ in range(gates.kept.size):
+                gates.kept.leave()
+        expect(pin_marker(page, "Bänk vid älven")).to_have_count(1)
+    finally:
+        app.extensions[MAP_GATES] = gates
 
 
 def test_link_to_a_pin_opens_it_on_the_map(page: Page, app: Flask) -> None:

@@ -6,7 +6,7 @@
  */
 
 import { debounce } from "umecom/lib/debounce.js";
-import { errorMessage, request } from "umecom/lib/request.js";
+import { errorMessage, getRetryingOnce, request } from "umecom/lib/request.js";
 import { t, urlFor } from "umecom/lib/settings.js";
 import { pinMarker } from "umecom/citizen/markers.js";
 import { createPinClusters, makeClustersOperable } from "umecom/citizen/pin-clusters.js";
@@ -64,7 +64,7 @@ export class PinLayer {
     this.abort = controller;
     let collection;
     try {
-      collection = await request(this.viewUrl(), { signal: controller.signal });
+      collection = await getRetryingOnce(this.viewUrl(), { signal: controller.signal });
     } catch (err) {
       if (err && err.name === "AbortError") return;
       this.announce(errorMessage(err));

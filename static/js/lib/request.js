@@ -13,16 +13,21 @@ export class ApiError extends Error {
    * @param {string} message already in the page language
    * @param {string|null} field
    * @param {any} [body] the whole error body: some errors carry more (a 409's `current`)
+   * @param {number|null} [retryAfterMs] how long the server asked us to wait (Retry-After)
    */
-  constructor(status, code, message, field = null, body = null) {
+  constructor(status, code, message, field = null, body = null, retryAfterMs = null) {
     super(message);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.field = field;
     this.body = body;
+    this.retryAfterMs = retryAfterMs;
   }
 }
+
+// The longest Retry-After honoured: a busy server asks for a second; more is not a moment.
+const MAX_RETRY_AFTER_MS = 10_000;
 
 /** The page's CSRF token, from `<meta name="csrf-token">` (every HTML page has it). */
 function csrfToken() {
@@ -69,9 +74,53 @@ export async function request(url, { method = "GET", json, signal } = {}) {
       error.message || t("serverError"),
       error.field || null,
       body,
+      retryAfterMs(response),
     );
   }
   return body;
+}
+
+/** Retry-After in seconds as milliseconds (at most MAX_RETRY_AFTER_MS), or null. */
+function retryAfterMs(response) {
+  const header = response.headers.get("Retry-After");
+  const seconds = header === null || header.trim() === "" ? NaN : Number(header);
+  return Number.isFinite(seconds) && seconds >= 0
+    ? Math.min(seconds * 1000, MAX_RETRY_AFTER_MS)
+    : null;
+}
+
+/**
+ * GET JSON, asked once more when the server answers 503 with Retry-After (busy for a
+ * moment, as the map is when a process has more views to draw than it can at once).
+ * @param {string} url
+ * @param {{signal?: AbortSignal}} [options]
+ */
+export async function getRetryingOnce(url, { signal } = {}) {
+  try {
+    return await request(url, { signal });
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 503 || err.retryAfterMs === null) throw err;
+    await pause(err.retryAfterMs, signal);
+    return request(url, { signal });
+  }
+}
+
+/** Resolve after `ms`; reject with an AbortError as soon as `signal` aborts. */
+function pause(ms, signal) {
+  return new Promise((resolve, reject) => {
+    const aborted = () => {
+      clearTimeout(timer);
+      reject(new DOMException("The wait was aborted.", "AbortError"));
+    };
+    const timer = setTimeout(() => {
+      if (signal) signal.removeEventListener("abort", aborted);
+      resolve();
+    }, ms);
+    if (signal) {
+      if (signal.aborted) aborted();
+      else signal.addEventListener("abort", aborted, { once: true });
+    }
+  });
 }
 
 /**

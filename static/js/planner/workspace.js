@@ -5,7 +5,7 @@
  * reloading the page, a newer request cancelling an older one.
  */
 
-import { ApiError, errorMessage, request } from "umecom/lib/request.js";
+import { ApiError, errorMessage, getRetryingOnce, request } from "umecom/lib/request.js";
 import { announcer } from "umecom/lib/dom.js";
 import { debounce } from "umecom/lib/debounce.js";
 import { t, urlFor } from "umecom/lib/settings.js";
@@ -182,7 +182,8 @@ async function loadPins() {
   query.set("zoom", String(map.getZoom()));
   setStatus("loading", t("loading"));
   try {
-    const body = await request(`${urlFor("mapPins")}?${query}`, { signal: controller.signal });
+    const url = `${urlFor("mapPins")}?${query}`;
+    const body = await getRetryingOnce(url, { signal: controller.signal });
     layers.drawPins(body);
     const n = body.features.reduce((sum, f) => sum + Number(f.properties.count || 1), 0);
     setStatus("ready", t("pinsShown", { n }));
