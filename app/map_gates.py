@@ -4,8 +4,9 @@ A view is a few milliseconds of CPU, in PostgreSQL and in the worker. Let every 
 gevent worker run its statement at once and the machine's two cores are shared by as many
 backends as there are requests, each view stretched by all the others. In turn, two at a time
 a process, a view waits for those before it and then runs alone. bench.http's cold views on
-2.4M pins, 16 clients, 3 rounds of 10 s each way, taking turns: 492-524 views a second at once
-(p95 54-62 ms) against 569-616 in turn (p95 42 ms).
+2.4M pins, 16 clients, 5 rounds of 10 s each way, taking turns: 336-489 views a second at once
+(p95 64-106 ms) against 415-609 two at a time (p95 45-59 ms); one at a time or three gave no
+better (bench/README.md).
 
 Views counted straight from the pins (filters the pyramid does not keep: dates, districts,
 ids) take seconds at a million pins, 3.3 s for the whole municipality `since` a date. They
