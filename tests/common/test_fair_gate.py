@@ -1,14 +1,12 @@
 """FairGate: at most `size` callers inside, the others let in the order they came."""
 
-import subprocess
-import sys
 import threading
 import time
 
 import pytest
 
 from app.common.fair_gate import FairGate
-from app.config import PROJECT_DIR
+from tests.common.under_gevent import assert_script_prints_ok
 
 
 def _line_up(gate: FairGate, count: int, entered: list[int]) -> list[threading.Thread]:
@@ -130,11 +128,4 @@ print("ok")
 
 
 def test_callers_killed_while_they_wait_lose_no_place():
-    ran = subprocess.run(
-        [sys.executable, "-c", KILLED_WHILE_WAITING],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert ran.returncode == 0 and ran.stdout.strip() == "ok", ran.stderr
+    assert_script_prints_ok(KILLED_WHILE_WAITING)

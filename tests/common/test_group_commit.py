@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -11,7 +9,7 @@ from collections.abc import Callable, Sequence
 import pytest
 
 from app.common.group_commit import BatchAbandoned, GroupCommit
-from app.config import PROJECT_DIR
+from tests.common.under_gevent import assert_script_prints_ok
 
 
 class Recorder:
@@ -233,14 +231,7 @@ print("ok")
 
 
 def test_callers_killed_while_they_wait_neither_block_nor_get_stored():
-    ran = subprocess.run(
-        [sys.executable, "-c", KILLED_WHILE_WAITING],
-        cwd=PROJECT_DIR,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert ran.returncode == 0 and ran.stdout.strip() == "ok", ran.stderr
+    assert_script_prints_ok(KILLED_WHILE_WAITING)
 
 
 def test_a_run_that_answers_the_wrong_number_of_outcomes_fails_its_callers_not_others():
