@@ -46,15 +46,10 @@ def init_app(app: Flask) -> None:
     )
 
 
-def gates() -> MapGates:
-    """The current app's gates."""
-    return current_app.extensions[EXTENSION]
-
-
 @contextmanager
 def map_view_turn(*, straight: bool) -> Iterator[None]:
     """Compute a view in the `with` block when its turn comes; Busy after MAP_VIEW_WAIT_S."""
-    held = gates()
+    held: MapGates = current_app.extensions[EXTENSION]
     gate = held.straight if straight else held.kept
     if not gate.enter(held.wait_s):
         raise Busy(N_("The map has more views to draw than it can just now. Please try again."))
