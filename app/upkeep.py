@@ -14,16 +14,10 @@ import threading
 from flask import Flask
 
 from app.db import new_session
-from app.ideas.counts import FOLD_BATCH, fold_map_log
+from app.ideas.counts import fold_map_log
+from app.ideas.fold_pace import FoldPace
 
 log = logging.getLogger(__name__)
-
-# A batch that failed (past the statement timeout: the cells cold on disk, a machine busy with
-# imports) would fail again whole, and the log would only grow: the next tries take a quarter
-# as many, down to this, and twice as many again after each fold that succeeds. In one run of
-# bench.http a fold of 10,000 imported pins outlasted the timeout and none of 171,500 was
-# folded until the imports stopped.
-SMALLEST_FOLD_BATCH = 500
 
 
 class MapFolder:
@@ -36,7 +30,7 @@ class MapFolder:
         self._lock = threading.Lock()
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
-        self.batch = FOLD_BATCH
+        self.pace = FoldPace.within(int(app.config["DB_STATEMENT_TIMEOUT_MS"]))
 
     def ensure_running(self) -> None:
         """Start the thread once per process (a forked worker starts its own)."""
@@ -63,18 +57,16 @@ class MapFolder:
                 log.exception("folding the map log failed")
 
     def fold_once(self) -> int:
-        """One fold, in a session of its own, in batches of `self.batch` deltas."""
+        """One fold, in a session of its own, in batches sized by `self.pace`."""
         with self.app.app_context():
             session = new_session()
             try:
-                moved = fold_map_log(session, batch=self.batch)
+                return fold_map_log(session, pace=self.pace)
             except Exception:
-                self.batch = max(self.batch // 4, SMALLEST_FOLD_BATCH)
+                self.pace.failed()
                 raise
             finally:
                 session.close()
-        self.batch = min(self.batch * 2, FOLD_BATCH)
-        return moved
 
 
 def register_upkeep(app: Flask) -> None:

@@ -220,16 +220,25 @@ def view_cells(
     return mean_in_view(summed.subquery("summed"), view)
 
 
+def take_fold_turn(session: Session) -> None:
+    """Wait for any other process's fold to commit; held until this transaction ends.
+
+    Advisory locks stack within a session, so a fold after this takes it again at once.
+    """
+    session.execute(select(func.pg_advisory_xact_lock(FOLD_LOCK)))
+
+
 def fold(session: Session, pyramid: Pyramid, *, limit: int | None = None) -> int:
     """Move committed deltas into the cells, at every zoom; returns how many moved.
 
     The deltas are taken, counted into the cells and deleted in one statement, so one snapshot
     decides which: a delta not yet committed stays for the next fold. With `limit`, only the
     oldest `limit` deltas move (a backlog folds in batches, each within a statement timeout).
-    Folds in several processes queue on an advisory lock, taken before that statement starts.
-    The caller commits; readers see the log before or the cells after, never both or neither.
+    Folds in several processes queue on an advisory lock, taken before that statement starts
+    (`take_fold_turn`). The caller commits; readers see the log before or the cells after,
+    never both or neither.
     """
-    session.execute(select(func.pg_advisory_xact_lock(FOLD_LOCK)))
+    take_fold_turn(session)
     sql, constants = _compiled_fold(pyramid, limit is not None, session.get_bind().dialect)
     values = {**constants} if limit is None else {**constants, "limit": limit}
     taken = session.connection().exec_driver_sql(sql, values)

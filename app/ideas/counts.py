@@ -8,6 +8,7 @@ source) read these counts; tests hold them equal to the pins counted straight.
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 from sqlalchemy import Connection, func, text
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db import BUILT_ONCE, execute_first
 from app.ideas.filters import IdeaFilters
+from app.ideas.fold_pace import FOLD_BATCH, FoldPace
 from app.layers.params import DEFAULT_HEX_SIZE
 from app.models import (
     MAP_DIMENSIONS,
@@ -31,7 +33,7 @@ from app.models import (
     MapState,
 )
 from geo.aggregate import hexagon_of
-from geo.pyramid import Pyramid, Rollup, fold, log_is_empty, version
+from geo.pyramid import Pyramid, Rollup, fold, log_is_empty, take_fold_turn, version
 
 # The hexagon layer at its default size, counted as pins come and go: grouping a million pins
 # into hexagons took 1.4-2.1 s a request (bench/). Split by every dimension the rollup has
@@ -106,33 +108,29 @@ def map_version(connection: Connection) -> str:
     return str(execute_first(connection, VERSION).scalar_one())
 
 
-# Deltas folded per transaction. A backlog folded in one statement can outlast the statement
-# timeout: a million deltas (a bulk load by SQL, a folder stopped for a while) never folded
-# within 30 s, so the folder failed every second and every view read the whole log (bench/).
-# Measured at 1M pins: 20,000 deltas took 2.3-2.5 s warm and 24 s with the cells cold on disk;
-# half that leaves a wide margin under the 30 s default. With the cells split by one dimension
-# as well (up to zoom 14), 10,000 spread pins took 2.1 s warm, at 2.45M pins.
-FOLD_BATCH = 10_000
-
-
-def fold_map_log(session: Session, *, batch: int | None = None) -> int:
+def fold_map_log(session: Session, *, pace: FoldPace | None = None) -> int:
     """Fold the map's delta log into its cells a batch at a time; returns how many moved.
 
-    Each batch (FOLD_BATCH deltas unless told) is committed on its own. Then vacuum the log:
-    every reader reads it, and its deleted rows would otherwise stay on its pages until
-    autovacuum came by (after folding a million, a view took 55 ms instead of 5 ms, most of it
-    reading dead rows). After a backlog (VACUUM_COUNTS_AFTER), vacuum the tables of counts too.
+    Each batch is committed on its own: FOLD_BATCH deltas, or as many as `pace` says, told
+    how long each took. Then vacuum the log: every reader reads it, and its deleted rows
+    would otherwise stay on its pages until autovacuum came by (after folding a million, a
+    view took 55 ms instead of 5 ms, most of it reading dead rows). After a backlog
+    (VACUUM_COUNTS_AFTER), vacuum the tables of counts too.
     """
     # Every process's folder calls this each second. An empty log's fold still built and
     # compiled its statement and planned it: 21.7 ms of the app's CPU a round, where asking
     # whether the log is empty costs 0.6 ms (in process, 20 rounds each, 1.2M pins).
     if session.execute(log_is_empty(PYRAMID)).scalar_one():
         return 0
-    limit = FOLD_BATCH if batch is None else batch
     moved = 0
     while True:
+        limit = FOLD_BATCH if pace is None else pace.size
+        take_fold_turn(session)  # another process's fold is not this batch's time
+        started = time.monotonic()
         folded = fold(session, PYRAMID, limit=limit)
         session.commit()
+        if pace is not None:
+            pace.took(folded, time.monotonic() - started)
         moved += folded
         if folded < limit:
             break

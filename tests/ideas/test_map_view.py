@@ -340,20 +340,20 @@ def test_a_fold_that_times_out_is_tried_again_in_smaller_batches(seeded, monkeyp
     batches: list[int] = []
     fold_map_log = upkeep.fold_map_log
 
-    def timing_out_above_2500(session, *, batch):
-        batches.append(batch)
-        if batch > 2500:  # what a batch too large for the timeout meets, from PostgreSQL itself
+    def timing_out_above_2500(session, *, pace):
+        batches.append(pace.size)
+        if pace.size > 2500:  # what a batch too large for the timeout meets, from PostgreSQL
             session.execute(text("SET LOCAL statement_timeout = 10"))
             session.execute(text("SELECT pg_sleep(1)"))
-        return fold_map_log(session, batch=batch)
+        return fold_map_log(session, pace=pace)
 
     monkeypatch.setattr(upkeep, "fold_map_log", timing_out_above_2500)
     folder = upkeep.MapFolder(seeded, interval=0)
     with pytest.raises(OperationalError) as failed:
         folder.fold_once()
     assert isinstance(failed.value.orig, QueryCanceled)
-    assert _logged(seeded) > 1000 and folder.batch == 2500
-    assert folder.fold_once() > 1000 and folder.batch == 5000
+    assert _logged(seeded) > 1000 and folder.pace.size == 2500
+    assert folder.fold_once() > 1000 and folder.pace.size == 5000  # well within: twice as many
     assert batches == [10_000, 2500] and _logged(seeded) == 0
     _assert_paths_agree(seeded)
 
