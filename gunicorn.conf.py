@@ -10,7 +10,9 @@ import gc
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
-worker_class = os.environ.get("WEB_WORKER_CLASS", "gevent")
+worker_class = os.environ.get(
+    "WEB_WORKER_CLASS", "serving.balanced_worker.BalancedGeventWorker"
+)  # gevent, new connections spread evenly (serving/balanced_worker.py)
 workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "8"))  # gthread only
 worker_connections = int(os.environ.get("WEB_CONNECTIONS", "1000"))  # gevent only
@@ -30,3 +32,10 @@ def post_worker_init(worker: object) -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def child_exit(server: object, worker: object) -> None:
+    """Free the exited worker's slot among the balanced workers' connection counts."""
+    from serving.balanced_worker import release_slot
+
+    release_slot(worker.pid)  # type: ignore[attr-defined]

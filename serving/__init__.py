@@ -1,0 +1,1 @@
+"""How gunicorn serves the app: what runs in its processes outside Flask."""

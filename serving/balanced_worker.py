@@ -1,0 +1,106 @@
+"""A gevent worker that takes new connections only while it holds no more than the others.
+
+Every worker accepts from one shared socket, and a browser keeps its connection (keep-alive),
+so a burst of new clients lands wherever the first worker to wake up takes it. Each worker
+computes two map views at once (app.map_gates), so a worker holding more clients makes each of
+them wait longer. In 5 of 8 rounds of bench.http's cold views (10 s each, 1M pins by
+population), one worker held 11 or 12 of the 16 clients, and p95 was 50.3-60.5 ms, against
+37.6-47.8 ms in the rounds split 8/8 or 9/7. With this worker the split was 8/8 in every round.
+
+The open connections of each worker are counted in shared memory, made by the master before it
+forks. A worker that holds more than another leaves a waiting connection to the others for a
+moment, and takes it all the same after MOST_DEFERRED_S (a worker stuck or shutting down).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from typing import Any
+
+from gevent.server import StreamServer
+from gunicorn.workers import ggevent
+
+SLOTS = 64  # workers at once on one machine, at most
+
+# Made at import, in gunicorn's master (it loads the worker class before it forks).
+_pids = multiprocessing.RawArray("i", SLOTS)
+_open = multiprocessing.RawArray("i", SLOTS)
+_claiming = multiprocessing.Lock()
+
+DEFERRED_S = 0.002  # how long a worker ahead of the others leaves a connection to them
+MOST_DEFERRED_S = 0.1  # ... in all, before it takes the connection itself
+
+
+def claim_slot(pid: int) -> int:
+    """A free slot for this worker to count its open connections in."""
+    with _claiming:
+        for slot in range(SLOTS):
+            if _pids[slot] == 0:
+                _pids[slot], _open[slot] = pid, 0
+                return slot
+    raise RuntimeError(f"more than {SLOTS} gunicorn workers")
+
+
+def release_slot(pid: int) -> None:
+    """Free an exited worker's slot (gunicorn's child_exit hook, in the master)."""
+    with _claiming:
+        for slot in range(SLOTS):
+            if _pids[slot] == pid:
+                _pids[slot], _open[slot] = 0, 0
+
+
+def ahead_of_another(slot: int) -> bool:
+    """Whether this worker holds more open connections than some other live worker."""
+    mine = _open[slot]
+    return any(_pids[other] and _open[other] < mine for other in range(SLOTS) if other != slot)
+
+
+class BalancedStreamServer(StreamServer):
+    """gevent's server, counting its connections and deferring while ahead of the others."""
+
+    slot = -1
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._episode_started = 0.0
+        self._last_deferral = -1.0
+
+    def _do_read(self) -> None:
+        if self._defers_now():
+            self.stop_accepting()  # the same pause gevent itself takes after an accept error
+            self._timer = self.loop.timer(DEFERRED_S)
+            self._timer.start(self._start_accepting_if_started)
+            return
+        super()._do_read()
+
+    def _defers_now(self) -> bool:
+        if not ahead_of_another(self.slot):
+            return False
+        now = time.monotonic()
+        if now - self._last_deferral > 2 * DEFERRED_S:  # a new connection waits: a new episode
+            self._episode_started = now
+        self._last_deferral = now
+        return now - self._episode_started < MOST_DEFERRED_S
+
+    def do_handle(self, *args: Any) -> None:
+        """Count a connection just accepted, then serve it."""
+        _open[self.slot] += 1  # only this process writes its slot
+        super().do_handle(*args)
+
+    def do_close(self, *args: Any) -> None:
+        """Count a connection closed (gevent calls this once for each it handled)."""
+        _open[self.slot] -= 1
+        super().do_close(*args)
+
+
+class BalancedGeventWorker(ggevent.GeventWorker):
+    """gunicorn's gevent worker, serving through BalancedStreamServer."""
+
+    def init_process(self) -> None:
+        """Claim a slot, then run as gunicorn's gevent worker does (forked, in the child)."""
+        BalancedStreamServer.slot = claim_slot(os.getpid())
+        # gunicorn's run() builds its server from the module's name StreamServer.
+        ggevent.StreamServer = BalancedStreamServer
+        super().init_process()
