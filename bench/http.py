@@ -46,6 +46,7 @@ from app.db import get_engine, get_session
 from app.demo import SPREADS, read_localities
 from app.ideas.counts import fold_map_log
 from app.planning.accounts import create_user
+from serving.connections import connections_per_worker
 from tests.dbutil import database_url, migrate, published_pins, recreate_database
 from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
 
@@ -222,6 +223,7 @@ class Samples:
     errors: int = 0
     count: int = 0
     seconds: float = 0.0
+    per_worker: list[int] = field(default_factory=list)  # clients' connections, most first
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, key: object, ms: float, ok: bool) -> None:
@@ -288,21 +290,35 @@ def load_and_cpu() -> str:
 # --- The phases --------------------------------------------------------------------------
 
 
-def cold_reads(base: str, views: dict[int, list[View]], clients: int, seconds: float) -> Samples:
+def cold_reads(
+    base: str,
+    views: dict[int, list[View]],
+    clients: int,
+    seconds: float,
+    master: int | None = None,
+) -> Samples:
     """Random views and filter sets, no validators: every response computed (goal 1).
 
     Each client is a process of its own, as each browser is. As threads of one process they
     shared one GIL: on the busy machine a thread descheduled while holding it held up the
     others' timings, p95 76.5 against 68.8 ms for the same server (6 rounds of 3 s each way,
-    taking turns, 1.2M pins).
+    taking turns, 1.2M pins). Given gunicorn's `master` pid, the clients' connections are
+    counted per worker halfway through (a worker holding more made its clients wait longer).
     """
     deadline = time.perf_counter() + seconds  # CLOCK_MONOTONIC: the same in every process
     start = time.perf_counter()
+    per_worker: list[int] = []
     with multiprocessing.get_context("fork").Pool(clients) as pool:
-        timings = pool.starmap(_cold_client, [(base, views, n, deadline) for n in range(clients)])
+        running = pool.starmap_async(
+            _cold_client, [(base, views, n, deadline) for n in range(clients)]
+        )
+        if master is not None:
+            time.sleep(seconds / 2)
+            per_worker = connections_per_worker(master, urlsplit(base).port or 80)
+        timings = running.get()
         pool.close()
         pool.join()
-    samples = Samples(seconds=time.perf_counter() - start)
+    samples = Samples(seconds=time.perf_counter() - start, per_worker=per_worker)
     for key, ms, ok in (timing for client in timings for timing in client):
         samples.add(key, ms, ok)
     return samples
@@ -351,6 +367,9 @@ def report_cold(samples: Samples) -> dict[int, float]:
         f"   {samples.count} requests in {seconds:.1f} s = {samples.count / seconds:.0f} req/s; "
         f"errors {samples.errors}"
     )
+    if samples.per_worker:
+        held = " / ".join(str(count) for count in samples.per_worker)
+        print(f"   the clients' connections per gunicorn worker, halfway: {held}")
     return per_zoom
 
 
@@ -920,7 +939,7 @@ def main() -> None:
                 f"{args.clients} clients, {args.seconds:.0f} s per phase, {load_and_cpu()}"
             )
             cpu = _clients_cpu()
-            cold = cold_reads(base, views, args.clients, args.seconds)
+            cold = cold_reads(base, views, args.clients, args.seconds, process.pid)
             client_cpu = (_clients_cpu() - cpu) / cold.seconds
             report_cold(cold)
             print(f"   the bench's own clients used {client_cpu:.2f} of a core")

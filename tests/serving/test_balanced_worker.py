@@ -3,53 +3,16 @@
 from __future__ import annotations
 
 import http.client
-import os
-from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from serving import balanced_worker
+from serving.connections import connections_per_worker
 from tests.common.under_gevent import assert_script_prints_ok
 from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
 
 CLIENTS = 16
-
-
-def _children(parent: int) -> list[int]:
-    """The pids whose parent is `parent` (gunicorn's workers)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:  # gone meanwhile
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-                pids.append(int(entry))
-    return pids
-
-
-def _established_on(port: int) -> set[str]:
-    """Socket inodes of the server's side of connections established on `port`."""
-    inodes = set()
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":
-            inodes.add(fields[9])
-    return inodes
-
-
-def _connections_per_worker(master: int, port: int) -> list[int]:
-    """How many of the connections on `port` each worker holds, most first."""
-    established = _established_on(port)
-    held = Counter()
-    for worker in _children(master):
-        for fd in Path(f"/proc/{worker}/fd").iterdir():
-            target = os.readlink(fd) if fd.is_symlink() else ""
-            if target.startswith("socket:[") and target[8:-1] in established:
-                held[worker] += 1
-    return sorted(held.values(), reverse=True)
 
 
 def test_a_burst_of_new_clients_is_split_evenly_between_the_workers(
@@ -74,7 +37,7 @@ def test_a_burst_of_new_clients_is_split_evenly_between_the_workers(
 
             with ThreadPoolExecutor(CLIENTS) as pool:
                 assert list(pool.map(first_request, connections)) == [200] * CLIENTS
-            spread = _connections_per_worker(process.pid, port)
+            spread = connections_per_worker(process.pid, port)
             for connection in connections:
                 connection.close()
             assert sum(spread) == CLIENTS and spread[0] - spread[-1] <= 2, spread
