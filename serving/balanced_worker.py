@@ -31,24 +31,37 @@ _claiming = multiprocessing.Lock()
 
 DEFERRED_S = 0.002  # how long a worker ahead of the others leaves a connection to them
 MOST_DEFERRED_S = 0.1  # ... in all, before it takes the connection itself
+CLAIM_WAIT_S = 5.0  # how long a new worker waits for another's claim of a slot
 
 
 def claim_slot(pid: int) -> int:
-    """A free slot for this worker to count its open connections in."""
-    with _claiming:
+    """A free slot for this worker to count its open connections in.
+
+    Workers forked at once take turns; a worker killed while it claimed would leave the lock
+    held, so after a while the claim goes on without it.
+    """
+    locked = _claiming.acquire(timeout=CLAIM_WAIT_S)
+    try:
         for slot in range(SLOTS):
             if _pids[slot] == 0:
-                _pids[slot], _open[slot] = pid, 0
+                _open[slot] = 0
+                _pids[slot] = pid
                 return slot
+    finally:
+        if locked:
+            _claiming.release()
     raise RuntimeError(f"more than {SLOTS} gunicorn workers")
 
 
 def release_slot(pid: int) -> None:
-    """Free an exited worker's slot (gunicorn's child_exit hook, in the master)."""
-    with _claiming:
-        for slot in range(SLOTS):
-            if _pids[slot] == pid:
-                _pids[slot], _open[slot] = 0, 0
+    """Free an exited worker's slot (gunicorn's child_exit hook, in the master).
+
+    No lock: the master must never wait on its workers, and a claim takes only free slots.
+    """
+    for slot in range(SLOTS):
+        if _pids[slot] == pid:
+            _open[slot] = 0
+            _pids[slot] = 0
 
 
 def ahead_of_another(slot: int) -> bool:

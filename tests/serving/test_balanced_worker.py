@@ -62,6 +62,18 @@ def test_a_worker_defers_only_while_it_holds_more_than_another():
         balanced_worker.release_slot(103)
 
 
+def test_a_claim_left_half_done_by_a_killed_worker_does_not_stop_the_next(monkeypatch):
+    monkeypatch.setattr(balanced_worker, "CLAIM_WAIT_S", 0.1)
+    assert balanced_worker._claiming.acquire()  # as a worker killed while claiming leaves it
+    try:
+        slot = balanced_worker.claim_slot(104)
+        assert balanced_worker._pids[slot] == 104
+    finally:
+        balanced_worker._claiming.release()
+        balanced_worker.release_slot(104)
+    assert balanced_worker._pids[slot] == 0
+
+
 def test_the_server_counts_each_connection_until_it_closes():
     assert_script_prints_ok(
         """
