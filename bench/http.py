@@ -42,7 +42,7 @@ from sqlalchemy.exc import OperationalError
 from app import create_app
 from app.common.errors import Conflict
 from app.config import DATA_DIR, PROJECT_DIR
-from app.db import get_engine, get_session
+from app.db import get_engine, get_session, lift_statement_timeout
 from app.demo import SPREADS, read_localities
 from app.ideas.counts import fold_map_log
 from app.planning.accounts import create_user
@@ -847,7 +847,9 @@ def fold_backlog(url: str) -> int:
     """
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAP_FOLD_INTERVAL_S": 0})
     with app.app_context():
-        moved = fold_map_log(get_session())
+        session = get_session()
+        lift_statement_timeout(session)  # not measured: as `flask map fold` does
+        moved = fold_map_log(session)
         get_engine().dispose()
     return moved
 

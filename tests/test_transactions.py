@@ -76,6 +76,25 @@ def test_settings_reach_every_app_connection(make_app):
             assert conn.execute(text("SHOW jit")).scalar_one() == "off"
 
 
+def test_a_lifted_timeout_holds_for_every_transaction_of_the_session(make_app):
+    """Operators' folds commit each batch: the lift must outlive the first commit, and only
+    that session's transactions may have it."""
+    from app.db import get_session, lift_statement_timeout, new_session
+
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=1234)
+    with app.app_context():
+        session = get_session()
+        lift_statement_timeout(session)
+        for _batch in range(3):
+            assert session.execute(text("SHOW statement_timeout")).scalar_one() == "0"
+            session.commit()
+        other = new_session()
+        try:
+            assert other.execute(text("SHOW statement_timeout")).scalar_one() == "1234ms"
+        finally:
+            other.close()
+
+
 def test_an_abandoned_stream_leaves_no_transaction_open(make_app, runner, test_database_url, app):
     """A client hangs up half-way through a multi-megabyte stream: every session is let go."""
     from tests.conftest import serving

@@ -39,6 +39,5 @@ def demo_pins(count: int, seed: int, spread: str) -> None:
     else:
         added = add_demo_pins(session, count, seed=seed)
     session.commit()
-    lift_statement_timeout(session)
     fold_map_log(session)  # a million new pins in the log would slow every view until folded
     click.echo(f"Added {added} demo pins.")
