@@ -21,7 +21,8 @@ SMALLEST_FOLD_BATCH = 500
 # The share of the statement timeout a batch is sized to take. On umecom_load (17.7M pins)
 # with the test suite beside it (load up to 9), a batch of 10,000 took 29.6 s against the 30 s
 # timeout: waiting for a failure left no margin. Sized to a sixth, that batch's successor takes
-# about 1,700 deltas; on a quiet machine (2.1 s for 10,000) the batch stays at FOLD_BATCH.
+# about 1,700 deltas. On the same database, quiet, beside 8 busy loops or with the cache dropped,
+# batches of 10,000 took 0.24-1.81 s, so the batch stays at FOLD_BATCH.
 TIMEOUT_SHARE = 1 / 6
 
 
