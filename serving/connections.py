@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 
-def worker_pids(master: int) -> list[int]:
+def _worker_pids(master: int) -> list[int]:
     """The pids whose parent is `master` (gunicorn's workers)."""
     pids = []
     for entry in os.listdir("/proc"):
@@ -35,7 +35,7 @@ def connections_per_worker(master: int, port: int) -> list[int]:
     """How many of the connections on `port` each worker of `master` holds, most first."""
     established = _established_on(port)
     held: Counter[int] = Counter()
-    for worker in worker_pids(master):
+    for worker in _worker_pids(master):
         try:
             descriptors = list(Path(f"/proc/{worker}/fd").iterdir())
         except OSError:  # a worker that exited meanwhile

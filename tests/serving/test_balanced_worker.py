@@ -15,6 +15,14 @@ from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
 CLIENTS = 16
 
 
+def _first_request(connection: http.client.HTTPConnection) -> int:
+    """A browser's first request; its connection stays open (keep-alive)."""
+    connection.request("GET", "/healthz")
+    response = connection.getresponse()
+    response.read()
+    return response.status
+
+
 def test_a_burst_of_new_clients_is_split_evenly_between_the_workers(
     test_database_url: str, app, tmp_path: Path
 ):
@@ -28,15 +36,8 @@ def test_a_burst_of_new_clients_is_split_evenly_between_the_workers(
     try:
         for _burst in range(10):
             connections = [http.client.HTTPConnection("127.0.0.1", port) for _ in range(CLIENTS)]
-
-            def first_request(connection: http.client.HTTPConnection) -> int:
-                connection.request("GET", "/healthz")
-                response = connection.getresponse()
-                response.read()
-                return response.status  # the connection stays open (keep-alive)
-
             with ThreadPoolExecutor(CLIENTS) as pool:
-                assert list(pool.map(first_request, connections)) == [200] * CLIENTS
+                assert list(pool.map(_first_request, connections)) == [200] * CLIENTS
             spread = connections_per_worker(process.pid, port)
             for connection in connections:
                 connection.close()
