@@ -20,6 +20,7 @@ class FairGate:
     def __init__(self, size: int) -> None:
         if size < 1:
             raise ValueError("a gate needs at least one place")
+        self.size = size
         self._free = size
         self._lock = threading.Lock()
         self._waiting: deque[threading.Event] = deque()
