@@ -21,19 +21,29 @@ def _worker_pids(master: int) -> list[int]:
     return pids
 
 
-def _established_on(port: int) -> set[str]:
-    """Socket inodes of the server's side of the IPv4 connections established on `port`."""
+LISTEN = "0A"  # /proc/net/tcp's state of a listening socket
+ESTABLISHED = "01"
+
+
+def _connections_on(port: int, *, established_only: bool) -> set[str]:
+    """Socket inodes of the server's side of IPv4 connections on `port`.
+
+    Established ones, or those in any state but listening: a connection the client closed
+    stays until the server closes its side.
+    """
     inodes = set()
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         fields = line.split()
-        if int(fields[1].split(":")[1], 16) == port and fields[3] == "01":  # 01: ESTABLISHED
+        state = fields[3]
+        wanted = state == ESTABLISHED or (state != LISTEN and not established_only)
+        if int(fields[1].split(":")[1], 16) == port and wanted:
             inodes.add(fields[9])
     return inodes
 
 
-def connections_per_worker(master: int, port: int) -> list[int]:
+def connections_per_worker(master: int, port: int, *, established_only: bool = True) -> list[int]:
     """How many of the connections on `port` each worker of `master` holds, most first."""
-    established = _established_on(port)
+    connections = _connections_on(port, established_only=established_only)
     held: Counter[int] = Counter()
     for worker in _worker_pids(master):
         try:
@@ -45,6 +55,6 @@ def connections_per_worker(master: int, port: int) -> list[int]:
                 target = os.readlink(descriptor)
             except OSError:  # closed meanwhile
                 continue
-            if target.startswith("socket:[") and target[8:-1] in established:
+            if target.startswith("socket:[") and target[8:-1] in connections:
                 held[worker] += 1
     return sorted(held.values(), reverse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -34,16 +35,40 @@ def test_a_burst_of_new_clients_is_split_evenly_between_the_workers(
     url, process = start_gunicorn(test_database_url, tmp_path)
     port = int(urlsplit(url).port or 0)
     try:
+        _wait_for_both_workers(process.pid, port)
         for _burst in range(10):
             connections = [http.client.HTTPConnection("127.0.0.1", port) for _ in range(CLIENTS)]
             with ThreadPoolExecutor(CLIENTS) as pool:
                 assert list(pool.map(_first_request, connections)) == [200] * CLIENTS
             spread = connections_per_worker(process.pid, port)
-            for connection in connections:
-                connection.close()
+            _close_and_wait(connections, process.pid, port)
             assert sum(spread) == CLIENTS and spread[0] - spread[-1] <= 2, spread
     finally:
         stop_gunicorn(process)
+
+
+def _wait_for_both_workers(master: int, port: int) -> None:
+    """Connect until each worker holds one: /healthz answering says only one has booted, and
+    a worker still loading the app takes no connection (so it cannot be balanced to)."""
+    connections = []
+    deadline = time.monotonic() + 60
+    while len(connections_per_worker(master, port)) < 2:
+        assert time.monotonic() < deadline, "the second worker never took a connection"
+        connections.append(http.client.HTTPConnection("127.0.0.1", port))
+        assert _first_request(connections[-1]) == 200
+        time.sleep(0.05)
+    _close_and_wait(connections, master, port)
+
+
+def _close_and_wait(connections: list[http.client.HTTPConnection], master: int, port: int) -> None:
+    """Close the clients' side, then wait until the workers have closed theirs (and counted
+    them closed), so the next burst starts from none."""
+    for connection in connections:
+        connection.close()
+    deadline = time.monotonic() + 30
+    while connections_per_worker(master, port, established_only=False):
+        assert time.monotonic() < deadline, "the workers kept closed connections"
+        time.sleep(0.02)
 
 
 def test_a_worker_defers_only_while_it_holds_more_than_another():
