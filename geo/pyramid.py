@@ -46,7 +46,7 @@ from sqlalchemy import (
     update,
     values,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import ARRAY, REGCLASS, insert
 from sqlalchemy.orm import Session
 
 from geo.geojson import micro_degrees
@@ -395,6 +395,13 @@ def version(pyramid: Pyramid) -> Select[Any]:
     """
     logged = select(func.count()).select_from(pyramid.deltas).scalar_subquery()
     return select(func.concat(pyramid.state.c.epoch, "-", logged))
+
+
+def log_size(pyramid: Pyramid) -> Select[Any]:
+    """SQL: the log's heap in bytes (`bytes`), and the deltas in it (`rows`)."""
+    heap = func.pg_relation_size(literal(pyramid.deltas.name).cast(REGCLASS))
+    rows = select(func.count()).select_from(pyramid.deltas).scalar_subquery()
+    return select(heap.label("bytes"), rows.label("rows"))
 
 
 def log_is_empty(pyramid: Pyramid) -> Select[Any]:
