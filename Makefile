@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 PGPORT ?= 54329
+TEST_WORKERS ?= 2
 export PGPORT
 
 # With no DATABASE_URL given, a private PostGIS cluster under var/ is started and used.
@@ -31,8 +32,9 @@ run: setup
 
 ## Style gate, then the whole test suite (browser tests included). The tests make their own
 ## databases (<db>_test, <db>_migrations): the database DATABASE_URL names is never touched.
+## TEST_WORKERS processes share the tests a file at a time (pytest-xdist); 1 runs them in one.
 test: tools system-browser db lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 ## Stop the private PostGIS cluster.
 stop:

@@ -18,11 +18,19 @@ def base_url() -> str:
 
 
 def database_url(suffix: str) -> str:
-    """TEST_DATABASE_URL, or the configured database's name with a suffix (never the real one)."""
+    """TEST_DATABASE_URL, or the configured database's name with a suffix (never the real one).
+
+    Under pytest-xdist each process (`gw0`, `gw1`, ...) has databases of its own: a test drops
+    and fills them, and some count the sessions of theirs.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     explicit = os.environ.get("TEST_DATABASE_URL")
     if explicit and suffix == "_test":
-        return explicit
-    url = make_url(base_url())
+        url = make_url(explicit)
+        suffix = f"_{worker}" if worker else ""
+    else:
+        url = make_url(base_url())
+        suffix = f"{suffix}_{worker}" if worker else suffix
     return url.set(database=f"{url.database}{suffix}").render_as_string(hide_password=False)
 
 
