@@ -463,7 +463,7 @@ def test_the_log_gives_back_a_backlogs_pages_past_a_delta_left_to_fold(seeded, a
     assert _log_bytes(app) == big
     monkeypatch.setattr(module, "LOG_COMPACT_MOST_ROWS", 1)
     assert _compact_log(app) is True
-    assert _log_bytes(app) == 8192
+    assert _log_bytes(app) == 8192  # one page: the delta left
     assert _logged(app) == 1
     _assert_paths_agree(app)
 
@@ -485,7 +485,9 @@ def test_a_fold_after_a_backlog_rewrites_the_log_unless_a_reader_holds_it(seeded
     assert _log_bytes(app) >= big
     api.post("/api/ideas", pin_feature(CENTRE))
     assert _vacuumed_by_a_fold(app) == ["(FULL) map_deltas"]
-    assert _log_bytes(app) == 0
+    # No delta is left, but VACUUM FULL keeps any that a snapshot open in this database still
+    # sees (an autovacuum ANALYZE's, say): a page at most, never the backlog's file.
+    assert _log_bytes(app) <= 8192
     _assert_paths_agree(app)
 
 
