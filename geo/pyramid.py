@@ -393,15 +393,18 @@ def version(pyramid: Pyramid) -> Select[Any]:
     The log only grows between folds (a new commit adds rows, whatever its sequence number),
     and every fold bumps the epoch: (epoch, rows in the log) is a version of the data.
     """
-    logged = select(func.count()).select_from(pyramid.deltas).scalar_subquery()
-    return select(func.concat(pyramid.state.c.epoch, "-", logged))
+    return select(func.concat(pyramid.state.c.epoch, "-", _logged(pyramid)))
 
 
 def log_size(pyramid: Pyramid) -> Select[Any]:
     """SQL: the log's heap in bytes (`bytes`), and the deltas in it (`rows`)."""
     heap = func.pg_relation_size(literal(pyramid.deltas.name).cast(REGCLASS))
-    rows = select(func.count()).select_from(pyramid.deltas).scalar_subquery()
-    return select(heap.label("bytes"), rows.label("rows"))
+    return select(heap.label("bytes"), _logged(pyramid).label("rows"))
+
+
+def _logged(pyramid: Pyramid) -> Any:
+    """SQL: the number of deltas in the log (a scalar subquery)."""
+    return select(func.count()).select_from(pyramid.deltas).scalar_subquery()
 
 
 def log_is_empty(pyramid: Pyramid) -> Select[Any]:
