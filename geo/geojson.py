@@ -32,11 +32,7 @@ from geo.rows import Fetch, fetch_rows
 
 COORDINATE_DECIMALS = 6  # about 0.1 m: more is noise, less moves pins
 GEOJSON_MEDIA_TYPE = "application/geo+json"
-
-
-def simplified_for_display(geom: Any, *, tolerance_degrees: float = 0.00005) -> Any:
-    """A lighter outline for drawing (about 3-5 m at Umeå's latitude), topology kept."""
-    return func.ST_SimplifyPreserveTopology(geom, tolerance_degrees)
+DISPLAY_TOLERANCE_DEGREES = 0.00005  # a lighter outline for drawing: 3-5 m at Umeå's latitude
 
 
 def feature_select(

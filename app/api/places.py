@@ -12,12 +12,7 @@ from app.common.text import clean_text
 from app.models import District
 from app.places import load_places, search_places
 from app.replica import public_read
-from geo.geojson import (
-    GEOJSON_MEDIA_TYPE,
-    feature_select,
-    simplified_for_display,
-    stream_feature_collection,
-)
+from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select, stream_feature_collection
 
 
 @bp.get("/api/places")
@@ -45,7 +40,7 @@ def districts() -> Response:
     """District polygons with name and code, for the map's reference layer."""
     rows = select(
         District.id,
-        simplified_for_display(District.geom).label("geom"),
+        District.outline.label("geom"),
         District.name,
         District.code,
     )

@@ -16,7 +16,6 @@ from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
 from app.models import District, Idea
 from geo.aggregate import counts_per_polygon, hexagon_counts, hexagons
 from geo.cluster import dbscan_candidates, dbscan_clusters, density, largest_eps
-from geo.geojson import simplified_for_display
 from geo.i18n import N_
 from geo.pyramid import rollup_counts
 
@@ -118,7 +117,7 @@ def district_layer(
     outlines lighter (a few metres); exports keep them exact. `straight` forces counting the
     pins (tests compare the two).
     """
-    geom = simplified_for_display(District.geom) if for_display else District.geom
+    geom = District.outline if for_display else District.geom
     polygons = select(
         District.id, geom.label("geom"), District.name, District.code, District.population
     )

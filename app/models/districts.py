@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import Integer, String
+from sqlalchemy import Computed, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
+from geo.geojson import DISPLAY_TOLERANCE_DEGREES
 
 
 class District(Base):
@@ -20,4 +21,11 @@ class District(Base):
     population: Mapped[int | None] = mapped_column(Integer)
     geom: Mapped[WKBElement] = mapped_column(
         Geometry("MULTIPOLYGON", srid=4326, spatial_index=True)
+    )
+    # The outline the map and the layers draw (topology kept), computed by PostgreSQL when a
+    # district is stored: all 121 as GeoJSON took 49 ms simplified for each request, 3.5 ms
+    # as stored (psql).
+    outline: Mapped[WKBElement] = mapped_column(
+        Geometry("GEOMETRY", srid=4326, spatial_index=False),
+        Computed(f"ST_SimplifyPreserveTopology(geom, {DISPLAY_TOLERANCE_DEGREES})", persisted=True),
     )

@@ -1,8 +1,15 @@
 """Health check, categories, places and reference layers."""
 
+import json
 import re
 
+from sqlalchemy import text
+
 from app.categories import CATEGORIES
+from app.db import get_engine
+from geo.geojson import COORDINATE_DECIMALS, DISPLAY_TOLERANCE_DEGREES
+
+SIMPLIFIED = "ST_SimplifyPreserveTopology(geom, :tolerance)"
 
 
 def test_healthz_ok(client):
@@ -56,6 +63,30 @@ def test_districts_layer_has_all_121(client):
     assert len(features) == 121
     assert {"name", "code"} <= set(features[0]["properties"])
     assert {f["geometry"]["type"] for f in features} <= {"Polygon", "MultiPolygon"}
+
+
+def test_districts_are_drawn_with_their_outline_simplified_from_the_stored_polygon(app, client):
+    """The outline stored with each district is the simplification its polygon gives now,
+    and follows a changed polygon (in a transaction rolled back: the districts are shared)."""
+    drawn = {
+        f["properties"]["code"]: f["geometry"]
+        for f in client.get("/api/districts").get_json()["features"]
+    }
+    with app.app_context(), get_engine().connect() as conn:
+        rows = conn.execute(
+            text(f"SELECT code, ST_AsGeoJSON({SIMPLIFIED}, :decimals) AS g FROM districts"),
+            {"tolerance": DISPLAY_TOLERANCE_DEGREES, "decimals": COORDINATE_DECIMALS},
+        )
+        assert drawn == {row.code: json.loads(row.g) for row in rows}
+        same = conn.execute(
+            text(
+                "UPDATE districts SET geom = ST_Multi(ST_Buffer(geom, 0.01)) WHERE code = :code"
+                f" RETURNING ST_Equals(outline, {SIMPLIFIED})"
+            ),
+            {"code": next(iter(drawn)), "tolerance": DISPLAY_TOLERANCE_DEGREES},
+        ).scalar_one()
+        conn.rollback()
+    assert same
 
 
 def test_area_outline(client):
