@@ -34,7 +34,7 @@ run: setup
 ## databases (<db>_test, <db>_migrations): the database DATABASE_URL names is never touched.
 ## TEST_WORKERS processes share the tests a file at a time (pytest-xdist); 1 runs them in one.
 test: tools system-browser db lint
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 ## Stop the private PostGIS cluster.
 stop:

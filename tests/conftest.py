@@ -32,6 +32,18 @@ CENTRE = (20.2630, 63.8258)  # Rådhustorget, Centrala stan
 HOLMSUND = (20.3717, 63.7009)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with a `long_running` test first, each file's tests in their own order.
+
+    `make test` hands whole files to its processes in this order (`--dist loadfile
+    --no-loadscope-reorder`). xdist's own order, by number of tests, left the two one-test
+    files of about two minutes each for last, run by one process while the other had
+    finished: 12 min 4 s in place on a quiet 2-core machine.
+    """
+    long_files = {item.path for item in items if item.get_closest_marker("long_running")}
+    items.sort(key=lambda item: item.path not in long_files)
+
+
 @pytest.fixture(scope="session")
 def test_database_url() -> str:
     """A fresh, migrated test database with PostGIS."""

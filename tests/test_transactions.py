@@ -95,6 +95,7 @@ def test_a_lifted_timeout_holds_for_every_transaction_of_the_session(make_app):
             other.close()
 
 
+@pytest.mark.long_running
 def test_an_abandoned_stream_leaves_no_transaction_open(make_app, runner, test_database_url, app):
     """A client hangs up half-way through a multi-megabyte stream: every session is let go."""
     from tests.conftest import serving

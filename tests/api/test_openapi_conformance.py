@@ -47,6 +47,7 @@ def signed_in_admin(app, live_server: str) -> tuple[str, str]:
     return cookies, CSRF_META.search(landing).group(1)
 
 
+@pytest.mark.long_running
 @pytest.mark.timeout(CLI_TIMEOUT_S + 60)
 def test_the_api_conforms_to_its_document(app, live_server, tmp_path):
     cookies, token = signed_in_admin(app, live_server)

@@ -108,6 +108,7 @@ def refusals(browser_log: BrowserLog) -> None:
     browser_log.allow(422)
 
 
+@pytest.mark.long_running
 @pytest.mark.parametrize("lang", ["sv", "en"])
 @pytest.mark.usefixtures("refusals")
 def test_workshop_pages(app: Flask, open_page: Any, lang: str) -> None:

@@ -81,6 +81,7 @@ def _logged(app) -> int:
     return int(run_sql(app, "SELECT count(*) FROM map_deltas").scalar_one())
 
 
+@pytest.mark.long_running
 def test_pyramid_equals_the_straight_count_through_writes_and_folds(seeded, api):
     app = seeded
     churn(app, api, _assert_paths_agree)
