@@ -37,8 +37,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
     `make test` hands whole files to its processes in this order (`--dist loadfile
     --no-loadscope-reorder`). xdist's own order, by number of tests, left the two one-test
-    files of about two minutes each for last, run by one process while the other had
-    finished: 12 min 4 s in place on a quiet 2-core machine.
+    files of about two minutes each (OpenAPI conformance, the hostile walk) for last, where
+    one process ran them while the other had nothing left to do.
     """
     long_files = {item.path for item in items if item.get_closest_marker("long_running")}
     items.sort(key=lambda item: item.path not in long_files)
