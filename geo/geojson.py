@@ -35,6 +35,11 @@ GEOJSON_MEDIA_TYPE = "application/geo+json"
 DISPLAY_TOLERANCE_DEGREES = 0.00005  # a lighter outline for drawing: 3-5 m at Umeå's latitude
 
 
+def simplified_for_display(geom: Any) -> Any:
+    """SQL: a lighter outline of `geom` for drawing, topology kept."""
+    return func.ST_SimplifyPreserveTopology(geom, DISPLAY_TOLERANCE_DEGREES)
+
+
 def feature_select(
     rows: Select[Any],
     *,

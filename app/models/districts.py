@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from geoalchemy2 import Geometry, WKBElement
-from sqlalchemy import Computed, Integer, String
+from sqlalchemy import Computed, Integer, String, column
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
-from geo.geojson import DISPLAY_TOLERANCE_DEGREES
+from geo.geojson import simplified_for_display
 
 
 class District(Base):
@@ -27,5 +27,5 @@ class District(Base):
     # as stored (psql, one session).
     outline: Mapped[WKBElement] = mapped_column(
         Geometry("GEOMETRY", srid=4326, spatial_index=False),
-        Computed(f"ST_SimplifyPreserveTopology(geom, {DISPLAY_TOLERANCE_DEGREES})", persisted=True),
+        Computed(simplified_for_display(column("geom")), persisted=True),
     )
