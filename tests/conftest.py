@@ -163,10 +163,16 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
 
 @pytest.fixture(autouse=True)
 def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Each test starts with no pins (districts stay)."""
+    """Each test that used the test database leaves it with no pins (districts stay).
+
+    Whether through `app` or through an app of its own (`make_app`): the workshop event
+    tests built theirs only, and left their workshops to whichever test came next.
+    """
+    # Asked for now: pytest refuses a fixture first asked for during teardown.
+    uses_database = "test_database_url" in request.fixturenames
+    flask_app: Flask | None = request.getfixturevalue("app") if uses_database else None
     yield
-    if "app" in request.fixturenames:
-        flask_app: Flask = request.getfixturevalue("app")
+    if flask_app is not None:
         with flask_app.app_context():
             for attempt in range(3):
                 try:
