@@ -163,7 +163,8 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
 
 @pytest.fixture(autouse=True)
 def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Each test that used the test database leaves it with no pins (districts stay).
+    """Each test that used the test database leaves every table it writes empty: pins,
+    workshops, accounts and the rest (districts stay; see WRITTEN_TABLES).
 
     Whether through `app` or through an app of its own (`make_app`): the workshop event
     tests built theirs only, and left their workshops to whichever test came next.
