@@ -10,6 +10,13 @@ population), one worker held 11 or 12 of the 16 clients, and p95 was 50.3-60.5 m
 The open connections of each worker are counted in shared memory, made by the master before it
 forks. A worker that holds more than another leaves a waiting connection to the others for a
 moment, and takes it all the same after MOST_DEFERRED_S (a worker stuck or shutting down).
+
+Each connection's socket also has a timeout (WEB_CLIENT_TIMEOUT_S): a client that takes no
+bytes of its answer, or sends no bytes of its body, for that long is let go. gunicorn's
+gevent worker waits for ever otherwise, and an export whose reader stopped kept its statement
+running until the client hung up, with its snapshot and its locks (a migration or a TRUNCATE
+waited behind them): PostgreSQL holds back a cancel, its statement timeout's included, while
+a statement is blocked writing its rows.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ import time
 from typing import Any
 
 from gevent.server import StreamServer
-from gunicorn.workers import ggevent
+from gunicorn.workers import base_async, ggevent
 
 SLOTS = 64  # workers at once on one machine, at most
 
@@ -32,6 +39,8 @@ _claiming = multiprocessing.Lock()
 DEFERRED_S = 0.002  # how long a worker ahead of the others leaves a connection to them
 MOST_DEFERRED_S = 0.1  # ... in all, before it takes the connection itself
 CLAIM_WAIT_S = 5.0  # how long a new worker waits for another's claim of a slot
+# A phone on a weak link still takes some bytes of a 2,000-pin chunk within a minute.
+CLIENT_TIMEOUT_S = float(os.environ.get("WEB_CLIENT_TIMEOUT_S", "60"))
 
 
 def claim_slot(pid: int) -> int:
@@ -117,3 +126,24 @@ class BalancedGeventWorker(ggevent.GeventWorker):
         # gunicorn's run() builds its server from the module's name StreamServer.
         ggevent.StreamServer = BalancedStreamServer
         super().init_process()
+
+    def handle(self, listener: Any, client: Any, addr: Any) -> None:
+        """Serve a connection with CLIENT_TIMEOUT_S on its socket.
+
+        gunicorn's gevent worker only makes the socket blocking, without a timeout, before it
+        serves it as its base class does.
+        """
+        client.settimeout(CLIENT_TIMEOUT_S)
+        base_async.AsyncWorker.handle(self, listener, client, addr)
+
+    def handle_request(self, listener_name: Any, req: Any, sock: Any, addr: Any) -> bool:
+        """Serve one request; a client past CLIENT_TIMEOUT_S ends its connection.
+
+        gunicorn has closed the response's body (the app's stream, and its statement) by then;
+        what is left is to close the connection with a line in the log, not a traceback.
+        """
+        try:
+            return bool(super().handle_request(listener_name, req, sock, addr))
+        except TimeoutError:
+            self.log.info("Closed a client that took nothing for %s s: %s", CLIENT_TIMEOUT_S, addr)
+            raise StopIteration from None

@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from app.api.export import with_export_timeout
 from app.db import get_engine, get_session
+from tests.conftest import seed_unfolded_pins
 from tests.pins import add_pins, random_points, set_columns, varied_specs
 
 CITY = (20.20, 63.80, 20.34, 63.86)
@@ -388,10 +389,9 @@ def test_an_export_not_offered_is_not_found(client, path):
 
 @pytest.mark.parametrize(("fmt", "start"), [("geojson", b'{"type":"FeatureCollection"'),
                                              ("csv", b"\xef\xbb\xbfid;kind;")])  # fmt: skip
-def test_an_export_left_midway_frees_its_connection(app, client, runner, fmt, start):
+def test_an_export_left_midway_frees_its_connection(app, client, fmt, start):
     """Pipelined rows: a client hanging up cancels the statement; nothing is left running."""
-    result = runner.invoke(args=["demo", "pins", "6000", "--seed", "5"])
-    assert result.exit_code == 0, result.output
+    seed_unfolded_pins(app, 6000)
     response = client.get(f"/api/export/ideas.{fmt}", buffered=False)
     chunks = iter(response.response)
     assert next(chunks).startswith(start)
@@ -414,10 +414,9 @@ def test_an_export_left_midway_frees_its_connection(app, client, runner, fmt, st
         assert len(list(csv.reader(io.StringIO(whole), delimiter=";"))) == 1 + 6000
 
 
-def test_an_export_runs_under_its_own_statement_timeout(make_app, runner):
+def test_an_export_runs_under_its_own_statement_timeout(make_app, app):
     """EXPORT_STATEMENT_TIMEOUT_MS, not the app's, bounds the one statement of an export."""
-    result = runner.invoke(args=["demo", "pins", "3000", "--seed", "6"])
-    assert result.exit_code == 0, result.output
+    seed_unfolded_pins(app, 3000, seed=6)
     hasty = make_app(EXPORT_STATEMENT_TIMEOUT_MS=1).test_client()
     for fmt in ("geojson", "csv"):
         response = hasty.get(f"/api/export/ideas.{fmt}", headers={"Accept-Language": "en"})

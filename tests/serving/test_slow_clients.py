@@ -1,0 +1,125 @@
+"""Clients that stop reading their answer, or sending their body, under gunicorn as `make run`
+serves it: the worker lets them go after WEB_CLIENT_TIMEOUT_S, and with them the statement
+of a stream. PostgreSQL would not end that statement itself: it holds back a cancel, its
+statement timeout's included, while the statement is blocked writing rows."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import socket
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import CSRF_META, count_pins, seed_unfolded_pins
+from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
+
+CLIENT_TIMEOUT_S = 2
+# An export of 30,000 pins is megabytes: more than the sockets' buffers take from a client
+# that reads nothing.
+BIG_STREAM = "/api/export/ideas.geojson"
+
+
+@pytest.fixture
+def slow_client_gunicorn(test_database_url: str, app, tmp_path: Path) -> Iterator[tuple]:
+    """gunicorn with a short client timeout; yields its URL and a function giving its log
+    so far (it stops the server)."""
+    url, process = start_gunicorn(
+        test_database_url,
+        tmp_path,
+        WEB_CLIENT_TIMEOUT_S=str(CLIENT_TIMEOUT_S),
+        MAP_FOLD_INTERVAL_S="0",  # its folds would be statements of the app's too
+    )
+
+    def log() -> str:
+        process.terminate()
+        process.wait(timeout=20)
+        return process.stderr.read().decode()
+
+    try:
+        yield url, log
+    finally:
+        stop_gunicorn(process)
+
+
+def _app_statements(database_url: str) -> list[tuple[str, str]]:
+    """(state, query) of the app's sessions in a transaction, parallel workers left out."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT state, query FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name = 'umecom-web' "
+                    "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
+                )
+            )
+            return [(row.state, row.query) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def _connect(url: str) -> socket.socket:
+    host, port = url.removeprefix("http://").split(":")
+    return socket.create_connection((host, int(port)))
+
+
+def test_a_client_that_stops_reading_an_export_is_let_go(
+    slow_client_gunicorn, test_database_url, app
+):
+    """The export's statement runs while the client reads nothing; after the client timeout
+    the worker closes the connection, and the statement ends with it, while the client still
+    holds its end open."""
+    url, log = slow_client_gunicorn
+    seed_unfolded_pins(app, 30_000)
+    sock = _connect(url)
+    try:
+        sock.sendall(f"GET {BIG_STREAM} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        assert sock.recv(1024).startswith(b"HTTP/1.1 200")
+        time.sleep(CLIENT_TIMEOUT_S / 4)
+        assert [state for state, _query in _app_statements(test_database_url)] == ["active"]
+        deadline = time.monotonic() + 15 * CLIENT_TIMEOUT_S
+        while _app_statements(test_database_url) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _app_statements(test_database_url) == []
+    finally:
+        sock.close()
+    server_log = log()
+    assert f"Closed a client that took nothing for {float(CLIENT_TIMEOUT_S)} s" in server_log
+    assert "Traceback" not in server_log
+
+
+def test_a_client_that_stops_sending_its_body_is_answered_400(slow_client_gunicorn, app):
+    """A pin's body cut short and never finished: 400 after the client timeout, nothing
+    stored, and the worker answers others meanwhile."""
+    url, log = slow_client_gunicorn
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = CSRF_META.search(opener.open(f"{url}/").read().decode()).group(1)
+    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+    sock = _connect(url)
+    try:
+        sock.sendall(
+            (
+                "POST /api/ideas HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                f"Content-Type: application/json\r\nX-CSRFToken: {token}\r\n"
+                f"Cookie: {cookies}\r\nContent-Length: 100\r\n\r\n"
+            ).encode()
+            + b'{"type":'
+        )
+        started = time.monotonic()
+        assert opener.open(f"{url}/healthz", timeout=CLIENT_TIMEOUT_S).status == 200
+        sock.settimeout(15 * CLIENT_TIMEOUT_S)
+        answer = sock.recv(65536).decode()
+        waited = time.monotonic() - started
+    finally:
+        sock.close()
+    assert answer.startswith("HTTP/1.1 400"), answer[:300]
+    assert '"code":"bad_request"' in answer
+    assert waited >= CLIENT_TIMEOUT_S * 0.9
+    assert count_pins(app) == 0
+    assert "Traceback" not in log()
