@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from psycopg.errors import DeadlockDetected
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import make_server
 
@@ -265,6 +265,24 @@ def pin_feature(lon_lat: tuple[float, float] = CENTRE, **properties: Any) -> dic
         "geometry": {"type": "Point", "coordinates": list(lon_lat)},
         "properties": props,
     }
+
+
+def app_sessions_in_transaction(database_url: str) -> list[tuple[str, str]]:
+    """(state, query) of the app's sessions in a transaction on that database, seen from
+    outside; parallel workers, which share their leader's transaction, are not counted."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT state, query FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name = 'umecom-web' "
+                    "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
+                )
+            )
+            return [(row.state, row.query) for row in rows]
+    finally:
+        engine.dispose()
 
 
 def seed_unfolded_pins(app: Flask, count: int, seed: int = 5) -> None:

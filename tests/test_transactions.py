@@ -12,41 +12,21 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 from app.db import get_engine, get_map_engine
-from tests.conftest import seed_unfolded_pins
+from tests.conftest import app_sessions_in_transaction, seed_unfolded_pins
 
 # The one response big enough to outgrow the sockets' buffers when its client stops reading
 # (the map's views are built whole in one statement, and lists stop at 1,000 pins).
 BIG_STREAM = "/api/export/ideas.geojson"
 
 
-def _in_transaction(test_database_url: str) -> list[tuple[str, str]]:
-    """(state, query) of the app's sessions in a transaction on the test database, seen from
-    outside; parallel workers, which share their leader's transaction, are not counted."""
-    engine = create_engine(test_database_url)
-    try:
-        with engine.connect() as conn:
-            return [
-                (row.state, row.query)
-                for row in conn.execute(
-                    text(
-                        "SELECT state, query FROM pg_stat_activity "
-                        "WHERE datname = current_database() AND application_name = 'umecom-web' "
-                        "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
-                    )
-                )
-            ]
-    finally:
-        engine.dispose()
-
-
 def _wait_until_none_in_transaction(
     test_database_url: str, seconds: float = 15
 ) -> list[tuple[str, str]]:
     deadline = time.monotonic() + seconds
-    while (left := _in_transaction(test_database_url)) and time.monotonic() < deadline:
+    while (left := app_sessions_in_transaction(test_database_url)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return left
 
@@ -104,7 +84,7 @@ def test_an_abandoned_stream_leaves_no_transaction_open(test_database_url, app):
             # While the stream is stuck on a client that stopped reading, only the stream's
             # own statement holds a transaction: the request's own session is closed.
             time.sleep(0.5)
-            open_now = _in_transaction(test_database_url)
+            open_now = app_sessions_in_transaction(test_database_url)
             assert [query.split()[:1] for _state, query in open_now] == [["SELECT"]], open_now
             sock.close()
             assert _wait_until_none_in_transaction(test_database_url) == []
@@ -119,7 +99,7 @@ def test_the_test_client_closing_early_ends_the_stream(test_database_url, app):
     response = client.get("/api/layers/clusters", buffered=False)
     assert response.status_code == 200
     next(iter(response.response))
-    assert len(_in_transaction(test_database_url)) == 1
+    assert len(app_sessions_in_transaction(test_database_url)) == 1
     response.close()
     assert _wait_until_none_in_transaction(test_database_url, seconds=2) == []
 
@@ -140,7 +120,7 @@ def test_postgresql_ends_a_transaction_left_idle(make_app, test_database_url, ap
     )
     try:
         next(iter(response.response))
-        assert [state for state, _query in _in_transaction(test_database_url)] == [
+        assert [state for state, _query in app_sessions_in_transaction(test_database_url)] == [
             "idle in transaction"
         ]
         assert _wait_until_none_in_transaction(test_database_url, seconds=10) == []

@@ -6,8 +6,7 @@ import time
 
 import pytest
 
-from tests.conftest import serving
-from tests.test_transactions import _idle_in_transaction
+from tests.conftest import app_sessions_in_transaction, serving
 from tests.workshops.helpers import EventReader, cookie_header, draw, join, shape, start_workshop
 
 
@@ -140,7 +139,7 @@ def test_heartbeat_comments_keep_an_idle_stream_open(live):
                 stream.comments.append("keep-alive")
         assert "keep-alive" in stream.comments
         # An idle stream holds no transaction open.
-        assert _idle_in_transaction(app.config["DATABASE_URL"]) == []
+        assert app_sessions_in_transaction(app.config["DATABASE_URL"]) == []
     finally:
         stream.close()
 
