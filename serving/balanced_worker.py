@@ -21,6 +21,7 @@ a statement is blocked writing its rows.
 
 from __future__ import annotations
 
+import math
 import multiprocessing
 import os
 import time
@@ -39,8 +40,18 @@ _claiming = multiprocessing.Lock()
 DEFERRED_S = 0.002  # how long a worker ahead of the others leaves a connection to them
 MOST_DEFERRED_S = 0.1  # ... in all, before it takes the connection itself
 CLAIM_WAIT_S = 5.0  # how long a new worker waits for another's claim of a slot
+
+
+def client_timeout_s() -> float:
+    """WEB_CLIENT_TIMEOUT_S: positive (0 would make every socket non-blocking) and finite."""
+    value = float(os.environ.get("WEB_CLIENT_TIMEOUT_S", "60"))
+    if not 0 < value < math.inf:
+        raise ValueError(f"WEB_CLIENT_TIMEOUT_S must be a positive number of seconds: {value}")
+    return value
+
+
 # A phone on a weak link still takes some bytes of a 2,000-pin chunk within a minute.
-CLIENT_TIMEOUT_S = float(os.environ.get("WEB_CLIENT_TIMEOUT_S", "60"))
+CLIENT_TIMEOUT_S = client_timeout_s()
 
 
 def claim_slot(pid: int) -> int:

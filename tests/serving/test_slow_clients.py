@@ -111,3 +111,14 @@ def test_a_client_that_stops_sending_its_body_is_answered_400(slow_client_gunico
     assert waited >= CLIENT_TIMEOUT_S * 0.9
     assert count_pins(app) == 0
     assert "Traceback" not in log()
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
+def test_the_client_timeout_must_be_a_positive_number_of_seconds(monkeypatch, value):
+    from serving.balanced_worker import client_timeout_s
+
+    monkeypatch.setenv("WEB_CLIENT_TIMEOUT_S", value)
+    with pytest.raises(ValueError, match="WEB_CLIENT_TIMEOUT_S must be a positive number"):
+        client_timeout_s()
+    monkeypatch.setenv("WEB_CLIENT_TIMEOUT_S", "2.5")
+    assert client_timeout_s() == 2.5
