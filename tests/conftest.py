@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from psycopg.errors import DeadlockDetected
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import make_server
 
@@ -265,39 +265,6 @@ def pin_feature(lon_lat: tuple[float, float] = CENTRE, **properties: Any) -> dic
         "geometry": {"type": "Point", "coordinates": list(lon_lat)},
         "properties": props,
     }
-
-
-def app_sessions_in_transaction(database_url: str) -> list[tuple[str, str]]:
-    """(state, query) of the app's sessions in a transaction on that database, seen from
-    outside; parallel workers, which share their leader's transaction, are not counted."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT state, query FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND application_name = 'umecom-web' "
-                    "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
-                )
-            )
-            return [(row.state, row.query) for row in rows]
-    finally:
-        engine.dispose()
-
-
-def seed_unfolded_pins(app: Flask, count: int, seed: int = 5) -> None:
-    """`count` published demo pins, left in the map's log: for tests of lists and exports.
-
-    `flask demo pins` folds them too, which took 17 of its 22 s for 30,000 pins on a slow
-    2-core machine.
-    """
-    from app.db import get_session
-    from app.demo import add_demo_pins
-
-    with app.app_context():
-        session = get_session()
-        assert add_demo_pins(session, count, seed=seed) == count
-        session.commit()
 
 
 def count_pins(app: Flask) -> int:

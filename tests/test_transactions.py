@@ -7,38 +7,18 @@ a transaction, and the fixture's TRUNCATE waited behind it for good.
 from __future__ import annotations
 
 import gc
-import socket
 import time
-from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import text
 
 from app.db import get_engine, get_map_engine
-from tests.conftest import app_sessions_in_transaction, seed_unfolded_pins
+from tests.pins import seed_unfolded_pins
+from tests.streams import app_sessions_in_transaction, start_raw_get, wait_until_no_app_transaction
 
 # The one response big enough to outgrow the sockets' buffers when its client stops reading
 # (the map's views are built whole in one statement, and lists stop at 1,000 pins).
 BIG_STREAM = "/api/export/ideas.geojson"
-
-
-def _wait_until_none_in_transaction(
-    test_database_url: str, seconds: float = 15
-) -> list[tuple[str, str]]:
-    deadline = time.monotonic() + seconds
-    while (left := app_sessions_in_transaction(test_database_url)) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return left
-
-
-def _start_get(url: str, path: str) -> socket.socket:
-    """Send a GET over a raw socket and read the start of the answer (headers and a chunk)."""
-    parts = urlsplit(url)
-    sock = socket.create_connection((parts.hostname, parts.port))
-    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
-    start = sock.recv(65536)
-    assert start.startswith(b"HTTP/1.1 200"), start[:200]
-    return sock
 
 
 def test_settings_reach_every_app_connection(make_app):
@@ -80,14 +60,14 @@ def test_an_abandoned_stream_leaves_no_transaction_open(test_database_url, app):
     seed_unfolded_pins(app, 30_000)
     with serving(app) as url:
         for _ in range(3):
-            sock = _start_get(url, BIG_STREAM)
+            sock = start_raw_get(url, BIG_STREAM)
             # While the stream is stuck on a client that stopped reading, only the stream's
-            # own statement holds a transaction: the request's own session is closed.
+            # own statement holds a transaction.
             time.sleep(0.5)
             open_now = app_sessions_in_transaction(test_database_url)
             assert [query.split()[:1] for _state, query in open_now] == [["SELECT"]], open_now
             sock.close()
-            assert _wait_until_none_in_transaction(test_database_url) == []
+            assert wait_until_no_app_transaction(test_database_url, seconds=15) == []
 
 
 def test_the_test_client_closing_early_ends_the_stream(test_database_url, app):
@@ -101,7 +81,7 @@ def test_the_test_client_closing_early_ends_the_stream(test_database_url, app):
     next(iter(response.response))
     assert len(app_sessions_in_transaction(test_database_url)) == 1
     response.close()
-    assert _wait_until_none_in_transaction(test_database_url, seconds=2) == []
+    assert wait_until_no_app_transaction(test_database_url, seconds=2) == []
 
 
 # PostgreSQL ends the connection under the stream's open cursor, so the driver can only drop
@@ -123,7 +103,7 @@ def test_postgresql_ends_a_transaction_left_idle(make_app, test_database_url, ap
         assert [state for state, _query in app_sessions_in_transaction(test_database_url)] == [
             "idle in transaction"
         ]
-        assert _wait_until_none_in_transaction(test_database_url, seconds=10) == []
+        assert wait_until_no_app_transaction(test_database_url, seconds=10) == []
     finally:
         response.close()
     gc.collect()  # within this test, so what the dead connection left is reported here

@@ -19,8 +19,7 @@ from sqlalchemy import text
 
 from app.api.export import with_export_timeout
 from app.db import get_engine, get_session
-from tests.conftest import seed_unfolded_pins
-from tests.pins import add_pins, random_points, set_columns, varied_specs
+from tests.pins import add_pins, random_points, seed_unfolded_pins, set_columns, varied_specs
 
 CITY = (20.20, 63.80, 20.34, 63.86)
 EXPORTS = [

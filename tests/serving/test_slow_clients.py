@@ -15,13 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import (
-    CSRF_META,
-    app_sessions_in_transaction,
-    count_pins,
-    seed_unfolded_pins,
-)
+from tests.conftest import CSRF_META, count_pins
+from tests.pins import seed_unfolded_pins
 from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
+from tests.streams import (
+    app_sessions_in_transaction,
+    raw_connection,
+    start_raw_get,
+    wait_until_no_app_transaction,
+)
 
 CLIENT_TIMEOUT_S = 2
 # An export of 30,000 pins is megabytes: more than the sockets' buffers take from a client
@@ -51,11 +53,6 @@ def slow_client_gunicorn(test_database_url: str, app, tmp_path: Path) -> Iterato
         stop_gunicorn(process)
 
 
-def _connect(url: str) -> socket.socket:
-    host, port = url.removeprefix("http://").split(":")
-    return socket.create_connection((host, int(port)))
-
-
 def _read_answer(sock: socket.socket) -> str:
     """One HTTP answer with a Content-Length, however the server's segments split it."""
 
@@ -82,17 +79,12 @@ def test_a_client_that_stops_reading_an_export_is_let_go(
     holds its end open."""
     url, log = slow_client_gunicorn
     seed_unfolded_pins(app, 30_000)
-    sock = _connect(url)
+    sock = start_raw_get(url, BIG_STREAM)
     try:
-        sock.sendall(f"GET {BIG_STREAM} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
-        assert sock.recv(1024).startswith(b"HTTP/1.1 200")
         time.sleep(CLIENT_TIMEOUT_S / 4)
         # The export's statement: running, or done writing into the sockets' buffers.
         assert len(app_sessions_in_transaction(test_database_url)) == 1
-        deadline = time.monotonic() + 15 * CLIENT_TIMEOUT_S
-        while app_sessions_in_transaction(test_database_url) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert app_sessions_in_transaction(test_database_url) == []
+        assert wait_until_no_app_transaction(test_database_url, 15 * CLIENT_TIMEOUT_S) == []
     finally:
         sock.close()
     server_log = log()
@@ -108,7 +100,7 @@ def test_a_client_that_stops_sending_its_body_is_answered_400(slow_client_gunico
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     token = CSRF_META.search(opener.open(f"{url}/").read().decode()).group(1)
     cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
-    sock = _connect(url)
+    sock = raw_connection(url)
     try:
         sock.sendall(
             (

@@ -6,7 +6,8 @@ import time
 
 import pytest
 
-from tests.conftest import app_sessions_in_transaction, serving
+from tests.conftest import serving
+from tests.streams import app_sessions_in_transaction
 from tests.workshops.helpers import EventReader, cookie_header, draw, join, shape, start_workshop
 
 

@@ -1,0 +1,51 @@
+"""Helpers for tests of streamed answers: raw sockets to a served app, and the app's sessions
+in a transaction as PostgreSQL sees them."""
+
+from __future__ import annotations
+
+import socket
+import time
+from urllib.parse import urlsplit
+
+from sqlalchemy import create_engine, text
+
+
+def app_sessions_in_transaction(database_url: str) -> list[tuple[str, str]]:
+    """(state, query) of the app's sessions in a transaction on that database, seen from
+    outside; parallel workers, which share their leader's transaction, are not counted."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT state, query FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND application_name = 'umecom-web' "
+                    "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
+                )
+            )
+            return [(row.state, row.query) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def wait_until_no_app_transaction(database_url: str, seconds: float) -> list[tuple[str, str]]:
+    """Wait up to `seconds` for the app to hold no transaction; what is left then."""
+    deadline = time.monotonic() + seconds
+    while (left := app_sessions_in_transaction(database_url)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+def raw_connection(url: str) -> socket.socket:
+    """A plain socket to the server at `url`, for requests no HTTP client would send."""
+    parts = urlsplit(url)
+    return socket.create_connection((parts.hostname, parts.port))
+
+
+def start_raw_get(url: str, path: str) -> socket.socket:
+    """Send a GET over a raw socket and read the start of its 200 answer, and no further."""
+    sock = raw_connection(url)
+    sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    start = sock.recv(65536)
+    assert start.startswith(b"HTTP/1.1 200"), start[:200]
+    return sock
