@@ -1,13 +1,16 @@
-"""Helpers for tests of streamed answers: raw sockets to a served app, and the app's sessions
-in a transaction as PostgreSQL sees them."""
+"""Helpers for tests that talk to a served app over raw sockets (streams, bodies no HTTP client
+would send), and see the app's sessions in a transaction as PostgreSQL does."""
 
 from __future__ import annotations
 
 import socket
 import time
+import urllib.request
 from urllib.parse import urlsplit
 
 from sqlalchemy import create_engine, text
+
+from tests.conftest import CSRF_META
 
 
 def app_sessions_in_transaction(database_url: str) -> list[tuple[str, str]]:
@@ -49,3 +52,13 @@ def start_raw_get(url: str, path: str) -> socket.socket:
     start = sock.recv(65536)
     assert start.startswith(b"HTTP/1.1 200"), start[:200]
     return sock
+
+
+def browser_cookie_and_token(url: str) -> tuple[str, str]:
+    """The Cookie header and CSRF token a browser gets from the map page, for raw requests."""
+    with urllib.request.urlopen(f"{url}/") as response:
+        cookies = "; ".join(
+            c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []
+        )
+        token = CSRF_META.search(response.read().decode()).group(1)
+    return cookies, token

@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CSRF_META, count_pins, pin_feature
+from tests.conftest import count_pins, pin_feature
+from tests.streams import browser_cookie_and_token
 
 
 def _raw_post(url: str, body: bytes, *, chunked: bool, session: tuple[str, str]) -> int:
@@ -47,18 +48,6 @@ def _raw_post(url: str, body: bytes, *, chunked: bool, session: tuple[str, str])
     return int(answer.split(b" ", 2)[1])
 
 
-def _session(url: str) -> tuple[str, str]:
-    """The cookies and CSRF token a browser gets from the map page."""
-    import urllib.request
-
-    with urllib.request.urlopen(f"{url}/") as response:
-        cookies = "; ".join(
-            c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") or []
-        )
-        token = CSRF_META.search(response.read().decode()).group(1)
-    return cookies, token
-
-
 def _padded_pin(size: int) -> bytes:
     """A valid pin followed by spaces up to `size` bytes: still valid JSON if cut anywhere."""
     body = json.dumps(pin_feature()).encode()
@@ -67,7 +56,7 @@ def _padded_pin(size: int) -> bytes:
 
 @pytest.mark.parametrize("chunked", [False, True])
 def test_over_the_limit_is_413_on_the_dev_server(live_server, app, chunked):
-    session = _session(live_server)
+    session = browser_cookie_and_token(live_server)
     status = _raw_post(live_server, _padded_pin(200 * 1024), chunked=chunked, session=session)
     assert status == 413
     assert count_pins(app) == 0
@@ -75,7 +64,7 @@ def test_over_the_limit_is_413_on_the_dev_server(live_server, app, chunked):
 
 @pytest.mark.parametrize("chunked", [False, True])
 def test_under_the_limit_is_accepted_either_way(live_server, app, chunked):
-    session = _session(live_server)
+    session = browser_cookie_and_token(live_server)
     status = _raw_post(live_server, _padded_pin(60 * 1024), chunked=chunked, session=session)
     assert status == 201
     assert count_pins(app) == 1
@@ -86,7 +75,7 @@ def test_chunked_over_the_limit_is_413_under_gunicorn(test_database_url, app, tm
 
     url, process = start_gunicorn(test_database_url, tmp_path)
     try:
-        session = _session(url)
+        session = browser_cookie_and_token(url)
         for chunked in (True, False):
             status = _raw_post(url, _padded_pin(200 * 1024), chunked=chunked, session=session)
             assert status == 413, chunked

@@ -85,6 +85,14 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
         process.stderr.close()
 
 
+def stop_gunicorn_reading_log(process: subprocess.Popen) -> str:
+    """Stop the server; what it wrote to its log (stderr) until then."""
+    process.terminate()
+    log = process.stderr.read().decode() if process.stderr else ""
+    stop_gunicorn(process)
+    return log
+
+
 @pytest.fixture
 def gunicorn_url(test_database_url: str, app, tmp_path: Path) -> Iterator[str]:
     """A two-worker gunicorn with rate limits off."""
@@ -148,9 +156,7 @@ def test_rate_limits_hold_across_workers(test_database_url: str, app, tmp_path: 
         with ThreadPoolExecutor(max_workers=8) as pool:
             statuses = list(pool.map(lambda _: post_pin(opener, url, token), range(40)))
     finally:
-        process.terminate()
-        log = process.stderr.read().decode() if process.stderr else ""
-        stop_gunicorn(process)
+        log = stop_gunicorn_reading_log(process)
     assert sorted(statuses) == [201] * 5 + [429] * 35, log
 
 

@@ -5,7 +5,6 @@ statement timeout's included, while the statement is blocked writing rows."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import re
 import socket
 import time
@@ -15,11 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CSRF_META, count_pins
+from tests.conftest import count_pins
 from tests.pins import seed_unfolded_pins
-from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
+from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn, stop_gunicorn_reading_log
 from tests.streams import (
     app_sessions_in_transaction,
+    browser_cookie_and_token,
     raw_connection,
     start_raw_get,
     wait_until_no_app_transaction,
@@ -33,22 +33,16 @@ BIG_STREAM = "/api/export/ideas.geojson"
 
 @pytest.fixture
 def slow_client_gunicorn(test_database_url: str, app, tmp_path: Path) -> Iterator[tuple]:
-    """gunicorn with a short client timeout; yields its URL and a function giving its log
-    so far (it stops the server)."""
+    """gunicorn with a short client timeout; yields its URL and a function that stops the
+    server and gives its log."""
     url, process = start_gunicorn(
         test_database_url,
         tmp_path,
         WEB_CLIENT_TIMEOUT_S=str(CLIENT_TIMEOUT_S),
         MAP_FOLD_INTERVAL_S="0",  # its folds would be statements of the app's too
     )
-
-    def log() -> str:
-        process.terminate()
-        process.wait(timeout=20)
-        return process.stderr.read().decode()
-
     try:
-        yield url, log
+        yield url, lambda: stop_gunicorn_reading_log(process)
     finally:
         stop_gunicorn(process)
 
@@ -96,10 +90,7 @@ def test_a_client_that_stops_sending_its_body_is_answered_400(slow_client_gunico
     """A pin's body cut short and never finished: 400 after the client timeout, nothing
     stored, and the worker answers others meanwhile."""
     url, log = slow_client_gunicorn
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    token = CSRF_META.search(opener.open(f"{url}/").read().decode()).group(1)
-    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+    cookies, token = browser_cookie_and_token(url)
     sock = raw_connection(url)
     try:
         sock.sendall(
@@ -111,7 +102,8 @@ def test_a_client_that_stops_sending_its_body_is_answered_400(slow_client_gunico
             + b'{"type":'
         )
         started = time.monotonic()
-        assert opener.open(f"{url}/healthz", timeout=CLIENT_TIMEOUT_S).status == 200
+        with urllib.request.urlopen(f"{url}/healthz", timeout=CLIENT_TIMEOUT_S) as other:
+            assert other.status == 200
         sock.settimeout(15 * CLIENT_TIMEOUT_S)
         answer = _read_answer(sock)
         waited = time.monotonic() - started
