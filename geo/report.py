@@ -1,24 +1,18 @@
-"""Standalone HTML maps for planners (Folium): layers, a legend and a table, nothing external.
+"""What a planner's standalone HTML map shows, and the colour classes of its layers.
 
-Leaflet's script and stylesheet are inlined (its images as data: URIs) instead of Folium's CDN
-links, so the file opens offline, mailed or archived; only the base map tiles load from the
-tile server when there is a network. Text comes in already translated: `geo` knows no
-language and no Flask.
+Its layers, table, text and view; `geo.report_page` renders them with Folium.
+
+Text comes in already translated: `geo` knows no language and no Flask.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import folium
-from branca.element import Element, Figure
-from jinja2 import Template
 
 # ColorBrewer YlOrRd, 5 classes: readable in print and for most colour vision.
 PALETTE = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
@@ -27,39 +21,6 @@ CLASSES = len(PALETTE)
 _CSS_IMAGE = re.compile(r"url\((images/[A-Za-z0-9_.-]+\.png)\)")
 # A source map would be fetched by developer tools: the report refers to no other file.
 _SOURCE_MAP = re.compile(r"^//# sourceMappingURL=.*$", re.MULTILINE)
-# Folium forbids zooming the page (user-scalable=no); readers who need larger text may zoom.
-_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
-VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
-
-
-class _Page(Figure):
-    """Folium's page with the document's language and its script inside <body>."""
-
-    # Autoescaped: the title and language are text; the parts are HTML built by Folium.
-    _template = Template(
-        "<!DOCTYPE html>\n"
-        '<html lang="{{ this.lang }}">\n<head>\n'
-        "<title>{{ this.title }}</title>\n"
-        "{{ this.header.render(**kwargs) | safe }}\n</head>\n<body>\n"
-        "{{ this.html.render(**kwargs) | safe }}\n"
-        "<script>\n{{ this.script.render(**kwargs) | safe }}\n</script>\n"
-        "</body>\n</html>\n",
-        autoescape=True,
-    )
-
-    def __init__(self, *, title: str, lang: str) -> None:
-        super().__init__(title=title)
-        self.lang = lang
-
-
-class _Markup(Element):
-    """Ready HTML put in as it is: an Element's own template would parse all of it (slow)."""
-
-    _template = Template("{{ this.markup }}")
-
-    def __init__(self, markup: str) -> None:
-        super().__init__()
-        self.markup = markup
 
 
 @dataclass(frozen=True)
@@ -154,154 +115,3 @@ def colour_for(value: float | None, breaks: Sequence[float]) -> str:
         if value <= bound:
             return PALETTE[offset + index]
     return PALETTE[-1]
-
-
-def _number(value: float) -> str:
-    """A number for the legend: whole numbers without decimals."""
-    return f"{value:g}" if value != int(value) else f"{int(value)}"
-
-
-def _class_labels(breaks: Sequence[float]) -> list[str]:
-    """Class ranges: 1–3, 4–9 for whole numbers; 0.5–1.2 (above 0.5, up to 1.2) otherwise."""
-    whole = all(b == int(b) for b in breaks)
-    labels: list[str] = []
-    low = 0.0
-    for bound in breaks:
-        start = low + 1 if whole else low
-        labels.append(_number(bound) if start == bound else f"{_number(start)}–{_number(bound)}")
-        low = bound
-    return labels
-
-
-def _legend(layers: Sequence[tuple[ReportLayer, list[float]]], text: ReportText) -> str:
-    """The legend: each layer's classes as coloured swatches with their ranges."""
-    parts = ['<div class="report-legend" role="group">']
-    for layer, breaks in layers:
-        parts.append(f"<h2>{html.escape(layer.legend_title)}</h2><ul>")
-        offset = CLASSES - len(breaks)
-        for index, label in enumerate(_class_labels(breaks)):
-            parts.append(f'<li><span class="swatch swatch-{offset + index}"></span>{label}</li>')
-        empty = html.escape(text.no_data)
-        parts.append(f'<li><span class="swatch swatch-empty"></span>{empty}</li></ul>')
-    parts.append("</div>")
-    return "".join(parts)
-
-
-def _table(rows: Sequence[TableRow], text: ReportText) -> str:
-    """The district table, most pins first."""
-    heads = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in text.columns)
-    body = []
-    for row in rows:
-        per_1000 = text.unknown if row.per_1000 is None else f"{row.per_1000:g}"
-        body.append(
-            f'<tr><th scope="row">{html.escape(row.name)}</th><td>{html.escape(row.code)}</td>'
-            f"<td>{row.count}</td><td>{row.share * 100:.1f} %</td>"
-            f"<td>{html.escape(per_1000)}</td></tr>"
-        )
-    return (
-        f'<section class="report-table"><table><caption>{html.escape(text.table_caption)}'
-        f"</caption><thead><tr>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-        "</section>"
-    )
-
-
-def _stylesheet(extra: str) -> str:
-    """The report's own styles: the page layout, legend swatches, the table."""
-    swatches = "".join(
-        f".swatch-{index}{{background:{colour}}}" for index, colour in enumerate(PALETTE)
-    )
-    return (
-        "html,body{height:auto;margin:0;font-family:system-ui,sans-serif;color:#1a1a1a}"
-        "body{display:flex;flex-direction:column}body>*{flex:none}"
-        ".report-header{order:0;padding:0.75rem 1rem}"
-        ".report-header h1{margin:0 0 0.25rem;font-size:1.4rem}"
-        ".report-header p{margin:0.1rem 0;color:#333}"
-        ".folium-map{order:1;height:70vh!important;min-height:320px}"
-        ".report-legend{order:2;display:flex;flex-wrap:wrap;gap:1.5rem;padding:0.75rem 1rem}"
-        ".report-legend h2{font-size:1rem;margin:0 0 0.25rem}"
-        ".report-legend ul{list-style:none;margin:0;padding:0}"
-        ".report-legend li{display:flex;align-items:center;gap:0.4rem}"
-        ".swatch{display:inline-block;width:1.1rem;height:1.1rem;border:1px solid #555}"
-        f"{swatches}.swatch-empty{{background:{EMPTY_COLOUR}}}"
-        ".report-table{order:3;padding:0 1rem 1rem;overflow-x:auto}"
-        ".report-table table{border-collapse:collapse;min-width:20rem}"
-        ".report-table caption{text-align:left;font-weight:bold;padding:0.5rem 0}"
-        ".report-table th,.report-table td{border-bottom:1px solid #ccc;padding:0.25rem 0.6rem;"
-        "text-align:left}"
-        ".report-table td:nth-child(n+3){text-align:right}"
-        ".report-footer{order:4;padding:0 1rem 1rem;font-size:0.85rem;color:#333}" + extra
-    )
-
-
-def _header(text: ReportText) -> str:
-    """The title and what the report shows."""
-    lines = "".join(f"<p>{html.escape(line)}</p>" for line in text.summary)
-    return f'<header class="report-header"><h1>{html.escape(text.title)}</h1>{lines}</header>'
-
-
-def build_report(
-    *,
-    layers: Sequence[ReportLayer],
-    table: Sequence[TableRow],
-    text: ReportText,
-    view: MapView,
-    leaflet: Leaflet,
-) -> str:
-    """The report as one HTML document that needs nothing but itself (and tiles, if online)."""
-    figure = _Page(title=text.title, lang=text.lang)
-    figure.header.add_child(_Markup(f"<style>{leaflet.stylesheet}</style>"), name="leaflet_css")
-    # "</" cannot end the inline script early: Leaflet's source is escaped where it appears.
-    script = leaflet.script.replace("</", "<\\/")
-    figure.header.add_child(_Markup(f"<script>{script}</script>"), name="leaflet_js")
-    figure.header.add_child(_Markup(f"<style>{_stylesheet(view.extra_css)}</style>"), name="css")
-    figure.html.add_child(_Markup(_header(text)), name="report_header")
-    fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None)
-    # Folium's default CDN links: Leaflet is inlined above, nothing else is needed.
-    fmap.default_js = []
-    fmap.default_css = []
-    figure.add_child(fmap)
-    folium.TileLayer(view.tile_url, attr=view.tile_attribution, name="base", control=False).add_to(
-        fmap
-    )
-    shown: list[tuple[ReportLayer, list[float]]] = []
-    for layer in layers:
-        values = [f["properties"].get(layer.value) or 0 for f in layer.features["features"]]
-        breaks = class_breaks(values)
-        shown.append((layer, breaks))
-        _add_layer(fmap, layer, breaks)
-    folium.LayerControl(collapsed=False).add_to(fmap)
-    if view.bounds is not None:
-        fmap.fit_bounds([list(view.bounds[0]), list(view.bounds[1])])
-    figure.html.add_child(_Markup(_legend(shown, text)), name="report_legend")
-    figure.html.add_child(_Markup(_table(table, text)), name="report_table")
-    figure.html.add_child(
-        _Markup(f'<footer class="report-footer"><p>{html.escape(text.attribution)}</p></footer>'),
-        name="report_footer",
-    )
-    return _VIEWPORT.sub(VIEWPORT, figure.render())
-
-
-def _add_layer(fmap: folium.Map, layer: ReportLayer, breaks: Sequence[float]) -> None:
-    """A GeoJSON layer filled by class, with a hover table of its properties."""
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        value = feature["properties"].get(layer.value)
-        return {
-            "fillColor": colour_for(value, breaks),
-            "fillOpacity": 0.7,
-            "color": "#333333",
-            "weight": 1,
-        }
-
-    tooltip = folium.GeoJsonTooltip(
-        fields=[name for name, _label in layer.tooltip],
-        aliases=[label for _name, label in layer.tooltip],
-        localize=True,
-    )
-    folium.GeoJson(
-        dict(layer.features),
-        name=layer.name,
-        style_function=style,
-        tooltip=tooltip if layer.features["features"] else None,
-        show=layer.show,
-    ).add_to(fmap)

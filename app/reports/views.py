@@ -30,7 +30,7 @@ from app.layers.params import (
 from app.layers.report import district_table, report_layers
 from app.reports import bp
 from geo.crs import load_area
-from geo.report import Leaflet, MapView, ReportLayer, ReportText, build_report
+from geo.report import Leaflet, MapView, ReportLayer, ReportText
 
 # The inline <script> and <style> blocks of the report get the response's CSP nonce.
 _INLINE = re.compile(r"<(script|style)>")
@@ -168,6 +168,9 @@ def report() -> Response:
         tile_attribution=str(current_app.config["TILE_ATTRIBUTION"]),
         bounds=((min_lat, min_lon), (max_lat, max_lon)),
     )
+    # Here, not at the top: Folium is 0.87 s of every worker's start (geo/report_page.py).
+    from geo.report_page import build_report
+
     html = build_report(
         layers=[_layer(name, features[name], metric) for name in layers],
         table=table,
