@@ -4,6 +4,8 @@ Counters live in PostgreSQL (`rate_limits`), so they hold across workers; the tw
 test is in tests/serving/test_gunicorn.py.
 """
 
+import time
+
 from sqlalchemy import text
 
 from app.db import get_engine
@@ -116,6 +118,8 @@ def test_storage_counts_windows_and_sweeps_ended_ones(app):
             conn.execute(text("UPDATE rate_limits SET expires_at = now() - interval '1 s'"))
         assert storage.get("k") == 0
         assert storage.incr("k", 60) == 1  # an ended window starts again
+        assert storage.get_expiry("k") > time.time() + 55  # and ends a minute from now
+        assert storage.incr("k", 60, amount=4) == 5
         storage.sweep()
         with get_engine().connect() as conn:
             assert conn.execute(text("SELECT key FROM rate_limits")).scalars().all() == ["k"]
