@@ -93,10 +93,13 @@ def stop_gunicorn_reading_log(process: subprocess.Popen) -> str:
     return log
 
 
-@pytest.fixture
-def gunicorn_url(test_database_url: str, app, tmp_path: Path) -> Iterator[str]:
-    """A two-worker gunicorn with rate limits off."""
-    url, process = start_gunicorn(test_database_url, tmp_path)
+@pytest.fixture(scope="module")
+def gunicorn_url(
+    test_database_url: str, app, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A two-worker gunicorn with rate limits off, for the module: each start costs every
+    worker the app's import (2.3 s of CPU time here), and nothing but the database holds state."""
+    url, process = start_gunicorn(test_database_url, tmp_path_factory.mktemp("gunicorn"))
     yield url
     stop_gunicorn(process)
 

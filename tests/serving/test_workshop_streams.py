@@ -7,7 +7,6 @@ import json
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -64,11 +63,27 @@ def _listeners(database_url: str) -> int:
         engine.dispose()
 
 
-@pytest.fixture
-def server(test_database_url: str, app, tmp_path: Path):
-    url, process = start_gunicorn(test_database_url, tmp_path, WORKSHOP_HEARTBEAT_SECONDS="1")
+@pytest.fixture(scope="module")
+def server(test_database_url: str, app, tmp_path_factory: pytest.TempPathFactory):
+    """One gunicorn for the module (a start costs each worker the app's import, 2.3 s of
+    CPU time); its listeners stop a second after their last stream, as `_no_listeners` waits."""
+    url, process = start_gunicorn(
+        test_database_url,
+        tmp_path_factory.mktemp("streams"),
+        WORKSHOP_HEARTBEAT_SECONDS="1",
+        WORKSHOP_LISTENER_IDLE_SECONDS="1",
+    )
     yield url
     stop_gunicorn(process)
+
+
+def _no_listeners(database_url: str) -> None:
+    """Wait until no worker listens, as after a fresh start: an earlier test's streams are
+    gone at the next heartbeat, their listener a second later."""
+    deadline = time.monotonic() + 30
+    while _listeners(database_url) > 0:
+        assert time.monotonic() < deadline, "a listener outlived its streams"
+        time.sleep(0.2)
 
 
 def _room(url: str) -> tuple[Browser, dict, list[Browser]]:
@@ -90,6 +105,7 @@ def _created(event: dict) -> bool:
 
 
 def test_a_change_through_one_worker_reaches_streams_on_the_other(server, test_database_url):
+    _no_listeners(test_database_url)
     _, workshop, (drawer, watcher) = _room(server)
     streams = []
     try:
@@ -110,6 +126,7 @@ def test_a_change_through_one_worker_reaches_streams_on_the_other(server, test_d
 
 def test_one_listen_connection_per_process_however_many_streams(server, test_database_url):
     """Thirty streams opened at once (their presence changes race) and two LISTENs."""
+    _no_listeners(test_database_url)
     _, workshop, (_, watcher) = _room(server)
     with ThreadPoolExecutor(max_workers=30) as pool:
         streams = list(pool.map(lambda _: watcher.stream(workshop["id"]), range(30)))
