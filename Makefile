@@ -34,8 +34,8 @@ run: setup
 ## databases (<db>_test, <db>_migrations): the database DATABASE_URL names is never touched.
 ## TEST_WORKERS processes share the tests a file at a time (pytest-xdist); 1 runs them in one.
 # Compiled modules are kept even where the environment says not to (PYTHONDONTWRITEBYTECODE):
-# the suite starts 46 gunicorn processes, and each worker compiled the app's modules again
-# (0.4 s apiece here); pytest kept none of its rewritten test modules either.
+# each of the suite's gunicorn workers compiled the app's modules again (0.4 s apiece here),
+# and pytest kept none of its rewritten test modules.
 test: tools system-browser db lint
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
