@@ -36,8 +36,8 @@ def axe_page(
 
 
 # Only the violations come back, as the lines a failure prints. axe's whole result (every
-# rule's passing elements too) crossed Playwright's pipe before, where Playwright's Python
-# side validated it: 19 s of the suite's CPU time (py-spy).
+# rule's passing elements too) crossed Playwright's pipe before; Playwright's Python side
+# validates every message it gets, 19 s of the suite's CPU time in all (py-spy).
 RUN_AXE = """tags => axe.run(document, {runOnly: {type: 'tag', values: tags},
                               resultTypes: ['violations']})
   .then(result => result.violations.flatMap(v => v.nodes.map(node =>
