@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select, union, update
+from sqlalchemy import Select, bindparam, case, func, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.common import limits
 from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text
+from app.common.upserts import written_out
 from app.ideas.queries import published_ideas
 from app.models import Flag, Idea, IdeaHistory
 from app.planning.enums import FLAG_REASONS
@@ -58,6 +59,20 @@ def open_report_count(idea_id: Any) -> Any:
     )
 
 
+# Once per supporter: a second report of the same pin inserts nothing and returns no row.
+ADD_FLAG = written_out(
+    insert(Flag)
+    .values(
+        idea_id=bindparam("idea_id"),
+        supporter_id=bindparam("supporter_id"),
+        reason=bindparam("reason"),
+        note=bindparam("note"),
+    )
+    .on_conflict_do_nothing(constraint="flags_once_per_supporter")
+    .returning(Flag.id)
+)
+
+
 def add_flag(
     session: Session, idea_id: int, supporter: str, flag: NewFlag, *, hold_threshold: int
 ) -> bool:
@@ -71,11 +86,9 @@ def add_flag(
     ).first()
     if locked is None:
         raise NotFound(N_("No such pin."), field="id")
+    report = {"reason": flag.reason, "note": flag.note}
     inserted = session.execute(
-        insert(Flag)
-        .values(idea_id=idea_id, supporter_id=supporter, reason=flag.reason, note=flag.note)
-        .on_conflict_do_nothing(constraint="flags_once_per_supporter")
-        .returning(Flag.id)
+        ADD_FLAG, {"idea_id": idea_id, "supporter_id": supporter, **report}
     ).first()
     if inserted is None:
         raise Conflict(
