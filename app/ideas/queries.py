@@ -29,8 +29,14 @@ def published_ideas() -> Select[tuple[Idea]]:
     return select(Idea).where(is_published())
 
 
+@functools.cache
 def published_original(column: str) -> Any:
     """`id` or `title` of the original the pin duplicates, when that one is published; else NULL.
+
+    Built once per column, and reused by every statement that selects it: SQLAlchemy adapts
+    each new alias of the model afresh. In process, a pin's page took 9.2-10.4 ms of CPU
+    against 13.2-15.0 ms with the alias made anew, and 50 pins of the API's list 14.1-16.0
+    against 17.5-18.5 ms (100 requests each, 3 runs each way, in turn).
 
     A scalar subquery behind a CASE: no probe for the many pins that duplicate nothing, and
     the outer query keeps its plan (as a LATERAL join, a 7 ms read of a map view became a
