@@ -86,9 +86,9 @@ def add_flag(
     ).first()
     if locked is None:
         raise NotFound(N_("No such pin."), field="id")
-    report = {"reason": flag.reason, "note": flag.note}
     inserted = session.execute(
-        ADD_FLAG, {"idea_id": idea_id, "supporter_id": supporter, **report}
+        ADD_FLAG,
+        {"idea_id": idea_id, "supporter_id": supporter, "reason": flag.reason, "note": flag.note},
     ).first()
     if inserted is None:
         raise Conflict(
