@@ -28,7 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import ClauseElement
-from sqlalchemy.sql.compiler import SQLCompiler
+
+from app.common.compiled_once import constants_written_in
 
 # How the citizen map's views are planned, set on the connections of their own pool
 # (`map_connection`). A view's pins branch runs only when the cells hold few pins, yet
@@ -267,32 +268,13 @@ def _run_compiled(
 
 
 @functools.cache
-def _constants_written_in(dialect: Dialect) -> type[SQLCompiler]:
-    """The dialect's compiler, writing the statement's constants into its SQL.
-
-    Parameters that carry a value when built (`literal(4326)`, the 6 of a rounding) are the
-    same on every run; as parameters psycopg adapted and sent 41 of them with each view, and
-    PostgreSQL bound them. In process, bench.http's cold views took 2.37 against 2.24 ms
-    each (3 rounds each way, in turn); through gunicorn, PostgreSQL's CPU a view was 2.01-2.15
-    against 1.84-1.90 ms (/proc, 2 runs of 10 s each way).
-    """
-
-    class ConstantsWrittenIn(dialect.statement_compiler):  # type: ignore[misc,name-defined]
-        def visit_bindparam(self, bindparam: Any, literal_binds: bool = False, **kw: Any) -> str:
-            constant = not (bindparam.required or bindparam.expanding or bindparam.callable)
-            return super().visit_bindparam(bindparam, literal_binds=literal_binds or constant, **kw)
-
-    return ConstantsWrittenIn
-
-
-@functools.cache
 def _compiled_once(statement: ClauseElement, dialect: Dialect) -> tuple[str, tuple[str, ...]]:
     """The SQL of a BUILT_ONCE statement, and the names of its parameters in their order.
 
     The map's engine writes PostgreSQL's positional `$1` placeholders (see `_engine`); the
     statement's constants are written in, and each run gives the values of the others.
     """
-    compiled = _constants_written_in(dialect)(dialect, statement)
+    compiled = constants_written_in(dialect)(dialect, statement)
     if compiled.post_compile_params:
         raise ValueError("a BUILT_ONCE statement cannot expand its parameters on each run")
     return compiled.string, tuple(compiled.positiontup or ())

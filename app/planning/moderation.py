@@ -16,9 +16,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from app.common import limits
+from app.common.compiled_once import written_out
 from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text
-from app.common.upserts import written_out
 from app.ideas.queries import published_ideas
 from app.models import Flag, Idea, IdeaHistory
 from app.planning.enums import FLAG_REASONS
