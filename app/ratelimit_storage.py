@@ -12,27 +12,43 @@ import random
 from typing import Any
 
 from limits.storage import Storage
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Integer, TextClause, bindparam, case, delete, func, select
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 
+from app.common.compiled_once import written_out
 from app.db import get_engine
 from app.models import RateLimitCounter
 
 # Expired rows are reused by their key; now and then the rest are swept away.
 SWEEP_CHANCE = 1 / 500
-# Written out, so SQLAlchemy compiles it once: it caches no PostgreSQL INSERT (that dialect's
-# Insert sets inherit_cache = False). Built and compiled on each hit, as before, a hit took
-# 3.5 ms of CPU time; this takes 0.6 ms. A limited request counts two hits or more.
-COUNT_HIT = text(
-    "INSERT INTO rate_limits AS counter (key, hits, expires_at)"
-    " VALUES (:key, :amount, now() + make_interval(secs => :expiry))"
-    " ON CONFLICT (key) DO UPDATE SET"
-    " hits = CASE WHEN counter.expires_at <= now() THEN excluded.hits"
-    " ELSE counter.hits + excluded.hits END,"
-    " expires_at = CASE WHEN counter.expires_at <= now() THEN excluded.expires_at"
-    " ELSE counter.expires_at END"
-    " RETURNING hits"
-)
+
+
+def _count_hit() -> TextClause:
+    """The upsert that counts `:amount` hits on `:key`, a window of `:expiry` seconds.
+
+    A window that has ended starts again: the row is reused, not deleted first. Written out
+    once (app.common.compiled_once): built and compiled on each hit, as SQLAlchemy does with
+    PostgreSQL's upserts, a hit took 3.5 ms of CPU time; this takes 0.6 ms. A limited request
+    counts two hits or more.
+    """
+    table = RateLimitCounter
+    amount = bindparam("amount", type_=Integer)
+    window_end = func.now() + func.make_interval(0, 0, 0, 0, 0, 0, bindparam("expiry"))
+    ended = table.expires_at <= func.now()
+    new_row = insert(table).values(key=bindparam("key"), hits=amount, expires_at=window_end)
+    return written_out(
+        new_row.on_conflict_do_update(
+            index_elements=[table.key],
+            set_={
+                "hits": case((ended, amount), else_=table.hits + amount),
+                "expires_at": case((ended, window_end), else_=table.expires_at),
+            },
+        ).returning(table.hits)
+    )
+
+
+COUNT_HIT = _count_hit()
 
 
 class AppDatabaseStorage(Storage):
