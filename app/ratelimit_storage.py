@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from limits.storage import Storage
-from sqlalchemy import Integer, TextClause, bindparam, case, delete, func, select
+from sqlalchemy import TextClause, bindparam, case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -28,12 +28,12 @@ def _count_hit() -> TextClause:
     """The upsert that counts `:amount` hits on `:key`, a window of `:expiry` seconds.
 
     A window that has ended starts again: the row is reused, not deleted first. Written out
-    once (app.common.compiled_once): built and compiled on each hit, as SQLAlchemy does with
-    PostgreSQL's upserts, a hit took 3.5 ms of CPU time; this takes 0.6 ms. A limited request
-    counts two hits or more.
+    once (app.common.compiled_once), as SQLAlchemy would build and compile it on each hit: a
+    hit took 0.6-1.2 ms of CPU time so, where built each time it had taken 3.5 ms (500 hits in
+    process). A limited request counts two hits or more.
     """
     table = RateLimitCounter
-    amount = bindparam("amount", type_=Integer)
+    amount = bindparam("amount")
     window_end = func.now() + func.make_interval(0, 0, 0, 0, 0, 0, bindparam("expiry"))
     ended = table.expires_at <= func.now()
     new_row = insert(table).values(key=bindparam("key"), hits=amount, expires_at=window_end)

@@ -3,7 +3,7 @@
 SQLAlchemy caches the compiled form of most statements, yet still processes parameters and
 result types on every run; and it caches no PostgreSQL `INSERT ... ON CONFLICT` at all (the
 dialect's `Insert` sets `inherit_cache = False`), so such a statement is compiled again each
-time. The map's views (app/db.py) and the citizens' supports and reports compile here once.
+time. The map's views (app/db.py), supports, reports and rate-limit counters compile here once.
 """
 
 from __future__ import annotations
