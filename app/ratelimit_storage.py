@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from limits.storage import Storage
-from sqlalchemy import TextClause, bindparam, case, delete, func, select
+from sqlalchemy import BindParameter, TextClause, bindparam, case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -33,7 +33,7 @@ def _count_hit() -> TextClause:
     process). A limited request counts two hits or more.
     """
     table = RateLimitCounter
-    amount = bindparam("amount")
+    amount: BindParameter[int] = bindparam("amount")
     window_end = func.now() + func.make_interval(0, 0, 0, 0, 0, 0, bindparam("expiry"))
     ended = table.expires_at <= func.now()
     new_row = insert(table).values(key=bindparam("key"), hits=amount, expires_at=window_end)
