@@ -22,7 +22,7 @@ from app import create_app
 from app.config import DATA_DIR
 from app.db import dispose_engines, get_engine
 from app.models import Base
-from tests.dbutil import database_url, migrate, recreate_database
+from tests.dbutil import database_url, empty_tables, migrate, recreate_database
 
 DISTRICTS_FILE = str(DATA_DIR / "umea_stadsdelar.geojson")
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -177,7 +177,7 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
         with flask_app.app_context():
             for attempt in range(3):
                 try:
-                    _truncate_pins()
+                    _empty_written_tables()
                     return
                 except DBAPIError as error:
                     # A browser's request still in flight when its page closed may lock the
@@ -191,16 +191,16 @@ def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
 # What tests write to, emptied after each: every table of the models but the districts (loaded
 # once for the session) and the map's state row. Listed by hand before, a new table of counts
 # was left out and kept one test's pins for the next.
-WRITTEN_TABLES = ", ".join(sorted(set(Base.metadata.tables) - {"districts", "map_state"}))
+WRITTEN_TABLES = sorted(set(Base.metadata.tables) - {"districts", "map_state"})
 
 
-def _truncate_pins() -> None:
+def _empty_written_tables() -> None:
     """Empty every table a test writes to, failing after 10 s rather than waiting for ever."""
     with get_engine().begin() as conn:
-        # A session the app left in a transaction would make TRUNCATE wait for ever:
-        # fail this test loudly instead of hanging the run.
+        # A session the app left in a transaction would make the tables' locks wait for
+        # ever: fail this test loudly instead of hanging the run.
         conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-        conn.execute(text(f"TRUNCATE {WRITTEN_TABLES} RESTART IDENTITY CASCADE"))
+        empty_tables(conn, WRITTEN_TABLES)
 
 
 @pytest.fixture

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Connection, make_url
 
 from app.config import PROJECT_DIR, default_database_url
 
@@ -80,3 +81,42 @@ def published_pins(url: str) -> int | None:
     finally:
         engine.dispose()
     return int(count) or None
+
+
+# Sets each sequence that belongs to `tables` (serial and identity columns) back to its start.
+_RESTART_OWNED_SEQUENCES = text(
+    """
+    SELECT setval(sequence.oid, owned.start_value, false)
+    FROM pg_class AS sequence
+    JOIN pg_sequences AS owned
+      ON owned.schemaname = current_schema() AND owned.sequencename = sequence.relname
+    JOIN pg_depend AS ownership
+      ON ownership.classid = 'pg_class'::regclass AND ownership.objid = sequence.oid
+     AND ownership.deptype IN ('a', 'i')
+    JOIN pg_class AS owner ON owner.oid = ownership.refobjid
+    WHERE sequence.relkind = 'S' AND owner.relname = ANY(:tables)
+    """
+)
+
+
+def empty_tables(conn: Connection, tables: Sequence[str]) -> None:
+    """Empty `tables` and restart their ids, as `TRUNCATE ... RESTART IDENTITY CASCADE` would.
+
+    Not with TRUNCATE: it gives each table, index and sequence a new file, and at commit
+    PostgreSQL looks for the old files' pages in all of its shared buffers (a quarter of the
+    machine's memory, scripts/db.sh). Emptying the suite's 26 tables that way took a median
+    of 69 and 129 ms in two runs with 6 GB of buffers, and 32 ms with 128 MB; deleting their
+    rows and setting their sequences back took 7.5 ms (30 times each, taking turns). The
+    suite empties them after each of its 900 tests.
+
+    The tables are locked first, as TRUNCATE locks them: a request still in flight commits
+    before its rows are deleted, never after. In replica mode no trigger fires (the map's
+    log, the history's guard against deletes) and no foreign key is checked, so `tables`
+    must hold every table that refers to one of them.
+    """
+    names = ", ".join(tables)
+    conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+    conn.execute(text("SET LOCAL session_replication_role = replica"))
+    for table in tables:
+        conn.execute(text(f"DELETE FROM {table}"))
+    conn.execute(_RESTART_OWNED_SEQUENCES, {"tables": list(tables)})

@@ -1,7 +1,7 @@
 """No request leaves a transaction open, streamed responses included; PostgreSQL ends the rest.
 
 In a run on a busy machine a browser test timed out mid-stream, the app's session sat idle in
-a transaction, and the fixture's TRUNCATE waited behind it for good.
+a transaction, and the fixture that empties the tables waited behind it for good.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, text
 from app import create_app
 from app.db import dispose_engines
 from tests.conftest import DISTRICTS_FILE, WRITTEN_TABLES, stop_background_work
-from tests.dbutil import database_url, migrate, recreate_database
+from tests.dbutil import database_url, empty_tables, migrate, recreate_database
 
 
 def settings(url: str, **extra: Any) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def build_app(
     engine = create_engine(replica_database_url)
     with engine.begin() as conn:
         conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-        conn.execute(text(f"TRUNCATE {WRITTEN_TABLES} RESTART IDENTITY CASCADE"))
+        empty_tables(conn, WRITTEN_TABLES)
     engine.dispose()
 
 
