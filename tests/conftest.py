@@ -161,6 +161,11 @@ def make_app(test_database_url: str) -> Iterator[Callable[..., Flask]]:
             dispose_engines()
 
 
+def unreachable_limits(app: Flask) -> dict[str, str]:
+    """The rate limits of `app` (the session's: too high to reach), for an app of a test's own."""
+    return {k: v for k, v in app.config.items() if k.endswith("_LIMIT") and isinstance(v, str)}
+
+
 @pytest.fixture(autouse=True)
 def _clean_pins(request: pytest.FixtureRequest) -> Iterator[None]:
     """Each test that used the test database leaves every table it writes empty: pins,

@@ -19,7 +19,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
 
-from tests.conftest import serving
+from tests.conftest import serving, unreachable_limits
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -168,12 +168,11 @@ def workshop_server(app: Flask, make_app: Callable[..., Flask]) -> Iterator[str]
     connection closes soon after, so no listener is left behind for later tests to count.
     The rate limits are the test app's (too high to reach).
     """
-    limits = {k: v for k, v in app.config.items() if k.endswith("_LIMIT") and isinstance(v, str)}
     served = make_app(
         RATELIMIT_ENABLED=True,
         WORKSHOP_HEARTBEAT_SECONDS=0.5,
         WORKSHOP_LISTENER_IDLE_SECONDS=0.5,
-        **limits,
+        **unreachable_limits(app),
     )
     hub = served.extensions["workshop_hub"]
     with serving(served) as url:
