@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 
 from app import create_app
 from app.db import dispose_engines
@@ -75,7 +75,6 @@ def build_app(
         close_app(flask_app)
     engine = create_engine(replica_database_url)
     with engine.begin() as conn:
-        conn.execute(text("SET LOCAL lock_timeout = '10s'"))
         empty_tables(conn, WRITTEN_TABLES)
     engine.dispose()
 
