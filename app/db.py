@@ -25,6 +25,7 @@ from sqlalchemy import (
     event,
     text,
 )
+from sqlalchemy.engine import ExceptionContext
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql import ClauseElement
@@ -104,7 +105,24 @@ def _engine(app: Flask, url: str, *, replica: bool = False, map_views: bool = Fa
     )
     if map_views:
         event.listen(engine, "do_execute", _execute_as_asked)
+    event.listen(engine, "handle_error", _close_when_cancelled)
     return engine
+
+
+def _close_when_cancelled(context: ExceptionContext) -> None:
+    """Close a connection whose statement was cancelled (its timeout), never pool it again.
+
+    PostgreSQL 15 can lose another process's signal (a ProcSignalBarrier, which every DROP
+    DATABASE of the cluster sends and waits for) when it reaches a backend while that
+    backend's statement is being cancelled: the cancel's error leaves ProcessInterrupts before
+    the signal is seen. The backend, idle in our pool, then never takes it, and the drop
+    waits until it ends: for minutes in a test run (gdb on the backend: ProcSignalBarrierPending
+    1, InterruptPending 0). Handled as a lost connection, only this one is closed (not its
+    pool), and the error stays what it was. Streams cancelled early: geo.rows.pipelined_rows.
+    """
+    if isinstance(context.original_exception, psycopg.errors.QueryCanceled):
+        context.is_disconnect = True
+        context.invalidate_pool_on_disconnect = False
 
 
 def _execute_as_asked(cursor: Any, statement: str, parameters: Any, context: Any) -> bool:
@@ -229,8 +247,8 @@ def execute_first(
     try:
         return run(connection, statement, params)
     except DBAPIError as error:
-        if not error.connection_invalidated:
-            raise
+        if not error.connection_invalidated or isinstance(error.orig, psycopg.errors.QueryCanceled):
+            raise  # a cancelled statement, its connection closed, is not run again
         connection.rollback()  # SQLAlchemy's own begun block, even in autocommit
         return run(connection, statement, params)
 

@@ -94,10 +94,16 @@ def pipelined_rows(
     cursor = driver.cursor()
     sql = str(compiled)
     rows = cursor.stream(sql, params, size=chunk_rows)
+    finished = False
     try:
         yield from rows
+        finished = True
     except driver.Error as error:  # as SQLAlchemy would raise it (a timeout: OperationalError)
         raise DBAPIError.instance(sql, params, error, type(driver).Error) from error
     finally:
-        rows.close()
+        rows.close()  # cancels the statement if it still runs
         cursor.close()
+        if not finished:
+            # A backend whose statement was cancelled can miss a signal PostgreSQL's DROP
+            # DATABASE waits for (app/db.py, _close_when_cancelled): it is not pooled again.
+            connection.invalidate()

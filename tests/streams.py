@@ -13,30 +13,60 @@ from sqlalchemy import create_engine, text
 from tests.conftest import CSRF_META
 
 
-def app_sessions_in_transaction(database_url: str) -> list[tuple[str, str]]:
-    """(state, query) of the app's sessions in a transaction on that database, seen from
-    outside; parallel workers, which share their leader's transaction, are not counted."""
+def app_sessions_in_transaction(database_url: str) -> list[tuple[int, str, str]]:
+    """(backend pid, state, query) of the app's sessions in a transaction on that database,
+    seen from outside; parallel workers, which share their leader's transaction, are not
+    counted."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(
                 text(
-                    "SELECT state, query FROM pg_stat_activity "
+                    "SELECT pid, state, query FROM pg_stat_activity "
                     "WHERE datname = current_database() AND application_name = 'umecom-web' "
                     "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
                 )
             )
-            return [(row.state, row.query) for row in rows]
+            return [(row.pid, row.state, row.query) for row in rows]
     finally:
         engine.dispose()
 
 
-def wait_until_no_app_transaction(database_url: str, seconds: float) -> list[tuple[str, str]]:
+def app_backend_pids(database_url: str) -> set[int]:
+    """The process ids of the app's open connections to that database, seen from outside."""
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND application_name = 'umecom-web' AND backend_type = 'client backend'"
+                )
+            )
+            return {row.pid for row in rows}
+    finally:
+        engine.dispose()
+
+
+def wait_until_closed(database_url: str, pid: int, seconds: float) -> bool:
+    """Wait up to `seconds` for the app's connection served by backend `pid` to close."""
+    deadline = time.monotonic() + seconds
+    while (still := pid in app_backend_pids(database_url)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not still
+
+
+def wait_until_no_app_transaction(database_url: str, seconds: float) -> list[tuple[int, str, str]]:
     """Wait up to `seconds` for the app to hold no transaction; what is left then."""
     deadline = time.monotonic() + seconds
     while (left := app_sessions_in_transaction(database_url)) and time.monotonic() < deadline:
         time.sleep(0.2)
     return left
+
+
+# How long a stream may take to send its first bytes: an export of 30,000 pins starts within a
+# second when the table is analysed (tests/pins.py).
+FIRST_BYTES_S = 30
 
 
 def raw_connection(url: str) -> socket.socket:
@@ -49,7 +79,9 @@ def start_raw_get(url: str, path: str) -> socket.socket:
     """Send a GET over a raw socket and read the start of its 200 answer, and no further."""
     sock = raw_connection(url)
     sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode())
+    sock.settimeout(FIRST_BYTES_S)  # a statement that never starts fails the test, not the run
     start = sock.recv(65536)
+    sock.settimeout(None)
     assert start.startswith(b"HTTP/1.1 200"), start[:200]
     return sock
 

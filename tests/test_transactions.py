@@ -10,11 +10,18 @@ import gc
 import time
 
 import pytest
-from sqlalchemy import text
+from psycopg.errors import QueryCanceled
+from sqlalchemy import event, text
+from sqlalchemy.exc import OperationalError
 
 from app.db import get_engine, get_map_engine
 from tests.pins import seed_unfolded_pins
-from tests.streams import app_sessions_in_transaction, start_raw_get, wait_until_no_app_transaction
+from tests.streams import (
+    app_sessions_in_transaction,
+    start_raw_get,
+    wait_until_closed,
+    wait_until_no_app_transaction,
+)
 
 # The one response big enough to outgrow the sockets' buffers when its client stops reading
 # (the map's views are built whole in one statement, and lists stop at 1,000 pins).
@@ -54,7 +61,8 @@ def test_a_lifted_timeout_holds_for_every_transaction_of_the_session(make_app):
 
 
 def test_an_abandoned_stream_leaves_no_transaction_open(test_database_url, app):
-    """A client stops reading a multi-megabyte export, then hangs up: every session is let go."""
+    """A client stops reading a multi-megabyte export, then hangs up: every session is let go,
+    and the stream's connection, whose statement was cancelled, is closed."""
     from tests.conftest import serving
 
     seed_unfolded_pins(app, 30_000)
@@ -65,9 +73,49 @@ def test_an_abandoned_stream_leaves_no_transaction_open(test_database_url, app):
             # own statement holds a transaction.
             time.sleep(0.5)
             open_now = app_sessions_in_transaction(test_database_url)
-            assert [query.split()[:1] for _state, query in open_now] == [["SELECT"]], open_now
+            assert [query.split()[:1] for _pid, _state, query in open_now] == [["SELECT"]]
             sock.close()
             assert wait_until_no_app_transaction(test_database_url, seconds=15) == []
+            # Its statement was cancelled: the connection is closed, not pooled again.
+            assert wait_until_closed(test_database_url, open_now[0][0], seconds=5)
+
+
+def test_a_cancelled_statement_closes_its_connection(make_app, test_database_url):
+    """A statement past its timeout fails as before, and its connection is closed rather than
+    pooled again: PostgreSQL can lose a signal on a backend cancelled at that moment, and a
+    DROP DATABASE anywhere in the cluster would then wait for that backend (app/db.py)."""
+    from app.db import get_session
+
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
+    with app.app_context():
+        session = get_session()
+        pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        with pytest.raises(OperationalError) as failed:
+            session.execute(text("SELECT pg_sleep(5)"))
+        assert isinstance(failed.value.orig, QueryCanceled)
+        session.rollback()
+        assert wait_until_closed(test_database_url, pid, seconds=5)
+        assert session.execute(text("SELECT pg_backend_pid()")).scalar_one() != pid
+        session.close()
+
+
+def test_a_cancelled_map_statement_is_not_run_again(make_app, test_database_url):
+    """The map's pool runs a statement again on a new connection when the server closed the
+    old one; a statement cancelled by its timeout has its connection closed too, and it must
+    not run twice (a view past the timeout would take twice as long to fail)."""
+    from app.db import execute_first, get_map_engine, map_connection
+
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
+    sent: list[str] = []
+    with app.app_context():
+        event.listen(get_map_engine(), "before_cursor_execute", lambda *a: sent.append(a[2]))
+        with map_connection() as conn:
+            pid = execute_first(conn, text("SELECT pg_backend_pid()")).scalar_one()
+            with pytest.raises(OperationalError) as failed:
+                execute_first(conn, text("SELECT pg_sleep(5)"))
+        assert isinstance(failed.value.orig, QueryCanceled)
+        assert wait_until_closed(test_database_url, pid, seconds=5)
+    assert sent == ["SELECT pg_backend_pid()", "SELECT pg_sleep(5)"]
 
 
 def test_the_test_client_closing_early_ends_the_stream(test_database_url, app):
@@ -100,9 +148,9 @@ def test_postgresql_ends_a_transaction_left_idle(make_app, test_database_url, ap
     )
     try:
         next(iter(response.response))
-        assert [state for state, _query in app_sessions_in_transaction(test_database_url)] == [
-            "idle in transaction"
-        ]
+        assert [
+            state for _pid, state, _query in app_sessions_in_transaction(test_database_url)
+        ] == ["idle in transaction"]
         assert wait_until_no_app_transaction(test_database_url, seconds=10) == []
     finally:
         response.close()
