@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from app.config import DATA_DIR
 from app.db import get_engine, get_session
-from app.demo import add_demo_pins
+from app.demo import add_demo_pins, analyze_pins
 from app.ideas.create import NewIdea, Provenance, store_idea
 from geo.crs import load_area
 
@@ -104,4 +104,6 @@ def seed_unfolded_pins(app: Flask, count: int, seed: int = 5) -> None:
     with app.app_context():
         session = get_session()
         assert add_demo_pins(session, count, seed=seed) == count
+        session.commit()
+        analyze_pins(session)  # the suite empties the tables by deleting: see analyze_pins
         session.commit()

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from app.db import get_session, lift_statement_timeout
-from app.demo import SPREADS, add_demo_pins, add_population_pins, read_localities
+from app.demo import SPREADS, add_demo_pins, add_population_pins, analyze_pins, read_localities
 from app.ideas.counts import fold_map_log
 
 
@@ -38,6 +38,8 @@ def demo_pins(count: int, seed: int, spread: str) -> None:
         added = add_population_pins(session, count, localities, seed=seed)
     else:
         added = add_demo_pins(session, count, seed=seed)
+    session.commit()
+    analyze_pins(session)
     session.commit()
     fold_map_log(session)  # a million new pins in the log would slow every view until folded
     click.echo(f"Added {added} demo pins.")
