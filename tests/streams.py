@@ -13,10 +13,10 @@ from sqlalchemy import create_engine, text
 from tests.conftest import CSRF_META
 
 
-def app_sessions_in_transaction(database_url: str) -> list[tuple[int, str, str]]:
-    """(backend pid, state, query) of the app's sessions in a transaction on that database,
-    seen from outside; parallel workers, which share their leader's transaction, are not
-    counted."""
+def app_sessions(database_url: str, *, in_transaction: bool) -> list[tuple[int, str, str]]:
+    """(backend pid, state, query) of the app's sessions on that database, seen from outside:
+    all of them, or those in a transaction. Parallel workers, which share their leader's
+    transaction, are not counted."""
     engine = create_engine(database_url)
     try:
         with engine.connect() as conn:
@@ -24,36 +24,29 @@ def app_sessions_in_transaction(database_url: str) -> list[tuple[int, str, str]]
                 text(
                     "SELECT pid, state, query FROM pg_stat_activity "
                     "WHERE datname = current_database() AND application_name = 'umecom-web' "
-                    "AND backend_type = 'client backend' AND xact_start IS NOT NULL"
-                )
+                    "AND backend_type = 'client backend' "
+                    "AND (xact_start IS NOT NULL OR NOT :in_transaction)"
+                ),
+                {"in_transaction": in_transaction},
             )
             return [(row.pid, row.state, row.query) for row in rows]
     finally:
         engine.dispose()
 
 
-def app_backend_pids(database_url: str) -> set[int]:
-    """The process ids of the app's open connections to that database, seen from outside."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            rows = conn.execute(
-                text(
-                    "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND application_name = 'umecom-web' AND backend_type = 'client backend'"
-                )
-            )
-            return {row.pid for row in rows}
-    finally:
-        engine.dispose()
+def app_sessions_in_transaction(database_url: str) -> list[tuple[int, str, str]]:
+    """(backend pid, state, query) of the app's sessions in a transaction on that database."""
+    return app_sessions(database_url, in_transaction=True)
 
 
 def wait_until_closed(database_url: str, pid: int, seconds: float) -> bool:
     """Wait up to `seconds` for the app's connection served by backend `pid` to close."""
     deadline = time.monotonic() + seconds
-    while (still := pid in app_backend_pids(database_url)) and time.monotonic() < deadline:
+    while pid in {open_pid for open_pid, *_ in app_sessions(database_url, in_transaction=False)}:
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.1)
-    return not still
+    return True
 
 
 def wait_until_no_app_transaction(database_url: str, seconds: float) -> list[tuple[int, str, str]]:
