@@ -17,7 +17,14 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 
 from tests.conftest import serving, unreachable_limits
 
@@ -110,6 +117,13 @@ PHONE: dict[str, object] = {
 }
 
 
+# Assertions wait as long as actions do (Playwright's own default for them is 5 s). A pin
+# linked from the list opened on the map 1.6-2.2 s after the click alone on this 2-core machine
+# (zoom animation, then the cluster's); beside the other test process it once took over 5 s.
+ACTION_TIMEOUT_MS = 10_000
+expect.set_options(timeout=ACTION_TIMEOUT_MS)
+
+
 def new_page(
     browser: Browser, app: Flask, base_url: str, log: BrowserLog, **context_args: object
 ) -> Page:
@@ -121,7 +135,7 @@ def new_page(
     }
     options.update(context_args)
     context = browser.new_context(**options)  # type: ignore[arg-type]
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
     tile_url = str(app.config["TILE_URL"])
     if tile_url.startswith("http"):
         context.route(
