@@ -62,15 +62,11 @@ def drop_database(conn: Connection, name: str) -> None:
     it waits past DROP_WAIT.
 
     A drop waits until every process of the cluster has taken its signal (a ProcSignalBarrier),
-    and PostgreSQL 15 can lose that signal: when it reaches a backend whose statement is being
-    cancelled, the cancel's error leaves ProcessInterrupts before the signal is seen, and the
-    backend then idles without taking it. Seen as "still waiting for backend with PID ... to
-    accept ProcSignalBarrier" for minutes: the backend sat in a gunicorn's pool after clients
-    that stopped reading had their exports cancelled, while a test run dropped its database
-    (gdb on it: ProcSignalBarrierPending 1, InterruptPending 0). The app now closes such a
-    connection (app/db.py, _close_when_cancelled), but any other client of the cluster can
-    hold one. A second drop signals every process again, and that backend takes both. The
-    cancelled drop has marked the database invalid; the next one removes it.
+    and a backend cancelled at the moment the signal came never takes it (app/db.py,
+    _close_when_cancelled): the drop then waits until that backend ends, minutes in a test
+    run. The app closes such connections now, but any client of the cluster can hold one. A
+    second drop signals every process again, and that backend takes both. The cancelled drop
+    has marked the database invalid; the next one removes it.
     """
     for attempt in range(1, DROP_ATTEMPTS + 1):
         try:
