@@ -14,7 +14,7 @@ from psycopg.errors import QueryCanceled
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
-from app.db import get_engine, get_map_engine
+from app.db import execute_first, get_engine, get_map_engine, get_session, map_connection
 from tests.pins import seed_unfolded_pins
 from tests.streams import (
     app_sessions_in_transaction,
@@ -84,8 +84,6 @@ def test_a_cancelled_statement_closes_its_connection(make_app, test_database_url
     """A statement past its timeout fails as before, and its connection is closed rather than
     pooled again: PostgreSQL can lose a signal on a backend cancelled at that moment, and a
     DROP DATABASE anywhere in the cluster would then wait for that backend (app/db.py)."""
-    from app.db import get_session
-
     app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
     with app.app_context():
         session = get_session()
@@ -103,8 +101,6 @@ def test_a_cancelled_map_statement_is_not_run_again(make_app, test_database_url)
     """The map's pool runs a statement again on a new connection when the server closed the
     old one; a statement cancelled by its timeout has its connection closed too, and it must
     not run twice (a view past the timeout would take twice as long to fail)."""
-    from app.db import execute_first, get_map_engine, map_connection
-
     app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
     sent: list[str] = []
     with app.app_context():
