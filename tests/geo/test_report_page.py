@@ -1,0 +1,64 @@
+"""geo.report_page: the report's text is data, never template code, whatever it holds."""
+
+from __future__ import annotations
+
+import branca.element
+import pytest
+
+from geo.report import Leaflet, MapView, ReportLayer, ReportText
+from geo.report_page import build_report
+
+TEMPLATE_LIKE = "{{ 7*7 }} {% if x %} {# note"
+
+
+def _layer(name: str) -> ReportLayer:
+    square = [[[20.2, 63.8], [20.3, 63.8], [20.3, 63.9], [20.2, 63.9], [20.2, 63.8]]]
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Polygon", "coordinates": square},
+        "properties": {"name": name, "count": 3},
+    }
+    return ReportLayer(
+        name="Stadsdelar",
+        features={"type": "FeatureCollection", "features": [feature]},
+        value="count",
+        legend_title="Nålar",
+        tooltip=[("name", "Stadsdel"), ("count", "Nålar")],
+    )
+
+
+def _report(name: str, attribution: str = "© OSM") -> str:
+    text = ReportText(
+        lang="sv",
+        title="Rapport",
+        summary=[],
+        table_caption="Nålar per stadsdel",
+        columns=("Stadsdel", "Kod", "Nålar", "Andel", "Per 1 000 invånare"),
+        no_data="Inga nålar",
+        unknown="okänt",
+        attribution="SCB",
+    )
+    view = MapView(center=(63.85, 20.25), zoom=10, tile_url="/tiles", tile_attribution=attribution)
+    return build_report(
+        layers=[_layer(name)],
+        table=[],
+        text=text,
+        view=view,
+        leaflet=Leaflet(script="", stylesheet=""),
+    )
+
+
+def test_template_syntax_in_the_data_comes_out_as_it_is():
+    html = _report(TEMPLATE_LIKE, attribution="{{ 6*7 }} OSM")
+    assert TEMPLATE_LIKE in html  # in the layer's GeoJSON, as text
+    assert '"attribution": "{{ 6*7 }} OSM"' in html  # in the tile layer's options
+    assert "42 OSM" not in html
+
+
+def test_branca_is_as_it_was_after_a_report_and_after_a_failed_one():
+    _report("Centrum")
+    assert branca.element.Element is branca.element.MacroElement.__mro__[1]
+    with pytest.raises(TypeError):
+        _report(object())  # type: ignore[arg-type]  # not JSON: the render fails midway
+    assert branca.element.Element is branca.element.MacroElement.__mro__[1]
+    assert branca.element.Element("{{ 6*7 }}").render() == "42"  # branca's own, untouched
