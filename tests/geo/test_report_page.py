@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
+
 import branca.element
 import pytest
 
+import geo.report_page
 from geo.report import Leaflet, MapView, ReportLayer, ReportText
 from geo.report_page import build_report
 
@@ -63,3 +67,18 @@ def test_branca_is_as_it_was_after_a_report_and_after_a_failed_one():
         _report(object())  # type: ignore[arg-type]  # not JSON: the render fails midway
     assert branca.element.Element is BRANCAS_ELEMENT
     assert branca.element.Element("{{ 6*7 }}").render() == "42"  # branca's own, untouched
+
+
+def test_plain_data_renders_as_branca_alone_renders_it(monkeypatch):
+    def numbered_ids() -> None:
+        counter = itertools.count()
+        monkeypatch.setattr(
+            BRANCAS_ELEMENT, "_generate_id", classmethod(lambda _cls: f"n{next(counter)}")
+        )
+
+    numbered_ids()
+    kept = _report("Ön & <Centrum>")
+    numbered_ids()
+    monkeypatch.setattr(geo.report_page, "_rendered_parts_as_text", contextlib.nullcontext)
+    compiled = _report("Ön & <Centrum>")
+    assert kept == compiled
