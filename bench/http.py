@@ -563,6 +563,7 @@ def writes_with_reads(
 
     Every `fresh_every`-th pin, its writer asks for its region's view: the total must be
     the one before plus every pin it has had accepted since, which only that writer adds to.
+    With `fresh_every` 0 each writer asks once, after its last pin.
     """
     writes = Writes()
     reads = Samples()
@@ -586,12 +587,14 @@ def writes_with_reads(
             if status == 201:
                 counts["created"] += 1
                 fresh.added(1)
-                if counts["created"] % fresh_every == 0:
+                if fresh_every and counts["created"] % fresh_every == 0:
                     fresh.check(client, writes.misses)
             elif status == 202:
                 counts["held"] += 1
             else:
                 counts["refused"] += 1
+        if not fresh_every:
+            fresh.check(client, writes.misses)
         client.close()
         writes.add(counts, mine, fresh)
 
@@ -631,6 +634,23 @@ def writes_with_reads(
         "read_errors": reads.errors,
         "read_p95_by_zoom": {z: percentile(reads.by_key.get(z, []), 0.95) for z in ZOOMS},
     }
+
+
+def report_writers_alone(alone: dict[str, Any], writers: int) -> None:
+    """Print phase 4a: the pins a second that the writers alone had stored (goal 4)."""
+    verdict = "met" if alone["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
+    print(
+        f"\n4a. {writers} clients POST /api/ideas, nothing else asked for, {load_and_cpu()}:\n"
+        f"   {alone['created']:.0f} pins created = {alone['pins_per_s']:.0f} pins/s "
+        f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict}); POST p50 / p95 "
+        f"{alone['post_p50']:.1f} / {alone['post_p95']:.1f} ms; "
+        f"{alone['held']:.0f} held, {alone['refused']:.0f} refused or failed\n"
+        f"   freshness, once per writer after its last pin: {alone['passed']:.0f} of "
+        f"{alone['checks']:.0f} views counted every pin it had had accepted; "
+        f"{alone['rebased']} not counted: the view had turned from pins to cells"
+    )
+    for miss in alone["misses"]:
+        print(f"   missed: {miss}")
 
 
 def first_view(base: str, view: View, runs: int = 5) -> dict[str, float]:
@@ -965,6 +985,9 @@ def main() -> None:
                 f"{warm['not_304']:.0f} not 304; {load_and_cpu()}"
             )
 
+            by_themselves = writes_with_reads(base, regions, views, 0, args.seconds, 0)
+            report_writers_alone(by_themselves, len(regions))
+
             mixed = writes_with_reads(
                 base, regions, views, args.readers, args.seconds, args.fresh_every
             )
@@ -972,7 +995,7 @@ def main() -> None:
             read_verdict = "met" if mixed["read_p95"] <= P95_GOAL_MS else "missed"
             by_zoom = ", ".join(f"z{z} {ms:.0f}" for z, ms in mixed["read_p95_by_zoom"].items())
             print(
-                f"\n4. {len(regions)} clients POST /api/ideas while {args.readers} read the map, "
+                f"\n4b. {len(regions)} clients POST /api/ideas while {args.readers} read the map, "
                 f"{load_and_cpu()}:\n"
                 f"   {mixed['created']:.0f} pins created = {mixed['pins_per_s']:.0f} pins/s "
                 f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict}); POST p50 / p95 "
