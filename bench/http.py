@@ -636,15 +636,22 @@ def writes_with_reads(
     }
 
 
+def pins_created(writes: dict[str, Any]) -> str:
+    """The writers' figures beside goal 4: pins created and a second, POST times, refusals."""
+    verdict = "met" if writes["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
+    return (
+        f"{writes['created']:.0f} pins created = {writes['pins_per_s']:.0f} pins/s "
+        f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict}); POST p50 / p95 "
+        f"{writes['post_p50']:.1f} / {writes['post_p95']:.1f} ms; "
+        f"{writes['held']:.0f} held, {writes['refused']:.0f} refused or failed"
+    )
+
+
 def report_writers_alone(alone: dict[str, Any], writers: int) -> None:
     """Print phase 4a: the pins a second that the writers alone had stored (goal 4)."""
-    verdict = "met" if alone["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
     print(
         f"\n4a. {writers} clients POST /api/ideas, nothing else asked for, {load_and_cpu()}:\n"
-        f"   {alone['created']:.0f} pins created = {alone['pins_per_s']:.0f} pins/s "
-        f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict}); POST p50 / p95 "
-        f"{alone['post_p50']:.1f} / {alone['post_p95']:.1f} ms; "
-        f"{alone['held']:.0f} held, {alone['refused']:.0f} refused or failed\n"
+        f"   {pins_created(alone)}\n"
         f"   freshness, once per writer after its last pin: {alone['passed']:.0f} of "
         f"{alone['checks']:.0f} views counted every pin it had had accepted; "
         f"{alone['rebased']} not counted: the view had turned from pins to cells"
@@ -991,16 +998,12 @@ def main() -> None:
             mixed = writes_with_reads(
                 base, regions, views, args.readers, args.seconds, args.fresh_every
             )
-            verdict = "met" if mixed["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
             read_verdict = "met" if mixed["read_p95"] <= P95_GOAL_MS else "missed"
             by_zoom = ", ".join(f"z{z} {ms:.0f}" for z, ms in mixed["read_p95_by_zoom"].items())
             print(
                 f"\n4b. {len(regions)} clients POST /api/ideas while {args.readers} read the map, "
                 f"{load_and_cpu()}:\n"
-                f"   {mixed['created']:.0f} pins created = {mixed['pins_per_s']:.0f} pins/s "
-                f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict}); POST p50 / p95 "
-                f"{mixed['post_p50']:.1f} / {mixed['post_p95']:.1f} ms; "
-                f"{mixed['held']:.0f} held, {mixed['refused']:.0f} refused or failed\n"
+                f"   {pins_created(mixed)}\n"
                 f"   map during writes: {mixed['reads']:.0f} reads, p50 / p95 "
                 f"{mixed['read_p50']:.1f} / {mixed['read_p95']:.1f} ms (goal p95 ≤ "
                 f"{P95_GOAL_MS:.0f} ms: {read_verdict}); p95 by zoom: {by_zoom}; "
