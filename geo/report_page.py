@@ -79,7 +79,9 @@ def _keeping_text(template: str | None = None, template_name: str | None = None)
     reports of about 2,650 pins), and data was read as template code: a district named
     "{{ 7*7 }}" came out as "49", and one with "{%" stopped the report.
     """
-    if template is None:  # a container, which renders its children
+    # A container, which renders its children: a Figure made meanwhile by another thread
+    # (threaded workers) builds its header, html and script with Element().
+    if template is None:
         return Element(template_name=template_name)
     return _Markup(template)
 
