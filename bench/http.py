@@ -7,10 +7,10 @@ Seeds (or with `--reuse`, reuses) a database of demo pins, starts gunicorn with
 `gunicorn.conf.py` (two gevent workers, rate limits off), then measures, each beside its goal
 in issue 8: `GET /api/map/clusters` for 1280×800-pixel views at zooms 8-18, with and without
 filters (goal 1); the first clustered view against Supercluster under Node (goal 2); warm views
-answered 304 (goal 3); pins created by 16 clients while others read the map, with a freshness
-check after posts (goals 1 and 4); with `--imports` (the default), pins imported in batches by
-16 signed-in planners, with a freshness check after each batch (goal 4). Figures are reports,
-not assertions.
+answered 304 (goal 3), beside an endpoint that reads no database (the server's ceiling); pins
+created by 16 clients while others read the map, with a freshness check after posts (goals 1
+and 4); with `--imports` (the default), pins imported in batches by 16 signed-in planners, with
+a freshness check after each batch (goal 4). Figures are reports, not assertions.
 """
 
 from __future__ import annotations
@@ -415,6 +415,29 @@ def warm_reads(base: str, views: list[View], clients: int, seconds: float) -> di
         "p50": statistics.median(latencies) if latencies else float("nan"),
         "p95": percentile(latencies, 0.95),
     }
+
+
+def ceiling(base: str, clients: int, seconds: float) -> float:
+    """Requests a second of `GET /api/categories`, which reads no database.
+
+    It pays for little more than the server, the framework and its extensions, which every
+    map view and new pin pays for too: a measure of how far goals 3 and 4 are from what the
+    machine can serve at all.
+    """
+    answered = [0]
+    lock = threading.Lock()
+
+    def work(n: int, deadline: float) -> None:
+        client, done = Client(base), 0
+        while time.perf_counter() < deadline:
+            status, _ms, _ = timed_get(client, "/api/categories")
+            done += status == 200
+        client.close()
+        with lock:
+            answered[0] += done
+
+    elapsed = run_clients(clients, seconds, work)
+    return answered[0] / elapsed
 
 
 @dataclass
@@ -990,6 +1013,11 @@ def main() -> None:
                 f"{warm['per_s']:.0f} 304s per second (goal ≥ {WARM_GOAL_PER_S:.0f}/s: "
                 f"{verdict}); p50 / p95 {warm['p50']:.1f} / {warm['p95']:.1f} ms; "
                 f"{warm['not_304']:.0f} not 304; {load_and_cpu()}"
+            )
+            most = ceiling(base, args.clients, args.seconds / 4)
+            print(
+                f"   for scale: GET /api/categories, which reads no database, "
+                f"{most:.0f} a second at {args.clients} clients, the server's ceiling"
             )
 
             by_themselves = writes_with_reads(base, regions, views, 0, args.seconds, 0)
