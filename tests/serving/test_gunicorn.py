@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import runpy
 import secrets
 import socket
 import subprocess
@@ -204,3 +205,17 @@ def test_pins_sent_at_once_are_each_stored_once_and_answered_with_their_own(guni
         transactions = conn.execute(text("SELECT count(DISTINCT xmin::text) FROM ideas")).scalar()
     assert sorted(map(tuple, stored)) == sorted((f["id"], title) for title, f in answers)
     assert transactions < len(ids)
+
+
+def _gunicorn_settings() -> dict[str, object]:
+    """The names gunicorn.conf.py sets, read as gunicorn reads the file."""
+    return runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
+
+
+def test_the_access_log_goes_to_stdout_unless_turned_off(monkeypatch):
+    monkeypatch.delenv("WEB_ACCESS_LOG", raising=False)
+    assert _gunicorn_settings()["accesslog"] == "-"
+    monkeypatch.setenv("WEB_ACCESS_LOG", "")
+    assert _gunicorn_settings()["accesslog"] is None
+    monkeypatch.setenv("WEB_ACCESS_LOG", "/var/log/umecom/access.log")
+    assert _gunicorn_settings()["accesslog"] == "/var/log/umecom/access.log"
