@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, FromClause, Integer, Numeric, Select, case, func, select
 
-from geo.cluster import once_per_row, value_counts
+from geo.cluster import once_per_row, value_summary
 from geo.crs import SWEREF99TM, WGS84
 
 SQRT3 = math.sqrt(3)
@@ -67,7 +67,7 @@ def counts_per_polygon(
         .outerjoin(totals, totals.c.key == polygons.c[polygon_id_column])
     )
     for name in breakdown:
-        tally = value_counts(groups, name, key="key", weight="n").subquery(f"by_{name}")
+        tally = value_summary(groups, name, key="key", weight="n").subquery(f"by_{name}")
         stmt = stmt.add_columns(
             func.coalesce(tally.c.counts, func.json_build_object()).label(f"by_{name}")
         ).outerjoin(tally, tally.c.label == polygons.c[polygon_id_column])

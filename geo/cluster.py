@@ -19,6 +19,13 @@ from geo.crs import SWEREF99TM, WGS84
 # it; so is a hull whose area is under its perimeter times this (thinner than ~2 m).
 HULL_PAD_OF_EPS = 0.5
 THIN_HULL_METRES = 1.0
+# Density cells in degrees (`density`): metres per degree taken low (a degree of latitude is
+# 110.6-111.7 km), so a cell's area errs small and its density high. A degree of longitude
+# spans cos(latitude) of that: twice a latitude step's degrees make cells about square at
+# 60° N; MIN_COS keeps a cell at the pole from having no area.
+METRES_PER_DEGREE_AT_LEAST = 110_500.0
+LON_CELL_STRETCH = 2.0
+MIN_COS = 0.01
 
 
 def dbscan_clusters(
@@ -89,16 +96,19 @@ def dbscan_clusters(
         clusters.c.member_ids.label(members_column),
     ]
     stmt = select(*columns).select_from(clusters)
-    for name in breakdown:
-        tally = value_counts(members, name, key="label").subquery(f"by_{name}")
-        stmt = stmt.add_columns(tally.c.counts.label(f"by_{name}")).outerjoin(
-            tally, tally.c.label == clusters.c.label
-        )
+    # One tally per column, for its counts and its most frequent value: with the top category
+    # tallied apart, 1.04M pins at eps 50 m took 8.4-9.8 s in psql, against 8.2-8.8 s (3 each).
+    summaries = {
+        name: value_summary(
+            members, name, key="label", counts=name in breakdown, most_frequent=name == top
+        ).subquery(f"by_{name}")
+        for name in dict.fromkeys([*breakdown, *([top] if top else [])])
+    }
+    for summary in summaries.values():
+        stmt = stmt.outerjoin(summary, summary.c.label == clusters.c.label)
+    stmt = stmt.add_columns(*(summaries[name].c.counts.label(f"by_{name}") for name in breakdown))
     if top is not None:
-        ranked = most_frequent(members, top, key="label").subquery(f"top_{top}")
-        stmt = stmt.add_columns(ranked.c.value.label(f"top_{top}")).outerjoin(
-            ranked, ranked.c.label == clusters.c.label
-        )
+        stmt = stmt.add_columns(summaries[top].c.most_frequent.label(f"top_{top}"))
     return stmt
 
 
@@ -110,23 +120,30 @@ def _tally(source: FromClause, column: str, key: str, weight: str | None) -> Sel
     ).group_by(source.c[key], source.c[column])
 
 
-def value_counts(
-    source: FromClause, column: str, *, key: str, weight: str | None = None
+def value_summary(
+    source: FromClause,
+    column: str,
+    *,
+    key: str,
+    weight: str | None = None,
+    counts: bool = True,
+    most_frequent: bool = False,
 ) -> Select[Any]:
-    """Per `key`: a JSON object {value of `column`: count}.
+    """Per `key`, as asked: `counts` and `most_frequent` of the values of `column`.
 
-    With `weight`, rows are pre-counted groups and their `weight` column is summed.
+    `counts` is a JSON object {value: count}; `most_frequent` the value with the largest count
+    (ties go to the smallest value). With `weight`, rows are pre-counted groups and their
+    `weight` column is summed.
     """
     tally = _tally(source, column, key, weight).subquery("tally")
-    counts = func.json_object_agg(func.coalesce(tally.c.value.cast(Text), ""), tally.c.n)
-    return select(tally.c.label, counts.label("counts")).group_by(tally.c.label)
-
-
-def most_frequent(source: FromClause, column: str, *, key: str) -> Select[Any]:
-    """Per `key`: the most frequent value of `column` (ties go to the smallest value)."""
-    tally = _tally(source, column, key, None).subquery("tally")
-    first = func.array_agg(aggregate_order_by(tally.c.value, tally.c.n.desc(), tally.c.value))[1]
-    return select(tally.c.label, first.label("value")).group_by(tally.c.label)
+    summary: list[Any] = []
+    if counts:
+        json_counts = func.json_object_agg(func.coalesce(tally.c.value.cast(Text), ""), tally.c.n)
+        summary.append(json_counts.label("counts"))
+    if most_frequent:
+        ranked = func.array_agg(aggregate_order_by(tally.c.value, tally.c.n.desc(), tally.c.value))
+        summary.append(ranked[1].label("most_frequent"))
+    return select(tally.c.label, *summary).group_by(tally.c.label)
 
 
 def once_per_row(stmt: Select[Any], name: str) -> FromClause:
@@ -140,39 +157,42 @@ def once_per_row(stmt: Select[Any], name: str) -> FromClause:
 
 
 def density(rows: Select[Any], *, cell_metres: float, geom_column: str = "geom") -> Select[Any]:
-    """`(points, densest)`: how many points `rows` has, and the most in one square grid cell.
+    """`(points, densest)`: how many points `rows` has, and the most per square metre in a cell.
 
-    The cells are `cell_metres` wide in SWEREF 99 TM: the densest cell bounds how many
-    neighbours a point can have within a distance, which is what DBSCAN's work grows with.
+    The cells are `cell_metres` tall and LON_CELL_STRETCH times as many degrees wide, and each
+    cell's area is taken at its middle latitude: the densest cell bounds how many neighbours a
+    point can have within a distance, which is what DBSCAN's work grows with. Degrees, not
+    SWEREF 99 TM: transforming every point took over half of the check (1.04M pins in psql,
+    3 runs each: 2,156-2,281 ms in metres, 890-1,036 ms in degrees).
     """
     points = rows.subquery("points")
-    metric = func.ST_Transform(points.c[geom_column], SWEREF99TM)
+    lat_step = cell_metres / METRES_PER_DEGREE_AT_LEAST
+    lon_step = lat_step * LON_CELL_STRETCH
+    row = func.floor(func.ST_Y(points.c[geom_column]) / lat_step)
     cells = (
-        select(func.count().label("n"))
+        select(row.label("row"), func.count().label("n"))
         .select_from(points)
-        .group_by(
-            func.floor(func.ST_X(metric) / cell_metres),
-            func.floor(func.ST_Y(metric) / cell_metres),
-        )
+        .group_by(func.floor(func.ST_X(points.c[geom_column]) / lon_step), row)
         .subquery("cells")
     )
+    middle = func.radians((cells.c.row + 0.5) * lat_step)
+    width = lon_step * METRES_PER_DEGREE_AT_LEAST * func.greatest(func.cos(middle), MIN_COS)
+    area = width * (lat_step * METRES_PER_DEGREE_AT_LEAST)
     return select(
         func.coalesce(func.sum(cells.c.n), 0).cast(Integer).label("points"),
-        func.coalesce(func.max(cells.c.n), 0).cast(Integer).label("densest"),
+        func.coalesce(func.max(cells.c.n / area), 0.0).label("densest"),
     )
 
 
-def dbscan_candidates(points: int, densest: int, *, cell_metres: float, eps: float) -> float:
+def dbscan_candidates(points: int, densest: float, *, eps: float) -> float:
     """About how many neighbour candidates DBSCAN looks at, erring high.
 
     Each point queries a square of side 2·eps around it, as crowded as the densest cell at
-    most (and never holding more than all the points).
+    most (`densest` points per square metre), and never holding more than all the points.
     """
-    per_square_metre = densest / (cell_metres * cell_metres)
-    return points * min(points, per_square_metre * (2 * eps) ** 2)
+    return points * min(points, densest * (2 * eps) ** 2)
 
 
-def largest_eps(points: int, densest: int, *, cell_metres: float, candidates: float) -> float:
+def largest_eps(points: int, densest: float, *, candidates: float) -> float:
     """The eps at which `dbscan_candidates` reaches `candidates`."""
-    per_square_metre = densest / (cell_metres * cell_metres)
-    return math.sqrt(candidates / points / per_square_metre) / 2
+    return math.sqrt(candidates / points / densest) / 2

@@ -66,12 +66,10 @@ def check_cluster_work(session: Session, filters: IdeaFilters, params: ClusterPa
             code="too_much_work",
             low=math.ceil(points / MAX_CLUSTERS),
         )
-    work = dbscan_candidates(points, densest, cell_metres=DENSITY_CELL_METRES, eps=params.eps)
+    work = dbscan_candidates(points, densest, eps=params.eps)
     if work <= DBSCAN_CANDIDATE_BUDGET:
         return
-    largest = largest_eps(
-        points, densest, cell_metres=DENSITY_CELL_METRES, candidates=DBSCAN_CANDIDATE_BUDGET
-    )
+    largest = largest_eps(points, densest, candidates=DBSCAN_CANDIDATE_BUDGET)
     raise InvalidField(
         N_(
             "eps is too large for this many pins: at most %(high)d metres here. Narrow the "
