@@ -25,7 +25,9 @@ def _stream(
     """A FeatureCollection streamed from PostGIS, with the parameters used as members.
 
     Fetched "whole" for layers whose size has a bound (districts; hexagons, bounded by
-    MAX_HEX_CELLS): their query may then run in parallel (geo.geojson).
+    MAX_HEX_CELLS), and "pipelined" for clusters (up to MAX_CLUSTERS hulls): either way
+    their query may run in parallel (geo.rows). Clusters of 1.04M pins at eps 50 m, in
+    process, 4 runs each in turn: 10.6-13.3 s through a cursor, 9.9-10.6 s pipelined.
     """
     return geojson_stream(
         lambda session: stream_feature_collection(session, features, members=members, fetch=fetch)
@@ -40,7 +42,9 @@ def cluster_layer_view() -> Response:
     params = parse_cluster_params(request.args)
     check_cluster_work(get_session(), filters, params)
     features = feature_select(cluster_layer(filters, params), order_by="cluster_id")
-    return _stream(features, {"eps": params.eps, "min_points": params.min_points})
+    return _stream(
+        features, {"eps": params.eps, "min_points": params.min_points}, fetch="pipelined"
+    )
 
 
 @bp.get("/api/layers/districts")
