@@ -26,6 +26,7 @@ from tests.streams import (
 # The one response big enough to outgrow the sockets' buffers when its client stops reading
 # (the map's views are built whole in one statement, and lists stop at 1,000 pins).
 BIG_STREAM = "/api/export/ideas.geojson"
+ONE_CLUSTER_A_PIN = "/api/layers/clusters?eps=1&min_points=1"  # about 10 MB at 30,000 pins
 
 
 def test_settings_reach_every_app_connection(make_app):
@@ -60,21 +61,24 @@ def test_a_lifted_timeout_holds_for_every_transaction_of_the_session(make_app):
             other.close()
 
 
-def test_an_abandoned_stream_leaves_no_transaction_open(test_database_url, app):
-    """A client stops reading a multi-megabyte export, then hangs up: every session is let go,
-    and the stream's connection, whose statement was cancelled, is closed."""
+@pytest.mark.parametrize("path", [BIG_STREAM, ONE_CLUSTER_A_PIN])
+def test_an_abandoned_stream_leaves_no_transaction_open(test_database_url, app, path):
+    """A client stops reading a multi-megabyte export or layer, then hangs up: every session is
+    let go, and the stream's connection, whose statement was cancelled, is closed."""
     from tests.conftest import serving
 
     seed_unfolded_pins(app, 30_000)
     with serving(app) as url:
         for _ in range(3):
-            sock = start_raw_get(url, BIG_STREAM)
-            # While the stream is stuck on a client that stopped reading, only the stream's
-            # own statement holds a transaction.
-            time.sleep(0.5)
-            open_now = app_sessions_in_transaction(test_database_url)
-            assert [query.split()[:1] for _pid, _state, query in open_now] == [["SELECT"]]
-            sock.close()
+            sock = start_raw_get(url, path)
+            try:
+                # While the stream is stuck on a client that stopped reading, only the stream's
+                # own statement holds a transaction.
+                time.sleep(0.5)
+                open_now = app_sessions_in_transaction(test_database_url)
+                assert [query.split()[0] in ("SELECT", "WITH") for *_, query in open_now] == [True]
+            finally:
+                sock.close()  # a failure above must not leave the stream's statement waiting
             assert wait_until_no_app_transaction(test_database_url, seconds=15) == []
             # Its statement was cancelled: the connection is closed, not pooled again.
             assert wait_until_closed(test_database_url, open_now[0][0], seconds=5)
