@@ -23,10 +23,11 @@ from tests.streams import (
     wait_until_no_app_transaction,
 )
 
-# The one response big enough to outgrow the sockets' buffers when its client stops reading
-# (the map's views are built whole in one statement, and lists stop at 1,000 pins).
+# Responses big enough to outgrow the sockets' buffers when their client stops reading (the
+# map's views are built whole in one statement, and lists stop at 1,000 pins): an export, and
+# a clusters layer of one cluster a pin, about 10 MB at 30,000 pins.
 BIG_STREAM = "/api/export/ideas.geojson"
-ONE_CLUSTER_A_PIN = "/api/layers/clusters?eps=1&min_points=1"  # about 10 MB at 30,000 pins
+ONE_CLUSTER_A_PIN = "/api/layers/clusters?eps=1&min_points=1"
 
 
 def test_settings_reach_every_app_connection(make_app):
