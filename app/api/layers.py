@@ -19,9 +19,7 @@ from geo.geojson import feature_select, stream_feature_collection
 from geo.rows import Fetch
 
 
-def _stream(
-    features: Select[Any], members: dict[str, object], *, fetch: Fetch = "cursor"
-) -> Response:
+def _stream(features: Select[Any], members: dict[str, object], *, fetch: Fetch) -> Response:
     """A FeatureCollection streamed from PostGIS, with the parameters used as members.
 
     Fetched "whole" for the districts, a few hundred kB at most, and "pipelined" for the
