@@ -11,10 +11,19 @@ import time
 
 import pytest
 from psycopg.errors import QueryCanceled
-from sqlalchemy import event, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from app.db import execute_first, get_engine, get_map_engine, get_session, map_connection
+from app.db import (
+    BUILT_ONCE,
+    execute_first,
+    first_row,
+    get_engine,
+    get_map_engine,
+    get_session,
+    map_connection,
+)
+from tests.ideas.conftest import run_sql
 from tests.pins import seed_unfolded_pins
 from tests.streams import (
     app_sessions_in_transaction,
@@ -117,6 +126,28 @@ def test_a_cancelled_map_statement_is_not_run_again(make_app, test_database_url)
         assert isinstance(failed.value.orig, QueryCanceled)
         assert wait_until_closed(test_database_url, pid, seconds=5)
     assert sent == ["SELECT pg_backend_pid()", "SELECT pg_sleep(5)"]
+
+
+def test_a_cancelled_map_row_read_by_the_driver_is_not_run_again(make_app, test_database_url):
+    """The map's first statements run on psycopg itself (app.db.first_row): one cancelled by its
+    timeout fails as SQLAlchemy's would, closes its connection, and is not run again (a
+    sequence counts the runs: its numbers are taken outside any transaction)."""
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
+    run_sql(app, "CREATE SEQUENCE runs_counted")
+    try:
+        once = {BUILT_ONCE: True}
+        backend = select(func.pg_backend_pid()).execution_options(**once)
+        sleeping = select(func.nextval("runs_counted"), func.pg_sleep(5)).execution_options(**once)
+        with app.app_context(), map_connection() as conn:
+            pid = first_row(conn, backend)[0]
+            with pytest.raises(OperationalError) as failed:
+                first_row(conn, sleeping)
+            assert isinstance(failed.value.orig, QueryCanceled)
+            assert failed.value.connection_invalidated
+        assert wait_until_closed(test_database_url, pid, seconds=5)
+        assert run_sql(app, "SELECT last_value FROM runs_counted").scalar_one() == 1
+    finally:
+        run_sql(app, "DROP SEQUENCE runs_counted")
 
 
 def test_the_test_client_closing_early_ends_the_stream(test_database_url, app):

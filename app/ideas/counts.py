@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.db import BUILT_ONCE, execute_first
+from app.db import BUILT_ONCE, first_row
 from app.ideas.filters import IdeaFilters
 from app.ideas.fold_pace import FOLD_BATCH, FoldPace
 from app.layers.params import DEFAULT_HEX_SIZE
@@ -115,7 +115,7 @@ def map_version(connection: Connection) -> str:
     end with this answer (a 304), and BEGIN and ROLLBACK around it were two of its four round
     trips. 304s per second rose from 1,005 to 1,370 (bench.http, 1M pins).
     """
-    return str(execute_first(connection, VERSION).scalar_one())
+    return str(first_row(connection, VERSION)[0])
 
 
 def fold_map_log(session: Session, *, pace: FoldPace | None = None) -> int:

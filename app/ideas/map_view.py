@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import replace
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Float,
@@ -27,10 +27,10 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.engine import Connection, Row
+from sqlalchemy.engine import Connection
 from sqlalchemy.sql.expression import CTE, ColumnElement
 
-from app.db import BUILT_ONCE, execute_first
+from app.db import BUILT_ONCE, first_row
 from app.ideas.counts import PYRAMID, VERSION, pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import map_pin_rows
@@ -91,14 +91,26 @@ def counted_straight(filters: IdeaFilters) -> bool:
     return pyramid_filters(filters) is None
 
 
-def read_map_view(connection: Connection, filters: IdeaFilters, zoom: int, limit: int) -> Row[Any]:
+class MapViewRow(Protocol):
+    """A view's one row (`map_view`): its features array's inside, as text, and about it."""
+
+    features: str
+    count: int  # features in the array
+    more: bool  # pins in view beyond the limit
+    clustered: bool
+    version: str  # the data's, as `map_version` reads it, in the view's snapshot
+
+
+def read_map_view(
+    connection: Connection, filters: IdeaFilters, zoom: int, limit: int
+) -> MapViewRow:
     """The view's one row (`map_view`), on a connection of the map's pool (app.db).
 
-    Through `execute_first`: without a validator to check, it is the connection's first
+    Through `first_row`: without a validator to check, it is the connection's first
     statement of the request, and a connection the server closed is replaced, not a 503.
     """
     statement, params = map_view(filters, zoom, limit)
-    return execute_first(connection, statement, params).one()
+    return first_row(connection, statement, params)
 
 
 @functools.cache
