@@ -71,6 +71,44 @@ def test_security_headers(client):
     assert "<script>" not in response.get_data(as_text=True)
 
 
+def test_the_api_lets_nothing_load_and_carries_no_nonce(client):
+    """JSON is never a page: the API's answers, errors and 304s too, forbid loading and
+    framing anything; the pages keep their own policy, with a nonce."""
+    url = "/api/map/clusters?bbox=20.2,63.8,20.3,63.9&zoom=12"
+    etag = client.get(url).headers["ETag"]
+    answers = [
+        client.get("/api/categories"),
+        client.get(url, headers={"If-None-Match": etag}),
+        client.get("/api/map/clusters?bbox=nan,63.8,20.3,63.9&zoom=12"),
+    ]
+    assert [answer.status_code for answer in answers] == [200, 304, 422]
+    for answer in answers:
+        assert (
+            answer.headers["Content-Security-Policy"]
+            == "default-src 'none'; frame-ancestors 'none'"
+        )
+        assert answer.headers["X-Frame-Options"] == "DENY"
+    assert "'nonce-" in client.get("/").headers["Content-Security-Policy"]
+
+
+def test_every_answer_varies_on_language_and_cookie_once(make_app):
+    """A cache must keep each language's answer, and a signed-in one apart: pages, the API and
+    its 304s name both, once, beside what a view named itself."""
+    app = make_app()
+    app.add_url_rule("/vary-on-accept", "vary_on_accept", lambda: ("", {"Vary": "Accept"}))
+    client = app.test_client()
+    url = "/api/map/clusters?bbox=20.2,63.8,20.3,63.9&zoom=12"
+    etag = client.get(url).headers["ETag"]
+    both = ["Accept-Language", "Cookie"]
+    for answer, named in (
+        (client.get("/"), both),  # the session, read for the CSRF token, adds Cookie too
+        (client.get("/api/categories"), both),
+        (client.get(url, headers={"If-None-Match": etag}), both),
+        (client.get("/vary-on-accept"), ["Accept", *both]),
+    ):
+        assert answer.headers.getlist("Vary") == [", ".join(named)]
+
+
 def test_list_shows_pins_escaped_with_filters(api):
     api.post("/api/ideas", pin_feature(title="<img src=x onerror=alert(1)> lamp"))
     api.post(
