@@ -234,7 +234,7 @@ def map_connection() -> Connection:
 def first_row(
     connection: Connection, statement: Executable, params: Mapping[str, Any] | None = None
 ) -> Any:
-    """The first row, fields by name, of a BUILT_ONCE statement run first on a map connection.
+    """The first row, fields by name, of the first statement run on a map connection.
 
     psycopg runs the statement itself, as the SQL it was compiled to once (`_compiled_once`),
     without SQLAlchemy's execution (its context, events and result). In process, the app's CPU
@@ -248,7 +248,12 @@ def first_row(
     (`execute_first`) on a new one: a connection the server closed is replaced, and any other
     error is reported as every statement's. A cancelled statement (its timeout) is not run
     twice; it is reported as SQLAlchemy would, an OperationalError.
+
+    A statement built for its request alone (a view counted straight from the pins) is run
+    by SQLAlchemy, as any other.
     """
+    if not statement.get_execution_options().get(BUILT_ONCE):
+        return execute_first(connection, statement, params).one()
     sql, names = _compiled_once(cast(ClauseElement, statement), connection.dialect)
     given = params or {}
     values = tuple(given[name] for name in names)

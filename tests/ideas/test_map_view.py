@@ -16,7 +16,14 @@ import pytest
 from psycopg.pq import TransactionStatus
 from sqlalchemy import event, text
 
-from app.db import BUILT_ONCE, MAP_VIEW_SETTINGS, get_engine, get_map_engine, get_session
+from app.db import (
+    BUILT_ONCE,
+    MAP_VIEW_SETTINGS,
+    _compiled_once,
+    get_engine,
+    get_map_engine,
+    get_session,
+)
 from app.ideas.counts import (
     PYRAMID,
     VERSION,
@@ -549,6 +556,19 @@ def test_views_run_as_compiled_once_answer_as_sqlalchemy_runs_them(seeded):
                 assert compiled_once == tuple(get_session().execute(statement, params).one())
         with get_map_engine().connect() as conn:
             assert map_version(conn) == str(get_session().execute(VERSION).scalar_one())
+
+
+def test_views_counted_straight_are_run_by_sqlalchemy_and_not_kept(make_app, seeded):
+    """A view the pyramid cannot serve (by district, by date) has a statement built for it
+    alone, with lists expanded: SQLAlchemy runs it, and no compiled copy of it is kept."""
+    client = make_app().test_client()
+    base = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
+    client.get(base)
+    kept = _compiled_once.cache_info().currsize
+    for asked in ("&district=NaN", "&district=1,2,3", "&since=2020-01-01", "&until=2020-01-01"):
+        response = client.get(base + asked)
+        assert response.status_code == 200, (asked, response.get_data()[:200])
+    assert _compiled_once.cache_info().currsize == kept
 
 
 def test_views_of_one_shape_share_one_statement():
