@@ -23,8 +23,10 @@ graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "10"))
 # One line per request on stdout. WEB_ACCESS_LOG="" turns it off where a proxy in front already
 # logs requests: formatting the line took 9.6 % of a worker's CPU (py-spy, `GET /api/categories`
 # at 16 clients), even written to /dev/null; off, 660 and 561 of those a second, on, 583 and 481
-# (bench.http's `ceiling`, 8 s each, taking turns).
+# (bench.http's `ceiling`, 8 s each, taking turns). That was gunicorn's own logger; this one
+# writes the same line for about a third of its CPU (serving/access_log.py).
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
+logger_class = "serving.access_log.LeanAccessLogger"
 
 
 def post_worker_init(worker: object) -> None:

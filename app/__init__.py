@@ -16,6 +16,7 @@ from app.extensions import babel, csrf, limiter, select_locale, talisman
 from app.ideas import pin_batches
 from app.request import BoundedRequest
 from app.security import content_security_policy, give_api_its_policy
+from app.sessions import CookieSessions
 from app.upkeep import register_upkeep
 from app.workshops import live
 
@@ -28,6 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     check_config(app)
     app.request_class = BoundedRequest
+    app.session_interface = CookieSessions()
     app.url_map.converters["id"] = IdConverter
     register_proxy(app)
     register_extensions(app)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import os
+import re
 import runpy
 import secrets
 import socket
@@ -32,7 +33,7 @@ def _free_port() -> int:
 
 
 def start_gunicorn(
-    database_url: str, tmp_path: Path, **settings: str
+    database_url: str, tmp_path: Path, access_log: str = "/dev/null", **settings: str
 ) -> tuple[str, subprocess.Popen]:
     """gunicorn as `make run` starts it (gunicorn.conf.py, two workers), on the test database.
 
@@ -57,7 +58,7 @@ def start_gunicorn(
             "--config",
             "gunicorn.conf.py",
             "--access-logfile",
-            "/dev/null",
+            access_log,
             "app:create_app()",
         ],
         cwd=PROJECT_DIR,
@@ -95,14 +96,23 @@ def stop_gunicorn_reading_log(process: subprocess.Popen) -> str:
 
 
 @pytest.fixture(scope="module")
-def gunicorn_url(
+def gunicorn_server(
     test_database_url: str, app, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """A two-worker gunicorn with rate limits off, for the module: each start costs every
-    worker the app's import (2.3 s of CPU time here), and nothing but the database holds state."""
-    url, process = start_gunicorn(test_database_url, tmp_path_factory.mktemp("gunicorn"))
-    yield url
+) -> Iterator[tuple[str, Path]]:
+    """A two-worker gunicorn with rate limits off, for the module, and its access log: each
+    start costs every worker the app's import (2.3 s of CPU time here), and nothing but the
+    database holds state."""
+    folder = tmp_path_factory.mktemp("gunicorn")
+    access_log = folder / "access.log"
+    url, process = start_gunicorn(test_database_url, folder, access_log=str(access_log))
+    yield url, access_log
     stop_gunicorn(process)
+
+
+@pytest.fixture(scope="module")
+def gunicorn_url(gunicorn_server: tuple[str, Path]) -> str:
+    """The module's gunicorn."""
+    return gunicorn_server[0]
 
 
 def browser_session(base_url: str) -> tuple[urllib.request.OpenerDirector, str]:
@@ -219,3 +229,27 @@ def test_the_access_log_goes_to_stdout_unless_turned_off(monkeypatch):
     assert _gunicorn_settings()["accesslog"] is None
     monkeypatch.setenv("WEB_ACCESS_LOG", "/var/log/umecom/access.log")
     assert _gunicorn_settings()["accesslog"] == "/var/log/umecom/access.log"
+
+
+def test_gunicorn_writes_one_combined_line_per_request(gunicorn_server: tuple[str, Path]):
+    url, access_log = gunicorn_server
+    marker = f"/api/categories?probe={time.monotonic_ns()}"
+    request = urllib.request.Request(
+        url + marker, headers={"User-Agent": 'probe "one"', "Referer": "https://umea.se/"}
+    )
+    with urllib.request.urlopen(request) as response:
+        length = len(response.read())
+    lines: list[str] = []
+    for _ in range(50):  # the worker writes its line once the response has gone
+        lines = [line for line in access_log.read_text().splitlines() if marker in line]
+        if lines:
+            break
+        time.sleep(0.1)
+    stamp = r"\[\d{2}/\w{3}/\d{4}:\d{2}:\d{2}:\d{2} [+-]\d{4}\]"
+    expected = (
+        rf'127\.0\.0\.1 - - {stamp} "GET {re.escape(marker)} HTTP/1\.1" 200 {length} '
+        r'"https://umea\.se/" "probe \\"one\\""'
+    )
+    assert len(lines) == 1
+    assert re.fullmatch(expected, lines[0]), lines[0]
+
