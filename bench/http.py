@@ -46,6 +46,7 @@ from app.db import get_engine, get_session, lift_statement_timeout
 from app.demo import SPREADS, read_localities
 from app.ideas.counts import fold_map_log
 from app.planning.accounts import create_user
+from bench import wire
 from serving.connections import connections_per_worker
 from tests.dbutil import database_url, migrate, published_pins, recreate_database
 from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
@@ -147,7 +148,7 @@ class Client:
     def __init__(self, base: str) -> None:
         parts = urlsplit(base)
         self.host, self.port = parts.hostname or "127.0.0.1", parts.port or 80
-        self.conn: http.client.HTTPConnection | None = None
+        self.conn: wire.Connection | None = None
         self.cookie = ""
         self.token = ""
 
@@ -157,18 +158,16 @@ class Client:
         path: str,
         body: bytes | None = None,
         headers: dict[str, str] | None = None,
-    ) -> tuple[int, bytes, http.client.HTTPMessage]:
+    ) -> tuple[int, bytes, wire.Headers]:
         """Send one request; a connection the server closed while idle is opened again."""
         sent = dict(headers or {})
         if self.cookie:
             sent["Cookie"] = self.cookie
         for attempt in (0, 1):
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
+                self.conn = wire.Connection(self.host, self.port, timeout=60)
             try:
-                self.conn.request(method, path, body=body, headers=sent)
-                response = self.conn.getresponse()
-                data = response.read()
+                status, data, received, closes = self.conn.exchange(method, path, body, sent)
             except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
                 self.close()
                 if attempt:
@@ -176,12 +175,12 @@ class Client:
                 continue
             except (OSError, http.client.HTTPException):
                 # A timeout left the connection waiting for its answer: every later request on
-                # it raised CannotSendRequest and ended the client's thread, losing its counts.
+                # it would read the late answer as its own.
                 self.close()
                 raise
-            if response.will_close:
+            if closes:
                 self.close()
-            return response.status, data, response.headers
+            return status, data, received
         raise AssertionError("unreachable")
 
     def open_page(self) -> None:
@@ -803,7 +802,7 @@ def signed_in_planner(base: str) -> Client:
     """A client signed in through /login, with the signed-in session's cookie and CSRF token."""
     client, jar = Client(base), dict[str, str]()
 
-    def keep(headers: http.client.HTTPMessage) -> None:
+    def keep(headers: wire.Headers) -> None:
         for cookie in headers.get_all("Set-Cookie") or []:
             name, _, value = cookie.split(";", 1)[0].partition("=")
             jar[name] = value

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -23,6 +24,7 @@ from sqlalchemy import text
 
 from app.config import PROJECT_DIR
 from app.db import get_engine
+from bench import wire
 from tests.conftest import CSRF_META, pin_feature
 
 
@@ -253,3 +255,30 @@ def test_gunicorn_writes_one_combined_line_per_request(gunicorn_server: tuple[st
     assert len(lines) == 1
     assert re.fullmatch(expected, lines[0]), lines[0]
 
+
+def test_the_benchs_client_reads_what_gunicorn_sends(gunicorn_url: str, app):
+    """bench/wire.py on one keep-alive connection: a length, a 304, a chunked body, a 404."""
+    parts = urllib.parse.urlsplit(gunicorn_url)
+    connection = wire.Connection(parts.hostname or "", parts.port or 80, timeout=10)
+    try:
+        status, data, headers, closes = connection.exchange("GET", "/api/categories", None, {})
+        assert (status, closes) == (200, False)
+        assert json.loads(data) == app.test_client().get("/api/categories").json
+        assert headers["content-type"] == headers.get("Content-Type") == "application/json"
+
+        view = "/api/map/clusters?bbox=20.0,63.7,20.5,63.9&zoom=10"
+        status, data, headers, _ = connection.exchange("GET", view, None, {})
+        etag = headers["ETag"]
+        status, data, _, _ = connection.exchange("GET", view, None, {"If-None-Match": etag})
+        assert (status, data) == (304, b"")
+
+        status, data, headers, _ = connection.exchange("GET", "/api/ideas", None, {})
+        assert headers.get("Transfer-Encoding") == "chunked"
+        expected = urllib.request.urlopen(f"{gunicorn_url}/api/ideas").read()
+        assert (status, data) == (200, expected)
+
+        status, data, _, _ = connection.exchange("GET", "/api/ideas/999999999", None, {})
+        assert status == 404
+        assert json.loads(data)["error"]
+    finally:
+        connection.close()
