@@ -56,6 +56,7 @@ FILTERS = [
     IdeaFilters(categories=("traffic", "safety")),
     IdeaFilters(sources=("web",)),
     IdeaFilters(kinds=("idea",), categories=("traffic",), statuses=("new",)),
+    IdeaFilters(kinds=("idea",), categories=("traffic",), statuses=("new",), sources=("web",)),
 ]
 
 
