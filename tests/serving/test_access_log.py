@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import runpy
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,7 +13,6 @@ import pytest
 from gunicorn import glogging
 from gunicorn.config import Config
 
-from app.config import PROJECT_DIR
 from serving.access_log import LeanAccessLogger
 
 BASIC = "Basic " + base64.b64encode(b"planner:secret").decode()
@@ -81,8 +79,3 @@ def test_a_format_of_ones_own_is_left_to_gunicorn(tmp_path: Path):
     logger = LeanAccessLogger(config)
     logger.access(_response("304 Not Modified", 0), {}, _environ(), timedelta(microseconds=900))
     assert log.read_text() == '304 \\"m-42\\" GET\n'  # gunicorn escapes the quotes
-
-
-def test_make_run_logs_through_the_lean_logger():
-    settings = runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
-    assert settings["logger_class"] == "serving.access_log.LeanAccessLogger"

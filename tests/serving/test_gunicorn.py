@@ -233,6 +233,10 @@ def test_the_access_log_goes_to_stdout_unless_turned_off(monkeypatch):
     assert _gunicorn_settings()["accesslog"] == "/var/log/umecom/access.log"
 
 
+def test_make_run_logs_through_the_lean_logger():
+    assert _gunicorn_settings()["logger_class"] == "serving.access_log.LeanAccessLogger"
+
+
 def test_gunicorn_writes_one_combined_line_per_request(gunicorn_server: tuple[str, Path]):
     url, access_log = gunicorn_server
     marker = f"/api/categories?probe={time.monotonic_ns()}"
