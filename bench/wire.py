@@ -2,9 +2,9 @@
 
 The clients share the machine's two cores with gunicorn and PostgreSQL. Python's http.client
 parses each response's headers with the email package: 16 clients asking for warm 304s spent
-0.29 of a core on it at about 900 requests a second. Read here, at the same rate, they spent
-0.06 (`/proc` CPU of the client process, 8 s runs). A browser runs on another machine: what
-its client costs should not come out of the server's share.
+0.29-0.30 of a core at 779-917 requests a second. Read here, they spent 0.11 at 1,029-1,072 a
+second (CPU time of the client process, 8 s runs, three each). A browser runs on another
+machine: what its client costs should not come out of the server's share.
 
 Requests carry the headers a browser's `fetch` sends, so the server parses as much as it would.
 Responses are read by `Content-Length` or chunked transfer coding; no other coding is asked for.
