@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from decimal import Decimal
 
 import pytest
 from geoalchemy2 import Geography
@@ -14,31 +15,53 @@ from app.db import get_session
 from geo import cluster
 from geo.aggregate import hexagon_cells_bound, metric_extent, smallest_hexagon_size
 from geo.cluster import density
-from geo.geojson import decimal_text, feature_select, millionths
+from geo.geojson import feature_select, millionths_text
+from geo.grid import mean_micro_degrees
 from geo.report import PALETTE, class_breaks, colour_for
 
 UMEA = (19.681, 63.391, 21.075, 64.394)
 
 
 @pytest.mark.parametrize(
-    ("whole", "fixed", "trimmed"),
+    ("whole", "written"),
     [
-        (20_104_980, "20.104980", "20.10498"),
-        (20_000_000, "20.000000", "20"),
-        (-1_234_567, "-1.234567", "-1.234567"),
-        (-500, "-0.000500", "-0.0005"),
-        (0, "0.000000", "0"),
+        (20_104_980, "20.10498"),
+        (20_000_000, "20"),
+        (-1_234_567, "-1.234567"),
+        (-500, "-0.0005"),
+        (0, "0"),
+        (179_999_999, "179.999999"),
     ],
 )
-def test_millionths_are_written_as_decimals(app, whole, fixed, trimmed):
-    number = millionths(literal(whole, BigInteger))
+def test_millionths_are_written_as_decimals(app, whole, written):
     with app.app_context():
-        written = (
-            get_session()
-            .execute(select(decimal_text(number), decimal_text(number, trim=True)))
-            .one()
+        text_of = get_session().execute(select(millionths_text(literal(whole, BigInteger))))
+        assert text_of.scalar_one() == written
+
+
+def test_millionths_text_is_the_exact_decimal(app):
+    """Every whole number of micro-degrees reads back as itself, to JSON and to PostgreSQL."""
+    whole = func.floor(func.random() * 360_000_001 - 180_000_000).cast(BigInteger)
+    numbers = select(whole.label("whole")).select_from(func.generate_series(1, 20_000)).subquery()
+    written = select(numbers.c.whole, millionths_text(numbers.c.whole))
+    with app.app_context():
+        rows = get_session().execute(written).all()
+    assert len(rows) == 20_000
+    for whole_number, text_written in rows:
+        assert Decimal(text_written) == Decimal(whole_number).scaleb(-6), text_written
+        assert json.loads(text_written) == float(Decimal(whole_number).scaleb(-6))
+
+
+@pytest.mark.parametrize(
+    ("total", "n", "mean"),
+    [(3, 2, 2), (-3, 2, -2), (5, 4, 1), (-5, 4, -1), (-1, 4, 0), (-2, 4, -1), (2, 4, 1), (0, 3, 0)],
+)
+def test_a_mean_is_rounded_half_away_from_zero(app, total, n, mean):
+    with app.app_context():
+        rounded = get_session().execute(
+            select(mean_micro_degrees(literal(total, BigInteger), literal(n, BigInteger)))
         )
-    assert tuple(written) == (fixed, trimmed)
+        assert rounded.scalar_one() == mean
 
 
 def test_the_id_is_also_a_property_when_asked(app):
