@@ -18,7 +18,6 @@ from sqlalchemy import (
     Numeric,
     Select,
     Text,
-    false,
     func,
     literal,
     literal_column,
@@ -227,41 +226,22 @@ def stream_feature_collection(
 
 
 def feature_array(
-    features: Select[Any], *, descending: bool | None = None, page_size: int | None = None
-) -> Select[tuple[str, int, bool]]:
-    """SQL: one row `(features, count, more)` of the rows of a `feature_select`.
+    features: Select[Any], *, descending: bool | None = None
+) -> Select[tuple[str, int]]:
+    """SQL: one row `(features, count)` of the rows of a `feature_select`.
 
     `features` is their Feature texts joined by commas (the inside of a JSON array), in key
     order (`descending` True or False) or in no particular order (None); `count` how many.
-    With `page_size`, `features` should be limited to `page_size + 1` rows, as for
-    `stream_feature_collection`: only `page_size` are joined and `more` tells whether there
-    was another. For bodies small enough to build whole: one round trip, no cursor.
+    For bodies small enough to build whole: one round trip, no cursor.
     """
-
-    def key_order(rows: Any) -> Any:
-        if descending is None:
-            return None
-        return rows.c.key.desc() if descending else rows.c.key
-
     page = features.subquery("page")
-    if page_size is not None:
-        position = func.row_number().over(order_by=key_order(page)).label("position")
-        page = select(page, position).subquery("ranked")
-    separator, order = literal(",", Text), key_order(page)
-    joined = func.string_agg(
-        page.c.feature, separator if order is None else aggregate_order_by(separator, order)
-    )
-    if page_size is None:
-        return select(
-            func.coalesce(joined, "").label("features"),
-            func.count().label("count"),
-            false().label("more"),
-        ).select_from(page)
-    within = page.c.position <= page_size
+    separator: Any = literal(",", Text)
+    if descending is not None:
+        order = page.c.key.desc() if descending else page.c.key
+        separator = aggregate_order_by(separator, order)
+    joined = func.string_agg(page.c.feature, separator)
     return select(
-        func.coalesce(joined.filter(within), "").label("features"),
-        func.count().filter(within).label("count"),
-        (func.count() > page_size).label("more"),
+        func.coalesce(joined, "").label("features"), func.count().label("count")
     ).select_from(page)
 
 

@@ -176,8 +176,11 @@ def _view_statement(
     pin_rows = pins.add_columns(literal(1).label("count"), false().label("cluster"))
     version = VERSION.scalar_subquery().label("version")
     if view is None or cells is None:
-        page = _pin_page(_found(pin_rows), limit).subquery("pins")
-        return select(*page.c, false().label("clustered"), version)
+        found = _found(pin_rows)
+        page = _pin_page(found, limit).subquery("pins")
+        beyond = select(found.c.id).limit(limit + 1).subquery("beyond")
+        more = select(func.count() > limit).select_from(beyond).scalar_subquery()
+        return select(*page.c, more.label("more"), false().label("clustered"), version)
     counted = cells.cte("view_cells")
     # Cells when those whose mean lies in view hold more than `limit` pins, or when the bbox
     # does: cells at its edges whose mean lies outside have pins inside it too, and a page of
@@ -197,12 +200,13 @@ def _view_statement(
     by_pin = _pin_page(found, limit, shown=~clustered).subquery("by_pin")
     return select(
         *(case((clustered, by_cell.c[name]), else_=by_pin.c[name]).label(name) for name in FIELDS),
+        false().label("more"),  # pins are sent when the bbox holds at most `limit` of them
         clustered.label("clustered"),
         version,
     ).select_from(by_cell.join(by_pin, true()))
 
 
-FIELDS = ("features", "count", "more")  # of a feature array
+FIELDS = ("features", "count")  # of a feature array
 
 
 def _found(pins: Select[Any]) -> CTE:
@@ -219,8 +223,13 @@ def _found(pins: Select[Any]) -> CTE:
 
 def _pin_page(
     found: CTE, limit: Any, *, shown: ColumnElement[bool] | None = None
-) -> Select[tuple[str, int, bool]]:
-    """The newest `limit` pins `found` as a feature array (with `more`); none unless `shown`."""
+) -> Select[tuple[str, int]]:
+    """The newest `limit` pins `found` as a feature array; none unless `shown`.
+
+    Whether there were more is counted apart (`_view_statement`): numbering the rows of a
+    page of `limit + 1` to leave the last out, as a stream's pages do, cost a window and a
+    second sort of the Features, 0.82 against 0.32-0.37 ms for 500 pins (EXPLAIN ANALYZE).
+    """
     rows = select(found) if shown is None else select(found).where(shown)
-    features = feature_select(rows, order_by="id", descending=True, limit=limit + 1)
-    return feature_array(features, descending=True, page_size=limit)
+    features = feature_select(rows, order_by="id", descending=True, limit=limit)
+    return feature_array(features, descending=True)

@@ -5,7 +5,7 @@ import math
 import pytest
 
 from geo.grid import EARTH_RADIUS_M, cell_size_m
-from tests.conftest import CENTRE, HOLMSUND, pin_feature
+from tests.conftest import CENTRE, HOLMSUND, Api, pin_feature
 
 
 def test_map_returns_pins_in_view_with_count(api):
@@ -159,3 +159,23 @@ def test_a_bbox_holding_more_pins_than_its_cells_comes_as_cells(api, make_app):
     assert body["features"][0]["geometry"]["coordinates"] == pytest.approx(list(lone), abs=1e-6)
     pins = make_app(MAP_PIN_LIMIT=4).test_client().get(f"/api/map/clusters?bbox={bbox}&zoom=10")
     assert pins.get_json()["clustered"] is False and pins.get_json()["numberReturned"] == 4
+
+
+def test_street_level_tells_truncated_only_past_the_limit(make_app):
+    """`limit` pins in view come whole; with one more, the newest `limit` come, truncated."""
+    api = Api(make_app(MAP_PIN_LIMIT=3).test_client())
+    ids = []
+    for step in range(4):
+        created = api.post("/api/ideas", pin_feature((20.26 + step * 0.001, 63.825)))
+        assert created.status_code == 201
+        ids.append(created.get_json()["id"])
+    newest_three = ids[:0:-1]
+    for filters in ("", "&kind=idea", "&kind=idea&category=parks-nature&status=new&source=web"):
+        four = api.client.get(f"/api/map/clusters?bbox=20.25,63.82,20.27,63.83&zoom=18{filters}")
+        body = four.get_json()
+        assert [f["id"] for f in body["features"]] == newest_three, filters
+        assert body["numberReturned"] == 3 and body["truncated"] is True, filters
+        three = api.client.get(f"/api/map/clusters?bbox=20.2605,63.82,20.27,63.83&zoom=18{filters}")
+        body = three.get_json()
+        assert [f["id"] for f in body["features"]] == newest_three, filters
+        assert body["numberReturned"] == 3 and "truncated" not in body, filters
