@@ -109,8 +109,10 @@ def millionths_text(whole: ColumnElement[Any]) -> ColumnElement[str]:
     Written as ST_AsGeoJSON writes coordinates, without trailing zeros (`20.10498`): the
     double nearest the value, in PostgreSQL's shortest text that reads back as that double,
     which for at most six decimals and fifteen digits is the decimal itself (below 0.0001 in
-    exponent form, `5e-05`, the same number to JSON). A mean as a numeric's text took 0.46 µs
-    a coordinate, as a double's 0.12 (psql, the 51,231 cells of zoom 14, 1.24M pins).
+    exponent form, `5e-05`, the same number to JSON). A session's `extra_float_digits` of 0
+    down to -6 writes 15 down to 9 significant digits instead: the same text. A mean as a
+    numeric's text took 0.46 µs a coordinate, as a double's 0.12 (psql, the 51,231 cells of
+    zoom 14, 1.24M pins).
     """
     scale = literal_column(str(10**COORDINATE_DECIMALS), Float)
     return (whole.cast(Float) / scale).cast(Text)
