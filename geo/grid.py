@@ -70,7 +70,8 @@ def cell_index(lon: Any, lat: Any, size: Any) -> tuple[ColumnElement[int], Colum
     path gets the very same double, so a point on a cell edge falls the same way in all.
     """
     x = func.radians(lon) * EARTH_RADIUS_M
-    y = func.ln(func.tan(func.pi() / 4 + func.radians(lat) / 2)) * EARTH_RADIUS_M
+    half_lat = func.radians(lat) / literal_column("2", Float)
+    y = func.ln(func.tan(_pi_over(4) + half_lat)) * EARTH_RADIUS_M
     return func.floor(x / size).cast(Integer), func.floor(y / size).cast(Integer)
 
 
@@ -79,10 +80,16 @@ def _lon_of(cx: Any, size: float) -> Any:
 
 
 def _lat_of(cy: Any, size: float) -> Any:
-    # pi() / 2 as doubles, which PostgreSQL computes once: SQLAlchemy's `/ 2` made it a numeric
-    # division, converted back to a double in every row of a prepared statement.
-    half_pi = func.pi() / literal_column("2", Float)
-    return func.degrees(2 * func.atan(func.exp(cy * size / EARTH_RADIUS_M)) - half_pi)
+    return func.degrees(2 * func.atan(func.exp(cy * size / EARTH_RADIUS_M)) - _pi_over(2))
+
+
+def _pi_over(divisor: int) -> Any:
+    """SQL: pi() / divisor, in doubles, which PostgreSQL computes once per statement.
+
+    SQLAlchemy's `func.pi() / 2` sends the 2 as a numeric parameter, which a prepared
+    statement converts to a double in every row; the double is the same.
+    """
+    return func.pi() / literal_column(str(divisor), Float)
 
 
 @dataclass(frozen=True)

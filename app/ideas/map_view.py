@@ -178,8 +178,7 @@ def _view_statement(
     if view is None or cells is None:
         found = _found(pin_rows)
         page = _pin_page(found, limit).subquery("pins")
-        beyond = select(found.c.id).limit(limit + 1).subquery("beyond")
-        more = select(func.count() > limit).select_from(beyond).scalar_subquery()
+        more = _counted_past(found, limit).scalar_subquery() > limit
         return select(*page.c, more.label("more"), false().label("clustered"), version)
     counted = cells.cte("view_cells")
     # Cells when those whose mean lies in view hold more than `limit` pins, or when the bbox
@@ -191,8 +190,7 @@ def _view_statement(
     in_cells = select(func.coalesce(func.sum(counted.c.n), 0).label("n")).cte("cells_total")
     many_in_cells = select(in_cells.c.n).scalar_subquery() > limit
     found = _found(pin_rows.where(~many_in_cells))
-    first = select(found.c.id).limit(limit + 1).subquery("first_pins")
-    in_bbox = select(func.count().label("n")).select_from(first).cte("bbox_total")
+    in_bbox = _counted_past(found, limit).cte("bbox_total")
     many_in_bbox = select(in_bbox.c.n).scalar_subquery() > limit
     clustered = or_(many_in_cells, many_in_bbox)
     shown = cluster_features(select(counted).where(clustered), members, view=view)
@@ -221,12 +219,18 @@ def _found(pins: Select[Any]) -> CTE:
     return pins.cte("pins_in_view").prefix_with("MATERIALIZED")
 
 
+def _counted_past(found: CTE, limit: Any) -> Select[tuple[int]]:
+    """SQL: `n`, how many pins `found` holds, counted no further than one past `limit`."""
+    first = select(found.c.id).limit(limit + 1).subquery("first_pins")
+    return select(func.count().label("n")).select_from(first)
+
+
 def _pin_page(
     found: CTE, limit: Any, *, shown: ColumnElement[bool] | None = None
 ) -> Select[tuple[str, int]]:
     """The newest `limit` pins `found` as a feature array; none unless `shown`.
 
-    Whether there were more is counted apart (`_view_statement`): numbering the rows of a
+    Whether there were more is counted apart (`_counted_past`): numbering the rows of a
     page of `limit + 1` to leave the last out, as a stream's pages do, cost a window and a
     second sort of the Features, 0.82 against 0.32-0.37 ms for 500 pins (EXPLAIN ANALYZE).
     """
