@@ -8,8 +8,10 @@ published, answered or renamed.
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import replace
+from typing import Any
 
 import psycopg
 import pytest
@@ -553,10 +555,22 @@ def test_views_run_as_compiled_once_answer_as_sqlalchemy_runs_them(seeded):
                 statement, params = map_view(view, zoom, 5)
                 assert statement.get_execution_options()[BUILT_ONCE]
                 with get_map_engine().connect() as conn:
-                    compiled_once = tuple(read_map_view(conn, view, zoom, 5))
-                assert compiled_once == tuple(get_session().execute(statement, params).one())
+                    compiled_once = _compared(read_map_view(conn, view, zoom, 5))
+                assert compiled_once == _compared(get_session().execute(statement, params).one())
         with get_map_engine().connect() as conn:
             assert map_version(conn) == str(get_session().execute(VERSION).scalar_one())
+
+
+def _compared(row: Any) -> tuple[Any, ...]:
+    """A view's row, its cells' Features in a set: they come in no particular order.
+
+    Two plans of one statement may join the cells in another order (8 of 360 of bench.http's
+    views, forced custom against generic plans); a page of pins comes newest first in all.
+    """
+    features = json.loads(f"[{row.features}]")
+    if row.clustered:
+        features = sorted(json.dumps(feature, sort_keys=True) for feature in features)
+    return (features, row.count, row.more, row.clustered, row.version)
 
 
 def test_views_counted_straight_are_run_by_sqlalchemy_and_not_kept(make_app, seeded):
