@@ -70,8 +70,7 @@ def cell_index(lon: Any, lat: Any, size: Any) -> tuple[ColumnElement[int], Colum
     path gets the very same double, so a point on a cell edge falls the same way in all.
     """
     x = func.radians(lon) * EARTH_RADIUS_M
-    half_lat = func.radians(lat) / literal_column("2", Float)
-    y = func.ln(func.tan(_pi_over(4) + half_lat)) * EARTH_RADIUS_M
+    y = func.ln(func.tan(_over(func.pi(), 4) + _over(func.radians(lat), 2))) * EARTH_RADIUS_M
     return func.floor(x / size).cast(Integer), func.floor(y / size).cast(Integer)
 
 
@@ -80,16 +79,17 @@ def _lon_of(cx: Any, size: float) -> Any:
 
 
 def _lat_of(cy: Any, size: float) -> Any:
-    return func.degrees(2 * func.atan(func.exp(cy * size / EARTH_RADIUS_M)) - _pi_over(2))
+    return func.degrees(2 * func.atan(func.exp(cy * size / EARTH_RADIUS_M)) - _over(func.pi(), 2))
 
 
-def _pi_over(divisor: int) -> Any:
-    """SQL: pi() / divisor, in doubles, which PostgreSQL computes once per statement.
+def _over(value: Any, divisor: int) -> Any:
+    """SQL: a double divided by a whole number, written into the statement as a double.
 
     SQLAlchemy's `func.pi() / 2` sends the 2 as a numeric parameter, which a prepared
-    statement converts to a double in every row; the double is the same.
+    statement converts to a double in every row (pi() / 2 is then not computed once); the
+    quotient is the same double.
     """
-    return func.pi() / literal_column(str(divisor), Float)
+    return value / literal_column(str(divisor), Float)
 
 
 @dataclass(frozen=True)
