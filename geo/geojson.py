@@ -72,7 +72,7 @@ def feature_select(
     # from being merged into the query, so PostgreSQL rendered the rows above its Gather, in
     # one process. A million pins: 8.6 s that way, 6.6-7.3 s this way in one process, and
     # 4.6-5.6 s in parallel (COPY of the export's statement, bench/README.md).
-    feature = _joined(
+    feature = joined_text(
         sql_text('{"type":"Feature","id":'),
         _json_or_null(_json_text(sub.c[id_column])),
         sql_text(',"geometry":'),
@@ -120,7 +120,7 @@ def millionths_text(whole: ColumnElement[Any]) -> ColumnElement[str]:
 
 def point_json(lon: ColumnElement[str], lat: ColumnElement[str]) -> ColumnElement[Any]:
     """SQL: a GeoJSON Point of two coordinates' text, as JSON (feature_select writes it as is)."""
-    text = _joined(
+    text = joined_text(
         sql_text('{"type":"Point","coordinates":['), lon, sql_text(","), lat, sql_text("]}")
     )
     return type_coerce(text, JSON)
@@ -132,10 +132,10 @@ def bbox_json(corners: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
     for corner in corners:
         number = millionths_text(micro_degrees(corner))
         parts.extend((sql_text(","), number) if parts else (number,))
-    return type_coerce(_joined(sql_text("["), *parts, sql_text("]")), JSON)
+    return type_coerce(joined_text(sql_text("["), *parts, sql_text("]")), JSON)
 
 
-def _joined(*pieces: ColumnElement[str]) -> ColumnElement[str]:
+def joined_text(*pieces: ColumnElement[str]) -> ColumnElement[str]:
     """SQL: pieces of text that are never NULL, joined with `||`.
 
     concat() takes any type and converts each argument through its output function: joining

@@ -43,6 +43,7 @@ from geo.errors import GeometryError
 from geo.geojson import (
     COORDINATE_DECIMALS,
     bbox_json,
+    joined_text,
     micro_degrees,
     millionths_text,
     point_json,
@@ -314,8 +315,10 @@ def cluster_features(
         _lat_of(cell.c.cy + 1, size),
     )
     bbox = bbox_json(corners)
-    cluster_id = sql_text('"cluster-z').concat(zoom).concat(sql_text("-")).concat(cell.c.cx)
-    cluster_id = cluster_id.concat(sql_text("-")).concat(cell.c.cy).concat(sql_text('"'))
+    dash = sql_text("-")
+    cluster_id = joined_text(
+        sql_text('"cluster-z'), zoom, dash, cell.c.cx, dash, cell.c.cy, sql_text('"')
+    )
     member_columns = [
         case((single, member.c[c.name]), else_=None).label(c.name)
         for c in member.c
