@@ -10,6 +10,7 @@ from typing import Any
 from shapely.geometry import Point
 from sqlalchemy import (
     BigInteger,
+    Connection,
     Select,
     Table,
     Text,
@@ -29,6 +30,7 @@ from app.categories import CATEGORY_BY_SLUG, KINDS
 from app.common import limits
 from app.common.errors import InvalidField
 from app.common.text import clean_text
+from app.db import BUILT_ONCE, all_rows
 from app.models import District, Idea
 from app.planning.history import word_holds
 from app.planning.wordlist import first_listed_word, padded_words
@@ -119,7 +121,27 @@ def store_ideas(session: Session, ideas: Sequence[tuple[NewIdea, Provenance]]) -
     contains a word of the moderators' list is stored `held` (not public), with the word in its
     history. The caller commits.
     """
-    values = {
+    return _stored(session.execute(_insert_ideas(), _column_arrays(ideas)).all())
+
+
+def store_ideas_committed(
+    connection: Connection, ideas: Sequence[tuple[NewIdea, Provenance]]
+) -> StoredIdeas:
+    """Insert the pins as `store_ideas` does, on a connection in autocommit.
+
+    The one statement stores and commits them all, or none (app.db.autocommit_connection).
+    """
+    return _stored(all_rows(connection, _insert_ideas(), _column_arrays(ideas)))
+
+
+def _stored(rows: Sequence[Any]) -> StoredIdeas:
+    """The ids and holds that `_insert_ideas` returned."""
+    return StoredIdeas([int(row.id) for row in rows], sum(bool(row.held) for row in rows))
+
+
+def _column_arrays(ideas: Sequence[tuple[NewIdea, Provenance]]) -> dict[str, list[Any]]:
+    """The pins' values as one list per column, the parameters of `_insert_ideas`."""
+    return {
         "kind": [idea.kind for idea, _ in ideas],
         "category": [idea.category for idea, _ in ideas],
         "title": [idea.title for idea, _ in ideas],
@@ -133,8 +155,6 @@ def store_ideas(session: Session, ideas: Sequence[tuple[NewIdea, Provenance]]) -
         "title_words": [padded_words(idea.title) for idea, _ in ideas],
         "body_words": [padded_words(idea.body) for idea, _ in ideas],
     }
-    stored = session.execute(_insert_ideas(), values).all()
-    return StoredIdeas([int(row.id) for row in stored], sum(row.held for row in stored))
 
 
 _TEXT_ARRAY = ARRAY(Text)
@@ -179,7 +199,9 @@ def _insert_ideas() -> Select[tuple[int, bool]]:
     numbered = (
         select(
             given.c.position,
-            func.nextval(func.pg_get_serial_sequence(table.name, "id")).label("id"),
+            func.nextval(
+                func.pg_get_serial_sequence(literal(table.name, Text), literal("id", Text))
+            ).label("id"),
             *(given.c[name] for name in _STORED_AS_GIVEN),
             func.ST_SetSRID(func.ST_MakePoint(given.c.lon, given.c.lat), WGS84).label("geom"),
             first_listed_word(given.c.title_words, given.c.body_words).label("held_word"),
@@ -209,4 +231,5 @@ def _insert_ideas() -> Select[tuple[int, bool]]:
         select(numbered.c.id, numbered.c.held_word.is_not(None).label("held"))
         .order_by(numbered.c.position)
         .add_cte(stored, held)
+        .execution_options(**{BUILT_ONCE: True})  # app.db.all_rows runs its compiled SQL
     )

@@ -1,9 +1,9 @@
 """Citizens' new pins, stored together with those that other requests of the process send.
 
-A pin's statements and its commit cost the same for one pin as for several (see
-app.common.group_commit), so the pins that concurrent requests submit while a batch runs are
-stored by the next one: one insert, one read of their Features, one commit. Each request
-still validates its own pin first and answers with its own Feature, after the commit.
+A pin's statements cost the same for one pin as for several (see app.common.group_commit),
+so the pins that concurrent requests submit while a batch runs are stored by the next one:
+one insert, which commits them, then one read of their Features. Each request still
+validates its own pin first and answers with its own Feature, once it is stored.
 """
 
 from __future__ import annotations
@@ -15,11 +15,12 @@ from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 
 from app.common.group_commit import GroupCommit
-from app.db import new_primary_session
-from app.ideas.create import FROM_THE_WEB, NewIdea, store_ideas
+from app.db import all_rows, autocommit_connection
+from app.ideas.create import FROM_THE_WEB, NewIdea, store_ideas_committed
 from app.ideas.queries import public_feature_by_id, public_features_by_ids
 
-# At most this many pins a batch. `store_new_pins` in process, ms a batch (and a pin): 1 pin
+# At most this many pins a batch. `store_new_pins` in process, when it ran on a session (before
+# app.db.autocommit_connection), ms a batch (and a pin): 1 pin
 # 1.9-2.2, 4 pins 2.5-3.0 (0.6-0.8), 16 pins 4.3-5.7 (0.3), 64 pins 12.0-12.7 (0.2). 16 clients
 # over two workers made batches of 4.3 pins on average (bench.http's writes: 5,000 pins, 1,163
 # transactions), so the bound only caps a burst's wait.
@@ -56,13 +57,16 @@ def worth_retrying_alone(error: Exception) -> bool:
 
 
 def store_new_pins(pins: Sequence[NewIdea]) -> list[CreatedPin]:
-    """Store pins from the web in one transaction; each with its Feature unless held."""
-    with new_primary_session() as session:
-        stored = store_ideas(session, [(pin, FROM_THE_WEB) for pin in pins])
+    """Store pins from the web in one transaction; each with its Feature unless held.
+
+    The insert is one statement in autocommit (app.db.autocommit_connection), so the read
+    after it, on the same connection, sees the pins committed.
+    """
+    with autocommit_connection() as connection:
+        stored = store_ideas_committed(connection, [(pin, FROM_THE_WEB) for pin in pins])
         if len(stored.ids) == 1:
-            found = session.execute(public_feature_by_id(), {"idea_id": stored.ids[0]}).all()
+            found = all_rows(connection, public_feature_by_id(), {"idea_id": stored.ids[0]})
         else:
-            found = session.execute(public_features_by_ids(), {"ids": stored.ids}).all()
-        session.commit()
+            found = all_rows(connection, public_features_by_ids(), {"ids": stored.ids})
     features = {int(row.key): str(row.feature) for row in found}
     return [CreatedPin(idea_id, features.get(idea_id)) for idea_id in stored.ids]

@@ -13,6 +13,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, bindparam,
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 
+from app.db import BUILT_ONCE
 from app.ideas.filters import IdeaFilters
 from app.models import District, Idea, Support
 from geo.filters import within_bbox
@@ -155,8 +156,12 @@ def public_features_by_ids() -> Select[Any]:
 
 
 def _public_features(condition: ColumnElement[bool]) -> Select[Any]:
-    """Published pins' Features, for the pins that meet `condition`."""
-    return feature_select(public_idea_rows(IdeaFilters()).where(condition))
+    """Published pins' Features, for the pins that meet `condition`.
+
+    A new pin's Feature is read with app.db.all_rows, which runs the SQL compiled once.
+    """
+    features = feature_select(public_idea_rows(IdeaFilters()).where(condition))
+    return features.execution_options(**{BUILT_ONCE: True})
 
 
 def _with_joined_counts(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:

@@ -134,3 +134,48 @@ def test_with_the_database_down_a_batch_fails_once_and_every_pin_answers_503(mak
     for response in answers:
         assert response.status_code == 503
         assert response.get_json()["error"]["code"] == "database_unavailable"
+
+
+def _close_map_pool_connections(app: Flask) -> int:
+    """End the backends of the app's map pool, as a restart or pg_terminate_backend would."""
+    with app.app_context(), get_engine().connect() as conn:
+        closed = conn.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND application_name = 'umecom-web-map'"
+            )
+        ).scalar_one()
+    return int(closed)
+
+
+def test_a_pin_on_a_connection_the_server_closed_is_stored_once_not_answered_503(app, api):
+    """Batches are stored on the map's pool, which does not ping: a connection PostgreSQL
+    closed is found out by the insert, which runs again on a new one, and stores the pin once."""
+    first = api.post("/api/ideas", pin_feature(PLACES[0], title="Before"))
+    assert first.status_code == 201
+    assert _close_map_pool_connections(app) >= 1
+    again = api.post("/api/ideas", pin_feature(PLACES[1], title="After"))
+    assert again.status_code == 201
+    assert again.get_json()["properties"]["title"] == "After"
+    assert count_pins(app) == 2
+    assert api.get(f"/api/ideas/{again.get_json()['id']}").get_json() == again.get_json()
+
+
+def test_a_batch_is_one_statement_that_commits_itself(app, api):
+    """The insert runs in autocommit: no transaction of the app is left open after a pin,
+    and the pin is public at once to another connection."""
+    created = api.post("/api/ideas", pin_feature(title="Committed"))
+    assert created.status_code == 201
+    with app.app_context(), get_engine().connect() as conn:
+        open_transactions = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND application_name LIKE 'umecom-web%' AND xact_start IS NOT NULL"
+                " AND pid <> pg_backend_pid()"
+            )
+        ).scalar_one()
+        title = conn.execute(
+            text("SELECT title FROM ideas WHERE id = :id"), {"id": created.get_json()["id"]}
+        ).scalar_one()
+    assert open_transactions == 0
+    assert title == "Committed"

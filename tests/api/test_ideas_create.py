@@ -2,7 +2,9 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from shapely.geometry import Point, shape
 
@@ -249,23 +251,24 @@ def test_errors_come_in_the_requested_language(api, app):
     assert "3" in swedish
 
 
-def test_the_word_list_is_asked_by_the_statement_that_stores_the_pin(api, app):
-    """No query of its own for the moderators' list: one round trip less for every pin."""
-    from sqlalchemy import event
+def test_the_word_list_is_asked_by_the_statement_that_stores_the_pin(api, monkeypatch):
+    """No query of its own for the moderators' list: one round trip less for every pin.
 
-    from app.db import get_engine
-
+    Recorded at the driver: the batch's statements run on psycopg itself (app.db.all_rows).
+    """
     statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = get_engine()
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        assert api.post("/api/ideas", pin_feature()).status_code == 201
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+    # Every pool's cursors are psycopg.Cursor or its subclass RawCursor (the map's).
+    monkeypatch.setattr(psycopg.Cursor, "execute", _recorded(psycopg.Cursor.execute, statements))
+    assert api.post("/api/ideas", pin_feature()).status_code == 201
     asking = [statement for statement in statements if "moderation_words" in statement]
     assert len(asking) == 1 and "INSERT INTO ideas" in asking[0]
+
+
+def _recorded(execute: Any, statements: list[str]) -> Any:
+    """`execute`, appending each statement's text to `statements` first."""
+
+    def recording(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append(str(query))
+        return execute(cursor, query, *args, **kwargs)
+
+    return recording
