@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -44,6 +45,9 @@ class Flag(Base):
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+FIRST_WORD = "split_part(folded, ' ', 1)"
+
+
 class ModerationWord(Base):
     """A word or phrase that holds a new pin for review when its title or body contains it.
 
@@ -56,5 +60,10 @@ class ModerationWord(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # as every id in a URL
     word: Mapped[str] = mapped_column(String(60))
     folded: Mapped[str] = mapped_column(String(240), unique=True)
+    # The entry's first word, which any text holding the entry has among its own words: a new
+    # pin's words find the entries they may begin (app.planning.wordlist.first_listed_word).
+    first_word: Mapped[str] = mapped_column(
+        String(240), Computed(FIRST_WORD, persisted=True), index=True
+    )
     created_by: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -38,12 +38,27 @@ def first_listed_word(*padded: ColumnElement[str]) -> ScalarSelect[str]:
 
     Asked inside the statement that stores the pins: read by a query of its own first, the
     list cost a new pin 0.32 of its 2.08 ms of the app's CPU (in process, 1,500 pins each way).
+    Only the entries whose first word is one of the texts' words are looked for: PostgreSQL
+    joins the texts' words to the entries' `first_word`. Each entry looked for in every pin was
+    0.40 ms of PostgreSQL's time a pin with 500 entries (EXPLAIN ANALYZE of the insert).
     """
-    entry = func.concat(" ", ModerationWord.folded, " ")
+    text_words = (
+        func.unnest(func.string_to_array(func.concat(*padded), " "))
+        .table_valued("word")
+        .render_derived(name="text_words")
+    )
+    candidates = (
+        select(ModerationWord.id, ModerationWord.word, ModerationWord.folded)
+        .join(text_words, ModerationWord.first_word == text_words.c.word)
+        # A fence: PostgreSQL would otherwise walk the whole list in id order, testing each.
+        .offset(0)
+        .subquery("candidates")
+    )
+    entry = func.concat(" ", candidates.c.folded, " ")
     return (
-        select(ModerationWord.word)
+        select(candidates.c.word)
         .where(or_(*(func.strpos(text, entry) > 0 for text in padded)))
-        .order_by(ModerationWord.id)
+        .order_by(candidates.c.id)
         .limit(1)
         .scalar_subquery()
     )

@@ -130,6 +130,29 @@ def test_the_word_list_holds_new_pins(app, api, staff):
     assert [item["id"] for item in queue["items"]] == [body["id"], phrase.get_json()["id"]]
 
 
+def test_a_pin_is_held_by_the_oldest_entry_it_holds_as_whole_words_of_one_text(app, api, staff):
+    """Entries are looked for only where their first word is one of the pin's words
+    (app.planning.wordlist.first_listed_word); what is found is the same as testing each."""
+    moderator = staff("moderator")
+    for word in ("dra åt skogen", "skogen", "idiot", "åt"):
+        assert moderator.post("/api/moderation/words", {"word": word}).status_code == 201
+    cases = {
+        # the phrase across title and body is not the phrase, older as it is
+        ("Dra", "åt skogen"): "skogen",
+        ("Åt vilket håll?", "Ingen aning"): "åt",
+        ("Idiot", "Ni kan dra åt skogen"): "dra åt skogen",  # the oldest of three
+        ("IDIOT", "idiot"): "idiot",
+        ("Skogens stigar", "skogsdra"): None,  # no whole word
+    }
+    for (title, body), word in cases.items():
+        created = api.post("/api/ideas", pin_feature(title=title, body=body))
+        if word is None:
+            assert created.status_code == 201, (title, body)
+            continue
+        assert created.status_code == 202, (title, body)
+        assert _history(app, created.get_json()["id"])[0][-1] == word, (title, body)
+
+
 def test_word_list_api(app, staff):
     moderator = staff("moderator")
     added = moderator.post("/api/moderation/words", {"word": "  Fåntratt "})
