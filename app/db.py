@@ -10,7 +10,8 @@ whatever the view (the signed-in user). Without a replica there is one engine an
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, cast
 
 import psycopg
@@ -412,6 +413,34 @@ def lift_statement_timeout(session: Session) -> None:
     """
     event.listen(session, "after_begin", _lift_in_transaction)
     session.execute(text("SET LOCAL statement_timeout = 0"))  # the transaction begun already
+    session.info[TIMEOUT_LIFTED] = True
+
+
+# In a session's `info` when lift_statement_timeout lifted it (see `outside_transactions`).
+TIMEOUT_LIFTED = "statement_timeout_lifted"
+
+
+@contextmanager
+def outside_transactions(session: Session) -> Iterator[Connection]:
+    """A connection of the session's engine in autocommit, for what no transaction may hold.
+
+    VACUUM; with no statement timeout when the session's was lifted.
+
+    A command's fold had its batches lifted but not the VACUUM after them, on a connection
+    of its own: `flask demo pins` failed at its end when the log's VACUUM outlasted the web's
+    timeout (the test suite beside a load test, at a test's 50 ms). SET, then RESET back to
+    the connection's own setting before the pool takes it again.
+    """
+    engine = session.get_bind().engine
+    lifted = bool(session.info.get(TIMEOUT_LIFTED))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        if lifted:
+            conn.exec_driver_sql("SET statement_timeout = 0")
+        try:
+            yield conn
+        finally:
+            if lifted:
+                conn.exec_driver_sql("RESET statement_timeout")
 
 
 def _lift_in_transaction(_session: Session, _transaction: Any, connection: Connection) -> None:

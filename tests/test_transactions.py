@@ -7,6 +7,7 @@ a transaction, and the fixture that empties the tables waited behind it for good
 from __future__ import annotations
 
 import gc
+import threading
 import time
 
 import pytest
@@ -69,6 +70,43 @@ def test_a_lifted_timeout_holds_for_every_transaction_of_the_session(make_app):
             assert other.execute(text("SHOW statement_timeout")).scalar_one() == "1234ms"
         finally:
             other.close()
+
+
+def test_a_lifted_fold_vacuums_the_log_however_long_it_waits(make_app, test_database_url):
+    """`flask demo pins` and `flask map fold` vacuum the log after folding, on a connection of
+    their own, and that VACUUM too is free of the web's timeout; the pool's connection gets
+    the timeout back. VACUUM here waits 0.5 s for a lock another transaction holds."""
+    import psycopg
+
+    from app.db import lift_statement_timeout
+    from app.ideas.counts import fold_map_log
+
+    seed_unfolded_pins(make_app(), 20)
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=50)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold_the_log() -> None:
+        with psycopg.connect(test_database_url.replace("+psycopg", "")) as holder:
+            holder.execute("LOCK TABLE map_deltas IN SHARE UPDATE EXCLUSIVE MODE")
+            locked.set()
+            release.wait(0.5)
+
+    holding = threading.Thread(target=hold_the_log)
+    holding.start()
+    try:
+        assert locked.wait(10)
+        with app.app_context():
+            session = get_session()
+            lift_statement_timeout(session)
+            started = time.monotonic()
+            assert fold_map_log(session) == 20
+            assert time.monotonic() - started >= 0.3  # it did wait for the lock
+            session.close()
+            with get_engine().connect() as conn:
+                assert conn.execute(text("SHOW statement_timeout")).scalar_one() == "50ms"
+    finally:
+        release.set()
+        holding.join(10)
 
 
 @pytest.mark.parametrize("path", [BIG_STREAM, ONE_CLUSTER_A_PIN])

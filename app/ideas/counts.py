@@ -16,7 +16,7 @@ from sqlalchemy import Connection, func, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from app.db import BUILT_ONCE, first_row
+from app.db import BUILT_ONCE, first_row, outside_transactions
 from app.ideas.filters import IdeaFilters
 from app.ideas.fold_pace import FOLD_BATCH, FoldPace
 from app.layers.params import DEFAULT_HEX_SIZE
@@ -150,8 +150,7 @@ def fold_map_log(session: Session, *, pace: FoldPace | None = None) -> int:
         if moved >= VACUUM_COUNTS_AFTER:
             tables += [cells.table for cells in PYRAMID.cell_tables()]
             tables += [rollup.table for rollup in PYRAMID.rollups]
-        engine = session.get_bind().engine
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with outside_transactions(session) as conn:
             if not compact_log(conn):
                 conn.execute(text(f"VACUUM (TRUNCATE false) {PYRAMID.deltas.name}"))
             for table in tables:
