@@ -424,12 +424,11 @@ TIMEOUT_LIFTED = "statement_timeout_lifted"
 def outside_transactions(session: Session) -> Iterator[Connection]:
     """A connection of the session's engine in autocommit, for what no transaction may hold.
 
-    VACUUM; with no statement timeout when the session's was lifted.
-
-    A command's fold had its batches lifted but not the VACUUM after them, on a connection
-    of its own: `flask demo pins` failed at its end when the log's VACUUM outlasted the web's
-    timeout (the test suite beside a load test, at a test's 50 ms). SET, then RESET back to
-    the connection's own setting before the pool takes it again.
+    For VACUUM: without a statement timeout when the session's was lifted. A command's fold
+    had its batches lifted but not the VACUUM after them, on a connection of its own: `flask
+    demo pins` failed at its end when the log's VACUUM outlasted the web's timeout (the test
+    suite beside a load test, at a test's 50 ms). SET, then RESET back to the connection's own
+    setting before the pool takes it again.
     """
     engine = session.get_bind().engine
     lifted = bool(session.info.get(TIMEOUT_LIFTED))

