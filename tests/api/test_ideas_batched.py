@@ -19,6 +19,7 @@ from app.db import get_engine
 from app.ideas import pin_batches
 from app.ideas.pin_batches import CreatedPin, store_new_pins
 from tests.conftest import CENTRE, Api, count_pins, pin_feature
+from tests.ideas.conftest import end_map_pool_backends, recorded_statements
 
 PLACES = [(CENTRE[0] + n * 0.001, CENTRE[1] + n * 0.0005) for n in range(6)]
 
@@ -136,24 +137,12 @@ def test_with_the_database_down_a_batch_fails_once_and_every_pin_answers_503(mak
         assert response.get_json()["error"]["code"] == "database_unavailable"
 
 
-def _close_map_pool_connections(app: Flask) -> int:
-    """End the backends of the app's map pool, as a restart or pg_terminate_backend would."""
-    with app.app_context(), get_engine().connect() as conn:
-        closed = conn.execute(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                " WHERE datname = current_database() AND application_name = 'umecom-web-map'"
-            )
-        ).scalar_one()
-    return int(closed)
-
-
 def test_a_pin_on_a_connection_the_server_closed_is_stored_once_not_answered_503(app, api):
     """Batches are stored on the map's pool, which does not ping: a connection PostgreSQL
     closed is found out by the insert, which runs again on a new one, and stores the pin once."""
     first = api.post("/api/ideas", pin_feature(PLACES[0], title="Before"))
     assert first.status_code == 201
-    assert _close_map_pool_connections(app) >= 1
+    assert end_map_pool_backends(app) >= 1
     again = api.post("/api/ideas", pin_feature(PLACES[1], title="After"))
     assert again.status_code == 201
     assert again.get_json()["properties"]["title"] == "After"
@@ -161,11 +150,16 @@ def test_a_pin_on_a_connection_the_server_closed_is_stored_once_not_answered_503
     assert api.get(f"/api/ideas/{again.get_json()['id']}").get_json() == again.get_json()
 
 
-def test_a_batch_is_one_statement_that_commits_itself(app, api):
-    """The insert runs in autocommit: no transaction of the app is left open after a pin,
-    and the pin is public at once to another connection."""
+def test_a_batch_is_one_statement_that_commits_itself(app, api, monkeypatch):
+    """The insert and the read of the Features are the batch's only statements on the pins,
+    both on a connection in autocommit (no BEGIN, no COMMIT); no transaction is left open."""
+    statements = recorded_statements(monkeypatch)
     created = api.post("/api/ideas", pin_feature(title="Committed"))
     assert created.status_code == 201
+    on_pins = [(sql, autocommit) for sql, autocommit in statements if " ideas" in sql]
+    assert [autocommit for _, autocommit in on_pins] == [True, True]
+    assert "INSERT INTO ideas" in on_pins[0][0]
+    assert "INSERT" not in on_pins[1][0] and '"type":"Feature"' in on_pins[1][0]
     with app.app_context(), get_engine().connect() as conn:
         open_transactions = conn.execute(
             text(

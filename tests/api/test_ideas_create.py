@@ -2,13 +2,12 @@
 
 import json
 from pathlib import Path
-from typing import Any
 
-import psycopg
 import pytest
 from shapely.geometry import Point, shape
 
 from tests.conftest import CENTRE, DISTRICTS_FILE, HOLMSUND, count_pins, pin_feature
+from tests.ideas.conftest import recorded_statements
 
 
 def test_create_returns_feature_with_id_and_district(api, app):
@@ -256,19 +255,7 @@ def test_the_word_list_is_asked_by_the_statement_that_stores_the_pin(api, monkey
 
     Recorded at the driver: the batch's statements run on psycopg itself (app.db.all_rows).
     """
-    statements: list[str] = []
-    # Every pool's cursors are psycopg.Cursor or its subclass RawCursor (the map's).
-    monkeypatch.setattr(psycopg.Cursor, "execute", _recorded(psycopg.Cursor.execute, statements))
+    statements = recorded_statements(monkeypatch)
     assert api.post("/api/ideas", pin_feature()).status_code == 201
-    asking = [statement for statement in statements if "moderation_words" in statement]
+    asking = [statement for statement, _ in statements if "moderation_words" in statement]
     assert len(asking) == 1 and "INSERT INTO ideas" in asking[0]
-
-
-def _recorded(execute: Any, statements: list[str]) -> Any:
-    """`execute`, appending each statement's text to `statements` first."""
-
-    def recording(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-        statements.append(str(query))
-        return execute(cursor, query, *args, **kwargs)
-
-    return recording

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import psycopg
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -19,6 +20,32 @@ def run_sql(app: Flask, statement: str, **params: Any) -> Any:
     """Run one statement in its own committed transaction; its result."""
     with app.app_context(), get_engine().begin() as conn:
         return conn.execute(text(statement), params)
+
+
+def end_map_pool_backends(app: Flask) -> int:
+    """End the backends of the app's map pool, as a restart or pg_terminate_backend would."""
+    ended = run_sql(
+        app,
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+        " WHERE datname = current_database() AND application_name = 'umecom-web-map'",
+    ).scalar_one()
+    return int(ended)
+
+
+def recorded_statements(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, bool]]:
+    """Each statement psycopg is asked to run from now on, and whether its connection was in
+    autocommit. Every pool's cursors are psycopg.Cursor or its subclass RawCursor (the map's),
+    and the statements run on psycopg itself (app.db.first_row, all_rows) pass no event of
+    SQLAlchemy's."""
+    statements: list[tuple[str, bool]] = []
+    execute = psycopg.Cursor.execute
+
+    def recording(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        statements.append((str(query), bool(cursor.connection.autocommit)))
+        return execute(cursor, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    return statements
 
 
 def fold(app: Flask) -> int:

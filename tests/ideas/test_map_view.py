@@ -38,7 +38,7 @@ from app.ideas.filters import IdeaFilters
 from app.ideas.map_view import map_view, read_map_view
 from geo.pyramid import fold as fold_deltas
 from tests.conftest import CENTRE, pin_feature
-from tests.ideas.conftest import churn, fold, run_sql
+from tests.ideas.conftest import churn, end_map_pool_backends, fold, run_sql
 from tests.pins import view_features
 
 CITY = (19.4, 63.55, 21.1, 64.1)
@@ -241,12 +241,7 @@ def test_a_map_connection_the_server_closed_is_replaced_not_answered_503(make_ap
     url = "/api/map/clusters?bbox=19.4,63.55,21.1,64.1&zoom=10"
     etag = client.get(url).headers["ETag"]
     for headers, status in (({}, 200), ({"If-None-Match": etag}, 304)):
-        closed = run_sql(
-            seeded,
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND application_name = 'umecom-web-map'",
-        ).scalar_one()
-        assert closed >= 1
+        assert end_map_pool_backends(seeded) >= 1
         assert client.get(url, headers=headers).status_code == status
 
 
