@@ -35,7 +35,7 @@ from app.ideas.counts import PYRAMID, VERSION, pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import map_pin_rows
 from app.models import MAP_DIMENSIONS, Idea
-from app.models.ideas import map_filter_key
+from app.models.ideas import MAP_KEY, map_filter_key
 from geo.filters import within_bbox
 from geo.geojson import feature_array, feature_select
 from geo.grid import BoundView, CellRange, ViewCells, cluster_features, grid_cells
@@ -138,7 +138,8 @@ def _bound_statement(
     """
     value_type = String if lone else ARRAY(String)
     values = {name: bindparam(name, type_=value_type) for name in dimensions}
-    pins, members = _bound_pins(values, in_view=True), _bound_pins(values, in_view=False)
+    by_key = lone and set(dimensions) == set(MAP_DIMENSIONS)
+    pins, members = _bound_pins(values, by_key=by_key), _bound_pins(values, in_view=False)
     limit = bindparam("limit", type_=Integer)
     if pins_only:
         statement = _view_statement(None, None, pins, members, limit)
@@ -149,31 +150,24 @@ def _bound_statement(
     return statement.execution_options(prepare=lone or len(dimensions) <= 1, **{BUILT_ONCE: True})
 
 
-def _bound_pins(values: dict[str, Any], *, in_view: bool) -> Select[Any]:
+def _bound_pins(
+    values: dict[str, Any], *, in_view: bool = True, by_key: bool = False
+) -> Select[Any]:
     """`map_pin_rows` with its dimension filters (and bbox) as parameters.
 
     The same conditions `apply_filters` writes (`= ANY` of an array, or `=` of a lone value,
-    is `IN` its values); a test holds this path equal to the straight one. With one value of
-    each of the four, the pins in view are sought by their key as well (ix_ideas_published_map_key).
+    is `IN` its values); a test holds this path equal to the straight one. `by_key`: one value
+    of each of the four, so pins in view are sought by their key too (ix_ideas_published_map_key).
     """
     stmt = map_pin_rows(IdeaFilters())
     for name, chosen in values.items():
         stmt = stmt.where(matches(Idea.__table__.c[name], chosen))
-    if in_view and _one_value_each(values) and set(values) == set(MAP_DIMENSIONS):
-        columns = Idea.__table__.c
-        stmt = stmt.where(
-            map_filter_key(*(columns[name] for name in MAP_DIMENSIONS))
-            == map_filter_key(*(values[name] for name in MAP_DIMENSIONS))
-        )
+    if by_key:
+        stmt = stmt.where(map_filter_key(*(values[name] for name in MAP_DIMENSIONS)) == MAP_KEY)
     if in_view:
         bbox = tuple(bindparam(f"pins_bbox{i}", type_=Float) for i in range(4))
         stmt = stmt.where(within_bbox(Idea.geom, bbox))  # type: ignore[arg-type]
     return stmt
-
-
-def _one_value_each(values: dict[str, Any]) -> bool:
-    """Whether every filter parameter of `values` is a lone value, not an array."""
-    return not any(isinstance(value.type, ARRAY) for value in values.values())
 
 
 def _view_statement(
