@@ -290,8 +290,7 @@ def _driver_rows(
 ) -> Any:
     """The first row, or every row, of `statement` as `first_row` says it is run."""
     if not statement.get_execution_options().get(BUILT_ONCE):
-        result = execute_first(connection, statement, params)
-        return result.all() if every_row else result.one()
+        return _sqlalchemy_rows(connection, statement, params, every_row=every_row)
     sql, names = _compiled_once(cast(ClauseElement, statement), connection.dialect)
     given = params or {}
     values = tuple(given[name] for name in names)
@@ -306,11 +305,22 @@ def _driver_rows(
         raise OperationalError(sql, values, error, connection_invalidated=True) from error
     except psycopg.Error as error:
         connection.invalidate(error)
-        result = execute_first(connection, statement, params)
-        return result.all() if every_row else result.one()
+        return _sqlalchemy_rows(connection, statement, params, every_row=every_row)
     except BaseException:  # a greenlet killed mid-statement leaves the connection unknown
         connection.invalidate()
         raise
+
+
+def _sqlalchemy_rows(
+    connection: Connection,
+    statement: Executable,
+    params: Mapping[str, Any] | None,
+    *,
+    every_row: bool,
+) -> Any:
+    """The first row, or every row, of `statement` run by SQLAlchemy (`execute_first`)."""
+    result = execute_first(connection, statement, params)
+    return result.all() if every_row else result.one()
 
 
 def execute_first(

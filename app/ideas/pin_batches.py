@@ -20,10 +20,10 @@ from app.ideas.create import FROM_THE_WEB, NewIdea, store_ideas_committed
 from app.ideas.queries import public_feature_by_id, public_features_by_ids
 
 # At most this many pins a batch. `store_new_pins` in process, when it ran on a session (before
-# app.db.autocommit_connection), ms a batch (and a pin): 1 pin
-# 1.9-2.2, 4 pins 2.5-3.0 (0.6-0.8), 16 pins 4.3-5.7 (0.3), 64 pins 12.0-12.7 (0.2). 16 clients
-# over two workers made batches of 4.3 pins on average (bench.http's writes: 5,000 pins, 1,163
-# transactions), so the bound only caps a burst's wait.
+# app.db.autocommit_connection), ms a batch (and a pin): 1 pin 1.9-2.2, 4 pins 2.5-3.0
+# (0.6-0.8), 16 pins 4.3-5.7 (0.3), 64 pins 12.0-12.7 (0.2). 16 clients over two workers made
+# batches of 4.3 pins on average (bench.http's writes: 5,000 pins, 1,163 transactions), so the
+# bound only caps a burst's wait.
 MAX_BATCH = 64
 EXTENSION = "umecom_pin_batches"
 
