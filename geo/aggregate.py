@@ -129,21 +129,38 @@ def hexagon_of(x: Any, y: Any, size: float) -> tuple[ColumnElement[int], ColumnE
     )
 
 
-def hexagons(counted: FromClause, *, size: float, geom_column: str = "geom") -> Select[Any]:
+def hexagons(
+    counted: FromClause,
+    *,
+    size: float,
+    geom_column: str = "geom",
+    outlines: FromClause | None = None,
+) -> Select[Any]:
     """Hexagon features of a grouping with columns `i`, `j` and `count`.
 
-    Each cell's polygon is built with `ST_Hexagon`: the same cell `ST_HexagonGrid` yields for
-    (i, j), in WGS 84.
+    Each cell's polygon is `hexagon_outline`: the same cell `ST_HexagonGrid` yields for (i, j),
+    in WGS 84. `outlines`, a table of cells of this size already drawn (columns `i`, `j`,
+    `outline`), gives those it holds; the others are drawn.
     """
-    origin = func.ST_SetSRID(func.ST_MakePoint(0, 0), SWEREF99TM)
-    hexagon = func.ST_Hexagon(size, counted.c.i, counted.c.j, origin)
+    drawn = hexagon_outline(size, counted.c.i, counted.c.j)
+    cells: FromClause = counted
+    if outlines is not None:
+        stored = outlines.alias("outlines")
+        cells = counted.outerjoin(stored, (stored.c.i == counted.c.i) & (stored.c.j == counted.c.j))
+        drawn = func.coalesce(stored.c.outline, drawn)  # COALESCE draws only when it must
     return select(
         func.concat(counted.c.i, "_", counted.c.j).label("id"),
         counted.c.i,
         counted.c.j,
-        func.ST_Transform(hexagon, WGS84).label(geom_column),
+        drawn.label(geom_column),
         counted.c.count.cast(Integer).label("count"),
-    )
+    ).select_from(cells)
+
+
+def hexagon_outline(size: float, i: Any, j: Any) -> Any:
+    """SQL: the polygon in WGS 84 of cell (i, j) of `ST_HexagonGrid(size, …)` in SWEREF 99 TM."""
+    origin = func.ST_SetSRID(func.ST_MakePoint(0, 0), SWEREF99TM)
+    return func.ST_Transform(func.ST_Hexagon(size, i, j, origin), WGS84)
 
 
 def _squared(dx: Any, dy: Any) -> Any:

@@ -141,8 +141,8 @@ def hexgrid_layer(filters: IdeaFilters, *, size: int, straight: bool = False) ->
     """The non-empty hexagons of edge `size` metres with their pin counts.
 
     At the default size, for the whole municipality and filters on the map's dimensions, from
-    the hexagon rollup the map's pyramid keeps; else grouped from the pins. `straight` forces
-    the grouping (tests compare the two).
+    the hexagon rollup the map's pyramid keeps, with the outlines it stores; else grouped from
+    the pins, and drawn. `straight` forces the grouping (tests compare the two).
     """
     dimensions = None if straight or size != DEFAULT_HEX_SIZE else _rollup_filters(filters)
     if dimensions is None:
@@ -150,4 +150,6 @@ def hexgrid_layer(filters: IdeaFilters, *, size: int, straight: bool = False) ->
     rollup = HEXAGON_TOTALS if HEXAGON_TOTALS.serves(dimensions) else HEXAGONS
     rolled = rollup_counts(PYRAMID, rollup, dimensions).subquery("rolled")
     counted = select(rolled.c.i, rolled.c.j, rolled.c.n.label("count")).subquery("counted")
-    return hexagons(counted, size=size)
+    # Every hexagon of a filtered layer is among the totals too, once folded: its outline is
+    # stored there (app.models.MapHexagonTotal).
+    return hexagons(counted, size=size, outlines=HEXAGON_TOTALS.table)

@@ -26,7 +26,7 @@ FILTERS = [
 def _hexagons(app, filters, *, straight, size=DEFAULT_HEX_SIZE):
     with app.app_context():
         rows = get_session().execute(hexgrid_layer(filters, size=size, straight=straight))
-        return sorted((row.id, row.count) for row in rows)
+        return sorted((row.id, row.count, bytes(row.geom.data)) for row in rows)
 
 
 def _districts(app, filters, *, straight):
@@ -70,9 +70,11 @@ def test_only_what_the_rollups_hold_is_read_from_them(app):
     assert "map_districts" in district_sql(IdeaFilters(kinds=("idea",)))
     for filters in (IdeaFilters(bbox=(20.2, 63.8, 20.3, 63.85)), IdeaFilters(districts=("1",))):
         assert "map_districts" not in district_sql(filters)
-    assert "map_hexagon_totals" in _sql_of(app, IdeaFilters())
+    assert "FROM map_hexagon_totals UNION ALL" in _sql_of(app, IdeaFilters())
     split = _sql_of(app, IdeaFilters(kinds=("idea",), statuses=("new",)))
-    assert "map_hexagons " in split and "map_hexagon_totals" not in split
+    assert "FROM map_hexagons " in split and "FROM map_hexagon_totals" not in split
+    for filters in (IdeaFilters(), IdeaFilters(kinds=("idea",))):  # the outlines stored
+        assert "JOIN map_hexagon_totals AS outlines" in _sql_of(app, filters)
     for filters, size in [
         (IdeaFilters(), DEFAULT_HEX_SIZE + 1),  # another size
         (IdeaFilters(bbox=(20.2, 63.8, 20.3, 63.85)), DEFAULT_HEX_SIZE),
