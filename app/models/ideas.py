@@ -112,12 +112,9 @@ def map_filter_key(*values: Any) -> ColumnElement[str]:
     bracketed as PostgreSQL writes the index back, so that Alembic finds the two the same.
     """
     separator = literal_column("'/'", Text)
-    pieces = [values[0]]
+    key: ColumnElement[str] = values[0]
     for value in values[1:]:
-        pieces += [separator, value]
-    key: ColumnElement[str] = pieces[0]
-    for piece in pieces[1:]:
-        key = key.op("||", return_type=Text)(piece)
+        key = key.op("||", return_type=Text)(separator).op("||", return_type=Text)(value)
     return key
 
 
