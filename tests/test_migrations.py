@@ -79,6 +79,13 @@ def _store_pins(conn) -> None:
     )
 
 
+def _rollups_before_0017() -> tuple:
+    """The pyramid's rollups as an older schema has them: none split by one dimension."""
+    from app.ideas.counts import HEXAGONS_BY_DIMENSION, PYRAMID
+
+    return tuple(rollup for rollup in PYRAMID.rollups if rollup not in HEXAGONS_BY_DIMENSION)
+
+
 def test_the_layer_rollups_start_from_the_pins_already_stored():
     """0007 and 0008 count the pins stored before them, less the log the next fold adds."""
     from app.ideas.counts import fold_map_log
@@ -145,7 +152,8 @@ def test_the_cell_totals_and_single_splits_start_from_the_cells_already_folded()
     with engine.begin() as conn:
         _store_pins(conn)  # 540 published: 540 changes in the log
     with Session(engine) as session:  # half the log folded by 0008's pyramid, half not yet
-        assert fold(session, replace(PYRAMID, totals=None, singles=()), limit=300) == 300
+        old = replace(PYRAMID, totals=None, singles=(), rollups=_rollups_before_0017())
+        assert fold(session, old, limit=300) == 300
         session.commit()
     engine.dispose()
     migrate(url)
@@ -173,6 +181,50 @@ def test_the_cell_totals_and_single_splits_start_from_the_cells_already_folded()
                         for s in (False, True)
                     ]
                     assert views[0] == views[1] and views[0][1], (filters, zoom)
+
+
+def test_the_hexagon_single_splits_start_from_the_hexagons_already_folded():
+    """0017 sums today's map_hexagons; the log not folded yet is added by readers, then folded."""
+    from dataclasses import replace
+
+    from app.ideas.counts import PYRAMID, fold_map_log
+    from app.ideas.filters import IdeaFilters
+    from app.layers.params import DEFAULT_HEX_SIZE
+    from app.layers.queries import hexgrid_layer
+    from geo.pyramid import fold
+
+    url = database_url("_migrations")
+    recreate_database(url)
+    migrate(url, "0016_hexagon_outlines")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _store_pins(conn)  # 540 published, then a quarter of them moved to another split
+        conn.execute(
+            text("UPDATE ideas SET category = 'traffic', status = 'done' WHERE id % 4 = 0")
+        )
+    with Session(engine) as session:  # part of the log folded by 0016's pyramid, part not yet
+        assert fold(session, replace(PYRAMID, rollups=_rollups_before_0017()), limit=400) == 400
+        session.commit()
+    engine.dispose()
+    migrate(url)
+    filtered = [
+        IdeaFilters(kinds=("concern",)),
+        IdeaFilters(categories=("traffic",)),
+        IdeaFilters(statuses=("new",)),
+        IdeaFilters(sources=("web",)),
+    ]
+    with _app_session(url) as session:
+        for folded in (False, True):
+            if folded:
+                assert fold_map_log(session) > 0
+            for filters in filtered:
+                layers = [
+                    sorted(
+                        session.execute(hexgrid_layer(filters, size=DEFAULT_HEX_SIZE, straight=s))
+                    )
+                    for s in (False, True)
+                ]
+                assert layers[0] == layers[1] and layers[0], filters
 
 
 def test_the_map_index_builds_again_over_a_failed_build():

@@ -31,6 +31,10 @@ from app.models import (
     MapDelta,
     MapDistrict,
     MapHexagon,
+    MapHexagonByCategory,
+    MapHexagonByKind,
+    MapHexagonBySource,
+    MapHexagonByStatus,
     MapHexagonTotal,
     MapState,
 )
@@ -60,6 +64,19 @@ HEXAGON_TOTALS = replace(
     table=MapHexagonTotal.__table__,  # type: ignore[arg-type]
     dimensions=(),
 )
+# Split by one dimension each: a layer filtered by that one alone reads it (app.models.map).
+# In process at 1M uniform pins, medians of 15: `kind=concern` 276-286 -> 190-192 ms,
+# `category=other` 237-257 -> 183-195 ms. Folding 10,000 spread pins costs PostgreSQL
+# 3.40-3.51 s of CPU with them, 2.82-3.28 s without (rolled back, 5 rounds each, in turn).
+HEXAGONS_BY_DIMENSION = tuple(
+    replace(HEXAGONS, table=model.__table__, dimensions=(name,))  # type: ignore[arg-type]
+    for name, model in (
+        ("kind", MapHexagonByKind),
+        ("category", MapHexagonByCategory),
+        ("status", MapHexagonByStatus),
+        ("source", MapHexagonBySource),
+    )
+)
 # Pins per district, for the district layer: counting a million pins by district took
 # 95-190 ms a request (bench/).
 DISTRICTS = Rollup(
@@ -73,7 +90,7 @@ PYRAMID = Pyramid(
     deltas=MapDelta.__table__,  # type: ignore[arg-type]
     state=MapState.__table__,  # type: ignore[arg-type]
     dimensions=MAP_DIMENSIONS,
-    rollups=(HEXAGONS, HEXAGON_TOTALS, DISTRICTS),
+    rollups=(HEXAGONS, HEXAGON_TOTALS, *HEXAGONS_BY_DIMENSION, DISTRICTS),
     totals=MapCellTotal.__table__,  # type: ignore[arg-type]
     singles=tuple(
         (name, model.__table__)  # type: ignore[misc]
@@ -102,6 +119,14 @@ def pyramid_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
     }
     rest = replace(filters, bbox=None, kinds=(), categories=(), statuses=(), sources=())
     return dimensions if rest == IdeaFilters() else None
+
+
+def hexagon_rollup(filters: dict[str, tuple[str, ...]]) -> Rollup:
+    """The smallest hexagon rollup that serves `filters`: the totals, one dimension's, or all."""
+    for rollup in (HEXAGON_TOTALS, *HEXAGONS_BY_DIMENSION):
+        if rollup.serves(filters):
+            return rollup
+    return HEXAGONS
 
 
 # Built once: every map request asks it, most then answer 304.

@@ -9,7 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.common.errors import InvalidField
-from app.ideas.counts import DISTRICTS, HEXAGON_TOTALS, HEXAGONS, PYRAMID, pyramid_filters
+from app.ideas.counts import DISTRICTS, HEXAGON_TOTALS, PYRAMID, hexagon_rollup, pyramid_filters
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import apply_filters, published_ideas
 from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
@@ -149,8 +149,7 @@ def hexgrid_layer(filters: IdeaFilters, *, size: int, straight: bool = False) ->
     dimensions = None if straight or size != DEFAULT_HEX_SIZE else _rollup_filters(filters)
     if dimensions is None:
         return hexagon_counts(layer_pins(filters), size=size)
-    rollup = HEXAGON_TOTALS if HEXAGON_TOTALS.serves(dimensions) else HEXAGONS
-    rolled = rollup_counts(PYRAMID, rollup, dimensions).subquery("rolled")
+    rolled = rollup_counts(PYRAMID, hexagon_rollup(dimensions), dimensions).subquery("rolled")
     counted = select(rolled.c.i, rolled.c.j, rolled.c.n.label("count")).subquery("counted")
     # Every hexagon of a filtered layer is among the totals too, once folded: its outline is
     # stored there (app.models.MapHexagonTotal).

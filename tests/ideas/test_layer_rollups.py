@@ -1,7 +1,8 @@
 """The layers read from rollups equal the same layers counted from the pins.
 
 The map's pyramid keeps rollups (geo.pyramid.Rollup) for the hexagon layer at its default size
-(split by kind, category, status and source, and as totals) and for the district layer.
+(split by kind, category, status and source together, by each alone, and as totals) and for
+the district layer.
 Whatever the writes and folds, a layer read from them must be the layer counted from the
 published pins, and a write shows in the very next response.
 """
@@ -9,6 +10,7 @@ published pins, and a write shows in the very next response.
 from __future__ import annotations
 
 from app.db import get_engine, get_session
+from app.ideas.counts import PYRAMID
 from app.ideas.filters import IdeaFilters
 from app.layers.params import DEFAULT_HEX_SIZE
 from app.layers.queries import district_layer, hexgrid_layer
@@ -18,6 +20,8 @@ from tests.ideas.conftest import churn, fold, run_sql
 FILTERS = [
     IdeaFilters(),
     IdeaFilters(kinds=("concern",)),
+    IdeaFilters(categories=("traffic", "safety")),
+    IdeaFilters(statuses=("new", "planned")),
     IdeaFilters(categories=("traffic", "safety"), statuses=("new",)),
     IdeaFilters(sources=("web",)),
 ]
@@ -57,7 +61,7 @@ def _sql_of(app, filters, size=DEFAULT_HEX_SIZE):
 def test_rollups_equal_the_straight_grouping_through_writes_and_folds(seeded, api):
     app = seeded
     churn(app, api, _assert_paths_agree)
-    for table in ("map_hexagons", "map_hexagon_totals", "map_districts"):
+    for table in [rollup.table.name for rollup in PYRAMID.rollups]:
         assert run_sql(app, f"SELECT count(*) FROM {table} WHERE n <= 0").scalar_one() == 0
         assert run_sql(app, f"SELECT count(*) FROM {table}").scalar_one() > 0
 
@@ -73,6 +77,14 @@ def test_only_what_the_rollups_hold_is_read_from_them(app):
     assert "FROM map_hexagon_totals UNION ALL" in _sql_of(app, IdeaFilters())
     split = _sql_of(app, IdeaFilters(kinds=("idea",), statuses=("new",)))
     assert "FROM map_hexagons " in split and "FROM map_hexagon_totals" not in split
+    for name, filters in [  # one dimension alone: the table split by that one
+        ("kind", IdeaFilters(kinds=("idea", "concern"))),
+        ("category", IdeaFilters(categories=("traffic",))),
+        ("status", IdeaFilters(statuses=("done",))),
+        ("source", IdeaFilters(sources=("web",))),
+    ]:
+        one = _sql_of(app, filters)
+        assert f"FROM map_hexagons_by_{name} " in one and "FROM map_hexagons " not in one
     for filters in (IdeaFilters(), IdeaFilters(kinds=("idea",))):  # the outlines stored
         assert "JOIN map_hexagon_totals AS outlines" in _sql_of(app, filters)
     for filters, size in [
