@@ -86,12 +86,22 @@ def _rollups_before_0017() -> tuple:
     return tuple(rollup for rollup in PYRAMID.rollups if rollup not in HEXAGONS_BY_DIMENSION)
 
 
+def _hexagon_layers(session: Session, filters) -> list[list]:
+    """The default-size hexagon layer read from the rollups, then counted from the pins."""
+    from app.layers.params import DEFAULT_HEX_SIZE
+    from app.layers.queries import hexgrid_layer
+
+    return [
+        sorted(session.execute(hexgrid_layer(filters, size=DEFAULT_HEX_SIZE, straight=s)))
+        for s in (False, True)
+    ]
+
+
 def test_the_layer_rollups_start_from_the_pins_already_stored():
     """0007 and 0008 count the pins stored before them, less the log the next fold adds."""
     from app.ideas.counts import fold_map_log
     from app.ideas.filters import IdeaFilters
-    from app.layers.params import DEFAULT_HEX_SIZE
-    from app.layers.queries import district_layer, hexgrid_layer
+    from app.layers.queries import district_layer
 
     url = database_url("_migrations")
     recreate_database(url)
@@ -120,10 +130,7 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
     with _app_session(url) as session:
         assert fold_map_log(session) > 0
         for filters in (IdeaFilters(), IdeaFilters(kinds=("concern",))):
-            layers = [
-                sorted(session.execute(hexgrid_layer(filters, size=DEFAULT_HEX_SIZE, straight=s)))
-                for s in (False, True)
-            ]
+            layers = _hexagon_layers(session, filters)
             assert layers[0] == layers[1] and layers[0]
             districts = [
                 sorted(
@@ -189,8 +196,6 @@ def test_the_hexagon_single_splits_start_from_the_hexagons_already_folded():
 
     from app.ideas.counts import PYRAMID, fold_map_log
     from app.ideas.filters import IdeaFilters
-    from app.layers.params import DEFAULT_HEX_SIZE
-    from app.layers.queries import hexgrid_layer
     from geo.pyramid import fold
 
     url = database_url("_migrations")
@@ -218,12 +223,7 @@ def test_the_hexagon_single_splits_start_from_the_hexagons_already_folded():
             if folded:
                 assert fold_map_log(session) > 0
             for filters in filtered:
-                layers = [
-                    sorted(
-                        session.execute(hexgrid_layer(filters, size=DEFAULT_HEX_SIZE, straight=s))
-                    )
-                    for s in (False, True)
-                ]
+                layers = _hexagon_layers(session, filters)
                 assert layers[0] == layers[1] and layers[0], filters
 
 
