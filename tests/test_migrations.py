@@ -10,6 +10,14 @@ from tests.dbutil import database_url, downgrade, migrate, recreate_database
 from tests.pins import view_features
 
 
+def _fresh_database(revision: str = "head") -> str:
+    """The URL of this process's migrations database, created anew and migrated to `revision`."""
+    url = database_url("_migrations")
+    recreate_database(url)
+    migrate(url, revision)
+    return url
+
+
 def _tables(url: str) -> set[str]:
     engine = create_engine(url)
     try:
@@ -19,9 +27,7 @@ def _tables(url: str) -> set[str]:
 
 
 def test_upgrade_downgrade_upgrade():
-    url = database_url("_migrations")
-    recreate_database(url)
-    migrate(url)
+    url = _fresh_database()
     assert {"districts", "ideas", "supports", "alembic_version"} <= _tables(url)
     downgrade(url)
     assert _tables(url) & {"districts", "ideas", "supports"} == set()
@@ -37,9 +43,7 @@ def test_models_match_migrations():
 
     from app.models import Base
 
-    url = database_url("_migrations")
-    recreate_database(url)
-    migrate(url)
+    url = _fresh_database()
     engine = create_engine(url)
     with engine.connect() as conn:
         context = MigrationContext.configure(
@@ -103,9 +107,7 @@ def test_the_layer_rollups_start_from_the_pins_already_stored():
     from app.ideas.filters import IdeaFilters
     from app.layers.queries import district_layer
 
-    url = database_url("_migrations")
-    recreate_database(url)
-    migrate(url, "0006_layer_counts_index")
+    url = _fresh_database("0006_layer_counts_index")
     engine = create_engine(url)
     with engine.begin() as conn:
         # Two districts covering some of the pins; the others are in none.
@@ -152,9 +154,7 @@ def test_the_cell_totals_and_single_splits_start_from_the_cells_already_folded()
     from app.ideas.map_view import map_view
     from geo.pyramid import fold
 
-    url = database_url("_migrations")
-    recreate_database(url)
-    migrate(url, "0008_map_districts")
+    url = _fresh_database("0008_map_districts")
     engine = create_engine(url)
     with engine.begin() as conn:
         _store_pins(conn)  # 540 published: 540 changes in the log
@@ -198,9 +198,7 @@ def test_the_hexagon_single_splits_start_from_the_hexagons_already_folded():
     from app.ideas.filters import IdeaFilters
     from geo.pyramid import fold
 
-    url = database_url("_migrations")
-    recreate_database(url)
-    migrate(url, "0016_hexagon_outlines")
+    url = _fresh_database("0016_hexagon_outlines")
     engine = create_engine(url)
     with engine.begin() as conn:
         _store_pins(conn)  # 540 published, then a quarter of them moved to another split
@@ -230,9 +228,7 @@ def test_the_hexagon_single_splits_start_from_the_hexagons_already_folded():
 def test_the_map_index_builds_again_over_a_failed_build():
     """A concurrent build that failed leaves an index of that name behind with the version
     unchanged; running 0010 again replaces it with the whole index instead of failing."""
-    url = database_url("_migrations")
-    recreate_database(url)
-    migrate(url, "0009_map_cell_totals")
+    url = _fresh_database("0009_map_cell_totals")
     engine = create_engine(url)
     try:
         with engine.begin() as conn:  # what is left of the failed build: the name, not the index
@@ -252,9 +248,7 @@ def test_every_table_of_counts_is_left_to_autovacuum_by_its_dead_rows():
     has autovacuum come by after a fixed number of dead rows, in each table a fold adds to."""
     from app.ideas.counts import PYRAMID
 
-    url = database_url("_migrations")
-    recreate_database(url)
-    migrate(url)
+    url = _fresh_database()
     counts = {cells.table.name for cells in PYRAMID.cell_tables()}
     counts |= {rollup.table.name for rollup in PYRAMID.rollups}
     engine = create_engine(url)
