@@ -142,17 +142,17 @@ def hexagons(
     in WGS 84. `outlines`, a table of cells of this size already drawn (columns `i`, `j`,
     `outline`), gives those it holds; the others are drawn.
     """
-    drawn = hexagon_outline(size, counted.c.i, counted.c.j)
+    outline = hexagon_outline(size, counted.c.i, counted.c.j)
     cells: FromClause = counted
     if outlines is not None:
         stored = outlines.alias("outlines")
         cells = counted.outerjoin(stored, (stored.c.i == counted.c.i) & (stored.c.j == counted.c.j))
-        drawn = func.coalesce(stored.c.outline, drawn)  # COALESCE draws only when it must
+        outline = func.coalesce(stored.c.outline, outline)  # COALESCE draws only when it must
     return select(
         func.concat(counted.c.i, "_", counted.c.j).label("id"),
         counted.c.i,
         counted.c.j,
-        drawn.label(geom_column),
+        outline.label(geom_column),
         counted.c.count.cast(Integer).label("count"),
     ).select_from(cells)
 

@@ -85,6 +85,14 @@ class Rollup:
         return all(name in self.dimensions for name, values in filters.items() if values)
 
 
+def serving(rollups: Sequence[Rollup], filters: Mapping[str, Values]) -> Rollup:
+    """The first of `rollups` (list them smallest first) that serves `filters`."""
+    for rollup in rollups:
+        if rollup.serves(filters):
+            return rollup
+    raise ValueError(f"no rollup is split by every dimension of {dict(filters)}")
+
+
 @dataclass(frozen=True)
 class CellTable:
     """A table of the pyramid's cells, the dimensions it is split by, and its last zoom."""

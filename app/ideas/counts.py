@@ -77,6 +77,8 @@ HEXAGONS_BY_DIMENSION = tuple(
         ("source", MapHexagonBySource),
     )
 )
+# The hexagon rollups smallest first, as a layer picks the one it reads (geo.pyramid.serving).
+HEXAGON_ROLLUPS = (HEXAGON_TOTALS, *HEXAGONS_BY_DIMENSION, HEXAGONS)
 # Pins per district, for the district layer: counting a million pins by district took
 # 95-190 ms a request (bench/).
 DISTRICTS = Rollup(
@@ -119,14 +121,6 @@ def pyramid_filters(filters: IdeaFilters) -> dict[str, tuple[str, ...]] | None:
     }
     rest = replace(filters, bbox=None, kinds=(), categories=(), statuses=(), sources=())
     return dimensions if rest == IdeaFilters() else None
-
-
-def hexagon_rollup(filters: dict[str, tuple[str, ...]]) -> Rollup:
-    """The smallest hexagon rollup that serves `filters`: the totals, one dimension's, or all."""
-    for rollup in (HEXAGON_TOTALS, *HEXAGONS_BY_DIMENSION):
-        if rollup.serves(filters):
-            return rollup
-    return HEXAGONS
 
 
 # Built once: every map request asks it, most then answer 304.

@@ -9,7 +9,13 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app.common.errors import InvalidField
-from app.ideas.counts import DISTRICTS, HEXAGON_TOTALS, PYRAMID, hexagon_rollup, pyramid_filters
+from app.ideas.counts import (
+    DISTRICTS,
+    HEXAGON_ROLLUPS,
+    HEXAGON_TOTALS,
+    PYRAMID,
+    pyramid_filters,
+)
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import apply_filters, published_ideas
 from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
@@ -17,7 +23,7 @@ from app.models import District, Idea
 from geo.aggregate import counts_per_polygon, hexagon_counts, hexagons
 from geo.cluster import dbscan_candidates, dbscan_clusters, density, largest_eps
 from geo.i18n import N_
-from geo.pyramid import rollup_counts
+from geo.pyramid import rollup_counts, serving
 
 BREAKDOWN = ("kind", "category")
 # PostGIS's DBSCAN does not stop for a statement timeout while it runs: a request that would
@@ -149,7 +155,9 @@ def hexgrid_layer(filters: IdeaFilters, *, size: int, straight: bool = False) ->
     dimensions = None if straight or size != DEFAULT_HEX_SIZE else _rollup_filters(filters)
     if dimensions is None:
         return hexagon_counts(layer_pins(filters), size=size)
-    rolled = rollup_counts(PYRAMID, hexagon_rollup(dimensions), dimensions).subquery("rolled")
+    rolled = rollup_counts(PYRAMID, serving(HEXAGON_ROLLUPS, dimensions), dimensions).subquery(
+        "rolled"
+    )
     counted = select(rolled.c.i, rolled.c.j, rolled.c.n.label("count")).subquery("counted")
     # Every hexagon of a filtered layer is among the totals too, once folded: its outline is
     # stored there (app.models.MapHexagonTotal).
