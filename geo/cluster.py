@@ -1,115 +1,139 @@
-"""Clustering points: DBSCAN density clusters, and the densities that bound their cost.
+"""Clustering points: DBSCAN density clusters in metres.
 
-`ST_ClusterDBSCAN` on the points transformed to SWEREF 99 TM, so `eps` is in metres. The map's
-screen-sized grid cells are geo/grid.py's.
+DBSCAN runs on the points transformed to SWEREF 99 TM, so `eps` is in metres: PostGIS
+projects them (`metric_points`), compiled code labels them (geo/dbscan.py), NumPy sums each
+cluster up (geo/cluster_members.py), and PostGIS draws the rows (`dbscan_clusters`). The
+map's screen-sized grid cells are geo/grid.py's.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import FromClause, Integer, Select, Text, case, func, select
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+import numpy as np
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    FromClause,
+    Integer,
+    LargeBinary,
+    Select,
+    Text,
+    bindparam,
+    case,
+    column,
+    func,
+    literal,
+    select,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
+from geo.cluster_members import ClusterSummary, Coded, MetricPoints, encode
 from geo.crs import SWEREF99TM, WGS84
 
 # A cluster with no area (one point, points on a line) is drawn as a buffer of half eps around
 # it; so is a hull whose area is under its perimeter times this (thinner than ~2 m).
 HULL_PAD_OF_EPS = 0.5
 THIN_HULL_METRES = 1.0
-# Density cells in degrees (`density`): metres per degree taken low (a degree of latitude is
-# 110.6-111.7 km), so a cell's area errs small and its density high. A degree of longitude
-# spans cos(latitude) of that: twice a latitude step's degrees make cells about square at
-# 60° N; MIN_COS keeps a cell at the pole from having no area.
-METRES_PER_DEGREE_AT_LEAST = 110_500.0
-LON_CELL_STRETCH = 2.0
-MIN_COS = 0.01
+
+
+def metric_points(
+    rows: Select[Any],
+    *,
+    columns: Sequence[str] = (),
+    id_column: str = "id",
+    geom_column: str = "geom",
+) -> Select[Any]:
+    """The points of `rows` in SWEREF 99 TM metres, one row per combination of `columns`.
+
+    Each row packs its points' `ids` and `xy` in binary (`decode_points` reads them): for a
+    million pins psycopg then parses a few dozen values, not three million numbers, and no
+    value of `columns` becomes a million strings in the worker (a JSON array per column
+    grew it by about 450 MB). `ids` and `xy` come from the same aggregate over the same
+    rows, so the n-th id is the n-th point's.
+    """
+    points = rows.subquery("points")
+    metric = once_per_row(
+        select(
+            points.c[id_column].label("id"),
+            func.ST_Transform(points.c[geom_column], SWEREF99TM).label("metric_geom"),
+            *(points.c[name] for name in columns),
+        ),
+        "metric",
+    )
+    xy = func.float8send(func.ST_X(metric.c.metric_geom)).op("||")(
+        func.float8send(func.ST_Y(metric.c.metric_geom))
+    )
+    grouping = [metric.c[name] for name in columns]
+    return select(
+        *grouping,
+        func.string_agg(func.int8send(metric.c.id), literal(b"", LargeBinary)).label("ids"),
+        func.string_agg(xy, literal(b"", LargeBinary)).label("xy"),
+    ).group_by(*grouping)
+
+
+def decode_points(rows: Sequence[Any], columns: Sequence[str] = ()) -> MetricPoints:
+    """`metric_points`' rows as arrays, sorted by id (the same pins, the same DBSCAN input)."""
+    ids = np.frombuffer(b"".join(row.ids for row in rows), dtype=">i8").astype(np.int64)
+    xy = np.frombuffer(b"".join(row.xy for row in rows), dtype=">f8").astype(np.float64)
+    sizes = [len(row.ids) // 8 for row in rows]
+    order = np.argsort(ids, kind="stable")
+    values = {}
+    for name in columns:
+        vocabulary, row_codes = encode([getattr(row, name) for row in rows])
+        values[name] = Coded(vocabulary, np.repeat(row_codes, sizes)[order])
+    return MetricPoints(ids=ids[order], xy=xy.reshape(-1, 2)[order], values=values)
 
 
 def dbscan_clusters(
-    rows: Select[Any],
+    summary: ClusterSummary,
     *,
     eps: float,
-    min_points: int,
     breakdown: Sequence[str] = (),
     top: str | None = None,
     id_column: str = "id",
     geom_column: str = "geom",
     members_column: str = "member_ids",
 ) -> Select[Any]:
-    """Density clusters (DBSCAN, `ST_ClusterDBSCAN`) of the points in `rows`, in metres.
+    """The density clusters summed up in `summary` (geo/cluster_members.py), as rows.
 
-    Distances are measured in SWEREF 99 TM: `eps` is in metres, `min_points` counts a point
-    itself. Points in no cluster (noise) are left out. One row per cluster, numbered 1, 2, ...
-    in the order of each cluster's smallest member id (so the numbering does not depend on the
-    plan): `id` and `cluster_id`, `geom` (the members' convex hull in WGS 84; a buffer of half
-    `eps` around one point or points in a line, which have no area), `count`, the sorted
-    member ids as `members_column`, `by_<column>` ({value: count}) for each `breakdown`
-    column, and `top_<top>`, the most frequent value of that column (ties: the smallest).
+    One row per cluster, numbered 1, 2, ... in the order of each cluster's smallest member id:
+    `id` and `cluster_id`, `geom` (the members' convex hull in WGS 84; a buffer of half `eps`
+    around one point or points in a line, which have no area), `count`, the sorted member ids
+    as `members_column`, `by_<column>` ({value: count}) for each `breakdown` column, and
+    `top_<top>`, the most frequent value of that column (ties: the smallest).
     """
-    points = rows.subquery("points")
-    counted = [points.c[name] for name in dict.fromkeys([*breakdown, *([top] if top else [])])]
-    projected = once_per_row(
-        select(
-            points.c[id_column].label("member_id"),
-            func.ST_Transform(points.c[geom_column], SWEREF99TM).label("metric_geom"),
-            *counted,
-        ),
-        "projected",
-    )
-    labelled = select(
-        projected,
-        func.ST_ClusterDBSCAN(projected.c.metric_geom, eps, min_points).over().label("label"),
-    ).subquery("labelled")
-    members = select(labelled).where(labelled.c.label.is_not(None)).cte("members")
-    hull = func.ST_ConvexHull(func.ST_Collect(members.c.metric_geom))
+    arrays: list[tuple[str, Any, list[Any]]] = [
+        ("hull", LargeBinary(), summary.hulls),
+        ("count", Integer(), summary.sizes),
+        ("member_ids", Text(), summary.member_ids),
+        *((f"by_{name}", Text(), summary.counts[name]) for name in breakdown),
+        *(((f"top_{top}", Text(), summary.most_frequent[top]),) if top else ()),
+    ]
     clusters = (
-        select(
-            members.c.label,
-            func.count().label("count"),
-            func.min(members.c.member_id).label("first_id"),
-            func.array_agg(aggregate_order_by(members.c.member_id, members.c.member_id)).label(
-                "member_ids"
-            ),
-            hull.label("hull"),
-        )
-        .group_by(members.c.label)
-        .subquery("clusters")
+        func.unnest(*(bindparam(name, values, type_=ARRAY(kind)) for name, kind, values in arrays))
+        .table_valued(*(column(name, kind) for name, kind, _ in arrays), with_ordinality="number")
+        .render_derived(name="clusters")
     )
-    hull_area = func.ST_Area(clusters.c.hull)
+    hull = func.ST_SetSRID(func.ST_GeomFromWKB(clusters.c.hull), SWEREF99TM)
     # No area (a point, a line), or a sliver thinner than a couple of metres: draw the reach.
-    degenerate = (func.ST_Dimension(clusters.c.hull) < 2) | (
-        hull_area < func.ST_Perimeter(clusters.c.hull) * THIN_HULL_METRES
+    degenerate = (func.ST_Dimension(hull) < 2) | (
+        func.ST_Area(hull) < func.ST_Perimeter(hull) * THIN_HULL_METRES
     )
     padded = case(
-        (degenerate, func.ST_Buffer(clusters.c.hull, eps * HULL_PAD_OF_EPS, "quad_segs=4")),
-        else_=clusters.c.hull,
+        (degenerate, func.ST_Buffer(hull, eps * HULL_PAD_OF_EPS, "quad_segs=4")), else_=hull
     )
-    number = func.row_number().over(order_by=clusters.c.first_id)
-    columns: list[Any] = [
+    number = clusters.c.number.cast(Integer)
+    return select(
         number.label(id_column),
         number.label("cluster_id"),
         func.ST_Transform(padded, WGS84).label(geom_column),
-        clusters.c.count.cast(Integer).label("count"),
-        clusters.c.member_ids.label(members_column),
-    ]
-    stmt = select(*columns).select_from(clusters)
-    # One tally per column, for its counts and its most frequent value: with the top category
-    # tallied apart, 1.04M pins at eps 50 m took 8.4-9.8 s in psql, against 8.2-8.8 s (3 each).
-    summaries = {
-        name: value_summary(
-            members, name, key="label", counts=name in breakdown, most_frequent=name == top
-        ).subquery(f"by_{name}")
-        for name in dict.fromkeys([*breakdown, *([top] if top else [])])
-    }
-    for summary in summaries.values():
-        stmt = stmt.outerjoin(summary, summary.c.label == clusters.c.label)
-    stmt = stmt.add_columns(*(summaries[name].c.counts.label(f"by_{name}") for name in breakdown))
-    if top is not None:
-        stmt = stmt.add_columns(summaries[top].c.most_frequent.label(f"top_{top}"))
-    return stmt
+        clusters.c["count"].label("count"),
+        clusters.c.member_ids.cast(ARRAY(BigInteger)).label(members_column),
+        *(clusters.c[f"by_{name}"].cast(JSON).label(f"by_{name}") for name in breakdown),
+        *((clusters.c[f"top_{top}"].label(f"top_{top}"),) if top else ()),
+    )
 
 
 def _tally(source: FromClause, column: str, key: str, weight: str | None) -> Select[Any]:
@@ -154,45 +178,3 @@ def once_per_row(stmt: Select[Any], name: str) -> FromClause:
     OFFSET 0 keeps the subquery a unit of its own.
     """
     return stmt.offset(0).subquery(name)
-
-
-def density(rows: Select[Any], *, cell_metres: float, geom_column: str = "geom") -> Select[Any]:
-    """`(points, densest)`: how many points `rows` has, and the most per square metre in a cell.
-
-    The cells are `cell_metres` tall and LON_CELL_STRETCH times as many degrees wide, and each
-    cell's area is taken at its middle latitude: the densest cell bounds how many neighbours a
-    point can have within a distance, which is what DBSCAN's work grows with. Degrees, not
-    SWEREF 99 TM: transforming every point took over half of the check (1.04M pins in psql,
-    3 runs each: 2,156-2,281 ms in metres, 890-1,036 ms in degrees).
-    """
-    points = rows.subquery("points")
-    lat_step = cell_metres / METRES_PER_DEGREE_AT_LEAST
-    lon_step = lat_step * LON_CELL_STRETCH
-    row = func.floor(func.ST_Y(points.c[geom_column]) / lat_step)
-    cells = (
-        select(row.label("row"), func.count().label("n"))
-        .select_from(points)
-        .group_by(func.floor(func.ST_X(points.c[geom_column]) / lon_step), row)
-        .subquery("cells")
-    )
-    middle = func.radians((cells.c.row + 0.5) * lat_step)
-    width = lon_step * METRES_PER_DEGREE_AT_LEAST * func.greatest(func.cos(middle), MIN_COS)
-    area = width * (lat_step * METRES_PER_DEGREE_AT_LEAST)
-    return select(
-        func.coalesce(func.sum(cells.c.n), 0).cast(Integer).label("points"),
-        func.coalesce(func.max(cells.c.n / area), 0.0).label("densest"),
-    )
-
-
-def dbscan_candidates(points: int, densest: float, *, eps: float) -> float:
-    """About how many neighbour candidates DBSCAN looks at, erring high.
-
-    Each point queries a square of side 2·eps around it, as crowded as the densest cell at
-    most (`densest` points per square metre), and never holding more than all the points.
-    """
-    return points * min(points, densest * (2 * eps) ** 2)
-
-
-def largest_eps(points: int, densest: float, *, candidates: float) -> float:
-    """The eps at which `dbscan_candidates` reaches `candidates`."""
-    return math.sqrt(candidates / points / densest) / 2

@@ -12,7 +12,7 @@ from app.api.responses import geojson_stream
 from app.db import get_session
 from app.ideas.filters import parse_filters
 from app.layers.params import parse_cluster_params, parse_hex_size
-from app.layers.queries import check_cluster_work, cluster_layer, district_layer, hexgrid_layer
+from app.layers.queries import cluster_layer, district_layer, hexgrid_layer
 from app.replica import public_read
 from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
@@ -40,8 +40,7 @@ def cluster_layer_view() -> Response:
     """DBSCAN density clusters of the filtered pins, `eps` metres and `min_points` pins."""
     filters = parse_filters(request.args)
     params = parse_cluster_params(request.args)
-    check_cluster_work(get_session(), filters, params)
-    features = feature_select(cluster_layer(filters, params), order_by="cluster_id")
+    features = feature_select(cluster_layer(get_session(), filters, params), order_by="cluster_id")
     return _stream(
         features, {"eps": params.eps, "min_points": params.min_points}, fetch="pipelined"
     )

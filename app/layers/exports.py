@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Float, Integer, Select, String, func, literal, select
+from sqlalchemy.orm import Session
 
 from app.categories import CATEGORIES, KINDS
 from app.ideas.filters import IdeaFilters
@@ -51,9 +52,9 @@ def pin_export(filters: IdeaFilters) -> Select[Any]:
     return rows.add_columns(District.code.label("district_code"))
 
 
-def cluster_export(filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
+def cluster_export(session: Session, filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
     """DBSCAN clusters: id, size, member ids (comma-separated), counts, the top category."""
-    layer = cluster_layer(filters, params).subquery("clusters")
+    layer = cluster_layer(session, filters, params).subquery("clusters")
     return select(
         layer.c.cluster_id.cast(Integer).label("cluster_id"),
         layer.c.count,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+import subprocess
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from flask import current_app
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from app.common.errors import InvalidField
+from app.common.errors import Busy, InvalidField
 from app.ideas.counts import (
     DISTRICTS,
     HEXAGON_ROLLUPS,
@@ -21,20 +23,14 @@ from app.ideas.queries import apply_filters, published_ideas
 from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
 from app.models import District, Idea
 from geo.aggregate import counts_per_polygon, hexagon_counts, hexagons
-from geo.cluster import dbscan_candidates, dbscan_clusters, density, largest_eps
+from geo.cluster import dbscan_clusters, decode_points, metric_points
+from geo.cluster_members import summarize
+from geo.dbscan import cluster_labels
 from geo.i18n import N_
 from geo.pyramid import rollup_counts, serving
 
 BREAKDOWN = ("kind", "category")
-# PostGIS's DBSCAN does not stop for a statement timeout while it runs: a request that would
-# make it look at more neighbour candidates than this is refused before it starts (5,000 m
-# over a million pins once froze the database). How long the budget's worth takes depends on
-# the machine: about 5 s on the first; on the fourth, 13.6 s of ST_ClusterDBSCAN alone at eps
-# 30 m over 1.2M pins spread by population (9.5e7 by the estimate), 17-18 s for the layer.
-DBSCAN_CANDIDATE_BUDGET = 100_000_000
-DENSITY_CELL_METRES = 1000.0
-# Up to this many pins DBSCAN is quick at any eps (10,000² candidates at most).
-SMALL_ENOUGH = int(math.sqrt(DBSCAN_CANDIDATE_BUDGET))
+TOP = "category"
 # Every DBSCAN cluster holds at least min_points pins, so pins / min_points bounds the clusters
 # a request can make. Each costs about 50 µs (91,000 one-pin clusters: 4.5 s, a 57 MB body), so
 # a million (eps 1, min_points 1) outlasted the 30 s statement timeout; 250,000 stay near 12 s,
@@ -50,21 +46,17 @@ def layer_pins(filters: IdeaFilters) -> Select[Any]:
     return apply_filters(stmt, filters)
 
 
-def check_cluster_work(session: Session, filters: IdeaFilters, params: ClusterParams) -> None:
-    """Refuse an eps, or a min_points, that would make DBSCAN too much work for these pins.
+def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
+    """DBSCAN clusters with hulls, member ids, counts by kind and category, the top category.
 
-    The 422 names the largest eps, or the smallest min_points, allowed here. Up to
-    SMALL_ENOUGH pins any parameters are fine, and only a capped count is asked for.
+    The pins are labelled and summed up now (geo/dbscan.py, geo/cluster_members.py), so a
+    min_points too small for this many pins is refused here, before a response starts; the
+    select only draws the clusters.
     """
-    count = session.execute(
-        select(func.count()).select_from(layer_pins(filters).limit(SMALL_ENOUGH + 1).subquery())
-    ).scalar_one()
-    if count <= SMALL_ENOUGH:
-        return
-    points, densest = session.execute(
-        density(layer_pins(filters), cell_metres=DENSITY_CELL_METRES)
-    ).one()
-    if points > MAX_CLUSTERS * params.min_points:
+    counted = list(dict.fromkeys([*BREAKDOWN, TOP]))
+    rows = session.execute(metric_points(layer_pins(filters), columns=counted)).all()
+    points = decode_points(rows, counted)
+    if len(points.ids) > MAX_CLUSTERS * params.min_points:
         raise InvalidField(
             N_(
                 "min_points is too small for this many pins: at least %(low)d here. Narrow "
@@ -72,35 +64,27 @@ def check_cluster_work(session: Session, filters: IdeaFilters, params: ClusterPa
             ),
             field="min_points",
             code="too_much_work",
-            low=math.ceil(points / MAX_CLUSTERS),
+            low=math.ceil(len(points.ids) / MAX_CLUSTERS),
         )
-    work = dbscan_candidates(points, densest, eps=params.eps)
-    if work <= DBSCAN_CANDIDATE_BUDGET:
-        return
-    largest = largest_eps(points, densest, candidates=DBSCAN_CANDIDATE_BUDGET)
-    raise InvalidField(
-        N_(
-            "eps is too large for this many pins: at most %(high)d metres here. Narrow the "
-            "filters or choose a smaller eps."
-        ),
-        field="eps",
-        code="too_much_work",
-        high=max(int(largest), 0),
-    )
-
-
-def cluster_layer(filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
-    """DBSCAN clusters with hulls, member ids, counts by kind and category, the top category.
-
-    Callers check the work first (`check_cluster_work`).
-    """
+    # DBSCAN gets the time a statement gets: a million pins take 2-3 s at any eps.
+    timeout_ms = current_app.config["DB_STATEMENT_TIMEOUT_MS"]
+    try:
+        labels = cluster_labels(
+            points.xy,
+            eps=params.eps,
+            min_points=params.min_points,
+            timeout_s=timeout_ms / 1000 if timeout_ms else None,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise Busy(
+            N_(
+                "Finding the clusters takes longer than the server allows. Narrow the filters "
+                "or try again soon."
+            )
+        ) from exc
+    summary = summarize(points, labels)
     return dbscan_clusters(
-        layer_pins(filters),
-        eps=params.eps,
-        min_points=params.min_points,
-        breakdown=BREAKDOWN,
-        top="category",
-        members_column="idea_ids",
+        summary, eps=params.eps, breakdown=BREAKDOWN, top=TOP, members_column="idea_ids"
     )
 
 

@@ -16,7 +16,6 @@ from app.common.errors import InvalidField
 from app.ideas.filters import IdeaFilters
 from app.layers.params import ClusterParams
 from app.layers.queries import (
-    check_cluster_work,
     cluster_layer,
     district_layer,
     hexgrid_layer,
@@ -59,12 +58,10 @@ def report_layers(
 
     The districts always come too: the table is made from them.
     """
-    if "clusters" in layers:
-        check_cluster_work(session, filters, clusters)
     rows = {
         "districts": lambda: district_layer(filters, for_display=True),
         "hexgrid": lambda: hexgrid_layer(filters, size=hex_size),
-        "clusters": lambda: cluster_layer(filters, clusters),
+        "clusters": lambda: cluster_layer(session, filters, clusters),
     }
     return {
         name: feature_collection(session, rows[name](), layer=name)

@@ -19,7 +19,7 @@ from app.db import get_session
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import public_idea_rows
 from app.layers import params
-from app.layers.queries import check_cluster_work, cluster_layer, district_layer, hexgrid_layer
+from app.layers.queries import cluster_layer, district_layer, hexgrid_layer
 from geo.crs import load_area
 
 Rows = Callable[[IdeaFilters, Mapping[str, str]], Select[Any]]
@@ -65,10 +65,9 @@ def _hexagons(filters: IdeaFilters, args: Mapping[str, str]) -> Select[Any]:
 
 
 def _clusters(filters: IdeaFilters, args: Mapping[str, str]) -> Select[Any]:
-    """DBSCAN clusters at `eps` and `min_points` (an eps too large for the pins is refused)."""
+    """DBSCAN clusters at `eps` and `min_points` (too small a min_points is refused)."""
     chosen = params.parse_cluster_params(args)
-    check_cluster_work(get_session(), filters, chosen)
-    return cluster_layer(filters, chosen)
+    return cluster_layer(get_session(), filters, chosen)
 
 
 COLLECTIONS: dict[str, Collection] = {

@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-import math
 from decimal import Decimal
 
 import pytest
-from geoalchemy2 import Geography
 from pyproj import Transformer
-from sqlalchemy import BigInteger, cast, func, literal, select, text, union_all
+from sqlalchemy import BigInteger, func, literal, select, text
 
 from app.db import get_session
-from geo import cluster
 from geo.aggregate import hexagon_cells_bound, metric_extent, smallest_hexagon_size
-from geo.cluster import density
 from geo.geojson import feature_select, millionths_text
 from geo.grid import mean_micro_degrees
 from geo.report import PALETTE, class_breaks, colour_for
@@ -126,28 +122,3 @@ def test_class_breaks_and_colours():
     assert colour_for(100, breaks) == PALETTE[-1]
     assert colour_for(1, breaks) == PALETTE[0]
     assert colour_for(5, [5]) == PALETTE[-1]  # one class takes the darkest colour
-
-
-@pytest.mark.parametrize(("lon", "lat"), [(20.26, 63.826), (13.19, 55.705), (20.225, 67.855)])
-def test_the_densest_cell_errs_high_but_not_far(app, lon, lat):
-    """DBSCAN's work check: a crowd in one density cell is counted over no more than the cell's
-    true area on the ellipsoid, and over nearly all of it."""
-    lat_step = 1000 / cluster.METRES_PER_DEGREE_AT_LEAST
-    lon_step = lat_step * cluster.LON_CELL_STRETCH
-    west, south = math.floor(lon / lon_step) * lon_step, math.floor(lat / lat_step) * lat_step
-    centre = (west + lon_step / 2, south + lat_step / 2)  # far from every edge of the cell
-    crowd = [(centre[0] + i * 1e-6, centre[1]) for i in range(40)]
-    elsewhere = [(centre[0] + 0.5, centre[1] + 0.5), (centre[0] - 0.5, centre[1])]
-    rows = union_all(
-        *(
-            select(func.ST_SetSRID(func.ST_MakePoint(x, y), 4326).label("geom"))
-            for x, y in crowd + elsewhere
-        )
-    )
-    envelope = func.ST_MakeEnvelope(west, south, west + lon_step, south + lat_step, 4326)
-    with app.app_context():
-        session = get_session()
-        points, densest = session.execute(density(select(rows.subquery()), cell_metres=1000)).one()
-        true_area = session.execute(select(func.ST_Area(cast(envelope, Geography)))).scalar_one()
-    assert points == 42
-    assert 40 / true_area <= densest <= 1.02 * 40 / true_area
