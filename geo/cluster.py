@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -29,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 
-from geo.cluster_members import ClusterSummary, Coded, MetricPoints, encode
+from geo.cluster_members import ClusterSummary
 from geo.crs import SWEREF99TM, WGS84
 
 # A cluster with no area (one point, points on a line) is drawn as a buffer of half eps around
@@ -47,7 +46,8 @@ def metric_points(
 ) -> Select[Any]:
     """The points of `rows` in SWEREF 99 TM metres, one row per combination of `columns`.
 
-    Each row packs its points' `ids` and `xy` in binary (`decode_points` reads them): for a
+    Each row holds the values of `columns`, then packs its points' `ids` and `xy` in binary
+    (geo.cluster_members.decode_points reads them): for a
     million pins psycopg then parses a few dozen values, not three million numbers, and no
     value of `columns` becomes a million strings in the worker (a JSON array per column
     grew it by about 450 MB). `ids` and `xy` come from the same aggregate over the same
@@ -71,19 +71,6 @@ def metric_points(
         func.string_agg(func.int8send(metric.c.id), literal(b"", LargeBinary)).label("ids"),
         func.string_agg(xy, literal(b"", LargeBinary)).label("xy"),
     ).group_by(*grouping)
-
-
-def decode_points(rows: Sequence[Any], columns: Sequence[str] = ()) -> MetricPoints:
-    """`metric_points`' rows as arrays, sorted by id (the same pins, the same DBSCAN input)."""
-    ids = np.frombuffer(b"".join(row.ids for row in rows), dtype=">i8").astype(np.int64)
-    xy = np.frombuffer(b"".join(row.xy for row in rows), dtype=">f8").astype(np.float64)
-    sizes = [len(row.ids) // 8 for row in rows]
-    order = np.argsort(ids, kind="stable")
-    values = {}
-    for name in columns:
-        vocabulary, row_codes = encode([getattr(row, name) for row in rows])
-        values[name] = Coded(vocabulary, np.repeat(row_codes, sizes)[order])
-    return MetricPoints(ids=ids[order], xy=xy.reshape(-1, 2)[order], values=values)
 
 
 def dbscan_clusters(

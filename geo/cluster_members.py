@@ -66,6 +66,26 @@ def encode(values: Sequence[str | None]) -> tuple[list[str | None], NDArray[np.i
     return vocabulary, rank[first_seen]
 
 
+def decode_points(rows: Sequence[Sequence[Any]], columns: Sequence[str]) -> MetricPoints:
+    """`geo.cluster.metric_points`' rows as arrays, sorted by id.
+
+    Each row holds the values of `columns`, then the packed ids and xy. Sorted, so that the
+    same pins always give DBSCAN the same input.
+    """
+    width = len(columns)
+    ids = np.frombuffer(b"".join(row[width] for row in rows), dtype=">i8").astype(np.int64)
+    xy = np.frombuffer(b"".join(row[width + 1] for row in rows), dtype=">f8")
+    sizes = [len(row[width]) // 8 for row in rows]
+    order = np.argsort(ids, kind="stable")
+    values = {}
+    for i, name in enumerate(columns):
+        vocabulary, row_codes = encode([row[i] for row in rows])
+        values[name] = Coded(vocabulary, np.repeat(row_codes, sizes)[order])
+    return MetricPoints(
+        ids=ids[order], xy=xy.astype(np.float64).reshape(-1, 2)[order], values=values
+    )
+
+
 def _hulls(xy: NDArray[np.float64], number: NDArray[np.intp], sizes: NDArray[np.intp]) -> Any:
     """The convex hull of each cluster's points (`number`: each point's cluster, ascending).
 

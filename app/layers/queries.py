@@ -23,9 +23,8 @@ from app.ideas.queries import apply_filters, published_ideas
 from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
 from app.models import District, Idea
 from geo.aggregate import counts_per_polygon, hexagon_counts, hexagons
-from geo.cluster import dbscan_clusters, decode_points, metric_points
-from geo.cluster_members import summarize
-from geo.dbscan import cluster_labels
+from geo.cluster import dbscan_clusters, metric_points
+from geo.cluster_work import ClusterJob, find_clusters
 from geo.i18n import N_
 from geo.pyramid import rollup_counts, serving
 
@@ -49,14 +48,15 @@ def layer_pins(filters: IdeaFilters) -> Select[Any]:
 def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams) -> Select[Any]:
     """DBSCAN clusters with hulls, member ids, counts by kind and category, the top category.
 
-    The pins are labelled and summed up now (geo/dbscan.py, geo/cluster_members.py), so a
-    min_points too small for this many pins is refused here, before a response starts; the
-    select only draws the clusters.
+    The clusters are found now (geo/cluster_work.py), so a min_points too small for this many
+    pins is refused here, before a response starts; the select only draws them.
     """
-    counted = list(dict.fromkeys([*BREAKDOWN, TOP]))
+    counted = tuple(dict.fromkeys([*BREAKDOWN, TOP]))
     rows = session.execute(metric_points(layer_pins(filters), columns=counted)).all()
-    points = decode_points(rows, counted)
-    if len(points.ids) > MAX_CLUSTERS * params.min_points:
+    job = ClusterJob(
+        [tuple(row) for row in rows], counted, eps=params.eps, min_points=params.min_points
+    )
+    if job.points > MAX_CLUSTERS * params.min_points:
         raise InvalidField(
             N_(
                 "min_points is too small for this many pins: at least %(low)d here. Narrow "
@@ -64,17 +64,12 @@ def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams)
             ),
             field="min_points",
             code="too_much_work",
-            low=math.ceil(len(points.ids) / MAX_CLUSTERS),
+            low=math.ceil(job.points / MAX_CLUSTERS),
         )
     # DBSCAN gets the time a statement gets: a million pins take 2-3 s at any eps.
     timeout_ms = current_app.config["DB_STATEMENT_TIMEOUT_MS"]
     try:
-        labels = cluster_labels(
-            points.xy,
-            eps=params.eps,
-            min_points=params.min_points,
-            timeout_s=timeout_ms / 1000 if timeout_ms else None,
-        )
+        summary = find_clusters(job, timeout_s=timeout_ms / 1000 if timeout_ms else None)
     except subprocess.TimeoutExpired as exc:
         raise Busy(
             N_(
@@ -82,7 +77,6 @@ def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams)
                 "or try again soon."
             )
         ) from exc
-    summary = summarize(points, labels)
     return dbscan_clusters(
         summary, eps=params.eps, breakdown=BREAKDOWN, top=TOP, members_column="idea_ids"
     )

@@ -416,25 +416,25 @@ def test_the_largest_eps_is_answered_everywhere(app, client, staff):
 
 
 def test_clusters_labelled_in_a_child_process_are_the_same(app, client, monkeypatch):
-    """Many pins are labelled by a child process (geo/dbscan.py): the same layer, byte for
+    """Many pins are clustered by a child process (geo/cluster_work.py): the same layer, byte for
     byte, as in the worker's own process, and the same again on the next request."""
-    from geo import dbscan
+    from geo import cluster_work
 
     points = _blobs(9, centres=4, per_blob=40)
     add_pins(app, varied_specs(points, seed=9))
     url = "/api/layers/clusters?eps=45&min_points=4"
     in_process = client.get(url).get_data()
     assert client.get(url).get_data() == in_process
-    monkeypatch.setattr(dbscan, "IN_PROCESS_MAX", 0)
+    monkeypatch.setattr(cluster_work, "IN_PROCESS_MAX", 0)
     assert client.get(url).get_data() == in_process
     assert len(json.loads(in_process)["features"]) >= 4
 
 
 def test_dbscan_past_the_statement_timeout_is_a_503(app, client, monkeypatch):
-    from geo import dbscan
+    from geo import cluster_work
 
     add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(30, seed=8, box=CITY)])
-    monkeypatch.setattr(dbscan, "IN_PROCESS_MAX", 0)
+    monkeypatch.setattr(cluster_work, "IN_PROCESS_MAX", 0)
     monkeypatch.setitem(app.config, "DB_STATEMENT_TIMEOUT_MS", 1)  # the child needs ~0.2 s
     response = client.get("/api/layers/clusters", headers={"Accept-Language": "en"})
     assert response.status_code == 503

@@ -1,5 +1,6 @@
-"""geo/dbscan.py and geo/cluster_members.py: DBSCAN's labels and what each cluster holds,
-checked against scikit-learn and against sums written out by hand (no database)."""
+"""geo/dbscan.py, geo/cluster_members.py and geo/cluster_work.py: DBSCAN's labels, what each
+cluster holds and the child that finds them, checked against scikit-learn and against sums
+written out by hand (no database)."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ import shapely
 from scipy.spatial import cKDTree
 from sklearn.cluster import DBSCAN
 
-from geo import dbscan
+from geo import cluster_work
 from geo.cluster_members import Coded, MetricPoints, encode, summarize
-from geo.dbscan import NOISE, density_labels, labels_in_child
+from geo.cluster_work import ClusterJob, run, run_in_child
+from geo.dbscan import NOISE, density_labels
 
 
 def _crowds(seed: int, n: int = 3000) -> np.ndarray:
@@ -72,32 +74,52 @@ def test_border_points_join_their_nearest_core_in_a_crowd():
     assert np.array_equal(labels[border][clear], labels[core][nearest[clear, 0]])
 
 
-def test_the_child_process_gives_the_same_labels():
-    xy = _crowds(4, 5000)
-    assert np.array_equal(
-        labels_in_child(xy, eps=25, min_points=4), density_labels(xy, eps=25, min_points=4)
-    )
-    assert len(labels_in_child(np.empty((0, 2)), eps=25, min_points=4)) == 0
+def _job(xy: np.ndarray, *, eps: float = 25, min_points: int = 4) -> ClusterJob:
+    """A job as the app hands it over: rows of (kind, packed ids, packed xy), ids shuffled."""
+    rng = np.random.default_rng(len(xy))
+    ids = rng.permutation(len(xy)).astype(">i8") + 1
+    kinds = rng.choice(["idea", "concern"], len(xy))
+    rows = [
+        (kind, ids[kinds == kind].tobytes(), xy[kinds == kind].astype(">f8").tobytes())
+        for kind in ("idea", "concern")
+    ]
+    return ClusterJob(rows, ("kind",), eps=eps, min_points=min_points)
+
+
+def test_the_child_process_gives_the_same_clusters():
+    job = _job(_crowds(4, 5000))
+    assert job.points == 5000
+    in_child = run_in_child(job)
+    assert in_child == run(job)
+    assert len(in_child.sizes) > 10
+    assert run_in_child(_job(np.empty((0, 2)))).sizes == []
+
+
+def test_the_clusters_do_not_depend_on_the_rows_order():
+    job = _job(_crowds(9, 4000))
+    flipped = ClusterJob(job.rows[::-1], job.columns, eps=job.eps, min_points=job.min_points)
+    assert run(flipped) == run(job)
 
 
 def test_many_points_go_to_the_child(monkeypatch):
     calls = []
-    monkeypatch.setattr(dbscan, "labels_in_child", lambda xy, **kw: calls.append(len(xy)))
-    dbscan.cluster_labels(np.zeros((dbscan.IN_PROCESS_MAX, 2)), eps=1, min_points=2)
+    monkeypatch.setattr(cluster_work, "run_in_child", lambda job, **kw: calls.append(job.points))
+    few = _job(np.zeros((cluster_work.IN_PROCESS_MAX, 2)))
+    cluster_work.find_clusters(few)
     assert calls == []
-    dbscan.cluster_labels(np.zeros((dbscan.IN_PROCESS_MAX + 1, 2)), eps=1, min_points=2)
-    assert calls == [dbscan.IN_PROCESS_MAX + 1]
+    cluster_work.find_clusters(_job(np.zeros((cluster_work.IN_PROCESS_MAX + 1, 2))))
+    assert calls == [cluster_work.IN_PROCESS_MAX + 1]
 
 
-def test_a_child_that_fails_is_an_error_not_empty_labels(monkeypatch):
+def test_a_child_that_fails_is_an_error_not_empty_clusters(monkeypatch):
     monkeypatch.setattr(sys, "executable", "/bin/false")
     with pytest.raises(RuntimeError, match="DBSCAN child failed"):
-        labels_in_child(_crowds(5, 100), eps=25, min_points=4)
+        run_in_child(_job(_crowds(5, 100)))
 
 
 def test_a_child_past_its_time_is_stopped():
     with pytest.raises(subprocess.TimeoutExpired):
-        labels_in_child(_crowds(6, 50_000), eps=25, min_points=4, timeout_s=0.01)
+        run_in_child(_job(_crowds(6, 50_000)), timeout_s=0.01)
 
 
 def test_encode_sorts_the_vocabulary_with_none_first():
