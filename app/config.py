@@ -117,6 +117,10 @@ def load_config() -> dict[str, object]:
         "MAP_VIEWS_AT_ONCE": _int("MAP_VIEWS_AT_ONCE", 2),
         "MAP_STRAIGHT_VIEWS_AT_ONCE": _int("MAP_STRAIGHT_VIEWS_AT_ONCE", 1),
         "MAP_VIEW_WAIT_S": float(os.environ.get("MAP_VIEW_WAIT_S", "10")),
+        # How many DBSCAN children each process runs at once (app/map_gates.py): one uses
+        # both cores and ~470 MB at a million pins. Others wait up to CLUSTER_JOB_WAIT_S.
+        "CLUSTER_JOBS_AT_ONCE": _int("CLUSTER_JOBS_AT_ONCE", 1),
+        "CLUSTER_JOB_WAIT_S": float(os.environ.get("CLUSTER_JOB_WAIT_S", "30")),
         # How often each process folds the map's delta log into its cells (0: never).
         "MAP_FOLD_INTERVAL_S": float(os.environ.get("MAP_FOLD_INTERVAL_S", "1")),
         "AREA_FILE": os.environ.get("AREA_FILE", str(DATA_DIR / "umea_kommun.geojson")),

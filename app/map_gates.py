@@ -11,6 +11,9 @@ better (bench/README.md).
 Views counted straight from the pins (filters the pyramid does not keep: dates, districts,
 ids) take seconds at a million pins, 3.3 s for the whole municipality `since` a date. They
 have a gate of their own, so they wait for each other, never the citizens' map.
+
+The planners' DBSCAN over many pins runs in a child process (geo/cluster_work.py) that takes
+both cores and, at a million pins, ~470 MB: one at a time per process, by its own gate.
 """
 
 from __future__ import annotations
@@ -35,6 +38,8 @@ class MapGates:
     kept: FairGate
     straight: FairGate
     wait_s: float
+    cluster_jobs: FairGate
+    cluster_wait_s: float
 
 
 def init_app(app: Flask) -> None:
@@ -43,6 +48,8 @@ def init_app(app: Flask) -> None:
         kept=FairGate(int(app.config["MAP_VIEWS_AT_ONCE"])),
         straight=FairGate(int(app.config["MAP_STRAIGHT_VIEWS_AT_ONCE"])),
         wait_s=float(app.config["MAP_VIEW_WAIT_S"]),
+        cluster_jobs=FairGate(int(app.config["CLUSTER_JOBS_AT_ONCE"])),
+        cluster_wait_s=float(app.config["CLUSTER_JOB_WAIT_S"]),
     )
 
 
@@ -57,3 +64,15 @@ def map_view_turn(*, straight: bool) -> Iterator[None]:
         yield
     finally:
         gate.leave()
+
+
+@contextmanager
+def cluster_job_turn() -> Iterator[None]:
+    """Run a DBSCAN child in the `with` block when its turn comes; Busy after the wait."""
+    held: MapGates = current_app.extensions[EXTENSION]
+    if not held.cluster_jobs.enter(held.cluster_wait_s):
+        raise Busy(N_("Other clusters are being found just now. Please try again soon."))
+    try:
+        yield
+    finally:
+        held.cluster_jobs.leave()

@@ -15,7 +15,8 @@ from __future__ import annotations
 import pickle
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,11 +70,20 @@ def run_in_child(job: ClusterJob, *, timeout_s: float | None = None) -> ClusterS
     return summary
 
 
-def find_clusters(job: ClusterJob, *, timeout_s: float | None = None) -> ClusterSummary:
-    """The job's clusters: in this process for a few points, in a child for many."""
+def find_clusters(
+    job: ClusterJob,
+    *,
+    timeout_s: float | None = None,
+    child_turn: Callable[[], AbstractContextManager[object]] = nullcontext,
+) -> ClusterSummary:
+    """The job's clusters: in this process for a few points, in a child for many.
+
+    A child runs inside `child_turn()`, the caller's limit on children at once.
+    """
     if job.points <= IN_PROCESS_MAX:
         return run(job)
-    return run_in_child(job, timeout_s=timeout_s)
+    with child_turn():
+        return run_in_child(job, timeout_s=timeout_s)
 
 
 if __name__ == "__main__":

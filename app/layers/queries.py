@@ -21,6 +21,7 @@ from app.ideas.counts import (
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import apply_filters, published_ideas
 from app.layers.params import DEFAULT_HEX_SIZE, ClusterParams
+from app.map_gates import cluster_job_turn
 from app.models import District, Idea
 from geo.aggregate import counts_per_polygon, hexagon_counts, hexagons
 from geo.cluster import dbscan_clusters, metric_points
@@ -69,7 +70,11 @@ def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams)
     # DBSCAN gets the time a statement gets: a million pins take 2-3 s at any eps.
     timeout_ms = current_app.config["DB_STATEMENT_TIMEOUT_MS"]
     try:
-        summary = find_clusters(job, timeout_s=timeout_ms / 1000 if timeout_ms else None)
+        summary = find_clusters(
+            job,
+            timeout_s=timeout_ms / 1000 if timeout_ms else None,
+            child_turn=cluster_job_turn,
+        )
     except subprocess.TimeoutExpired as exc:
         raise Busy(
             N_(

@@ -447,6 +447,31 @@ def test_dbscan_past_the_statement_timeout_is_a_503(app, client, monkeypatch):
     assert response.headers["Retry-After"]
 
 
+def test_one_dbscan_child_at_a_time_then_busy(app, client, monkeypatch):
+    """A child takes both cores: while one runs, the next waits its turn, then answers 503."""
+    from dataclasses import replace
+
+    from app import map_gates
+    from geo import cluster_work
+
+    add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(30, seed=9, box=CITY)])
+    monkeypatch.setattr(cluster_work, "IN_PROCESS_MAX", 0)
+    gates = replace(app.extensions[map_gates.EXTENSION], cluster_wait_s=0.05)
+    monkeypatch.setitem(app.extensions, map_gates.EXTENSION, gates)
+    assert gates.cluster_jobs.enter(0)  # another request's child
+    try:
+        response = client.get("/api/layers/clusters", headers={"Accept-Language": "en"})
+        assert response.status_code == 503
+        assert response.get_json()["error"]["message"] == (
+            "Other clusters are being found just now. Please try again soon."
+        )
+    finally:
+        gates.cluster_jobs.leave()
+    assert _status(client, "/api/layers/clusters") == 200
+    assert gates.cluster_jobs.enter(0)  # and the place was given back
+    gates.cluster_jobs.leave()
+
+
 def test_a_min_points_too_small_for_the_pins_is_refused(app, client, staff, monkeypatch):
     """Every cluster holds at least min_points pins: pins / min_points clusters at most, and
     that many hulls must stay within reach (here with small limits; the real one: 250,000)."""
