@@ -2,7 +2,7 @@
 
 PostGIS grouping 890,000 labelled pins (joined back to their rows, sorted by label, their ids
 sorted and their points collected per cluster) took 6.8-7.1 s of a 1M-pin layer; summing them
-up here from the arrays DBSCAN was given takes a fraction of that (bench/README.md).
+up here from the arrays DBSCAN was given took 0.36-0.44 s (bench/README.md).
 """
 
 from __future__ import annotations
