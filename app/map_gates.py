@@ -19,7 +19,7 @@ both cores and, at a million pins, ~470 MB: one at a time per process, by its ow
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 
 from flask import Flask, current_app
@@ -54,25 +54,31 @@ def init_app(app: Flask) -> None:
 
 
 @contextmanager
-def map_view_turn(*, straight: bool) -> Iterator[None]:
-    """Compute a view in the `with` block when its turn comes; Busy after MAP_VIEW_WAIT_S."""
-    held: MapGates = current_app.extensions[EXTENSION]
-    gate = held.straight if straight else held.kept
-    if not gate.enter(held.wait_s):
-        raise Busy(N_("The map has more views to draw than it can just now. Please try again."))
+def _turn(gate: FairGate, wait_s: float, busy: str) -> Iterator[None]:
+    """Run the `with` block when `gate` lets it in; Busy with the message `busy` after `wait_s`."""
+    if not gate.enter(wait_s):
+        raise Busy(busy)
     try:
         yield
     finally:
         gate.leave()
 
 
-@contextmanager
-def cluster_job_turn() -> Iterator[None]:
+def map_view_turn(*, straight: bool) -> AbstractContextManager[None]:
+    """Compute a view in the `with` block when its turn comes; Busy after MAP_VIEW_WAIT_S."""
+    held: MapGates = current_app.extensions[EXTENSION]
+    return _turn(
+        held.straight if straight else held.kept,
+        held.wait_s,
+        N_("The map has more views to draw than it can just now. Please try again."),
+    )
+
+
+def cluster_job_turn() -> AbstractContextManager[None]:
     """Run a DBSCAN child in the `with` block when its turn comes; Busy after the wait."""
     held: MapGates = current_app.extensions[EXTENSION]
-    if not held.cluster_jobs.enter(held.cluster_wait_s):
-        raise Busy(N_("Other clusters are being found just now. Please try again soon."))
-    try:
-        yield
-    finally:
-        held.cluster_jobs.leave()
+    return _turn(
+        held.cluster_jobs,
+        held.cluster_wait_s,
+        N_("Other clusters are being found just now. Please try again soon."),
+    )
