@@ -46,17 +46,27 @@ from app.common.compiled_once import constants_written_in
 # why, the map view says (`_bound_statement` in app/ideas/map_view.py); `_execute_as_asked`
 # below runs each statement as it asks.
 MAP_VIEW_SETTINGS = {"max_parallel_workers_per_gather": "0", "plan_cache_mode": "auto"}
+# The one-statement writes' pool (`autocommit_connection`) runs the same few statements with
+# new values each time. PostgreSQL's own choice planned a new pin's insert afresh on every
+# run: stored with its Feature, 1.66-2.19 ms a pin against 1.13-1.17 with the generic plan
+# (200 runs each, in process, a transaction rolled back, 1.7M pins).
+WRITE_SETTINGS = {"plan_cache_mode": "force_generic_plan"}
 
 
-def connection_options(app: Flask, *, replica: bool = False, map_views: bool = False) -> str:
+def connection_options(
+    app: Flask, *, replica: bool = False, map_views: bool = False, writes: bool = False
+) -> str:
     """Server settings for every connection of the app (libpq's `options`).
 
-    `map_views`: the map pool's connections, which add MAP_VIEW_SETTINGS.
+    `map_views`: the map pool's connections, which add MAP_VIEW_SETTINGS; `writes`: the
+    one-statement writes' pool, which adds WRITE_SETTINGS.
     """
     app_name = "umecom-web-read" if replica else "umecom-web"
+    if map_views or writes:
+        app_name += "-map" if map_views else "-write"
     settings = {
         # Named in pg_stat_activity, so an operator sees which sessions are the app's.
-        "application_name": f"{app_name}-map" if map_views else app_name,
+        "application_name": app_name,
         # PostGIS functions carry high cost estimates, which make PostgreSQL JIT-compile short
         # map queries: measured 800 ms of JIT on a 60 ms clustering query (bench/).
         "jit": "off",
@@ -74,6 +84,8 @@ def connection_options(app: Flask, *, replica: bool = False, map_views: bool = F
         settings["default_transaction_read_only"] = "on"
     if map_views:
         settings.update(MAP_VIEW_SETTINGS)
+    if writes:
+        settings.update(WRITE_SETTINGS)
     return " ".join(f"-c {name}={value}" for name, value in settings.items())
 
 
@@ -85,7 +97,14 @@ def connection_options(app: Flask, *, replica: bool = False, map_views: bool = F
 POOL_SIZE = 15
 
 
-def _engine(app: Flask, url: str, *, replica: bool = False, map_views: bool = False) -> Engine:
+def _engine(
+    app: Flask,
+    url: str,
+    *,
+    replica: bool = False,
+    map_views: bool = False,
+    writes: bool = False,
+) -> Engine:
     """An engine with the app's pool and server settings (the same for primary and replica).
 
     The map's engine hands out connections in autocommit: a view is one or two statements
@@ -93,19 +112,20 @@ def _engine(app: Flask, url: str, *, replica: bool = False, map_views: bool = Fa
     statements go to psycopg with PostgreSQL's own `$1` placeholders, which psycopg passes as
     they are. It parses `%(name)s` ones again on every run of a statement over 4 KB or 50
     parameters, as the view's is (8 KB, 65): 3.38 against 3.01 ms of the app's CPU a view
-    (4,320 views of bench.http's set each, interleaved, 1.2M pins).
+    (4,320 views of bench.http's set each, interleaved, 1.2M pins). The one-statement writes'
+    engine (`writes`) is built the same way, with its own settings.
     """
     connect_args: dict[str, Any] = {
-        "options": connection_options(app, replica=replica, map_views=map_views)
+        "options": connection_options(app, replica=replica, map_views=map_views, writes=writes)
     }
     options: dict[str, Any] = {"pool_pre_ping": True}
-    if map_views:  # no ping: see execute_first
+    if map_views or writes:  # no ping: see execute_first
         connect_args["cursor_factory"] = psycopg.RawCursor
         options = {"isolation_level": "AUTOCOMMIT", "paramstyle": "numeric_dollar"}
     engine = create_engine(
         url, pool_size=POOL_SIZE, max_overflow=0, connect_args=connect_args, **options
     )
-    if map_views:
+    if map_views or writes:
         event.listen(engine, "do_execute", _execute_as_asked)
     event.listen(engine, "handle_error", _close_when_cancelled)
     return engine
@@ -141,7 +161,13 @@ def _execute_as_asked(cursor: Any, statement: str, parameters: Any, context: Any
     return True
 
 
-ENGINES = ("db_engine", "db_map_engine", "db_read_engine", "db_read_map_engine")
+ENGINES = (
+    "db_engine",
+    "db_map_engine",
+    "db_write_engine",
+    "db_read_engine",
+    "db_read_map_engine",
+)
 
 
 def init_app(app: Flask) -> None:
@@ -150,6 +176,7 @@ def init_app(app: Flask) -> None:
     engine = _engine(app, url)
     app.extensions["db_engine"] = engine
     app.extensions["db_map_engine"] = _engine(app, url, map_views=True)
+    app.extensions["db_write_engine"] = _engine(app, url, writes=True)
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     read_url = app.config.get("DATABASE_READ_URL")
     if read_url:
@@ -224,9 +251,11 @@ def primary_session() -> Session:
 
 
 def autocommit_connection() -> Connection:
-    """A connection of the primary's map pool, whatever the request reads: one-statement writes.
+    """A connection for one-statement writes, on the primary whatever the request reads.
 
-    Each statement, run with `all_rows`, commits by itself.
+    Each statement, run with `all_rows`, commits by itself. The connections are the map
+    pool's kind (autocommit, `$1` placeholders) in a pool of their own, whose statements get
+    generic plans (WRITE_SETTINGS).
 
     A batch of new pins (app.ideas.pin_batches) on a session of the primary paid a ping,
     BEGIN and COMMIT, three round trips, and SQLAlchemy's execution of its two statements. In
@@ -234,7 +263,7 @@ def autocommit_connection() -> Connection:
     3.08. Through gunicorn, 16 clients, side by side in turns: 647, 685 and 686 pins a second
     against 564, 576 and 574, and gunicorn's CPU a pin 2.00-2.12 against 2.39-2.45 ms.
     """
-    return get_map_engine().connect()
+    return current_app.extensions["db_write_engine"].connect()
 
 
 def map_connection() -> Connection:

@@ -2,7 +2,7 @@
 
 A pin's statements cost the same for one pin as for several (see app.common.group_commit),
 so the pins that concurrent requests submit while a batch runs are stored by the next one:
-one insert, which commits them, then one read of their Features. Each request still
+one insert, which commits them and answers their Features. Each request still
 validates its own pin first and answers with its own Feature, once it is stored.
 """
 
@@ -15,9 +15,8 @@ from flask import Flask, current_app
 from sqlalchemy.exc import OperationalError
 
 from app.common.group_commit import GroupCommit
-from app.db import all_rows, autocommit_connection
+from app.db import autocommit_connection
 from app.ideas.create import FROM_THE_WEB, NewIdea, store_ideas_committed
-from app.ideas.queries import public_feature_by_id, public_features_by_ids
 
 # At most this many pins a batch. `store_new_pins` in process, when it ran on a session (before
 # app.db.autocommit_connection), ms a batch (and a pin): 1 pin 1.9-2.2, 4 pins 2.5-3.0
@@ -57,16 +56,10 @@ def worth_retrying_alone(error: Exception) -> bool:
 
 
 def store_new_pins(pins: Sequence[NewIdea]) -> list[CreatedPin]:
-    """Store pins from the web in one transaction; each with its Feature unless held.
+    """Store pins from the web in one statement, which commits: each with its Feature unless held.
 
-    The insert is one statement in autocommit (app.db.autocommit_connection), so the read
-    after it, on the same connection, sees the pins committed.
+    app.ideas.create.store_ideas_committed stores them and builds their Features.
     """
     with autocommit_connection() as connection:
         stored = store_ideas_committed(connection, [(pin, FROM_THE_WEB) for pin in pins])
-        if len(stored.ids) == 1:
-            found = all_rows(connection, public_feature_by_id(), {"idea_id": stored.ids[0]})
-        else:
-            found = all_rows(connection, public_features_by_ids(), {"ids": stored.ids})
-    features = {int(row.key): str(row.feature) for row in found}
-    return [CreatedPin(idea_id, features.get(idea_id)) for idea_id in stored.ids]
+    return [CreatedPin(idea_id, stored.features.get(idea_id)) for idea_id in stored.ids]

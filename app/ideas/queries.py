@@ -7,13 +7,13 @@ leak through a forgotten filter.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, bindparam, case, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, case, func, select
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql import FromClause
+from sqlalchemy.sql.util import ClauseAdapter
 
-from app.db import BUILT_ONCE
 from app.ideas.filters import IdeaFilters
 from app.models import District, Idea, Support
 from geo.filters import within_bbox
@@ -134,6 +134,16 @@ def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select
     return apply_filters(stmt, filters)
 
 
+def public_idea_rows_from(rows: FromClause) -> Select[Any]:
+    """`public_idea_rows`, read from `rows` instead of the table: rows with its columns.
+
+    For pins an INSERT stores and RETURNs in the same statement (app.ideas.create), which
+    the table does not show yet. The same columns and condition, published pins only; the
+    lookups (supports, a duplicate's original) still read their tables.
+    """
+    return cast(Select[Any], ClauseAdapter(rows).traverse(public_idea_rows(IdeaFilters())))
+
+
 @functools.cache
 def public_feature_by_id() -> Select[Any]:
     """One published pin's `(feature, key)` (geo.geojson.feature_select), by `idea_id`.
@@ -141,27 +151,8 @@ def public_feature_by_id() -> Select[Any]:
     Built once per process: building it took 4 of the 15 ms a new pin cost (bench/), the
     same statement every time.
     """
-    return _public_features(Idea.id == bindparam("idea_id", type_=BigInteger))
-
-
-@functools.cache
-def public_features_by_ids() -> Select[Any]:
-    """Published pins' `(feature, key)` for the list of ids `ids` (a batch of new pins).
-
-    Not for one id: PostgreSQL plans `id = ANY($1)` afresh on every run, as a generic plan
-    must guess the array's length, while it plans `id = $1` once: 0.75 against 0.40-0.45 ms
-    a pin read (300 each, in process).
-    """
-    return _public_features(Idea.id == any_(bindparam("ids", type_=ARRAY(BigInteger))))
-
-
-def _public_features(condition: ColumnElement[bool]) -> Select[Any]:
-    """Published pins' Features, for the pins that meet `condition`.
-
-    A new pin's Feature is read with app.db.all_rows, which runs the SQL compiled once.
-    """
-    features = feature_select(public_idea_rows(IdeaFilters()).where(condition))
-    return features.execution_options(**{BUILT_ONCE: True})
+    condition = Idea.id == bindparam("idea_id", type_=BigInteger)
+    return feature_select(public_idea_rows(IdeaFilters()).where(condition))
 
 
 def _with_joined_counts(stmt: Select[Any], filters: IdeaFilters) -> Select[Any]:

@@ -22,12 +22,14 @@ def run_sql(app: Flask, statement: str, **params: Any) -> Any:
         return conn.execute(text(statement), params)
 
 
-def end_map_pool_backends(app: Flask) -> int:
-    """End the backends of the app's map pool, as a restart or pg_terminate_backend would."""
+def end_map_pool_backends(app: Flask, pool: str = "map") -> int:
+    """End the backends of the app's map pool (or `pool`: "write", the one-statement writes'),
+    as a restart or pg_terminate_backend would."""
     ended = run_sql(
         app,
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-        " WHERE datname = current_database() AND application_name = 'umecom-web-map'",
+        " WHERE datname = current_database() AND application_name = :name",
+        name=f"umecom-web-{pool}",
     ).scalar_one()
     return int(ended)
 

@@ -22,7 +22,9 @@ from sqlalchemy import event, text
 from app.db import (
     BUILT_ONCE,
     MAP_VIEW_SETTINGS,
+    WRITE_SETTINGS,
     _compiled_once,
+    autocommit_connection,
     get_engine,
     get_map_engine,
     get_session,
@@ -257,6 +259,18 @@ def test_map_views_plan_serially(make_app):
             assert conn.execute(text("SHOW application_name")).scalar_one() == "umecom-web-map"
         with get_engine().connect() as conn:
             assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() != "0"
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+
+
+def test_one_statement_writes_have_generic_plans(make_app):
+    """The pool of new pins' batches (app.db.autocommit_connection) has WRITE_SETTINGS, in
+    autocommit; the map's views keep PostgreSQL's own choice of plan."""
+    app = make_app()
+    with app.app_context(), autocommit_connection() as conn:
+        for name, value in WRITE_SETTINGS.items():
+            assert conn.execute(text(f"SHOW {name}")).scalar_one() == value
+        assert conn.execute(text("SHOW application_name")).scalar_one() == "umecom-web-write"
+        assert conn.connection.driver_connection.autocommit is True  # type: ignore[union-attr]
 
 
 def test_the_pools_keep_their_connections_open_after_a_burst(make_app):
