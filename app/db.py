@@ -95,6 +95,9 @@ def connection_options(
 # 45 s of bench.http's reads): each a new backend that reads its catalogs and plans afresh.
 # Cold views: 241-283 against 309-341 a second, p95 115-128 against 90-96 ms (16 clients).
 POOL_SIZE = 15
+# The one-statement writes' pool: a process stores one batch of new pins at a time
+# (app.common.group_commit), so it holds one connection, and a second while one is replaced.
+WRITE_POOL_SIZE = 2
 
 
 def _engine(
@@ -123,7 +126,11 @@ def _engine(
         connect_args["cursor_factory"] = psycopg.RawCursor
         options = {"isolation_level": "AUTOCOMMIT", "paramstyle": "numeric_dollar"}
     engine = create_engine(
-        url, pool_size=POOL_SIZE, max_overflow=0, connect_args=connect_args, **options
+        url,
+        pool_size=WRITE_POOL_SIZE if writes else POOL_SIZE,
+        max_overflow=0,
+        connect_args=connect_args,
+        **options,
     )
     if map_views or writes:
         event.listen(engine, "do_execute", _execute_as_asked)

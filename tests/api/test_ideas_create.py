@@ -28,13 +28,17 @@ def test_create_returns_feature_with_id_and_district(api, app):
 
 @pytest.mark.parametrize("lon_lat", [CENTRE, HOLMSUND, (20.5484, 63.8949), (19.9109, 63.6207)])
 def test_district_is_the_one_shapely_finds(api, lon_lat):
-    """PostGIS's spatial join agrees with an independent Shapely lookup in the source file."""
+    """PostGIS's spatial join agrees with an independent Shapely lookup in the source file.
+
+    The Feature the insert answers (built from the rows it stored) is the one the public
+    read path gives for the pin afterwards, property for property."""
     districts = json.loads(Path(DISTRICTS_FILE).read_text(encoding="utf-8"))["features"]
     point = Point(lon_lat)
     expected = [f["properties"]["name"] for f in districts if shape(f["geometry"]).covers(point)]
     assert len(expected) == 1
     feature = api.post("/api/ideas", pin_feature(lon_lat)).get_json()
     assert feature["properties"]["district"] == expected[0]
+    assert api.get(f"/api/ideas/{feature['id']}").get_json() == feature
 
 
 def test_text_is_trimmed_and_html_is_kept_as_text(api):
