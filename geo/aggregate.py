@@ -10,9 +10,19 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Integer, Numeric, Select, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Integer,
+    Numeric,
+    Select,
+    Text,
+    case,
+    func,
+    select,
+)
 
-from geo.cluster import once_per_row, value_summary
+from geo.cluster import once_per_row
 from geo.crs import SWEREF99TM, WGS84
 
 SQRT3 = math.sqrt(3)
@@ -67,7 +77,7 @@ def counts_per_polygon(
         .outerjoin(totals, totals.c.key == polygons.c[polygon_id_column])
     )
     for name in breakdown:
-        tally = value_summary(groups, name, key="key", weight="n").subquery(f"by_{name}")
+        tally = value_counts(groups, name, key="key", weight="n").subquery(f"by_{name}")
         stmt = stmt.add_columns(
             func.coalesce(tally.c.counts, func.json_build_object()).label(f"by_{name}")
         ).outerjoin(tally, tally.c.label == polygons.c[polygon_id_column])
@@ -203,3 +213,21 @@ def smallest_hexagon_size(width: float, height: float, max_cells: int) -> int:
     while hexagon_cells_bound(width, height, size) > max_cells:
         size += 1
     return size
+
+
+def value_counts(source: FromClause, column: str, *, key: str, weight: str) -> Select[Any]:
+    """Per `key` (as `label`), `counts`: a JSON object {value of `column`: the sum of `weight`}.
+
+    The rows of `source` are pre-counted groups; a NULL value is counted under "".
+    """
+    tally = (
+        select(
+            source.c[key].label("label"),
+            source.c[column].label("value"),
+            func.sum(source.c[weight]).label("n"),
+        )
+        .group_by(source.c[key], source.c[column])
+        .subquery("tally")
+    )
+    counts = func.json_object_agg(func.coalesce(tally.c.value.cast(Text), ""), tally.c.n)
+    return select(tally.c.label, counts.label("counts")).group_by(tally.c.label)

@@ -26,7 +26,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy import column as sql_column
-from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from geo.cluster_members import ClusterSummary
 from geo.crs import SWEREF99TM, WGS84
@@ -123,40 +123,6 @@ def dbscan_clusters(
         *(clusters.c[f"by_{name}"].cast(JSON).label(f"by_{name}") for name in breakdown),
         *((clusters.c[f"top_{top}"].label(f"top_{top}"),) if top else ()),
     )
-
-
-def _tally(source: FromClause, column: str, key: str, weight: str | None) -> Select[Any]:
-    """How many rows of `source` have each value of `column`, per `key` (or the sum of `weight`)."""
-    n = func.count() if weight is None else func.sum(source.c[weight])
-    return select(
-        source.c[key].label("label"), source.c[column].label("value"), n.label("n")
-    ).group_by(source.c[key], source.c[column])
-
-
-def value_summary(
-    source: FromClause,
-    column: str,
-    *,
-    key: str,
-    weight: str | None = None,
-    counts: bool = True,
-    most_frequent: bool = False,
-) -> Select[Any]:
-    """Per `key`, as asked: `counts` and `most_frequent` of the values of `column`.
-
-    `counts` is a JSON object {value: count}; `most_frequent` the value with the largest count
-    (ties go to the smallest value). With `weight`, rows are pre-counted groups and their
-    `weight` column is summed.
-    """
-    tally = _tally(source, column, key, weight).subquery("tally")
-    summary: list[Any] = []
-    if counts:
-        json_counts = func.json_object_agg(func.coalesce(tally.c.value.cast(Text), ""), tally.c.n)
-        summary.append(json_counts.label("counts"))
-    if most_frequent:
-        ranked = func.array_agg(aggregate_order_by(tally.c.value, tally.c.n.desc(), tally.c.value))
-        summary.append(ranked[1].label("most_frequent"))
-    return select(tally.c.label, *summary).group_by(tally.c.label)
 
 
 def once_per_row(stmt: Select[Any], name: str) -> FromClause:
