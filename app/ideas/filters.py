@@ -88,13 +88,17 @@ def parse_since(raw: str, name: str = "since") -> datetime:
 
 
 def parse_until(raw: str, name: str = "until") -> datetime:
-    """The last instant to include: a date-time as given, or a whole date to its last microsecond.
+    """The last instant to include: a date or a date-time's millisecond, to its last microsecond.
 
-    `until=2026-05-31` reads as "up to and including 31 May", as a person means it.
+    A date-time finer than milliseconds is taken as given. `until=2026-05-31` reads as "up to
+    and including 31 May", as a person means it. A pin's time is written to the millisecond
+    (geo/geojson.py): `until` set to the time a pin shows includes that pin.
     """
     value = parse_since(raw, name)
     if is_date(raw):
         value += timedelta(days=1, microseconds=-1)
+    elif value.microsecond % 1000 == 0:
+        value += timedelta(microseconds=999)
     return value
 
 

@@ -159,3 +159,20 @@ def test_unpublished_pins_are_in_no_collection(app, client, pins):
             assert total <= 60
     body = client.get("/ogc/collections/districts/items?limit=1000").get_json()
     assert sum(f["properties"]["count"] for f in body["features"]) == 60
+
+
+def test_a_pin_made_in_a_seconds_last_half_millisecond_is_read(app, client, live_server, pins):
+    """Times are written to the millisecond, what GDAL keeps: pyogrio rounded 59.9996 s to
+    1,000 ms and failed on the whole layer ("microsecond must be in 0..999999"), a pin in
+    2,000 by chance (a flake of `make test` on a busy machine)."""
+    ids, _specs = pins
+    set_columns(app, ids[:1], created_at="2026-12-01 10:00:59.9996+00")
+    body = client.get(f"/ogc/collections/ideas/items/{ids[0]}").get_json()
+    assert body["properties"]["created_at"] == "2026-12-01T10:00:59.999+00:00"
+    _meta, fids, _geometries, fields = _read(f"{live_server}/ogc?{PARAMETERS}", "ideas")
+    created = dict(zip((int(f) for f in fids), fields["created_at"], strict=True))
+    assert str(created[ids[0]]) == "2026-12-01T10:00:59.999"
+    # `until` at the time the pin shows includes it; a millisecond before does not.
+    for until, included in (("10:00:59.999Z", True), ("10:00:59.998Z", False)):
+        found = client.get(f"/ogc/collections/ideas/items?datetime=../2026-12-01T{until}")
+        assert (ids[0] in [f["id"] for f in found.get_json()["features"]]) is included
