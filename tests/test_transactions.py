@@ -132,11 +132,17 @@ def test_an_abandoned_stream_leaves_no_transaction_open(test_database_url, app, 
             assert wait_until_closed(test_database_url, open_now[0][0], seconds=5)
 
 
+# The cancelled statements sleep 5 s. A timeout of 100 ms also cancelled, once, a new
+# connection's first statement (SQLAlchemy's look-up of hstore), on a machine busy with a
+# bench and three hostile walks beside `make test`.
+CANCEL_AFTER_MS = 1000
+
+
 def test_a_cancelled_statement_closes_its_connection(make_app, test_database_url):
     """A statement past its timeout fails as before, and its connection is closed rather than
     pooled again: PostgreSQL can lose a signal on a backend cancelled at that moment, and a
     DROP DATABASE anywhere in the cluster would then wait for that backend (app/db.py)."""
-    app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=CANCEL_AFTER_MS)
     with app.app_context():
         session = get_session()
         pid = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
@@ -153,7 +159,7 @@ def test_a_cancelled_map_statement_is_not_run_again(make_app, test_database_url)
     """The map's pool runs a statement again on a new connection when the server closed the
     old one; a statement cancelled by its timeout has its connection closed too, and it must
     not run twice (a view past the timeout would take twice as long to fail)."""
-    app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=CANCEL_AFTER_MS)
     sent: list[str] = []
     with app.app_context():
         event.listen(get_map_engine(), "before_cursor_execute", lambda *a: sent.append(a[2]))
@@ -170,7 +176,7 @@ def test_a_cancelled_map_row_read_by_the_driver_is_not_run_again(make_app, test_
     """The map's first statements run on psycopg itself (app.db.first_row): one cancelled by its
     timeout fails as SQLAlchemy's would, closes its connection, and is not run again (a
     sequence counts the runs: its numbers are taken outside any transaction)."""
-    app = make_app(DB_STATEMENT_TIMEOUT_MS=100)
+    app = make_app(DB_STATEMENT_TIMEOUT_MS=CANCEL_AFTER_MS)
     run_sql(app, "CREATE SEQUENCE runs_counted")
     try:
         once = {BUILT_ONCE: True}
