@@ -22,7 +22,7 @@ PINS = [
         "properties": {
             "id": n,
             "kind": "idea" if n % 2 else "concern",
-            "category": "park",
+            "category": "park" if n % 3 else "grönområde",  # bytes, not characters
             "status": "new",
             "source": "citizen",
             "title": f"Bänk vid älven {n}",  # dropped by the compact form, as a browser would
