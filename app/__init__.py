@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import db, map_gates, replica
+from app import db, map_gates, replica, write_turns
 from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.converters import IdConverter
@@ -109,6 +109,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     auth.init_app(app)  # Flask-Login, after CSRF: an expired session is checked after the token
+    write_turns.init_app(app)  # after CSRF and limits: a refused write takes no turn
 
 
 def register_template_context(app: Flask) -> None:

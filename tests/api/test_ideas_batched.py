@@ -14,6 +14,8 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import text
 
+from app import write_turns
+from app.common.fair_gate import FairGate
 from app.common.group_commit import GroupCommit
 from app.db import get_engine
 from app.ideas import pin_batches
@@ -89,6 +91,7 @@ def test_pins_sent_during_a_batch_are_stored_together_and_each_answered_with_its
     assert staff("moderator").post("/api/moderation/words", {"word": "idiot"}).status_code == 201
     runner = GatedRunner()
     monkeypatch.setitem(app.extensions, pin_batches.EXTENSION, GroupCommit(runner, 64))
+    monkeypatch.setitem(app.extensions, write_turns.EXTENSION, FairGate(6))  # all six at once
     bodies = [pin_feature(PLACES[n], title=f"Pin {n}") for n in range(6)]
     bodies[3] = pin_feature(PLACES[3], title="Pin 3, what idiot put this here")
     answers = _one_then_a_batch(app, runner, bodies[0], bodies[1:])
@@ -124,7 +127,7 @@ def test_a_pin_alone_is_stored_by_its_own_request_at_once(app, api, monkeypatch)
 
 
 def test_with_the_database_down_a_batch_fails_once_and_every_pin_answers_503(make_app):
-    broken = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none")
+    broken = make_app(DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:1/none", WRITES_AT_ONCE=6)
     runner = GatedRunner()
     broken.extensions[pin_batches.EXTENSION] = GroupCommit(
         runner, 64, pin_batches.worth_retrying_alone
