@@ -1,17 +1,15 @@
-"""How many writes each process handles at once, so that the map's views never queue behind them.
+"""How many writes each process handles at once, so that map views queue behind fewer of them.
 
 A gevent worker runs every ready request in turn. With 16 writers sending pins and 4 citizens
 reading the map, a view waited behind up to eight writes in its worker (their CSRF check,
 validation, insert and answer), and PostgreSQL shared the cores among all of their backends.
 Six writes at a time a process, the others waiting their turn in order, leave the views room.
-Writes beside reads on 1.45M population pins (16 writers, 4 readers, 15 s a round, taking
-turns; bench/README.md), the readers' p95 and pins a second:
-- every write at once (7 rounds): 39.5-63.9 ms, 426-614 pins;
-- eight at a time (2): 55.9 and 61.7 ms, 495 and 518 pins: no limit, with 8 writers a worker;
-- six (2): 42.9 and 44.2 ms, 405 and 476 pins;
-- four (7): 33.2-44.9 ms, but 300-384 pins, and writes alone lost about a sixth.
-The readers read more, so fewer pins go in. Writes alone: 809-1,262 pins a second at once (6
-rounds), 960 and 1,129 six at a time, 604-1,016 four at a time.
+bench.http's writes beside reads (16 writers, 4 readers) on 2.1M-4.6M population pins, one
+full run after another in turn (bench/README.md), the readers' p95 / pins a second beside them
+/ pins a second alone:
+- every write at once (4 runs): 77.8-89.2 ms / 371-463 / 1,105-1,183;
+- six at a time (5 runs): 63.5-94.3 ms, median 73.2 / 345-494 / 903-1,300;
+- four (4 runs): 55.2-73.7 ms / 301-371 / 623-1,149: the readers read more, fewer pins go in.
 
 A write takes its turn once its body has arrived: a client that sends its body slowly must not
 hold a place while others wait. Reads (GET, HEAD, OPTIONS) never wait here.
