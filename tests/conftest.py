@@ -276,6 +276,13 @@ def pin_feature(lon_lat: tuple[float, float] = CENTRE, **properties: Any) -> dic
     }
 
 
+def assert_busy(response: Any, message: str) -> None:
+    """A 503 `busy` with `message`, asking the client to come back in a second."""
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.get_json() == {"error": {"code": "busy", "message": message, "field": None}}
+
+
 def count_pins(app: Flask) -> int:
     """How many pins are stored, published or not."""
     with app.app_context(), get_engine().connect() as conn:

@@ -3,7 +3,7 @@
 import pytest
 
 from app.map_gates import EXTENSION
-from tests.conftest import CENTRE, pin_feature
+from tests.conftest import CENTRE, assert_busy, pin_feature
 
 VIEW = "/api/map/clusters?bbox=20.2,63.8,20.3,63.85&zoom=14"
 STRAIGHT = VIEW + "&since=2026-01-01"  # a date: counted from the pins, not the pyramid
@@ -18,19 +18,13 @@ def gated(make_app):
     return gated, gated.extensions[EXTENSION]
 
 
-def _busy(response, message):
-    assert response.status_code == 503
-    assert response.headers["Retry-After"] == "1"
-    assert response.get_json() == {"error": {"code": "busy", "message": message, "field": None}}
-
-
-def test_a_view_that_waits_too_long_for_its_turn_answers_503_busy(gated):
+def test_a_view_that_waits_too_long_for_its_turn_answers_503assert_busy(gated):
     app, gates = gated
     client = app.test_client()
     assert gates.kept.enter(0)  # every place taken, as by a view of another request
     try:
-        _busy(client.get(VIEW), BUSY_SV)
-        _busy(client.get(VIEW, headers={"Accept-Language": "en"}), BUSY_EN)
+        assert_busy(client.get(VIEW), BUSY_SV)
+        assert_busy(client.get(VIEW, headers={"Accept-Language": "en"}), BUSY_EN)
     finally:
         gates.kept.leave()
     assert gates.kept.waiting == 0
@@ -44,7 +38,7 @@ def test_views_counted_straight_wait_for_each_other_not_for_the_map(gated, api):
     assert gates.straight.enter(0)
     try:
         assert client.get(VIEW).get_json()["numberReturned"] == 1
-        _busy(client.get(STRAIGHT), BUSY_SV)
+        assert_busy(client.get(STRAIGHT), BUSY_SV)
     finally:
         gates.straight.leave()
     assert client.get(STRAIGHT).get_json()["numberReturned"] == 1
@@ -63,6 +57,6 @@ def test_an_unchanged_view_is_a_304_without_waiting_its_turn(gated):
     try:
         again = client.get(VIEW, headers={"If-None-Match": first.headers["ETag"]})
         assert again.status_code == 304
-        _busy(client.get(VIEW, headers={"If-None-Match": '"stale"'}), BUSY_SV)
+        assert_busy(client.get(VIEW, headers={"If-None-Match": '"stale"'}), BUSY_SV)
     finally:
         gates.kept.leave()

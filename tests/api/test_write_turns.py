@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from app.write_turns import EXTENSION
-from tests.conftest import CENTRE, Api, count_pins, pin_feature
+from tests.conftest import CENTRE, Api, assert_busy, count_pins, pin_feature
 from tests.serving.test_gunicorn import browser_session, post_pin, start_gunicorn, stop_gunicorn
 from tests.streams import browser_cookie_and_token
 
@@ -27,19 +27,15 @@ def gated(make_app):
     return gated, gated.extensions[EXTENSION]
 
 
-def _busy(response, message):
-    assert response.status_code == 503
-    assert response.headers["Retry-After"] == "1"
-    assert response.get_json() == {"error": {"code": "busy", "message": message, "field": None}}
-
-
 def test_a_write_that_waits_too_long_answers_503_busy_and_stores_nothing(gated):
     app, gate = gated
     api = Api(app.test_client())
     assert gate.enter(0)  # the one place taken, as by another request's write
     try:
-        _busy(api.post("/api/ideas", pin_feature()), BUSY_SV)
-        _busy(api.post("/api/ideas", pin_feature(), headers={"Accept-Language": "en"}), BUSY_EN)
+        assert_busy(api.post("/api/ideas", pin_feature()), BUSY_SV)
+        assert_busy(
+            api.post("/api/ideas", pin_feature(), headers={"Accept-Language": "en"}), BUSY_EN
+        )
         assert api.get(VIEW).status_code == 200  # a read does not wait for writes
         assert api.get("/api/ideas").status_code == 200
     finally:
