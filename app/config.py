@@ -117,7 +117,7 @@ def load_config() -> dict[str, object]:
         "MAP_VIEWS_AT_ONCE": _int("MAP_VIEWS_AT_ONCE", 2),
         "MAP_STRAIGHT_VIEWS_AT_ONCE": _int("MAP_STRAIGHT_VIEWS_AT_ONCE", 1),
         "MAP_VIEW_WAIT_S": float(os.environ.get("MAP_VIEW_WAIT_S", "10")),
-        # How many writes each process handles at once, so that views never queue behind
+        # How many writes each process handles at once, so that views queue behind fewer of
         # them; the others wait their turn, in order, for up to WRITE_WAIT_S, then answer 503
         # (app/write_turns.py).
         "WRITES_AT_ONCE": _int("WRITES_AT_ONCE", 6),

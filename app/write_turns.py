@@ -4,7 +4,7 @@ A gevent worker runs every ready request in turn. With 16 writers sending pins a
 reading the map, a view waited behind up to eight writes in its worker (their CSRF check,
 validation, insert and answer), and PostgreSQL shared the cores among all of their backends.
 Six writes at a time a process, the others waiting their turn in order, leave the views room.
-bench.http's writes beside reads (16 writers, 4 readers) on 2.1M-4.6M population pins, one
+bench.http's writes beside reads (16 writers, 4 readers) on 2.05M-4.6M population pins, one
 full run after another in turn (bench/README.md), the readers' p95 / pins a second beside them
 / pins a second alone:
 - every write at once (4 runs): 77.8-89.2 ms / 371-463 / 1,105-1,183;

@@ -18,7 +18,7 @@ def gated(make_app):
     return gated, gated.extensions[EXTENSION]
 
 
-def test_a_view_that_waits_too_long_for_its_turn_answers_503assert_busy(gated):
+def test_a_view_that_waits_too_long_for_its_turn_answers_503_busy(gated):
     app, gates = gated
     client = app.test_client()
     assert gates.kept.enter(0)  # every place taken, as by a view of another request
