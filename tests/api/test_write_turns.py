@@ -9,6 +9,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Response, stream_with_context
 
 from app.write_turns import EXTENSION
 from tests.conftest import CENTRE, Api, assert_busy, count_pins, pin_feature
@@ -79,6 +80,26 @@ def test_every_answer_gives_its_place_back(gated):
     assert api.client.post("/api/ideas", json=pin_feature()).status_code == 400  # no CSRF token
     assert api.post("/api/ideas", pin_feature()).status_code == 201
     assert gate.enter(0)  # the place is free after all of them
+    gate.leave()
+
+
+def test_a_streamed_answer_gives_its_place_back_once(make_app):
+    """Flask tears a streamed answer's context down twice: the place is given back only once."""
+    app = make_app(WRITES_AT_ONCE=1, WRITE_WAIT_S=0.1)
+
+    @app.post("/test-streamed-write")
+    def streamed_write() -> Response:
+        return Response(stream_with_context(iter(["streamed"])))
+
+    client = app.test_client()
+    app.config["WTF_CSRF_ENABLED"] = False
+    for _ in range(2):
+        response = client.post("/test-streamed-write")
+        assert response.get_data(as_text=True) == "streamed"
+        response.close()
+    gate = app.extensions[EXTENSION]
+    assert gate.enter(0)
+    assert not gate.enter(0)  # one place, as configured, not two
     gate.leave()
 
 
