@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from app.common.fair_gate import FairGate
 from app.common.limits import TEXT_LIMITS, TextLimit
 from app.map_gates import EXTENSION as MAP_GATES
+from app.write_turns import EXTENSION as WRITE_TURNS
 from tests.browser.conftest import BrowserLog, open_map
 from tests.conftest import Api, pin_feature
 
@@ -357,6 +358,37 @@ def test_a_busy_map_asks_again_after_the_wait_the_server_gave(
     finally:
         full.free()
         app.extensions[MAP_GATES] = gates
+
+
+def test_a_pin_refused_as_busy_is_sent_once_more_and_saved_once(
+    page: Page, app: Flask, browser_log: BrowserLog
+) -> None:
+    """A new pin answered 503 busy (every write's place taken) is sent again after the
+    server's Retry-After: the citizen sees it saved, and it is stored once."""
+    browser_log.allow(503)
+    gate = app.extensions[WRITE_TURNS]
+    wait_s = app.config["WRITE_WAIT_S"]
+    open_map(page)
+    click_map(page)
+    page.select_option("#pin-category", "parks-nature")
+    page.fill("#pin-title", "Fler cykelställ")
+    page.fill("#pin-body", "Vid busshållplatsen.")
+    full = FullUntilOneRefusal(gate)
+    app.extensions[WRITE_TURNS] = full
+    app.config["WRITE_WAIT_S"] = 0.1
+    try:
+        busy = lambda r: r.request.method == "POST" and r.status == 503  # noqa: E731
+        with page.expect_response(busy) as refused:
+            page.click("#pin-submit")
+        assert refused.value.json()["error"]["code"] == "busy"
+        expect(page.locator("#pin-panel")).to_be_hidden()
+        expect(pin_marker(page, "Fler cykelställ")).to_have_count(1)
+    finally:
+        full.free()
+        app.extensions[WRITE_TURNS] = gate
+        app.config["WRITE_WAIT_S"] = wait_s
+    listed = Api(app.test_client()).get("/api/ideas").get_json()["features"]
+    assert [f["properties"]["title"] for f in listed] == ["Fler cykelställ"]
 
 
 def test_link_to_a_pin_opens_it_on_the_map(page: Page, app: Flask) -> None:

@@ -37,13 +37,44 @@ function csrfToken() {
 
 /**
  * Request JSON. Resolves with the parsed body; rejects with ApiError (or AbortError).
+ *
+ * A write answered 503 `busy` is sent once more after the server's Retry-After: it waited for
+ * its turn in vain and nothing was stored (app/write_turns.py), so a citizen's pin is saved
+ * on the second try instead of asking them to press the button again. Reads are not asked
+ * again here: a read's `busy` may be a DBSCAN that outlasted the server's time, which a
+ * second try would only repeat (getRetryingOnce is for the views that are worth it).
  * @param {string} url
  * @param {{method?: string, json?: any, signal?: AbortSignal}} [options]
  */
-export async function request(url, { method = "GET", json, signal } = {}) {
+export async function request(url, options = {}) {
+  try {
+    return await requestOnce(url, options);
+  } catch (err) {
+    if (!isWrite(options.method) || !refusedAsBusy(err)) throw err;
+    await pause(err.retryAfterMs, options.signal);
+    return requestOnce(url, options);
+  }
+}
+
+/** Whether a request of this method changes something (GET and HEAD do not). */
+function isWrite(method = "GET") {
+  return method !== "GET" && method !== "HEAD";
+}
+
+/** Whether the server refused the request untouched, for a moment it named (503 `busy`). */
+function refusedAsBusy(err) {
+  return err instanceof ApiError && err.code === "busy" && err.retryAfterMs !== null;
+}
+
+/**
+ * Request JSON once, with no second try.
+ * @param {string} url
+ * @param {{method?: string, json?: any, signal?: AbortSignal}} [options]
+ */
+async function requestOnce(url, { method = "GET", json, signal } = {}) {
   const headers = { Accept: "application/json, application/geo+json" };
   const init = { method, headers, credentials: "same-origin", signal };
-  if (method !== "GET" && method !== "HEAD") {
+  if (isWrite(method)) {
     headers["X-CSRFToken"] = csrfToken();
   }
   if (json !== undefined) {
@@ -90,18 +121,19 @@ function retryAfterMs(response) {
 }
 
 /**
- * GET JSON, asked once more when the server answers 503 with Retry-After (busy for a
- * moment, as the map is when a process has more views to draw than it can at once).
+ * GET JSON, asked once more when the server answers any 503 with Retry-After (busy for a
+ * moment, as the map is when a process has more views to draw than it can at once, or the
+ * database away for a moment): a read may always be asked again.
  * @param {string} url
  * @param {{signal?: AbortSignal}} [options]
  */
 export async function getRetryingOnce(url, { signal } = {}) {
   try {
-    return await request(url, { signal });
+    return await requestOnce(url, { signal });
   } catch (err) {
     if (!(err instanceof ApiError) || err.status !== 503 || err.retryAfterMs === null) throw err;
     await pause(err.retryAfterMs, signal);
-    return request(url, { signal });
+    return requestOnce(url, { signal });
   }
 }
 
