@@ -1,5 +1,6 @@
-"""The one parser for instants from clients: RFC 3339 dates and date-times, nothing looser.
+"""Instants in and out: one parser of clients' instants, one way our JSON writes them.
 
+The parser takes RFC 3339 dates and date-times, nothing looser.
 `datetime.fromisoformat` alone also takes week dates, basic formats and times without a zone,
 which the OpenAPI document (format date / date-time) does not allow.
 """
@@ -29,3 +30,18 @@ def parse_instant(text: str) -> datetime | None:
 def is_date(text: str) -> bool:
     """True for a bare RFC 3339 date (2026-05-01), which names a whole day."""
     return re.fullmatch(_DATE, text) is not None
+
+
+def instant_text(value: datetime | None) -> str | None:
+    """An instant as our JSON answers write it, the way PostgreSQL writes the Features' times.
+
+    RFC 3339, cut (not rounded) to the millisecond, trailing zeros of the fraction dropped, as
+    geo.geojson has PostgreSQL write them: a pin's `created_at` reads the same in the planners'
+    JSON as in its Feature and the exports.
+    """
+    if value is None:
+        return None
+    local = value.replace(microsecond=0, tzinfo=None).isoformat()
+    offset = value.isoformat()[len(value.replace(tzinfo=None).isoformat()) :]
+    fraction = f".{value.microsecond // 1000:03d}".rstrip("0").rstrip(".")
+    return local + fraction + offset

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from app.common import limits
 from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text
+from app.common.times import instant_text
 from app.models import User
 from app.planning.enums import ROLES
 from app.planning.payloads import json_object
@@ -243,8 +244,8 @@ def user_as_json(user: User) -> dict[str, object]:
         "email": user.email,
         "role": user.role,
         "disabled": user.disabled,
-        "created_at": user.created_at.isoformat(),
-        "last_login_at": user.last_login_at.isoformat() if user.last_login_at else None,
+        "created_at": instant_text(user.created_at),
+        "last_login_at": instant_text(user.last_login_at),
     }
 
 

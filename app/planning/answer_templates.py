@@ -12,6 +12,7 @@ from app.categories import STATUSES
 from app.common import limits
 from app.common.errors import NotFound
 from app.common.text import clean_text
+from app.common.times import instant_text
 from app.models import AnswerTemplate, User
 from app.planning.payloads import json_object
 from geo.i18n import N_
@@ -78,7 +79,7 @@ def all_templates(session: Session) -> list[dict[str, Any]]:
                 "answer": row.answer if row else None,
                 "answer_en": row.answer_en if row else None,
                 "updated_by": row.email if row else None,
-                "updated_at": row.updated_at.isoformat() if row else None,
+                "updated_at": instant_text(row.updated_at) if row else None,
             }
         )
     return templates

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import Insert, Select, Subquery, insert, literal, select
 from sqlalchemy.orm import Session
 
+from app.common.times import instant_text
 from app.models import IdeaHistory, User
 from app.planning.enums import HISTORY_ACTIONS
 
@@ -71,7 +72,7 @@ def history_of(session: Session, idea_id: int) -> list[dict[str, Any]]:
     return [
         {
             "id": row.id,
-            "at": row.created_at.isoformat(),
+            "at": instant_text(row.created_at),
             "by": row.email if row.user_id is not None else SYSTEM,
             "user_id": row.user_id,
             "action": row.action,

@@ -8,7 +8,6 @@ until a moderator looks at it. Every change is a history row.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, bindparam, case, func, select, union, update
@@ -19,6 +18,7 @@ from app.common import limits
 from app.common.compiled_once import written_out
 from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text
+from app.common.times import instant_text
 from app.ideas.queries import published_ideas
 from app.models import Flag, Idea, IdeaHistory
 from app.planning.enums import FLAG_REASONS
@@ -284,19 +284,14 @@ def queue(session: Session, limit: int) -> dict[str, Any]:
                 "title": row.title,
                 "visibility": row.visibility,
                 "status": row.status,
-                "created_at": row.created_at.isoformat(),
-                "waiting_since": _iso(row.waiting_since),
+                "created_at": instant_text(row.created_at),
+                "waiting_since": instant_text(row.waiting_since),
                 "report_count": row.report_count,
                 "reasons": row.reasons,
             }
             for row in rows
         ],
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    """An instant as RFC 3339 text, or None."""
-    return value.isoformat() if value is not None else None
 
 
 def reports_of(session: Session, idea_id: int) -> list[dict[str, Any]]:
@@ -314,7 +309,7 @@ def reports_of(session: Session, idea_id: int) -> list[dict[str, Any]]:
             "reason": row.reason,
             "reason_label": str(FLAG_REASONS[row.reason]),
             "note": row.note,
-            "at": row.created_at.isoformat(),
+            "at": instant_text(row.created_at),
             "open": row.resolved_at is None,
         }
         for row in rows

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.common import limits
 from app.common.errors import NotFound
 from app.common.text import clean_text
+from app.common.times import instant_text
 from app.models import Idea, IdeaNote, User
 from app.planning.payloads import json_object
 from geo.i18n import N_
@@ -42,6 +43,6 @@ def notes_of(session: Session, idea_id: int) -> list[dict[str, Any]]:
         .order_by(IdeaNote.created_at, IdeaNote.id)
     )
     return [
-        {"id": row.id, "body": row.body, "by": row.email, "at": row.created_at.isoformat()}
+        {"id": row.id, "body": row.body, "by": row.email, "at": instant_text(row.created_at)}
         for row in rows
     ]

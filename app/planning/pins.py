@@ -19,6 +19,7 @@ from app.categories import CATEGORY_BY_SLUG
 from app.common import limits
 from app.common.errors import InvalidField, NotFound
 from app.common.text import clean_text
+from app.common.times import instant_text
 from app.ideas.queries import published_ideas, support_count
 from app.models import District, Idea
 from app.planning.enums import MODERATED_VISIBILITIES
@@ -208,12 +209,12 @@ def staff_pin(session: Session, idea_id: int) -> dict[str, Any]:
         "status": idea.status,
         "answer": idea.answer,
         "answer_en": idea.answer_en,
-        "answered_at": idea.answered_at.isoformat() if idea.answered_at else None,
+        "answered_at": instant_text(idea.answered_at),
         "duplicate_of": idea.duplicate_of,
         "source": idea.source,
         "district": row.district,
-        "created_at": idea.created_at.isoformat(),
-        "updated_at": idea.updated_at.isoformat(),
+        "created_at": instant_text(idea.created_at),
+        "updated_at": instant_text(idea.updated_at),
         "support_count": row.support_count,
         "open_reports": row.open_reports,
         "lon": point.x,

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.common import limits
 from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text, fold
+from app.common.times import instant_text
 from app.models import ModerationWord, User
 from geo.i18n import N_
 
@@ -109,7 +110,7 @@ def all_words(session: Session) -> list[dict[str, Any]]:
             "id": row.id,
             "word": row.word,
             "added_by": row.email,
-            "added_at": row.created_at.isoformat(),
+            "added_at": instant_text(row.created_at),
         }
         for row in rows
     ]

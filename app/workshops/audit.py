@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from app.common.times import instant_text
 from app.models import WorkshopAudit
 
 
@@ -39,7 +40,7 @@ def audit_entries(session: Session, workshop_id: int) -> list[dict[str, Any]]:
             "action": row.action,
             "annotation_id": row.annotation_id,
             "detail": row.detail,
-            "created_at": row.created_at.isoformat(),
+            "created_at": instant_text(row.created_at),
         }
         for row in rows
     ]

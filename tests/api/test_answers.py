@@ -4,6 +4,7 @@ the all-or-nothing bulk answer, answer templates, internal notes."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import text
@@ -32,6 +33,24 @@ def _history(app, idea_id: int):
         " WHERE idea_id = :i ORDER BY id",
         i=idea_id,
     )
+
+
+def test_the_staff_json_writes_times_as_the_public_feature_does(app, api, staff):
+    """created_at and answered_at read alike in the planners' JSON and the pin's Feature (to
+    the millisecond, as PostgreSQL writes them), so a planner can compare and filter by them."""
+    idea_id = _pin(api)
+    _sql(
+        app,
+        "UPDATE ideas SET created_at = '2026-12-01 10:00:59.999999+00' WHERE id = :i",
+        i=idea_id,
+    )
+    answered = staff("planner").patch(f"/api/ideas/{idea_id}", {"answer": "Tack, vi tittar."})
+    assert answered.status_code == 200
+    staff_json = answered.get_json()
+    feature = api.get(f"/api/ideas/{idea_id}").get_json()["properties"]
+    assert staff_json["created_at"] == feature["created_at"] == "2026-12-01T10:00:59.999+00:00"
+    assert staff_json["answered_at"] == feature["answered_at"]
+    assert re.fullmatch(r"[0-9T:+-]+(\.[0-9]{1,3})?\+00:00", staff_json["answered_at"])
 
 
 def test_status_and_answer_with_a_history_row_per_field(app, api, staff):

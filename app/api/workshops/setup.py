@@ -14,6 +14,7 @@ from app.api.workshops import identity
 from app.api.workshops.links import facilitator_url, join_url, qr_svg
 from app.auth import signed_in_user
 from app.common.errors import Forbidden, InvalidField, NotFound
+from app.common.times import instant_text
 from app.db import get_session
 from app.models import Workshop
 from app.ratelimit import workshop_create_limits, workshop_join_limits
@@ -51,7 +52,7 @@ def workshop_state(workshop_id: int) -> dict[str, Any]:
         "title": workshop.title,
         "description": workshop.description,
         "state": workshop.state,
-        "ends_at": workshop.ends_at.isoformat() if workshop.ends_at else None,
+        "ends_at": instant_text(workshop.ends_at),
         "district_id": workshop.district_id,
         "focus_area": None if focus is None else json.loads(focus),
         "groups": groups_of(session, workshop_id),
