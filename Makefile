@@ -114,7 +114,8 @@ i18n-extract: $(BIN)/.installed
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
 		--no-fuzzy-matching --ignore-obsolete
 
-## Benchmarks (bench/README.md); BENCH_ARGS="--pins 1000000 --runs 5" for the big run.
+## Benchmarks (bench/README.md): in process, then the map over HTTP for each spread of pins;
+## BENCH_ARGS="--pins 1000000 --runs 5" for the big run.
 bench: tools system-bench db
 	$(BIN)/python -m bench $(BENCH_ARGS)
 

@@ -4,6 +4,10 @@ Usage: `make bench` (or `python -m bench --pins 100000 --runs 20 --heavy-runs 3`
 are wall-clock milliseconds through the Flask app and the real PostGIS, on this machine;
 they are reports, not assertions. The planners' layers, exports, OGC API and report follow
 the citizens' paths, each beside its goal in DESIGN.md (bench/planners.py).
+
+Then, unless `--only` picks cases or `--no-http` is given, the citizen map over HTTP through
+gunicorn (`python -m bench.http`, the same number of pins) once for each spread of pins: so
+`python -m bench --pins 1000000` prints every figure of issue 8 beside its goal.
 """
 
 from __future__ import annotations
@@ -12,7 +16,10 @@ import argparse
 import contextlib
 import itertools
 import re
+import shlex
 import statistics
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -24,7 +31,7 @@ from app import create_app
 from app.common.errors import Conflict
 from app.config import DATA_DIR
 from app.db import get_engine, get_session, lift_statement_timeout
-from app.demo import add_demo_pins
+from app.demo import SPREADS, add_demo_pins
 from app.ideas.counts import fold_map_log
 from app.planning.accounts import create_user
 from bench.measure import Figures, measure
@@ -157,6 +164,15 @@ def main() -> None:
         action="store_true",
         help="keep the bench database's pins (it must have about --pins published pins)",
     )
+    parser.add_argument(
+        "--http",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="then python -m bench.http for each spread (default: unless --only is given)",
+    )
+    parser.add_argument(
+        "--http-args", default="", help="more arguments for bench.http, e.g. '--seconds 10'"
+    )
     args = parser.parse_args()
     wanted = args.only.split("|")
 
@@ -234,6 +250,25 @@ def main() -> None:
             print(f"{name:<46} {median:>10.1f} {p95:>10.1f}")
     reads = [c for c in (*LAYERS, *EXPORTS, *OGC) if chosen(c.name)]
     run_planner_cases(staff, url, reads, args.runs, args.heavy_runs)  # the report is for staff
+    over_http = args.http if args.http is not None else not args.only  # picked cases: those only
+    if over_http:
+        run_http_bench(args.pins, shlex.split(args.http_args))
+
+
+def run_http_bench(pins: int, extra: list[str]) -> None:
+    """`python -m bench.http` with `pins` pins, once for each spread, each in its own process.
+
+    Its own process, because it serves the app from gunicorn and runs clients of its own;
+    a failed run stops the bench with its exit status.
+    """
+    for spread in SPREADS:
+        command = [sys.executable, "-m", "bench.http", "--pins", str(pins), "--spread", spread]
+        command += extra
+        print(f"\n== the citizen map over HTTP, {spread} pins: {shlex.join(command[1:])}")
+        sys.stdout.flush()  # before the child's lines
+        done = subprocess.run(command, check=False)
+        if done.returncode:
+            raise SystemExit(done.returncode)
 
 
 def signed_in_client(app: Flask) -> FlaskClient:

@@ -1,0 +1,82 @@
+"""`python -m bench` goes on to the citizen map over HTTP (`bench.http`), uniform pins and then
+pins by population, so that one command prints every figure of issue 8 beside its goal; with
+`--only` it runs the cases picked and nothing else.
+
+Both runs here are tiny (5,000 pins, phases of a second, 2 clients): the test proves that the
+whole chain runs and prints each goal, not how fast (bench/README.md has the figures).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from app.demo import SPREADS
+from tests.dbutil import database_url, drop_database
+
+ROOT = Path(__file__).resolve().parent.parent
+PINS = 5000  # enough for bench.http's sample of pins to hold two writers' regions
+HTTP_ARGS = "--seconds 1 --views 2 --clients 2 --readers 1 --no-supercluster --no-imports"
+# Each goal of issue 8 that bench.http measures, as its line prints it.
+GOAL_LINES = (
+    r"p95 ≤ 50 ms: (met|missed)",  # 1, cold views, one line per zoom
+    r"If-None-Match\), 2 clients: \d+ 304s per second \(goal ≥ 1000/s: (met|missed)\)",  # 3
+    r"pins/s \(goal ≥ 1000/s: (met|missed)\)",  # 4a and 4b
+    r"map during writes: .* \(goal p95 ≤ 50 ms: (met|missed)\)",  # 1 beside the writers
+    r"freshness: (\d+) of \1 checks counted the new pin in the very next response",  # 1, fresh
+)
+
+
+def _bench(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bench", "--pins", str(PINS), "--runs", "1", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_the_bench_goes_on_to_the_map_over_http_for_each_spread_unless_cases_are_picked():
+    base = make_url(database_url("_everything"))
+    made = [f"{base.database}_bench", *(f"{base.database}_bench_http_{s}" for s in SPREADS)]
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTEST_XDIST_WORKER", "TEST_DATABASE_URL")
+    }
+    env["DATABASE_URL"] = base.render_as_string(hide_password=False)
+    try:
+        picked = _bench(env, "--only", "GET /api/districts")
+        assert picked.returncode == 0, picked.stderr[-2000:]
+        assert re.search(r"^GET /api/districts +\d", picked.stdout, re.M)
+        assert "bench.http" not in picked.stdout
+
+        everything = _bench(
+            env, "--reuse", "--only", "GET /api/districts", "--http", "--http-args", HTTP_ARGS
+        )
+        assert everything.returncode == 0, everything.stderr[-2000:]
+        parts = re.split(r"^== the citizen map over HTTP, ", everything.stdout, flags=re.M)
+        assert [part.split(" ", 1)[0] for part in parts[1:]] == list(SPREADS)
+        for spread, part in zip(SPREADS, parts[1:], strict=True):
+            assert part.startswith(
+                f"{spread} pins: -m bench.http --pins {PINS} --spread {spread} {HTTP_ARGS}\n"
+                f"seeded {PINS:,} {spread} pins in "
+            ), part[:300]
+            for line in GOAL_LINES:
+                assert re.search(line, part), (line, part)
+            assert len(re.findall(r"p95 ≤ 50 ms: (met|missed)$", part, re.M)) == 6  # zooms
+            assert "server log" not in part  # no traceback in gunicorn's log
+    finally:
+        admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in made:
+                drop_database(conn, name)
+        admin.dispose()
