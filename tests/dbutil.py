@@ -43,6 +43,21 @@ DROP_WAIT = "10s"
 DROP_ATTEMPTS = 3
 
 
+def child_environment(database: str) -> dict[str, str]:
+    """This process's environment for a child (a bench) whose DATABASE_URL is `database`.
+
+    Without pytest-xdist's worker name and TEST_DATABASE_URL: `database_url` in the child would
+    otherwise name its databases after those, not after `database`.
+    """
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("PYTEST_XDIST_WORKER", "TEST_DATABASE_URL")
+    }
+    env["DATABASE_URL"] = database
+    return env
+
+
 def recreate_database(url: str) -> None:
     """Drop and create the database, with PostGIS."""
     target = make_url(url)

@@ -8,7 +8,6 @@ whole chain runs and prints each goal, not how fast (bench/README.md has the fig
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -18,7 +17,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from app.demo import SPREADS
-from tests.dbutil import database_url, drop_database
+from tests.dbutil import child_environment, database_url, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PINS = 5000  # enough for bench.http's sample of pins to hold two writers' regions
@@ -47,12 +46,7 @@ def _bench(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def test_the_bench_goes_on_to_the_map_over_http_for_each_spread_unless_cases_are_picked():
     base = make_url(database_url("_everything"))
     made = [f"{base.database}_bench", *(f"{base.database}_bench_http_{s}" for s in SPREADS)]
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTEST_XDIST_WORKER", "TEST_DATABASE_URL")
-    }
-    env["DATABASE_URL"] = base.render_as_string(hide_password=False)
+    env = child_environment(base.render_as_string(hide_password=False))
     try:
         picked = _bench(env, "--only", "GET /api/districts")
         assert picked.returncode == 0, picked.stderr[-2000:]

@@ -4,7 +4,6 @@ minutes to seed, and were lost once to a --pins that no longer matched)."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.dbutil import database_url, drop_database, migrate, recreate_database
+from tests.dbutil import child_environment, database_url, drop_database, migrate, recreate_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,12 +43,7 @@ def test_reuse_of_a_database_of_another_size_is_refused_and_the_pins_kept():
             )
         )
     engine.dispose()
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in ("PYTEST_XDIST_WORKER", "TEST_DATABASE_URL")
-    }
-    env["DATABASE_URL"] = base.render_as_string(hide_password=False)
+    env = child_environment(base.render_as_string(hide_password=False))
     try:
         done = subprocess.run(
             [sys.executable, "-m", "bench", "--pins", "1000", "--reuse", "--only", "none"],
