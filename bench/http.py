@@ -29,7 +29,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -460,16 +460,16 @@ def writer_regions(url: str, count: int, seed: int) -> list[Region]:
     engine = create_engine(url)
     with engine.connect() as conn:
         conn.execute(text("SELECT setseed(:s)"), {"s": (seed % 1000) / 1000})
-        candidates = conn.execute(
-            text(
-                "SELECT ST_X(geom), ST_Y(geom) FROM ideas TABLESAMPLE SYSTEM (5)"
-                " WHERE visibility = 'published' ORDER BY random() LIMIT 5000"
-            )
-        ).all()
-        centres: list[tuple[float, float]] = []
-        for lon, lat in candidates:
-            if all(_metres((lon, lat), c) >= REGION_SPACING_M for c in centres):
-                centres.append((lon, lat))
+        # A sample of 5 % of the pages is quick at a million pins. Of the 106 pages of 5,000
+        # pins it holds none with a chance of 0.95¹⁰⁶ (1 in 230): then every pin is a candidate.
+        for sample in ("TABLESAMPLE SYSTEM (5)", ""):
+            candidates = conn.execute(
+                text(
+                    f"SELECT ST_X(geom), ST_Y(geom) FROM ideas {sample}"
+                    " WHERE visibility = 'published' ORDER BY random() LIMIT 5000"
+                )
+            ).all()
+            centres = _spaced(candidates, count)
             if len(centres) == count:
                 break
         regions = []
@@ -485,6 +485,17 @@ def writer_regions(url: str, count: int, seed: int) -> list[Region]:
             regions.append(Region((lon, lat), [(x, y) for x, y in places]))
     engine.dispose()
     return regions
+
+
+def _spaced(candidates: Sequence[Any], count: int) -> list[tuple[float, float]]:
+    """Up to `count` of the (lon, lat) `candidates`, in order, REGION_SPACING_M apart."""
+    centres: list[tuple[float, float]] = []
+    for lon, lat in candidates:
+        if all(_metres((lon, lat), c) >= REGION_SPACING_M for c in centres):
+            centres.append((lon, lat))
+        if len(centres) == count:
+            break
+    return centres
 
 
 def _metres(a: tuple[float, float], b: tuple[float, float]) -> float:
