@@ -460,8 +460,9 @@ def writer_regions(url: str, count: int, seed: int) -> list[Region]:
     engine = create_engine(url)
     with engine.connect() as conn:
         conn.execute(text("SELECT setseed(:s)"), {"s": (seed % 1000) / 1000})
-        # A sample of 5 % of the pages is quick at a million pins. Of the 106 pages of 5,000
-        # pins it holds none with a chance of 0.95¹⁰⁶ (1 in 230): then every pin is a candidate.
+        # A sample of 5 % of the pages is quick at a million pins. 5,000 pins fill 106 pages
+        # (either spread), and a sample holds none of them one time in 230 (0.95¹⁰⁶): then
+        # every pin is a candidate.
         for sample in ("TABLESAMPLE SYSTEM (5)", ""):
             candidates = conn.execute(
                 text(
