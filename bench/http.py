@@ -9,8 +9,10 @@ in issue 8: `GET /api/map/clusters` for 1280×800-pixel views at zooms 8-18, wit
 filters (goal 1); the first clustered view against Supercluster under Node (goal 2); warm views
 answered 304 (goal 3), beside an endpoint that reads no database (the server's ceiling); pins
 created by 16 clients while others read the map, with a freshness check after posts (goals 1
-and 4); with `--imports` (the default), pins imported in batches by 16 signed-in planners, with
-a freshness check after each batch (goal 4). Figures are reports, not assertions.
+and 4), and with `--paced`, the same with the writers held to a rate (the map's latency beside
+a given load of writes); with `--imports` (the default), pins imported in batches by 16
+signed-in planners, with a freshness check after each batch (goal 4). Figures are reports, not
+assertions.
 """
 
 from __future__ import annotations
@@ -592,12 +594,18 @@ def writes_with_reads(
     readers: int,
     seconds: float,
     fresh_every: int,
+    paced_per_s: float | None = None,
 ) -> dict[str, Any]:
     """Writers POST pins in their regions while readers read the map (goals 4 and 1).
 
     Every `fresh_every`-th pin, its writer asks for its region's view: the total must be
     the one before plus every pin it has had accepted since, which only that writer adds to.
     With `fresh_every` 0 each writer asks once, after its last pin.
+
+    With `paced_per_s`, the writers together send that many pins a second, each on a schedule
+    of its own (staggered); a writer behind its schedule sends at once until it has caught up.
+    Without it each sends its next pin as soon as the last is answered, so the machine is
+    always full and the readers' latency is that of a saturated server, whatever its speed.
     """
     writes = Writes()
     reads = Samples()
@@ -609,7 +617,14 @@ def writes_with_reads(
         fresh = Freshness.start(client, region)
         mine: list[float] = []
         counts = {"created": 0, "held": 0, "refused": 0}
+        interval = len(regions) / paced_per_s if paced_per_s else 0.0
+        due = time.perf_counter() + interval * n / len(regions)
         while time.perf_counter() < deadline:
+            if interval:  # paced: this writer's next pin is due then, however late the last
+                if due >= deadline:
+                    break
+                time.sleep(max(0.0, due - time.perf_counter()))
+                due += interval
             lon, lat = rng.choice(region.places)
             feature = {
                 "type": "Feature",
@@ -670,15 +685,46 @@ def writes_with_reads(
     }
 
 
-def pins_created(writes: dict[str, Any]) -> str:
-    """The writers' figures beside goal 4: pins created and a second, POST times, refusals."""
-    verdict = "met" if writes["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
+def pins_created(writes: dict[str, Any], paced_per_s: float | None = None) -> str:
+    """The writers' figures beside goal 4 (or the pace asked): pins a second, POST times."""
+    if paced_per_s:
+        beside = f"of the {paced_per_s:.0f} paced"
+    else:
+        verdict = "met" if writes["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
+        beside = f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict})"
     return (
         f"{writes['created']:.0f} pins created = {writes['pins_per_s']:.0f} pins/s "
-        f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict}); POST p50 / p95 "
+        f"{beside}; POST p50 / p95 "
         f"{writes['post_p50']:.1f} / {writes['post_p95']:.1f} ms; "
         f"{writes['held']:.0f} held, {writes['refused']:.0f} refused or failed"
     )
+
+
+def report_writes_with_reads(
+    label: str,
+    mixed: dict[str, Any],
+    writers: int,
+    readers: int,
+    paced_per_s: float | None = None,
+) -> None:
+    """Print phase 4b (writers as fast as they are answered) or 4c (writers paced)."""
+    read_verdict = "met" if mixed["read_p95"] <= P95_GOAL_MS else "missed"
+    by_zoom = ", ".join(f"z{z} {ms:.0f}" for z, ms in mixed["read_p95_by_zoom"].items())
+    pace = f", paced to {paced_per_s:.0f} pins a second in all," if paced_per_s else ""
+    print(
+        f"\n{label} {writers} clients POST /api/ideas{pace} while {readers} read the map, "
+        f"{load_and_cpu()}:\n"
+        f"   {pins_created(mixed, paced_per_s)}\n"
+        f"   map during writes: {mixed['reads']:.0f} reads, p50 / p95 "
+        f"{mixed['read_p50']:.1f} / {mixed['read_p95']:.1f} ms (goal p95 ≤ "
+        f"{P95_GOAL_MS:.0f} ms: {read_verdict}); p95 by zoom: {by_zoom}; "
+        f"{mixed['read_errors']:.0f} errors\n"
+        f"   freshness: {mixed['passed']:.0f} of {mixed['checks']:.0f} checks counted "
+        f"the new pin in the very next response (view at zoom {FRESH_ZOOM}); "
+        f"{mixed['rebased']} not counted: the view had just turned from pins to cells"
+    )
+    for miss in mixed["misses"]:
+        print(f"   missed: {miss}")
 
 
 def report_writers_alone(alone: dict[str, Any], writers: int) -> None:
@@ -945,6 +991,17 @@ def seed(url: str, pins: int, spread: str, seed_value: int) -> float:
     return time.perf_counter() - start
 
 
+def paces(given: str) -> list[float]:
+    """`--paced`'s rates: pins a second, each above 0."""
+    try:
+        rates = [float(part) for part in given.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {given!r}") from None
+    if not all(0 < rate < math.inf for rate in rates):
+        raise argparse.ArgumentTypeError(f"each rate must be above 0: {given!r}")
+    return rates
+
+
 def main() -> None:
     """Seed or reuse, serve, measure, print every figure beside its goal."""
     parser = argparse.ArgumentParser(description=__doc__)
@@ -968,6 +1025,13 @@ def main() -> None:
         help="phase 5: planners import pins in batches (POST /api/ideas/import)",
     )
     parser.add_argument("--import-batch", type=int, default=500, help="pins per import")
+    parser.add_argument(
+        "--paced",
+        type=paces,
+        default=[],
+        metavar="RATE[,RATE…]",
+        help="phase 4c, once per rate: the writers paced to RATE pins a second in all",
+    )
     args = parser.parse_args()
 
     url = args.database_url or database_url(f"_bench_http_{args.spread}")
@@ -1038,22 +1102,12 @@ def main() -> None:
             mixed = writes_with_reads(
                 base, regions, views, args.readers, args.seconds, args.fresh_every
             )
-            read_verdict = "met" if mixed["read_p95"] <= P95_GOAL_MS else "missed"
-            by_zoom = ", ".join(f"z{z} {ms:.0f}" for z, ms in mixed["read_p95_by_zoom"].items())
-            print(
-                f"\n4b. {len(regions)} clients POST /api/ideas while {args.readers} read the map, "
-                f"{load_and_cpu()}:\n"
-                f"   {pins_created(mixed)}\n"
-                f"   map during writes: {mixed['reads']:.0f} reads, p50 / p95 "
-                f"{mixed['read_p50']:.1f} / {mixed['read_p95']:.1f} ms (goal p95 ≤ "
-                f"{P95_GOAL_MS:.0f} ms: {read_verdict}); p95 by zoom: {by_zoom}; "
-                f"{mixed['read_errors']:.0f} errors\n"
-                f"   freshness: {mixed['passed']:.0f} of {mixed['checks']:.0f} checks counted "
-                f"the new pin in the very next response (view at zoom {FRESH_ZOOM}); "
-                f"{mixed['rebased']} not counted: the view had just turned from pins to cells"
-            )
-            for miss in mixed["misses"]:
-                print(f"   missed: {miss}")
+            report_writes_with_reads("4b.", mixed, len(regions), args.readers)
+            for rate in args.paced:
+                paced = writes_with_reads(
+                    base, regions, views, args.readers, args.seconds, args.fresh_every, rate
+                )
+                report_writes_with_reads("4c.", paced, len(regions), args.readers, rate)
 
             if args.imports:
                 imported = imports(base, regions, args.seconds, args.import_batch)

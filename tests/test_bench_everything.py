@@ -8,20 +8,25 @@ whole chain runs and prints each goal, not how fast (bench/README.md has the fig
 
 from __future__ import annotations
 
+import argparse
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from app.demo import SPREADS
+from bench.http import paces
 from tests.dbutil import child_environment, database_url, drop_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PINS = 5000  # enough for bench.http's sample of pins to hold two writers' regions
-HTTP_ARGS = "--seconds 1 --views 2 --clients 2 --readers 1 --no-supercluster --no-imports"
+HTTP_ARGS = (
+    "--seconds 1 --views 2 --clients 2 --readers 1 --no-supercluster --no-imports --paced 20"
+)
 # Each goal of issue 8 that bench.http measures, as its line prints it.
 GOAL_LINES = (
     r"p95 ≤ 50 ms: (met|missed)",  # 1, cold views, one line per zoom
@@ -29,6 +34,10 @@ GOAL_LINES = (
     r"pins/s \(goal ≥ 1000/s: (met|missed)\)",  # 4a and 4b
     r"map during writes: .* \(goal p95 ≤ 50 ms: (met|missed)\)",  # 1 beside the writers
     r"freshness: (\d+) of \1 checks counted the new pin in the very next response",  # 1, fresh
+    # 4c, the writers held to 20 pins a second in all, the map beside them
+    r"4c\. 2 clients POST /api/ideas, paced to 20 pins a second in all, while 1 read the map, "
+    r".*\n   \d+ pins created = \d+ pins/s of the 20 paced; .*\n"
+    r"   map during writes: \d+ reads, .* \(goal p95 ≤ 50 ms: (met|missed)\)",
 )
 
 
@@ -67,6 +76,9 @@ def test_the_bench_goes_on_to_the_map_over_http_for_each_spread_unless_cases_are
             for line in GOAL_LINES:
                 assert re.search(line, part), (line, part)
             assert len(re.findall(r"p95 ≤ 50 ms: (met|missed)$", part, re.M)) == 6  # zooms
+            # Held to 20 a second for 1 s, the 2 writers sent at most 20 pins between them.
+            paced = re.search(r"(\d+) pins created = \d+ pins/s of the 20 paced", part)
+            assert paced and 0 < int(paced.group(1)) <= 20, part
             assert "server log" not in part  # no traceback in gunicorn's log
     finally:
         admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -74,3 +86,13 @@ def test_the_bench_goes_on_to_the_map_over_http_for_each_spread_unless_cases_are
             for name in made:
                 drop_database(conn, name)
         admin.dispose()
+
+
+@pytest.mark.parametrize("given", ["0", "-5", "nan", "inf", "250,x", "", "250,,500"])
+def test_paced_rates_must_each_be_a_number_above_zero(given: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        paces(given)
+
+
+def test_paced_rates_are_read_in_order() -> None:
+    assert paces("250,62.5,1000") == [250.0, 62.5, 1000.0]
