@@ -688,7 +688,7 @@ def writes_with_reads(
 def pins_created(writes: dict[str, Any], paced_per_s: float | None = None) -> str:
     """The writers' figures beside goal 4 (or the pace asked): pins a second, POST times."""
     if paced_per_s:
-        beside = f"of the {paced_per_s:.0f} paced"
+        beside = f"of the {paced_per_s:g} paced"
     else:
         verdict = "met" if writes["pins_per_s"] >= WRITE_GOAL_PER_S else "missed"
         beside = f"(goal ≥ {WRITE_GOAL_PER_S:.0f}/s: {verdict})"
@@ -710,7 +710,7 @@ def report_writes_with_reads(
     """Print phase 4b (writers as fast as they are answered) or 4c (writers paced)."""
     read_verdict = "met" if mixed["read_p95"] <= P95_GOAL_MS else "missed"
     by_zoom = ", ".join(f"z{z} {ms:.0f}" for z, ms in mixed["read_p95_by_zoom"].items())
-    pace = f", paced to {paced_per_s:.0f} pins a second in all," if paced_per_s else ""
+    pace = f", paced to {paced_per_s:g} pins a second in all," if paced_per_s else ""
     print(
         f"\n{label} {writers} clients POST /api/ideas{pace} while {readers} read the map, "
         f"{load_and_cpu()}:\n"

@@ -3,7 +3,8 @@ pins by population, so that one command prints every figure of issue 8 beside it
 `--only` it runs the cases picked and nothing else.
 
 Both runs here are tiny (5,000 pins, phases of a second, 2 clients): the test proves that the
-whole chain runs and prints each goal, not how fast (bench/README.md has the figures).
+whole chain runs and prints each goal, not how fast (bench/README.md has the figures). The runs
+include phase 4c (`--paced`), whose writers must keep to the rate they are held to.
 """
 
 from __future__ import annotations
