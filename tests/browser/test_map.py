@@ -62,6 +62,50 @@ def test_drop_pin_by_clicking_the_map(page: Page) -> None:
     expect(page.locator(".idea-list")).to_contain_text(title)
 
 
+def test_a_pin_saved_while_the_view_loads_stays_on_the_map(page: Page) -> None:
+    """The view's answer was computed before the pin was stored: it must not take the pin away.
+
+    The map is panned, and its load of the new view is held (answered by the server at once,
+    handed to the page only later); meanwhile a pin is saved. Once the page has the older
+    answer, the new pin is still on the map; the next load, which knows of it, keeps it too.
+    """
+    open_map(page)
+    held: list = []
+
+    def hold(route) -> None:  # noqa: ANN001
+        held.append((route, route.fetch()))  # the server's answer now, before the pin exists
+
+    page.route("**/api/map/clusters*", hold)
+    page.focus("#map")
+    page.keyboard.press("ArrowUp")  # pans the map: a load of the new view starts
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert len(held) == 1
+
+    click_map(page)
+    page.select_option("#pin-category", "parks-nature")
+    page.fill("#pin-title", "Medan kartan laddar")
+    page.click("#pin-submit")
+    marker = pin_marker(page, "Medan kartan laddar")
+    expect(marker).to_have_count(1)
+
+    page.evaluate("document.querySelector('#map').removeAttribute('data-pins-loaded')")
+    for route, answer in held:
+        route.fulfill(response=answer)
+    page.unroute("**/api/map/clusters*")
+    page.wait_for_selector("#map[data-pins-loaded]", state="attached")  # that load has ended
+    expect(marker).to_have_count(1)
+
+    page.keyboard.press("Escape")
+    page.focus("#map")
+    page.evaluate("document.querySelector('#map').removeAttribute('data-pins-loaded')")
+    page.keyboard.press("ArrowDown")  # a load that began after the pin was stored
+    page.wait_for_selector("#map[data-pins-loaded='1']", state="attached")
+    expect(marker).to_have_count(1)
+
+
 def test_drop_pin_with_the_keyboard_only(page: Page) -> None:
     """Tab to the map, pan with arrows, Enter, fill with keys, Enter: a concern is pinned."""
     open_map(page)

@@ -26,6 +26,11 @@ export class PinLayer {
     this.markers = new Map();
     /** @type {AbortController|null} the load under way; a newer one cancels it */
     this.abort = null;
+    /** loads started so far: a load's answer may predate a pin added after it began */
+    this.loadsStarted = 0;
+    /** @type {Map<number, number>} pins added here (created, or shown by link), by id: the
+     * loads started by then; kept until a load that began after it has answered */
+    this.addedAfterLoad = new Map();
     this.cluster = createPinClusters(map);
     this.serverClusters = new ServerClusters(map);
     this.reloadSoon = debounce(() => this.reload(), 250);
@@ -62,6 +67,7 @@ export class PinLayer {
     if (this.abort) this.abort.abort();
     const controller = new AbortController();
     this.abort = controller;
+    const load = ++this.loadsStarted;
     let collection;
     try {
       collection = await getRetryingOnce(this.viewUrl(), { signal: controller.signal });
@@ -90,10 +96,12 @@ export class PinLayer {
     this.serverClusters.replace(clusters);
     const toRemove = [];
     for (const [id, marker] of this.markers) {
-      if (!seen.has(id) && !marker.isPopupOpen()) {
-        toRemove.push(marker);
-        this.markers.delete(id);
-      }
+      if (seen.has(id) || marker.isPopupOpen() || this.addedSince(id, load)) continue;
+      toRemove.push(marker);
+      this.markers.delete(id);
+    }
+    for (const [id, after] of this.addedAfterLoad) {
+      if (after < load) this.addedAfterLoad.delete(id); // this answer knew of it
     }
     // in bulk: markercluster re-clusters once instead of once per marker
     if (toRemove.length) this.cluster.removeLayers(toRemove);
@@ -112,6 +120,18 @@ export class PinLayer {
     return marker;
   }
 
+  /**
+   * Was this pin added here after load number `load` began? The server answers every view
+   * with every pin stored before it (bench/README.md, freshness), so a load that began after
+   * the pin was added and does not list it means the pin has left the view or the filters.
+   * An older load's answer cannot know of it: a citizen who saves a pin while the map is still
+   * loading the view it was panned to must not see the pin vanish.
+   */
+  addedSince(id, load) {
+    const after = this.addedAfterLoad.get(id);
+    return after !== undefined && after >= load;
+  }
+
   /** After markers came or went: clusters operable by keyboard, and the count for tests. */
   changed() {
     makeClustersOperable(this.map);
@@ -123,6 +143,7 @@ export class PinLayer {
     if (this.markers.has(feature.id)) return this.markers.get(feature.id);
     const marker = this.remember(feature);
     if (!marker) return null;
+    this.addedAfterLoad.set(feature.id, this.loadsStarted);
     this.cluster.addLayer(marker);
     this.changed();
     return marker;
