@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
-from playwright.sync_api import Page, expect
+from playwright.sync_api import APIResponse, Page, Route, expect
 
 from app.common.fair_gate import FairGate
 from app.common.limits import TEXT_LIMITS, TextLimit
@@ -70,9 +70,9 @@ def test_a_pin_saved_while_the_view_loads_stays_on_the_map(page: Page) -> None:
     answer, the new pin is still on the map; the next load, which knows of it, keeps it too.
     """
     open_map(page)
-    held: list = []
+    held: list[tuple[Route, APIResponse]] = []
 
-    def hold(route) -> None:  # noqa: ANN001
+    def hold(route: Route) -> None:
         held.append((route, route.fetch()))  # the server's answer now, before the pin exists
 
     page.route("**/api/map/clusters*", hold)
