@@ -49,9 +49,16 @@ def current_supporter_id() -> str:
 
 
 def known_supporter_id() -> str | None:
-    """The stored id when the request carries a valid cookie; None for a newcomer."""
-    token = token_from_cookie()
-    return None if token is None else supporter_id(str(current_app.config["SECRET_KEY"]), token)
+    """The stored id when the request carries a valid cookie; None for a newcomer.
+
+    Worked out once a request: a new pin's rate limits ask for it once per window of its
+    person's limit (two), and each time it checked the cookie's signature and hashed the id.
+    """
+    if "known_supporter_id" not in g:
+        token = token_from_cookie()
+        secret = str(current_app.config["SECRET_KEY"])
+        g.known_supporter_id = None if token is None else supporter_id(secret, token)
+    return g.known_supporter_id
 
 
 def set_new_supporter_cookie(response: Response | WerkzeugResponse) -> None:

@@ -4,7 +4,8 @@ Usage: `make bench-http BENCH_HTTP_ARGS="--pins 1000000"` or
 `python -m bench.http --pins 1000000 --clients 16 --seconds 20 --spread population --reuse`.
 
 Seeds (or with `--reuse`, reuses) a database of demo pins, starts gunicorn with
-`gunicorn.conf.py` (two gevent workers, rate limits off), then measures, each beside its goal
+`gunicorn.conf.py` (two gevent workers; rate limits off, or with `--rate-limits` on and counting
+at limits no client reaches), then measures, each beside its goal
 in issue 8: `GET /api/map/clusters` for 1280×800-pixel views at zooms 8-18, with and without
 filters (goal 1); the first clustered view against Supercluster under Node (goal 2); warm views
 answered 304 (goal 3), beside an endpoint that reads no database (the server's ceiling); pins
@@ -74,6 +75,13 @@ FILTERS = {
     "all four": "kind=idea&category=traffic&status=new&source=import",
 }
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+# `--rate-limits`: a new pin counts as `make run`'s defaults count it (its person's and its
+# address's limits, each per hour and per minute: four counters), at limits no run reaches.
+RATE_LIMITS = {
+    "RATELIMIT_ENABLED": "1",
+    "IDEA_CREATE_LIMIT": "1000000000 per hour;1000000000 per minute",
+    "IDEA_CREATE_ADDRESS_LIMIT": "1000000000 per hour;1000000000 per minute",
+}
 NEW_PIN = {"kind": "idea", "category": "other", "title": "Bench pin over HTTP", "body": ""}
 
 
@@ -1032,6 +1040,11 @@ def main() -> None:
         metavar="RATE[,RATE…]",
         help="phase 4c, once per rate: the writers paced to RATE pins a second in all",
     )
+    parser.add_argument(
+        "--rate-limits",
+        action="store_true",
+        help="count every pin against its limits, as `make run` does, at limits never reached",
+    )
     args = parser.parse_args()
 
     url = args.database_url or database_url(f"_bench_http_{args.spread}")
@@ -1053,7 +1066,7 @@ def main() -> None:
     if args.imports:
         create_planner(url)
     with tempfile.TemporaryDirectory() as tmp:
-        base, process = start_gunicorn(url, Path(tmp))
+        base, process = start_gunicorn(url, Path(tmp), **(RATE_LIMITS if args.rate_limits else {}))
         log = Path(tmp).parent / "bench-http-gunicorn.log"  # kept, to read after a failure
         drain = threading.Thread(
             target=lambda: log.write_bytes(process.stderr.read() if process.stderr else b""),
@@ -1062,7 +1075,8 @@ def main() -> None:
         drain.start()  # a full pipe would block the workers
         try:
             print(
-                f"gunicorn.conf.py at {base} (2 gevent workers, rate limits off); "
+                f"gunicorn.conf.py at {base} (2 gevent workers, rate limits "
+                f"{'on, never reached' if args.rate_limits else 'off'}); "
                 f"{args.clients} clients, {args.seconds:.0f} s per phase, {load_and_cpu()}"
             )
             cpu = _clients_cpu()

@@ -5,10 +5,16 @@ test is in tests/serving/test_gunicorn.py.
 """
 
 import time
+from collections.abc import Callable
+from typing import Any
 
+import psycopg
+import pytest
+from flask import Flask
 from sqlalchemy import text
 
 from app.db import get_engine
+from app.ratelimit_storage import AppDatabaseStorage
 from app.supporters import SUPPORTER_COOKIE
 from tests.conftest import Api, count_pins, pin_feature
 
@@ -104,26 +110,117 @@ def test_counters_are_rows_in_postgresql(make_app, app):
 
 
 def test_storage_counts_windows_and_sweeps_ended_ones(app):
-    """The PostgreSQL storage itself: a window counts up, ends, starts again; sweeping is safe."""
-    from app.ratelimit_storage import AppDatabaseStorage
+    """The PostgreSQL storage itself: a window counts up, ends, starts again; sweeping is safe.
 
+    Each step is a request of its own, as the limiter uses the storage (see the next test).
+    """
+    storage = AppDatabaseStorage("app-database://")
+
+    def in_a_request(step: Callable[[], Any]) -> Any:
+        with app.test_request_context():
+            return step()
+
+    assert in_a_request(storage.check)
+    assert [in_a_request(lambda: storage.incr("k", 60)) for _ in range(3)] == [1, 2, 3]
+    assert in_a_request(lambda: storage.get("k")) == 3
+    assert in_a_request(lambda: storage.get_expiry("k")) > time.time() + 55
+    in_a_request(lambda: storage.incr("short", 1))
+    end_every_window(app)
+    assert in_a_request(lambda: storage.get("k")) == 0
+    assert in_a_request(lambda: storage.get_expiry("k")) <= time.time() + 1  # ended: now
+    assert in_a_request(lambda: storage.incr("k", 60)) == 1  # an ended window starts again
+    assert in_a_request(lambda: storage.get_expiry("k")) > time.time() + 55  # a minute from now
+    assert in_a_request(lambda: storage.incr("k", 60, amount=4)) == 5
+    in_a_request(storage.sweep)
+    with app.app_context(), get_engine().connect() as conn:
+        assert conn.execute(text("SELECT key FROM rate_limits")).scalars().all() == ["k"]
+    in_a_request(lambda: storage.clear("k"))
+    assert in_a_request(lambda: storage.get("k")) == 0
+    in_a_request(lambda: storage.incr("a", 60))
+    assert in_a_request(storage.reset) == 1
+
+
+def test_a_request_reads_its_own_count_back_without_asking_again(app):
+    """The headers' window is the one the request's hit returned, not a second read.
+
+    Changed in the table behind the request's back, the counter still reads as the request
+    counted it; the next request reads the table.
+    """
     storage = AppDatabaseStorage("app-database://")
     with app.test_request_context():
-        assert storage.check()
-        assert [storage.incr("k", 60) for _ in range(3)] == [1, 2, 3]
-        assert storage.get("k") == 3
-        assert storage.get_expiry("k") > 0
-        storage.incr("short", 1)
+        assert storage.incr("mine", 60) == 1
+        counted_end = storage.get_expiry("mine")
         with get_engine().begin() as conn:
-            conn.execute(text("UPDATE rate_limits SET expires_at = now() - interval '1 s'"))
-        assert storage.get("k") == 0
-        assert storage.incr("k", 60) == 1  # an ended window starts again
-        assert storage.get_expiry("k") > time.time() + 55  # and ends a minute from now
-        assert storage.incr("k", 60, amount=4) == 5
-        storage.sweep()
-        with get_engine().connect() as conn:
-            assert conn.execute(text("SELECT key FROM rate_limits")).scalars().all() == ["k"]
-        storage.clear("k")
-        assert storage.get("k") == 0
-        storage.incr("a", 60)
-        assert storage.reset() == 1
+            conn.execute(text("UPDATE rate_limits SET hits = 7"))
+        assert storage.get("mine") == 1
+        assert storage.get_expiry("mine") == counted_end
+        storage.clear("mine")
+        assert storage.get("mine") == 0
+    with app.test_request_context():
+        assert storage.incr("mine", 60) == 1
+        with get_engine().begin() as conn:
+            conn.execute(text("UPDATE rate_limits SET hits = 7"))
+    with app.test_request_context():
+        assert storage.get("mine") == 7
+
+
+def test_the_headers_say_what_is_left_of_the_tightest_window(make_app, app):
+    limited = make_app(
+        IDEA_CREATE_LIMIT="5 per minute;50 per hour", IDEA_CREATE_ADDRESS_LIMIT="100 per minute"
+    )
+    api = Api(limited.test_client())
+    responses = [api.post("/api/ideas", pin_feature()) for _ in range(6)]
+    assert [r.status_code for r in responses] == [201] * 5 + [429]
+    assert [r.headers["X-RateLimit-Limit"] for r in responses] == ["5"] * 6
+    assert [r.headers["X-RateLimit-Remaining"] for r in responses] == ["4", "3", "2", "1", "0", "0"]
+    resets = {int(r.headers["X-RateLimit-Reset"]) for r in responses}
+    assert len(resets) == 1  # one window
+    assert time.time() + 55 < resets.pop() <= time.time() + 61
+    assert 55 <= int(responses[-1].headers["Retry-After"]) <= 60
+
+
+def test_a_new_pin_counts_its_four_windows_in_four_statements(make_app, app):
+    """Its person's and its address's limits, per minute and per hour: one upsert each.
+
+    And no read for the headers: each of those was a round trip to PostgreSQL.
+    """
+    limited = make_app(
+        IDEA_CREATE_LIMIT="5 per minute;50 per hour",
+        IDEA_CREATE_ADDRESS_LIMIT="100 per minute;1000 per hour",
+    )
+    api = Api(limited.test_client())
+    with limited.app_context():
+        counters = counted_statements(limited)
+        assert api.post("/api/ideas", pin_feature()).status_code == 201
+    assert counters() == ["INSERT INTO rate_limits"] * 4
+
+
+def end_every_window(app: Flask) -> None:
+    """Every counter's window ended a second ago."""
+    with app.app_context(), get_engine().begin() as conn:
+        conn.execute(text("UPDATE rate_limits SET expires_at = now() - interval '1 s'"))
+
+
+def counted_statements(app: Flask) -> Callable[[], list[str]]:
+    """The statements about rate limits sent to PostgreSQL from now on, by their first words.
+
+    Read from psycopg's own cursors, below SQLAlchemy, so statements the app hands the driver
+    directly count as well.
+    """
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def recording(cursor: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
+        sql = query if isinstance(query, str) else str(query)
+        if "rate_limits" in sql:
+            sent.append(" ".join(sql.split()[:3]))
+        return execute(cursor, query, *args, **kwargs)
+
+    patcher = pytest.MonkeyPatch()
+    patcher.setattr(psycopg.Cursor, "execute", recording)
+
+    def stop() -> list[str]:
+        patcher.undo()
+        return sent
+
+    return stop
