@@ -11,7 +11,7 @@ from app import db, map_gates, replica, write_turns
 from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.converters import IdConverter
-from app.errors import register_errorhandlers
+from app.errors import keep_the_busy_retry_after, register_errorhandlers
 from app.extensions import babel, csrf, limiter, select_locale, talisman
 from app.ideas import pin_batches
 from app.request import BoundedRequest
@@ -107,6 +107,7 @@ def register_extensions(app: Flask) -> None:
     live.init_app(app)  # the workshops' event listener: nothing connects until a stream opens
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
+    app.after_request(keep_the_busy_retry_after)  # runs after the limiter's headers
     limiter.init_app(app)
     auth.init_app(app)  # Flask-Login, after CSRF: an expired session is checked after the token
     write_turns.init_app(app)  # after CSRF and limits: a refused write takes no turn

@@ -47,6 +47,20 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
 RETRY_AFTER_S = 1
 
 
+def keep_the_busy_retry_after(response: Response) -> Response:
+    """A 503 asks the client to wait RETRY_AFTER_S, whatever the rate limiter's headers say.
+
+    Flask-Limiter sets Retry-After on every answer of a rate-limited view, to the end of its
+    window (up to an hour). Such a view takes its write turn after its limits
+    (app/write_turns.py), so a write refused as busy came back asking the browser to wait a
+    minute, and the citizen's retry (static/js/lib/request.js) waited its longest, 10 s.
+    Registered before Flask-Limiter: after-request hooks run in the reverse order.
+    """
+    if response.status_code == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER_S)
+    return response
+
+
 # OGC API – Features asks for 400 where this API answers 422: a query parameter it does not
 # know, or a value it cannot take (/req/core/query-param-unknown, /query-param-invalid).
 OGC_PREFIX = "/ogc"

@@ -16,6 +16,7 @@ from flask_limiter.util import get_remote_address
 
 from app.extensions import limiter
 from app.supporters import known_supporter_id
+from app.write_turns import after_its_limits
 
 F = TypeVar("F", bound=Callable[..., object])
 
@@ -48,12 +49,13 @@ def limited(
     """Apply the config limits named `person` and `address` (and `pin_address`) to a view.
 
     Views sharing a `scope` share the counters (the API's and the page's support button).
+    The view takes its write turn (app.write_turns) once its limits have let it through.
     """
 
     def decorate(view: F) -> F:
         wrapped = limiter.shared_limit(
             config_limit(person), scope=f"{scope}-person", key_func=person_key
-        )(view)
+        )(after_its_limits(view))
         wrapped = limiter.shared_limit(
             config_limit(address), scope=f"{scope}-address", key_func=address_key
         )(wrapped)

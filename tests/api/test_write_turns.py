@@ -119,6 +119,27 @@ def test_a_write_refused_before_its_turn_does_not_wait_for_one(gated):
     assert count_pins(app) == 0
 
 
+def test_a_write_over_its_rate_limit_is_refused_without_waiting_for_a_turn(make_app):
+    """Its limits are counted before its turn is taken, so a full gate does not hide the 429.
+
+    And a write that passed its limits but found no turn asks for a second's wait, not for
+    its limit's window (Flask-Limiter sets Retry-After on every answer of a limited view).
+    """
+    app = make_app(WRITES_AT_ONCE=1, WRITE_WAIT_S=0.1, IDEA_CREATE_LIMIT="1 per minute")
+    gate = app.extensions[EXTENSION]
+    api = Api(app.test_client())
+    assert gate.enter(0)  # the one place taken, as by another request's write
+    try:
+        assert_busy(api.post("/api/ideas", pin_feature()), BUSY_SV)  # counted, then no turn
+        over = api.post("/api/ideas", pin_feature())
+        assert over.status_code == 429
+        assert over.get_json()["error"]["code"] == "rate_limited"
+        assert gate.waiting == 0
+    finally:
+        gate.leave()
+    assert count_pins(app) == 0
+
+
 def _send_head_and_part(url: str, body: bytes, session: tuple[str, str]) -> socket.socket:
     """Start a POST /api/ideas whose body has only half arrived; the open socket."""
     cookie, token = session
