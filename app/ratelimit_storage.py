@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import random
 import time
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 from flask import g, has_request_context
 from limits.storage import Storage
-from sqlalchemy import Executable, bindparam, case, delete, func, select
+from sqlalchemy import CursorResult, Executable, bindparam, case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -109,10 +109,10 @@ class AppDatabaseStorage(Storage):
         with counter_connection() as conn:
             return all_rows(conn, statement, params)
 
-    def _run(self, statement: Executable) -> None:
-        """Run one statement built for this call (a DELETE), which commits by itself."""
+    def _run(self, statement: Executable) -> int:
+        """Run one statement built for this call (a DELETE) that commits by itself: its rows."""
         with counter_connection() as conn:
-            execute_first(conn, statement)
+            return cast(CursorResult[Any], execute_first(conn, statement)).rowcount
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Count `amount` hits; a window that has ended starts again at `amount`."""
@@ -155,9 +155,7 @@ class AppDatabaseStorage(Storage):
     def reset(self) -> int | None:
         """Forget every counter."""
         _counted().clear()
-        forget = delete(RateLimitCounter).returning(RateLimitCounter.key)
-        with counter_connection() as conn:
-            return len(execute_first(conn, forget).all())
+        return self._run(delete(RateLimitCounter))
 
     def clear(self, key: str) -> None:
         """Forget one counter."""

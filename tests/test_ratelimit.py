@@ -179,7 +179,7 @@ def test_the_headers_say_what_is_left_of_the_tightest_window(make_app, app):
     assert 55 <= int(responses[-1].headers["Retry-After"]) <= 60
 
 
-def test_a_new_pin_counts_its_four_windows_in_four_statements(make_app, app):
+def test_a_new_pin_counts_its_four_windows_in_four_statements(make_app, app, monkeypatch):
     """Its person's and its address's limits, per minute and per hour: one upsert each.
 
     And no read for the headers: each of those was a round trip to PostgreSQL.
@@ -189,10 +189,9 @@ def test_a_new_pin_counts_its_four_windows_in_four_statements(make_app, app):
         IDEA_CREATE_ADDRESS_LIMIT="100 per minute;1000 per hour",
     )
     api = Api(limited.test_client())
-    with limited.app_context():
-        counters = counted_statements(limited)
-        assert api.post("/api/ideas", pin_feature()).status_code == 201
-    assert counters() == ["INSERT INTO rate_limits"] * 4
+    sent = record_rate_limit_statements(monkeypatch)
+    assert api.post("/api/ideas", pin_feature()).status_code == 201
+    assert sent == ["INSERT INTO rate_limits"] * 4
 
 
 def end_every_window(app: Flask) -> None:
@@ -201,7 +200,7 @@ def end_every_window(app: Flask) -> None:
         conn.execute(text("UPDATE rate_limits SET expires_at = now() - interval '1 s'"))
 
 
-def counted_statements(app: Flask) -> Callable[[], list[str]]:
+def record_rate_limit_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The statements about rate limits sent to PostgreSQL from now on, by their first words.
 
     Read from psycopg's own cursors, below SQLAlchemy, so statements the app hands the driver
@@ -216,11 +215,5 @@ def counted_statements(app: Flask) -> Callable[[], list[str]]:
             sent.append(" ".join(sql.split()[:3]))
         return execute(cursor, query, *args, **kwargs)
 
-    patcher = pytest.MonkeyPatch()
-    patcher.setattr(psycopg.Cursor, "execute", recording)
-
-    def stop() -> list[str]:
-        patcher.undo()
-        return sent
-
-    return stop
+    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    return sent
