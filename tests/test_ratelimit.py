@@ -11,9 +11,12 @@ from typing import Any
 import psycopg
 import pytest
 from flask import Flask
+from flask_limiter.util import get_qualified_name
 from sqlalchemy import text
 
 from app.db import get_engine
+from app.extensions import limiter
+from app.ratelimit import is_limited
 from app.ratelimit_storage import AppDatabaseStorage
 from app.supporters import SUPPORTER_COOKIE
 from tests.conftest import Api, count_pins, pin_feature
@@ -192,6 +195,27 @@ def test_a_new_pin_counts_its_four_windows_in_four_statements(make_app, app, mon
     sent = record_rate_limit_statements(monkeypatch)
     assert api.post("/api/ideas", pin_feature()).status_code == 201
     assert sent == ["INSERT INTO rate_limits"] * 4
+
+
+def test_every_view_with_limits_is_one_the_filter_lets_through(app):
+    """`has_no_limits` leaves alone any view not marked as limited, so a view limited some
+    other way (`limiter.limit` on its own) would never count: every one is marked."""
+    with app.app_context():
+        limited = {
+            endpoint
+            for endpoint, view in app.view_functions.items()
+            if limiter.limit_manager.decorated_limits(get_qualified_name(view))
+        }
+        marked = {endpoint for endpoint, view in app.view_functions.items() if is_limited(view)}
+    assert limited == marked
+    assert {"api.create_idea", "api.support_idea", "planner.login"} <= limited
+
+
+def test_a_view_without_limits_sends_no_limit_headers(api):
+    response = api.get("/api/categories")
+    assert response.status_code == 200
+    assert not [name for name in response.headers if "RateLimit" in name]
+    assert "Retry-After" not in response.headers
 
 
 def end_every_window(app: Flask) -> None:
