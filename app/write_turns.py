@@ -14,10 +14,12 @@ full run after another in turn (bench/README.md), the readers' p95 / pins a seco
 A write takes its turn once its body has arrived: a client that sends its body slowly must not
 hold a place while others wait. Reads (GET, HEAD, OPTIONS) never wait here.
 
-A rate-limited view (app/ratelimit.py) takes its turn only once its limits have let it through
-(`after_its_limits`): Flask-Limiter counts them in the view's decorators, after every hook, and
-those counters are round trips to PostgreSQL. Taken in the hook, a new pin held its turn
-through them, and a refused one took a turn to be refused. With the limits on, 16 writers
+A view limited by `limited` (app/ratelimit.py: new pins, supports, reports, workshops) takes
+its turn only once its limits have let it through (`after_its_limits`); the sign-in form, whose
+limits count failures after the answer, takes it in the hook as any write. Flask-Limiter
+counts a view's limits in its decorators, after every hook, and those counters are round trips
+to PostgreSQL. Taken in the hook, a new pin held its turn through them, and a refused one took
+a turn to be refused. With the limits on, 16 writers
 beside 4 readers (bench.http's 4b, 15 s, in turns): 173 and 190 pins a second against 132 and
 149, the readers' p95 alike (70.7 and 67.8 ms against 71.1 and 67.1).
 """

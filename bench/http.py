@@ -1006,7 +1006,7 @@ def paces(given: str) -> list[float]:
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a list of numbers: {given!r}") from None
     if not all(0 < rate < math.inf for rate in rates):
-        raise argparse.ArgumentTypeError(f"each rate must be above 0: {given!r}")
+        raise argparse.ArgumentTypeError(f"each rate must be a finite number above 0: {given!r}")
     return rates
 
 
