@@ -19,9 +19,9 @@ its turn only once its limits have let it through (`after_its_limits`); the sign
 limits count failures after the answer, takes it in the hook as any write. Flask-Limiter
 counts a view's limits in its decorators, after every hook, and those counters are round trips
 to PostgreSQL. Taken in the hook, a new pin held its turn through them, and a refused one took
-a turn to be refused. With the limits on, 16 writers
-beside 4 readers (bench.http's 4b, 15 s, in turns): 173 and 190 pins a second against 132 and
-149, the readers' p95 alike (70.7 and 67.8 ms against 71.1 and 67.1).
+a turn to be refused. With the limits on, 16 writers beside 4 readers (bench.http's 4b, 15 s,
+in turns): 173 and 190 pins a second against 132 and 149, the readers' p95 alike (70.7 and
+67.8 ms against 71.1 and 67.1).
 """
 
 from __future__ import annotations
