@@ -16,7 +16,6 @@ with its count, which the request keeps (`_counted`) for the headers.
 from __future__ import annotations
 
 import random
-import time
 from typing import Any, NamedTuple, cast
 
 from flask import g, has_request_context
@@ -123,9 +122,13 @@ class AppDatabaseStorage(Storage):
         return int(hits)
 
     def _window(self, key: str) -> Window | None:
-        """`key`'s current window: as this request counted it, else as stored (None: ended)."""
+        """`key`'s current window: as this request counted it, else as stored (None: ended).
+
+        The database's clock alone says when a window ends (docs/scaling.md, "Clocks"): a
+        window this request counted is the one its headers tell of, even if it ends meanwhile.
+        """
         counted = _counted().get(key)
-        if counted is not None and counted.ends > time.time():
+        if counted is not None:
             return counted
         rows = self._rows(CURRENT_WINDOW, key=key)
         return Window(int(rows[0][0]), float(rows[0][1])) if rows else None
