@@ -28,6 +28,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.db import has_replica
+from app.request import matched_view
 
 WROTE_COOKIE = "umecom_wrote"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -67,8 +68,7 @@ def wrote_recently() -> bool:
 
 def _is_public_read() -> bool:
     """Whether the view answering this request is marked `@public_read`."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    return bool(getattr(view, "public_read", False))
+    return bool(getattr(matched_view(), "public_read", False))
 
 
 def routes_to_replica() -> bool:

@@ -6,7 +6,7 @@ import io
 from collections.abc import Callable
 from typing import IO, Any, TypeVar, cast
 
-from flask import Request, current_app
+from flask import Request, current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
@@ -34,6 +34,11 @@ class _CountingStream(io.RawIOBase):
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def matched_view() -> Callable[..., Any] | None:
+    """The view that answers this request, where its marks are read (None when none matched)."""
+    return current_app.view_functions.get(request.endpoint or "")
 
 
 def body_limit(config_key: str) -> Callable[[F], F]:

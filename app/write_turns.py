@@ -34,6 +34,7 @@ from flask import Flask, current_app, request
 
 from app.common.errors import Busy
 from app.common.fair_gate import FairGate
+from app.request import matched_view
 from geo.i18n import N_
 
 EXTENSION = "umecom_write_turns"
@@ -61,8 +62,7 @@ def take_a_write_turn() -> None:
     """
     if request.method not in WRITE_METHODS:
         return
-    view = current_app.view_functions.get(request.endpoint or "")
-    if not getattr(view, _AFTER_LIMITS, False):
+    if not getattr(matched_view(), _AFTER_LIMITS, False):
         _wait_for_a_turn()
 
 
