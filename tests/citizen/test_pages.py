@@ -210,6 +210,20 @@ def test_every_page_has_the_import_map_allowed_by_its_nonce(api, client):
     assert len(nonces) == len(pages), "a new nonce for every response"
 
 
+def test_every_page_names_an_icon_that_is_served(api, client):
+    """Browsers ask for /favicon.ico (a 404 in every first visit's console) unless told."""
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    hrefs = set()
+    for path in ("/", "/list", f"/ideas/{idea_id}", "/login", "/join", "/no-such-page"):
+        html = client.get(path).get_data(as_text=True)
+        hrefs.update(re.findall(r'<link rel="icon" type="image/svg\+xml" href="([^"]+)">', html))
+    assert hrefs == {"/static/favicon.svg"}
+    with client.get("/static/favicon.svg") as icon:
+        assert icon.status_code == 200
+        assert icon.mimetype == "image/svg+xml"
+        assert icon.get_data(as_text=True).startswith("<svg ")
+
+
 def test_urls_and_modules_follow_the_script_root(client):
     """Mounted under a prefix (SCRIPT_NAME), the scripts' URLs and modules come from there."""
     html = client.get("/", base_url="http://localhost/umecom").get_data(as_text=True)

@@ -31,6 +31,12 @@ def test_the_queue_links_each_pin_to_its_page(api, staff):
     assert "1 pin waits for a moderator" in english and "Contains personal details (1)" in english
 
 
+def test_an_empty_queue_says_so_once(staff):
+    html = staff("moderator").get("/planner/moderation").get_data(as_text=True)
+    assert "Inget väntar på en moderator." in html
+    assert "väntar på en moderator, den som väntat längst först" not in html
+
+
 def test_a_pins_page_for_a_moderator(app, api, staff):
     idea_id = _reported_pin(api, title="Bänk vid älven", author_name="Eva Ek")
     moderator = staff("moderator")
