@@ -21,7 +21,13 @@ from app.planner import bp
 from app.planner.js_strings import js_strings
 from app.planning.accounts import all_users, user_as_json
 from app.planning.answer_templates import all_templates
-from app.planning.enums import FLAG_REASONS, HISTORY_ACTIONS, ROLES, VISIBILITY_LABELS
+from app.planning.enums import (
+    FLAG_REASONS,
+    HISTORY_ACTIONS,
+    ROLES,
+    SOURCE_LABELS,
+    VISIBILITY_LABELS,
+)
 from app.planning.history import history_of
 from app.planning.moderation import queue, reports_of
 from app.planning.notes import notes_of
@@ -57,6 +63,7 @@ def inject_planning_labels() -> dict[str, Any]:
         "FLAG_REASONS": FLAG_REASONS,
         "HISTORY_ACTIONS": HISTORY_ACTIONS,
         "ROLES": ROLES,
+        "SOURCE_LABELS": SOURCE_LABELS,
         "VISIBILITY_LABELS": VISIBILITY_LABELS,
     }
 

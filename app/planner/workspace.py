@@ -11,7 +11,6 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import format_number
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.api.export import EXPORT_FORMATS
@@ -24,6 +23,7 @@ from app.models import District
 from app.planner import bp
 from app.planner.views import area_bounds, page_settings
 from app.planner.workspace_strings import workspace_strings
+from app.planning.enums import SOURCE_LABELS
 from app.planning.imports import MAX_IMPORT_FEATURES
 from app.planning.moderation import queue
 from app.urls import url_templates
@@ -46,12 +46,6 @@ WORKSPACE_URLS = {
     "districts": "api.districts",
 }
 
-SOURCE_LABELS = {
-    "web": _l("The web map"),
-    "workshop": _l("A workshop"),
-    "paper": _l("Paper"),
-    "import": _l("Imported"),
-}
 assert set(SOURCE_LABELS) == set(SOURCES)
 
 # The city centre at a zoom that shows the town and its nearest districts.

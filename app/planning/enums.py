@@ -32,6 +32,14 @@ VISIBILITY_LABELS: dict[str, LazyString] = {
     "withdrawn": _l("Withdrawn by its author"),
 }
 
+# Where a pin came from, in words (the values are app.categories.SOURCES).
+SOURCE_LABELS: dict[str, LazyString] = {
+    "web": _l("The web map"),
+    "workshop": _l("A workshop"),
+    "paper": _l("Paper"),
+    "import": _l("Imported"),
+}
+
 # The visibilities a moderator may set (`withdrawn` is the author's alone).
 MODERATED_VISIBILITIES = ("published", "held", "hidden")
 

@@ -51,6 +51,7 @@ def test_a_pins_page_for_a_moderator(app, api, staff):
     assert "Kolla med parkförvaltningen." in html
     assert "Innehåller personuppgifter: “Ett namn”" in html
     assert "Dold" in html and "Namn på granne" in html
+    assert "<dt>Källa</dt><dd>Webbkartan</dd>" in html  # the source in words, not `web`
     assert html.count("moderator@umea.se") >= 3  # who answered, noted and hid it
     assert 'name="visibility" value="published">Återställ</button>' in html
     assert 'data-method="PATCH"' in html and f'action="/api/ideas/{idea_id}"' in html
