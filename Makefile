@@ -112,7 +112,7 @@ i18n-extract: $(BIN)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		-o app/translations/messages.pot .
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete --width 100
 
 ## Benchmarks (bench/README.md): in process, then the map over HTTP for each spread of pins;
 ## BENCH_ARGS="--pins 1000000 --runs 5" for the big run.

@@ -88,9 +88,17 @@ def test_the_summary_is_for_members(app):
     member = bo.get(path).get_data(as_text=True)
     assert '<th scope="row">Områden</th><td>1</td>' in member
     assert '<th scope="row">Bord 1</th><td>1</td>' in member
-    assert "dolda" not in member  # hidden counts are the facilitator's
+    assert "</strong> dold" not in member  # hidden counts are the facilitator's
+    # a count and its word agree (deltagare is both one and many)
+    assert "<strong>1</strong> deltagare" in member
+    assert "<strong>1</strong> ritning<" in member  # the hidden one is not counted
+    assert "<strong>0</strong> gjorda till nålar" in member
     lead = facilitator.get(path).get_data(as_text=True)
-    assert "<strong>1</strong> dolda" in lead
+    assert "<strong>1</strong> dold<" in lead
+    english = bo.get(path + "?lang=en").get_data(as_text=True)
+    assert "<strong>1</strong> participant<" in english
+    assert "<strong>1</strong> drawing<" in english
+    assert "<strong>0</strong> made into pins<" in english
     assert f"/api/workshops/{body['id']}/export.geojson" in lead
 
 
