@@ -59,3 +59,21 @@ def test_catalogs_hold_every_string_in_the_code(tmp_path: Path):
     for locale in ("sv", "en"):
         known = {m.id if isinstance(m.id, str) else m.id[0] for m in _catalog(locale) if m.id}
         assert extracted - known == set(), locale
+
+
+def test_every_singular_for_the_scripts_has_its_plural():
+    """`t(key, {n: 1})` takes `key + "One"` (static/js/lib/settings.js): a singular without its
+    key would never be shown, and a singular that counts is not one."""
+    from app.citizen.js_strings import STRINGS as CITIZEN
+    from app.planner.js_strings import STRINGS as PLANNER
+    from app.planner.workspace_strings import STRINGS as WORKSPACE
+    from app.workshop.js_strings import STRINGS as WORKSHOP
+
+    singulars = 0
+    for strings in (CITIZEN, PLANNER, WORKSPACE, WORKSHOP):
+        for key, text in strings.items():
+            if key.endswith("One"):
+                singulars += 1
+                assert key.removesuffix("One") in strings, key
+                assert "{n}" not in str(text), key
+    assert singulars >= 5

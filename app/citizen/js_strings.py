@@ -1,7 +1,8 @@
 """UI strings the browser scripts show, translated per request and handed over in data-settings.
 
 Add a key here for every text the JavaScript puts on the page: the scripts never hold UI text.
-Placeholders in braces (`{n}`, `{name}`) are filled in by the scripts.
+Placeholders in braces (`{n}`, `{name}`) are filled in by the scripts. A key ending in `One`
+is the singular of the key before it, which `t()` (static/js/lib/settings.js) takes when `n` is 1.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ STRINGS = {
     "networkError": _l("Could not reach the server. Check your connection and try again."),
     "serverError": _l("Something went wrong. Please try again."),
     "loading": _l("Loading…"),
-    "pinsLoaded": _l("{n} pins shown on the map."),
     "pinsTruncated": _l("Only some of the pins are shown. Zoom in to see all."),
     "clusterLabel": _l("{n} pins here. Activate to zoom in."),
     "pinLabel": _l("{kind}, {category}: {title}"),
@@ -44,6 +44,7 @@ STRINGS = {
     "formOpened": _l("The form for a new pin is open."),
     "formClosed": _l("The form was closed."),
     "placesFound": _l("{n} places found. Choose one from the list."),
+    "placesFoundOne": _l("1 place found. Choose it from the list."),
     "noPlaces": _l("No places found."),
     "placeTypeStadsdel": _l("district"),
     "placeTypeTatort": _l("locality"),

@@ -1,7 +1,8 @@
 """UI strings of the workspace's scripts (/planner), translated per request.
 
 Placeholders in braces (`{n}`, `{name}`) are filled in by the scripts. Counts are said as
-"Pins: {n}" where a script cannot choose a plural form; "…One" keys are the singular.
+"Pins: {n}" where a script cannot choose a plural form; a key ending in "One" is the singular
+of the key before it, which `t()` takes when `n` is 1.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ STRINGS = {
     "clusterTitle": _l("Cluster {id}"),
     "selectionCount": _l("Pins that match the filters: {n}"),
     "firstPinsListed": _l("The first {n} of {total} pins are listed."),
-    "answerAll": _l("Answer all {n} pins"),
+    "answer": _l("Answer all {n} pins"),
     "answerOne": _l("Answer the pin"),
     "answered": _l("{n} pins answered."),
     "answeredOne": _l("1 pin answered."),
@@ -66,7 +67,7 @@ STRINGS = {
     "imported": _l("{n} pins imported."),
     "importedHeld": _l("{n} pins imported, {held} held for moderation."),
     "importedOne": _l("1 pin imported."),
-    "importedOneHeld": _l("1 pin imported and held for moderation."),
+    "importedHeldOne": _l("1 pin imported and held for moderation."),
     "importRefused": _l("Nothing was imported: {message}"),
     "importRefusedFeature": _l("Nothing was imported. Feature {number} ({field}): {message}"),
 }

@@ -40,6 +40,7 @@ STRINGS = {
     "hintLineStart": _l("Tap or click the map where the line starts."),
     "hintAreaStart": _l("Tap or click the map at the first corner of the area."),
     "hintPoints": _l("{n} points placed (at least {needed}). Add more, or press Finish."),
+    "hintPointsOne": _l("1 point placed (at least {needed}). Add more, or press Finish."),
     "crossesItself": _l(
         "The area would cross itself. Remove the last point or place it elsewhere."
     ),
@@ -112,6 +113,7 @@ STRINGS = {
     "ownCategory": _l("Each drawing's own category"),
     "promoteCount": _l("Make pins of the ticked drawings ({n})"),
     "pinsMade": _l("{n} pins made. They are on the public map."),
+    "pinsMadeOne": _l("1 pin made. It is on the public map."),
     "qrLabel": _l("QR code of the join link"),
     # Joining and starting.
     "joinTitle": _l("Join “{title}”"),

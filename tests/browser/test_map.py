@@ -255,6 +255,7 @@ def test_place_search_then_put_the_pin_here(page: Page) -> None:
     page.keyboard.press("Enter")
     result = page.locator(".place-result", has_text="Holmsund").first
     expect(result).to_be_visible()
+    expect(page.locator("#place-summary")).to_have_text("1 plats hittades. Välj den i listan.")
     result.click()
     pin_here = page.locator("#pin-here")
     expect(pin_here).to_be_visible()

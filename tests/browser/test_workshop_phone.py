@@ -69,9 +69,10 @@ def test_finish_needs_enough_points_and_cancel_draws_nothing(app, open_page):
     assert box is not None
     phone.touchscreen.tap(box["x"] + 100, box["y"] + 100)
     expect(finish).to_be_disabled()
-    expect(phone.locator("[data-draw-hint]")).to_contain_text("1 punkter lagda (minst 2)")
+    expect(phone.locator("[data-draw-hint]")).to_contain_text("1 punkt lagd (minst 2)")
     phone.touchscreen.tap(box["x"] + 200, box["y"] + 160)
     expect(finish).to_be_enabled()
+    expect(phone.locator("[data-draw-hint]")).to_contain_text("2 punkter lagda (minst 2)")
     phone.locator("[data-action='remove-last']").tap()
     expect(finish).to_be_disabled()
     phone.locator("[data-action='cancel']").tap()

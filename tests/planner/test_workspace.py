@@ -57,10 +57,10 @@ def test_settings_carry_urls_bounds_and_strings(staff):
     assert settings["exports"]["clusters"] == ["geojson", "gpkg"]
     assert settings["crs"] == [4326, 3006]
     assert settings["sources"] == ["web", "workshop", "paper", "import"]
-    assert settings["strings"]["answerAll"] == "Answer all {n} pins"
+    assert settings["strings"]["answer"] == "Answer all {n} pins"
     assert settings["role"] == "planner"
     swedish = _settings(staff("planner").get("/planner?lang=sv").get_data(as_text=True))
-    assert swedish["strings"]["answerAll"] == "Besvara alla {n} nålar"
+    assert swedish["strings"]["answer"] == "Besvara alla {n} nålar"
 
 
 def test_links_to_queue_templates_exports_and_report(api, staff):

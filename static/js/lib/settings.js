@@ -12,12 +12,16 @@
 export const settings = JSON.parse(document.body?.dataset.settings || "{}");
 
 /**
- * A UI string in the page language; `{name}` placeholders are filled from `vars`.
+ * A UI string in the page language; `{name}` placeholders are filled from `vars`. A count of
+ * one takes the singular, `key + "One"`, where the strings have it ("1 place found", not
+ * "1 places found"); Swedish and English both use it for exactly one.
  * @param {string} key key of settings.strings
  * @param {Record<string, string|number>} [vars]
  */
 export function t(key, vars = {}) {
-  const text = (settings.strings && settings.strings[key]) || key;
+  const strings = settings.strings || {};
+  const chosen = vars.n === 1 && strings[`${key}One`] ? `${key}One` : key;
+  const text = strings[chosen] || key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
 }
 

@@ -90,7 +90,6 @@ export class ImportForm {
  * @param {number} held
  */
 function importedText(created, held) {
-  if (created === 1) return t(held ? "importedOneHeld" : "importedOne");
   return t(held ? "importedHeld" : "imported", { n: created, held });
 }
 

@@ -57,7 +57,7 @@ export class SelectionPanel {
     this.summary.textContent = t("selectionCount", { n: chosen.count });
     this.clearErrors();
     const tooMany = chosen.count > settings.bulkMax;
-    this.submit.textContent = t(chosen.count === 1 ? "answerOne" : "answerAll", { n: chosen.count });
+    this.submit.textContent = t("answer", { n: chosen.count });
     this.submit.disabled = tooMany || chosen.count === 0;
     this.limitNote.hidden = !tooMany;
     this.limitNote.textContent = tooMany ? t("tooManyToAnswer", { n: chosen.count, max: settings.bulkMax }) : "";
@@ -180,7 +180,7 @@ export class SelectionPanel {
       const body = await request(urlFor("answer"), { method: "POST", json });
       this.field("answer").value = "";
       this.field("answer_en").value = "";
-      this.handlers.announce(t(body.updated === 1 ? "answeredOne" : "answered", { n: body.updated }));
+      this.handlers.announce(t("answered", { n: body.updated }));
       await this.handlers.onAnswered();
     } catch (err) {
       this.showError(err);
