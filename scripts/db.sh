@@ -61,13 +61,17 @@ shared_buffers_mb() {
   echo "$mb"
 }
 
+# PostgreSQL's own durability: fsync on, as a server that stores citizens' pins needs (with
+# fsync off a crash of the machine can leave the cluster corrupt, not only a few commits short).
+# The rate limiter's counters do not wait for the disk: their table is UNLOGGED, so their
+# commits write no WAL to flush (app/models/ratelimits.py).
 start() {
   prepare_data_dir
   local dir
   dir="$(resolved)"
   if ! as_owner "$pgbin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
     as_owner "$pgbin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off \
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 \
           -c shared_buffers=$(shared_buffers_mb)MB" start >/dev/null
   fi
   if [ -z "$(psql_admin -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$dbname'")" ]; then

@@ -260,6 +260,10 @@ def test_map_views_plan_serially(make_app):
         with get_engine().connect() as conn:
             assert conn.execute(text("SHOW max_parallel_workers_per_gather")).scalar_one() != "0"
             assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+            # pins, supports and answers wait for their commit to reach the disk
+            assert conn.execute(text("SHOW synchronous_commit")).scalar_one() == "on"
+            # the cluster scripts/db.sh starts (make run's and make test's) flushes at all
+            assert conn.execute(text("SHOW fsync")).scalar_one() == "on"
 
 
 def test_one_statement_writes_have_generic_plans(make_app):
