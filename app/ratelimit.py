@@ -13,8 +13,10 @@ from typing import Any, TypeVar
 
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem, parse_many
 
 from app.extensions import limiter
+from app.ratelimit_storage import PlannedHit, plan_hits_with
 from app.request import matched_view
 from app.supporters import known_supporter_id
 from app.write_turns import after_its_limits
@@ -22,6 +24,9 @@ from app.write_turns import after_its_limits
 F = TypeVar("F", bound=Callable[..., object])
 # On a view whose decorators here gave it limits; no other view is limited (no default limits).
 _LIMITED = "umecom_rate_limited"
+# On a view of `limited`'s: its counters as (config name, scope, key function), in the order
+# its decorators gave them to Flask-Limiter.
+_COUNTERS = "umecom_rate_limit_counters"
 
 
 @limiter.request_filter
@@ -86,9 +91,36 @@ def limited(
                 config_limit(pin_address), scope=f"{scope}-pin", key_func=address_and_pin_key
             )(wrapped)
         setattr(wrapped, _LIMITED, True)
+        counters = [
+            (person, f"{scope}-person", person_key),
+            (address, f"{scope}-address", address_key),
+        ]
+        if pin_address is not None:
+            counters.append((pin_address, f"{scope}-pin", address_and_pin_key))
+        setattr(wrapped, _COUNTERS, tuple(counters))
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+@plan_hits_with
+def planned_hits() -> list[PlannedHit]:
+    """The hits the request's `limited` view will ask the storage for, in Flask-Limiter's order.
+
+    Its keys as Flask-Limiter writes them (`RateLimitItem.key_for` of the key function's value
+    and the scope), ordered as it orders them (by the length of their windows, a stable sort);
+    tests/test_ratelimit.py compares them with what it asks. A view that counts on conditions
+    (`failures_limited`) plans nothing, and its hits are counted one at a time.
+    """
+    prefix = str(current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
+    planned: list[tuple[RateLimitItem, PlannedHit]] = []
+    for config_name, scope, key_func in getattr(matched_view(), _COUNTERS, ()):
+        identifiers = [prefix, key_func(), scope] if prefix else [key_func(), scope]
+        for item in parse_many(str(current_app.config[config_name])):
+            key = item.key_for(*identifiers)
+            planned.append((item, PlannedHit(key, item.get_expiry(), item.amount)))
+    hits = [hit for _, hit in sorted(planned, key=lambda pair: pair[0])]
+    return hits if len({hit.key for hit in hits}) == len(hits) else []
 
 
 # The limits of each action, shared by every route that performs it.

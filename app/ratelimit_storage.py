@@ -11,18 +11,39 @@ windows back for the X-RateLimit headers. Each hit used to be a checkout of the 
 its ping and SQLAlchemy's execution, and the headers two more: 6 checkouts and 6.2 statements a
 pin. The hits now run as SQL compiled once, on the no-ping pool, and return their window's end
 with its count, which the request keeps (`_counted`) for the headers.
+
+Flask-Limiter asks for one hit at a time, and each was a round trip. A view's limits are known
+before it is asked (app.ratelimit's `planned_hits`), so its first hit counts them all in one
+statement, in the order Flask-Limiter counts them and stopping after the first one over its
+limit as Flask-Limiter does; the other hits then answer from what that statement counted.
 """
 
 from __future__ import annotations
 
+import functools
 import random
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple, cast
 
 from flask import g, has_request_context
 from limits.storage import Storage
-from sqlalchemy import CursorResult, Executable, bindparam, case, delete, func, select
+from sqlalchemy import (
+    CTE,
+    CursorResult,
+    Executable,
+    Integer,
+    String,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.sql.dml import ReturningInsert
 
 from app.db import BUILT_ONCE, all_rows, counter_connection, execute_first
 from app.models import RateLimitCounter
@@ -38,28 +59,55 @@ class Window(NamedTuple):
     ends: float
 
 
-def _count_hit() -> Executable:
-    """The upsert that counts `amount` hits on `key`, a window of `expiry` seconds.
+class PlannedHit(NamedTuple):
+    """A hit a request's limits will ask for: its key, window (seconds) and limit."""
+
+    key: str
+    expiry: int
+    limit: int
+
+
+def _count_hit(n: int, before: CTE | None) -> ReturningInsert[tuple[int, float]]:
+    """The upsert that counts `amount_<n>` hits on `key_<n>`, a window of `expiry_<n>` seconds.
 
     A window that has ended starts again: the row is reused, not deleted first. Its count and
-    end come back together, which is all the request's headers need of it.
+    end come back together, which is all the request's headers need of it. After `before`, it
+    counts only if that hit stayed within its limit (`limit_<n-1>`).
     """
     table = RateLimitCounter
-    amount = bindparam("amount", type_=table.hits.type)
-    window_end = func.now() + func.make_interval(0, 0, 0, 0, 0, 0, bindparam("expiry"))
+    key = bindparam(f"key_{n}", type_=String)
+    amount = bindparam(f"amount_{n}", type_=table.hits.type)
+    expiry = bindparam(f"expiry_{n}", type_=Integer)
+    window_end = func.now() + func.make_interval(0, 0, 0, 0, 0, 0, expiry)
     ended = table.expires_at <= func.now()
-    new_row = insert(table).values(key=bindparam("key"), hits=amount, expires_at=window_end)
-    return (
-        new_row.on_conflict_do_update(
-            index_elements=[table.key],
-            set_={
-                "hits": case((ended, amount), else_=table.hits + amount),
-                "expires_at": case((ended, window_end), else_=table.expires_at),
-            },
+    if before is None:
+        new_row = insert(table).values(key=key, hits=amount, expires_at=window_end)
+    else:
+        let_through = before.c.hits <= bindparam(f"limit_{n - 1}", type_=table.hits.type)
+        new_row = insert(table).from_select(
+            ["key", "hits", "expires_at"], select(key, amount, window_end).where(let_through)
         )
-        .returning(table.hits, func.extract("epoch", table.expires_at))
-        .execution_options(**{BUILT_ONCE: True})
-    )
+    return new_row.on_conflict_do_update(
+        index_elements=[table.key],
+        set_={
+            "hits": case((ended, amount), else_=table.hits + amount),
+            "expires_at": case((ended, window_end), else_=table.expires_at),
+        },
+    ).returning(table.hits.label("hits"), func.extract("epoch", table.expires_at).label("ends"))
+
+
+@functools.cache
+def count_hits(size: int) -> Executable:
+    """One statement that counts `size` hits in order, each while the ones before it held.
+
+    Rows of (its place, hits, window end) for the hits counted. Each upsert reads the one
+    before it from its RETURNING, so they run in order, and one over its limit ends the count.
+    """
+    hits: list[CTE] = []
+    for n in range(size):
+        hits.append(_count_hit(n, hits[-1] if hits else None).cte(f"hit_{n}"))
+    counted = [select(literal(n).label("n"), hit.c.hits, hit.c.ends) for n, hit in enumerate(hits)]
+    return union_all(*counted).execution_options(**{BUILT_ONCE: True})
 
 
 def _current_window() -> Executable:
@@ -72,7 +120,6 @@ def _current_window() -> Executable:
     )
 
 
-COUNT_HIT = _count_hit()
 CURRENT_WINDOW = _current_window()
 NOW = select(func.extract("epoch", func.now())).execution_options(**{BUILT_ONCE: True})
 
@@ -84,6 +131,37 @@ def _counted() -> dict[str, Window]:
     if "rate_limit_windows" not in g:
         g.rate_limit_windows = {}
     return g.rate_limit_windows
+
+
+Planner = Callable[[], Sequence[PlannedHit]]
+# What the app's limits will ask of a request (app.ratelimit's), in the order Flask-Limiter
+# counts them.
+_planner: Planner = tuple
+
+
+def plan_hits_with(planner: Planner) -> Planner:
+    """Let `planner` say which hits a request's limits will ask for, to count them at once."""
+    global _planner
+    _planner = planner
+    return planner
+
+
+def _ahead() -> dict[str, Window]:
+    """Hits counted ahead for this request (by its first hit's statement), not asked for yet."""
+    if not has_request_context():
+        return {}
+    if "rate_limit_ahead" not in g:
+        g.rate_limit_ahead = {}
+    return g.rate_limit_ahead
+
+
+def _planned(key: str, amount: int) -> list[PlannedHit]:
+    """The request's planned hits, once, if `key` is the first of them and counts one."""
+    if amount != 1 or not has_request_context() or "rate_limit_planned" in g:
+        return []
+    g.rate_limit_planned = True
+    planned = list(_planner())
+    return planned if planned and planned[0].key == key else []
 
 
 class AppDatabaseStorage(Storage):
@@ -114,12 +192,28 @@ class AppDatabaseStorage(Storage):
             return cast(CursorResult[Any], execute_first(conn, statement)).rowcount
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        """Count `amount` hits; a window that has ended starts again at `amount`."""
-        hits, ends = self._rows(COUNT_HIT, key=key, amount=amount, expiry=expiry)[0]
-        _counted()[key] = Window(int(hits), float(ends))
+        """Count `amount` hits; a window that has ended starts again at `amount`.
+
+        The request's first hit counts the others it will ask for too (`_planned`), and those
+        then answer from that count (`_ahead`).
+        """
+        ahead = _ahead().pop(key, None)
+        if ahead is not None and amount == 1:
+            return ahead.hits
+        hits = _planned(key, amount) or [PlannedHit(key, expiry, 0)]
+        params: dict[str, Any] = {}
+        for n, hit in enumerate(hits):
+            params |= {f"key_{n}": hit.key, f"amount_{n}": amount, f"expiry_{n}": hit.expiry}
+            params[f"limit_{n}"] = hit.limit
+        counted = {
+            hits[n].key: Window(int(count), float(ends))
+            for n, count, ends in self._rows(count_hits(len(hits)), **params)
+        }
+        _counted().update(counted)
+        _ahead().update({other: window for other, window in counted.items() if other != key})
         if random.random() < SWEEP_CHANCE:  # not security, just housekeeping
             self.sweep()
-        return int(hits)
+        return counted[key].hits
 
     def _window(self, key: str) -> Window | None:
         """`key`'s current window: as this request counted it, else as stored (None: ended).

@@ -17,7 +17,7 @@ from sqlalchemy import text
 from app import ratelimit_storage
 from app.db import get_engine
 from app.extensions import limiter
-from app.ratelimit import is_limited
+from app.ratelimit import is_limited, planned_hits
 from app.ratelimit_storage import AppDatabaseStorage
 from app.supporters import SUPPORTER_COOKIE
 from tests.conftest import Api, count_pins, pin_feature
@@ -183,8 +183,8 @@ def test_the_headers_say_what_is_left_of_the_tightest_window(make_app, app):
     assert 55 <= int(responses[-1].headers["Retry-After"]) <= 60
 
 
-def test_a_new_pin_counts_its_four_windows_in_four_statements(make_app, app, monkeypatch):
-    """Its person's and its address's limits, per minute and per hour: one upsert each.
+def test_a_new_pin_counts_its_four_windows_in_one_statement(make_app, app, monkeypatch):
+    """Its person's and its address's limits, per minute and per hour: one statement for all.
 
     And no read for the headers: each of those was a round trip to PostgreSQL.
     """
@@ -197,7 +197,56 @@ def test_a_new_pin_counts_its_four_windows_in_four_statements(make_app, app, mon
     monkeypatch.setattr(ratelimit_storage, "SWEEP_CHANCE", 0)
     sent = record_rate_limit_statements(monkeypatch)
     assert api.post("/api/ideas", pin_feature()).status_code == 201
-    assert sent == ["INSERT INTO rate_limits"] * 4
+    assert sent == ["WITH hit_0 AS"]
+    assert sorted(counters(app).values()) == [1, 1, 1, 1]
+
+
+def test_the_plan_is_what_flask_limiter_asks_for_in_its_order(make_app, app, api, monkeypatch):
+    """`planned_hits` rebuilds Flask-Limiter's keys and order: were they to differ (a new
+    version of it), every hit would still count, one statement each, and this would fail."""
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    limited = make_app()
+    asked: list[list[tuple[str, int]]] = []
+    planned: list[list[tuple[str, int]]] = []
+    incr = AppDatabaseStorage.incr
+
+    def one_at_a_time(storage: AppDatabaseStorage, key: str, expiry: int, amount: int = 1) -> int:
+        if not asked[-1]:
+            planned.append([(hit.key, hit.expiry) for hit in planned_hits()])
+        asked[-1].append((key, expiry))
+        return incr(storage, key, expiry, amount)
+
+    monkeypatch.setattr(ratelimit_storage, "_planner", tuple)  # nothing counted ahead
+    monkeypatch.setattr(AppDatabaseStorage, "incr", one_at_a_time)
+    client = Api(limited.test_client())
+    for path, body in (
+        ("/api/ideas", pin_feature()),
+        (f"/api/ideas/{idea_id}/support", None),
+        (f"/api/ideas/{idea_id}/flag", {"reason": "spam"}),
+    ):
+        asked.append([])
+        assert client.post(path, body).status_code == 201, path
+    assert planned == asked
+    assert [len(hits) for hits in planned] == [4, 5, 4]  # the support's per-pin limit too
+
+
+def test_the_count_stops_at_the_first_limit_it_is_over(make_app, app):
+    """As Flask-Limiter counts one at a time: a pupil refused by their own limit uses up none
+    of the school's address windows, which are counted after it."""
+    limited = make_app(
+        IDEA_CREATE_LIMIT="1 per minute", IDEA_CREATE_ADDRESS_LIMIT="100 per minute;1000 per hour"
+    )
+    pupil = Api(limited.test_client())
+    assert [pupil.post("/api/ideas", pin_feature()).status_code for _ in range(3)] == [
+        201,
+        429,
+        429,
+    ]
+    by_window = {
+        key.rsplit("/", 3)[-3:][0] + " " + key.rsplit("/", 1)[-1]: hits
+        for key, hits in counters(app).items()
+    }
+    assert by_window == {"1 minute": 3, "100 minute": 1, "1000 hour": 1}
 
 
 def test_every_view_with_limits_is_one_the_filter_lets_through(app):
@@ -212,6 +261,12 @@ def test_every_view_with_limits_is_one_the_filter_lets_through(app):
         marked = {endpoint for endpoint, view in app.view_functions.items() if is_limited(view)}
     assert limited == marked
     assert {"api.create_idea", "api.support_idea", "planner.login"} <= limited
+
+
+def counters(app: Flask) -> dict[str, int]:
+    """Every counter's hits by key."""
+    with app.app_context(), get_engine().connect() as conn:
+        return dict(conn.execute(text("SELECT key, hits FROM rate_limits")).tuples().all())
 
 
 def end_every_window(app: Flask) -> None:
