@@ -197,9 +197,8 @@ class AppDatabaseStorage(Storage):
         The request's first hit counts the others it will ask for too (`_planned`), and those
         then answer from that count (`_ahead`).
         """
-        ahead = _ahead().pop(key, None)
-        if ahead is not None and amount == 1:
-            return ahead.hits
+        if amount == 1 and key in _ahead():
+            return _ahead().pop(key).hits
         hits = _planned(key, amount) or [PlannedHit(key, expiry, 0)]
         params: dict[str, Any] = {}
         for n, hit in enumerate(hits):
