@@ -102,6 +102,8 @@ def count_hits(size: int) -> Executable:
 
     Rows of (its place, hits, window end) for the hits counted. Each upsert reads the one
     before it from its RETURNING, so they run in order, and one over its limit ends the count.
+    The rows stay locked until the statement commits; every request of a view locks its rows in
+    the same order (its plan's), and views share no keys, so two requests cannot deadlock.
     """
     hits: list[CTE] = []
     for n in range(size):
