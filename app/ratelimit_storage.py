@@ -102,8 +102,9 @@ def count_hits(size: int) -> Executable:
 
     Rows of (its place, hits, window end) for the hits counted. Each upsert reads the one
     before it from its RETURNING, so they run in order, and one over its limit ends the count.
-    The rows stay locked until the statement commits; every request of a view locks its rows in
-    the same order (its plan's), and views share no keys, so two requests cannot deadlock.
+    The rows stay locked until the statement commits. The requests of one action (its views
+    share its limits) lock their rows in one order, their plan's, and actions share no keys
+    (each key names its action's scope), so two requests cannot deadlock.
     """
     hits: list[CTE] = []
     for n in range(size):
@@ -126,13 +127,16 @@ CURRENT_WINDOW = _current_window()
 NOW = select(func.extract("epoch", func.now())).execution_options(**{BUILT_ONCE: True})
 
 
-def _counted() -> dict[str, Window]:
-    """The windows this request has counted hits in, by key (empty outside a request)."""
+def _per_request(name: str) -> dict[str, Window]:
+    """Windows by key kept on the request as `name` (empty, and kept nowhere, outside one)."""
     if not has_request_context():
         return {}
-    if "rate_limit_windows" not in g:
-        g.rate_limit_windows = {}
-    return g.rate_limit_windows
+    return cast(dict[str, Window], g.setdefault(name, {}))
+
+
+def _counted() -> dict[str, Window]:
+    """The windows this request has counted hits in, by key."""
+    return _per_request("rate_limit_windows")
 
 
 Planner = Callable[[], Sequence[PlannedHit]]
@@ -150,11 +154,7 @@ def plan_hits_with(planner: Planner) -> Planner:
 
 def _ahead() -> dict[str, Window]:
     """Hits counted ahead for this request (by its first hit's statement), not asked for yet."""
-    if not has_request_context():
-        return {}
-    if "rate_limit_ahead" not in g:
-        g.rate_limit_ahead = {}
-    return g.rate_limit_ahead
+    return _per_request("rate_limit_ahead")
 
 
 def _planned(key: str, amount: int) -> list[PlannedHit]:
