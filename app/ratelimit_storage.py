@@ -139,6 +139,11 @@ def _counted() -> dict[str, Window]:
     return _per_request("rate_limit_windows")
 
 
+def _ahead() -> dict[str, Window]:
+    """Hits counted ahead for this request (by its first hit's statement), not asked for yet."""
+    return _per_request("rate_limit_ahead")
+
+
 Planner = Callable[[], Sequence[PlannedHit]]
 # What the app's limits will ask of a request (app.ratelimit's), in the order Flask-Limiter
 # counts them.
@@ -150,11 +155,6 @@ def plan_hits_with(planner: Planner) -> Planner:
     global _planner
     _planner = planner
     return planner
-
-
-def _ahead() -> dict[str, Window]:
-    """Hits counted ahead for this request (by its first hit's statement), not asked for yet."""
-    return _per_request("rate_limit_ahead")
 
 
 def _planned(key: str, amount: int) -> list[PlannedHit]:
@@ -253,9 +253,11 @@ class AppDatabaseStorage(Storage):
     def reset(self) -> int | None:
         """Forget every counter."""
         _counted().clear()
+        _ahead().clear()
         return self._run(delete(RateLimitCounter))
 
     def clear(self, key: str) -> None:
         """Forget one counter."""
         _counted().pop(key, None)
+        _ahead().pop(key, None)
         self._run(delete(RateLimitCounter).where(RateLimitCounter.key == key))

@@ -18,7 +18,7 @@ from app import ratelimit_storage
 from app.db import get_engine
 from app.extensions import limiter
 from app.ratelimit import is_limited, planned_hits
-from app.ratelimit_storage import AppDatabaseStorage
+from app.ratelimit_storage import AppDatabaseStorage, PlannedHit
 from app.supporters import SUPPORTER_COOKIE
 from tests.conftest import Api, count_pins, pin_feature
 
@@ -166,6 +166,27 @@ def test_a_request_reads_its_own_count_back_without_asking_again(app):
             conn.execute(text("UPDATE rate_limits SET hits = 7"))
     with app.test_request_context():
         assert storage.get("mine") == 7
+
+
+def test_hits_counted_ahead_answer_once_and_forget_with_their_counter(app, monkeypatch):
+    """The first hit of a plan counts the rest; each answers its own call once, and a counter
+    cleared in between is counted again, not answered from before."""
+    storage = AppDatabaseStorage("app-database://")
+    plan = [PlannedHit("first", 60, 5), PlannedHit("second", 3600, 50)]
+    monkeypatch.setattr(ratelimit_storage, "_planner", lambda: plan)
+    sent = record_rate_limit_statements(monkeypatch)
+    with app.test_request_context():
+        assert storage.incr("first", 60) == 1
+        assert storage.incr("second", 3600) == 1
+        assert len(sent) == 1
+        assert storage.incr("second", 3600) == 2  # a second call is a hit of its own
+        assert len(sent) == 2
+    with app.test_request_context():
+        assert storage.incr("first", 60) == 2
+        storage.clear("second")
+        assert storage.incr("second", 3600) == 1
+        assert len(sent) == 5  # the plan's statement, the DELETE, the second's own
+    assert counters(app) == {"first": 2, "second": 1}
 
 
 def test_the_headers_say_what_is_left_of_the_tightest_window(make_app, app):
