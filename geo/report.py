@@ -54,6 +54,11 @@ class ReportLayer:
     legend_title: str
     tooltip: Sequence[tuple[str, str]]  # (property, label) shown on hover
     show: bool = True
+    # The legend's entry for features drawn without a value (districts without pins); None
+    # where every feature has one (a cluster or a hexagon has pins, or it is not drawn).
+    no_value: str | None = None
+    # What the legend says when the layer has no feature at all ("No clusters ...").
+    nothing: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,6 @@ class ReportText:
     summary: Sequence[str]  # lines under the title: date, filters, parameters
     table_caption: str
     columns: tuple[str, str, str, str, str]  # district, code, count, share, per 1,000
-    no_data: str  # shown in the legend for features without a value
     unknown: str  # per 1,000 where the population is unknown
     attribution: str
 

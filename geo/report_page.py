@@ -119,16 +119,21 @@ def _class_labels(breaks: Sequence[float]) -> list[str]:
     return labels
 
 
-def _legend(layers: Sequence[tuple[ReportLayer, list[float]]], text: ReportText) -> str:
+def _legend(layers: Sequence[tuple[ReportLayer, list[float]]]) -> str:
     """The legend: each layer's classes as coloured swatches with their ranges."""
     parts = ['<div class="report-legend" role="group">']
     for layer, breaks in layers:
         parts.append(f"<h2>{html.escape(layer.legend_title)}</h2><ul>")
+        if not layer.features["features"]:
+            parts.append(f"<li>{html.escape(layer.nothing)}</li></ul>")
+            continue
         offset = CLASSES - len(breaks)
         for index, label in enumerate(_class_labels(breaks)):
             parts.append(f'<li><span class="swatch swatch-{offset + index}"></span>{label}</li>')
-        empty = html.escape(text.no_data)
-        parts.append(f'<li><span class="swatch swatch-empty"></span>{empty}</li></ul>')
+        if layer.no_value is not None:
+            empty = html.escape(layer.no_value)
+            parts.append(f'<li><span class="swatch swatch-empty"></span>{empty}</li>')
+        parts.append("</ul>")
     parts.append("</div>")
     return "".join(parts)
 
@@ -218,7 +223,7 @@ def build_report(
     folium.LayerControl(collapsed=False).add_to(fmap)
     if view.bounds is not None:
         fmap.fit_bounds([list(view.bounds[0]), list(view.bounds[1])])
-    figure.html.add_child(_Markup(_legend(shown, text)), name="report_legend")
+    figure.html.add_child(_Markup(_legend(shown)), name="report_legend")
     figure.html.add_child(_Markup(_table(table, text)), name="report_table")
     figure.html.add_child(
         _Markup(f'<footer class="report-footer"><p>{html.escape(text.attribution)}</p></footer>'),

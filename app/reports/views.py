@@ -98,7 +98,6 @@ def _text(
             gettext("Share"),
             gettext("Per 1,000 residents"),
         ),
-        no_data=gettext("No pins"),
         unknown=gettext("unknown"),
         attribution=gettext(
             "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
@@ -122,6 +121,8 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
                 ("count", gettext("Pins")),
                 ("per_1000", gettext("Per 1,000 residents")),
             ],
+            no_value=gettext("No pins"),
+            nothing=gettext("No districts are loaded."),
         )
     if name == "hexgrid":
         return ReportLayer(
@@ -130,6 +131,7 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
             value="count",
             legend_title=gettext("Hexagons: pins"),
             tooltip=[("count", gettext("Pins"))],
+            nothing=gettext("No pins match these filters yet."),
         )
     return ReportLayer(
         name=gettext("Clusters"),
@@ -141,6 +143,7 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
             ("count", gettext("Pins")),
             ("top_category", gettext("Most common category")),
         ],
+        nothing=gettext("No clusters with these settings."),
     )
 
 

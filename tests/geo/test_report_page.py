@@ -39,7 +39,6 @@ def _report(name: str, attribution: str = "© OSM") -> str:
         summary=[],
         table_caption="Nålar per stadsdel",
         columns=("Stadsdel", "Kod", "Nålar", "Andel", "Per 1 000 invånare"),
-        no_data="Inga nålar",
         unknown="okänt",
         attribution="SCB",
     )

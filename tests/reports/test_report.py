@@ -97,6 +97,23 @@ def test_legend_and_district_table(client, pins):
     assert parsed.rows[0] == ["Stadsdel", "Kod", "Nålar", "Andel", "Per 1 000 invånare"]
 
 
+def test_the_legend_says_what_each_layer_lacks(client, pins):
+    """Districts without pins have their own swatch; clusters and hexagons all have pins, and
+    a layer with none says so instead of offering an empty swatch."""
+    html = client.get("/planner/report?layers=districts,clusters,hexgrid&min_points=1000").get_data(
+        as_text=True
+    )
+    start = html.index('class="report-legend"')
+    legend = html[start : html.index("</div>", start)]
+    entries = dict(part.split("</h2>") for part in legend.split("<h2>")[1:])
+    assert (
+        '<span class="swatch swatch-empty"></span>Inga nålar</li>' in entries["Stadsdelar: nålar"]
+    )
+    assert entries["Kluster: nålar"] == "<ul><li>Inga kluster med de här inställningarna.</li></ul>"
+    assert "swatch-4" in entries["Hexagoner: nålar"]
+    assert "swatch-empty" not in entries["Hexagoner: nålar"]
+
+
 def test_english_and_swedish(client, pins):
     swedish = client.get("/planner/report").get_data(as_text=True)
     assert '<html lang="sv">' in swedish and "Umecom-kartan: rapport" in swedish
