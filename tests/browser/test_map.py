@@ -50,7 +50,9 @@ def test_drop_pin_by_clicking_the_map(page: Page) -> None:
     expect(panel).to_be_hidden()
     marker = pin_marker(page, title)
     expect(marker).to_be_visible()
-    expect(page.locator("#map-status")).to_contain_text(title)
+    notice = page.locator("#map-notice")  # shown, and said by its status role
+    expect(notice).to_be_visible()
+    expect(notice).to_have_text(f"Din nål ”{title}” har sparats och syns nu på kartan.")
 
     marker.click()
     card = page.locator(".pin-card")
@@ -289,6 +291,10 @@ def test_phone_width_has_no_horizontal_scroll(phone_page: Page) -> None:
     submit.tap()
     expect(panel).to_be_hidden()
     expect(pin_marker(page, "Cykelställ vid skolan")).to_have_count(1)
+    notice = page.locator("#map-notice")
+    expect(notice).to_contain_text("Cykelställ vid skolan")
+    notice_box = notice.bounding_box()
+    assert notice_box is not None and notice_box["x"] + notice_box["width"] <= 375
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
     page.goto("/list")

@@ -254,15 +254,13 @@ export class PinForm {
       this.close({ announce: false });
       if (saved.held) {
         // kept for a moderator (the word list): not on the map yet; the server says so
-        const notice = document.getElementById("map-notice");
-        if (notice) {
-          notice.textContent = saved.message;
-          notice.hidden = false;
-        }
+        showNotice(saved.message);
         return;
       }
       this.onSaved(saved);
-      this.announce(t("pinSaved", { title: (saved.properties && saved.properties.title) || "" }));
+      // Shown, not only spoken: on a phone the new pin often joins a numbered cell, and the
+      // closed form was the only other sign that anything was stored.
+      showNotice(t("pinSaved", { title: (saved.properties && saved.properties.title) || "" }));
     } catch (err) {
       const field = err instanceof ApiError ? err.field : null;
       const message = err instanceof ApiError ? err.message : t("serverError");
@@ -273,4 +271,16 @@ export class PinForm {
       this.submitButton.removeAttribute("aria-busy");
     }
   }
+}
+
+/**
+ * Say `text` in the notice above the map (a status region: screen readers hear it too). It
+ * stays until the form opens again.
+ * @param {string} text
+ */
+function showNotice(text) {
+  const notice = document.getElementById("map-notice");
+  if (!notice) return;
+  notice.textContent = text;
+  notice.hidden = false;
 }
