@@ -78,27 +78,23 @@ def limited(
     Views sharing a `scope` share the counters (the API's and the page's support button).
     The view takes its write turn (app.write_turns) once its limits have let it through.
     """
+    counters = [
+        (person, f"{scope}-person", person_key),
+        (address, f"{scope}-address", address_key),
+    ]
+    if pin_address is not None:
+        counters.append((pin_address, f"{scope}-pin", address_and_pin_key))
 
     def decorate(view: F) -> F:
-        wrapped = limiter.shared_limit(
-            config_limit(person), scope=f"{scope}-person", key_func=person_key
-        )(after_its_limits(view))
-        wrapped = limiter.shared_limit(
-            config_limit(address), scope=f"{scope}-address", key_func=address_key
-        )(wrapped)
-        if pin_address is not None:
+        # Applied in this order, Flask-Limiter takes them in this order (`planned_hits`).
+        wrapped: Any = after_its_limits(view)
+        for config_name, counter_scope, key_func in counters:
             wrapped = limiter.shared_limit(
-                config_limit(pin_address), scope=f"{scope}-pin", key_func=address_and_pin_key
+                config_limit(config_name), scope=counter_scope, key_func=key_func
             )(wrapped)
         setattr(wrapped, _LIMITED, True)
-        counters = [
-            (person, f"{scope}-person", person_key),
-            (address, f"{scope}-address", address_key),
-        ]
-        if pin_address is not None:
-            counters.append((pin_address, f"{scope}-pin", address_and_pin_key))
         setattr(wrapped, _COUNTERS, tuple(counters))
-        return wrapped  # type: ignore[return-value]
+        return wrapped
 
     return decorate
 
