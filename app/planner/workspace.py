@@ -46,8 +46,6 @@ WORKSPACE_URLS = {
     "districts": "api.districts",
 }
 
-assert set(SOURCE_LABELS) == set(SOURCES)
-
 # The city centre at a zoom that shows the town and its nearest districts.
 WORKSPACE_CENTER = [63.8258, 20.2630]
 WORKSPACE_ZOOM = 11

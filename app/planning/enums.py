@@ -9,6 +9,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
+from app.categories import SOURCES, VISIBILITIES
+
 # Each role has the rights of the ones before it: a moderator is also a planner.
 ROLES: dict[str, LazyString] = {
     "planner": _l("Planner"),
@@ -39,6 +41,8 @@ SOURCE_LABELS: dict[str, LazyString] = {
     "paper": _l("Paper"),
     "import": _l("Imported"),
 }
+assert set(SOURCE_LABELS) == set(SOURCES)
+assert set(VISIBILITY_LABELS) == set(VISIBILITIES)
 
 # The visibilities a moderator may set (`withdrawn` is the author's alone).
 MODERATED_VISIBILITIES = ("published", "held", "hidden")
