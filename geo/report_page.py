@@ -10,6 +10,7 @@ to start (it compiles 47 templates): only the process that renders a report load
 
 from __future__ import annotations
 
+import base64
 import html
 import re
 import threading
@@ -139,15 +140,21 @@ def _legend(layers: Sequence[tuple[ReportLayer, list[float]]]) -> str:
 
 
 def _table(rows: Sequence[TableRow], text: ReportText) -> str:
-    """The district table, most pins first."""
-    heads = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in text.columns)
+    """The district table, most pins first.
+
+    Without its per 1,000 column where no district's population is known: "unknown" in every row.
+    """
+    rates = any(row.per_1000 is not None for row in rows)
+    columns = text.columns if rates else text.columns[:-1]
+    heads = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     body = []
     for row in rows:
         per_1000 = text.unknown if row.per_1000 is None else f"{row.per_1000:g}"
         body.append(
             f'<tr><th scope="row">{html.escape(row.name)}</th><td>{html.escape(row.code)}</td>'
             f"<td>{row.count}</td><td>{row.share * 100:.1f} %</td>"
-            f"<td>{html.escape(per_1000)}</td></tr>"
+            + (f"<td>{html.escape(per_1000)}</td>" if rates else "")
+            + "</tr>"
         )
     return (
         f'<section class="report-table"><table><caption>{html.escape(text.table_caption)}'
@@ -197,9 +204,18 @@ def build_report(
     text: ReportText,
     view: MapView,
     leaflet: Leaflet,
+    icon_svg: str,
 ) -> str:
-    """The report as one HTML document that needs nothing but itself (and tiles, if online)."""
+    """The report as one HTML document that needs nothing but itself (and tiles, if online).
+
+    `icon_svg` is the app's icon, put in as a data: URI: a saved report has no /static to ask.
+    """
     figure = _Page(title=text.title, lang=text.lang)
+    icon = base64.b64encode(icon_svg.encode("utf-8")).decode("ascii")
+    figure.header.add_child(
+        _Markup(f'<link rel="icon" type="image/svg+xml" href="data:image/svg+xml;base64,{icon}">'),
+        name="icon",
+    )
     figure.header.add_child(_Markup(f"<style>{leaflet.stylesheet}</style>"), name="leaflet_css")
     # "</" cannot end the inline script early: Leaflet's source is escaped where it appears.
     script = leaflet.script.replace("</", "<\\/")

@@ -29,6 +29,7 @@ CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 # A few real places in Umeå (lon, lat).
 CENTRE = (20.2630, 63.8258)  # Rådhustorget, Centrala stan
+CENTRAL = "Centrala stan"  # the district of CENTRE
 HOLMSUND = (20.3717, 63.7009)
 
 
@@ -210,6 +211,24 @@ def _empty_written_tables() -> None:
     """Empty every table a test writes to, failing after 10 s rather than waiting for ever."""
     with get_engine().begin() as conn:
         empty_tables(conn, WRITTEN_TABLES)
+
+
+@pytest.fixture
+def central_population(app: Flask) -> Iterator[None]:
+    """The city centre's population known (4,000), the other districts' not, as the app ships.
+
+    Districts stay for the session, so their populations are put back afterwards.
+    """
+    with app.app_context(), get_engine().begin() as conn:
+        before = dict(conn.execute(text("SELECT id, population FROM districts")).all())
+        conn.execute(text("UPDATE districts SET population = 4000 WHERE name = :n"), {"n": CENTRAL})
+    yield
+    with app.app_context(), get_engine().begin() as conn:
+        for district_id, value in before.items():
+            conn.execute(
+                text("UPDATE districts SET population = :p WHERE id = :i"),
+                {"p": value, "i": district_id},
+            )
 
 
 @pytest.fixture

@@ -68,10 +68,22 @@ def _layer_settings() -> dict[str, Any]:
     }
 
 
-def _districts() -> list[tuple[str, str]]:
-    """Every district's code and name, by name, for the district filter."""
-    rows = get_session().execute(select(District.code, District.name).order_by(District.name))
-    return [(row.code, row.name) for row in rows]
+def _districts() -> tuple[list[tuple[str, str]], bool]:
+    """Every district's code and name, by name (the district filter); whether any is peopled.
+
+    Without a district's population there are no pins per 1,000 residents, and the districts
+    the app ships with have none (`flask districts population` adds them).
+    """
+    rows = (
+        get_session()
+        .execute(
+            select(
+                District.code, District.name, District.population.is_not(None).label("known")
+            ).order_by(District.name)
+        )
+        .all()
+    )
+    return [(row.code, row.name) for row in rows], any(row.known for row in rows)
 
 
 def _waiting_count() -> int | None:
@@ -104,9 +116,11 @@ def workspace() -> str:
         sources=list(SOURCES),
         strings=workspace_strings(),
     )
+    districts, population_known = _districts()
     return render_template(
         "planner/workspace.html",
-        districts=_districts(),
+        districts=districts,
+        population_known=population_known,
         sources=SOURCE_LABELS,
         waiting=_waiting_count(),
         layer_bounds=_layer_settings(),

@@ -13,7 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
-from flask_babel import format_date, format_number, get_locale, gettext
+from flask_babel import format_date, format_number, get_locale, gettext, ngettext
 
 from app.auth import role_required
 from app.categories import CATEGORY_BY_SLUG, KINDS, STATUSES
@@ -40,6 +40,12 @@ _INLINE = re.compile(r"<(script|style)>")
 def _leaflet(folder: str) -> Leaflet:
     """The vendored Leaflet (static/vendor/leaflet), read once per process."""
     return Leaflet.from_folder(folder)
+
+
+@lru_cache(maxsize=4)
+def _icon_svg(static_folder: str) -> str:
+    """The app's icon (static/favicon.svg), read once per process."""
+    return (Path(static_folder) / "favicon.svg").read_text(encoding="utf-8")
 
 
 def _filter_lines(args: Mapping[str, str], filters: IdeaFilters) -> list[str]:
@@ -73,15 +79,21 @@ def _text(
     zone = ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     summary = [
         gettext("Made on %(date)s.", date=format_date(datetime.now(zone), "long")),
-        gettext("%(n)s published pins match the filters.", n=format_number(pins)),
+        ngettext(
+            "%(n)s published pin matches the filters.",
+            "%(n)s published pins match the filters.",
+            pins,
+            n=format_number(pins),
+        ),
         *_filter_lines(args, filters),
     ]
     if "clusters" in layers:
         summary.append(
-            gettext(
-                "Clusters: DBSCAN with %(eps)s m and at least %(n)d pins.",
+            ngettext(
+                "Clusters: DBSCAN with %(eps)s m and at least %(num)d pin.",
+                "Clusters: DBSCAN with %(eps)s m and at least %(num)d pins.",
+                clusters.min_points,
                 eps=f"{clusters.eps:g}",
-                n=clusters.min_points,
             )
         )
     if "hexgrid" in layers:
@@ -121,7 +133,8 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
                 ("count", gettext("Pins")),
                 ("per_1000", gettext("Per 1,000 residents")),
             ],
-            no_value=gettext("No pins"),
+            # Grey is 0 or unknown: per 1,000, a district of pins may lack its population.
+            no_value=gettext("No pins, or population unknown") if per_1000 else gettext("No pins"),
             nothing=gettext("No districts are loaded."),
         )
     if name == "hexgrid":
@@ -180,6 +193,7 @@ def report() -> Response:
         text=_text(args, filters, layers, clusters, hex_size, pins),
         view=view,
         leaflet=_leaflet(str(Path(str(current_app.static_folder)) / "vendor" / "leaflet")),
+        icon_svg=_icon_svg(str(current_app.static_folder)),
     )
     nonce = getattr(request, "csp_nonce", "")
     html = _INLINE.sub(lambda m: f'<{m.group(1)} nonce="{nonce}">', html)

@@ -49,6 +49,7 @@ def _report(name: str, attribution: str = "© OSM") -> str:
         text=text,
         view=view,
         leaflet=Leaflet(script="", stylesheet=""),
+        icon_svg="<svg></svg>",
     )
 
 

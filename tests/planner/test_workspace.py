@@ -82,6 +82,29 @@ def test_every_district_is_a_filter_choice(staff):
     assert ">Marieområdet</option>" in html
 
 
+RATE_CHOICE = '<input type="radio" name="metric" value="per_1000"'
+RATE_COLUMN = '<th scope="col" data-sort="per_1000">'
+
+
+def test_without_any_population_there_is_no_rate_to_choose(staff):
+    """As the app ships, no district's population is known: the rate is offered disabled, with
+    the reason, and the table has no column of "unknown"."""
+    html = staff("planner").get("/planner").get_data(as_text=True)
+    assert f'{RATE_CHOICE} disabled aria-describedby="pw-metric-hint">' in html
+    assert (
+        '<p id="pw-metric-hint" class="hint">Ingen stadsdels invånarantal är inläst ännu, så det '
+        "finns inga nålar per 1 000 invånare. En administratör kan läsa in det.</p>"
+    ) in html
+    assert RATE_COLUMN not in html
+
+
+def test_with_a_population_the_rate_is_a_choice(staff, central_population):
+    html = staff("planner").get("/planner").get_data(as_text=True)
+    assert f"{RATE_CHOICE}> " in html
+    assert "pw-metric-hint" not in html
+    assert RATE_COLUMN in html
+
+
 def test_signing_in_lands_on_the_workspace(app, client):
     create_user(app, "per@umea.se", "planner")
     api = Api(client)

@@ -3,12 +3,15 @@ with a legend and the district table, and no unpublished pin in it."""
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 from html.parser import HTMLParser
 
 import pytest
 
 from app.layers import report as report_data
+from tests.conftest import CENTRAL
 from tests.pins import add_pins, random_points, set_columns, varied_specs
 
 CITY = (20.20, 63.80, 20.34, 63.86)
@@ -73,6 +76,17 @@ def test_the_report_needs_no_cdn(client, pins):
     assert "user-scalable=no" not in html  # readers may zoom
 
 
+def test_the_report_carries_its_icon(app, client, pins):
+    """A saved report has no /static to ask for the icon, nor its 404 to log: it is inline."""
+    html = client.get("/planner/report").get_data(as_text=True)
+    icons = [link for link in _parse(html).links if link.get("rel") == "icon"]
+    assert len(icons) == 1 and icons[0]["type"] == "image/svg+xml"
+    prefix = "data:image/svg+xml;base64,"
+    assert icons[0]["href"].startswith(prefix)
+    with open(os.path.join(app.static_folder, "favicon.svg"), "rb") as icon:
+        assert base64.b64decode(icons[0]["href"][len(prefix) :]) == icon.read()
+
+
 def test_inline_parts_carry_the_csp_nonce(client, pins):
     response = client.get("/planner/report")
     policy = response.headers["Content-Security-Policy"]
@@ -84,7 +98,7 @@ def test_inline_parts_carry_the_csp_nonce(client, pins):
     assert tags and all(f'nonce="{nonce}"' in tag for tag in tags)
 
 
-def test_legend_and_district_table(client, pins):
+def test_legend_and_district_table(client, pins, central_population):
     html = client.get("/planner/report?layers=districts,clusters&min_points=1").get_data(
         as_text=True
     )
@@ -95,6 +109,21 @@ def test_legend_and_district_table(client, pins):
     counts = [int(row[2]) for row in body]
     assert sum(counts) == 40 and counts == sorted(counts, reverse=True)
     assert parsed.rows[0] == ["Stadsdel", "Kod", "Nålar", "Andel", "Per 1 000 invånare"]
+    central = next(row for row in body if row[0] == CENTRAL)
+    assert central[4] == f"{int(central[2]) * 1000 / 4000:g}"
+    assert sum(1 for row in body if row[4] == "okänt") == 120
+
+
+def test_without_any_population_the_table_has_no_rate(client, pins):
+    """As the app ships, no district's population is known: no column of "unknown" only."""
+    parsed = _parse(client.get("/planner/report").get_data(as_text=True))
+    assert parsed.rows[0] == ["Stadsdel", "Kod", "Nålar", "Andel"]
+    assert {len(row) for row in parsed.rows} == {4}
+
+
+def test_the_rate_legend_says_grey_may_be_an_unknown_population(client, pins):
+    html = client.get("/planner/report?metric=per_1000&layers=districts").get_data(as_text=True)
+    assert '<span class="swatch swatch-empty"></span>Inga nålar, eller okänt invånarantal' in html
 
 
 def test_the_legend_says_what_each_layer_lacks(client, pins):
@@ -140,8 +169,8 @@ def test_filters_shape_the_report(client, app, pins):
         headers={"Accept-Language": "en"},
     ).get_data(as_text=True)
     assert "kind: Concern; category: Safety" in html
-    rows = [r for r in _parse(html).rows if len(r) == 5 and r[0] != "District"]
-    assert sum(int(r[2]) for r in rows) < 40
+    rows = [r for r in _parse(html).rows if len(r) == 4 and r[0] != "District"]
+    assert len(rows) == 121 and 0 < sum(int(r[2]) for r in rows) < 40
 
 
 @pytest.mark.parametrize("visibility", ["held", "hidden", "withdrawn"])
@@ -153,9 +182,10 @@ def test_unpublished_pins_are_not_in_the_report(client, app, visibility):
         "/planner/report?layers=districts,hexgrid,clusters&min_points=1",
         headers={"Accept-Language": "en"},
     ).get_data(as_text=True)
-    assert "1 published pins match the filters." in html
-    rows = [r for r in _parse(html).rows if len(r) == 5 and r[0] != "District"]
-    assert sum(int(r[2]) for r in rows) == 1
+    assert "1 published pin matches the filters." in html
+    assert "Clusters: DBSCAN with 50 m and at least 1 pin." in html
+    rows = [r for r in _parse(html).rows if len(r) == 4 and r[0] != "District"]
+    assert len(rows) == 121 and sum(int(r[2]) for r in rows) == 1
     members = re.findall(r'"idea_ids": \[([0-9, ]*)\]', html)
     assert members == [str(shown[0])]  # one cluster, of the one published pin
 

@@ -47,6 +47,16 @@ export class ControlForm {
     this.showLayerFields(state.layer);
   }
 
+  /**
+   * Whether the form offers `value` for `name` (per 1,000 residents is not offered while no
+   * district's population is known).
+   * @param {string} name
+   * @param {string} value
+   */
+  offers(name, value) {
+    return this.inputs(name).some((input) => input.value === value && !input.disabled);
+  }
+
   /** @param {string} layer */
   showLayerFields(layer) {
     this.form.querySelectorAll("[data-layers]").forEach((node) => {

@@ -1,6 +1,6 @@
 /**
- * The table of districts beside the map: name, pins and pins per 1,000 residents, sortable by
- * each column (the headers are buttons; aria-sort says the order). Choosing a district's name
+ * The table of districts beside the map: name, pins and pins per 1,000 residents (where the
+ * page has that column: some district's population is known), sortable by each column (the headers are buttons; aria-sort says the order). Choosing a district's name
  * selects it (highlighted and zoomed to on the map, its pins listed); a district chosen on the
  * map is marked here.
  */
@@ -19,6 +19,7 @@ export class DistrictTable {
     this.table = table;
     this.body = /** @type {HTMLElement} */ (table.tBodies[0]);
     this.onChoose = onChoose;
+    this.rates = table.querySelector('th[data-sort="per_1000"]') !== null;
     /** @type {any[]} */
     this.features = [];
     this.sortKey = "count";
@@ -80,12 +81,11 @@ export class DistrictTable {
       button.setAttribute("type", "button");
       button.addEventListener("click", () => this.onChoose(String(props.code)));
       name.append(button);
-      const perThousand = props.per_1000 === null || props.per_1000 === undefined;
-      row.append(
-        name,
-        el("td", "num", formatNumber(props.count)),
-        el("td", "num", perThousand ? t("noData") : formatNumber(props.per_1000)),
-      );
+      row.append(name, el("td", "num", formatNumber(props.count)));
+      if (this.rates) {
+        const unknown = props.per_1000 === null || props.per_1000 === undefined;
+        row.append(el("td", "num", unknown ? t("noData") : formatNumber(props.per_1000)));
+      }
       return row;
     });
     this.body.replaceChildren(...rows);

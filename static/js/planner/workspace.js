@@ -56,6 +56,8 @@ const form = new ControlForm(/** @type {HTMLFormElement} */ (byId("pw-form")), (
   state = { ...state, ...changes };
   refresh();
 });
+// A link from before (or from another city) may ask for a metric this page cannot draw.
+if (!form.offers("metric", state.metric)) state = { ...state, metric: "count" };
 
 /** @type {any[]} */
 let districts = [];
