@@ -53,6 +53,13 @@ def test_english_by_browser_language_and_by_switch(client):
     assert "Alla nålar" in client.get("/list").get_data(as_text=True)
 
 
+def test_the_language_switch_comes_back_to_the_same_page(client):
+    """To the page and its query as they were, without a stray "?" where there was none."""
+    for path, back in (("/list", "/list"), ("/list?kind=idea", "/list?kind%3Didea")):
+        html = client.get(path).get_data(as_text=True)
+        assert f'<a href="/lang/en?next={back}" lang="en" hreflang="en">English</a>' in html
+
+
 def test_language_switch_refuses_open_redirects(client):
     for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
         response = client.get("/lang/en", query_string={"next": target})
