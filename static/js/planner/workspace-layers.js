@@ -92,7 +92,7 @@ export class LayerView {
         const label = t(metric === "count" ? "districtCountLabel" : "districtRateLabel", {
           name: feature.properties.name,
           value: shown,
-          n: metric === "count" ? value : undefined, // one pin, in the singular
+          n: metric === "count" ? value : undefined, // t() says 1 pin in the singular
         });
         path.bindTooltip(label, { sticky: true });
         selectable(path, label, () => this.handlers.onDistrict(feature));

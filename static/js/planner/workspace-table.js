@@ -1,8 +1,9 @@
 /**
  * The table of districts beside the map: name, pins and pins per 1,000 residents (where the
- * page has that column: some district's population is known), sortable by each column (the headers are buttons; aria-sort says the order). Choosing a district's name
- * selects it (highlighted and zoomed to on the map, its pins listed); a district chosen on the
- * map is marked here.
+ * page has that column: some district's population is known), sortable by each column (the
+ * headers are buttons; aria-sort says the order). Choosing a district's name selects it
+ * (highlighted and zoomed to on the map, its pins listed); a district chosen on the map is
+ * marked here.
  */
 
 import { el } from "umecom/lib/dom.js";
