@@ -12,8 +12,9 @@ answered 304 (goal 3), beside an endpoint that reads no database (the server's c
 created by 16 clients while others read the map, with a freshness check after posts (goals 1
 and 4), and with `--paced`, the same with the writers held to a rate (the map's latency beside
 a given load of writes); with `--imports` (the default), pins imported in batches by 16
-signed-in planners, with a freshness check after each batch (goal 4). Figures are reports, not
-assertions.
+signed-in planners, with a freshness check after each batch (goal 4). Unless `--rate-limits`
+had them on throughout, the writers then run again (4a and 4b) on a gunicorn with the rate limits
+on, as `make run` counts every pin. Figures are reports, not assertions.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -735,10 +737,11 @@ def report_writes_with_reads(
         print(f"   missed: {miss}")
 
 
-def report_writers_alone(alone: dict[str, Any], writers: int) -> None:
+def report_writers_alone(alone: dict[str, Any], writers: int, label: str = "4a.") -> None:
     """Print phase 4a: the pins a second that the writers alone had stored (goal 4)."""
     print(
-        f"\n4a. {writers} clients POST /api/ideas, nothing else asked for, {load_and_cpu()}:\n"
+        f"\n{label} {writers} clients POST /api/ideas, nothing else asked for, "
+        f"{load_and_cpu()}:\n"
         f"   {pins_created(alone)}\n"
         f"   freshness, once per writer after its last pin: {alone['passed']:.0f} of "
         f"{alone['checks']:.0f} views counted every pin it had had accepted; "
@@ -1045,6 +1048,12 @@ def main() -> None:
         action="store_true",
         help="count every pin against its limits, as `make run` does, at limits never reached",
     )
+    parser.add_argument(
+        "--limited-writes",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="then 4a and 4b again with the rate limits on (without --rate-limits)",
+    )
     args = parser.parse_args()
 
     url = args.database_url or database_url(f"_bench_http_{args.spread}")
@@ -1066,21 +1075,14 @@ def main() -> None:
     if args.imports:
         create_planner(url)
     with tempfile.TemporaryDirectory() as tmp:
-        base, process = start_gunicorn(url, Path(tmp), **(RATE_LIMITS if args.rate_limits else {}))
-        log = Path(tmp).parent / "bench-http-gunicorn.log"  # kept, to read after a failure
-        drain = threading.Thread(
-            target=lambda: log.write_bytes(process.stderr.read() if process.stderr else b""),
-            daemon=True,
-        )
-        drain.start()  # a full pipe would block the workers
-        try:
+        with served(url, Path(tmp), RATE_LIMITS if args.rate_limits else {}) as (base, pid):
             print(
                 f"gunicorn.conf.py at {base} (2 gevent workers, rate limits "
                 f"{'on, never reached' if args.rate_limits else 'off'}); "
                 f"{args.clients} clients, {args.seconds:.0f} s per phase, {load_and_cpu()}"
             )
             cpu = _clients_cpu()
-            cold = cold_reads(base, views, args.clients, args.seconds, process.pid)
+            cold = cold_reads(base, views, args.clients, args.seconds, pid)
             client_cpu = (_clients_cpu() - cpu) / cold.seconds
             report_cold(cold)
             print(f"   the bench's own clients used {client_cpu:.2f} of a core")
@@ -1127,18 +1129,54 @@ def main() -> None:
                 imported = imports(base, regions, args.seconds, args.import_batch)
                 report_imports(imported, len(regions), args.import_batch)
                 print(f"   the map's log held {unfolded(url):,} changes not folded yet")
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-            drain.join(timeout=10)
-            stop_gunicorn(process)
-            errors = [
-                line
-                for line in log.read_text(errors="replace").splitlines()
-                if "Traceback" in line or "ERROR" in line
-            ] if log.exists() else []  # fmt: skip
-            if errors:
-                print(f"server log {log}: {len(errors)} error lines, first: {errors[0][:200]}")
+        if args.limited_writes and not args.rate_limits:
+            with served(url, Path(tmp), RATE_LIMITS) as (base, _pid):
+                limited_writes(base, regions, views, args)
+
+
+def limited_writes(
+    base: str, regions: list[Region], views: dict[int, list[View]], args: argparse.Namespace
+) -> None:
+    """Phases 4a and 4b again, every pin counted against its rate limits as `make run` does."""
+    print(
+        f"\nThe writers again, on gunicorn with the rate limits on (as `make run` serves it), "
+        f"every pin counted against its person's and its address's limits, set where no client "
+        f"reaches them; {load_and_cpu()}"
+    )
+    alone = writes_with_reads(base, regions, views, 0, args.seconds, 0)
+    report_writers_alone(alone, len(regions), "4a, rate limits on.")
+    mixed = writes_with_reads(base, regions, views, args.readers, args.seconds, args.fresh_every)
+    report_writes_with_reads("4b, rate limits on.", mixed, len(regions), args.readers)
+
+
+@contextmanager
+def served(url: str, tmp: Path, settings: Mapping[str, str]) -> Iterator[tuple[str, int]]:
+    """gunicorn as `make run` starts it, with `settings`: its URL and pid.
+
+    Its log is kept beside `tmp` to read after a failure; its error lines, if any, are printed
+    once it has stopped.
+    """
+    base, process = start_gunicorn(url, tmp, **settings)
+    log = tmp.parent / "bench-http-gunicorn.log"
+    drain = threading.Thread(
+        target=lambda: log.write_bytes(process.stderr.read() if process.stderr else b""),
+        daemon=True,
+    )
+    drain.start()  # a full pipe would block the workers
+    try:
+        yield base, process.pid
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        drain.join(timeout=10)
+        stop_gunicorn(process)
+        errors = [
+            line
+            for line in log.read_text(errors="replace").splitlines()
+            if "Traceback" in line or "ERROR" in line
+        ] if log.exists() else []  # fmt: skip
+        if errors:
+            print(f"server log {log}: {len(errors)} error lines, first: {errors[0][:200]}")
 
 
 if __name__ == "__main__":

@@ -4,8 +4,8 @@ pins by population, so that one command prints every figure of issue 8 beside it
 
 Both runs here are tiny (5,000 pins, phases of a second, 2 clients): the test proves that the
 whole chain runs and prints each goal, not how fast (bench/README.md has the figures). The runs
-include phase 4c (`--paced`), whose writers must keep to the rate they are held to, and count
-every pin against its rate limits (`--rate-limits`), which must refuse none.
+include phase 4c (`--paced`), whose writers must keep to the rate they are held to, and then
+phases 4a and 4b again with every pin counted against its rate limits, which must refuse none.
 """
 
 from __future__ import annotations
@@ -27,8 +27,7 @@ from tests.dbutil import child_environment, database_url, drop_database
 ROOT = Path(__file__).resolve().parent.parent
 PINS = 5000  # enough for bench.http's sample of pins to hold two writers' regions
 HTTP_ARGS = (
-    "--seconds 1 --views 2 --clients 2 --readers 1 --no-supercluster --no-imports --paced 20 "
-    "--rate-limits"
+    "--seconds 1 --views 2 --clients 2 --readers 1 --no-supercluster --no-imports --paced 20"
 )
 # Each goal of issue 8 that bench.http measures, as its line prints it.
 GOAL_LINES = (
@@ -82,10 +81,15 @@ def test_the_bench_goes_on_to_the_map_over_http_for_each_spread_unless_cases_are
             # Held to 20 a second for 1 s, the 2 writers sent at most 20 pins between them.
             paced = re.search(r"(\d+) pins created = \d+ pins/s of the 20 paced", part)
             assert paced and 0 < int(paced.group(1)) <= 20, part
-            # The limits were on, and set where no writer reaches them: no pin was refused.
-            assert "(2 gevent workers, rate limits on, never reached)" in part, part[:600]
+            # The limits were off, then on for the writers again, set where no writer reaches
+            # them: no pin was refused.
+            assert "(2 gevent workers, rate limits off)" in part, part[:600]
+            assert "on gunicorn with the rate limits on (as `make run` serves it)" in part, part
+            for label in ("4a, rate limits on.", "4b, rate limits on."):
+                limited = part.split(f"\n{label} 2 clients POST /api/ideas", 1)[1]
+                assert re.match(r".*\n   \d+ pins created = \d+ pins/s \(goal ≥ 1000/s: ", limited)
             refused = re.findall(r"(\d+) refused or failed", part)
-            assert refused == ["0"] * 3, part  # 4a, 4b and 4c
+            assert refused == ["0"] * 5, part  # 4a, 4b and 4c; 4a and 4b with the limits on
             assert "server log" not in part  # no traceback in gunicorn's log
     finally:
         admin = create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
