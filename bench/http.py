@@ -1130,6 +1130,9 @@ def main() -> None:
                 report_imports(imported, len(regions), args.import_batch)
                 print(f"   the map's log held {unfolded(url):,} changes not folded yet")
         if args.limited_writes and not args.rate_limits:
+            # Phase 5's imports leave the folder far behind (132,000 changes in one run), and
+            # the writers would share the cores with it: as at the start of a reused run.
+            print(f"\n{fold_backlog(url):,} changes of the map's log folded before the writers")
             with served(url, Path(tmp), RATE_LIMITS) as (base, _pid):
                 limited_writes(base, regions, views, args)
 
