@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import format_number
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.api.export import EXPORT_FORMATS
 from app.auth import role_required, signed_in_user
@@ -72,18 +72,16 @@ def _districts() -> tuple[list[tuple[str, str]], bool]:
     """Every district's code and name, by name (the district filter); whether any is peopled.
 
     Without a district's population there are no pins per 1,000 residents, and the districts
-    the app ships with have none (`flask districts population` adds them).
+    the app ships with have none (`flask districts population` adds them). Peopled as the rate
+    counts it (geo.aggregate: none for a population of 0), as the report's table does.
     """
+    peopled = func.coalesce(District.population > 0, False).label("peopled")
     rows = (
         get_session()
-        .execute(
-            select(
-                District.code, District.name, District.population.is_not(None).label("known")
-            ).order_by(District.name)
-        )
+        .execute(select(District.code, District.name, peopled).order_by(District.name))
         .all()
     )
-    return [(row.code, row.name) for row in rows], any(row.known for row in rows)
+    return [(row.code, row.name) for row in rows], any(row.peopled for row in rows)
 
 
 def _waiting_count() -> int | None:
