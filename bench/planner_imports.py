@@ -8,20 +8,20 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from app import create_app
 from app.common.errors import Conflict
 from app.db import get_engine, get_session
 from app.planning.accounts import create_user
 from bench import wire
 from bench.clients import CSRF_META, Client, load_and_cpu, run_clients
 from bench.map_writes import FRESH_ZOOM, NEW_PIN, WRITE_GOAL_PER_S, Freshness, Region, Writes
+from bench.seeding import bench_app
 
 PLANNER = ("bench-import@umea.se", "sju långa ord om älven")  # the bench's planner account
 
 
 def create_planner(url: str) -> None:
     """The planner account the import clients sign in as (kept when the database is reused)."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAP_FOLD_INTERVAL_S": 0})
+    app = bench_app(url)
     with app.app_context():
         session = get_session()
         try:

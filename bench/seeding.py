@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from flask import Flask
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -13,13 +14,18 @@ from app.ideas.counts import fold_map_log
 from tests.dbutil import migrate, recreate_database
 
 
+def bench_app(url: str) -> Flask:
+    """The app on the bench's database in this process, its folder off: the bench folds itself."""
+    return create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAP_FOLD_INTERVAL_S": 0})
+
+
 def fold_backlog(url: str) -> int:
     """Fold the map's log before measuring; how many changes moved.
 
     An earlier run's imports outpace the folder, whose gunicorn then stops: every view of the
     next run read that log (a z8 view took 132 ms instead of 2.3 with 210,000 changes in it).
     """
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAP_FOLD_INTERVAL_S": 0})
+    app = bench_app(url)
     with app.app_context():
         session = get_session()
         lift_statement_timeout(session)  # not measured: as `flask map fold` does
@@ -42,7 +48,7 @@ def seed(url: str, pins: int, spread: str, seed_value: int) -> float:
     """A new database with the districts and `pins` demo pins, folded, vacuumed; seconds."""
     recreate_database(url)
     migrate(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "MAP_FOLD_INTERVAL_S": 0})
+    app = bench_app(url)
     runner = app.test_cli_runner()
     runner.invoke(args=["districts", "load", str(DATA_DIR / "umea_stadsdelar.geojson")])
     start = time.perf_counter()
