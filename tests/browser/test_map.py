@@ -15,6 +15,8 @@ from playwright.sync_api import APIResponse, Page, Route, expect
 
 from app.common.fair_gate import FairGate
 from app.common.limits import TEXT_LIMITS, TextLimit
+from app.db import get_session
+from app.demo import add_population_pins
 from app.map_gates import EXTENSION as MAP_GATES
 from app.write_turns import EXTENSION as WRITE_TURNS
 from tests.browser.conftest import BrowserLog, open_map
@@ -357,6 +359,42 @@ def test_server_clusters_when_too_many_pins(page: Page, app: Flask) -> None:
             page.keyboard.press("Enter")
     finally:
         app.config["MAP_PIN_LIMIT"] = previous
+
+
+def test_large_counts_fit_their_cluster_icons_on_a_phone(phone_page: Page, app: Flask) -> None:
+    """A cell of thousands shows its count whole, one of tens of thousands short ("12 tn"),
+    each on one line inside its circle; the accessible name keeps the exact count."""
+    with app.app_context():
+        session = get_session()
+        add_population_pins(session, 13_000, [("centre", 20.2630, 63.8258, 1)], seed=3)
+        add_population_pins(session, 1_700, [("teg", 20.2860, 63.8160, 1)], seed=4)
+        session.commit()
+    page = phone_page
+    open_map(page)
+    counts = page.locator(".server-cluster .cluster-count")
+    expect(counts.first).to_be_visible()
+    shown = {}
+    for icon in page.locator(".server-cluster").all():
+        label = icon.get_attribute("aria-label") or ""
+        exact = int(re.match(r"\d+", label).group())  # type: ignore[union-attr]
+        count = icon.locator(".cluster-count")
+        fits = count.evaluate(
+            """e => {
+                const text = document.createRange();
+                text.selectNodeContents(e);
+                const lines = text.getClientRects().length;
+                return lines === 1 && text.getBoundingClientRect().width <= e.clientWidth;
+            }"""
+        )
+        assert fits, (label, count.inner_text())
+        shown[exact] = count.inner_text()
+    big = [n for n in shown if n >= 10_000]
+    thousands = [n for n in shown if 1_000 <= n < 10_000]
+    assert big and thousands, shown
+    for n in big:  # two figures: 11,700 is "12 tn"
+        assert shown[n] == f"{round(n / 1000)}\xa0tn", shown
+    for n in thousands:
+        assert shown[n] == str(n), shown
 
 
 class FullUntilOneRefusal:
