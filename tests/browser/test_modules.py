@@ -30,6 +30,7 @@ EXPECTED_MODULES = {
     "map/place-search.js",
     "map/labelled-icon.js",
     "map/cell-marker.js",
+    "map/count-icon.js",
     "citizen/main.js",
     "citizen/pin-layer.js",
     "citizen/markers.js",

@@ -1,57 +1,22 @@
 /**
  * The markers of the citizen map: one pin (its icon says kind and category by shape, glyph and
  * colour; its accessible name says them in words) with its popup card, and the count icon that
- * both kinds of cluster (browser and server) share.
+ * both kinds of cluster (browser and server) share (umecom/map/count-icon.js, named here).
  */
 
 import { actLikeButton, cssSlug, el } from "umecom/lib/dom.js";
-import { categoryLabel, kindLabel, settings, t } from "umecom/lib/settings.js";
+import { categoryLabel, kindLabel, t } from "umecom/lib/settings.js";
+import { countIcon } from "umecom/map/count-icon.js";
 import { LabelledIcon } from "umecom/map/labelled-icon.js";
 import { showPinCard } from "umecom/citizen/pin-card.js";
 
-// From this count on, a cluster's icon shows it short, to two figures ("28 tn", "1,2 mn";
-// "28K", "1.2M" in English): a server cell at a million pins holds up to six digits, too wide
-// for a round icon that leaves its neighbours room. Its accessible name says the exact count.
-const SHORT_FROM = 10000;
-// Icons by the length of what they show: a wider circle for a longer text (at 0.75rem bold,
-// "9999" and "28 tn" take 33-35 px of the wide one's 40, "1,2 mn" 46 of the wider one's 48).
-const ICON_PX = { normal: 40, wide: 48, wider: 56 };
-
 /**
- * A round icon with a count ("12 pins here. Activate to zoom in."), styled by
- * markercluster's size classes.
+ * The count icon of a cluster ("12 pins here. Activate to zoom in.").
  * @param {number} n
  * @param {string} [extraClass] e.g. "server-cluster"
  */
-export function countIcon(n, extraClass = "") {
-  const size = n < 10 ? "small" : n < 100 ? "medium" : "large";
-  const shown = shownCount(n);
-  const width = shown.length <= 3 ? "normal" : shown.length <= 5 ? "wide" : "wider";
-  const classes = ["marker-cluster", `marker-cluster-${size}`, "pin-cluster"];
-  if (width !== "normal") classes.push(`pin-cluster--${width}`);
-  if (extraClass) classes.push(extraClass);
-  return new LabelledIcon({
-    html: el("span", "cluster-count", shown),
-    className: classes.join(" "),
-    iconSize: L.point(ICON_PX[width], ICON_PX[width]),
-    label: t("clusterLabel", { n }),
-  });
-}
-
-/** @type {Intl.NumberFormat|undefined} */
-let shortFormat;
-
-/**
- * A count as its icon shows it: whole below SHORT_FROM, else short in the page's language.
- * @param {number} n
- */
-function shownCount(n) {
-  if (n < SHORT_FROM) return String(n);
-  shortFormat ??= new Intl.NumberFormat(settings.locale, {
-    notation: "compact",
-    maximumSignificantDigits: 2,
-  });
-  return shortFormat.format(n);
+export function clusterIcon(n, extraClass = "") {
+  return countIcon(n, t("clusterLabel", { n }), extraClass);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 
 import { actLikeButton } from "umecom/lib/dom.js";
-import { countIcon } from "umecom/citizen/markers.js";
+import { clusterIcon } from "umecom/citizen/markers.js";
 
 /**
  * Give every cluster icon on the map a button role and Enter/Space (the plugin builds them and
@@ -29,7 +29,7 @@ export function createPinClusters(map) {
     showCoverageOnHover: false,
     spiderfyOnMaxZoom: true,
     maxClusterRadius: 50,
-    iconCreateFunction: (cluster) => countIcon(cluster.getChildCount()),
+    iconCreateFunction: (cluster) => clusterIcon(cluster.getChildCount()),
   });
   // zooming re-creates the cluster icons once its animation has ended
   group.on("animationend", () => makeClustersOperable(map));

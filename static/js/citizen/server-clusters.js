@@ -4,7 +4,7 @@
  * they hold. Each is drawn as a count that zooms to that box when activated.
  */
 
-import { countIcon } from "umecom/citizen/markers.js";
+import { clusterIcon } from "umecom/citizen/markers.js";
 import { cellMarker } from "umecom/map/cell-marker.js";
 
 export class ServerClusters {
@@ -31,6 +31,6 @@ export class ServerClusters {
    * @param {any} feature
    */
   marker(feature) {
-    return cellMarker(this.map, feature, countIcon(feature.properties.count, "server-cluster"));
+    return cellMarker(this.map, feature, clusterIcon(feature.properties.count, "server-cluster"));
   }
 }

@@ -10,6 +10,7 @@
 import { actLikeButton, cssSlug, el } from "umecom/lib/dom.js";
 import { categoryLabel, kindLabel, statusLabel, t, urlFor } from "umecom/lib/settings.js";
 import { cellMarker } from "umecom/map/cell-marker.js";
+import { countIcon } from "umecom/map/count-icon.js";
 import { LabelledIcon } from "umecom/map/labelled-icon.js";
 import { classBreaks, colourFor } from "umecom/planner/workspace-classes.js";
 import { formatNumber } from "umecom/planner/workspace-legend.js";
@@ -197,14 +198,7 @@ export class LayerView {
   /** @param {any} feature a server cell of several pins */
   countMarker(feature) {
     const { count } = feature.properties;
-    const size = count < 10 ? "small" : count < 100 ? "medium" : "large";
-    const icon = new LabelledIcon({
-      html: el("span", "cluster-count", formatNumber(count)),
-      className: `marker-cluster marker-cluster-${size} pin-cluster`,
-      iconSize: L.point(40, 40),
-      label: t("cellLabel", { n: count }),
-    });
-    return cellMarker(this.map, feature, icon);
+    return cellMarker(this.map, feature, countIcon(count, t("cellLabel", { n: count })));
   }
 
   /**
