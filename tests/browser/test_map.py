@@ -363,7 +363,8 @@ def test_server_clusters_when_too_many_pins(page: Page, app: Flask) -> None:
 
 def test_large_counts_fit_their_cluster_icons_on_a_phone(phone_page: Page, app: Flask) -> None:
     """A cell of thousands shows its count whole, one of tens of thousands short ("12 tn"),
-    each on one line inside its circle; the accessible name keeps the exact count."""
+    each on one line inside its circle and larger counts above smaller ones; the accessible
+    name keeps the exact count."""
     with app.app_context():
         session = get_session()
         add_population_pins(session, 13_000, [("centre", 20.2630, 63.8258, 1)], seed=3)
@@ -373,7 +374,7 @@ def test_large_counts_fit_their_cluster_icons_on_a_phone(phone_page: Page, app: 
     open_map(page)
     counts = page.locator(".server-cluster .cluster-count")
     expect(counts.first).to_be_visible()
-    shown = {}
+    shown, stacked = {}, {}
     for icon in page.locator(".server-cluster").all():
         label = icon.get_attribute("aria-label") or ""
         exact = int(re.match(r"\d+", label).group())  # type: ignore[union-attr]
@@ -388,6 +389,7 @@ def test_large_counts_fit_their_cluster_icons_on_a_phone(phone_page: Page, app: 
         )
         assert fits, (label, count.inner_text())
         shown[exact] = count.inner_text()
+        stacked[exact] = int(icon.evaluate("e => getComputedStyle(e).zIndex"))
     big = [n for n in shown if n >= 10_000]
     thousands = [n for n in shown if 1_000 <= n < 10_000]
     assert big and thousands, shown
@@ -395,6 +397,9 @@ def test_large_counts_fit_their_cluster_icons_on_a_phone(phone_page: Page, app: 
         assert shown[n] == f"{round(n / 1000)}\xa0tn", shown
     for n in thousands:
         assert shown[n] == str(n), shown
+    # where icons overlap, the larger count is drawn on top
+    by_count = sorted(stacked)
+    assert [stacked[n] for n in by_count] == sorted(stacked.values()), stacked
 
 
 class FullUntilOneRefusal:

@@ -15,7 +15,12 @@ export function cellMarker(map, feature, icon) {
   const coords = feature.geometry && feature.geometry.coordinates;
   const { bbox } = feature.properties;
   if (!Array.isArray(coords) || !Array.isArray(bbox) || bbox.length !== 4) return null;
-  const marker = L.marker([coords[1], coords[0]], { icon, keyboard: true });
+  // Two cells' icons can overlap where a crowd straddles a cell's edge (each sits at the mean
+  // of its pins): the larger count is drawn on top, whole, rather than the more southern one.
+  // Leaflet stacks a marker by its pixel row plus this offset, so the offset must outweigh any
+  // row (a thousand per pin); a million pins and more stack alike, within CSS's z-index range.
+  const zIndexOffset = Math.min(Number(feature.properties.count) || 0, 1e6) * 1000;
+  const marker = L.marker([coords[1], coords[0]], { icon, keyboard: true, zIndexOffset });
   const zoomIn = () =>
     map.fitBounds(
       [
