@@ -377,7 +377,10 @@ def test_large_counts_fit_their_cluster_icons_on_a_phone(phone_page: Page, app: 
     shown, stacked = {}, {}
     for icon in page.locator(".server-cluster").all():
         label = icon.get_attribute("aria-label") or ""
-        exact = int(re.match(r"\d+", label).group())  # type: ignore[union-attr]
+        said = re.match(r"[\d\xa0]+", label).group()  # type: ignore[union-attr]
+        exact = int(said.replace("\xa0", ""))
+        # the exact count, as Swedish writes it ("11 700", grouped by a no-break space)
+        assert label == f"{exact:,} nålar här. Aktivera för att zooma in.".replace(",", "\xa0")
         count = icon.locator(".cluster-count")
         fits = count.evaluate(
             """e => {

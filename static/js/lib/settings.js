@@ -14,7 +14,9 @@ export const settings = JSON.parse(document.body?.dataset.settings || "{}");
 /**
  * A UI string in the page language; `{name}` placeholders are filled from `vars`. A count of
  * one takes the singular, `key + "One"`, where the strings have it ("1 place found", not
- * "1 places found"); Swedish and English both use it for exactly one.
+ * "1 places found"); Swedish and English both use it for exactly one. Numbers are written as
+ * the page's language writes them ("204 847 nålar", "204,847 pins"), but for ids and ordinals
+ * (`NAMED_BY_NUMBER`), which name something rather than count it.
  * @param {string} key key of settings.strings
  * @param {Record<string, string|number>} [vars]
  */
@@ -22,7 +24,26 @@ export function t(key, vars = {}) {
   const strings = settings.strings || {};
   const chosen = vars.n === 1 && strings[`${key}One`] ? `${key}One` : key;
   const text = strings[chosen] || key;
-  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in vars ? String(vars[name]) : whole));
+  return text.replace(/\{(\w+)\}/g, (whole, name) =>
+    name in vars ? shown(name, vars[name]) : whole,
+  );
+}
+
+/** Placeholders whose numbers name something (a cluster's id, a feature's place in a file). */
+const NAMED_BY_NUMBER = new Set(["id", "number"]);
+
+/** @type {Intl.NumberFormat|undefined} */
+let numberFormat;
+
+/**
+ * A placeholder's value as the string says it.
+ * @param {string} name
+ * @param {string|number} value
+ */
+function shown(name, value) {
+  if (typeof value !== "number" || NAMED_BY_NUMBER.has(name)) return String(value);
+  numberFormat ??= new Intl.NumberFormat(document.documentElement.lang || undefined);
+  return numberFormat.format(value);
 }
 
 /**
