@@ -207,6 +207,36 @@ def test_a_planner_switches_layers_and_answers_a_cluster(
     assert counts.tolist() == [GROUP]
 
 
+def test_a_refused_layer_says_why_and_keeps_the_districts(
+    page: Page,
+    app: Flask,
+    pins: dict[str, list[int]],
+    browser_log: BrowserLog,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Opened on clusters the server refuses (min_points too small for the pins, as at a
+    million pins with the defaults): the reason beside the field, and the districts' table."""
+    from app.layers import queries
+
+    browser_log.allow(422)  # the refusal, on purpose
+    monkeypatch.setattr(queries, "MAX_CLUSTERS", 4)  # 28 pins: min_points at least 7
+    create_user(app, "per@umea.se", "planner")
+    sign_in_as(page, "per@umea.se", "sv")
+    wait_ready(page)
+    page.goto("/planner?layer=clusters&eps=50&min_points=5")
+    expect(page.locator("#pw-status")).to_have_attribute("data-state", "error")
+    expect(page.locator("#pw-err-min_points")).to_have_text(
+        "min_points är för litet för så många nålar: minst 7 här. "
+        "Begränsa filtren eller välj ett större min_points."
+    )
+    rows = page.locator("#pw-district-table tbody tr")
+    expect(rows.first.locator("th")).to_have_text(CENTRAL)  # most pins first
+    page.fill("#pw-min-points", "7")
+    page.press("#pw-min-points", "Enter")
+    wait_ready(page)
+    expect(page.locator("path.pw-cluster")).to_have_count(1)
+
+
 def test_districts_by_table_and_by_map(page: Page, app: Flask, pins: dict[str, list[int]]) -> None:
     create_user(app, "per@umea.se", "planner")
     sign_in_as(page, "per@umea.se", "sv")

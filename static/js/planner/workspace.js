@@ -119,13 +119,22 @@ async function refresh() {
   try {
     const signal = controller.signal;
     const own = state.layer === "clusters" || state.layer === "hexgrid";
-    const [districtLayer, layer] = await Promise.all([
+    const [districtAnswer, layerAnswer] = await Promise.allSettled([
       request(`${urlFor("districtLayer")}?${filterQuery(state)}`, { signal }),
       own ? request(layerUrl(), { signal }) : Promise.resolve(null),
     ]);
-    districts = districtLayer.features;
+    if (signal.aborted) return; // a newer refresh has taken over
+    // The districts' table stays useful while a refused layer's parameters are put right
+    // (DBSCAN's min_points too small for a million pins, say).
+    if (districtAnswer.status === "fulfilled") {
+      districts = districtAnswer.value.features;
+      table.update(districts);
+    }
+    if (districtAnswer.status === "rejected") throw districtAnswer.reason;
+    if (layerAnswer.status === "rejected") throw layerAnswer.reason;
+    const districtLayer = districtAnswer.value;
+    const layer = layerAnswer.value;
     clusters = state.layer === "clusters" ? layer.features : [];
-    table.update(districts);
     clusterList.update(state.layer === "clusters" ? clusters : null);
     draw(districtLayer, layer);
     restoreSelection();
