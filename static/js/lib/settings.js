@@ -32,9 +32,6 @@ export function t(key, vars = {}) {
 /** Placeholders whose numbers name something (a cluster's id, a feature's place in a file). */
 const NAMED_BY_NUMBER = new Set(["id", "number"]);
 
-/** @type {Intl.NumberFormat|undefined} */
-let numberFormat;
-
 /**
  * A placeholder's value as the string says it.
  * @param {string} name
@@ -42,7 +39,20 @@ let numberFormat;
  */
 function shown(name, value) {
   if (typeof value !== "number" || NAMED_BY_NUMBER.has(name)) return String(value);
-  numberFormat ??= new Intl.NumberFormat(document.documentElement.lang || undefined);
+  return formatNumber(value);
+}
+
+/** @type {Intl.NumberFormat|undefined} */
+let numberFormat;
+
+/**
+ * A number in the page language (1 234,5 in Swedish).
+ * @param {number} value
+ */
+export function formatNumber(value) {
+  numberFormat ??= new Intl.NumberFormat(document.documentElement.lang || undefined, {
+    maximumFractionDigits: 2,
+  });
   return numberFormat.format(value);
 }
 

@@ -8,12 +8,18 @@
  */
 
 import { actLikeButton, cssSlug, el } from "umecom/lib/dom.js";
-import { categoryLabel, kindLabel, statusLabel, t, urlFor } from "umecom/lib/settings.js";
+import {
+  categoryLabel,
+  formatNumber,
+  kindLabel,
+  statusLabel,
+  t,
+  urlFor,
+} from "umecom/lib/settings.js";
 import { cellMarker } from "umecom/map/cell-marker.js";
 import { countIcon } from "umecom/map/count-icon.js";
 import { LabelledIcon } from "umecom/map/labelled-icon.js";
 import { classBreaks, colourFor } from "umecom/planner/workspace-classes.js";
-import { formatNumber } from "umecom/planner/workspace-legend.js";
 
 const OUTLINE = "#333333";
 const CLUSTER_COLOUR = "#5b2a86";

@@ -4,15 +4,8 @@
  */
 
 import { el } from "umecom/lib/dom.js";
-import { t } from "umecom/lib/settings.js";
+import { formatNumber, t } from "umecom/lib/settings.js";
 import { EMPTY_COLOUR, NO_DATA_COLOUR, classRanges } from "umecom/planner/workspace-classes.js";
-
-/** A number in the page language (1 234,5 in Swedish). */
-export function formatNumber(value) {
-  return new Intl.NumberFormat(document.documentElement.lang || undefined, {
-    maximumFractionDigits: 2,
-  }).format(value);
-}
 
 /**
  * @param {string} colour

@@ -7,8 +7,7 @@
  */
 
 import { el } from "umecom/lib/dom.js";
-import { t } from "umecom/lib/settings.js";
-import { formatNumber } from "umecom/planner/workspace-legend.js";
+import { formatNumber, t } from "umecom/lib/settings.js";
 
 
 export class DistrictTable {

@@ -16,7 +16,7 @@ import { ExportMenu } from "umecom/planner/workspace-exports.js";
 import { ControlForm } from "umecom/planner/workspace-form.js";
 import { ImportForm } from "umecom/planner/workspace-import.js";
 import { LayerView } from "umecom/planner/workspace-layers.js";
-import { Legend, formatNumber } from "umecom/planner/workspace-legend.js";
+import { Legend } from "umecom/planner/workspace-legend.js";
 import { SelectionPanel } from "umecom/planner/workspace-selection.js";
 import { filterQuery, readState, writeState } from "umecom/planner/workspace-state.js";
 import { DistrictTable } from "umecom/planner/workspace-table.js";
@@ -160,13 +160,13 @@ function draw(districtLayer, layer) {
     setStatus("ready", t("districtsShown", { n: districts.length }));
   } else if (state.layer === "clusters") {
     layers.drawClusters(layer);
-    legend.show(t("legendClusters", { eps: formatNumber(state.eps), n: state.min_points }), [
+    legend.show(t("legendClusters", { eps: state.eps, n: state.min_points }), [
       { colour: "", shape: "outline", label: t("legendCluster") },
     ]);
     setStatus("ready", t("clustersShown", { n: clusters.length }));
   } else if (state.layer === "hexgrid") {
     const breaks = layers.drawHexagons(layer);
-    legend.showClasses(t("legendHexagons", { size: formatNumber(state.size) }), breaks, false);
+    legend.showClasses(t("legendHexagons", { size: state.size }), breaks, false);
     setStatus("ready", t("hexagonsShown", { n: layer.features.length }));
   } else {
     legend.show(t("legendPins"), [
