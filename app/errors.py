@@ -11,7 +11,7 @@ import logging
 from typing import Any, cast
 
 from flask import Flask, Response, has_request_context, jsonify, render_template, request
-from flask_babel import gettext
+from flask_babel import format_number, gettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -120,8 +120,22 @@ def respond(
 
 
 def translated(message: str, params: dict[str, Any]) -> str:
-    """A domain message in the request's language, its placeholders filled."""
-    return gettext(message, **params) if params else gettext(message)
+    """A domain message in the request's language, its placeholders filled.
+
+    A whole number the message takes as text (`%(n)s`) is written as the language writes
+    counts: "från 1 till 5 000", "from 1 to 5,000". One that names something keeps its
+    digits (`%(id)d`: "pin 12345", `%(crs)d`: "crs=3006"), as the browser's `t()` keeps `id`.
+    """
+    if not params:
+        return gettext(message)
+    return gettext(
+        message, **{name: _written(message, name, value) for name, value in params.items()}
+    )
+
+
+def _written(message: str, name: str, value: Any) -> Any:
+    whole = isinstance(value, int) and not isinstance(value, bool)
+    return format_number(value) if whole and f"%({name})s" in message else value
 
 
 def _http_message(exc: HTTPException) -> str:

@@ -125,7 +125,7 @@ class CellRange:
         if max(view.cx[1] - view.cx[0], view.cy[1] - view.cy[0]) > MAX_CELLS_ACROSS:
             raise GeometryError(
                 "bbox_too_large",
-                N_("The view is too large for this zoom: at most %(n)d map cells across."),
+                N_("The view is too large for this zoom: at most %(n)s map cells across."),
                 "bbox",
                 n=MAX_CELLS_ACROSS,
             )

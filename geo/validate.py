@@ -114,13 +114,13 @@ def _positions(value: Any, field: str, *, minimum: int, budget: list[int]) -> li
     """A list of at least `minimum` positions, counted against the shared vertex `budget`."""
     if not isinstance(value, list) or len(value) < minimum:
         raise GeometryError(
-            "invalid_geometry", N_("This needs at least %(n)d positions."), field, n=minimum
+            "invalid_geometry", N_("This needs at least %(n)s positions."), field, n=minimum
         )
     budget[0] -= len(value)
     if budget[0] < 0:
         raise GeometryError(
             "too_many_vertices",
-            N_("A shape may have at most %(n)d points."),
+            N_("A shape may have at most %(n)s points."),
             field,
             n=budget[1],
         )

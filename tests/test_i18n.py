@@ -1,5 +1,6 @@
 """The catalogs: every UI string has a Swedish translation, and the catalogs match the code."""
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -77,3 +78,17 @@ def test_every_singular_for_the_scripts_has_its_plural():
                 assert key.removesuffix("One") in strings, key
                 assert "{n}" not in str(text), key
     assert singulars >= 5
+
+
+def test_counts_are_placeholders_the_language_writes():
+    """A count or limit is `%(n)s`, filled with the language's digits ("5 000", "5,000": see
+    app/errors.py `translated`, templates' `numberformat`). Only numbers that name a thing (a
+    pin, an annotation, an EPSG code) keep `%(id)d`, as written."""
+    named_by_number = {"id", "original", "crs", "wgs84", "sweref"}
+    as_digits = [
+        message.id
+        for message in _catalog("en")
+        for text in ([message.id] if isinstance(message.id, str) else message.id)
+        if text and set(re.findall(r"%\((\w+)\)d", text)) - named_by_number
+    ]
+    assert as_digits == []

@@ -2,7 +2,7 @@
 
 Domain code raises these; `app/errors.py` alone turns each class into a status code and
 translates the message in the request's language. A message is an English msgid marked with
-`N_` and formatted with `params` (`%(n)d`), so it is translated where it is shown.
+`N_` and formatted with `params` (`%(n)s`), so it is translated where it is shown.
 """
 
 from __future__ import annotations

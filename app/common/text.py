@@ -61,7 +61,7 @@ def clean_text(
     # The length as sent, before trimming: what the OpenAPI document's maxLength promises.
     if len(value) > limit.max:
         raise InvalidField(
-            N_("Write at most %(n)d characters."), field=field, code="too_long", n=limit.max
+            N_("Write at most %(n)s characters."), field=field, code="too_long", n=limit.max
         )
     refused = first_refused_character(value, multiline=multiline)
     if refused is not None:
@@ -78,7 +78,7 @@ def clean_text(
         raise InvalidField(N_("This field is required."), field=field, code="required")
     if len(text) < limit.min:
         raise InvalidField(
-            N_("Write at least %(n)d characters."), field=field, code="too_short", n=limit.min
+            N_("Write at least %(n)s characters."), field=field, code="too_short", n=limit.min
         )
     return text
 

@@ -67,7 +67,7 @@ def parse_ids(raw: str) -> tuple[int, ...]:
     ids = [parse_whole(p, 1, MAX_ID) for p in parts[: MAX_IDS + 1]]
     if len(parts) > MAX_IDS or None in ids:
         raise InvalidField(
-            N_("ids must be up to %(n)d whole numbers separated by commas."), field="ids", n=MAX_IDS
+            N_("ids must be up to %(n)s whole numbers separated by commas."), field="ids", n=MAX_IDS
         )
     return tuple(dict.fromkeys(i for i in ids if i is not None))
 
@@ -111,7 +111,7 @@ def parse_districts(raw: str) -> tuple[str, ...]:
     if len(parts) > MAX_DISTRICTS or not all(_DISTRICT_CODE.fullmatch(p) for p in parts):
         raise InvalidField(
             N_(
-                "district must be up to %(n)d district codes (letters, digits, '_', '.', '-') "
+                "district must be up to %(n)s district codes (letters, digits, '_', '.', '-') "
                 "separated by commas."
             ),
             field="district",
@@ -161,7 +161,7 @@ def parse_int(args: Mapping[str, str], name: str, default: int | None, low: int,
     value = parse_whole(raw, low, high)
     if value is None:
         raise InvalidField(
-            N_("%(name)s must be a whole number from %(low)d to %(high)d."),
+            N_("%(name)s must be a whole number from %(low)s to %(high)s."),
             field=name,
             name=name,
             low=low,

@@ -45,7 +45,7 @@ def parse_cluster_params(args: Mapping[str, str]) -> ClusterParams:
         value = parse_decimal(args["eps"])
         if value is None or not MIN_EPS <= value <= MAX_EPS:
             raise InvalidField(
-                N_("eps must be a distance in metres from %(low)d to %(high)d."),
+                N_("eps must be a distance in metres from %(low)s to %(high)s."),
                 field="eps",
                 low=MIN_EPS,
                 high=MAX_EPS,
@@ -75,7 +75,7 @@ def parse_hex_size(
     if hexagon_cells_bound(width, height, size) > MAX_HEX_CELLS:
         raise InvalidField(
             N_(
-                "size must be at least %(low)d metres for this area: at most %(cells)d "
+                "size must be at least %(low)s metres for this area: at most %(cells)s "
                 "hexagons. Choose a larger size or a smaller bbox."
             ),
             field="size",

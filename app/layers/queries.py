@@ -60,7 +60,7 @@ def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams)
     if job.points > MAX_CLUSTERS * params.min_points:
         raise InvalidField(
             N_(
-                "min_points is too small for this many pins: at least %(low)d here. Narrow "
+                "min_points is too small for this many pins: at least %(low)s here. Narrow "
                 "the filters or choose a larger min_points."
             ),
             field="min_points",

@@ -35,7 +35,7 @@ def feature_collection(session: Session, rows: Select[Any], *, layer: str) -> di
     if len(found) > MAX_REPORT_FEATURES:
         raise InvalidField(
             N_(
-                "The %(layer)s layer has more than %(n)d features, too many for a report: "
+                "The %(layer)s layer has more than %(n)s features, too many for a report: "
                 "narrow the filters or choose larger parameters."
             ),
             field="layers",

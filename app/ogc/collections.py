@@ -88,7 +88,7 @@ COLLECTIONS: dict[str, Collection] = {
         Collection(
             "hexagons",
             _l("Hexagons"),
-            _l("Hexagons (edge `size` metres, default %(size)d) holding pins, with counts.",
+            _l("Hexagons (edge `size` metres, default %(size)s) holding pins, with counts.",
                size=params.DEFAULT_HEX_SIZE),
             _hexagons,
             ("size",),
@@ -96,8 +96,8 @@ COLLECTIONS: dict[str, Collection] = {
         Collection(
             "clusters",
             _l("Clusters"),
-            _l("Density clusters (DBSCAN: `eps` metres, default %(eps)d; `min_points`, "
-               "default %(min_points)d) with their pins and counts.",
+            _l("Density clusters (DBSCAN: `eps` metres, default %(eps)s; `min_points`, "
+               "default %(min_points)s) with their pins and counts.",
                eps=int(params.DEFAULT_EPS), min_points=params.DEFAULT_MIN_POINTS),
             _clusters,
             ("eps", "min_points"),

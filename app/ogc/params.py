@@ -65,7 +65,7 @@ def parse_offset(args: Mapping[str, str]) -> int:
     value = parse_whole(raw, 0, MAX_OFFSET)
     if value is None:
         raise InvalidField(
-            N_("offset must be a whole number from 0 to %(high)d."),
+            N_("offset must be a whole number from 0 to %(high)s."),
             field="offset",
             high=MAX_OFFSET,
         )

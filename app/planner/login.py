@@ -46,14 +46,14 @@ class LoginForm(FlaskForm):
         _l("E-mail address"),
         validators=[
             InputRequired(message=_l("This field is required.")),
-            Length(max=limits.EMAIL.max, message=_l("Write at most %(max)d characters.")),
+            Length(max=limits.EMAIL.max, message=_l("Write at most %(max)s characters.")),
         ],
     )
     password = PasswordField(
         _l("Password"),
         validators=[
             InputRequired(message=_l("This field is required.")),
-            Length(max=limits.PASSWORD.max, message=_l("Write at most %(max)d characters.")),
+            Length(max=limits.PASSWORD.max, message=_l("Write at most %(max)s characters.")),
         ],
     )
     next = HiddenField()

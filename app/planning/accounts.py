@@ -102,14 +102,14 @@ def check_password_rules(password: object, email: str) -> str:
     password = normalize_password(password)
     if len(password) < limits.PASSWORD.min:
         raise InvalidField(
-            N_("The password must have at least %(n)d characters."),
+            N_("The password must have at least %(n)s characters."),
             field="password",
             code="too_short",
             n=limits.PASSWORD.min,
         )
     if len(password) > limits.PASSWORD.max:
         raise InvalidField(
-            N_("The password may have at most %(n)d characters."),
+            N_("The password may have at most %(n)s characters."),
             field="password",
             code="too_long",
             n=limits.PASSWORD.max,

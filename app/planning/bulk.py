@@ -39,7 +39,7 @@ def parse_bulk_answer(payload: Any) -> BulkAnswer:
     ids = body.get("ids")
     if not isinstance(ids, list) or not 1 <= len(ids) <= limits.BULK_ANSWER_MAX_IDS:
         raise InvalidField(
-            N_("ids must be a list of 1 to %(n)d pin ids."),
+            N_("ids must be a list of 1 to %(n)s pin ids."),
             field="ids",
             code="invalid_ids",
             n=limits.BULK_ANSWER_MAX_IDS,

@@ -52,14 +52,14 @@ def _features(body: dict[str, Any]) -> list[Any]:
     features = body.get("features")
     if not isinstance(features, list) or not features:
         raise InvalidField(
-            N_("features must be a list of 1 to %(n)d Features."),
+            N_("features must be a list of 1 to %(n)s Features."),
             field="features",
             code="invalid_features",
             n=MAX_IMPORT_FEATURES,
         )
     if len(features) > MAX_IMPORT_FEATURES:
         raise InvalidField(
-            N_("An import takes at most %(n)d pins; this one has %(count)d. Split it."),
+            N_("An import takes at most %(n)s pins; this one has %(count)s. Split it."),
             field="features",
             code="too_many_features",
             n=MAX_IMPORT_FEATURES,

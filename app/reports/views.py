@@ -90,14 +90,15 @@ def _text(
     if "clusters" in layers:
         summary.append(
             ngettext(
-                "Clusters: DBSCAN with %(eps)s m and at least %(num)d pin.",
-                "Clusters: DBSCAN with %(eps)s m and at least %(num)d pins.",
+                "Clusters: DBSCAN with %(eps)s m and at least %(n)s pin.",
+                "Clusters: DBSCAN with %(eps)s m and at least %(n)s pins.",
                 clusters.min_points,
-                eps=f"{clusters.eps:g}",
+                eps=format_number(clusters.eps),
+                n=format_number(clusters.min_points),
             )
         )
     if "hexgrid" in layers:
-        summary.append(gettext("Hexagons: %(size)d m edges.", size=hex_size))
+        summary.append(gettext("Hexagons: %(size)s m edges.", size=format_number(hex_size)))
     return ReportText(
         lang=str(get_locale()),
         title=gettext("Umecom Map: report"),

@@ -53,7 +53,7 @@ def _view(payload: Any, area: AreaOfInterest) -> tuple[list[float], int]:
     zoom = whole_in_range(payload.get("zoom"), MIN_ZOOM, MAX_ZOOM)
     if zoom is None:
         raise InvalidField(
-            N_("zoom must be a whole number from %(low)d to %(high)d."),
+            N_("zoom must be a whole number from %(low)s to %(high)s."),
             field="zoom",
             low=MIN_ZOOM,
             high=MAX_ZOOM,

@@ -52,14 +52,14 @@ def _ids(value: Any) -> list[int]:
     """1 to MAX_PROMOTE distinct annotation ids."""
     if not isinstance(value, list) or not 1 <= len(value) <= MAX_PROMOTE:
         raise InvalidField(
-            N_("annotation_ids must be a list of 1 to %(n)d ids."),
+            N_("annotation_ids must be a list of 1 to %(n)s ids."),
             field="annotation_ids",
             n=MAX_PROMOTE,
         )
     ids = [whole_in_range(v, 1, 2**63 - 1) for v in value]
     if None in ids:
         raise InvalidField(
-            N_("annotation_ids must be a list of 1 to %(n)d ids."),
+            N_("annotation_ids must be a list of 1 to %(n)s ids."),
             field="annotation_ids",
             n=MAX_PROMOTE,
         )

@@ -72,7 +72,7 @@ def _groups(value: Any) -> tuple[NewGroup, ...]:
         return ()
     if not isinstance(value, list) or len(value) > MAX_GROUPS:
         raise InvalidField(
-            N_("groups must be a list of at most %(n)d groups."), field="groups", n=MAX_GROUPS
+            N_("groups must be a list of at most %(n)s groups."), field="groups", n=MAX_GROUPS
         )
     groups: list[NewGroup] = []
     for index, item in enumerate(value):

@@ -147,7 +147,7 @@ def test_category_change_with_history(app, api, staff):
         ({"status": "finished"}, "status", "Välj en status i listan."),
         ({"status": None}, "status", "Välj en status i listan."),
         ({"category": "cars"}, "category", "Välj en kategori i listan."),
-        ({"answer": "x" * 4001}, "answer", "Skriv högst 4000 tecken."),
+        ({"answer": "x" * 4001}, "answer", "Skriv högst 4\N{NO-BREAK SPACE}000 tecken."),
         ({"answer": 12}, "answer", "Fältet måste vara text."),
         ({"colour": "red"}, "colour", "Okänt fält colour."),
         ({"duplicate_of": "12"}, "duplicate_of", "Det här måste vara numret på en nål."),

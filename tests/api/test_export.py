@@ -338,17 +338,17 @@ def test_every_export_takes_the_filters(app, client, tmp_path, name, fmt):
         (
             "/api/export/clusters.gpkg?eps=6000",
             "eps",
-            "eps must be a distance in metres from 1 to 5000.",
+            "eps must be a distance in metres from 1 to 5,000.",
         ),
         (
             "/api/export/clusters.geojson?min_points=0",
             "min_points",
-            "min_points must be a whole number from 1 to 1000.",
+            "min_points must be a whole number from 1 to 1,000.",
         ),
         (
             "/api/export/hexgrid.gpkg?size=5",
             "size",
-            "size must be a whole number from 10 to 20000.",
+            "size must be a whole number from 10 to 20,000.",
         ),
         ("/api/export/ideas.csv?kind=bike", "kind", "Unknown value for kind: bike"),
     ],

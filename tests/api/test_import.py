@@ -122,7 +122,7 @@ def test_the_largest_batch_is_accepted_and_one_more_is_refused(app, staff):
     assert too_many.status_code == 422
     assert too_many.get_json()["error"] == {
         "code": "too_many_features",
-        "message": "An import takes at most 1000 pins; this one has 1001. Split it.",
+        "message": "An import takes at most 1,000 pins; this one has 1,001. Split it.",
         "field": "features",
     }
     assert count_pins(app) == 0
@@ -287,9 +287,9 @@ def test_the_message_comes_in_the_planners_language(staff):
         ([pin_feature()], "invalid_feature_collection", "type",
          "The body must be a GeoJSON FeatureCollection."),
         (collection([]), "invalid_features", "features",
-         "features must be a list of 1 to 1000 Features."),
+         "features must be a list of 1 to 1,000 Features."),
         ({"type": "FeatureCollection"}, "invalid_features", "features",
-         "features must be a list of 1 to 1000 Features."),
+         "features must be a list of 1 to 1,000 Features."),
         (collection(pins_at([CENTRE]), source="web"), "invalid_choice", "source",
          "The source must be paper or import."),
         (collection(pins_at([CENTRE]), source="workshop"), "invalid_choice", "source",

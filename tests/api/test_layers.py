@@ -168,14 +168,14 @@ def test_noise_is_not_a_cluster(app, client):
 @pytest.mark.parametrize(
     ("query", "field", "message"),
     [
-        ("eps=0", "eps", "eps must be a distance in metres from 1 to 5000."),
-        ("eps=0.99", "eps", "eps must be a distance in metres from 1 to 5000."),
-        ("eps=5000.5", "eps", "eps must be a distance in metres from 1 to 5000."),
-        ("eps=NaN", "eps", "eps must be a distance in metres from 1 to 5000."),
-        ("eps=", "eps", "eps must be a distance in metres from 1 to 5000."),
-        ("min_points=0", "min_points", "min_points must be a whole number from 1 to 1000."),
-        ("min_points=1001", "min_points", "min_points must be a whole number from 1 to 1000."),
-        ("min_points=2.5", "min_points", "min_points must be a whole number from 1 to 1000."),
+        ("eps=0", "eps", "eps must be a distance in metres from 1 to 5,000."),
+        ("eps=0.99", "eps", "eps must be a distance in metres from 1 to 5,000."),
+        ("eps=5000.5", "eps", "eps must be a distance in metres from 1 to 5,000."),
+        ("eps=NaN", "eps", "eps must be a distance in metres from 1 to 5,000."),
+        ("eps=", "eps", "eps must be a distance in metres from 1 to 5,000."),
+        ("min_points=0", "min_points", "min_points must be a whole number from 1 to 1,000."),
+        ("min_points=1001", "min_points", "min_points must be a whole number from 1 to 1,000."),
+        ("min_points=2.5", "min_points", "min_points must be a whole number from 1 to 1,000."),
     ],
 )
 def test_cluster_parameters_are_bounded(client, query, field, message):
@@ -193,7 +193,12 @@ def test_cluster_parameter_limits_are_accepted(client):
 def test_swedish_messages_name_the_limit(client):
     response = client.get("/api/layers/clusters?eps=9999")
     assert response.status_code == 422
-    assert "5000" in response.get_json()["error"]["message"]
+    # Written as Swedish writes numbers, with a no-break space between the thousands.
+    assert response.get_json()["error"] == {
+        "code": "invalid_field",
+        "field": "eps",
+        "message": "eps måste vara ett avstånd i meter från 1 till 5\N{NO-BREAK SPACE}000.",
+    }
 
 
 def _shapely_district_counts(points):
@@ -303,12 +308,12 @@ def test_hexgrid_default_size(client, app):
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("size=9", "size must be a whole number from 10 to 20000."),
-        ("size=20001", "size must be a whole number from 10 to 20000."),
-        ("size=12.5", "size must be a whole number from 10 to 20000."),
+        ("size=9", "size must be a whole number from 10 to 20,000."),
+        ("size=20001", "size must be a whole number from 10 to 20,000."),
+        ("size=12.5", "size must be a whole number from 10 to 20,000."),
         (
             "size=100",
-            "size must be at least 194 metres for this area: at most 100000 hexagons. "
+            "size must be at least 194 metres for this area: at most 100,000 hexagons. "
             "Choose a larger size or a smaller bbox.",
         ),
     ],

@@ -137,7 +137,9 @@ def test_a_planner_switches_layers_and_answers_a_cluster(
     page.fill("#pw-eps", "99999")
     page.press("#pw-eps", "Enter")
     error = page.locator("#pw-err-eps")
-    expect(error).to_have_text("eps måste vara ett avstånd i meter från 1 till 5000.")
+    expect(error).to_have_text(
+        "eps måste vara ett avstånd i meter från 1 till 5\N{NO-BREAK SPACE}000."
+    )
     expect(page.locator("#pw-eps")).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#pw-status")).to_have_attribute("data-state", "error")
 

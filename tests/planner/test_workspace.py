@@ -63,6 +63,18 @@ def test_settings_carry_urls_bounds_and_strings(staff):
     assert swedish["strings"]["answer"] == "Besvara alla {n} nålar"
 
 
+@pytest.mark.parametrize(
+    ("lang", "hint"),
+    [
+        ("sv", "10 till 20\N{NO-BREAK SPACE}000; 250 m är ungefär ett bostadsområde."),
+        ("en", "10 to 20,000; 250 m is about a neighbourhood."),
+    ],
+)
+def test_the_hints_write_their_limits_as_the_language_does(staff, lang, hint):
+    html = staff("planner").get(f"/planner?lang={lang}").get_data(as_text=True)
+    assert f'<p id="pw-size-hint" class="hint">{hint}</p>' in html
+
+
 def test_links_to_queue_templates_exports_and_report(api, staff):
     idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
     api.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"})

@@ -98,7 +98,7 @@ def test_vertex_limit(app, room):
     assert _error(draw(anna, workshop["id"], too_many, headers=EN)) == (
         422,
         "geometry.coordinates",
-        "A shape may have at most 5000 points.",
+        "A shape may have at most 5,000 points.",
     )
     just_enough = {
         "type": "Feature",
@@ -110,7 +110,7 @@ def test_vertex_limit(app, room):
 @pytest.mark.parametrize(
     ("properties", "field", "message"),
     [
-        ({"note": "x" * 1001}, "note", "Write at most 1000 characters."),
+        ({"note": "x" * 1001}, "note", "Write at most 1,000 characters."),
         ({"color": "#fff"}, "color", "Choose a colour from the palette or write it as #rrggbb."),
         ({"color": "rgb(1,2,3)"}, "color",
          "Choose a colour from the palette or write it as #rrggbb."),
