@@ -73,6 +73,7 @@ def parse_hex_size(
         extent = _intersection(filters.bbox, area_bounds) or extent
     width, height = metric_extent(extent)
     if hexagon_cells_bound(width, height, size) > MAX_HEX_CELLS:
+        least = smallest_hexagon_size(width, height, MAX_HEX_CELLS)
         raise InvalidField(
             N_(
                 "size must be at least %(low)s metres for this area: at most %(cells)s "
@@ -80,7 +81,8 @@ def parse_hex_size(
             ),
             field="size",
             code="too_many_cells",
-            low=smallest_hexagon_size(width, height, MAX_HEX_CELLS),
+            extra={"suggested": {"size": least}},  # as a min_points too small (layers.queries)
+            low=least,
             cells=MAX_HEX_CELLS,
         )
     return size

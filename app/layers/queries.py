@@ -58,6 +58,7 @@ def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams)
         [tuple(row) for row in rows], counted, eps=params.eps, min_points=params.min_points
     )
     if job.points > MAX_CLUSTERS * params.min_points:
+        least = math.ceil(job.points / MAX_CLUSTERS)
         raise InvalidField(
             N_(
                 "min_points is too small for this many pins: at least %(low)s here. Narrow "
@@ -65,7 +66,9 @@ def cluster_layer(session: Session, filters: IdeaFilters, params: ClusterParams)
             ),
             field="min_points",
             code="too_much_work",
-            low=math.ceil(job.points / MAX_CLUSTERS),
+            # The value these filters would take, so a client can offer it in one step.
+            extra={"suggested": {"min_points": least}},
+            low=least,
         )
     # DBSCAN gets the time a statement gets: a million pins take 2-3 s at any eps.
     timeout_ms = current_app.config["DB_STATEMENT_TIMEOUT_MS"]

@@ -22,6 +22,8 @@ STRINGS = {
     "loading": _l("Loading the layer…"),
     "layerFailed": _l("The layer could not be loaded: {message}"),
     "layerRefusedField": _l("The layer could not be loaded. See the marked field: {message}"),
+    # A button beside a refusal that says which value would be taken (min_points at a million).
+    "useSuggested": _l("Use {value}"),
     "districtsShown": _l("Districts shown: {n}."),
     "clustersShown": _l("Clusters shown: {n}."),
     "hexagonsShown": _l("Hexagons with pins shown: {n}."),

@@ -326,8 +326,10 @@ def test_hexgrid_size_is_bounded(client, query, message):
 
 
 def test_the_named_limit_is_the_limit(client):
+    refused = client.get("/api/layers/hexgrid?size=193")
+    assert refused.status_code == 422
+    assert refused.get_json()["suggested"] == {"size": 194}  # the workspace offers it
     assert _status(client, "/api/layers/hexgrid?size=194") == 200
-    assert _status(client, "/api/layers/hexgrid?size=193") == 422
 
 
 def test_a_bbox_allows_smaller_hexagons(client, app):
@@ -499,6 +501,7 @@ def test_a_min_points_too_small_for_the_pins_is_refused(app, client, staff, monk
         "message": "min_points is too small for this many pins: at least 3 here. Narrow the "
         "filters or choose a larger min_points.",
     }
+    assert response.get_json()["suggested"] == {"min_points": 3}  # the workspace offers it
     assert _status(client, "/api/layers/clusters?eps=10&min_points=3") == 200
     for path in (
         "/api/export/clusters.gpkg?eps=10&min_points=2",

@@ -227,16 +227,22 @@ def test_a_refused_layer_says_why_and_keeps_the_districts(
     wait_ready(page)
     page.goto("/planner?layer=clusters&eps=50&min_points=5")
     expect(page.locator("#pw-status")).to_have_attribute("data-state", "error")
-    expect(page.locator("#pw-err-min_points")).to_have_text(
+    error = page.locator("#pw-err-min_points")
+    expect(error).to_have_text(
         "min_points är för litet för så många nålar: minst 7 här. "
-        "Begränsa filtren eller välj ett större min_points."
+        "Begränsa filtren eller välj ett större min_points. Använd 7"
     )
     rows = page.locator("#pw-district-table tbody tr")
     expect(rows.first.locator("th")).to_have_text(CENTRAL)  # most pins first
-    page.fill("#pw-min-points", "7")
-    page.press("#pw-min-points", "Enter")
+    # The value the server named, in one step by keyboard: the field takes it and keeps focus.
+    error.get_by_role("button", name="Använd 7").focus()
+    page.keyboard.press("Enter")
     wait_ready(page)
+    expect(page.locator("#pw-min-points")).to_be_focused()
+    expect(page.locator("#pw-min-points")).to_have_value("7")
+    expect(error).to_be_hidden()
     expect(page.locator("path.pw-cluster")).to_have_count(1)
+    assert "min_points=7" in page.url
 
 
 def test_districts_by_table_and_by_map(page: Page, app: Flask, pins: dict[str, list[int]]) -> None:

@@ -17,14 +17,17 @@ EPS = query(
 MIN_POINTS = query(
     "min_points",
     f"pins within eps (itself included) that make a core, {params.MIN_MIN_POINTS} to "
-    f"{params.MAX_MIN_POINTS}; default {params.DEFAULT_MIN_POINTS}",
+    f"{params.MAX_MIN_POINTS}; default {params.DEFAULT_MIN_POINTS}. One too small for the "
+    "pins that match (too many clusters) is refused: 422 `too_much_work`, whose top-level "
+    "`suggested.min_points` is the smallest these filters take",
     {"type": "integer", "minimum": params.MIN_MIN_POINTS, "maximum": params.MAX_MIN_POINTS},
 )
 HEX_SIZE = query(
     "size",
     f"hexagon edge in metres, {params.MIN_HEX_SIZE} to {params.MAX_HEX_SIZE}, default "
     f"{params.DEFAULT_HEX_SIZE}; and at most {params.MAX_HEX_CELLS} hexagons over the bbox "
-    "(or the municipality): a smaller size needs a bbox (422 names the smallest size)",
+    "(or the municipality): a smaller size needs a bbox (422 `too_many_cells` names the "
+    "smallest size, and its top-level `suggested.size` holds it)",
     {"type": "integer", "minimum": params.MIN_HEX_SIZE, "maximum": params.MAX_HEX_SIZE},
 )
 COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}

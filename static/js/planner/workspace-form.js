@@ -4,6 +4,7 @@
  * layer is shown next to the field it names, in the server's words.
  */
 
+import { t } from "umecom/lib/settings.js";
 import { LIST_FILTERS } from "umecom/planner/workspace-state.js";
 
 /** Fields whose errors the form can show; other fields' errors go to the page's status. */
@@ -16,6 +17,7 @@ export class ControlForm {
    */
   constructor(form, onChange) {
     this.form = form;
+    this.onChange = onChange;
     form.addEventListener("change", () => onChange(this.read()));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -98,18 +100,43 @@ export class ControlForm {
 
   /**
    * The server's message next to the field it names; false when the form has no such field.
+   * With `suggested`, a value the server said it would take: a button beside the message
+   * puts it in the field and asks again.
    * @param {string|null} name
    * @param {string} message
+   * @param {number} [suggested]
    */
-  showError(name, message) {
+  showError(name, message, suggested) {
     const box = name ? document.getElementById(`pw-err-${name}`) : null;
     if (!name || !box) return false;
     box.textContent = message;
     box.hidden = false;
     const inputs = this.inputs(name);
     for (const input of inputs) input.setAttribute("aria-invalid", "true");
+    if (Number.isFinite(suggested) && inputs.length === 1) {
+      box.append(" ", this.suggestion(inputs[0], /** @type {number} */ (suggested)));
+    }
     const details = box.closest("details");
     if (details) details.open = true;
     return true;
+  }
+
+  /**
+   * A button that fills `input` with `value` and reports the change. Focus goes to the field
+   * first, as the button goes with the error it stood beside.
+   * @param {HTMLInputElement} input
+   * @param {number} value
+   */
+  suggestion(input, value) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button pw-suggested";
+    button.textContent = t("useSuggested", { value });
+    button.addEventListener("click", () => {
+      input.value = String(value);
+      input.focus();
+      this.onChange(this.read());
+    });
+    return button;
   }
 }

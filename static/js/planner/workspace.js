@@ -83,7 +83,9 @@ function setStatus(phase, text) {
 /** @param {unknown} err a failed layer request: beside its field when it names one */
 function showFailure(err) {
   const message = errorMessage(err);
-  const placed = err instanceof ApiError && err.status === 422 && form.showError(err.field, message);
+  const refused = err instanceof ApiError && err.status === 422;
+  const suggested = refused && err.field ? err.body?.suggested?.[err.field] : undefined;
+  const placed = refused && form.showError(err.field, message, suggested);
   setStatus("error", t(placed ? "layerRefusedField" : "layerFailed", { message }));
 }
 
