@@ -5,8 +5,10 @@ import re
 from html import unescape
 
 import pytest
+from sqlalchemy import text
 
 from app.common.limits import TEXT_LIMITS, TextLimit, limits_as_json
+from app.db import get_engine
 from tests.conftest import HOLMSUND, pin_feature
 
 SCRIPT_TAG = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.S)
@@ -166,6 +168,25 @@ def test_support_from_the_pin_page_without_scripts(api, client):
     assert again.status_code == 303
     assert "Du har redan stöttat" in client.get(f"/ideas/{idea_id}").get_data(as_text=True)
     assert api.get(f"/api/ideas/{idea_id}").get_json()["properties"]["support_count"] == 1
+
+
+@pytest.mark.parametrize(("lang", "written"), [("sv", "1\N{NO-BREAK SPACE}234"), ("en", "1,234")])
+def test_a_pins_supports_are_written_as_the_language_writes_numbers(
+    app, api, client, staff, lang, written
+):
+    idea_id = api.post("/api/ideas", pin_feature()).get_json()["id"]
+    with app.app_context(), get_engine().begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO supports (idea_id, supporter_id)"
+                " SELECT :id, 'supporter ' || n FROM generate_series(1, 1234) n"
+            ),
+            {"id": idea_id},
+        )
+    supports = f"<dd>{written}</dd>"
+    assert supports in client.get(f"/ideas/{idea_id}?lang={lang}").get_data(as_text=True)
+    planner = staff("planner").get(f"/planner/ideas/{idea_id}?lang={lang}")
+    assert supports in planner.get_data(as_text=True)
 
 
 def test_support_form_without_token_gets_an_html_400(api, client):
