@@ -316,8 +316,9 @@ def test_a_moderator_goes_from_the_workspace_to_a_reported_pin(
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
 def test_the_workspace_passes_axe(
-    axe_page: Page, app: Flask, pins: dict[str, list[int]], lang: str
+    axe_page: Page, app: Flask, pins: dict[str, list[int]], browser_log: BrowserLog, lang: str
 ) -> None:
+    browser_log.allow(422)  # the hexagons refused at the end, on purpose
     create_user(app, "moa@umea.se", "moderator")
     sign_in_as(axe_page, "moa@umea.se", lang)
     wait_ready(axe_page)
@@ -331,6 +332,11 @@ def test_the_workspace_passes_axe(
     axe_page.locator(".pw-cluster-list button").first.click()
     expect(axe_page.locator("#pw-sel-pins li")).to_have_count(GROUP)
     assert violations(axe_page) == [], "a cluster selected"
+    # Hexagons too small for the whole municipality: the refusal and the size it would take.
+    axe_page.goto("/planner?layer=hexgrid&size=100")
+    expect(axe_page.locator("#pw-status")).to_have_attribute("data-state", "error")
+    expect(axe_page.locator("#pw-err-size button")).to_be_visible()
+    assert violations(axe_page) == [], "a refusal with the value it would take"
 
 
 def test_the_workspace_on_a_phone(
