@@ -134,6 +134,7 @@ def translated(message: str, params: dict[str, Any]) -> str:
 
 
 def _written(message: str, name: str, value: Any) -> Any:
+    """`value` for `message`'s placeholder `name`: a whole number taken as text, grouped."""
     whole = isinstance(value, int) and not isinstance(value, bool)
     return format_number(value) if whole and f"%({name})s" in message else value
 
