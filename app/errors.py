@@ -8,7 +8,9 @@ answers `{"error": {"code", "message", "field"}}`; pages answer with the error p
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from flask import Flask, Response, has_request_context, jsonify, render_template, request
 from flask_babel import format_number, gettext
@@ -108,14 +110,53 @@ def wants_json() -> bool:
     )
 
 
+@dataclass(frozen=True)
+class Retry:
+    """The page asked for again with the values a refusal said it would take."""
+
+    url: str
+    changes: str  # "min_points 7"
+
+
+def suggested_retry(exc: DomainError) -> Retry | None:
+    """The same page with the values its refusal suggests, for a link on the error page.
+
+    Only for a page read by GET whose refusal carries `suggested` values (a report's
+    `min_points` too small for the pins, say).
+    """
+    suggested = exc.extra.get("suggested")
+    if request.method != "GET" or not isinstance(suggested, dict) or not suggested:
+        return None
+    args = request.args.copy()
+    for name, value in suggested.items():
+        args[name] = str(value)
+    changes = ", ".join(f"{name} {format_number(value)}" for name, value in suggested.items())
+    path = request.script_root + request.path
+    return Retry(f"{path}?{urlencode(list(args.items(multi=True)))}", changes)
+
+
 def respond(
-    status: int, code: str, message: str, field: str | None = None, *, on_page: bool = False
+    status: int,
+    code: str,
+    message: str,
+    field: str | None = None,
+    *,
+    on_page: bool = False,
+    retry: Retry | None = None,
 ) -> Response | tuple[str, int]:
-    """The JSON error on the API, the error page elsewhere (with `message` when `on_page`)."""
+    """The JSON error on the API, the error page elsewhere.
+
+    The page shows `message` when `on_page`, and with `retry` a link to the same page with the
+    values the refusal suggested.
+    """
     if wants_json():
         return error_response(status, code, message, field)
     return render_template(
-        "error.html", status=status, message=message if on_page else None
+        "error.html",
+        status=status,
+        message=message if on_page else None,
+        retry=retry,
+        staff_page=request.path.startswith("/planner"),
     ), status
 
 
@@ -164,7 +205,8 @@ def register_errorhandlers(app: Flask) -> None:
             return response
         if isinstance(exc, NotAuthenticated):  # a page for planners: the sign-in form, 401
             return login_page(status)
-        return respond(status, exc.code, message, exc.field, on_page=True)
+        retry = suggested_retry(exc)
+        return respond(status, exc.code, message, exc.field, on_page=True, retry=retry)
 
     @app.errorhandler(GeometryError)
     def handle_geometry_error(exc: GeometryError) -> Response | tuple[str, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -214,6 +215,30 @@ def test_too_many_features_for_a_report(client, app, monkeypatch, pins):
     )
     assert response.status_code == 422
     assert "more than 3 features, too many for a report" in response.get_data(as_text=True)
+
+
+def test_a_refused_report_links_to_the_one_it_would_make(client, pins, monkeypatch):
+    """A min_points too small for the pins (as the defaults at a million): the error page
+    names the reason, links to the same report with the smallest min_points taken, and back
+    to the workspace; reloading would only ask again, so it does not say to."""
+    from app.layers import queries
+
+    monkeypatch.setattr(queries, "MAX_CLUSTERS", 4)
+    asked = "/planner/report?layers=clusters&eps=50&min_points=2&kind=idea&kind=concern"
+    response = client.get(asked, headers={"Accept-Language": "en"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<h1>These values cannot be used</h1>" in html
+    least = re.search(r"min_points is too small for this many pins: at least (\d+) here\.", html)
+    assert least and int(least.group(1)) > 2
+    n = least.group(1)
+    assert "Reload the page" not in html
+    retry = f"/planner/report?layers=clusters&eps=50&min_points={n}&kind=idea&kind=concern"
+    assert f'<a href="{escape(retry)}">Try again with min_points {n}</a>' in html
+    assert '<a href="/planner">Back to the workspace</a>' in html
+    followed = client.get(retry, headers={"Accept-Language": "en"})
+    assert followed.status_code == 200
+    assert f"Clusters: DBSCAN with 50 m and at least {n} pins." in followed.get_data(as_text=True)
 
 
 def test_per_1000_colours_where_population_is_known(client, pins):
