@@ -22,6 +22,11 @@ STRINGS = {
     "loading": _l("Loading the layer…"),
     "layerFailed": _l("The layer could not be loaded: {message}"),
     "layerRefusedField": _l("The layer could not be loaded. See the marked field: {message}"),
+    # Under the downloads while a value of the view is refused: its files would be refused too.
+    "exportsRefused": _l(
+        "The files and the report that take the marked value cannot be made "
+        "with it. Change it first."
+    ),
     # A button beside a refusal that says which value would be taken (min_points at a million).
     "useSuggested": _l("Use {value}"),
     "districtsShown": _l("Districts shown: {n}."),

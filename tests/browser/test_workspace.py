@@ -234,6 +234,19 @@ def test_a_refused_layer_says_why_and_keeps_the_districts(
     )
     rows = page.locator("#pw-district-table tbody tr")
     expect(rows.first.locator("th")).to_have_text(CENTRAL)  # most pins first
+    # The clusters' files and the report would be refused too: no links to them meanwhile.
+    page.locator("details.pw-downloads summary").click()
+    cluster_files = page.locator("a[data-export='clusters']")
+    expect(cluster_files).to_have_count(2)
+    for link in cluster_files.all() + [page.locator("a[data-report]")]:
+        expect(link).not_to_have_attribute("href", re.compile(".*"))
+    expect(page.locator("a[data-export='districts']").first).to_have_attribute(
+        "href", re.compile(r"^/api/export/districts\.")
+    )
+    expect(page.locator("#pw-exports-refused")).to_have_text(
+        "Filerna och rapporten som använder det markerade värdet kan inte göras med det. "
+        "Ändra det först."
+    )
     # The value the server named, in one step by keyboard: the field takes it and keeps focus.
     error.get_by_role("button", name="Använd 7").focus()
     page.keyboard.press("Enter")
@@ -243,6 +256,9 @@ def test_a_refused_layer_says_why_and_keeps_the_districts(
     expect(error).to_be_hidden()
     expect(page.locator("path.pw-cluster")).to_have_count(1)
     assert "min_points=7" in page.url
+    expect(page.locator("#pw-exports-refused")).to_be_hidden()
+    expect(cluster_files.first).to_have_attribute("href", re.compile(r"min_points=7"))
+    expect(page.locator("a[data-report]")).to_have_attribute("href", re.compile(r"min_points=7"))
 
 
 def test_districts_by_table_and_by_map(page: Page, app: Flask, pins: dict[str, list[int]]) -> None:

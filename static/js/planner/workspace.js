@@ -86,6 +86,7 @@ function showFailure(err) {
   const refused = err instanceof ApiError && err.status === 422;
   const suggested = refused && err.field ? err.body?.suggested?.[err.field] : undefined;
   const placed = refused && form.showError(err.field, message, suggested);
+  if (placed) exports.refuse(/** @type {string} */ (err.field));
   setStatus("error", t(placed ? "layerRefusedField" : "layerFailed", { message }));
 }
 
