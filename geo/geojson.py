@@ -48,6 +48,7 @@ def feature_select(
     geom_column: str = "geom",
     order_by: str | None = None,
     descending: bool = False,
+    sort_found: bool = False,
     limit: int | None = None,
     strip_nulls: bool = False,
     id_property: bool = False,
@@ -58,7 +59,8 @@ def feature_select(
     decides what is public by what it selects; with `id_property` the id is one as well (a GIS
     reads the properties, not the Feature's id). With `strip_nulls`, NULL properties are left
     out (for rows of mixed kinds, such as clusters and single pins). A geometry column of
-    type JSON is taken as GeoJSON already written (`point_json`).
+    type JSON is taken as GeoJSON already written (`point_json`). With `sort_found`, the rows
+    found are sorted by `order_by`, never read in the order of an index on it.
     """
     sub = rows.subquery("feature_rows")
     left_out = (geom_column,) if id_property else (id_column, geom_column)
@@ -84,8 +86,10 @@ def feature_select(
     )
     stmt = select(feature.label("feature"), sub.c[id_column].label("key"))
     if order_by is not None:
-        column = sub.c[order_by]
-        stmt = stmt.order_by(column.desc() if descending else column.asc())
+        key: ColumnElement[Any] = sub.c[order_by]
+        if sort_found:  # the same order, as a value no index holds
+            key = key + 0
+        stmt = stmt.order_by(key.desc() if descending else key.asc())
     if limit is not None:
         stmt = stmt.limit(limit)
     return stmt

@@ -19,7 +19,7 @@ from app.ideas.filters import (
     parse_int,
 )
 from app.ideas.pin_batches import create_pin
-from app.ideas.queries import public_feature_by_id, public_idea_rows
+from app.ideas.queries import public_feature_by_id, public_idea_rows, sorts_what_it_finds
 from app.ideas.support import add_support, has_supported
 from app.ratelimit import create_limits, support_limits
 from app.replica import public_read
@@ -66,7 +66,11 @@ def list_ideas() -> Response:
     filters = parse_filters(request.args)
     limit = parse_int(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
     features = feature_select(
-        public_idea_rows(filters), order_by="id", descending=True, limit=limit + 1
+        public_idea_rows(filters),
+        order_by="id",
+        descending=True,
+        sort_found=sorts_what_it_finds(filters),
+        limit=limit + 1,
     )
 
     def next_page(last_id: int) -> dict[str, object]:

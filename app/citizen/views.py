@@ -11,12 +11,13 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
 from app.citizen import bp
 from app.citizen.js_strings import js_strings
+from app.common import limits
 from app.common.errors import Conflict, DomainError, InvalidField
 from app.common.limits import limits_as_json
 from app.db import get_session
 from app.errors import translated
 from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
-from app.ideas.queries import public_idea_rows
+from app.ideas.queries import newest_first, public_idea_rows
 from app.ideas.support import add_support, has_supported
 from app.models import Idea
 from app.planning.moderation import add_flag, parse_flag
@@ -107,7 +108,9 @@ def idea_list() -> str | tuple[str, int]:
         status = 200
     rows = (
         get_session()
-        .execute(public_idea_rows(filters).order_by(Idea.id.desc()).limit(LIST_PAGE_SIZE + 1))
+        .execute(
+            public_idea_rows(filters).order_by(newest_first(filters)).limit(LIST_PAGE_SIZE + 1)
+        )
         .all()
     )
     next_url = None
@@ -115,7 +118,12 @@ def idea_list() -> str | tuple[str, int]:
         rows = rows[:LIST_PAGE_SIZE]
         next_url = url_for("citizen.idea_list", **next_page_args(request.args, rows[-1].id))
     html = render_template(
-        "list.html", rows=rows, filters=filters, next_url=next_url, invalid=status == 422
+        "list.html",
+        rows=rows,
+        filters=filters,
+        next_url=next_url,
+        invalid=status == 422,
+        words_max=limits.PIN_WORDS.max,
     )
     return (html, status) if status != 200 else html
 

@@ -12,7 +12,8 @@ from typing import Any
 
 from app.categories import CATEGORY_BY_SLUG, KINDS, SOURCES, STATUSES
 from app.common.errors import InvalidField
-from app.common.limits import DISTRICT_CODE_PATTERN
+from app.common.limits import DISTRICT_CODE_PATTERN, PIN_WORDS
+from app.common.text import clean_text
 from app.common.times import is_date, parse_instant
 from app.converters import MAX_ID
 from geo.i18n import N_
@@ -41,6 +42,7 @@ class IdeaFilters:
     districts: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     workshop_id: int | None = None
+    words: str | None = None  # `q`: pins whose title or description has these words
 
 
 def _choices(args: Mapping[str, str], name: str, allowed: Mapping[str, object]) -> tuple[str, ...]:
@@ -176,7 +178,7 @@ def missing(name: str) -> InvalidField:
 
 
 def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> IdeaFilters:
-    """Read bbox, kind, category, status, district, source, since, until, ids, workshop and cursor.
+    """Read bbox, kind, category, status, district, source, since, until, ids, workshop, q, cursor.
 
     A choice list given empty (`kind=`, as a filter form sends "all") means no restriction;
     a typed value given empty (`since=`, `bbox=`) is refused like any other bad value.
@@ -199,4 +201,5 @@ def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> Ide
         districts=parse_districts(args["district"]) if args.get("district") else (),
         sources=_choices(args, "source", dict.fromkeys(SOURCES)),
         workshop_id=parse_workshop(args["workshop"]) if "workshop" in args else None,
+        words=clean_text(args.get("q"), "q", PIN_WORDS),
     )

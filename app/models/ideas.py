@@ -137,6 +137,31 @@ Index(
 )
 
 
+def search_document(title: ColumnElement[str], body: ColumnElement[str]) -> ColumnElement[Any]:
+    """A pin's words for text search: its title and description, stemmed as Swedish.
+
+    The filter `q` and the index below both build it here: PostgreSQL uses the index only for
+    the very expression it was made of. Bracketed as PostgreSQL writes the index back, so that
+    Alembic finds the two the same.
+    """
+    words = title.op("||", return_type=Text)(literal_column("' '", Text)).op(
+        "||", return_type=Text
+    )(body)
+    return func.to_tsvector(SEARCH_CONFIG, words)
+
+
+# The language the words are stemmed in ("cyklar" finds "cykel"): most pins are Swedish.
+# Text, not a column: an index finds its table from the first column in its expression.
+SEARCH_CONFIG = text("'swedish'::regconfig")
+SEARCH_DOCUMENT = search_document(Idea.__table__.c.title, Idea.__table__.c.body)
+Index(
+    "ix_ideas_published_words",
+    SEARCH_DOCUMENT,
+    postgresql_using="gin",
+    postgresql_where=text("visibility = 'published'"),
+)
+
+
 class Support(Base):
     """One person's +1 on a pin; the supporter is an opaque id, never an address."""
 

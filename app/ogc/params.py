@@ -19,7 +19,7 @@ from geo.validate import parse_bbox
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 MAX_OFFSET = 10_000_000
-PIN_FILTERS = ("kind", "category", "status", "district", "source", "since", "until", "ids")
+PIN_FILTERS = ("kind", "category", "status", "district", "source", "since", "until", "ids", "q")
 LAYER_PARAMETERS = ("eps", "min_points", "size")
 # Carried into every link, so a connection to /ogc?kind=concern&eps=250 keeps them.
 CARRIED = (*PIN_FILTERS, *LAYER_PARAMETERS)

@@ -107,6 +107,7 @@ def workspace() -> str:
         exports={name: list(formats) for name, formats in EXPORT_FORMATS.items()},
         crs=[WGS84, SWEREF99TM],
         bulkMax=limits.BULK_ANSWER_MAX_IDS,
+        wordsMax=limits.PIN_WORDS.max,
         importMaxBytes=current_app.config["IMPORT_MAX_BYTES"],
         kinds={k: str(v) for k, v in KINDS.items()},
         statuses={k: str(v) for k, v in STATUSES.items()},
@@ -124,5 +125,6 @@ def workspace() -> str:
         layer_bounds=_layer_settings(),
         export_formats=EXPORT_FORMATS,
         import_max=format_number(MAX_IMPORT_FEATURES),
+        words_max=limits.PIN_WORDS.max,
         page_settings=settings,
     )

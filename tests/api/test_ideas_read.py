@@ -71,6 +71,29 @@ def test_filters_by_kind_category_status_and_bbox(api, app):
     assert _ids(api.get("/api/ideas?bbox=20.2,63.8,20.3,63.85&kind=concern")) == []
 
 
+def test_words_filter_searches_titles_and_descriptions(api, app):
+    """`q` finds pins by the words of their title or description, stemmed as Swedish, as a
+    search box is typed into: several words all, "or", a minus for without."""
+    bike = _create(api, title="Cykelbana längs älven", body="Bredare och med belysning.")
+    lamps = _create(api, title="Mörk gångväg", body="Lamporna är trasiga, ingen belysning.")
+    bench = _create(api, title="En bänk vid älven", body="")
+    assert _ids(api.get("/api/ideas?q=belysning")) == [lamps, bike]
+    assert _ids(api.get("/api/ideas?q=Belysningen")) == [lamps, bike]  # any case, stemmed
+    assert _ids(api.get("/api/ideas?q=belysning älven")) == [bike]
+    assert _ids(api.get("/api/ideas?q=belysning -cykelbana")) == [lamps]
+    assert _ids(api.get("/api/ideas?q=bänk or gångväg")) == [bench, lamps]
+    assert _ids(api.get("/api/ideas?q=och")) == []  # a stop word alone finds nothing
+    assert _ids(api.get("/api/ideas?q=")) == [bench, lamps, bike]  # empty: no filter
+    assert _ids(api.get("/api/ideas", query_string={"q": "&|!():*<->' \\"})) == []
+    # The map and the layers take the same filter (the map counting the pins themselves).
+    view = api.get("/api/map/clusters?bbox=20.25,63.82,20.28,63.83&zoom=16&q=belysning").get_json()
+    assert sorted(f["id"] for f in view["features"]) == sorted([bike, lamps])
+    districts = api.get("/api/layers/districts?q=belysning").get_json()["features"]
+    assert sum(f["properties"]["count"] for f in districts) == 2
+    _set(app, bike, visibility="hidden")
+    assert _ids(api.get("/api/ideas?q=belysning")) == [lamps]
+
+
 def test_ids_filter(api):
     first = _create(api)
     _create(api)
@@ -125,6 +148,8 @@ def test_cursor_pages_through_everything_once(api):
         ("ids=" + ",".join(["1"] * 501), "ids"),
         ("cursor=aWQ6LTE", "cursor"),
         ("cursor=" + "A" * 50, "cursor"),
+        ("q=" + "x" * 101, "q"),
+        ("q=bench%00", "q"),
     ],
 )
 def test_garbage_query_parameters_get_422(api, query, field):

@@ -311,6 +311,34 @@ def test_districts_by_table_and_by_map(page: Page, app: Flask, pins: dict[str, l
     expect(page.locator("#pw-legend h2")).to_have_text("Nålar per stadsdel")
 
 
+def test_pins_by_their_words(page: Page, app: Flask, pins: dict[str, list[int]]) -> None:
+    """The filter for words: typed and sent with Enter, it narrows the table, is kept in the
+    address, and a link opens with it in the box."""
+    create_user(app, "per@umea.se", "planner")
+    sign_in_as(page, "per@umea.se", "sv")
+    wait_ready(page)
+    page.locator("details.pw-filters summary").click()
+    words = page.get_by_label("Ord i rubrik eller beskrivning")
+    expect(words).to_have_accessible_description(re.compile("^Till exempel: belysning"))
+    words.fill("torget")
+    words.press("Enter")
+    wait_ready(page)
+    expect(page).to_have_url(re.compile(r"[?&]q=torget(&|$)"))
+    rows = page.locator("#pw-district-table tbody tr")
+    expect(rows.first.locator("th")).to_have_text(CENTRAL)
+    expect(rows.first.locator("td")).to_have_text(str(GROUP))
+    counts = page.locator("#pw-district-table tbody td").all_inner_texts()
+    assert [count for count in counts if count.strip() != "0"] == [str(GROUP)]
+    expect(page.locator("a[data-export='ideas']").first).to_have_attribute(
+        "href", re.compile(r"[?&]q=torget(&|$)")
+    )
+    link = page.url
+    other_page = page.context.new_page()
+    open_workspace(other_page, link)
+    expect(other_page.locator("#pw-q")).to_have_value("torget")
+    other_page.close()
+
+
 def test_a_moderator_goes_from_the_workspace_to_a_reported_pin(
     page: Page, app: Flask, pins: dict[str, list[int]], browser_log: BrowserLog
 ) -> None:

@@ -133,6 +133,21 @@ def test_list_shows_pins_escaped_with_filters(api):
     assert bad.status_code == 422
 
 
+def test_list_searches_the_words_of_titles_and_descriptions(api):
+    """The list page's search box: the pins with the words (stemmed), and the box keeping them."""
+    api.post("/api/ideas", pin_feature(title="Trasig belysning i tunneln"))
+    api.post("/api/ideas", pin_feature(title="Bänk vid älven", body="Mer belysning här."))
+    api.post("/api/ideas", pin_feature(title="Cykelställ vid stationen"))
+    html = api.get("/list?q=belysningen").get_data(as_text=True)
+    assert "Trasig belysning i tunneln" in html and "Bänk vid älven" in html
+    assert "Cykelställ" not in html
+    assert re.search(r'<input id="filter-q" name="q" type="search" [^>]*value="belysningen">', html)
+    assert '<label for="filter-q">Ord i rubrik eller beskrivning</label>' in html
+    assert "filter-q" not in api.get("/").get_data(as_text=True)  # the map has no such box
+    too_long = api.get("/list?q=" + "x" * 101)
+    assert too_long.status_code == 422
+
+
 def test_list_pages_with_a_cursor(api, app):
     from app.citizen import views
 

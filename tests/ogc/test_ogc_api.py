@@ -59,6 +59,17 @@ def test_links_keep_the_filters_of_the_connection(client):
     assert parse_qs(urlsplit(items).query) == {"kind": ["concern"], "eps": ["250"]}
 
 
+def test_pins_by_their_words_and_the_links_keep_them(app, client):
+    specs = [{"lon": lon, "lat": lat} for lon, lat in random_points(6, seed=72)]
+    ids = add_pins(app, specs)
+    set_columns(app, ids[:3], title="Trasig belysning")
+    url = "/ogc/collections/ideas/items?limit=2&q=belysning"
+    body = client.get(url).get_json()
+    assert body["numberMatched"] == 3
+    assert [f["id"] for f in body["features"]] == sorted(ids[:3], reverse=True)[:2]
+    assert parse_qs(urlsplit(_rels(body)["next"]["href"]).query)["q"] == ["belysning"]
+
+
 def test_items_page_with_next_links_to_the_end(app, client):
     ids = add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(12, seed=71)])
     seen, url, pages = [], "/ogc/collections/ideas/items?limit=5&kind=idea", 0

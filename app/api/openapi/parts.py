@@ -111,6 +111,13 @@ FILTERS = [
         "pins promoted from this workshop (its id)",
         {"type": "integer", "minimum": 1, "maximum": MAX_ID},
     ),
+    query(
+        "q",
+        "words in the title or description, stemmed as Swedish, as a search box takes them: "
+        'all of them; `or` between two for either; `-word` without it; "a phrase" in quotes. '
+        f"At most {limits.PIN_WORDS.max} characters; empty for all",
+        {"type": "string", "maxLength": limits.PIN_WORDS.max},
+    ),
 ]
 BBOX_DESCRIPTION = "minLon,minLat,maxLon,maxLat (WGS 84 decimal degrees)"
 

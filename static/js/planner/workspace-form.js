@@ -8,7 +8,7 @@ import { t } from "umecom/lib/settings.js";
 import { LIST_FILTERS } from "umecom/planner/workspace-state.js";
 
 /** Fields whose errors the form can show; other fields' errors go to the page's status. */
-const FIELDS = ["eps", "min_points", "size", ...LIST_FILTERS, "district", "since", "until"];
+const FIELDS = ["eps", "min_points", "size", ...LIST_FILTERS, "district", "since", "until", "q"];
 
 export class ControlForm {
   /**
@@ -45,7 +45,7 @@ export class ControlForm {
     const district = /** @type {HTMLSelectElement} */ (this.form.elements.namedItem("district"));
     const known = [...district.options].some((o) => o.value === state.filters.district);
     district.value = known ? String(state.filters.district) : "";
-    for (const name of ["since", "until"]) this.inputs(name)[0].value = String(state.filters[name]);
+    for (const name of ["since", "until", "q"]) this.inputs(name)[0].value = String(state.filters[name]);
     this.showLayerFields(state.layer);
   }
 
@@ -77,6 +77,7 @@ export class ControlForm {
     filters.district = /** @type {HTMLSelectElement} */ (this.form.elements.namedItem("district")).value;
     filters.since = value("since");
     filters.until = value("until");
+    filters.q = value("q");
     return {
       layer: checked("layer")[0] || "districts",
       metric: checked("metric")[0] || "count",

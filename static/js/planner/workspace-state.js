@@ -14,7 +14,7 @@ export const METRICS = ["count", "per_1000"];
 /** Filters that take a comma-separated list of choices. */
 export const LIST_FILTERS = ["kind", "category", "status", "source"];
 /** Filters that take one text value. */
-export const TEXT_FILTERS = ["district", "since", "until"];
+export const TEXT_FILTERS = ["district", "since", "until", "q"];
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DISTRICT_CODE = /^[0-9A-Za-z_.-]{1,40}$/;
 const CLUSTER_ID = /^[1-9]\d{0,8}$/;
@@ -60,7 +60,9 @@ export function defaultState() {
     eps: layers.eps.default,
     min_points: layers.min_points.default,
     size: layers.size.default,
-    filters: { kind: [], category: [], status: [], source: [], district: "", since: "", until: "" },
+    filters: {
+      kind: [], category: [], status: [], source: [], district: "", since: "", until: "", q: "",
+    },
     selection: null,
     view: null,
   };
@@ -92,6 +94,9 @@ export function readState(search) {
     const value = args.get(name) || "";
     if (DATE.test(value) && !Number.isNaN(Date.parse(value))) state.filters[name] = value;
   }
+  // Words as typed, as long as the server takes them (it checks what is in them).
+  const words = (args.get("q") || "").trim();
+  if (words.length <= (settings.wordsMax || 100)) state.filters.q = words;
   state.selection = readSelection(args.get("sel"));
   state.view = readView(args);
   return state;
