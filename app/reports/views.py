@@ -59,6 +59,8 @@ def _filter_lines(args: Mapping[str, str], filters: IdeaFilters) -> list[str]:
     if filters.statuses:
         labels = ", ".join(str(STATUSES[s]) for s in filters.statuses)
         parts.append(gettext("status: %(v)s", v=labels))
+    if filters.words:
+        parts.append(gettext("words: %(v)s", v=filters.words))
     for name in ("district", "source", "since", "until", "bbox", "ids"):
         if args.get(name):
             parts.append(f"{name}: {args[name]}")

@@ -172,6 +172,11 @@ def test_filters_shape_the_report(client, app, pins):
     assert "kind: Concern; category: Safety" in html
     rows = [r for r in _parse(html).rows if len(r) == 4 and r[0] != "District"]
     assert len(rows) == 121 and 0 < sum(int(r[2]) for r in rows) < 40
+    set_columns(app, pins[:3], title="Trasig belysning")
+    html = client.get(
+        "/planner/report?q=belysning&layers=districts", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert "Filters: words: belysning" in html and "3 published pins match the filters." in html
 
 
 @pytest.mark.parametrize("visibility", ["held", "hidden", "withdrawn"])
