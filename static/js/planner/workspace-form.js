@@ -5,10 +5,12 @@
  */
 
 import { t } from "umecom/lib/settings.js";
-import { LIST_FILTERS } from "umecom/planner/workspace-state.js";
+import { LIST_FILTERS, TEXT_FILTERS } from "umecom/planner/workspace-state.js";
 
 /** Fields whose errors the form can show; other fields' errors go to the page's status. */
-const FIELDS = ["eps", "min_points", "size", ...LIST_FILTERS, "district", "since", "until", "q"];
+const FIELDS = ["eps", "min_points", "size", ...LIST_FILTERS, ...TEXT_FILTERS];
+/** The text filters typed into an input (the district is chosen from a list). */
+const TYPED_FILTERS = TEXT_FILTERS.filter((name) => name !== "district");
 
 export class ControlForm {
   /**
@@ -45,7 +47,7 @@ export class ControlForm {
     const district = /** @type {HTMLSelectElement} */ (this.form.elements.namedItem("district"));
     const known = [...district.options].some((o) => o.value === state.filters.district);
     district.value = known ? String(state.filters.district) : "";
-    for (const name of ["since", "until", "q"]) this.inputs(name)[0].value = String(state.filters[name]);
+    for (const name of TYPED_FILTERS) this.inputs(name)[0].value = String(state.filters[name]);
     this.showLayerFields(state.layer);
   }
 
@@ -75,9 +77,7 @@ export class ControlForm {
     const filters = {};
     for (const name of LIST_FILTERS) filters[name] = checked(name);
     filters.district = /** @type {HTMLSelectElement} */ (this.form.elements.namedItem("district")).value;
-    filters.since = value("since");
-    filters.until = value("until");
-    filters.q = value("q");
+    for (const name of TYPED_FILTERS) filters[name] = value(name);
     return {
       layer: checked("layer")[0] || "districts",
       metric: checked("metric")[0] || "count",
