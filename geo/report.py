@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,16 @@ class ReportLayer:
     nothing: str = ""
 
 
+def plain_number(value: float) -> str:
+    """A number with no locale: whole numbers without decimals."""
+    return f"{value:g}" if value != int(value) else f"{int(value)}"
+
+
+def plain_percent(share: float) -> str:
+    """A share (0–1) as a percentage with one decimal, with no locale."""
+    return f"{share * 100:.1f} %"
+
+
 @dataclass(frozen=True)
 class TableRow:
     """A row of the district table."""
@@ -83,6 +93,10 @@ class ReportText:
     columns: tuple[str, str, str, str, str]  # district, code, count, share, per 1,000
     unknown: str  # per 1,000 where the population is unknown
     attribution: str
+    # Counts, rates and shares as the reader's language writes them ("17 534", "0,5", "12,3 %"):
+    # the caller knows the language, `geo` does not.
+    number: Callable[[float], str] = plain_number
+    percent: Callable[[float], str] = plain_percent
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import base64
 import html
 import re
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -103,24 +103,19 @@ def _rendered_parts_as_text() -> Iterator[None]:
             branca.element.Element = Element  # type: ignore[misc]
 
 
-def _number(value: float) -> str:
-    """A number for the legend: whole numbers without decimals."""
-    return f"{value:g}" if value != int(value) else f"{int(value)}"
-
-
-def _class_labels(breaks: Sequence[float]) -> list[str]:
+def _class_labels(breaks: Sequence[float], number: Callable[[float], str]) -> list[str]:
     """Class ranges: 1–3, 4–9 for whole numbers; 0.5–1.2 (above 0.5, up to 1.2) otherwise."""
     whole = all(b == int(b) for b in breaks)
     labels: list[str] = []
     low = 0.0
     for bound in breaks:
         start = low + 1 if whole else low
-        labels.append(_number(bound) if start == bound else f"{_number(start)}–{_number(bound)}")
+        labels.append(number(bound) if start == bound else f"{number(start)}–{number(bound)}")
         low = bound
     return labels
 
 
-def _legend(layers: Sequence[tuple[ReportLayer, list[float]]]) -> str:
+def _legend(layers: Sequence[tuple[ReportLayer, list[float]]], text: ReportText) -> str:
     """The legend: each layer's classes as coloured swatches with their ranges."""
     parts = ['<div class="report-legend" role="group">']
     for layer, breaks in layers:
@@ -129,7 +124,8 @@ def _legend(layers: Sequence[tuple[ReportLayer, list[float]]]) -> str:
             parts.append(f"<li>{html.escape(layer.nothing)}</li></ul>")
             continue
         offset = CLASSES - len(breaks)
-        for index, label in enumerate(_class_labels(breaks)):
+        for index, label in enumerate(_class_labels(breaks, text.number)):
+            label = html.escape(label)
             parts.append(f'<li><span class="swatch swatch-{offset + index}"></span>{label}</li>')
         if layer.no_value is not None:
             empty = html.escape(layer.no_value)
@@ -149,10 +145,11 @@ def _table(rows: Sequence[TableRow], text: ReportText) -> str:
     heads = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in columns)
     body = []
     for row in rows:
-        per_1000 = text.unknown if row.per_1000 is None else f"{row.per_1000:g}"
+        per_1000 = text.unknown if row.per_1000 is None else text.number(row.per_1000)
+        count, share = html.escape(text.number(row.count)), html.escape(text.percent(row.share))
         body.append(
             f'<tr><th scope="row">{html.escape(row.name)}</th><td>{html.escape(row.code)}</td>'
-            f"<td>{row.count}</td><td>{row.share * 100:.1f} %</td>"
+            f"<td>{count}</td><td>{share}</td>"
             + (f"<td>{html.escape(per_1000)}</td>" if rates else "")
             + "</tr>"
         )
@@ -239,7 +236,7 @@ def build_report(
     folium.LayerControl(collapsed=False).add_to(fmap)
     if view.bounds is not None:
         fmap.fit_bounds([list(view.bounds[0]), list(view.bounds[1])])
-    figure.html.add_child(_Markup(_legend(shown)), name="report_legend")
+    figure.html.add_child(_Markup(_legend(shown, text)), name="report_legend")
     figure.html.add_child(_Markup(_table(table, text)), name="report_table")
     figure.html.add_child(
         _Markup(f'<footer class="report-footer"><p>{html.escape(text.attribution)}</p></footer>'),

@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_percent
 from flask import Response, current_app, request
 from flask_babel import format_date, format_number, get_locale, gettext, ngettext
 
@@ -117,7 +118,14 @@ def _text(
         attribution=gettext(
             "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
         ),
+        number=format_number,
+        percent=_percent,
     )
+
+
+def _percent(share: float) -> str:
+    """A district's share of the pins, to a tenth of a percent: "12,3 %", "0 %", "12.3%"."""
+    return format_percent(round(share, 3), locale=get_locale(), decimal_quantization=False)
 
 
 def _layer(name: str, features: dict, metric: str) -> ReportLayer:

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pytest
 
 from app.layers import report as report_data
-from tests.conftest import CENTRAL
+from tests.conftest import CENTRAL, CENTRE
 from tests.pins import add_pins, random_points, set_columns, varied_specs
 
 CITY = (20.20, 63.80, 20.34, 63.86)
@@ -111,7 +111,7 @@ def test_legend_and_district_table(client, pins, central_population):
     assert sum(counts) == 40 and counts == sorted(counts, reverse=True)
     assert parsed.rows[0] == ["Stadsdel", "Kod", "Nålar", "Andel", "Per 1 000 invånare"]
     central = next(row for row in body if row[0] == CENTRAL)
-    assert central[4] == f"{int(central[2]) * 1000 / 4000:g}"
+    assert central[4] == f"{int(central[2]) * 1000 / 4000:g}".replace(".", ",")
     assert sum(1 for row in body if row[4] == "okänt") == 120
 
 
@@ -258,3 +258,20 @@ def test_the_report_is_for_signed_in_planners(app, staff):
     assert 'name="password"' in anonymous.get_data(as_text=True)
     for role in ("planner", "moderator", "admin"):  # a moderator has a planner's rights
         assert staff(role).get("/planner/report").status_code == 200
+
+
+def test_numbers_are_written_as_the_readers_language_writes_them(app, client, central_population):
+    """Counts grouped, decimals and shares as Swedish or English write them, in the legend and
+    in the table: "1 234" and "96,9 %" beside the workspace's own, not "1234" and "96.9 %"."""
+    add_pins(app, [{"lon": CENTRE[0], "lat": CENTRE[1]}] * 1234)
+    add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(40, seed=7)])
+    asked = "/planner/report?layers=districts"
+    for language, thousands, share, rate in (
+        ("sv", "1\xa0234", "96,9\xa0%", "308,5"),
+        ("en", "1,234", "96.9%", "308.5"),
+    ):
+        html = client.get(asked, headers={"Accept-Language": language}).get_data(as_text=True)
+        central = next(row for row in _parse(html).rows if row[0] == CENTRAL)
+        assert central[2:] == [thousands, share, rate]
+        legend = html[html.index('class="report-legend"') :]
+        assert f"–{thousands}</li>" in legend[: legend.index("</div>")]
