@@ -59,6 +59,9 @@ class ReportLayer:
     no_value: str | None = None
     # What the legend says when the layer has no feature at all ("No clusters ...").
     nothing: str = ""
+    # What a property's values are called in the reader's language, for the hover table:
+    # {"top_category": {"parks-nature": "Parker och natur", ...}}.
+    labels: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def plain_number(value: float) -> str:

@@ -14,7 +14,7 @@ import base64
 import html
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -232,7 +232,7 @@ def build_report(
         values = [f["properties"].get(layer.value) or 0 for f in layer.features["features"]]
         breaks = class_breaks(values)
         shown.append((layer, breaks))
-        _add_layer(fmap, layer, breaks)
+        _add_layer(fmap, layer, breaks, text)
     folium.LayerControl(collapsed=False).add_to(fmap)
     if view.bounds is not None:
         fmap.fit_bounds([list(view.bounds[0]), list(view.bounds[1])])
@@ -247,7 +247,43 @@ def build_report(
     return _VIEWPORT.sub(VIEWPORT, page)
 
 
-def _add_layer(fmap: folium.Map, layer: ReportLayer, breaks: Sequence[float]) -> None:
+# Beside each property the hover table shows, the text it shows for it.
+SHOWN = "__shown"
+
+
+def _shown(value: Any, labels: Mapping[str, str], text: ReportText) -> str:
+    """A property as the hover table shows it, escaped: Folium's table is set as HTML.
+
+    Numbers in the reader's language, slugs by their names, no value as "unknown".
+    """
+    if value is None:
+        shown = text.unknown
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        shown = text.number(value)
+    else:
+        shown = labels.get(str(value), str(value))
+    return html.escape(shown)
+
+
+def _with_shown_properties(layer: ReportLayer, text: ReportText) -> dict[str, Any]:
+    """The layer's features, each hover property beside the text shown for it.
+
+    Folium's tooltip would write numbers in the browser's language (`localize`), not the
+    report's, and puts values into the page unescaped.
+    """
+    features = []
+    for feature in layer.features["features"]:
+        properties = dict(feature["properties"])
+        for name, _label in layer.tooltip:
+            labels = layer.labels.get(name, {})
+            properties[name + SHOWN] = _shown(properties.get(name), labels, text)
+        features.append({**feature, "properties": properties})
+    return {**layer.features, "features": features}
+
+
+def _add_layer(
+    fmap: folium.Map, layer: ReportLayer, breaks: Sequence[float], text: ReportText
+) -> None:
     """A GeoJSON layer filled by class, with a hover table of its properties."""
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
@@ -260,12 +296,11 @@ def _add_layer(fmap: folium.Map, layer: ReportLayer, breaks: Sequence[float]) ->
         }
 
     tooltip = folium.GeoJsonTooltip(
-        fields=[name for name, _label in layer.tooltip],
+        fields=[name + SHOWN for name, _label in layer.tooltip],
         aliases=[label for _name, label in layer.tooltip],
-        localize=True,
     )
     folium.GeoJson(
-        dict(layer.features),
+        _with_shown_properties(layer, text),
         name=layer.name,
         style_function=style,
         tooltip=tooltip if layer.features["features"] else None,

@@ -17,7 +17,7 @@ from flask import Response, current_app, request
 from flask_babel import format_date, format_number, get_locale, gettext, ngettext
 
 from app.auth import role_required
-from app.categories import CATEGORY_BY_SLUG, KINDS, STATUSES
+from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES
 from app.db import get_session
 from app.extensions import talisman
 from app.ideas.filters import IdeaFilters, parse_filters
@@ -168,6 +168,7 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
             ("top_category", gettext("Most common category")),
         ],
         nothing=gettext("No clusters with these settings."),
+        labels={"top_category": {c.slug: str(c.label) for c in CATEGORIES}},
     )
 
 

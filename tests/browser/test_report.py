@@ -64,3 +64,34 @@ def test_the_saved_report_opens_offline(planner_page: Page, app, tmp_path: Path)
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 121
     # Only map tiles were asked for: no script, stylesheet, font or image of its own.
     assert requested and all("tile.openstreetmap.org" in url for url in requested)
+
+
+# Each feature's hover table as a pointer over it opens it (Folium binds one tooltip a layer).
+HOVER_TABLES = """() => Object.values(window)
+    .filter((value) => value instanceof L.GeoJSON)
+    .flatMap((layer) => layer.getLayers()
+        .filter((feature) => feature.feature.properties.count > 0)
+        .map((feature) => {
+            const latlng = feature.getBounds().getCenter();
+            feature.fire("mouseover", { latlng }, true);
+            const shown = layer.getTooltip().getElement().innerText;
+            feature.fire("mouseout", { latlng }, true);
+            return shown;
+        }))"""
+
+
+def test_the_hover_tables_speak_the_reports_language(planner_page: Page, app) -> None:
+    """Counts as Swedish writes them, a category by its name and an unknown population said
+    as such: not the browser's number format, a slug and an empty cell."""
+    page = planner_page
+    pins = [{"lon": 20.2630, "lat": 63.8258, "category": "parks-nature"}] * 1234
+    add_pins(app, pins + [{"lon": 20.2632, "lat": 63.8259, "category": "traffic"}])
+    page.goto("/planner/report?layers=districts,clusters&min_points=2")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    district, cluster = sorted(page.evaluate(HOVER_TABLES), key=lambda text: "Kluster" in text)
+    assert district.split("\n") == [
+        "Stadsdel\tCentrala stan",
+        "Nålar\t1\xa0235",
+        "Per 1 000 invånare\tokänt",
+    ]
+    assert cluster.split("\n")[1:] == ["Nålar\t1\xa0235", "Vanligaste kategori\tParker och natur"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
+import re
 
 import branca.element
 import pytest
@@ -82,3 +84,11 @@ def test_plain_data_renders_as_branca_alone_renders_it(monkeypatch):
     monkeypatch.setattr(geo.report_page, "_rendered_parts_as_text", contextlib.nullcontext)
     compiled = _report("Ön & <Centrum>")
     assert kept == compiled
+
+
+def test_the_hover_table_shows_a_name_as_text():
+    """Folium sets the hover table as HTML: a name that looks like markup is shown, not run."""
+    page = _report("<img src=x onerror=alert(1)> Ön")
+    shown = json.loads(re.search(r'"name__shown": ("[^"]*")', page).group(1))
+    assert shown == "&lt;img src=x onerror=alert(1)&gt; Ön"
+    assert '"name": "\\u003cimg src=x onerror=alert(1)\\u003e \\u00d6n"' in page  # kept as is
