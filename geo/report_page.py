@@ -251,15 +251,16 @@ def build_report(
 SHOWN = "__shown"
 
 
-def _shown(value: Any, labels: Mapping[str, str], text: ReportText) -> str:
+def _shown(name: str, value: Any, labels: Mapping[str, str], text: ReportText) -> str:
     """A property as the hover table shows it, escaped: Folium's table is set as HTML.
 
-    Numbers in the reader's language, slugs by their names, no value as "unknown".
+    Amounts in the reader's language, slugs by their names, no value as "unknown"; an id
+    (`cluster_id`) names a thing and is written as it is, "1234", not "1 234".
     """
     if value is None:
         shown = text.unknown
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        shown = text.number(value)
+        shown = str(value) if name.endswith("_id") else text.number(value)
     else:
         shown = labels.get(str(value), str(value))
     return html.escape(shown)
@@ -276,7 +277,7 @@ def _with_shown_properties(layer: ReportLayer, text: ReportText) -> dict[str, An
         properties = dict(feature["properties"])
         for name, _label in layer.tooltip:
             labels = layer.labels.get(name, {})
-            properties[name + SHOWN] = _shown(properties.get(name), labels, text)
+            properties[name + SHOWN] = _shown(name, properties.get(name), labels, text)
         features.append({**feature, "properties": properties})
     return {**layer.features, "features": features}
 

@@ -62,6 +62,9 @@ def test_the_saved_report_opens_offline(planner_page: Page, app, tmp_path: Path)
     page.goto(saved.as_uri())
     page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
     assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 121
+    # The paths can be drawn before the route handler has recorded the first tile: wait for
+    # quiet (this assertion failed once in about twenty runs on an idle machine without it).
+    page.wait_for_load_state("networkidle")
     # Only map tiles were asked for: no script, stylesheet, font or image of its own.
     assert requested and all("tile.openstreetmap.org" in url for url in requested)
 

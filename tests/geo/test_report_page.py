@@ -92,3 +92,53 @@ def test_the_hover_table_shows_a_name_as_text():
     shown = json.loads(re.search(r'"name__shown": ("[^"]*")', page).group(1))
     assert shown == "&lt;img src=x onerror=alert(1)&gt; Ön"
     assert '"name": "\\u003cimg src=x onerror=alert(1)\\u003e \\u00d6n"' in page  # kept as is
+
+
+def test_the_hover_table_writes_amounts_as_the_reader_does_and_ids_as_they_are():
+    square = [[[20.2, 63.8], [20.3, 63.8], [20.3, 63.9], [20.2, 63.9], [20.2, 63.8]]]
+    properties = {"cluster_id": 1234, "count": 5678, "top_category": "safety", "per_1000": None}
+    layer = ReportLayer(
+        name="Kluster",
+        features={
+            "type": "FeatureCollection",
+            "features": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Polygon", "coordinates": square},
+                    "properties": properties,
+                }
+            ],
+        },
+        value="count",
+        legend_title="Nålar",
+        tooltip=[(name, name) for name in properties],
+        labels={"top_category": {"safety": "Trygghet"}},
+    )
+    text = ReportText(
+        lang="sv",
+        title="Rapport",
+        summary=[],
+        table_caption="",
+        columns=("", "", "", "", ""),
+        unknown="okänt",
+        attribution="",
+        number=lambda value: f"{value:,}".replace(",", " "),
+    )
+    page = build_report(
+        layers=[layer],
+        table=[],
+        text=text,
+        view=MapView(center=(63.85, 20.25), zoom=10, tile_url="/tiles", tile_attribution="OSM"),
+        leaflet=Leaflet(script="", stylesheet=""),
+        icon_svg="<svg></svg>",
+    )
+    shown = {
+        name: json.loads(re.search(rf'"{name}__shown": ("[^"]*")', page).group(1))
+        for name in properties
+    }
+    assert shown == {
+        "cluster_id": "1234",
+        "count": "5 678",
+        "top_category": "Trygghet",
+        "per_1000": "okänt",
+    }
