@@ -6,35 +6,50 @@ import contextlib
 import itertools
 import json
 import re
+from collections.abc import Callable
 
 import branca.element
 import pytest
 
 import geo.report_page
-from geo.report import Leaflet, MapView, ReportLayer, ReportText
+from geo.report import Leaflet, MapView, ReportLayer, ReportText, plain_number
 from geo.report_page import build_report
 
 TEMPLATE_LIKE = "{{ 7*7 }} {% if x %} {# note"
 BRANCAS_ELEMENT = branca.element.Element
 
 
-def _layer(name: str) -> ReportLayer:
+def _layer(
+    name: str,
+    properties: dict | None = None,
+    labels: dict[str, dict[str, str]] | None = None,
+) -> ReportLayer:
+    """One square feature, every property in its hover table; `properties` replace its name
+    and count."""
     square = [[[20.2, 63.8], [20.3, 63.8], [20.3, 63.9], [20.2, 63.9], [20.2, 63.8]]]
+    given = properties or {"name": name, "count": 3}
     feature = {
         "type": "Feature",
         "geometry": {"type": "Polygon", "coordinates": square},
-        "properties": {"name": name, "count": 3},
+        "properties": given,
     }
     return ReportLayer(
         name="Stadsdelar",
         features={"type": "FeatureCollection", "features": [feature]},
         value="count",
         legend_title="Nålar",
-        tooltip=[("name", "Stadsdel"), ("count", "Nålar")],
+        tooltip=[(key, key) for key in given],
+        labels=labels or {},
     )
 
 
-def _report(name: str, attribution: str = "© OSM") -> str:
+def _report(
+    name: str,
+    attribution: str = "© OSM",
+    *,
+    layer: ReportLayer | None = None,
+    number: Callable[[float], str] = plain_number,
+) -> str:
     text = ReportText(
         lang="sv",
         title="Rapport",
@@ -43,10 +58,11 @@ def _report(name: str, attribution: str = "© OSM") -> str:
         columns=("Stadsdel", "Kod", "Nålar", "Andel", "Per 1 000 invånare"),
         unknown="okänt",
         attribution="SCB",
+        number=number,
     )
     view = MapView(center=(63.85, 20.25), zoom=10, tile_url="/tiles", tile_attribution=attribution)
     return build_report(
-        layers=[_layer(name)],
+        layers=[layer or _layer(name)],
         table=[],
         text=text,
         view=view,
@@ -95,43 +111,9 @@ def test_the_hover_table_shows_a_name_as_text():
 
 
 def test_the_hover_table_writes_amounts_as_the_reader_does_and_ids_as_they_are():
-    square = [[[20.2, 63.8], [20.3, 63.8], [20.3, 63.9], [20.2, 63.9], [20.2, 63.8]]]
     properties = {"cluster_id": 1234, "count": 5678, "top_category": "safety", "per_1000": None}
-    layer = ReportLayer(
-        name="Kluster",
-        features={
-            "type": "FeatureCollection",
-            "features": [
-                {
-                    "type": "Feature",
-                    "geometry": {"type": "Polygon", "coordinates": square},
-                    "properties": properties,
-                }
-            ],
-        },
-        value="count",
-        legend_title="Nålar",
-        tooltip=[(name, name) for name in properties],
-        labels={"top_category": {"safety": "Trygghet"}},
-    )
-    text = ReportText(
-        lang="sv",
-        title="Rapport",
-        summary=[],
-        table_caption="",
-        columns=("", "", "", "", ""),
-        unknown="okänt",
-        attribution="",
-        number=lambda value: f"{value:,}".replace(",", " "),
-    )
-    page = build_report(
-        layers=[layer],
-        table=[],
-        text=text,
-        view=MapView(center=(63.85, 20.25), zoom=10, tile_url="/tiles", tile_attribution="OSM"),
-        leaflet=Leaflet(script="", stylesheet=""),
-        icon_svg="<svg></svg>",
-    )
+    layer = _layer("", properties, labels={"top_category": {"safety": "Trygghet"}})
+    page = _report("", layer=layer, number=lambda value: f"{value:,}".replace(",", " "))
     shown = {
         name: json.loads(re.search(rf'"{name}__shown": ("[^"]*")', page).group(1))
         for name in properties
