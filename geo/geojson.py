@@ -41,6 +41,16 @@ def simplified_for_display(geom: Any) -> Any:
     return func.ST_SimplifyPreserveTopology(geom, DISPLAY_TOLERANCE_DEGREES)
 
 
+def unindexed(column: Any) -> ColumnElement[Any]:
+    """SQL: `column` as a value no index holds (`id + 0`).
+
+    Ordered by it, PostgreSQL sorts the rows it found instead of reading them in an index's
+    order and testing each: the way to a bounded plan when a filter finds few rows that its
+    statistics cannot foresee (app.ideas.queries.sorts_what_it_finds).
+    """
+    return column + 0
+
+
 def feature_select(
     rows: Select[Any],
     *,
@@ -86,9 +96,7 @@ def feature_select(
     )
     stmt = select(feature.label("feature"), sub.c[id_column].label("key"))
     if order_by is not None:
-        key: ColumnElement[Any] = sub.c[order_by]
-        if sort_found:  # the same order, as a value no index holds
-            key = key + 0
+        key = unindexed(sub.c[order_by]) if sort_found else sub.c[order_by]
         stmt = stmt.order_by(key.desc() if descending else key.asc())
     if limit is not None:
         stmt = stmt.limit(limit)

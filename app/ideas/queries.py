@@ -18,7 +18,7 @@ from app.ideas.filters import IdeaFilters
 from app.models import District, Idea, Support
 from app.models.ideas import SEARCH_CONFIG, SEARCH_DOCUMENT
 from geo.filters import within_bbox
-from geo.geojson import feature_select
+from geo.geojson import feature_select, unindexed
 
 
 def is_published(pin: Any = Idea) -> ColumnElement[bool]:
@@ -110,7 +110,7 @@ def sorts_what_it_finds(filters: IdeaFilters) -> bool:
 
 def newest_first(filters: IdeaFilters) -> ColumnElement[Any]:
     """The ORDER BY of a page of pins, newest first (see `sorts_what_it_finds`)."""
-    return (Idea.id + 0).desc() if sorts_what_it_finds(filters) else Idea.id.desc()
+    return (unindexed(Idea.id) if sorts_what_it_finds(filters) else Idea.id).desc()
 
 
 def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select[Any]:

@@ -69,7 +69,8 @@ def test_the_saved_report_opens_offline(planner_page: Page, app, tmp_path: Path)
         page.goto(saved.as_uri())
         page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
         assert page.locator(".leaflet-overlay-pane path.leaflet-interactive").count() == 121
-        # The paths can be drawn before the handler has seen the first tile.
+        # Tiles are asked for while the map draws: wait until every request has been answered,
+        # so that `requested` holds them all.
         page.wait_for_load_state("networkidle")
     finally:
         reader.close()
