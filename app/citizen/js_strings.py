@@ -49,7 +49,10 @@ STRINGS = {
     "placeTypeStadsdel": _l("district"),
     "placeTypeTatort": _l("locality"),
     "placeChosen": _l("The map now shows {name}."),
-    "filtersApplied": _l("The filter was applied."),
+    "pinsMatch": _l("{n} pins in the map's view match the filter."),
+    "pinsMatchOne": _l("1 pin in the map's view matches the filter."),
+    "noPinsMatch": _l("No pins in the map's view match the filter. Zoom out or change the filter."),
+    "filterCleared": _l("The filter is off: every pin is shown."),
     "duplicateOf": _l("Duplicate of"),
     "report": _l("Report this pin"),
 }

@@ -93,7 +93,9 @@ def issue_supporter_id(response: WerkzeugResponse) -> WerkzeugResponse:
 @public_read
 def index() -> str:
     """The full-screen map."""
-    return render_template("index.html", page_settings=map_settings())
+    return render_template(
+        "index.html", page_settings=map_settings(), words_max=limits.PIN_WORDS.max
+    )
 
 
 @bp.get("/list")

@@ -330,6 +330,45 @@ def test_map_filters_hide_and_show_pins(page: Page, app: Flask) -> None:
     expect(pin_marker(page, "Mörk tunnel")).to_have_count(1)
 
 
+def test_map_finds_pins_by_their_words_and_says_how_many_match(page: Page, app: Flask) -> None:
+    """The words filter on the map, as on the list: Enter sends it, stemmed as Swedish; while a
+    filter is on, a line says how many pins of the view match, and a change is announced."""
+    api = Api(app.test_client())
+    api.post("/api/ideas", json=pin_feature((20.263, 63.8258), title="Fler cyklar vid skolan"))
+    api.post("/api/ideas", json=pin_feature((20.22, 63.81), title="Tak över cyklarna"))
+    api.post("/api/ideas", json=pin_feature((20.31, 63.84), title="Mörk tunnel"))
+    open_map(page)
+    result = page.locator("#filter-result")
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(1)
+    expect(result).to_be_hidden()
+
+    page.locator("#map-filters summary").click()
+    page.fill("#filter-q", "cyklar")  # finds "cyklarna" as well
+    page.press("#filter-q", "Enter")
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(0)
+    expect(pin_marker(page, "Fler cyklar vid skolan")).to_have_count(1)
+    expect(pin_marker(page, "Tak över cyklarna")).to_have_count(1)
+    expect(result).to_have_text("2 nålar på kartan stämmer med filtret.")
+    expect(page.locator("#map-status")).to_have_text("2 nålar på kartan stämmer med filtret.")
+
+    page.select_option("#filter-kind", "concern")  # with the words: both must hold
+    expect(pin_marker(page, "Fler cyklar vid skolan")).to_have_count(0)
+    expect(result).to_have_text(
+        "Inga nålar på kartan stämmer med filtret. Zooma ut eller ändra filtret."
+    )
+    page.select_option("#filter-kind", "")
+    page.fill("#filter-q", "tunnel")
+    page.press("#filter-q", "Enter")
+    expect(result).to_have_text("1 nål på kartan stämmer med filtret.")
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(1)
+
+    page.fill("#filter-q", "")
+    page.press("#filter-q", "Enter")
+    expect(result).to_be_hidden()
+    expect(page.locator("#map-status")).to_have_text("Filtret är av: alla nålar visas.")
+    expect(pin_marker(page, "Fler cyklar vid skolan")).to_have_count(1)
+
+
 def _zoom_of(url: str) -> int | None:
     """The zoom parameter of a map-pins request, if it is one."""
     parts = urlsplit(url)

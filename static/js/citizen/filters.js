@@ -1,29 +1,72 @@
 /**
- * The filter of the map: the same form as the list page's (kind, category, status), used in
- * place. Every field of the form becomes a query parameter of the same name.
+ * The filter of the map: the same form as the list page's (words, kind, category, status),
+ * used in place. Every field of the form becomes a query parameter of the same name.
+ *
+ * While a filter is on, a line under the panel says how many pins of the map's view match
+ * it, so an empty map reads as "nothing matches here", not as a map that failed to load; a
+ * change of filter is announced with that count once its view has loaded.
  */
 
 import { t } from "umecom/lib/settings.js";
 
 /**
+ * @typedef {{total: number, truncated: boolean}} ViewMatches
+ * `total`: the pins the view's features count; `truncated`: only some of them were sent.
+ */
+
+/**
  * @param {(filters: Record<string, string>) => void} onChange
  * @param {(text: string) => void} announce
+ * @returns {{showMatches: (found: ViewMatches) => void}} to call after each load of the view
  */
 export function setUpFilters(onChange, announce) {
   const form = /** @type {HTMLFormElement|null} */ (document.querySelector("#map-filters form"));
-  if (!form) return;
+  const result = document.getElementById("filter-result");
+  if (!form) return { showMatches: () => {} };
   const current = () => {
     /** @type {Record<string, string>} */
     const filters = {};
-    for (const [name, value] of new FormData(form)) filters[name] = String(value);
+    for (const [name, value] of new FormData(form)) filters[name] = String(value).trim();
     return filters;
   };
-  form.addEventListener("change", () => onChange(current()));
+  /** The filter the loads ask for: the form as last applied, not as it is being typed. */
+  let applied = current();
+  /** Whether the next load answers a change of filter, so its count is announced. */
+  let changed = false;
+  const apply = () => {
+    applied = current();
+    changed = true;
+    onChange(applied);
+  };
+  form.addEventListener("change", apply);
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    onChange(current());
-    announce(t("filtersApplied"));
+    apply();
   });
-  const initial = current();
-  if (Object.values(initial).some(Boolean)) onChange(initial);
+  if (Object.values(applied).some(Boolean)) onChange(applied);
+
+  return {
+    showMatches({ total, truncated }) {
+      const on = Object.values(applied).some(Boolean);
+      const text = !on ? "" : matchesText(total, truncated);
+      if (result) {
+        result.textContent = text;
+        result.hidden = !text;
+      }
+      // a view cut short is announced by the pin layer itself ("pinsTruncated")
+      if (changed && !truncated) announce(text || t("filterCleared"));
+      changed = false;
+    },
+  };
+}
+
+/**
+ * What a filtered view holds, in words.
+ * @param {number} total
+ * @param {boolean} truncated
+ */
+function matchesText(total, truncated) {
+  if (truncated) return t("pinsTruncated");
+  if (total === 0) return t("noPinsMatch");
+  return t("pinsMatch", { n: total });
 }

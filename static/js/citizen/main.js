@@ -19,7 +19,9 @@ function start() {
 
   const map = createMap(element);
   addReferenceLayers(map);
-  const pins = new PinLayer(map, { announce });
+  /** @type {{showMatches: (found: {total: number, truncated: boolean}) => void}|null} */
+  let filters = null;
+  const pins = new PinLayer(map, { announce, onLoaded: (found) => filters?.showMatches(found) });
   const form = new PinForm(map, {
     announce,
     onSaved: (feature) => pins.addFeature(feature),
@@ -48,7 +50,7 @@ function start() {
   setUpPlaceSearch(map, {
     onPinHere: (latlng, name, opener) => form.open(latlng, { placeName: name, opener }),
   });
-  setUpFilters((filters) => pins.setFilters(filters), announce);
+  filters = setUpFilters((chosen) => pins.setFilters(chosen), announce);
 
   // A link to one pin: /#pin=42 (from its page, the list, or shared).
   const showLinkedPin = () => {

@@ -15,11 +15,14 @@ import { ServerClusters } from "umecom/citizen/server-clusters.js";
 export class PinLayer {
   /**
    * @param {any} map L.Map
-   * @param {{announce: (text: string) => void}} options
+   * @param {{announce: (text: string) => void,
+   *   onLoaded?: (found: {total: number, truncated: boolean}) => void}} options
+   * `onLoaded`: after each load, the pins the view's features count and whether it was cut short
    */
-  constructor(map, { announce }) {
+  constructor(map, { announce, onLoaded = () => {} }) {
     this.map = map;
     this.announce = announce;
+    this.onLoaded = onLoaded;
     /** @type {Record<string, string>} */
     this.filters = {};
     /** @type {Map<number, any>} the pin markers on the map, by pin id */
@@ -37,7 +40,7 @@ export class PinLayer {
     map.on("moveend", this.reloadSoon);
   }
 
-  /** Change the filter (kind, category, status) and reload. */
+  /** Change the filter (words, kind, category, status) and reload. */
   setFilters(filters) {
     this.filters = { ...this.filters, ...filters };
     this.reload();
@@ -81,8 +84,10 @@ export class PinLayer {
     const seen = new Set();
     const toAdd = [];
     const clusters = [];
+    let total = 0;
     for (const feature of collection.features || []) {
       if (!feature || feature.id === undefined || feature.id === null) continue;
+      total += Number(feature.properties?.count) || 1;
       if (feature.properties && feature.properties.cluster) {
         clusters.push(feature);
         continue;
@@ -108,6 +113,7 @@ export class PinLayer {
     if (toAdd.length) this.cluster.addLayers(toAdd);
     this.changed();
     if (collection.truncated) this.announce(t("pinsTruncated"));
+    this.onLoaded({ total, truncated: Boolean(collection.truncated) });
   }
 
   /**
