@@ -30,6 +30,8 @@ from geo.crs import load_area
 from geo.errors import GeometryError
 
 LIST_PAGE_SIZE = 50
+# The filters of the form that the map and the list share (templates/_filters.html).
+FORM_FILTERS = ("q", "kind", "category", "status")
 
 # The URLs the map page's scripts use: their name in `settings.urls` -> the Flask endpoint.
 MAP_URLS = {
@@ -91,23 +93,25 @@ def issue_supporter_id(response: WerkzeugResponse) -> WerkzeugResponse:
 
 @bp.get("/")
 @public_read
-def index() -> str:
-    """The full-screen map."""
-    return render_template(
-        "index.html", page_settings=map_settings(), words_max=limits.PIN_WORDS.max
+def index() -> str | tuple[str, int]:
+    """The full-screen map, filtered as its address says (a link from the list keeps them)."""
+    filters, valid = form_filters()
+    html = render_template(
+        "index.html",
+        page_settings=map_settings(),
+        filters=filters,
+        invalid=not valid,
+        list_args=form_filter_args() if valid else {},
+        words_max=limits.PIN_WORDS.max,
     )
+    return html if valid else (html, 422)
 
 
 @bp.get("/list")
 @public_read
 def idea_list() -> str | tuple[str, int]:
     """The same pins as a list, with the same filters, for people who prefer no map."""
-    try:
-        filters = parse_filters(request.args)
-    except (DomainError, GeometryError):
-        filters, status = IdeaFilters(), 422
-    else:
-        status = 200
+    filters, valid = form_filters()
     rows = (
         get_session()
         .execute(
@@ -124,10 +128,24 @@ def idea_list() -> str | tuple[str, int]:
         rows=rows,
         filters=filters,
         next_url=next_url,
-        invalid=status == 422,
+        invalid=not valid,
+        map_args=form_filter_args() if valid else {},
         words_max=limits.PIN_WORDS.max,
     )
-    return (html, status) if status != 200 else html
+    return html if valid else (html, 422)
+
+
+def form_filters() -> tuple[IdeaFilters, bool]:
+    """The request's pin filters, or none and False when one is not valid (the page says so)."""
+    try:
+        return parse_filters(request.args), True
+    except (DomainError, GeometryError):
+        return IdeaFilters(), False
+
+
+def form_filter_args() -> dict[str, str]:
+    """The request's filters of the form the map and the list share, for a link to the other."""
+    return {name: request.args[name] for name in FORM_FILTERS if request.args.get(name)}
 
 
 @bp.get("/ideas/<id:idea_id>")

@@ -369,6 +369,41 @@ def test_map_finds_pins_by_their_words_and_says_how_many_match(page: Page, app: 
     expect(pin_marker(page, "Fler cyklar vid skolan")).to_have_count(1)
 
 
+def test_a_filter_goes_between_the_list_and_the_map(page: Page, app: Flask) -> None:
+    """From a filtered list to the same pins on the map and back: the filter rides in the
+    address, which a reload keeps, and a change on the map moves it and the list's link."""
+    api = Api(app.test_client())
+    api.post("/api/ideas", json=pin_feature((20.263, 63.8258), title="Fler cyklar vid skolan"))
+    api.post(
+        "/api/ideas",
+        json=pin_feature((20.22, 63.81), kind="concern", category="safety", title="Stulna cyklar"),
+    )
+    api.post("/api/ideas", json=pin_feature((20.31, 63.84), title="Mörk tunnel"))
+    page.goto("/list?q=cyklar&kind=")
+    page.click("text=Visa de här nålarna på kartan")
+    page.wait_for_selector("#map[data-ready='true'][data-pins-loaded]")
+    assert urlsplit(page.url).query == "q=cyklar"
+    expect(pin_marker(page, "Fler cyklar vid skolan")).to_have_count(1)
+    expect(pin_marker(page, "Stulna cyklar")).to_have_count(1)
+    expect(pin_marker(page, "Mörk tunnel")).to_have_count(0)
+    expect(page.locator("#filter-result")).to_have_text("2 nålar på kartan stämmer med filtret.")
+
+    page.locator("#map-filters summary").click()
+    expect(page.locator("#filter-q")).to_have_value("cyklar")
+    page.select_option("#filter-kind", "concern")
+    expect(pin_marker(page, "Fler cyklar vid skolan")).to_have_count(0)
+    assert dict(parse_qsl(urlsplit(page.url).query)) == {"q": "cyklar", "kind": "concern"}
+    page.reload()
+    page.wait_for_selector("#map[data-ready='true'][data-pins-loaded]")
+    expect(pin_marker(page, "Stulna cyklar")).to_have_count(1)
+    expect(pin_marker(page, "Fler cyklar vid skolan")).to_have_count(0)
+
+    page.locator("#map-filters summary").click()
+    page.click("#filter-list-link")
+    expect(page.locator(".idea-list h2")).to_have_text(["Stulna cyklar"])
+    expect(page.locator("#filter-kind")).to_have_value("concern")
+
+
 def _zoom_of(url: str) -> int | None:
     """The zoom parameter of a map-pins request, if it is one."""
     parts = urlsplit(url)

@@ -152,6 +152,28 @@ def test_list_searches_the_words_of_titles_and_descriptions(api):
     assert too_long.status_code == 422
 
 
+def test_the_list_and_the_map_link_to_the_same_pins(api):
+    """A filtered list links to the map with its form's filters, and the map back; a filter
+    that is not valid is said on either page (422) and carried by no link."""
+    html = api.get("/list?q=belysning&kind=concern&status=&since=2026-01-01").get_data(as_text=True)
+    assert '<a href="/?q=belysning&amp;kind=concern">Visa de här nålarna på kartan</a>' in html
+    assert "på kartan</a>" not in api.get("/list").get_data(as_text=True)
+
+    html = api.get("/?q=belysning&category=safety").get_data(as_text=True)
+    assert 'href="/list?q=belysning&amp;category=safety">Visa de här nålarna som lista</a>' in html
+    assert re.search(r'<input id="filter-q" name="q" [^>]*value="belysning">', html)
+    assert '<option value="safety" selected>' in html
+    assert 'href="/list">Visa de här nålarna som lista</a>' in api.get("/").get_data(as_text=True)
+
+    for path in ("/?kind=spaceship&q=belysning", "/list?kind=spaceship", "/?q=" + "x" * 101):
+        response = api.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, path
+        assert "Filtret var ogiltigt och har återställts." in html, path
+        assert 'value="belysning"' not in html and 'value="xxx' not in html, path
+        assert "q=belysning&amp;" not in html, path  # no link carries the filter
+
+
 def test_list_pages_with_a_cursor(api, app):
     from app.citizen import views
 

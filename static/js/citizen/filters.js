@@ -5,6 +5,9 @@
  * While a filter is on, a line under the panel says how many pins of the map's view match
  * it, so an empty map reads as "nothing matches here", not as a map that failed to load; a
  * change of filter is announced with that count once its view has loaded.
+ *
+ * The filter applied is kept in the page's address (a reload or a shared link shows the same
+ * pins; the server fills the form from it) and in the link to the same pins as a list.
  */
 
 import { t } from "umecom/lib/settings.js";
@@ -33,10 +36,16 @@ export function setUpFilters(onChange, announce) {
   let applied = current();
   /** Whether the next load answers a change of filter, so its count is announced. */
   let changed = false;
+  const listLink = /** @type {HTMLAnchorElement|null} */ (
+    document.getElementById("filter-list-link")
+  );
   const apply = () => {
     applied = current();
     changed = true;
     onChange(applied);
+    const page = withFilters(window.location.href, applied);
+    window.history.replaceState(window.history.state, "", page);
+    if (listLink) listLink.href = withFilters(listLink.href, applied);
   };
   form.addEventListener("change", apply);
   form.addEventListener("submit", (event) => {
@@ -58,6 +67,20 @@ export function setUpFilters(onChange, announce) {
       changed = false;
     },
   };
+}
+
+/**
+ * `url` with the filter's fields as its query parameters (others, such as `lang`, kept).
+ * @param {string} url
+ * @param {Record<string, string>} filters
+ */
+function withFilters(url, filters) {
+  const address = new URL(url, window.location.href);
+  for (const [name, value] of Object.entries(filters)) {
+    if (value) address.searchParams.set(name, value);
+    else address.searchParams.delete(name);
+  }
+  return address.href;
 }
 
 /**
