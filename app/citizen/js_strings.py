@@ -53,6 +53,8 @@ STRINGS = {
     "pinsMatchOne": _l("1 pin in the map's view matches the filter."),
     "noPinsMatch": _l("No pins in the map's view match the filter. Zoom out or change the filter."),
     "filterCleared": _l("The filter is off: every pin is shown."),
+    "similarFound": _l("{n} similar pins nearby, under the title."),
+    "similarFoundOne": _l("1 similar pin nearby, under the title."),
     "duplicateOf": _l("Duplicate of"),
     "report": _l("Report this pin"),
 }

@@ -75,6 +75,7 @@ def map_settings() -> dict[str, Any]:
         "kinds": {k: str(v) for k, v in KINDS.items()},
         "statuses": {k: str(v) for k, v in STATUSES.items()},
         "limits": limits_as_json(),
+        "wordsMax": limits.PIN_WORDS.max,
         "strings": js_strings(),
     }
 

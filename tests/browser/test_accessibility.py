@@ -79,6 +79,8 @@ def test_map_with_pin_form_and_popup_open(axe_page: Page, pins: list[int]) -> No
     open_map(axe_page)
     axe_page.click("#pin-centre")
     axe_page.wait_for_selector("#pin-panel:not([hidden])")
+    axe_page.fill("#pin-title", "Ny bänk")  # lists "Bänk vid älven", with its Support button
+    axe_page.wait_for_selector("#pin-similar:not([hidden]) .support-button")
     assert violations(axe_page) == []
     axe_page.keyboard.press("Escape")
     axe_page.locator(".pin[aria-label$='Bänk vid älven']").click()

@@ -252,6 +252,40 @@ def test_support_once(page: Page, app: Flask) -> None:
     expect(marker).to_be_focused()
 
 
+def test_the_form_shows_similar_pins_nearby_to_support(page: Page, app: Flask) -> None:
+    """Typing a title lists the pins near the new pin's place that share a (stemmed) word with
+    it, each with Support (+1); one far away or without a shared word is not listed."""
+    api = Api(app.test_client())
+    near = api.post("/api/ideas", json=pin_feature((20.2635, 63.8260), title="Fler cyklar"))
+    api.post("/api/ideas", json=pin_feature((20.2640, 63.8262), title="Mörk tunnel"))
+    api.post("/api/ideas", json=pin_feature((20.31, 63.84), title="Cyklar vid stationen"))
+    open_map(page)
+    page.click("#pin-centre")  # the map's centre: 63.8258, 20.2630, some 40 m from the first
+    similar = page.locator("#pin-similar")
+    expect(similar).to_be_hidden()
+
+    page.fill("#pin-title", "Parkering för cyklarna")
+    expect(similar.locator("li a")).to_have_text(["Fler cyklar"])
+    expect(similar).to_contain_text("Liknande nålar i närheten")
+    expect(page.locator("#map-status")).to_have_text("1 liknande nål i närheten, under rubriken.")
+    similar.locator(".support-button").click()
+    expect(similar.locator(".pin-similar__count")).to_have_text("1")
+    expect(similar.locator(".support-button")).to_be_disabled()
+    assert (
+        api.get(f"/api/ideas/{near.get_json()['id']}").get_json()["properties"]["support_count"]
+        == 1
+    )
+
+    page.fill("#pin-title", "Trasig lampa")
+    expect(similar).to_be_hidden()
+    page.fill("#pin-title", "Cyklar")
+    expect(similar.locator("li")).to_have_count(1)
+    page.click("#pin-cancel")
+    page.click("#pin-centre")
+    expect(page.locator("#pin-panel")).to_be_visible()
+    expect(similar).to_be_hidden()  # a closed form forgets what it showed
+
+
 def test_place_search_then_put_the_pin_here(page: Page) -> None:
     """Find Holmsund, choose it from the list, and open the form there."""
     open_map(page)

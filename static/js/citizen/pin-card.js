@@ -102,12 +102,13 @@ async function fillCard(box, id) {
 }
 
 /**
- * The Support (+1) button and the live note that says how it went.
+ * The Support (+1) button and the live note that says how it went (also in the new-pin form's
+ * similar pins, similar-pins.js).
  * @param {number} id
  * @param {boolean} alreadySupported
  * @param {HTMLElement} countCell shows the support count; updated from the server's answer
  */
-function supportButton(id, alreadySupported, countCell) {
+export function supportButton(id, alreadySupported, countCell) {
   const button = /** @type {HTMLButtonElement} */ (
     el("button", "button button--primary support-button", t("support"))
   );

@@ -5,6 +5,8 @@
 
 import { ApiError, request } from "umecom/lib/request.js";
 import { limit, settings, t, urlFor } from "umecom/lib/settings.js";
+import { debounce } from "umecom/lib/debounce.js";
+import { SimilarPins } from "umecom/citizen/similar-pins.js";
 
 /** The form's fields by the names the server uses in `error.field`. */
 const FIELD_IDS = {
@@ -42,6 +44,14 @@ export class PinForm {
       keyboard: false,
       interactive: false,
     });
+
+    this.similar = new SimilarPins({ announce });
+    this.title = /** @type {HTMLInputElement} */ (document.getElementById("pin-title"));
+    // the form may have closed by the time typing has paused: then nothing is asked
+    this.lookSoon = debounce(() => {
+      if (this.isOpen && this.latlng) this.similar.look(this.title.value, this.latlng);
+    }, 400);
+    this.title.addEventListener("input", () => this.lookForSimilar());
 
     this.fillCategories();
     this.form.addEventListener("change", (event) => {
@@ -101,6 +111,7 @@ export class PinForm {
       : t("pinAt", { lat: this.latlng.lat.toFixed(5), lon: this.latlng.lng.toFixed(5) });
     this.draft.setLatLng(this.latlng);
     if (!this.map.hasLayer(this.draft)) this.draft.addTo(this.map);
+    this.lookForSimilar();
     const wasOpen = this.isOpen;
     this.panel.hidden = false;
     document.body.classList.add("pin-form-open");
@@ -113,6 +124,11 @@ export class PinForm {
       const first = this.form.querySelector('input[name="kind"]:checked') || this.form.querySelector("input");
       /** @type {HTMLElement} */ (first).focus();
     }
+  }
+
+  /** Once typing pauses: the pins near the place that share a word with the title. */
+  lookForSimilar() {
+    this.lookSoon();
   }
 
   /** Pan the map a little when the panel (side or bottom sheet) covers the new pin's place. */
@@ -136,6 +152,7 @@ export class PinForm {
     this.panel.hidden = true;
     document.body.classList.remove("pin-form-open");
     this.map.removeLayer(this.draft);
+    this.similar.clear();
     if (announce) this.announce(t("formClosed"));
     const opener = this.opener;
     this.opener = null;
