@@ -35,6 +35,17 @@ STRINGS = {
     "chooseCategory": _l("Choose a category"),
     "pinAt": _l("At {lat}, {lon}"),
     "pinNear": _l("Near {name}"),
+    "pinWhereIAm": _l("Place a pin where I am"),
+    "locating": _l("Finding your position…"),
+    "pinAtPosition": _l("Where you are (within {m} m). Click or tap the map to move the pin."),
+    "positionOutside": _l(
+        "Your position is outside Umeå municipality. Choose the place on the map instead."
+    ),
+    "positionDenied": _l(
+        "The map may not use your position. Choose the place on the map instead, or allow it "
+        "in your browser's settings."
+    ),
+    "positionUnknown": _l("Your position could not be found. Choose the place on the map instead."),
     "required": _l("This field is required."),
     "tooShort": _l("Write at least {n} characters."),
     "tooLong": _l("Write at most {n} characters."),

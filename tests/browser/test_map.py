@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from flask import Flask
 from flask_babel import force_locale, gettext
-from playwright.sync_api import APIResponse, Page, Route, expect
+from playwright.sync_api import APIResponse, Browser, Page, Route, expect
 
 from app.common.fair_gate import FairGate
 from app.common.limits import TEXT_LIMITS, TextLimit
@@ -19,7 +19,7 @@ from app.db import get_session
 from app.demo import add_population_pins
 from app.map_gates import EXTENSION as MAP_GATES
 from app.write_turns import EXTENSION as WRITE_TURNS
-from tests.browser.conftest import BrowserLog, open_map
+from tests.browser.conftest import PHONE, BrowserLog, new_page, open_map
 from tests.conftest import Api, pin_feature
 
 
@@ -284,6 +284,91 @@ def test_the_form_shows_similar_pins_nearby_to_support(page: Page, app: Flask) -
     page.click("#pin-centre")
     expect(page.locator("#pin-panel")).to_be_visible()
     expect(similar).to_be_hidden()  # a closed form forgets what it showed
+
+
+PIN_WHERE_I_AM = "Sätt en nål där jag är"
+
+
+def test_a_pin_where_i_am_on_a_phone(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
+) -> None:
+    """The position button opens the form at the phone's position, zoomed in, and the pin is
+    stored there; closing the form gives focus back to the button."""
+    here = {"latitude": 63.8196, "longitude": 20.3060, "accuracy": 25}  # near Umeå's university
+    page = new_page(
+        browser,
+        app,
+        live_server,
+        browser_log,
+        geolocation=here,
+        permissions=["geolocation"],
+        **PHONE,
+    )
+    try:
+        open_map(page)
+        button = page.get_by_role("button", name=PIN_WHERE_I_AM)
+        with page.expect_request(lambda request: (_zoom_of(request.url) or 0) >= 17):
+            button.click()  # the map zooms in to the street, and loads that view
+        expect(page.locator("#pin-panel")).to_be_visible()
+        expect(page.locator("#pin-where")).to_have_text(
+            "Där du är (inom 25 m). Klicka eller tryck på kartan för att flytta nålen."
+        )
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        page.keyboard.press("Escape")
+        expect(button).to_be_focused()
+
+        button.click()
+        page.select_option("#pin-category", "parks-nature")
+        page.fill("#pin-title", "Trasig lampa vid busshållplatsen")
+        page.click("#pin-submit")
+        expect(page.locator("#map-notice")).to_contain_text("Trasig lampa vid busshållplatsen")
+    finally:
+        page.context.close()
+    [stored] = Api(app.test_client()).get("/api/ideas").get_json()["features"]
+    assert stored["geometry"]["coordinates"] == pytest.approx([20.3060, 63.8196], abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("position", "granted", "said"),
+    [
+        (
+            {"latitude": 59.3293, "longitude": 18.0686},  # Stockholm
+            True,
+            "Din position ligger utanför Umeå kommun. Välj platsen på kartan i stället.",
+        ),
+        (
+            {"latitude": 63.8196, "longitude": 20.3060},
+            False,
+            "Kartan får inte använda din position. Välj platsen på kartan i stället, eller "
+            "tillåt det i webbläsarens inställningar.",
+        ),
+    ],
+)
+def test_a_position_the_map_cannot_use_is_said(
+    browser: Browser,
+    app: Flask,
+    live_server: str,
+    browser_log: BrowserLog,
+    position: dict[str, float],
+    granted: bool,
+    said: str,
+) -> None:
+    """Outside the municipality, or not allowed: said in the notice, and no form opens."""
+    page = new_page(
+        browser,
+        app,
+        live_server,
+        browser_log,
+        geolocation=position,
+        permissions=["geolocation"] if granted else [],
+    )
+    try:
+        open_map(page)
+        page.get_by_role("button", name=PIN_WHERE_I_AM).click()
+        expect(page.locator("#map-notice")).to_have_text(said)
+        expect(page.locator("#pin-panel")).to_be_hidden()
+    finally:
+        page.context.close()
 
 
 def test_place_search_then_put_the_pin_here(page: Page) -> None:

@@ -9,7 +9,8 @@ import { setUpKeyboardPin } from "umecom/map/keyboard-pin.js";
 import { setUpPlaceSearch } from "umecom/map/place-search.js";
 import { addReferenceLayers } from "umecom/map/reference-layers.js";
 import { setUpFilters } from "umecom/citizen/filters.js";
-import { PinForm } from "umecom/citizen/pin-form.js";
+import { PinForm, showNotice } from "umecom/citizen/pin-form.js";
+import { addPinHereButton } from "umecom/citizen/pin-here.js";
 import { PinLayer } from "umecom/citizen/pin-layer.js";
 
 function start() {
@@ -46,6 +47,10 @@ function start() {
 
   setUpKeyboardPin(map, (latlng, opener) => form.open(latlng, { opener }), {
     button: document.getElementById("pin-centre"),
+  });
+  addPinHereButton(map, {
+    openAt: (latlng, where, opener) => form.open(latlng, { where, opener }),
+    notify: showNotice,
   });
   setUpPlaceSearch(map, {
     onPinHere: (latlng, name, opener) => form.open(latlng, { placeName: name, opener }),

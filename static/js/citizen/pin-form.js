@@ -99,16 +99,19 @@ export class PinForm {
   /**
    * Open the form for a point.
    * @param {any} latlng L.LatLng
-   * @param {{placeName?: string, opener?: Element|null}} [options]
+   * @param {{placeName?: string, where?: string, opener?: Element|null}} [options] `where`:
+   *   the line that says where the pin is, when neither the place's name nor its coordinates
    */
-  open(latlng, { placeName, opener } = {}) {
+  open(latlng, { placeName, where, opener } = {}) {
     this.latlng = L.latLng(latlng);
     if (!this.isOpen) {
       this.opener = opener || document.activeElement;
     }
-    this.where.textContent = placeName
-      ? t("pinNear", { name: placeName })
-      : t("pinAt", { lat: this.latlng.lat.toFixed(5), lon: this.latlng.lng.toFixed(5) });
+    this.where.textContent =
+      where ||
+      (placeName
+        ? t("pinNear", { name: placeName })
+        : t("pinAt", { lat: this.latlng.lat.toFixed(5), lon: this.latlng.lng.toFixed(5) }));
     this.draft.setLatLng(this.latlng);
     if (!this.map.hasLayer(this.draft)) this.draft.addTo(this.map);
     this.lookForSimilar();
@@ -295,7 +298,7 @@ export class PinForm {
  * stays until the form opens again.
  * @param {string} text
  */
-function showNotice(text) {
+export function showNotice(text) {
   const notice = document.getElementById("map-notice");
   if (!notice) return;
   notice.textContent = text;
