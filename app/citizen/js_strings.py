@@ -66,6 +66,17 @@ STRINGS = {
     "filterCleared": _l("The filter is off: every pin is shown."),
     "similarFound": _l("{n} similar pins nearby, under the title."),
     "similarFoundOne": _l("1 similar pin nearby, under the title."),
+    "myPins": _l("My pins"),
+    "myPinsNotPublic": _l(
+        "{n} of your pins are not on the public map: held for a moderator, or removed."
+    ),
+    "myPinsNotPublicOne": _l(
+        "1 of your pins is not on the public map: held for a moderator, or removed."
+    ),
+    "forgetMyPinsConfirm": _l(
+        "Forget which pins are yours in this browser? The pins stay on the map."
+    ),
+    "myPinsForgotten": _l("This browser no longer remembers your pins."),
     "duplicateOf": _l("Duplicate of"),
     "report": _l("Report this pin"),
 }

@@ -40,6 +40,7 @@ MAP_URLS = {
     "support": "api.support_idea",
     "supported": "api.supported_by_me",
     "ideaPage": "citizen.idea_page",
+    "myPins": "citizen.my_pins",
     "mapPins": "api.map_clusters",
     "places": "api.places",
     "area": "api.area",
@@ -147,6 +148,17 @@ def form_filters() -> tuple[IdeaFilters, bool]:
 def form_filter_args() -> dict[str, str]:
     """The request's filters of the form the map and the list share, for a link to the other."""
     return {name: request.args[name] for name in FORM_FILTERS if request.args.get(name)}
+
+
+@bp.get("/mine")
+@public_read
+def my_pins() -> str:
+    """The pins this browser placed, as they are now.
+
+    Their ids are kept by the browser alone: the page's script reads them from its storage and
+    asks the public API, so nothing on the server links a pin to a person.
+    """
+    return render_template("mine.html", page_settings=map_settings())
 
 
 @bp.get("/ideas/<id:idea_id>")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from app.config import PROJECT_DIR
 from tests.browser.conftest import PHONE, BrowserLog, new_page, open_map
@@ -93,6 +93,13 @@ def test_list_and_pin_pages(axe_page: Page, pins: list[int], browser_log: Browse
     for path in ("/list", "/list?kind=concern", f"/ideas/{pins[0]}", "/ideas/999999"):
         axe_page.goto(path)
         assert violations(axe_page) == [], path
+    # "Mina nålar" with both pins, as if this browser had placed them (my-pins-store.js)
+    axe_page.evaluate(
+        "ids => localStorage.setItem('umecom-map.my-pins', JSON.stringify(ids))", pins
+    )
+    axe_page.goto("/mine")
+    expect(axe_page.locator("#my-pins-list li")).to_have_count(2)
+    assert violations(axe_page) == []
 
 
 def test_phone_map_page(

@@ -20,7 +20,7 @@ from app.demo import add_population_pins
 from app.map_gates import EXTENSION as MAP_GATES
 from app.write_turns import EXTENSION as WRITE_TURNS
 from tests.browser.conftest import PHONE, BrowserLog, new_page, open_map
-from tests.conftest import Api, pin_feature
+from tests.conftest import Api, create_user, pin_feature, sign_in
 
 
 def click_map(page: Page, dx: int = 150, dy: int = 60) -> None:
@@ -54,7 +54,8 @@ def test_drop_pin_by_clicking_the_map(page: Page) -> None:
     expect(marker).to_be_visible()
     notice = page.locator("#map-notice")  # shown, and said by its status role
     expect(notice).to_be_visible()
-    expect(notice).to_have_text(f"Din nål ”{title}” har sparats och syns nu på kartan.")
+    expect(notice).to_have_text(f"Din nål ”{title}” har sparats och syns nu på kartan. Mina nålar")
+    expect(notice.get_by_role("link", name="Mina nålar")).to_have_attribute("href", "/mine")
 
     marker.click()
     card = page.locator(".pin-card")
@@ -369,6 +370,60 @@ def test_a_position_the_map_cannot_use_is_said(
         expect(page.locator("#pin-panel")).to_be_hidden()
     finally:
         page.context.close()
+
+
+def _save_pin_at_the_centre(page: Page, title: str) -> None:
+    page.click("#pin-centre")
+    page.select_option("#pin-category", "parks-nature")
+    page.fill("#pin-title", title)
+    page.click("#pin-submit")
+    expect(page.locator("#pin-panel")).to_be_hidden()
+
+
+def test_my_pins_lists_what_this_browser_placed_with_the_answers(
+    page: Page, app: Flask, browser: Browser, live_server: str, browser_log: BrowserLog
+) -> None:
+    """The notice after saving links to "Mina nålar": this browser's pins as they are now (an
+    answer given since shows), a held one counted as not public; another browser has none, and
+    forgetting empties the list."""
+    create_user(app, "moa@umea.se", "admin")
+    moderator = sign_in(app.test_client(), "moa@umea.se")
+    moderator.post("/api/moderation/words", {"word": "fuskbygge"})
+    open_map(page)
+    _save_pin_at_the_centre(page, "Bänk vid lekplatsen")
+    expect(page.locator("#map-notice a")).to_have_text("Mina nålar")
+    _save_pin_at_the_centre(page, "Ett fuskbygge vid lekplatsen")  # held for the moderators
+    [published] = Api(app.test_client()).get("/api/ideas").get_json()["features"]
+    answer = {"status": "planned", "answer": "Vi ställer dit en bänk i maj."}
+    assert moderator.patch(f"/api/ideas/{published['id']}", answer).status_code == 200
+
+    page.click("#map-notice a")
+    expect(page).to_have_title(re.compile("^Mina nålar"))
+    expect(page.locator("#my-pins-list h2")).to_have_text(["Bänk vid lekplatsen"])
+    expect(page.locator("#my-pins-list")).to_contain_text("Status: Planerad")
+    expect(page.locator("#my-pins-list")).to_contain_text("Vi ställer dit en bänk i maj.")
+    expect(page.locator("#my-pins-missing")).to_have_text(
+        "1 av dina nålar syns inte på den öppna kartan: den väntar på granskning, eller har "
+        "tagits bort."
+    )
+    expect(page.locator("#my-pins-none")).to_be_hidden()
+
+    other = new_page(browser, app, live_server, browser_log)
+    try:
+        other.goto("/mine")
+        expect(other.locator("#my-pins-none")).to_be_visible()
+        expect(other.locator("#my-pins-list li")).to_have_count(0)
+    finally:
+        other.context.close()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#my-pins-forget")
+    expect(page.locator("#my-pins-list li")).to_have_count(0)
+    expect(page.locator("#my-pins-status")).to_have_text(
+        "Den här webbläsaren minns inte längre dina nålar."
+    )
+    page.reload()
+    expect(page.locator("#my-pins-none")).to_be_visible()
 
 
 def test_place_search_then_put_the_pin_here(page: Page) -> None:

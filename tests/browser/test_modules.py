@@ -38,6 +38,9 @@ EXPECTED_MODULES = {
     "citizen/server-clusters.js",
     "citizen/pin-card.js",
     "citizen/pin-form.js",
+    "citizen/my-pins-store.js",
+    "citizen/similar-pins.js",
+    "citizen/pin-here.js",
     "citizen/filters.js",
 }
 
@@ -79,6 +82,10 @@ def test_map_loads_its_modules_through_the_import_map_without_csp_violations(
 
     # A page with the import map and no modules of its own is just as clean.
     page.goto("/list")
+    assert page.evaluate("window.__cspViolations") == []
+    # "Mina nålar": its entry and the store it reads, through the same map
+    page.goto("/mine")
+    page.wait_for_selector("#my-pins-none:not([hidden])")
     assert page.evaluate("window.__cspViolations") == []
 
     # Control: an inline script without the nonce is refused and seen by both watchers.

@@ -103,7 +103,7 @@ def test_a_held_pin_is_saved_and_said_so(page: Page, app: Flask) -> None:
     page.fill("#pin-title", "Vilken idiot")
     page.click("#pin-submit")
     expect(page.locator("#map-notice")).to_have_text(
-        "Tack. Din nål visas när en moderator har tittat på den."
+        "Tack. Din nål visas när en moderator har tittat på den. Mina nålar"
     )
     expect(page.locator(".pin[aria-label$='Vilken idiot']")).to_have_count(0)
 

@@ -3,9 +3,11 @@
  * checks lightly, posts a GeoJSON Feature and shows the server's errors beside their fields.
  */
 
+import { el } from "umecom/lib/dom.js";
 import { ApiError, request } from "umecom/lib/request.js";
 import { limit, settings, t, urlFor } from "umecom/lib/settings.js";
 import { debounce } from "umecom/lib/debounce.js";
+import { rememberMyPin } from "umecom/citizen/my-pins-store.js";
 import { SimilarPins } from "umecom/citizen/similar-pins.js";
 
 /** The form's fields by the names the server uses in `error.field`. */
@@ -269,18 +271,21 @@ export class PinForm {
     this.submitButton.setAttribute("aria-busy", "true");
     try {
       const saved = await request(urlFor("ideas"), { method: "POST", json: feature });
+      rememberMyPin(Number(saved.id));
       this.form.reset();
       this.fillCategories();
       this.close({ announce: false });
       if (saved.held) {
         // kept for a moderator (the word list): not on the map yet; the server says so
-        showNotice(saved.message);
+        showNotice(saved.message, { linkToMyPins: true });
         return;
       }
       this.onSaved(saved);
       // Shown, not only spoken: on a phone the new pin often joins a numbered cell, and the
       // closed form was the only other sign that anything was stored.
-      showNotice(t("pinSaved", { title: (saved.properties && saved.properties.title) || "" }));
+      showNotice(t("pinSaved", { title: (saved.properties && saved.properties.title) || "" }), {
+        linkToMyPins: true,
+      });
     } catch (err) {
       const field = err instanceof ApiError ? err.field : null;
       const message = err instanceof ApiError ? err.message : t("serverError");
@@ -297,10 +302,16 @@ export class PinForm {
  * Say `text` in the notice above the map (a status region: screen readers hear it too). It
  * stays until the form opens again.
  * @param {string} text
+ * @param {{linkToMyPins?: boolean}} [options] a saved pin: where to follow it ("My pins")
  */
-export function showNotice(text) {
+export function showNotice(text, { linkToMyPins = false } = {}) {
   const notice = document.getElementById("map-notice");
   if (!notice) return;
   notice.textContent = text;
+  if (linkToMyPins) {
+    const link = /** @type {HTMLAnchorElement} */ (el("a", "", t("myPins")));
+    link.href = urlFor("myPins");
+    notice.append(" ", link);
+  }
   notice.hidden = false;
 }
