@@ -413,6 +413,17 @@ def test_my_pins_lists_what_this_browser_placed_with_the_answers(
         other.goto("/mine")
         expect(other.locator("#my-pins-none")).to_be_visible()
         expect(other.locator("#my-pins-list li")).to_have_count(0)
+        # a storage tampered with: what is not an id is dropped, the rest read once, the
+        # newest 100 only (one request the API takes)
+        tampered = (
+            [published["id"]] * 3 + ["<b>x</b>", -4, 1.5, None] + list(range(10**6, 10**6 + 600))
+        )
+        other.evaluate(
+            "ids => localStorage.setItem('umecom-map.my-pins', JSON.stringify(ids))", tampered
+        )
+        other.reload()
+        expect(other.locator("#my-pins-list h2")).to_have_text(["Bänk vid lekplatsen"])
+        expect(other.locator("#my-pins-missing")).to_contain_text("99 av dina nålar")
     finally:
         other.context.close()
 

@@ -8,11 +8,13 @@ const KEY = "umecom-map.my-pins";
 /** Enough for anyone's pins; well within what one `ids` filter takes (500). */
 const KEPT = 100;
 
-/** @returns {number[]} */
+/** @returns {number[]} the ids kept, newest first (at most KEPT, whatever the storage holds) */
 export function myPinIds() {
   try {
     const ids = JSON.parse(window.localStorage.getItem(KEY) || "[]");
-    return Array.isArray(ids) ? ids.filter((id) => Number.isSafeInteger(id) && id > 0) : [];
+    if (!Array.isArray(ids)) return [];
+    const valid = ids.filter((id) => Number.isSafeInteger(id) && id > 0);
+    return [...new Set(valid)].slice(0, KEPT);
   } catch {
     return [];
   }
