@@ -6,6 +6,7 @@ Stored geometry is WGS 84 lon/lat (EPSG:4326); metric work happens in SWEREF 99 
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,3 +49,18 @@ def load_area(path: str) -> AreaOfInterest:
         geometry = shape(data)
     shapely.prepare(geometry)
     return AreaOfInterest(geometry)
+
+
+# Metres in a degree of latitude (and of longitude at the equator), on the WGS 84 sphere's mean.
+METRES_PER_DEGREE = 111_320.0
+
+
+def bbox_around(lon: float, lat: float, metres: float) -> tuple[float, float, float, float]:
+    """The lon/lat box that holds every point within `metres` of (lon, lat).
+
+    Longitude degrees shrink with the cosine of the latitude (at Umeå's 63.8° a degree is
+    about 49 km east-west, 111 km north-south); away from the poles, which no pin is near.
+    """
+    d_lat = metres / METRES_PER_DEGREE
+    d_lon = metres / (METRES_PER_DEGREE * math.cos(math.radians(lat)))
+    return (lon - d_lon, lat - d_lat, lon + d_lon, lat + d_lat)

@@ -16,6 +16,7 @@ from app.common.errors import Conflict, DomainError, InvalidField
 from app.common.limits import limits_as_json
 from app.db import get_session
 from app.errors import translated
+from app.ideas import similar
 from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import newest_first, public_idea_rows
 from app.ideas.support import add_support, has_supported
@@ -77,6 +78,7 @@ def map_settings() -> dict[str, Any]:
         "statuses": {k: str(v) for k, v in STATUSES.items()},
         "limits": limits_as_json(),
         "wordsMax": limits.PIN_WORDS.max,
+        "similar": {"nearM": similar.NEAR_M, "words": similar.WORDS},
         "strings": js_strings(),
     }
 

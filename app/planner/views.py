@@ -16,6 +16,8 @@ from sqlalchemy import select
 from app.auth import role_required, signed_in_user
 from app.db import get_session
 from app.ideas.queries import published_ideas
+from app.ideas.similar import NEAR_M as SIMILAR_NEAR_M
+from app.ideas.similar import possible_duplicates
 from app.models import Idea
 from app.planner import bp
 from app.planner.js_strings import js_strings
@@ -105,6 +107,7 @@ def idea_page(idea_id: int) -> str:
         ).first()
         is not None
     )
+    candidates = possible_duplicates(session, idea_id, pin["lon"], pin["lat"], pin["title"])
     templates = all_templates(session)
     settings = page_settings(
         tileUrl=current_app.config["TILE_URL"],
@@ -121,6 +124,8 @@ def idea_page(idea_id: int) -> str:
         is_public=is_public,
         original=original,
         duplicates=duplicates,
+        candidates=candidates,
+        near_m=SIMILAR_NEAR_M,
         history=history_of(session, idea_id),
         notes=notes_of(session, idea_id),
         reports=reports_of(session, idea_id),

@@ -129,6 +129,8 @@ def moderated_pin(app: Flask, pins: list[int]) -> int:
     create_user(app, "eva@umea.se", "planner")
     citizen = Api(app.test_client())
     citizen.post(f"/api/ideas/{pins[0]}/flag", {"reason": "spam", "note": "Reklam"})
+    # near it, with a word of its title: listed on its page as a possible duplicate
+    citizen.post("/api/ideas", pin_feature(title="Fler bänkar vid älven"))
     moderator = sign_in(app.test_client(), "moa@umea.se")
     moderator.patch(f"/api/ideas/{pins[0]}", {"status": "planned", "answer": "Vi ordnar det."})
     moderator.post(f"/api/ideas/{pins[0]}/notes", {"body": "Ring parkförvaltningen."})
@@ -171,6 +173,7 @@ def test_planner_pin_page_on_a_phone(
         sign_in_as(page, "moa@umea.se", "sv")
         page.goto(f"/planner/ideas/{moderated_pin}")
         page.wait_for_selector("#pin-map[data-ready='true']")
+        expect(page.locator("ul.candidates li")).to_have_count(1)
         assert violations(page) == []
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, "nothing wider than the phone"

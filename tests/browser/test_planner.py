@@ -83,6 +83,28 @@ def test_a_moderator_hides_a_reported_pin_and_answers_another(
     expect(page.locator("#email")).to_be_visible()
 
 
+def test_a_planner_links_a_possible_duplicate_in_two_clicks(page: Page, app: Flask) -> None:
+    """A pin's page lists the public pins near it with a word of its title; "Använd det här
+    numret" puts one's number in the duplicate form, which saves the link."""
+    create_user(app, "eva@umea.se", "planner")
+    citizen = Api(app.test_client())
+    first = citizen.post("/api/ideas", pin_feature(title="Fler cyklar vid skolan")).get_json()
+    again = citizen.post("/api/ideas", pin_feature(title="Parkering för cyklarna")).get_json()
+    sign_in(page, "eva@umea.se", "sv")
+    expect(page).to_have_url(re.compile(r"/planner(\?.*)?$"))
+    page.goto(f"/planner/ideas/{again['id']}")
+    candidates = page.locator("ul.candidates li")
+    expect(candidates).to_have_count(1)
+    expect(candidates).to_contain_text(f"Fler cyklar vid skolan (#{first['id']})")
+    candidates.get_by_role("button", name="Använd det här numret").click()
+    expect(page.locator("#duplicate-of")).to_have_value(str(first["id"]))
+    expect(page.locator("#duplicate-of")).to_be_focused()
+    page.get_by_role("button", name="Spara dubblettlänken").click()
+    expect(page.locator("#notice")).to_have_text("Dubblettlänken sparades.")
+    public = citizen.get(f"/api/ideas/{again['id']}").get_json()["properties"]
+    assert public["duplicate_of"] == first["id"]
+
+
 def test_a_wrong_password_on_the_page(page: Page, app: Flask, browser_log: BrowserLog) -> None:
     browser_log.allow(401)
     create_user(app, "moa@umea.se", "moderator")

@@ -4,7 +4,9 @@
  * rather than pin it again (and the planners get one pin with many supports, not many pins).
  *
  * Asked of the public pins (`GET /api/ideas`) with any of the title's words (`q`, stemmed as
- * Swedish by the server) within `NEAR_M` of the place; the form asks once typing pauses.
+ * Swedish by the server) near the place; the form asks once typing pauses. How near and how
+ * many words are the server's (app/ideas/similar.py, which a planner's page of a pin uses
+ * for its possible duplicates), handed over in the page settings.
  */
 
 import { cssSlug, el } from "umecom/lib/dom.js";
@@ -12,12 +14,8 @@ import { request } from "umecom/lib/request.js";
 import { kindLabel, settings, t, urlFor } from "umecom/lib/settings.js";
 import { supportButton } from "umecom/citizen/pin-card.js";
 
-/** How near a pin must be to count as "here": a block or two of the city. */
-const NEAR_M = 400;
 /** At most this many are shown: the form must still fit a phone. */
 const SHOWN = 3;
-/** The title's words the question takes, within the server's limit for `q`. */
-const WORDS = 6;
 const METRES_PER_DEGREE = 111_320;
 
 export class SimilarPins {
@@ -114,8 +112,8 @@ function similarItem(feature) {
 }
 
 /**
- * The title's distinct words of three letters or more: at most `WORDS`, and no more than
- * fit the server's limit for `q` once joined by " or ".
+ * The title's distinct words of three letters or more: at most `similar.words`, and no more
+ * than fit the server's limit for `q` once joined by " or " (as `words_query` picks them).
  * @param {string} title
  */
 export function titleWords(title) {
@@ -124,7 +122,7 @@ export function titleWords(title) {
   let length = 0;
   for (const word of new Set(title.toLocaleLowerCase().match(/[\p{L}\p{N}]{3,}/gu) || [])) {
     const added = length ? length + " or ".length + word.length : word.length;
-    if (words.length === WORDS || added > most) break;
+    if (words.length === (settings.similar?.words || 6) || added > most) break;
     words.push(word);
     length = added;
   }
@@ -132,13 +130,15 @@ export function titleWords(title) {
 }
 
 /**
- * The public pins within NEAR_M of `latlng` with any of `words`, newest first.
+ * The public pins near `latlng` (a box of `similar.nearM` each way) with any of `words`,
+ * newest first.
  * @param {string[]} words
  * @param {any} latlng L.LatLng
  */
 function questionUrl(words, latlng) {
-  const dLat = NEAR_M / METRES_PER_DEGREE;
-  const dLon = NEAR_M / (METRES_PER_DEGREE * Math.cos((latlng.lat * Math.PI) / 180));
+  const near = settings.similar?.nearM || 400;
+  const dLat = near / METRES_PER_DEGREE;
+  const dLon = near / (METRES_PER_DEGREE * Math.cos((latlng.lat * Math.PI) / 180));
   const bbox = [latlng.lng - dLon, latlng.lat - dLat, latlng.lng + dLon, latlng.lat + dLat]
     .map((v) => v.toFixed(5))
     .join(",");
