@@ -437,6 +437,26 @@ def test_my_pins_lists_what_this_browser_placed_with_the_answers(
     expect(page.locator("#my-pins-none")).to_be_visible()
 
 
+def test_a_pins_page_copies_its_link_to_share(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
+) -> None:
+    """Where the browser has no share sheet (Chromium on Linux), the button copies the link."""
+    created = Api(app.test_client()).post("/api/ideas", json=pin_feature(title="Bänk vid älven"))
+    page = new_page(
+        browser, app, live_server, browser_log, permissions=["clipboard-read", "clipboard-write"]
+    )
+    try:
+        page.goto(f"/ideas/{created.get_json()['id']}")
+        link = page.locator("#share-url")
+        expect(link).to_have_value(f"{live_server}/ideas/{created.get_json()['id']}")
+        assert page.evaluate("typeof navigator.share") == "undefined"
+        page.get_by_role("button", name="Kopiera länken").click()
+        expect(page.locator("#share-status")).to_have_text("Länken har kopierats.")
+        assert page.evaluate("navigator.clipboard.readText()") == link.input_value()
+    finally:
+        page.context.close()
+
+
 def test_place_search_then_put_the_pin_here(page: Page) -> None:
     """Find Holmsund, choose it from the list, and open the form there."""
     open_map(page)

@@ -192,6 +192,14 @@ def test_pin_page(api):
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Light the path" in html and "Centrala stan" in html
+    # its link to share, written out for a page without scripts (the pin's title escaped)
+    assert (
+        f'readonly aria-describedby="share-hint" value="http://localhost/ideas/{feature["id"]}"'
+        in html
+    )
+    marked = api.post("/api/ideas", pin_feature(title='<b>"Fet"</b>')).get_json()
+    html = api.get(f"/ideas/{marked['id']}").get_data(as_text=True)
+    assert 'data-title="&lt;b&gt;&#34;Fet&#34;&lt;/b&gt;"' in html
     assert api.get("/ideas/99999").status_code == 404
 
 
