@@ -7,6 +7,7 @@ nor on a 375 px phone."""
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyogrio
@@ -337,6 +338,35 @@ def test_pins_by_their_words(page: Page, app: Flask, pins: dict[str, list[int]])
     open_workspace(other_page, link)
     expect(other_page.locator("#pw-q")).to_have_value("torget")
     other_page.close()
+
+
+def test_the_last_weeks_pins_in_one_click(
+    page: Page, app: Flask, pins: dict[str, list[int]]
+) -> None:
+    """ "Senaste 7 dagarna" sets the dates to a week back from today, up to now, and the
+    layer counts only the pins created since (the group's are dated 10 days back here)."""
+    with app.app_context():
+        session = get_session()
+        session.execute(
+            text("UPDATE ideas SET created_at = now() - interval '10 days' WHERE id = ANY(:ids)"),
+            {"ids": pins["group"]},
+        )
+        session.commit()
+    create_user(app, "per@umea.se", "planner")
+    sign_in_as(page, "per@umea.se", "sv")
+    wait_ready(page)
+    page.locator("details.pw-filters summary").click()
+    page.fill("#pw-until", "2020-01-01")
+    page.get_by_role("group", name="Datum med ett klick").get_by_role(
+        "button", name="Senaste 7 dagarna"
+    ).click()
+    wait_ready(page)
+    week_ago = (date.today() - timedelta(days=7)).isoformat()
+    expect(page.locator("#pw-since")).to_have_value(week_ago)
+    expect(page.locator("#pw-until")).to_have_value("")
+    expect(page).to_have_url(re.compile(rf"[?&]since={week_ago}(&|$)"))
+    counts = page.locator("#pw-district-table tbody td").all_inner_texts()
+    assert sum(int(count) for count in counts) == SCATTERED  # the group is older
 
 
 def test_a_moderator_goes_from_the_workspace_to_a_reported_pin(

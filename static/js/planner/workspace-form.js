@@ -25,6 +25,15 @@ export class ControlForm {
       event.preventDefault();
       onChange(this.read());
     });
+    // "Last 7 days": from that many days before today (the planner's own calendar), to now
+    for (const button of form.querySelectorAll("[data-since-days]")) {
+      button.addEventListener("click", () => {
+        const days = Number(/** @type {HTMLElement} */ (button).dataset.sinceDays);
+        this.inputs("since")[0].value = localDate(daysBefore(new Date(), days));
+        this.inputs("until")[0].value = "";
+        onChange(this.read());
+      });
+    }
   }
 
   /** @param {string} name */
@@ -140,4 +149,22 @@ export class ControlForm {
     });
     return button;
   }
+}
+
+/**
+ * The day `days` calendar days before `day`.
+ * @param {Date} day
+ * @param {number} days
+ */
+function daysBefore(day, days) {
+  return new Date(day.getFullYear(), day.getMonth(), day.getDate() - days);
+}
+
+/**
+ * A date as a date field holds it (2026-12-05), in the browser's own time zone.
+ * @param {Date} day
+ */
+function localDate(day) {
+  const two = (n) => String(n).padStart(2, "0");
+  return `${day.getFullYear()}-${two(day.getMonth() + 1)}-${two(day.getDate())}`;
 }
