@@ -6,8 +6,9 @@
 
 import { cssSlug, el } from "umecom/lib/dom.js";
 import { errorMessage, request } from "umecom/lib/request.js";
-import { categoryLabel, kindLabel, settings, statusLabel, t, urlFor } from "umecom/lib/settings.js";
+import { categoryLabel, kindLabel, statusLabel, t, urlFor } from "umecom/lib/settings.js";
 import { forgetMyPins, myPinIds } from "umecom/citizen/my-pins-store.js";
+import { answerText, createdAt } from "umecom/citizen/pin-card.js";
 
 async function start() {
   const list = document.getElementById("my-pins-list");
@@ -63,22 +64,13 @@ function pinItem(feature) {
   meta.append(el("span", `badge badge--${cssSlug(p.kind)}`, kindLabel(p.kind)));
   meta.append(el("span", "", categoryLabel(p.category)));
   if (p.district) meta.append(el("span", "", p.district));
-  if (p.created_at) {
-    const format = new Intl.DateTimeFormat(settings.locale, { dateStyle: "medium" });
-    const time = /** @type {HTMLTimeElement} */ (el("time", "", format.format(new Date(p.created_at))));
-    time.dateTime = p.created_at;
-    meta.append(time);
-  }
+  if (p.created_at) meta.append(createdAt(p.created_at));
   meta.append(el("span", "", `${t("status")}: ${statusLabel(p.status)}`));
   meta.append(el("span", "", `${t("supports")}: ${p.support_count ?? 0}`));
   item.append(heading, meta);
   if (p.answer) {
-    const english = settings.locale === "en" && p.answer_en;
     const answer = el("p", "list-answer");
-    answer.append(el("strong", "", `${t("answer")}: `));
-    const text = el("span", "", english ? p.answer_en : p.answer);
-    if (!english) text.lang = "sv";
-    answer.append(text);
+    answer.append(el("strong", "", `${t("answer")}: `), answerText("span", p));
     item.append(answer);
   }
   return item;

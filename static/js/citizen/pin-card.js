@@ -62,13 +62,7 @@ async function fillCard(box, id) {
     return /** @type {HTMLElement} */ (facts.lastChild);
   };
   fact(t("district"), p.district || t("unknownDistrict"));
-  if (p.created_at) {
-    const when = new Date(p.created_at);
-    const format = new Intl.DateTimeFormat(settings.locale, { dateStyle: "medium" });
-    const time = /** @type {HTMLTimeElement} */ (el("time", "", format.format(when)));
-    time.dateTime = p.created_at;
-    fact(t("date"), "").append(time);
-  }
+  if (p.created_at) fact(t("date"), "").append(createdAt(p.created_at));
   fact(t("status"), statusLabel(p.status));
   const countCell = fact(t("supports"), p.support_count ?? 0);
   countCell.classList.add("pin-card__count");
@@ -78,10 +72,7 @@ async function fillCard(box, id) {
   box.append(facts);
   if (p.answer) {
     const answer = el("section", "pin-card__answer");
-    const english = settings.locale === "en" && p.answer_en;
-    const text = el("p", "", english ? p.answer_en : p.answer);
-    if (!english) text.lang = "sv";
-    answer.append(el("h3", "", t("answer")), text);
+    answer.append(el("h3", "", t("answer")), answerText("p", p));
     box.append(answer);
   }
   if (p.duplicate_of) {
@@ -99,6 +90,30 @@ async function fillCard(box, id) {
   report.href = `${urlFor("ideaPage", { idea_id: id })}?report=1#report`;
   actions.append(button.element, " ", link, " ", report);
   box.append(actions, button.note);
+}
+
+/**
+ * When a pin was made, as a `<time>` in the page's language ("5 dec. 2026").
+ * @param {string} createdAt RFC 3339
+ */
+export function createdAt(createdAt) {
+  const format = new Intl.DateTimeFormat(settings.locale, { dateStyle: "medium" });
+  const time = /** @type {HTMLTimeElement} */ (el("time", "", format.format(new Date(createdAt))));
+  time.dateTime = createdAt;
+  return time;
+}
+
+/**
+ * The municipality's answer to a pin in a `tag` element: in English on an English page when
+ * there is one, else the Swedish, marked as Swedish.
+ * @param {string} tag
+ * @param {{answer: string, answer_en?: string|null}} properties
+ */
+export function answerText(tag, properties) {
+  const english = settings.locale === "en" && properties.answer_en;
+  const text = el(tag, "", english ? properties.answer_en : properties.answer);
+  if (!english) text.lang = "sv";
+  return text;
 }
 
 /**

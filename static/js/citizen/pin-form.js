@@ -49,11 +49,12 @@ export class PinForm {
 
     this.similar = new SimilarPins({ announce });
     this.title = /** @type {HTMLInputElement} */ (document.getElementById("pin-title"));
-    // the form may have closed by the time typing has paused: then nothing is asked
+    // Once typing pauses, the pins near the place that share a word with the title. The form
+    // may have closed by then: then nothing is asked.
     this.lookSoon = debounce(() => {
       if (this.isOpen && this.latlng) this.similar.look(this.title.value, this.latlng);
     }, 400);
-    this.title.addEventListener("input", () => this.lookForSimilar());
+    this.title.addEventListener("input", () => this.lookSoon());
 
     this.fillCategories();
     this.form.addEventListener("change", (event) => {
@@ -116,7 +117,7 @@ export class PinForm {
         : t("pinAt", { lat: this.latlng.lat.toFixed(5), lon: this.latlng.lng.toFixed(5) }));
     this.draft.setLatLng(this.latlng);
     if (!this.map.hasLayer(this.draft)) this.draft.addTo(this.map);
-    this.lookForSimilar();
+    this.lookSoon(); // the pins like it near this place, once typing pauses
     const wasOpen = this.isOpen;
     this.panel.hidden = false;
     document.body.classList.add("pin-form-open");
@@ -129,11 +130,6 @@ export class PinForm {
       const first = this.form.querySelector('input[name="kind"]:checked') || this.form.querySelector("input");
       /** @type {HTMLElement} */ (first).focus();
     }
-  }
-
-  /** Once typing pauses: the pins near the place that share a word with the title. */
-  lookForSimilar() {
-    this.lookSoon();
   }
 
   /** Pan the map a little when the panel (side or bottom sheet) covers the new pin's place. */
