@@ -75,6 +75,14 @@ def test_map_page(axe_page: Page, pins: list[int], lang: str) -> None:
     assert violations(axe_page) == []
 
 
+def test_map_with_a_filter_from_its_address(axe_page: Page, pins: list[int]) -> None:
+    """The filter panel open with its words, and the line that says how many pins match."""
+    open_map(axe_page, "/?q=bänk")
+    expect(axe_page.locator("#filter-result")).to_have_text("1 nål på kartan stämmer med filtret.")
+    axe_page.locator("#map-filters summary").click()
+    assert violations(axe_page) == []
+
+
 def test_map_with_pin_form_and_popup_open(axe_page: Page, pins: list[int]) -> None:
     open_map(axe_page)
     axe_page.click("#pin-centre")
