@@ -52,12 +52,11 @@ export function setUpFilters(onChange, announce) {
     event.preventDefault();
     apply();
   });
-  if (Object.values(applied).some(Boolean)) onChange(applied);
+  if (isOn(applied)) onChange(applied);
 
   return {
     showMatches({ total, truncated }) {
-      const on = Object.values(applied).some(Boolean);
-      const text = !on ? "" : matchesText(total, truncated);
+      const text = isOn(applied) ? matchesText(total, truncated) : "";
       if (result) {
         result.textContent = text;
         result.hidden = !text;
@@ -67,6 +66,14 @@ export function setUpFilters(onChange, announce) {
       changed = false;
     },
   };
+}
+
+/**
+ * Whether the filter narrows the pins at all (a field is not "all").
+ * @param {Record<string, string>} filters
+ */
+function isOn(filters) {
+  return Object.values(filters).some(Boolean);
 }
 
 /**

@@ -94,12 +94,12 @@ async function fillCard(box, id) {
 
 /**
  * When a pin was made, as a `<time>` in the page's language ("5 dec. 2026").
- * @param {string} createdAt RFC 3339
+ * @param {string} instant its `created_at`, RFC 3339
  */
-export function createdAt(createdAt) {
+export function createdAt(instant) {
   const format = new Intl.DateTimeFormat(settings.locale, { dateStyle: "medium" });
-  const time = /** @type {HTMLTimeElement} */ (el("time", "", format.format(new Date(createdAt))));
-  time.dateTime = createdAt;
+  const time = /** @type {HTMLTimeElement} */ (el("time", "", format.format(new Date(instant))));
+  time.dateTime = instant;
   return time;
 }
 
