@@ -34,6 +34,8 @@ from geo.rows import Fetch, fetch_rows
 COORDINATE_DECIMALS = 6  # about 0.1 m: more is noise, less moves pins
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 DISPLAY_TOLERANCE_DEGREES = 0.00005  # a lighter outline for drawing: 3-5 m at Umeå's latitude
+# As `stream_feature_collection` writes a collection it found nothing for.
+EMPTY_FEATURE_COLLECTION = '{"type":"FeatureCollection","features":[],"numberReturned":0}'
 
 
 def simplified_for_display(geom: Any) -> Any:

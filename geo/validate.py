@@ -35,18 +35,36 @@ def parse_point(geometry: Any, area: AreaOfInterest, *, field: str = "geometry")
         raise GeometryError(
             "invalid_geometry", N_("Coordinates must be finite numbers."), f"{field}.coordinates"
         )
+    return _point_in_area(lon, lat, area, f"{field}.coordinates")
+
+
+def parse_position(raw: str, area: AreaOfInterest, *, field: str = "at") -> Point:
+    """Parse `lon,lat` from a query string strictly into a point inside `area`."""
+    parts = raw.split(",")
+    if len(parts) != 2:
+        raise GeometryError(
+            "invalid_position", N_("%(name)s needs two numbers: lon,lat."), field, name=field
+        )
+    lon, lat = (parse_decimal(part) for part in parts)
+    if lon is None or lat is None:
+        raise GeometryError(
+            "invalid_position", N_("%(name)s values must be finite numbers."), field, name=field
+        )
+    return _point_in_area(lon, lat, area, field)
+
+
+def _point_in_area(lon: float, lat: float, area: AreaOfInterest, field: str) -> Point:
+    """The point (lon, lat), if it is a position on Earth inside `area`."""
     if not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise GeometryError(
             "invalid_geometry",
             N_("Coordinates are out of range: longitude first, then latitude."),
-            f"{field}.coordinates",
+            field,
         )
     point = Point(lon, lat)
     if not area.covers(point):
         raise GeometryError(
-            "outside_area",
-            N_("The place is outside the area this map covers."),
-            f"{field}.coordinates",
+            "outside_area", N_("The place is outside the area this map covers."), field
         )
     return point
 

@@ -8,25 +8,30 @@ from flask_babel import gettext
 from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
+from app.common import limits
 from app.common.errors import NotFound
+from app.common.text import clean_text
 from app.db import get_session
 from app.ideas.create import validate_new_idea
 from app.ideas.filters import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    missing,
     next_page_args,
     parse_filters,
     parse_int,
 )
 from app.ideas.pin_batches import create_pin
 from app.ideas.queries import public_feature_by_id, public_idea_rows, sorts_what_it_finds
+from app.ideas.similar import SIMILAR_LIMIT, SIMILAR_MAX, similar_features
 from app.ideas.support import add_support, has_supported
 from app.ratelimit import create_limits, support_limits
 from app.replica import public_read
 from app.supporters import current_supporter_id, known_supporter_id
 from geo.crs import load_area
-from geo.geojson import feature_select, stream_feature_collection
+from geo.geojson import EMPTY_FEATURE_COLLECTION, feature_select, stream_feature_collection
 from geo.i18n import N_
+from geo.validate import parse_position
 
 
 def _public_feature(idea_id: int) -> str | None:
@@ -83,6 +88,26 @@ def list_ideas() -> Response:
             session, features, page_size=limit, next_page_members=next_page
         )
     )
+
+
+@bp.get("/api/ideas/similar")
+@public_read
+def similar_ideas() -> Response:
+    """Published pins near `at` (lon,lat) that share a word of `title`, newest first.
+
+    What the new-pin form shows under the title, so that a citizen can support a pin that is
+    already there instead of pinning it again.
+    """
+    if "at" not in request.args:
+        raise missing("at")
+    at = parse_position(request.args["at"], load_area(str(current_app.config["AREA_FILE"])))
+    title = clean_text(request.args.get("title"), "title", limits.TITLE, required=True)
+    assert title is not None
+    limit = parse_int(request.args, "limit", SIMILAR_LIMIT, 1, SIMILAR_MAX)
+    features = similar_features(at.x, at.y, title, limit=limit)
+    if features is None:
+        return geojson_text(EMPTY_FEATURE_COLLECTION)
+    return geojson_stream(lambda session: stream_feature_collection(session, features))
 
 
 @bp.get("/api/ideas/<id:idea_id>")

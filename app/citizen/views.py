@@ -16,7 +16,6 @@ from app.common.errors import Conflict, DomainError, InvalidField
 from app.common.limits import limits_as_json
 from app.db import get_session
 from app.errors import translated
-from app.ideas import similar
 from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import newest_first, public_idea_rows
 from app.ideas.support import add_support, has_supported
@@ -37,6 +36,7 @@ FORM_FILTERS = ("q", "kind", "category", "status")
 # The URLs the map page's scripts use: their name in `settings.urls` -> the Flask endpoint.
 MAP_URLS = {
     "ideas": "api.create_idea",
+    "similarIdeas": "api.similar_ideas",
     "idea": "api.get_idea",
     "support": "api.support_idea",
     "supported": "api.supported_by_me",
@@ -77,8 +77,6 @@ def map_settings() -> dict[str, Any]:
         "kinds": {k: str(v) for k, v in KINDS.items()},
         "statuses": {k: str(v) for k, v in STATUSES.items()},
         "limits": limits_as_json(),
-        "wordsMax": limits.PIN_WORDS.max,
-        "similar": {"nearM": similar.NEAR_M, "words": similar.WORDS},
         "strings": js_strings(),
     }
 

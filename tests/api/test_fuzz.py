@@ -43,6 +43,16 @@ def test_map_parameters_never_500(client, bbox, zoom):
     assert response.status_code in (200, 422), (bbox, zoom, response.status_code)
 
 
+@FUZZ
+@given(at=TRICKY, title=TRICKY, limit=TRICKY)
+def test_similar_parameters_never_500(client, at, title, limit):
+    args = {"at": at, "title": title, "limit": limit}
+    response = client.get("/api/ideas/similar", query_string=args)
+    assert response.status_code in (200, 422), (args, response.status_code)
+    if response.status_code != 200:
+        assert response.get_json()["error"]["field"] in args
+
+
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TRICKY,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(TRICKY, children, max_size=3),

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
+import pytest
 from flask import Flask
 
 from app.common.limits import PIN_WORDS
@@ -73,3 +75,105 @@ def test_a_pins_staff_page_offers_its_possible_duplicates(api: Api, staff: Calla
     lonely = api.post("/api/ideas", pin_feature(NORTH_750_M, title="Mörk tunnel")).get_json()
     html = staff("planner").get(f"/planner/ideas/{lonely['id']}").get_data(as_text=True)
     assert "Möjliga dubbletter" not in html
+
+
+EN = {"Accept-Language": "en"}
+
+
+def _similar(api: Api, **args: str) -> tuple[int, Any]:
+    response = api.get("/api/ideas/similar", query_string=args, headers=EN)
+    return response.status_code, response.get_json()
+
+
+def test_the_api_answers_the_new_pin_forms_similar_pins(api: Api, staff: Callable[[str], Api]):
+    """The same rule as the duplicates: near, public, a shared stemmed word; newest first."""
+
+    def pin(where: tuple[float, float], title: str) -> int:
+        return int(api.post("/api/ideas", pin_feature(where, title=title)).get_json()["id"])
+
+    older = pin(EAST_300_M, "Fler cyklar vid skolan")
+    newer = pin(HERE, "Cyklar överallt på trottoaren")
+    pin(HERE, "Mörk tunnel")  # near, no shared word
+    pin(NORTH_750_M, "Cyklar vid stationen")  # a shared word, too far
+    hidden = pin(HERE, "Cyklar, cyklar")
+    hide = {"visibility": "hidden", "reason": "Reklam"}
+    assert staff("moderator").patch(f"/api/ideas/{hidden}", hide).status_code == 200
+
+    at = f"{HERE[0]},{HERE[1]}"
+    status, found = _similar(api, at=at, title="Parkering för cyklarna")
+    assert status == 200
+    assert found["type"] == "FeatureCollection"
+    assert [f["id"] for f in found["features"]] == [newer, older]
+    assert found["features"][0]["properties"]["title"] == "Cyklar överallt på trottoaren"
+    assert "author_name" not in found["features"][0]["properties"]  # the public columns only
+    _, one = _similar(api, at=at, title="cyklar", limit="1")
+    assert [f["id"] for f in one["features"]] == [newer]
+    assert _similar(api, at=at, title="Om och men") == (
+        200,
+        {"type": "FeatureCollection", "features": [], "numberReturned": 0},
+    )
+    assert _similar(api, at=at, title="?! ab") == (
+        200,
+        {"type": "FeatureCollection", "features": [], "numberReturned": 0},
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "field", "message"),
+    [
+        ({"title": "Cyklar"}, "at", "at is required."),
+        ({"at": "20.263", "title": "Cyklar"}, "at", "at needs two numbers: lon,lat."),
+        ({"at": "20.263,63.8,1", "title": "Cyklar"}, "at", "at needs two numbers: lon,lat."),
+        ({"at": "nan,63.8", "title": "Cyklar"}, "at", "at values must be finite numbers."),
+        ({"at": "20.263,", "title": "Cyklar"}, "at", "at values must be finite numbers."),
+        ({"at": "1e999,63.8", "title": "Cyklar"}, "at", "at values must be finite numbers."),
+        (
+            {"at": "63.8258,200", "title": "Cyklar"},
+            "at",
+            "Coordinates are out of range: longitude first, then latitude.",
+        ),
+        (
+            {"at": "63.8258,20.2630", "title": "Cyklar"},  # swapped: a place in the sea
+            "at",
+            "The place is outside the area this map covers.",
+        ),
+        (
+            {"at": "18.06,59.33", "title": "Cyklar"},
+            "at",
+            "The place is outside the area this map covers.",
+        ),
+        ({"at": "20.263,63.8258"}, "title", "This field is required."),
+        ({"at": "20.263,63.8258", "title": "  "}, "title", "This field is required."),
+        ({"at": "20.263,63.8258", "title": "ab"}, "title", "Write at least 3 characters."),
+        ({"at": "20.263,63.8258", "title": "x" * 121}, "title", "Write at most 120 characters."),
+        (
+            {"at": "20.263,63.8258", "title": "Cyk\u202elar"},
+            "title",
+            "This field contains an invisible or control character (U+202E).",
+        ),
+        (
+            {"at": "20.263,63.8258", "title": "Cyklar", "limit": "11"},
+            "limit",
+            "limit must be a whole number from 1 to 10.",
+        ),
+        (
+            {"at": "20.263,63.8258", "title": "Cyklar", "limit": "0x3"},
+            "limit",
+            "limit must be a whole number from 1 to 10.",
+        ),
+    ],
+)
+def test_the_similar_pins_api_refuses_what_it_cannot_read(
+    api: Api, args: dict[str, str], field: str, message: str
+) -> None:
+    status, body = _similar(api, **args)
+    assert (status, body["error"]["field"], body["error"]["message"]) == (422, field, message)
+
+
+def test_html_in_a_title_is_only_words(api: Api) -> None:
+    """A title is text to stem, never markup or a search operator that breaks the query."""
+    api.post("/api/ideas", pin_feature(HERE, title="Script på skolgården"))
+    at = f"{HERE[0]},{HERE[1]}"
+    status, found = _similar(api, at=at, title='<script>alert("x")</script> -- OR 1=1')
+    assert status == 200
+    assert [f["properties"]["title"] for f in found["features"]] == ["Script på skolgården"]

@@ -16,6 +16,8 @@ from app.api.openapi.parts import (
     query,
     ref,
 )
+from app.common import limits
+from app.ideas.similar import NEAR_M, SIMILAR_LIMIT, SIMILAR_MAX, WORDS
 
 ID = ref("parameters", "Id")
 SUPPORT_STATE = {
@@ -95,6 +97,40 @@ PATHS = {
             errors=(422,),
             writes=True,
         ),
+    },
+    "/api/ideas/similar": {
+        "get": operation(
+            "similarIdeas",
+            f"Published pins within {NEAR_M} m of a place that share a word of a title, "
+            "newest first (the new-pin form's hint)",
+            answer(
+                200,
+                f"the pins; none when the title has no word of three letters (of its first "
+                f"{WORDS} such words, any one matches, stemmed as Swedish)",
+                GEOJSON,
+                ref("schemas", "FeatureCollection"),
+            ),
+            parameters=[
+                query(
+                    "at",
+                    "lon,lat inside the municipality",
+                    {"type": "string"},
+                    required=True,
+                ),
+                query(
+                    "title",
+                    "the title being written",
+                    {"type": "string", "maxLength": limits.TITLE.max},
+                    required=True,
+                ),
+                query(
+                    "limit",
+                    f"1 to {SIMILAR_MAX}, default {SIMILAR_LIMIT}",
+                    {"type": "integer", "minimum": 1, "maximum": SIMILAR_MAX},
+                ),
+            ],
+            errors=(422,),
+        )
     },
     "/api/ideas/{id}": {
         "get": operation(

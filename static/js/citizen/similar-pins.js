@@ -3,10 +3,9 @@
  * each with its Support button, so a citizen whose idea is already on the map can support it
  * rather than pin it again (and the planners get one pin with many supports, not many pins).
  *
- * Asked of the public pins (`GET /api/ideas`) with any of the title's words (`q`, stemmed as
- * Swedish by the server) near the place; the form asks once typing pauses. How near and how
- * many words are the server's (app/ideas/similar.py, which a planner's page of a pin uses
- * for its possible duplicates), handed over in the page settings.
+ * Asked of `GET /api/ideas/similar` with the title and the place once typing pauses: which
+ * words count and how near is near are the server's (app/ideas/similar.py, which a planner's
+ * page of a pin uses for its possible duplicates too).
  */
 
 import { cssSlug, el } from "umecom/lib/dom.js";
@@ -16,7 +15,6 @@ import { supportButton } from "umecom/citizen/pin-card.js";
 
 /** At most this many are shown: the form must still fit a phone. */
 const SHOWN = 3;
-const METRES_PER_DEGREE = 111_320;
 
 export class SimilarPins {
   /**
@@ -49,8 +47,7 @@ export class SimilarPins {
    */
   async look(title, latlng) {
     if (!this.box || !this.list || !latlng) return;
-    const words = titleWords(title);
-    const url = words.length ? questionUrl(words, latlng) : "";
+    const url = questionUrl(title, latlng);
     if (url === this.asked) return;
     this.asked = url;
     this.abort?.abort();
@@ -112,37 +109,14 @@ function similarItem(feature) {
 }
 
 /**
- * The title's distinct words of three letters or more: at most `similar.words`, and no more
- * than fit the server's limit for `q` once joined by " or " (as `words_query` picks them).
+ * The question for the pins like `title` near `latlng`; "" for a title too short to be one.
  * @param {string} title
- */
-export function titleWords(title) {
-  const most = settings.wordsMax || 100;
-  const words = [];
-  let length = 0;
-  for (const word of new Set(title.toLocaleLowerCase().match(/[\p{L}\p{N}]{3,}/gu) || [])) {
-    const added = length ? length + " or ".length + word.length : word.length;
-    if (words.length === (settings.similar?.words || 6) || added > most) break;
-    words.push(word);
-    length = added;
-  }
-  return words;
-}
-
-/**
- * The public pins near `latlng` (a box of `similar.nearM` each way) with any of `words`,
- * newest first.
- * @param {string[]} words
  * @param {any} latlng L.LatLng
  */
-function questionUrl(words, latlng) {
-  const near = settings.similar?.nearM || 400;
-  const dLat = near / METRES_PER_DEGREE;
-  const dLon = near / (METRES_PER_DEGREE * Math.cos((latlng.lat * Math.PI) / 180));
-  const bbox = [latlng.lng - dLon, latlng.lat - dLat, latlng.lng + dLon, latlng.lat + dLat]
-    .map((v) => v.toFixed(5))
-    .join(",");
-  const q = words.join(" or ");
-  const params = new URLSearchParams({ bbox, q, limit: String(SHOWN) });
-  return `${urlFor("ideas")}?${params}`;
+function questionUrl(title, latlng) {
+  const trimmed = title.trim();
+  if (trimmed.length < (settings.limits?.title?.min ?? 3)) return "";
+  const at = `${latlng.lng.toFixed(6)},${latlng.lat.toFixed(6)}`;
+  const params = new URLSearchParams({ at, title: trimmed, limit: String(SHOWN) });
+  return `${urlFor("similarIdeas")}?${params}`;
 }
