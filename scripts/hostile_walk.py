@@ -33,11 +33,12 @@ SEGMENTS = [
 VALUES = [
     "", "NaN", "inf", "-1", "1e400", "9" * 400, "20,63,21,64", "21,64,20,63", "a,b,c,d", "%00",
     "%ED%A0%80", "1,2,3", ",", "2026-13-45", "<script>", "..", "0", "5000", "99999999999999999999",
+    "20.26,63.82", "63.82,20.26",
 ]  # fmt: skip
 KEYS = [
     "bbox", "zoom", "kind", "category", "status", "source", "district", "since", "until", "ids",
     "limit", "cursor", "eps", "min_points", "size", "crs", "metric", "layers", "download",
-    "datetime", "q", "code", "next", "workshop", "f", "offset",
+    "datetime", "q", "code", "next", "workshop", "f", "offset", "at", "title",
 ]  # fmt: skip
 BODIES = [
     b'{"a":',
