@@ -41,6 +41,8 @@ def test_public_reads_are_answered_from_the_replica(app, replica_app, replica_wr
     assert titles(client) == {"Replica"}
     assert titles(client, f"/api/map/clusters?bbox={UMEA}&zoom=10") == {"Replica"}
     assert titles(client, "/ogc/collections/ideas/items") == {"Replica"}
+    near = f"/api/ideas/similar?at={CENTRE[0]},{CENTRE[1]}&title=Replica+Primary"
+    assert titles(client, near) == {"Replica"}
     assert client.get("/api/ideas/1").get_json()["properties"]["title"] == "Replica"
     csv = client.get("/api/export/ideas.csv").get_data(as_text=True)
     assert "Replica" in csv and "Primary" not in csv
@@ -159,6 +161,11 @@ def test_a_replica_that_is_down_leaves_writes_and_pages_for_staff(build_app, tes
 
 
 PATH_VALUES = {"idea_id": 1, "collection_id": "ideas", "feature_id": "1", "name": "ideas"}
+# The query a view needs to answer at all, by endpoint.
+REQUIRED_QUERIES = {
+    "api.map_clusters": f"?bbox={UMEA}&zoom=10",
+    "api.similar_ideas": f"?at={CENTRE[0]},{CENTRE[1]}&title=Replica",
+}
 
 
 def test_every_public_read_works_on_a_read_only_replica(app, replica_app, replica_writer):
@@ -175,6 +182,6 @@ def test_every_public_read_works_on_a_read_only_replica(app, replica_app, replic
         values = {arg: PATH_VALUES.get(arg, "geojson") for arg in rule.arguments}
         with replica_app.test_request_context():
             path = url_for(rule.endpoint, **values)
-        response = client.get(path + ("?bbox=" + UMEA + "&zoom=10" if "clusters" in path else ""))
+        response = client.get(path + REQUIRED_QUERIES.get(rule.endpoint, ""))
         assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
         response.close()
