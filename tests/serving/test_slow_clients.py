@@ -117,11 +117,12 @@ def test_a_client_that_stops_sending_its_body_is_answered_400(slow_client_gunico
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", "inf"])
-def test_the_client_timeout_must_be_a_positive_number_of_seconds(monkeypatch, value):
-    from serving.balanced_worker import client_timeout_s
+@pytest.mark.parametrize("name", ["WEB_CLIENT_TIMEOUT_S", "WEB_BALANCE_WAIT_S"])
+def test_the_workers_seconds_must_be_positive_numbers(monkeypatch, name, value):
+    from serving.balanced_worker import seconds_setting
 
-    monkeypatch.setenv("WEB_CLIENT_TIMEOUT_S", value)
-    with pytest.raises(ValueError, match="WEB_CLIENT_TIMEOUT_S must be a positive number"):
-        client_timeout_s()
-    monkeypatch.setenv("WEB_CLIENT_TIMEOUT_S", "2.5")
-    assert client_timeout_s() == 2.5
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValueError, match=f"{name} must be a positive number of seconds"):
+        seconds_setting(name, "1")
+    monkeypatch.setenv(name, "2.5")
+    assert seconds_setting(name, "1") == 2.5
