@@ -77,6 +77,8 @@ def requests_for(rule, base: str, rnd: random.Random):  # type: ignore[no-untype
             queries = [
                 "&".join(f"{k}={rnd.choice(VALUES)}" for k in rnd.sample(KEYS, 4)) for _ in range(6)
             ]
+            # Every key at once, twice: past the routes that need two (bbox and zoom, at and title).
+            queries += ["&".join(f"{k}={rnd.choice(VALUES)}" for k in KEYS) for _ in range(2)]
             for query in [*queries, ""]:
                 for body in [None] if method == "GET" else BODIES:
                     yield method, base + path + ("?" + query if query else ""), body
