@@ -22,14 +22,14 @@ from app.ideas.filters import (
     parse_int,
 )
 from app.ideas.pin_batches import create_pin
-from app.ideas.queries import public_feature_by_id, public_idea_rows, sorts_what_it_finds
+from app.ideas.queries import newest_features, public_feature_by_id, public_idea_rows
 from app.ideas.similar import SIMILAR_LIMIT, SIMILAR_MAX, similar_features
 from app.ideas.support import add_support, has_supported
 from app.ratelimit import create_limits, support_limits
 from app.replica import public_read
 from app.supporters import current_supporter_id, known_supporter_id
 from geo.crs import load_area
-from geo.geojson import EMPTY_FEATURE_COLLECTION, feature_select, stream_feature_collection
+from geo.geojson import EMPTY_FEATURE_COLLECTION, stream_feature_collection
 from geo.i18n import N_
 from geo.validate import parse_position
 
@@ -70,13 +70,7 @@ def list_ideas() -> Response:
     """Published pins, newest first, filtered and paged with an opaque cursor."""
     filters = parse_filters(request.args)
     limit = parse_int(request.args, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    features = feature_select(
-        public_idea_rows(filters),
-        order_by="id",
-        descending=True,
-        sort_found=sorts_what_it_finds(filters),
-        limit=limit + 1,
-    )
+    features = newest_features(public_idea_rows(filters), filters, limit=limit + 1)
 
     def next_page(last_id: int) -> dict[str, object]:
         args = next_page_args(request.args, last_id)

@@ -113,6 +113,19 @@ def newest_first(filters: IdeaFilters) -> ColumnElement[Any]:
     return (unindexed(Idea.id) if sorts_what_it_finds(filters) else Idea.id).desc()
 
 
+def newest_features(
+    rows: Select[Any], filters: IdeaFilters, *, limit: int | None = None
+) -> Select[Any]:
+    """Pins' Feature texts (`feature_select`) of `rows`, found with `filters`, newest first."""
+    return feature_select(
+        rows,
+        order_by="id",
+        descending=True,
+        sort_found=sorts_what_it_finds(filters),
+        limit=limit,
+    )
+
+
 def public_idea_rows(filters: IdeaFilters, *, every_pin: bool = False) -> Select[Any]:
     """Published pins with the columns anyone may see: no author names, no supporter ids.
 

@@ -15,10 +15,9 @@ from sqlalchemy.orm import Session
 
 from app.common.limits import PIN_WORDS
 from app.ideas.filters import IdeaFilters
-from app.ideas.queries import newest_first, public_idea_rows, sorts_what_it_finds
+from app.ideas.queries import newest_features, newest_first, public_idea_rows
 from app.models import Idea
 from geo.crs import bbox_around
-from geo.geojson import feature_select
 
 # How near a pin must be to be "the same place": a block or two of the city.
 NEAR_M = 400
@@ -61,13 +60,7 @@ def similar_features(lon: float, lat: float, title: str, *, limit: int) -> Selec
     filters = _similar_filters(lon, lat, title)
     if filters is None:
         return None
-    return feature_select(
-        public_idea_rows(filters),
-        order_by="id",
-        descending=True,
-        sort_found=sorts_what_it_finds(filters),
-        limit=limit,
-    )
+    return newest_features(public_idea_rows(filters), filters, limit=limit)
 
 
 def possible_duplicates(

@@ -14,7 +14,7 @@ from app.common.errors import NotFound
 from app.converters import MAX_ID
 from app.db import get_session
 from app.ideas.filters import decode_cursor, encode_cursor
-from app.ideas.queries import sorts_what_it_finds
+from app.ideas.queries import newest_features
 from app.ogc import bp
 from app.ogc.collections import COLLECTIONS, Collection, check_layer_parameters
 from app.ogc.params import (
@@ -143,10 +143,7 @@ def _pin_page(limit: int, offset: int) -> tuple[list[str], int, dict[str, Any] |
     if "cursor" in request.args:
         filters = replace(filters, before_id=decode_cursor(request.args["cursor"]))
     rows = COLLECTIONS["ideas"].rows(filters, {})
-    stmt = feature_select(
-        rows, order_by="id", descending=True, sort_found=sorts_what_it_finds(filters)
-    )
-    stmt = stmt.offset(offset).limit(limit + 1)
+    stmt = newest_features(rows, filters).offset(offset).limit(limit + 1)
     found = session.execute(stmt).all()
     features = [row.feature for row in found[:limit]]
     after = {"cursor": encode_cursor(found[limit - 1].key)} if len(found) > limit else None
