@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy import FromClause, Select, func, select, true
 
+from geo.crs import METRES_PER_DEGREE
+
 
 def random_points_in(
     polygons: FromClause, count: int, *, geom_column: str = "geom", seed: int | None = None
@@ -38,11 +40,10 @@ def scattered_points(centres: FromClause, *, seed: int) -> Select[Any]:
     u2 = _uniform(n.c.n, ordinal + seed + 1)
     radius = func.sqrt(-2 * func.ln(u1)) * centres.c.spread_m
     angle = 2 * func.pi() * u2
-    metres_per_degree = 111_320.0
     lon = centres.c.lon + radius * func.cos(angle) / (
-        metres_per_degree * func.cos(func.radians(centres.c.lat))
+        METRES_PER_DEGREE * func.cos(func.radians(centres.c.lat))
     )
-    lat = centres.c.lat + radius * func.sin(angle) / metres_per_degree
+    lat = centres.c.lat + radius * func.sin(angle) / METRES_PER_DEGREE
     return select(
         centres.c.key, n.c.n, func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326).label("geom")
     ).select_from(centres.join(n, true()))

@@ -4,6 +4,7 @@
  * layer is shown next to the field it names, in the server's words.
  */
 
+import { localDate } from "umecom/lib/dates.js";
 import { t } from "umecom/lib/settings.js";
 import { LIST_FILTERS, TEXT_FILTERS } from "umecom/planner/workspace-state.js";
 
@@ -158,13 +159,4 @@ export class ControlForm {
  */
 function daysBefore(day, days) {
   return new Date(day.getFullYear(), day.getMonth(), day.getDate() - days);
-}
-
-/**
- * A date as a date field holds it (2026-12-05), in the browser's own time zone.
- * @param {Date} day
- */
-function localDate(day) {
-  const two = (n) => String(n).padStart(2, "0");
-  return `${day.getFullYear()}-${two(day.getMonth() + 1)}-${two(day.getDate())}`;
 }

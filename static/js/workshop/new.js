@@ -5,6 +5,7 @@
  * facilitator link to keep; this browser is the facilitator already.
  */
 
+import { localDateTime } from "umecom/lib/dates.js";
 import { announcer, el } from "umecom/lib/dom.js";
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
 import { limit, settings, t, urlFor } from "umecom/lib/settings.js";
@@ -24,14 +25,7 @@ const announce = announcer($("ws-new-status"));
 function withOffset(local) {
   const date = new Date(local);
   if (!local || Number.isNaN(date.getTime())) return null;
-  const two = (n) => String(Math.abs(n)).padStart(2, "0");
-  const offset = -date.getTimezoneOffset();
-  const sign = offset >= 0 ? "+" : "-";
-  return (
-    `${date.getFullYear()}-${two(date.getMonth() + 1)}-${two(date.getDate())}` +
-    `T${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}` +
-    `${sign}${two(Math.trunc(offset / 60))}:${two(offset % 60)}`
-  );
+  return localDateTime(date);
 }
 
 /** The groups: rows of a name and a colour, added and removed by buttons. */
