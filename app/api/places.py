@@ -9,10 +9,15 @@ from app.api import bp
 from app.api.responses import geojson_stream
 from app.common import limits
 from app.common.text import clean_text
+from app.db import get_session
+from app.district_at import district_at
+from app.ideas.filters import missing
 from app.models import District
 from app.places import load_places, search_places
 from app.replica import public_read
+from geo.crs import load_area
 from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select, stream_feature_collection
+from geo.validate import parse_position
 
 
 @bp.get("/api/places")
@@ -22,6 +27,20 @@ def places() -> Response:
     query = clean_text(request.args.get("q"), "q", limits.PLACE_QUERY) or ""
     found = search_places(load_places(str(current_app.config["PLACES_FILE"])), query)
     return jsonify([p.as_json() for p in found])
+
+
+@bp.get("/api/places/at")
+@public_read
+def place_at() -> Response:
+    """Whether a pin may be placed at `at` (lon,lat), and the district it would belong to.
+
+    The new-pin form asks before a citizen writes anything: a place outside the municipality
+    is refused here with the same 422 the pin itself would get.
+    """
+    if "at" not in request.args:
+        raise missing("at")
+    at = parse_position(request.args["at"], load_area(str(current_app.config["AREA_FILE"])))
+    return jsonify({"at": [at.x, at.y], "district": district_at(get_session(), at.x, at.y)})
 
 
 @bp.get("/api/area")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.common.map_strings import map_strings
+
 STRINGS = {
     "mapLabel": _l("Map of Umeå with pins. Use arrow keys to move the map, Enter to place a pin."),
     "districtAttribution": _l(
@@ -79,9 +81,14 @@ STRINGS = {
     "myPinsForgotten": _l("This browser no longer remembers your pins."),
     "duplicateOf": _l("Duplicate of"),
     "report": _l("Report this pin"),
+    "closeCard": _l("Close the card"),
+    "opensInNewTab": _l("opens in a new tab"),
+    "pinDistrict": _l("District: {district}"),
+    "pinsNotLoaded": _l("The pins could not be shown: {message}"),
+    "filterRefused": _l("The filter “{field}” could not be used: {message}"),
 }
 
 
 def js_strings() -> dict[str, str]:
     """The strings in the request's language."""
-    return {key: str(value) for key, value in STRINGS.items()}
+    return {**map_strings(), **{key: str(value) for key, value in STRINGS.items()}}

@@ -37,6 +37,7 @@ FORM_FILTERS = ("q", "kind", "category", "status")
 MAP_URLS = {
     "ideas": "api.create_idea",
     "similarIdeas": "api.similar_ideas",
+    "placeAt": "api.place_at",
     "idea": "api.get_idea",
     "support": "api.support_idea",
     "supported": "api.supported_by_me",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.common.map_strings import map_strings
+
 STRINGS = {
     "networkError": _l("Could not reach the server. Check your connection and try again."),
     "serverError": _l("Something went wrong. Please try again."),
@@ -16,4 +18,4 @@ STRINGS = {
 
 def js_strings() -> dict[str, str]:
     """The strings in the request's language."""
-    return {key: str(value) for key, value in STRINGS.items()}
+    return {**map_strings(), **{key: str(value) for key, value in STRINGS.items()}}

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.common.map_strings import map_strings
+
 STRINGS = {
     # Shared with the citizen map's modules (lib/, map/).
     "mapLabel": _l(
@@ -134,4 +136,4 @@ STRINGS = {
 
 def js_strings() -> dict[str, str]:
     """The strings in the request's language."""
-    return {key: str(value) for key, value in STRINGS.items()}
+    return {**map_strings(), **{key: str(value) for key, value in STRINGS.items()}}

@@ -53,6 +53,15 @@ def test_similar_parameters_never_500(client, at, title, limit):
         assert response.get_json()["error"]["field"] in args
 
 
+@FUZZ
+@given(at=TRICKY)
+def test_a_place_at_never_500s(client, at):
+    response = client.get("/api/places/at", query_string={"at": at})
+    assert response.status_code in (200, 422), (at, response.status_code)
+    if response.status_code != 200:
+        assert response.get_json()["error"]["field"] == "at"
+
+
 JSONISH = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | TRICKY,
     lambda children: st.lists(children, max_size=3) | st.dictionaries(TRICKY, children, max_size=3),

@@ -266,7 +266,10 @@ def test_the_form_shows_similar_pins_nearby_to_support(page: Page, app: Flask) -
     expect(similar).to_be_hidden()
 
     page.fill("#pin-title", "Parkering för cyklarna")
-    expect(similar.locator("li a")).to_have_text(["Fler cyklar"])
+    expect(similar.locator("li a > span").first).to_have_text("Fler cyklar")
+    # its page opens in a new tab, and says so: the form being written stays
+    expect(similar.locator("li a")).to_have_text(["Fler cyklar (öppnas i en ny flik)"])
+    expect(similar.locator("li a")).to_have_attribute("target", "_blank")
     expect(similar).to_contain_text("Liknande nålar i närheten")
     expect(page.locator("#map-status")).to_have_text("1 liknande nål i närheten, under rubriken.")
     similar.locator(".support-button").click()
@@ -281,6 +284,9 @@ def test_the_form_shows_similar_pins_nearby_to_support(page: Page, app: Flask) -
     expect(similar).to_be_hidden()
     page.fill("#pin-title", "Cyklar")
     expect(similar.locator("li")).to_have_count(1)
+    # listed again, it remembers this browser's support
+    expect(similar.locator(".support-button")).to_be_disabled()
+    expect(similar.locator(".support-button")).to_have_text("Stöttad")
     page.click("#pin-cancel")
     page.click("#pin-centre")
     expect(page.locator("#pin-panel")).to_be_visible()

@@ -24,6 +24,7 @@ EXPECTED_MODULES = {
     "lib/request.js",
     "lib/dom.js",
     "lib/debounce.js",
+    "lib/language-links.js",
     "map/create-map.js",
     "map/reference-layers.js",
     "map/keyboard-pin.js",
@@ -42,6 +43,7 @@ EXPECTED_MODULES = {
     "citizen/similar-pins.js",
     "citizen/pin-here.js",
     "citizen/filters.js",
+    "citizen/view-in-address.js",
 }
 
 

@@ -165,6 +165,7 @@ PATH_VALUES = {"idea_id": 1, "collection_id": "ideas", "feature_id": "1", "name"
 REQUIRED_QUERIES = {
     "api.map_clusters": f"?bbox={UMEA}&zoom=10",
     "api.similar_ideas": f"?at={CENTRE[0]},{CENTRE[1]}&title=Replica",
+    "api.place_at": f"?at={CENTRE[0]},{CENTRE[1]}",
 }
 
 

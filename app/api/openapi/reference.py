@@ -25,6 +25,23 @@ CATEGORY = {
         "kinds": {"type": "array", "items": {"enum": ["idea", "concern"]}},
     },
 }
+PLACE_AT = {
+    "type": "object",
+    "required": ["at", "district"],
+    "properties": {
+        "at": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2},
+        "district": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["code", "name"],
+                    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
+                },
+                {"type": "null"},
+            ]
+        },
+    },
+}
 HEALTH = {
     "type": "object",
     "required": ["status", "database"],
@@ -59,6 +76,22 @@ PATHS = {
                     "q",
                     f"search text, at most {limits.PLACE_QUERY.max} characters",
                     {"type": "string", "maxLength": limits.PLACE_QUERY.max},
+                )
+            ],
+            errors=(422,),
+        )
+    },
+    "/api/places/at": {
+        "get": operation(
+            "placeAt",
+            "Whether a pin may be placed at a place, and the district it would belong to",
+            answer(200, "the place and its district", JSON, PLACE_AT),
+            parameters=[
+                query(
+                    "at",
+                    "lon,lat; outside the municipality is refused (`outside_area`), as a pin is",
+                    {"type": "string"},
+                    required=True,
                 )
             ],
             errors=(422,),

@@ -10,6 +10,7 @@
  * pins; the server fills the form from it) and in the link to the same pins as a list.
  */
 
+import { ApiError, errorMessage } from "umecom/lib/request.js";
 import { t } from "umecom/lib/settings.js";
 
 /**
@@ -20,12 +21,13 @@ import { t } from "umecom/lib/settings.js";
 /**
  * @param {(filters: Record<string, string>) => void} onChange
  * @param {(text: string) => void} announce
- * @returns {{showMatches: (found: ViewMatches) => void}} to call after each load of the view
+ * @returns {{showMatches: (found: ViewMatches) => void, showFailure: (err: unknown) => void}}
+ *   to call after each load of the view, or when it failed
  */
 export function setUpFilters(onChange, announce) {
   const form = /** @type {HTMLFormElement|null} */ (document.querySelector("#map-filters form"));
   const result = document.getElementById("filter-result");
-  if (!form) return { showMatches: () => {} };
+  if (!form) return { showMatches: () => {}, showFailure: () => {} };
   const current = () => {
     /** @type {Record<string, string>} */
     const filters = {};
@@ -54,16 +56,43 @@ export function setUpFilters(onChange, announce) {
   });
   if (isOn(applied)) onChange(applied);
 
+  /** The line under the panel: what the view holds, or why it could not be shown. */
+  const showResult = (text, { failed = false } = {}) => {
+    if (!result) return;
+    result.setAttribute("role", failed ? "alert" : "status");
+    result.classList.toggle("notice--error", failed);
+    result.textContent = text;
+    result.hidden = !text;
+  };
+  /** @type {HTMLElement|null} the filter field the server refused, marked as such */
+  let refused = null;
+  const clearRefused = () => {
+    refused?.removeAttribute("aria-invalid");
+    refused = null;
+  };
+
   return {
     showMatches({ total, truncated }) {
+      clearRefused();
       const text = isOn(applied) ? matchesText(total, truncated) : "";
-      if (result) {
-        result.textContent = text;
-        result.hidden = !text;
-      }
+      showResult(text);
       // a view cut short is announced by the pin layer itself ("pinsTruncated")
       if (changed && !truncated) announce(text || t("filterCleared"));
       changed = false;
+    },
+    // Shown, not only spoken: an empty or unchanged map must not pass for the filter's answer.
+    showFailure(err) {
+      clearRefused();
+      changed = false;
+      const field = err instanceof ApiError && err.field ? form.elements.namedItem(err.field) : null;
+      if (field instanceof HTMLElement) {
+        refused = field;
+        field.setAttribute("aria-invalid", "true");
+        const label = form.querySelector(`label[for="${field.id}"]`)?.textContent?.trim() || "";
+        showResult(t("filterRefused", { field: label, message: errorMessage(err) }), { failed: true });
+        return;
+      }
+      showResult(t("pinsNotLoaded", { message: errorMessage(err) }), { failed: true });
     },
   };
 }

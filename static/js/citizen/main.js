@@ -4,6 +4,7 @@
  */
 
 import { announcer } from "umecom/lib/dom.js";
+import { keepPlaceOnLanguageSwitch } from "umecom/lib/language-links.js";
 import { createMap } from "umecom/map/create-map.js";
 import { setUpKeyboardPin } from "umecom/map/keyboard-pin.js";
 import { setUpPlaceSearch } from "umecom/map/place-search.js";
@@ -12,6 +13,7 @@ import { setUpFilters } from "umecom/citizen/filters.js";
 import { PinForm, showNotice } from "umecom/citizen/pin-form.js";
 import { addPinHereButton } from "umecom/citizen/pin-here.js";
 import { PinLayer } from "umecom/citizen/pin-layer.js";
+import { keepViewInAddress, viewInAddress } from "umecom/citizen/view-in-address.js";
 
 function start() {
   const element = document.getElementById("map");
@@ -19,10 +21,17 @@ function start() {
   const announce = announcer(document.getElementById("map-status"));
 
   const map = createMap(element);
+  const view = viewInAddress(window.location.hash, map);
+  if (view) map.setView(view.center, view.zoom, { animate: false });
+  keepViewInAddress(map);
   addReferenceLayers(map);
-  /** @type {{showMatches: (found: {total: number, truncated: boolean}) => void}|null} */
+  /** @type {ReturnType<typeof setUpFilters>|null} */
   let filters = null;
-  const pins = new PinLayer(map, { announce, onLoaded: (found) => filters?.showMatches(found) });
+  const pins = new PinLayer(map, {
+    announce,
+    onLoaded: (found) => filters?.showMatches(found),
+    onFailed: (err) => filters?.showFailure(err),
+  });
   const form = new PinForm(map, {
     announce,
     onSaved: (feature) => pins.addFeature(feature),
@@ -49,7 +58,7 @@ function start() {
     button: document.getElementById("pin-centre"),
   });
   addPinHereButton(map, {
-    openAt: (latlng, where, opener) => form.open(latlng, { where, opener }),
+    openAt: (latlng, where, opener, outside) => form.open(latlng, { where, opener, outside }),
     notify: showNotice,
   });
   setUpPlaceSearch(map, {
@@ -64,6 +73,7 @@ function start() {
   };
   window.addEventListener("hashchange", showLinkedPin);
 
+  keepPlaceOnLanguageSwitch();
   pins.reload();
   showLinkedPin();
   element.dataset.ready = "true";

@@ -56,6 +56,17 @@ function closeOnEscape(marker, container) {
 }
 
 /**
+ * Name the card's close button in the page's language (Leaflet names it "Close popup").
+ * @param {HTMLElement|undefined} container the popup's element
+ */
+function labelCloseButton(container) {
+  const button = container?.querySelector(".leaflet-popup-close-button");
+  if (!button) return;
+  button.setAttribute("aria-label", t("closeCard"));
+  button.setAttribute("title", t("closeCard"));
+}
+
+/**
  * A marker for one pin Feature; opening it shows the pin's card. Keyboard users get the same as
  * pointer users: Enter/Space opens it, focus moves into the card and comes back when it closes.
  * @param {any} feature a GeoJSON Point Feature with an id
@@ -82,10 +93,15 @@ export function pinMarker(feature) {
     marker.openedByKeyboard = Boolean(event.keyboard);
   });
   marker.on("popupopen", (event) => {
+    // On a phone the tool panel covers the top of the map, where a card often opens: it makes
+    // way while a card is open (app.css), as it does for the new-pin form.
+    document.body.classList.add("pin-card-open");
+    labelCloseButton(event.popup.getElement());
     closeOnEscape(marker, event.popup.getElement());
     showPinCard(event.popup, marker.pinId, { focusTitle: () => marker.openedByKeyboard });
   });
   marker.on("popupclose", (event) => {
+    document.body.classList.remove("pin-card-open");
     // Give focus back to the marker, unless the person has moved it elsewhere meanwhile.
     const container = event.popup.getElement();
     const active = document.activeElement;

@@ -154,5 +154,5 @@ export function supportButton(id, alreadySupported, countCell) {
       }
     }
   });
-  return { element: button, note };
+  return { element: button, note, markSupported };
 }

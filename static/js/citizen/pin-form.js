@@ -31,13 +31,20 @@ export class PinForm {
     this.panel = /** @type {HTMLElement} */ (document.getElementById("pin-panel"));
     this.form = /** @type {HTMLFormElement} */ (document.getElementById("pin-form"));
     this.where = /** @type {HTMLElement} */ (document.getElementById("pin-where"));
+    this.district = /** @type {HTMLElement} */ (document.getElementById("pin-district"));
     this.formError = /** @type {HTMLElement} */ (document.getElementById("pin-form-error"));
     this.category = /** @type {HTMLSelectElement} */ (document.getElementById("pin-category"));
     this.submitButton = /** @type {HTMLButtonElement} */ (document.getElementById("pin-submit"));
     this.latlng = null;
     this.opener = null;
     this.busy = false;
+    /** @type {AbortController|null} the question whether the chosen place may have a pin */
+    this.placeCheck = null;
+    // The new pin's place is drawn above every pin and numbered cell (whose stacking grows
+    // with their counts, cell-marker.js) and below the cards (Leaflet's popup pane is 700).
+    if (!map.getPane("draft")) map.createPane("draft").style.zIndex = "680";
     this.draft = L.marker(settings.center, {
+      pane: "draft",
       icon: L.divIcon({
         className: "pin pin--draft",
         iconSize: L.point(32, 32),
@@ -102,10 +109,12 @@ export class PinForm {
   /**
    * Open the form for a point.
    * @param {any} latlng L.LatLng
-   * @param {{placeName?: string, where?: string, opener?: Element|null}} [options] `where`:
-   *   the line that says where the pin is, when neither the place's name nor its coordinates
+   * @param {{placeName?: string, where?: string, opener?: Element|null,
+   *   outside?: string}} [options] `where`: the line that says where the pin is, when neither
+   *   the place's name nor its coordinates; `outside`: what to say when the place is outside
+   *   the municipality (the server's own words otherwise)
    */
-  open(latlng, { placeName, where, opener } = {}) {
+  open(latlng, { placeName, where, opener, outside } = {}) {
     this.latlng = L.latLng(latlng);
     if (!this.isOpen) {
       this.opener = opener || document.activeElement;
@@ -115,6 +124,7 @@ export class PinForm {
       (placeName
         ? t("pinNear", { name: placeName })
         : t("pinAt", { lat: this.latlng.lat.toFixed(5), lon: this.latlng.lng.toFixed(5) }));
+    this.checkPlace(this.latlng, { fresh: !this.isOpen, outside });
     this.draft.setLatLng(this.latlng);
     if (!this.map.hasLayer(this.draft)) this.draft.addTo(this.map);
     this.lookSoon(); // the pins like it near this place, once typing pauses
@@ -129,6 +139,46 @@ export class PinForm {
       this.announce(t("formOpened"));
       const first = this.form.querySelector('input[name="kind"]:checked') || this.form.querySelector("input");
       /** @type {HTMLElement} */ (first).focus();
+    }
+  }
+
+  /**
+   * Ask the server whether a pin may go at `latlng` and in which district, before anything is
+   * written: the district is said under the line that says where; a place outside the municipality
+   * closes a form just opened (with the notice why), or is said in a form already being
+   * written, whose text stays. Any other failure is left to the pin's own POST.
+   * @param {any} latlng L.LatLng
+   * @param {{fresh: boolean, outside?: string}} options `fresh`: the form has just opened
+   */
+  async checkPlace(latlng, { fresh, outside }) {
+    this.placeCheck?.abort();
+    const controller = new AbortController();
+    this.placeCheck = controller;
+    const at = `${latlng.lng.toFixed(6)},${latlng.lat.toFixed(6)}`;
+    this.district.hidden = true;
+    let place;
+    try {
+      place = await request(`${urlFor("placeAt")}?${new URLSearchParams({ at })}`, {
+        signal: controller.signal,
+      });
+    } catch (err) {
+      if (this.placeCheck !== controller || !this.isOpen) return;
+      this.placeCheck = null;
+      if (!(err instanceof ApiError) || err.code !== "outside_area") return;
+      const message = outside || err.message;
+      if (fresh) {
+        this.close({ announce: false });
+        showNotice(message);
+      } else {
+        this.showError("", message);
+      }
+      return;
+    }
+    if (this.placeCheck !== controller || !this.isOpen) return;
+    this.placeCheck = null;
+    if (place.district) {
+      this.district.textContent = t("pinDistrict", { district: place.district.name });
+      this.district.hidden = false;
     }
   }
 
@@ -147,9 +197,32 @@ export class PinForm {
     }
   }
 
+  /**
+   * Pan the map a little when the tool panel (top left; the whole top on a phone) covers
+   * `latlng`: down below it, or right of it when that is the shorter way.
+   * @param {any} latlng L.LatLng
+   */
+  keepClearOfTools(latlng) {
+    const tools = document.getElementById("map-tools");
+    if (!tools || !tools.offsetHeight) return;
+    const mapBox = this.map.getContainer().getBoundingClientRect();
+    const toolsBox = tools.getBoundingClientRect();
+    const point = this.map.latLngToContainerPoint(latlng);
+    const x = point.x + mapBox.left;
+    const y = point.y + mapBox.top;
+    const margin = 48;
+    const down = toolsBox.bottom + margin - y;
+    const right = toolsBox.right + margin - x;
+    if (down <= 0 || right <= 0) return; // not under the panel
+    const fitsRight = toolsBox.right + margin < mapBox.right - margin;
+    this.map.panBy(fitsRight && right < down ? [-right, 0] : [0, -down]);
+  }
+
   /** Close the form and give focus back to whatever opened it. */
   close({ announce = true } = {}) {
     if (!this.isOpen) return;
+    this.placeCheck?.abort();
+    this.placeCheck = null;
     this.panel.hidden = true;
     document.body.classList.remove("pin-form-open");
     this.map.removeLayer(this.draft);
@@ -263,8 +336,10 @@ export class PinForm {
       properties,
     };
     this.busy = true;
+    const label = this.submitButton.textContent;
     this.submitButton.disabled = true;
     this.submitButton.setAttribute("aria-busy", "true");
+    this.submitButton.textContent = t("saving");
     try {
       const saved = await request(urlFor("ideas"), { method: "POST", json: feature });
       rememberMyPin(Number(saved.id));
@@ -282,6 +357,9 @@ export class PinForm {
       showNotice(t("pinSaved", { title: (saved.properties && saved.properties.title) || "" }), {
         linkToMyPins: true,
       });
+      // The tools are back now the form is closed: the notice says the pin is on the map,
+      // so it must not sit under them.
+      this.keepClearOfTools(L.latLng(feature.geometry.coordinates[1], feature.geometry.coordinates[0]));
     } catch (err) {
       const field = err instanceof ApiError ? err.field : null;
       const message = err instanceof ApiError ? err.message : t("serverError");
@@ -290,6 +368,7 @@ export class PinForm {
       this.busy = false;
       this.submitButton.disabled = false;
       this.submitButton.removeAttribute("aria-busy");
+      this.submitButton.textContent = label;
     }
   }
 }

@@ -22,8 +22,9 @@ const ICON = `<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"
 
 /**
  * @param {any} map L.Map
- * @param {{openAt: (latlng: any, where: string, opener: Element) => void,
- *   notify: (text: string) => void}} options `openAt` opens the form; `notify` shows and says
+ * @param {{openAt: (latlng: any, where: string, opener: Element, outside: string) => void,
+ *   notify: (text: string) => void}} options `openAt` opens the form (`outside`: what to say
+ *   if the server finds the place outside the municipality); `notify` shows and says
  */
 export function addPinHereButton(map, { openAt, notify }) {
   if (!("geolocation" in navigator)) return;
@@ -50,7 +51,7 @@ export function addPinHereButton(map, { openAt, notify }) {
  * Ask for the position once; open the form there, or say why not.
  * @param {any} map L.Map
  * @param {HTMLButtonElement} button
- * @param {{openAt: (latlng: any, where: string, opener: Element) => void,
+ * @param {{openAt: (latlng: any, where: string, opener: Element, outside: string) => void,
  *   notify: (text: string) => void}} options
  */
 function locate(map, button, { openAt, notify }) {
@@ -68,7 +69,7 @@ function locate(map, button, { openAt, notify }) {
         return;
       }
       map.setView(latlng, Math.max(map.getZoom(), STREET_ZOOM), { animate: false });
-      openAt(latlng, t("pinAtPosition", { m: Math.round(accuracy) }), button);
+      openAt(latlng, t("pinAtPosition", { m: Math.round(accuracy) }), button, t("positionOutside"));
     },
     (error) => {
       done();

@@ -16,13 +16,16 @@ export class PinLayer {
   /**
    * @param {any} map L.Map
    * @param {{announce: (text: string) => void,
-   *   onLoaded?: (found: {total: number, truncated: boolean}) => void}} options
-   * `onLoaded`: after each load, the pins the view's features count and whether it was cut short
+   *   onLoaded?: (found: {total: number, truncated: boolean}) => void,
+   *   onFailed?: (err: unknown) => void}} options
+   * `onLoaded`: after each load, the pins the view's features count and whether it was cut
+   * short; `onFailed`: a load the server refused or the network lost (the pins shown stay)
    */
-  constructor(map, { announce, onLoaded = () => {} }) {
+  constructor(map, { announce, onLoaded = () => {}, onFailed = (err) => announce(errorMessage(err)) }) {
     this.map = map;
     this.announce = announce;
     this.onLoaded = onLoaded;
+    this.onFailed = onFailed;
     /** @type {Record<string, string>} */
     this.filters = {};
     /** @type {Map<number, any>} the pin markers on the map, by pin id */
@@ -75,8 +78,9 @@ export class PinLayer {
     try {
       collection = await getRetryingOnce(this.viewUrl(), { signal: controller.signal });
     } catch (err) {
-      if (err && err.name === "AbortError") return;
-      this.announce(errorMessage(err));
+      if ((err && err.name === "AbortError") || this.abort !== controller) return;
+      this.abort = null;
+      this.onFailed(err);
       return;
     }
     if (this.abort !== controller) return;
@@ -140,7 +144,7 @@ export class PinLayer {
 
   /** After markers came or went: clusters operable by keyboard, and the count for tests. */
   changed() {
-    makeClustersOperable(this.map);
+    makeClustersOperable(this.map, this.cluster);
     this.map.getContainer().setAttribute("data-pins-loaded", String(this.markers.size));
   }
 
@@ -168,8 +172,15 @@ export class PinLayer {
       return;
     }
     const [lon, lat] = feature.geometry.coordinates;
-    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 16));
     const marker = this.addFeature(feature);
-    if (marker) this.cluster.zoomToShowLayer(marker, () => marker.openPopup());
+    // The card opens once the map has stopped: its pan into view must come after every move,
+    // or a zoom still under way puts it back over the top edge (on a phone, out of sight).
+    // setView always ends with a moveend, even when the map was there already.
+    if (marker) {
+      this.map.once("moveend", () =>
+        this.cluster.zoomToShowLayer(marker, () => marker.openPopup()),
+      );
+    }
+    this.map.setView([lat, lon], Math.max(this.map.getZoom(), 16));
   }
 }

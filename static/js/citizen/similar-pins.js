@@ -89,21 +89,31 @@ export class SimilarPins {
 }
 
 /**
- * One similar pin: its title (a link to its page), kind and supports, and Support (+1).
+ * One similar pin: its title (a link to its page), kind and supports, and Support (+1), said
+ * as done when this browser supported it before.
  * @param {any} feature
  */
 function similarItem(feature) {
   const p = feature.properties || {};
   const item = el("li", "pin-similar__item");
-  const link = /** @type {HTMLAnchorElement} */ (el("a", "pin-similar__title", p.title));
+  const link = /** @type {HTMLAnchorElement} */ (el("a", "pin-similar__title"));
   link.href = urlFor("ideaPage", { idea_id: feature.id });
-  link.id = `pin-similar-${cssSlug(feature.id)}`;
+  // in a new tab: the form being written stays as it is in this one
+  link.target = "_blank";
+  link.rel = "noopener";
+  const name = el("span", "", p.title);
+  name.id = `pin-similar-${cssSlug(feature.id)}`;
+  link.append(name, el("span", "visually-hidden", ` (${t("opensInNewTab")})`));
   const count = el("span", "pin-similar__count", p.support_count ?? 0);
   const meta = el("span", "pin-similar__meta", `${kindLabel(p.kind)} · ${t("supports")}: `);
   meta.append(count);
   const button = supportButton(feature.id, false, count);
+  request(urlFor("supported", { idea_id: feature.id })).then(
+    (mine) => mine?.supported && button.markSupported(),
+    () => {}, // unknown: the button stays, and the server answers a second support with 409
+  );
   button.element.classList.remove("button--primary");
-  button.element.setAttribute("aria-describedby", link.id); // which pin: the buttons look alike
+  button.element.setAttribute("aria-describedby", name.id); // which pin: the buttons look alike
   item.append(link, meta, button.element, button.note);
   return item;
 }

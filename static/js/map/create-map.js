@@ -24,7 +24,11 @@ export function createMap(element, { zoomControl = true } = {}) {
     zoomControl: false,
     keyboard: true,
   });
-  if (zoomControl) L.control.zoom({ position: "topright" }).addTo(map);
+  if (zoomControl) {
+    L.control
+      .zoom({ position: "topright", zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") })
+      .addTo(map);
+  }
   L.tileLayer(settings.tileUrl, {
     attribution: settings.tileAttribution,
     maxZoom: 19,

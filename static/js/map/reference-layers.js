@@ -19,7 +19,7 @@ export async function addReferenceLayers(map) {
     request(urlFor("districts")),
   ]);
   if (districts.status === "fulfilled" && districts.value) {
-    L.geoJSON(districts.value, {
+    const outlines = L.geoJSON(districts.value, {
       pane: "reference",
       // interactive for the name tooltips; clicks still reach the map (to place a pin)
       interactive: true,
@@ -33,6 +33,10 @@ export async function addReferenceLayers(map) {
         }
       },
     }).addTo(map);
+    // The tooltip's focus listeners make Chromium put every outline in the Tab order: over a
+    // hundred stops with no name before the map's controls. The names are a pointer's help;
+    // the place search finds a district by keyboard.
+    outlines.eachLayer((layer) => layer.getElement()?.setAttribute("tabindex", "-1"));
   }
   if (area.status === "fulfilled" && area.value) {
     L.geoJSON(area.value, {
