@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, session
+from flask import Flask, current_app, g, request, session
 from flask_login import UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import OperationalError
 
@@ -133,6 +133,24 @@ def signed_in_user() -> StaffMember | None:
     return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
 
 
+# What a staff view answers (401) to a request with no signed-in planner.
+SIGN_IN_MESSAGE = N_("Please sign in as a planner.")
+
+
+def signed_out_of_staff_view() -> bool:
+    """Whether this request is for a staff-only view while no one is signed in.
+
+    A CSRF failure on such a request usually means the session ended (signed out in another
+    tab, or idle too long: its token went with it), so "sign in again" is the useful answer.
+    Idle expiry runs after the CSRF check, so it is applied here first.
+    """
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "required_role", None) is None:
+        return False
+    expire_idle_session()
+    return signed_in_user() is None and g.get("user_load_error") is None
+
+
 def require_role(role: str) -> StaffMember:
     """The signed-in user when they have `role`: NotAuthenticated (401) or Forbidden (403)."""
     assert role in ROLES
@@ -140,7 +158,7 @@ def require_role(role: str) -> StaffMember:
     if user is None and g.get("user_load_error") is not None:
         raise g.user_load_error  # the database is down: a 503, not "please sign in"
     if user is None:
-        raise NotAuthenticated(N_("Please sign in as a planner."))
+        raise NotAuthenticated(SIGN_IN_MESSAGE)
     if not user.can(role):
         raise Forbidden(
             N_("Your role does not allow this; it needs the %(role)s role."),

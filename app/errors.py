@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, SecurityError
 
+from app.auth import SIGN_IN_MESSAGE, signed_out_of_staff_view
 from app.common.errors import (
     Busy,
     Conflict,
@@ -219,6 +220,10 @@ def register_errorhandlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def handle_csrf_error(exc: CSRFError) -> Response | tuple[str, int]:
+        # Still refused, but a planner whose session ended is told to sign in, not that a
+        # form expired: the session's end took its token with it.
+        if signed_out_of_staff_view():
+            return handle_domain_error(NotAuthenticated(SIGN_IN_MESSAGE))
         message = gettext("The form expired or the security token is missing.")
         return respond(400, "csrf_failed", message, "X-CSRFToken", on_page=True)
 

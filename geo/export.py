@@ -51,6 +51,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_LINE_END = "\r\n"  # RFC 4180
 METRIC_DECIMALS = 2  # centimetres in SWEREF 99 TM
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
+# The GeoPackage version written: 1.2 opens without a warning in every GDAL since 2.2.
+GPKG_VERSION = "1.2"
+# GDAL's zone flag for UTC (RFC 56: 100 is GMT, each step a quarter-hour from it).
+_UTC_OFFSET = 100
 CSV_MEDIA_TYPE = "text/csv"
 
 
@@ -153,7 +157,7 @@ def _field_type(column: Any) -> tuple[str, Any]:
 
 
 def _gpkg_value(value: Any) -> Any:
-    """A value as numpy takes it: instants as UTC without a zone, numbers as floats."""
+    """A value as numpy takes it: instants in UTC (zone flagged apart), numbers as floats."""
     if isinstance(value, datetime):
         return np.datetime64(value.astimezone(UTC).replace(tzinfo=None), "ms")
     if isinstance(value, date):
@@ -223,6 +227,13 @@ def _append_batch(
             np.array([null if v is None else _gpkg_value(v) for v in values], dtype=dtype)
         )
         masks.append(mask if mask.any() else None)
+    # Instants are written as UTC with their zone ("…T11:43:10.434Z"), as the GeoPackage
+    # standard asks: without it QGIS showed UTC as local time.
+    zones = {
+        c.name: np.full(len(batch), _UTC_OFFSET, dtype=np.int32)
+        for c, (dtype, _null) in zip(attributes, types, strict=True)
+        if dtype.startswith("datetime64[ms")
+    }
     pyogrio.raw.write(
         str(path),
         geometries,
@@ -234,6 +245,9 @@ def _append_batch(
         geometry_type=geometry_type,
         crs=f"EPSG:{crs}",
         append=written > 0,
+        gdal_tz_offsets=zones,
+        # Version 1.2: GDAL writes 1.4 by default, which GDAL 3.6 (QGIS 3.28 LTR) warns about.
+        dataset_options=None if written > 0 else {"VERSION": GPKG_VERSION},
     )
 
 

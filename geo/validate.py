@@ -15,27 +15,59 @@ from geo.i18n import N_
 from geo.numbers import finite_float, parse_decimal
 
 
-def parse_point(geometry: Any, area: AreaOfInterest, *, field: str = "geometry") -> Point:
-    """Validate a GeoJSON Point inside `area` and return it as a Shapely point (lon, lat)."""
+def parse_point(
+    geometry: Any, area: AreaOfInterest, *, field: str = "geometry", from_gis: bool = False
+) -> Point:
+    """Validate a GeoJSON Point inside `area` and return it as a Shapely point (lon, lat).
+
+    `from_gis`: a file a GIS wrote (an import). QGIS and QField write a PointZ layer's points
+    with an altitude, which RFC 7946 allows as a third number, and a point layer of type
+    MultiPoint as one-point MultiPoints; both are taken, the altitude dropped (a pin is a
+    place on the map). Clients that draw on our map send [lon, lat] and stay held to it.
+    """
     if not isinstance(geometry, dict):
         raise GeometryError("invalid_geometry", N_("Geometry must be a GeoJSON object."), field)
-    if geometry.get("type") != "Point":
-        raise GeometryError(
-            "invalid_geometry", N_("Geometry must be a GeoJSON Point."), f"{field}.type"
-        )
     coords = geometry.get("coordinates")
-    if not isinstance(coords, list) or len(coords) != 2:
-        raise GeometryError(
-            "invalid_geometry",
-            N_("A Point needs exactly two coordinates: [longitude, latitude]."),
-            f"{field}.coordinates",
+    if from_gis and geometry.get("type") == "MultiPoint":
+        coords = _only_point(coords, f"{field}.coordinates")
+    elif geometry.get("type") != "Point":
+        message = (
+            N_("Geometry must be a GeoJSON Point (or a MultiPoint of one point).")
+            if from_gis
+            else N_("Geometry must be a GeoJSON Point.")
         )
+        raise GeometryError("invalid_geometry", message, f"{field}.type")
+    if from_gis and isinstance(coords, list) and len(coords) == 3:
+        coords = _without_altitude(coords, f"{field}.coordinates")
+    if not isinstance(coords, list) or len(coords) != 2:
+        message = (
+            N_("A Point needs two or three coordinates: [longitude, latitude(, altitude)].")
+            if from_gis
+            else N_("A Point needs exactly two coordinates: [longitude, latitude].")
+        )
+        raise GeometryError("invalid_geometry", message, f"{field}.coordinates")
     lon, lat = finite_float(coords[0]), finite_float(coords[1])
     if lon is None or lat is None:
         raise GeometryError(
             "invalid_geometry", N_("Coordinates must be finite numbers."), f"{field}.coordinates"
         )
     return _point_in_area(lon, lat, area, f"{field}.coordinates")
+
+
+def _only_point(coords: Any, field: str) -> Any:
+    """The one position of a MultiPoint's coordinates; several points are not one pin."""
+    if not isinstance(coords, list) or len(coords) != 1:
+        raise GeometryError(
+            "invalid_geometry", N_("A MultiPoint must hold exactly one point for a pin."), field
+        )
+    return coords[0]
+
+
+def _without_altitude(coords: list[Any], field: str) -> list[Any]:
+    """[lon, lat] of [lon, lat, altitude], once the altitude is seen to be a finite number."""
+    if finite_float(coords[2]) is None:
+        raise GeometryError("invalid_geometry", N_("Coordinates must be finite numbers."), field)
+    return coords[:2]
 
 
 def parse_position(raw: str, area: AreaOfInterest, *, field: str = "at") -> Point:

@@ -8,7 +8,12 @@ which the OpenAPI document (format date / date-time) does not allow.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+# Umeå's days: a bare date a planner picks (since=2026-05-03) means that day as the pins' pages
+# show their times (BABEL_DEFAULT_TIMEZONE), not a UTC day that starts at 01:00 or 02:00 there.
+LOCAL_ZONE = ZoneInfo("Europe/Stockholm")
 
 _DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 _INSTANT = re.compile(
@@ -16,15 +21,22 @@ _INSTANT = re.compile(
 )
 
 
-def parse_instant(text: str) -> datetime | None:
-    """A full date (midnight UTC) or a date-time with its offset, as an aware datetime."""
+def parse_instant(text: str, *, day_zone: tzinfo = UTC) -> datetime | None:
+    """A full date (its midnight in `day_zone`) or a date-time with its own offset, aware."""
     if not _INSTANT.fullmatch(text):
         return None
     try:
         value = datetime.fromisoformat(text.upper())
     except ValueError:  # 2024-02-30 and the like
         return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=day_zone)
+
+
+def day_end(day: date, zone: tzinfo) -> datetime:
+    """The last microsecond of `day` in `zone` (a day of 23 or 25 hours when clocks change)."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone) - timedelta(
+        microseconds=1
+    )
 
 
 def is_date(text: str) -> bool:

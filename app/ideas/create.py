@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -54,13 +54,24 @@ class NewIdea:
     author_name: str | None
 
 
-def parse_kind_and_category(props: dict[str, Any]) -> tuple[str, str]:
-    """A known kind and a category that applies to it."""
+def parse_kind_and_category(
+    props: dict[str, Any], *, naming_values: bool = False
+) -> tuple[str, str]:
+    """A known kind and a category that applies to it.
+
+    `naming_values`: a refusal lists the values taken (an imported file is written by hand or
+    in a GIS, not chosen from the form's lists, so "choose from the list" would not help).
+    """
     kind = props.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
+        if naming_values:
+            raise _not_one_of(N_("kind must be one of: %(choices)s."), "kind", KINDS)
         raise InvalidField(N_("Choose idea or concern."), field="kind", code="invalid_choice")
     category = props.get("category")
     if not isinstance(category, str) or category not in CATEGORY_BY_SLUG:
+        if naming_values:
+            message = N_("category must be one of: %(choices)s.")
+            raise _not_one_of(message, "category", CATEGORY_BY_SLUG)
         raise InvalidField(
             N_("Choose a category from the list."), field="category", code="invalid_choice"
         )
@@ -73,17 +84,26 @@ def parse_kind_and_category(props: dict[str, Any]) -> tuple[str, str]:
     return kind, category
 
 
-def validate_new_idea(payload: Any, area: AreaOfInterest) -> NewIdea:
-    """Check a GeoJSON Feature from a client; unknown properties are ignored, never stored."""
+def _not_one_of(message: str, field: str, choices: Iterable[str]) -> InvalidField:
+    """The refusal of a value that is none of `choices`, which it lists."""
+    return InvalidField(message, field=field, code="invalid_choice", choices=", ".join(choices))
+
+
+def validate_new_idea(payload: Any, area: AreaOfInterest, *, from_file: bool = False) -> NewIdea:
+    """Check a GeoJSON Feature from a client; unknown properties are ignored, never stored.
+
+    `from_file`: a feature of an imported file, as a GIS writes it (a point may carry an
+    altitude, geo.validate.parse_point), refused with the accepted values named.
+    """
     if not isinstance(payload, dict) or payload.get("type") != "Feature":
         raise InvalidField(
             N_("The body must be a GeoJSON Feature."), field="type", code="invalid_feature"
         )
-    point = parse_point(payload.get("geometry"), area)
+    point = parse_point(payload.get("geometry"), area, from_gis=from_file)
     props = payload.get("properties")
     if not isinstance(props, dict):
         raise InvalidField(N_("properties must be an object."), field="properties")
-    kind, category = parse_kind_and_category(props)
+    kind, category = parse_kind_and_category(props, naming_values=from_file)
     title = clean_text(props.get("title"), "title", limits.TITLE, required=True)
     body = clean_text(props.get("body"), "body", limits.BODY, multiline=True)
     author = clean_text(props.get("author_name"), "author_name", limits.AUTHOR_NAME)

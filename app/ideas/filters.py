@@ -14,7 +14,7 @@ from app.categories import CATEGORY_BY_SLUG, KINDS, SOURCES, STATUSES
 from app.common.errors import InvalidField
 from app.common.limits import DISTRICT_CODE_PATTERN, PIN_WORDS
 from app.common.text import clean_text
-from app.common.times import is_date, parse_instant
+from app.common.times import LOCAL_ZONE, day_end, is_date, parse_instant
 from app.converters import MAX_ID
 from geo.i18n import N_
 from geo.numbers import parse_whole
@@ -75,8 +75,12 @@ def parse_ids(raw: str) -> tuple[int, ...]:
 
 
 def parse_since(raw: str, name: str = "since") -> datetime:
-    """An RFC 3339 date (2026-05-01) or date-time with its offset (2026-05-01T08:00:00Z)."""
-    value = parse_instant(raw)
+    """An RFC 3339 date (2026-05-01) or date-time with its offset (2026-05-01T08:00:00Z).
+
+    A date is Umeå's day (Europe/Stockholm): the day the pages show a pin's time in, so
+    since=2026-05-03 takes a pin made at 00:30 that night. A date-time is taken as given.
+    """
+    value = parse_instant(raw, day_zone=LOCAL_ZONE)
     if value is None:
         raise InvalidField(
             N_(
@@ -93,12 +97,12 @@ def parse_until(raw: str, name: str = "until") -> datetime:
     """The last instant to include: a date or a date-time's millisecond, to its last microsecond.
 
     A date-time finer than milliseconds is taken as given. `until=2026-05-31` reads as "up to
-    and including 31 May", as a person means it. A pin's time is written to the millisecond
-    (geo/geojson.py): `until` set to the time a pin shows includes that pin.
+    and including 31 May" in Umeå (as `since`), as a person means it. A pin's time is written
+    to the millisecond (geo/geojson.py): `until` set to the time a pin shows includes that pin.
     """
     value = parse_since(raw, name)
     if is_date(raw):
-        value += timedelta(days=1, microseconds=-1)
+        value = day_end(value.date(), LOCAL_ZONE)
     elif value.microsecond % 1000 == 0:
         value += timedelta(microseconds=999)
     return value
@@ -188,7 +192,9 @@ def parse_filters(args: Mapping[str, str], *, require_bbox: bool = False) -> Ide
     since = parse_since(args["since"]) if "since" in args else None
     until = parse_until(args["until"]) if "until" in args else None
     if since is not None and until is not None and until < since:
-        raise InvalidField(N_("until must not be before since."), field="until")
+        raise InvalidField(
+            N_("until must not be before since."), field="until", code="until_before_since"
+        )
     return IdeaFilters(
         bbox=parse_bbox(args["bbox"]) if "bbox" in args else None,
         kinds=_choices(args, "kind", KINDS),

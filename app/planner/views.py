@@ -70,13 +70,21 @@ def inject_planning_labels() -> dict[str, Any]:
     }
 
 
+# "2026-12-05 12:44" in both languages: English's "short" is en_US's "12/5/26, 12:44 PM",
+# which a Swedish colleague (or a British one) reads as another day.
+INSTANT_PATTERN = "yyyy-MM-dd HH:mm"
+
+
 @bp.app_template_filter("instant")
 def instant(value: str | datetime | None) -> str:
-    """An instant (RFC 3339 text or a datetime) as a short date and time in the page language."""
+    """An instant (RFC 3339 text or a datetime) as "2026-12-05 12:44" in Umeå's time zone.
+
+    The zone is Flask-Babel's BABEL_DEFAULT_TIMEZONE, as every page shows times.
+    """
     if value is None:
         return ""
     when = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return str(format_datetime(when, "short"))
+    return str(format_datetime(when, INSTANT_PATTERN))
 
 
 @bp.get("/planner/moderation")

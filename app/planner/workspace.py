@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app.api.export import EXPORT_FORMATS
 from app.auth import role_required, signed_in_user
-from app.categories import KINDS, SOURCES, STATUSES, categories_as_json
+from app.categories import CATEGORY_BY_SLUG, KINDS, SOURCES, STATUSES, categories_as_json
 from app.common import limits
 from app.db import get_session
 from app.layers import params
@@ -44,6 +44,7 @@ WORKSPACE_URLS = {
     "ideaPage": "planner.idea_page",
     "area": "api.area",
     "districts": "api.districts",
+    "login": "planner.login_form",  # back in after the session ended (workspace-sign-in.js)
 }
 
 # The city centre at a zoom that shows the town and its nearest districts.
@@ -125,6 +126,9 @@ def workspace() -> str:
         layer_bounds=_layer_settings(),
         export_formats=EXPORT_FORMATS,
         import_max=format_number(MAX_IMPORT_FEATURES),
+        # The values an imported file's kind and category must take, as the server checks them.
+        import_kinds=", ".join(KINDS),
+        import_categories=", ".join(CATEGORY_BY_SLUG),
         words_max=limits.PIN_WORDS.max,
         page_settings=settings,
     )

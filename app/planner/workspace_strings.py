@@ -79,6 +79,23 @@ STRINGS = {
     "importedHeldOne": _l("1 pin imported and held for moderation."),
     "importRefused": _l("Nothing was imported: {message}"),
     "importRefusedFeature": _l("Nothing was imported. Feature {number} ({field}): {message}"),
+    # The session ended meanwhile (workspace-sign-in.js): a link "Sign in" and what is kept.
+    "signIn": _l("Sign in"),
+    "draftKept": _l("Your answer is kept in this tab until you are back."),
+    "draftRestored": _l(
+        "Your answer from before you signed in again is back in the fields. Check it and send "
+        "it again."
+    ),
+    "importAfterSignIn": _l("Then choose the file again."),
+    # A layer's refusal in the words of the workspace's own fields (workspace-form.js).
+    "untilBeforeSince": _l("This date must not be before the date under “Created from”."),
+    "sizeTooManyCells": _l(
+        "Hexagons this small would be too many for the whole municipality: choose an edge of at "
+        "least {value} m."
+    ),
+    "districtsRefused": _l(
+        "No district can be counted while a filter is refused: see the marked field."
+    ),
 }
 
 

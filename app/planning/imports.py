@@ -1,10 +1,12 @@
 """Pins in bulk: a planner brings in what was gathered on paper or in an earlier dialogue.
 
 The body is a GeoJSON FeatureCollection of Point Features with the citizen form's properties,
-plus a top-level `source` ("paper" or "import"). Every feature is validated exactly as a citizen's
-pin is; the first one that is not acceptable refuses the whole batch, with the feature's own
-message and its field prefixed by the feature's place in the list: `features[3].title`
-(counted from 0, as in the file). Nothing is stored then. Otherwise all are stored in one
+plus a top-level `source` ("paper" or "import"). Every feature is validated as a citizen's pin
+is, but as a GIS writes a file: a point may carry an altitude (dropped) or be a MultiPoint of
+one point, and a refused kind or category names the values taken. The first feature that is
+not acceptable refuses the whole batch, with the feature's own message and its field
+prefixed by the feature's place in the list: `features[3].title` (counted from 0, as in the
+file). Nothing is stored then. Otherwise all are stored in one
 statement (`store_ideas`), in one transaction.
 """
 
@@ -77,7 +79,7 @@ def _feature(feature: Any, area: AreaOfInterest, index: int) -> NewIdea:
                 field="type",
                 code="invalid_feature",
             )
-        return validate_new_idea(feature, area)
+        return validate_new_idea(feature, area, from_file=True)
     except (DomainError, GeometryError) as error:
         error.field = f"features[{index}].{error.field}" if error.field else f"features[{index}]"
         raise

@@ -176,7 +176,8 @@ def test_a_planner_switches_layers_and_answers_a_cluster(
     expect(page.locator("#pw-answer-text")).to_have_value("Vi bygger om torget.")
     expect(page.locator("#pw-answer-en")).to_have_value("We rebuild it.")
     page.get_by_role("button", name=f"Besvara alla {GROUP} nålar").click()
-    expect(page.locator("#pw-notice")).to_have_text(f"{GROUP} nålar besvarade.")
+    # Said beside the button (the notice at the top of the panel was out of sight).
+    expect(page.locator("#pw-answer-done")).to_have_text(f"{GROUP} nålar besvarade.")
     expect(page.locator("#pw-sel-pins")).to_contain_text("Planerad")
 
     staff = api_sign_in(app.test_client(), "per@umea.se")

@@ -66,7 +66,8 @@ FILTERS = [
     ),
     query(
         "since",
-        "created at or after: a date (midnight UTC) or a date-time with its zone",
+        "created at or after: a date (its midnight in Umeå, Europe/Stockholm) or a "
+        "date-time with its zone (taken as given)",
         {
             "anyOf": [
                 {"type": "string", "format": "date"},
@@ -76,7 +77,8 @@ FILTERS = [
     ),
     query(
         "until",
-        "created at or before: a date (the whole day, UTC) or a date-time with its zone",
+        "created at or before: a date (the whole day in Umeå, Europe/Stockholm) or a "
+        "date-time with its zone (taken as given)",
         {
             "anyOf": [
                 {"type": "string", "format": "date"},

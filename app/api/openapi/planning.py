@@ -128,6 +128,37 @@ BULK_RESULT = obj(
     "ids",
     "history_rows",
 )
+# A position as a GIS writes it: [lon, lat] or [lon, lat, altitude] (the altitude is dropped).
+_GIS_POSITION = {"type": "array", "minItems": 2, "maxItems": 3, "items": {"type": "number"}}
+IMPORTED_PIN = obj(
+    {
+        "type": {"const": "Feature"},
+        "geometry": {
+            "anyOf": [
+                obj({"type": {"const": "Point"}, "coordinates": _GIS_POSITION}, "type"),
+                obj(
+                    {
+                        "type": {"const": "MultiPoint"},
+                        "coordinates": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 1,
+                            "items": _GIS_POSITION,
+                        },
+                    },
+                    "type",
+                ),
+            ],
+            "description": "a Point, with or without an altitude (QGIS's PointZ), or a "
+            "MultiPoint of one point; the altitude is dropped",
+        },
+        # NewPin's properties; a refused `kind` or `category` names the values taken.
+        "properties": {"$ref": "#/components/schemas/NewPin/properties/properties"},
+    },
+    "type",
+    "geometry",
+    "properties",
+)
 PIN_IMPORT = obj(
     {
         "type": {"const": "FeatureCollection"},
@@ -139,7 +170,7 @@ PIN_IMPORT = obj(
         },
         "features": {
             "type": "array",
-            "items": ref("schemas", "NewPin"),
+            "items": IMPORTED_PIN,
             "minItems": 1,
             "maxItems": MAX_IMPORT_FEATURES,
             "description": "each validated as a citizen's pin; the first that is not "

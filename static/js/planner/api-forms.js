@@ -50,6 +50,14 @@ function formJson(form, submitter) {
   return fields ? body : undefined;
 }
 
+/** Take back the notice of the last success (shown after the reload it caused). */
+function hideNotice() {
+  const notice = document.getElementById("notice");
+  if (!notice) return;
+  notice.hidden = true;
+  notice.textContent = "";
+}
+
 /** @param {HTMLFormElement} form */
 function clearErrors(form) {
   const box = /** @type {HTMLElement} */ (form.querySelector(".form-error"));
@@ -96,6 +104,7 @@ export function setUpApiForms() {
       const submitter = /** @type {HTMLElement|null} */ (event.submitter);
       const json = formJson(form, submitter);
       clearErrors(form);
+      hideNotice(); // the last success is not this submit's: never both at once
       setBusy(form, true);
       try {
         await request(form.action, { method: form.dataset.method || "POST", json });

@@ -5,6 +5,7 @@
  */
 
 import { localDate } from "umecom/lib/dates.js";
+import { errorMessage } from "umecom/lib/request.js";
 import { t } from "umecom/lib/settings.js";
 import { LIST_FILTERS, TEXT_FILTERS } from "umecom/planner/workspace-state.js";
 
@@ -150,6 +151,21 @@ export class ControlForm {
     });
     return button;
   }
+}
+
+/**
+ * A layer's refusal in the words of the workspace's own fields. The API names its parameters
+ * (`until`, `since`) and may advise what only the API has (a smaller `bbox`); beside a field
+ * the page says it with that field's label and what the page itself offers.
+ * @param {import("umecom/lib/request.js").ApiError} err
+ * @param {number} [suggested] the value the server said it would take
+ */
+export function pageMessage(err, suggested) {
+  if (err.code === "until_before_since") return t("untilBeforeSince");
+  if (err.code === "too_many_cells" && Number.isFinite(suggested)) {
+    return t("sizeTooManyCells", { value: /** @type {number} */ (suggested) });
+  }
+  return errorMessage(err);
 }
 
 /**

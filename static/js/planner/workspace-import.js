@@ -6,8 +6,8 @@
  */
 
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
-import { announcer } from "umecom/lib/dom.js";
 import { settings, t, urlFor } from "umecom/lib/settings.js";
+import { signInLink, signedOut } from "umecom/planner/workspace-sign-in.js";
 
 /** The server names a refused feature's field `features[<index from 0>].<field>`. */
 const FEATURE_FIELD = /^features\[(\d+)\](?:\.(.+))?$/;
@@ -23,7 +23,6 @@ export class ImportForm {
     this.file = /** @type {HTMLInputElement} */ (form.querySelector("#pw-import-file"));
     this.submit = /** @type {HTMLButtonElement} */ (form.querySelector("#pw-import-submit"));
     this.result = /** @type {HTMLElement} */ (form.querySelector("#pw-import-result"));
-    this.say = announcer(this.result);
     this.file.addEventListener("change", () => this.file.removeAttribute("aria-invalid"));
     form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -32,13 +31,16 @@ export class ImportForm {
   }
 
   /**
-   * Show and announce a result.
+   * Show and announce a result (cleared first and set a moment later, as `announcer` does, so
+   * the same words twice are said twice).
    * @param {string} text
    * @param {boolean} failed
+   * @param {(Node|string)[]} [more] a link and words after the text
    */
-  show(text, failed) {
+  show(text, failed, more = []) {
     this.result.classList.toggle("pw-import-result--error", failed);
-    this.say(text);
+    this.result.textContent = "";
+    window.setTimeout(() => this.result.replaceChildren(text, ...more), 50);
   }
 
   /** The chosen source: "paper" or "import". */
@@ -76,7 +78,9 @@ export class ImportForm {
       this.show(importedText(body.created, body.held), false);
       this.handlers.onImported();
     } catch (err) {
-      this.show(refusedText(err), true);
+      // Signed out meanwhile: a way back in, beside the words (a chosen file cannot be kept).
+      const back = signedOut(err) ? [" ", signInLink(), " ", t("importAfterSignIn")] : [];
+      this.show(refusedText(err), true, back);
     } finally {
       this.submit.disabled = false;
       this.form.removeAttribute("aria-busy");

@@ -7,11 +7,14 @@
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
 import { cssSlug, el } from "umecom/lib/dom.js";
 import { categoryLabel, kindLabel, settings, statusLabel, t, urlFor } from "umecom/lib/settings.js";
+import { keepDraft, signInLink, signedOut, takeDraft } from "umecom/planner/workspace-sign-in.js";
 
 /** How many pins the panel lists; "answer all" still takes every pin of the selection. */
 const LISTED = 100;
 /** Pins per page when collecting a district's ids (the most /api/ideas gives at once). */
 const PAGE = 1000;
+/** The answer's fields, kept while the planner signs in again. */
+const DRAFT_FIELDS = ["status", "answer", "answer_en"];
 
 /**
  * @typedef {{type: "district"|"cluster", id: string, title: string, count: number,
@@ -35,6 +38,9 @@ export class SelectionPanel {
     this.submit = /** @type {HTMLButtonElement} */ (root.querySelector("#pw-answer-submit"));
     this.limitNote = /** @type {HTMLElement} */ (root.querySelector("#pw-answer-limit"));
     this.error = /** @type {HTMLElement} */ (this.form.querySelector(".form-error"));
+    this.templateNote = /** @type {HTMLElement} */ (root.querySelector("#pw-template-note"));
+    // Said beside the button that was pressed, not at the top of the scrolled panel.
+    this.done = /** @type {HTMLElement} */ (root.querySelector("#pw-answer-done"));
     /** @type {Chosen|null} */
     this.chosen = null;
     /** @type {AbortController|null} */
@@ -56,6 +62,9 @@ export class SelectionPanel {
     this.title.textContent = chosen.title;
     this.summary.textContent = t("selectionCount", { n: chosen.count });
     this.clearErrors();
+    this.done.textContent = "";
+    this.templateNote.textContent = "";
+    this.restoreDraft();
     const tooMany = chosen.count > settings.bulkMax;
     this.submit.textContent = t("answer", { n: chosen.count });
     this.submit.disabled = tooMany || chosen.count === 0;
@@ -140,6 +149,21 @@ export class SelectionPanel {
     }
   }
 
+  /** The selection as the draft and the URL name it: "district:0123", "cluster:4". */
+  selectionKey() {
+    return this.chosen ? `${this.chosen.type}:${this.chosen.id}` : "";
+  }
+
+  /** Put back what was typed before the planner had to sign in again. */
+  restoreDraft() {
+    const fields = takeDraft(this.selectionKey());
+    if (!fields) return;
+    for (const name of DRAFT_FIELDS) {
+      if (typeof fields[name] === "string") this.field(name).value = fields[name];
+    }
+    this.templateNote.textContent = t("draftRestored");
+  }
+
   /** @param {string} name */
   field(name) {
     return /** @type {HTMLInputElement} */ (this.form.elements.namedItem(name));
@@ -156,12 +180,33 @@ export class SelectionPanel {
     const gone = err instanceof ApiError && err.status === 404;
     this.error.textContent = gone ? `${t("answerGone")} ${errorMessage(err)}` : errorMessage(err);
     this.error.hidden = false;
+    if (signedOut(err)) {
+      // Signed out meanwhile: the answer waits in this tab until the planner is back.
+      const fields = Object.fromEntries(DRAFT_FIELDS.map((name) => [name, this.field(name).value]));
+      keepDraft({ selection: this.selectionKey(), fields });
+      this.error.append(" ", signInLink(), " ", t("draftKept"));
+      return;
+    }
     const name = err instanceof ApiError ? err.field : null;
     const input = name && name !== "ids" ? this.form.elements.namedItem(name) : null;
     if (input instanceof HTMLElement) {
       input.setAttribute("aria-invalid", "true");
       input.focus();
     }
+  }
+
+  /**
+   * "12 pins answered." beside the button, in view; the page's notice when the selection
+   * has gone with the reload (a cluster that no longer forms).
+   * @param {string} text
+   */
+  sayAnswered(text) {
+    if (this.root.hidden) {
+      this.handlers.announce(text);
+      return;
+    }
+    this.done.textContent = text;
+    this.done.scrollIntoView({ block: "nearest" });
   }
 
   async answerAll() {
@@ -180,8 +225,9 @@ export class SelectionPanel {
       const body = await request(urlFor("answer"), { method: "POST", json });
       this.field("answer").value = "";
       this.field("answer_en").value = "";
-      this.handlers.announce(t("answered", { n: body.updated }));
+      this.templateNote.textContent = "";
       await this.handlers.onAnswered();
+      this.sayAnswered(t("answered", { n: body.updated }));
     } catch (err) {
       this.showError(err);
     } finally {

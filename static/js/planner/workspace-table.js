@@ -42,6 +42,18 @@ export class DistrictTable {
     this.render();
   }
 
+  /**
+   * No rows, and why, in one cell across the table.
+   * @param {string} text
+   */
+  showEmpty(text) {
+    const cell = el("td", "hint", text);
+    cell.setAttribute("colspan", String(this.table.querySelectorAll("thead th").length));
+    const row = el("tr");
+    row.append(cell);
+    this.body.replaceChildren(row);
+  }
+
   /** @param {string|null} code the selected district, or none */
   mark(code) {
     this.selected = code;

@@ -8,12 +8,13 @@
 import { ApiError, errorMessage, getRetryingOnce, request } from "umecom/lib/request.js";
 import { announcer } from "umecom/lib/dom.js";
 import { debounce } from "umecom/lib/debounce.js";
+import { keepPlaceOnLanguageSwitch } from "umecom/lib/language-links.js";
 import { t, urlFor } from "umecom/lib/settings.js";
 import { createMap } from "umecom/map/create-map.js";
 import { addReferenceLayers } from "umecom/map/reference-layers.js";
 import { ClusterList } from "umecom/planner/workspace-cluster-list.js";
 import { ExportMenu } from "umecom/planner/workspace-exports.js";
-import { ControlForm } from "umecom/planner/workspace-form.js";
+import { ControlForm, pageMessage } from "umecom/planner/workspace-form.js";
 import { ImportForm } from "umecom/planner/workspace-import.js";
 import { LayerView } from "umecom/planner/workspace-layers.js";
 import { Legend } from "umecom/planner/workspace-legend.js";
@@ -82,9 +83,9 @@ function setStatus(phase, text) {
 
 /** @param {unknown} err a failed layer request: beside its field when it names one */
 function showFailure(err) {
-  const message = errorMessage(err);
   const refused = err instanceof ApiError && err.status === 422;
   const suggested = refused && err.field ? err.body?.suggested?.[err.field] : undefined;
+  const message = refused ? pageMessage(err, suggested) : errorMessage(err);
   const placed = refused && form.showError(err.field, message, suggested);
   if (placed) exports.refuse(/** @type {string} */ (err.field));
   setStatus("error", t(placed ? "layerRefusedField" : "layerFailed", { message }));
@@ -132,6 +133,9 @@ async function refresh() {
     if (districtAnswer.status === "fulfilled") {
       districts = districtAnswer.value.features;
       table.update(districts);
+    } else if (!districts.length) {
+      // Nothing counted yet (a link with refused filters): say why the table is empty.
+      table.showEmpty(t("districtsRefused"));
     }
     if (districtAnswer.status === "rejected") throw districtAnswer.reason;
     if (layerAnswer.status === "rejected") throw layerAnswer.reason;
@@ -271,4 +275,5 @@ map.on(
     if (state.layer === "pins") loadPins();
   }, 250),
 );
+keepPlaceOnLanguageSwitch(); // the view, layer and selection the URL holds
 refresh();
