@@ -46,6 +46,9 @@ STRINGS = {
     "crossesItself": _l(
         "The area would cross itself. Remove the last point or place it elsewhere."
     ),
+    "cornerRefused": _l(
+        "That point was not placed: the shape would cross itself. Place it elsewhere."
+    ),
     "drawingCancelled": _l("Drawing cancelled."),
     "cannotDraw": _l("Drawing is not possible now."),
     "newDrawing": _l("New drawing: {shape}"),
@@ -90,6 +93,7 @@ STRINGS = {
     "facilitatorsPresent": _l("facilitator connected: {n}"),
     "personInGroup": _l("{name} ({group})"),
     "nobodyYet": _l("Nobody has the map open yet."),
+    "presenceClosed": _l("The workshop is closed: nobody is connected live."),
     "broughtHere": _l("The facilitator brought everyone to this view."),
     "followStarted": _l("Follow mode: your map follows the facilitator's."),
     "followEnded": _l("Follow mode has ended."),

@@ -21,6 +21,9 @@ from app.workshops.payloads import Payload, as_json
 
 CHANNEL = "umecom_workshop_events"
 READ_BATCH = 500
+# Undo's own bookkeeping, never sent: a change an undo was refused for, so the next undo
+# passes over it (app/workshops/undo.py). It names that change in `undoes_event_id`.
+PASSED_OVER = "undo.passed_over"
 
 
 @dataclass(frozen=True)
@@ -43,12 +46,7 @@ def append_event(
     undo_state: dict[str, Any] | None = None,
 ) -> int:
     """Store the event with the workshop's next id and notify listeners at commit; its id."""
-    event_id = session.execute(
-        update(Workshop)
-        .where(Workshop.id == workshop_id)
-        .values(last_event_id=Workshop.last_event_id + 1)
-        .returning(Workshop.last_event_id)
-    ).scalar_one()
+    event_id = _next_id(session, workshop_id)
     session.execute(
         insert(WorkshopEvent).values(
             workshop_id=workshop_id,
@@ -67,13 +65,51 @@ def append_event(
     return int(event_id)
 
 
+def _next_id(session: Session, workshop_id: int) -> int:
+    """The workshop's next event id (its row stays locked until the commit)."""
+    return int(
+        session.execute(
+            update(Workshop)
+            .where(Workshop.id == workshop_id)
+            .values(last_event_id=Workshop.last_event_id + 1)
+            .returning(Workshop.last_event_id)
+        ).scalar_one()
+    )
+
+
+def record_passed_over(session: Session, actor: Actor, event_id: int) -> None:
+    """Note that `actor`'s undo passed over the event `event_id`; nobody is notified.
+
+    A row among the events, numbered like them, so that undo reads it with the events it
+    belongs to; streams skip it.
+    """
+    session.execute(
+        insert(WorkshopEvent).values(
+            workshop_id=actor.workshop_id,
+            id=_next_id(session, actor.workshop_id),
+            type=PASSED_OVER,
+            payload={"type": PASSED_OVER, "event_id": event_id},
+            actor_participant_id=actor.participant_id,
+            actor_facilitator=actor.facilitator,
+            undoes_event_id=event_id,
+        )
+    )
+
+
 def events_after(
     session: Session, workshop_id: int, after_id: int, *, limit: int = READ_BATCH
 ) -> list[StoredEvent]:
-    """The workshop's events with an id above `after_id`, oldest first, at most `limit`."""
+    """The workshop's events with an id above `after_id`, oldest first, at most `limit`.
+
+    Undo's bookkeeping is not an event anyone is sent, so ids may skip a number.
+    """
     rows = session.execute(
         select(WorkshopEvent.id, WorkshopEvent.type, WorkshopEvent.payload)
-        .where(WorkshopEvent.workshop_id == workshop_id, WorkshopEvent.id > after_id)
+        .where(
+            WorkshopEvent.workshop_id == workshop_id,
+            WorkshopEvent.id > after_id,
+            WorkshopEvent.type != PASSED_OVER,
+        )
         .order_by(WorkshopEvent.id)
         .limit(limit)
     )

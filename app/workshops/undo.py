@@ -3,6 +3,11 @@
 The stack is derived from the events: the caller's own annotation changes, newest first,
 less those an undo already took back. An undo is itself an event that names the event it
 undoes, so nothing is overwritten and the stream tells everyone.
+
+A change someone else has changed since (or whose drawing they deleted) cannot be undone
+without undoing their work too: the undo that reaches it is refused with 409 and says why,
+and that change is passed over from then on (a row of its own, `PASSED_OVER`), so the next
+undo reaches the caller's change before it. Undo never waits for another person.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from app.common.errors import Conflict, Forbidden
 from app.models import WorkshopAnnotation, WorkshopEvent
 from app.workshops.actors import Actor
 from app.workshops.annotations import state_of, write_update
-from app.workshops.events import append_event
+from app.workshops.events import PASSED_OVER, append_event, record_passed_over
 from app.workshops.payloads import (
     UNDOABLE,
     AnnotationCreated,
@@ -32,21 +37,30 @@ E = WorkshopEvent
 A = WorkshopAnnotation
 
 
-def _undone(workshop_id: int) -> Select[Any]:
-    """Ids of the events an undo has taken back."""
-    return select(E.undoes_event_id).where(
+def _undone(workshop_id: int, *, passed_over: bool = False) -> Select[Any]:
+    """Ids of the events an undo has taken back (with `passed_over`, also those it passed)."""
+    query = select(E.undoes_event_id).where(
         E.workshop_id == workshop_id, E.undoes_event_id.is_not(None)
     )
+    # A passed-over change still stands on the map: it blocks undoing what came before it.
+    return query if passed_over else query.where(E.type != PASSED_OVER)
+
+
+def _acting(actor: Actor) -> Actor:
+    """Whose undo stack the caller's is: the participant's, else the facilitator's."""
+    if actor.participant_id is not None:
+        return Actor(actor.workshop_id, participant_id=actor.participant_id)
+    if actor.facilitator:
+        return Actor(actor.workshop_id, facilitator=True)
+    raise Forbidden(N_("Join the workshop first."), field="token")
 
 
 def _own_changes(actor: Actor) -> Select[tuple[WorkshopEvent]]:
     """The caller's undoable changes, newest first: a participant's own, or the facilitator's."""
     if actor.participant_id is not None:
         own = E.actor_participant_id == actor.participant_id
-    elif actor.facilitator:
-        own = E.actor_facilitator.is_(True)
     else:
-        raise Forbidden(N_("Join the workshop first."), field="token")
+        own = E.actor_facilitator.is_(True)
     return (
         select(E)
         .where(
@@ -55,7 +69,7 @@ def _own_changes(actor: Actor) -> Select[tuple[WorkshopEvent]]:
             E.type.in_(UNDOABLE),
             E.undoes_event_id.is_(None),
             or_(E.type == AnnotationCreated.type, E.undo_state.is_not(None)),
-            E.id.not_in(_undone(actor.workshop_id)),
+            E.id.not_in(_undone(actor.workshop_id, passed_over=True)),
         )
         .order_by(E.id.desc())
         .limit(1)
@@ -103,10 +117,34 @@ def _revert(
     return AnnotationUpdated(feature=feature, undo_of=event.id), feature
 
 
+def _refuse(
+    session: Session, acting: Actor, event: WorkshopEvent, current: dict[str, Any]
+) -> Conflict:
+    """Pass over `event` from now on (commits) and say why it was not undone.
+
+    The 409 carries the drawing as it is now, unless it is gone or hidden from the caller.
+    """
+    record_passed_over(session, acting, event.id)
+    annotation_id = int(event.annotation_id or 0)
+    shown = not current["deleted"] and (acting.facilitator or not current["hidden"])
+    extra = (
+        {"current": annotation_feature(session, acting.workshop_id, annotation_id)}
+        if shown
+        else None
+    )
+    session.commit()
+    return Conflict(
+        N_("Someone else has changed this since, so it cannot be undone."),
+        code="changed_since",
+        extra=extra,
+    )
+
+
 def undo_last(session: Session, actor: Actor) -> dict[str, Any]:
     """Undo the caller's last change not yet undone; commits. What was undone, and the result."""
     lock_workshop(session, actor.workshop_id, actor)
-    event = session.execute(_own_changes(actor)).scalar_one_or_none()
+    acting = _acting(actor)
+    event = session.execute(_own_changes(acting)).scalar_one_or_none()
     if event is None:
         raise Conflict(N_("There is nothing of yours to undo."), code="nothing_to_undo")
     annotation_id = int(event.annotation_id or 0)
@@ -114,17 +152,8 @@ def undo_last(session: Session, actor: Actor) -> dict[str, Any]:
     if current is None:
         raise no_such_annotation()
     if _changed_since(session, event):
-        raise Conflict(
-            N_("Someone else has changed this since, so it cannot be undone."),
-            code="changed_since",
-            extra={"current": annotation_feature(session, actor.workshop_id, annotation_id)},
-        )
+        raise _refuse(session, acting, event, current)
     undo_event, feature = _revert(session, event, event.undo_state)
-    acting = (
-        Actor(actor.workshop_id, participant_id=actor.participant_id)
-        if actor.participant_id is not None
-        else Actor(actor.workshop_id, facilitator=True)
-    )
     event_id = append_event(
         session,
         actor.workshop_id,

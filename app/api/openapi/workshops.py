@@ -406,14 +406,22 @@ PATHS = {
         )
     },
     "/api/workshops/{id}/undo": {
-        "post": operation(
-            "undoLast",
-            "Undo the caller's own last change, never another's",
-            answer(200, "what was undone and the annotation now", JSON, OBJECT),
-            parameters=[ID, *IDENTITY],
-            errors=(*MEMBER, 409),
-            writes=True,
-        )
+        "post": {
+            **operation(
+                "undoLast",
+                "Undo the caller's own last change, never another's",
+                answer(200, "what was undone and the annotation now", JSON, OBJECT),
+                parameters=[ID, *IDENTITY],
+                errors=(*MEMBER, 409),
+                writes=True,
+            ),
+            "description": (
+                "A change someone else has changed since (or whose annotation they deleted) "
+                "is refused once with 409 `changed_since` (with `current`, the annotation as "
+                "it is now, unless it is gone) and passed over from then on: the next call "
+                "undoes the caller's change before it."
+            ),
+        }
     },
     "/api/workshops/{id}/events": {
         "get": operation(
@@ -431,6 +439,11 @@ PATHS = {
                     "last_event_id",
                     "resume after this event (the first connect)",
                     {"type": "integer", "minimum": 0},
+                ),
+                query(
+                    "display",
+                    "true for a wall or projector: the stream counts as nobody present",
+                    {"type": "boolean", "default": False},
                 ),
             ],
             errors=(*MEMBER, 422),

@@ -35,9 +35,17 @@ def _resume_from(default: int) -> int:
     return default
 
 
+def _display() -> bool:
+    """`?display=true`: a wall or projector showing the map, which is nobody present."""
+    raw = request.args.get("display", "false")
+    if raw not in ("true", "false"):
+        raise InvalidField(N_("display must be true or false."), field="display")
+    return raw == "true"
+
+
 @bp.get("/api/workshops/<id:workshop_id>/events")
 def workshop_events(workshop_id: int) -> Response:
-    """Members: the stream.
+    """Members: the stream; each counts as one person present, unless it is a display.
 
     A closed workshop with nothing left to send answers 204, which tells a browser to stop
     reconnecting.
@@ -47,6 +55,7 @@ def workshop_events(workshop_id: int) -> Response:
     workshop = get_workshop(session, workshop_id)
     after_id = _resume_from(workshop.last_event_id)
     closed = workshop.state == "closed"
+    display = _display()
     if closed and after_id >= workshop.last_event_id:
         return Response(status=204)
     close_session()  # the stream reads with short sessions of its own; none stays open
@@ -57,7 +66,7 @@ def workshop_events(workshop_id: int) -> Response:
         after_id=after_id,
         heartbeat_seconds=float(current_app.config["WORKSHOP_HEARTBEAT_SECONDS"]),
         retry_ms=int(current_app.config["WORKSHOP_RETRY_MS"]),
-        present=not closed,
+        present=not closed and not display,
     )
     response = Response(stream, mimetype=EVENT_STREAM)
     response.headers["Cache-Control"] = "no-cache"

@@ -18,6 +18,12 @@ const FIELD_IDS = {
 };
 const PANEL = "ws-form-panel";
 
+/**
+ * The #rrggbb of a palette colour's name ("" for none).
+ * @param {string} name
+ */
+const paletteColor = (name) => (settings.palette || []).find((c) => c.name === name)?.color || "";
+
 export class AnnotationForm {
   /**
    * @param {import("umecom/workshop/panels.js").Panels} panels
@@ -57,6 +63,8 @@ export class AnnotationForm {
         cancel();
       }
     });
+    // Another panel took its place: cancelled, so the page drops the draft and frees the tools.
+    panels.onReplaced(PANEL, cancel);
   }
 
   get isOpen() {
@@ -97,7 +105,7 @@ export class AnnotationForm {
     this.form.reset();
     this.note.value = p.note || "";
     const named = (settings.palette || []).find((c) => c.color === String(p.color).toLowerCase());
-    this.check("color", named ? named.name : "");
+    this.check("color", named ? named.name : ""); // so the drawing's own colour is the one checked
     this.category.value = p.category || "";
     this.open(opener);
   }
@@ -137,7 +145,8 @@ export class AnnotationForm {
     if (this.context.mode === "edit") {
       const p = this.context.feature.properties;
       if (values.note === (p.note || "")) delete values.note;
-      if (!values.color) delete values.color;
+      // The radio of its own colour is checked: sending it would undo someone's newer colour.
+      if (!values.color || paletteColor(values.color) === String(p.color).toLowerCase()) delete values.color;
       if (values.category === (p.category || null)) delete values.category;
     }
     return values;

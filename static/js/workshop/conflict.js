@@ -25,6 +25,8 @@ export class ConflictPanel {
     this.mine = /** @type {HTMLElement} */ (document.getElementById("ws-conflict-mine"));
     document.getElementById("ws-conflict-theirs")?.addEventListener("click", () => this.decide("theirs"));
     document.getElementById("ws-conflict-reapply")?.addEventListener("click", () => this.decide("mine"));
+    // Put away unanswered: nothing is overwritten, as if their version was kept.
+    panels.onReplaced(PANEL, () => this.decide("theirs"));
   }
 
   get isOpen() {

@@ -37,6 +37,11 @@ export class DetailPanel {
       });
     }
     document.getElementById("ws-detail-close")?.addEventListener("click", () => this.close());
+    // Another panel took its place (an edit, the list): the drawing is no longer being shown.
+    panels.onReplaced(PANEL, () => {
+      this.id = null;
+      this.onClose();
+    });
     document.getElementById(PANEL)?.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.preventDefault();

@@ -3,7 +3,9 @@
  * bar with a big "Finish" (tapping the first corner exactly is nearly impossible on a phone),
  * "Remove the last point" and "Cancel". Leaflet-Geoman draws; its own toolbar and tooltips are
  * not used (they are hard to hit and not translated), and no popup opens while drawing, so no
- * tap is swallowed. A point is one tap (or "Place at the centre", for keyboards).
+ * tap is swallowed. A point is one tap (or "Place at the centre", for keyboards); a corner of a
+ * line or an area is a tap, or Enter at the keyboard's crosshair (`addCorner`). A corner that
+ * would make the shape cross itself is refused by Geoman, and the hint says so.
  *
  * The markup lives inside `root`: buttons with `data-draw="Point|LineString|Polygon"`, and a
  * bar `[data-draw-bar]` with `[data-draw-hint]` and buttons `data-action="finish"`,
@@ -35,6 +37,8 @@ export class DrawingTools {
     /** @type {string|null} */
     this.mode = null;
     this.points = 0;
+    /** Whether the hint says a corner was refused (kept until the count changes). */
+    this.refused = false;
     this.enabled = true;
     this.opener = null;
     this.buttons = /** @type {HTMLButtonElement[]} */ ([...root.querySelectorAll("[data-draw]")]);
@@ -60,9 +64,12 @@ export class DrawingTools {
     map.pm.setGlobalOptions({ tooltips: false });
     map.on("click", (event) => {
       if (this.mode === "Point") this.pointAt(event.latlng);
+      else if (this.mode) this.watchCorner();
     });
     map.on("pm:drawstart", ({ workingLayer }) => {
-      workingLayer.on("pm:change", (event) => this.counted(event.latlngs.length));
+      // pm:change also fires as the pointer moves, with the point under it (not placed yet)
+      // at the end of its list: count the corners the line really has.
+      workingLayer.on("pm:change", () => this.counted(workingLayer.getLatLngs().length));
     });
     map.on("pm:create", (event) => {
       const geometry = event.layer.toGeoJSON(6).geometry;
@@ -97,6 +104,7 @@ export class DrawingTools {
     this.mode = kind;
     this.opener = opener;
     this.points = 0;
+    this.refused = false;
     for (const button of this.buttons) {
       button.setAttribute("aria-pressed", String(button.dataset.draw === kind));
     }
@@ -128,8 +136,10 @@ export class DrawingTools {
 
   /** The number of points so far: the hint and whether Finish can be pressed. */
   counted(points) {
+    const same = points === this.points;
     this.points = points;
-    if (!this.mode) return;
+    if (!this.mode || (same && this.refused)) return; // the refusal stays until a change
+    this.refused = false;
     if (this.mode === "Point") {
       this.hint.textContent = t("hintPoint");
       return;
@@ -154,9 +164,52 @@ export class DrawingTools {
     this.map.pm.Draw[GEOMAN_SHAPE[kind]]._finishShape();
     if (this.mode === kind) {
       // Geoman refused: the area would cross itself.
+      this.refused = true;
       this.hint.textContent = t("crossesItself");
       this.announce(t("crossesItself"));
     }
+  }
+
+  /** Geoman's drawing of the line or area being drawn (null for a point or no tool). */
+  geomanDraw() {
+    const shape = this.mode ? GEOMAN_SHAPE[this.mode] : null;
+    return shape ? this.map.pm.Draw[shape] : null;
+  }
+
+  /**
+   * A tap while a line or an area is drawn. Geoman adds the corner in its own handler of the
+   * same click, after this one, or silently refuses a corner that would cross the shape:
+   * look once the click has been handled.
+   */
+  watchCorner() {
+    const before = this.points;
+    queueMicrotask(() => this.checkCorner(before));
+  }
+
+  /**
+   * A corner at `latlng` (the keyboard's crosshair), as a tap there would add it.
+   * @param {any} latlng L.LatLng
+   */
+  addCorner(latlng) {
+    const draw = this.geomanDraw();
+    if (!draw) return;
+    const before = this.points;
+    draw._createVertex({ latlng }); // the same corner twice finishes, as a tap would
+    if (this.mode && !this.checkCorner(before)) this.announce(this.hint.textContent || "");
+  }
+
+  /**
+   * Say so when Geoman refused the corner just tried (no new corner, and it crosses).
+   * @param {number} before the count before the corner
+   * @returns {boolean} whether it was refused
+   */
+  checkCorner(before) {
+    const draw = this.geomanDraw();
+    if (!draw || this.points !== before || !draw._doesSelfIntersect) return false;
+    this.refused = true;
+    this.hint.textContent = t("cornerRefused");
+    this.announce(t("cornerRefused"));
+    return true;
   }
 
   /** Take back the last point placed. */

@@ -9,12 +9,14 @@ export class LiveEvents {
   /**
    * @param {string} url the events URL of the workshop
    * @param {{onEvent: (event: any) => void,
-   *   onStatus?: (status: "live"|"reconnecting"|"ended") => void}} handlers
+   *   onStatus?: (status: "live"|"reconnecting"|"ended") => void, display?: boolean}} handlers
+   *   `display`: a wall or projector, which the server does not count as someone present
    */
-  constructor(url, { onEvent, onStatus = () => {} }) {
+  constructor(url, { onEvent, onStatus = () => {}, display = false }) {
     this.url = url;
     this.onEvent = onEvent;
     this.onStatus = onStatus;
+    this.display = display;
     /** @type {EventSource|null} */
     this.source = null;
   }
@@ -26,6 +28,7 @@ export class LiveEvents {
   open(lastEventId) {
     this.close();
     const query = new URLSearchParams({ last_event_id: String(lastEventId) });
+    if (this.display) query.set("display", "true");
     const source = new EventSource(`${this.url}?${query}`);
     this.source = source;
     source.onopen = () => this.onStatus("live");

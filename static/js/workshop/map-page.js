@@ -199,6 +199,7 @@ export class WorkshopPage {
       this.panels.close("ws-list-panel");
       toggle?.setAttribute("aria-expanded", "false");
     });
+    this.panels.onReplaced("ws-list-panel", () => toggle?.setAttribute("aria-expanded", "false"));
   }
 
   /** The drawings now, and the event id to stream from. */
@@ -247,6 +248,7 @@ export class WorkshopPage {
       this.form.close();
       this.formCancelled();
     }
+    if (state === "closed") this.presence.closed();
     if (!quiet && text) this.announce(text);
     if (!quiet && state === "open") this.announce(t("openAgain"));
     this.hooks.onState?.(state);
@@ -335,10 +337,13 @@ export class WorkshopPage {
     return this.facilitator || Number(feature.properties.author_id) === Number(this.me.participant_id);
   }
 
-  /** Open a drawing's details. */
+  /**
+   * Open a drawing's details; not while the form or a conflict waits for an answer (a tap
+   * beside a new drawing's draft would otherwise put away its unsaved form).
+   */
   choose(id, opener) {
     const feature = this.layer.get(id);
-    if (!feature || this.reshaping !== null) return;
+    if (!feature || this.reshaping !== null || this.form.isOpen || this.conflicts.isOpen) return;
     this.layer.select(id);
     this.detail.open(feature, opener);
   }
@@ -355,13 +360,20 @@ export class WorkshopPage {
 
   // ---- new drawings --------------------------------------------------------------------------
 
-  /** The keyboard's way to a point: Enter on the map, at its centre. */
+  /**
+   * The keyboard's way to draw: Enter on the map, at its centre. A point; or, while a line or
+   * an area is being drawn, its next corner (Finish ends it).
+   */
   pointAt(latlng, opener) {
     if (!this.canDraw()) {
       this.announce(this.notice.textContent || t("cannotDraw"));
       return;
     }
     if (this.form.isOpen || this.reshaping !== null) return;
+    if (this.drawing.geomanDraw()) {
+      this.drawing.addCorner(latlng);
+      return;
+    }
     this.drawing.cancel({ quiet: true });
     this.newShape({ type: "Point", coordinates: [latlng.lng, latlng.lat] }, opener);
   }
@@ -379,6 +391,29 @@ export class WorkshopPage {
     }).addTo(this.map);
     this.drawing.setEnabled(false);
     this.form.openNew(geometry, opener || this.element);
+    this.keepDraftVisible();
+  }
+
+  /**
+   * On a phone the form is a sheet over the lower part of the map: move the map so that the
+   * draft stays in sight above it (as far as it fits), so one can see what the note is about.
+   */
+  keepDraftVisible() {
+    const sheet = document.getElementById("ws-form-panel");
+    if (!this.draft || !sheet) return;
+    const mapBox = this.element.getBoundingClientRect();
+    const sheetBox = sheet.getBoundingClientRect();
+    // Beside the map (a wide screen) the panel covers none of it.
+    const overMap = sheetBox.top > mapBox.top + 20 && sheetBox.top < mapBox.bottom && sheetBox.left < mapBox.right;
+    if (!overMap) return;
+    const bounds = this.draft.getBounds ? this.draft.getBounds() : L.latLngBounds([this.draft.getLatLng()]);
+    const top = this.map.latLngToContainerPoint(bounds.getNorthWest()).y;
+    const bottom = this.map.latLngToContainerPoint(bounds.getSouthEast()).y;
+    const margin = 24; // a point's circle, and some air
+    const lowest = sheetBox.top - mapBox.top - margin;
+    // Up until its lowest point clears the sheet, but never its top off the map.
+    const shift = Math.min(bottom - lowest, top - margin);
+    if (shift > 0) this.map.panBy([0, shift]);
   }
 
   /** Take the draft of a new drawing off the map. */
@@ -437,6 +472,7 @@ export class WorkshopPage {
         return await send();
       } catch (err) {
         if (!(err instanceof ApiError) || !RETRY_STATUSES.has(err.status) || attempt >= RETRY_DELAYS.length) {
+          if (attempt > 0) this.say(""); // no longer trying: the form says what went wrong
           throw err;
         }
         this.say(t("retrying"));

@@ -1,6 +1,8 @@
 /**
  * The map page's side panels (a bottom sheet on phones): the drawing form, a drawing's details,
  * a conflict, the list. One is open at a time; closing one gives focus back to what opened it.
+ * A panel hidden because another opened tells its owner (`onReplaced`), so that the owner can
+ * end what it was doing (a draft, a selection) instead of waiting for a close that never comes.
  */
 
 export class Panels {
@@ -9,6 +11,17 @@ export class Panels {
     this.current = null;
     /** @type {Element|null} */
     this.opener = null;
+    /** @type {Map<string, () => void>} */
+    this.replacedHandlers = new Map();
+  }
+
+  /**
+   * Call `handler` when the panel with this id is hidden because another panel opened.
+   * @param {string} id
+   * @param {() => void} handler
+   */
+  onReplaced(id, handler) {
+    this.replacedHandlers.set(id, handler);
   }
 
   /**
@@ -19,11 +32,14 @@ export class Panels {
    */
   open(id, { opener = null, focus = null } = {}) {
     const panel = /** @type {HTMLElement} */ (document.getElementById(id));
+    const replaced = this.current && this.current !== panel && !this.current.hidden ? this.current : null;
     if (this.current && this.current !== panel) this.current.hidden = true;
     if (this.current !== panel) this.opener = opener || document.activeElement;
     this.current = panel;
     panel.hidden = false;
     document.body.classList.add("ws-panel-open");
+    // Told after the new panel is the open one, so the owner's own close() leaves it alone.
+    if (replaced) this.replacedHandlers.get(replaced.id)?.();
     (focus || panel.querySelector("h2"))?.focus();
     return panel;
   }

@@ -27,6 +27,15 @@ export class PresenceView {
     return facilitators ? `${people} · ${t("facilitatorsPresent", { n: facilitators })}` : people;
   }
 
+  /**
+   * The workshop closed: every stream has ended and no more `presence` events come, so the
+   * last counts would go on claiming people who have gone.
+   */
+  closed() {
+    if (this.summary) this.summary.textContent = t("presenceClosed");
+    this.list?.replaceChildren();
+  }
+
   /** A `presence` event. */
   update(event) {
     const people = Array.isArray(event.participants) ? event.participants : [];

@@ -47,6 +47,7 @@ async function start() {
   };
   show(state.state);
   const live = new LiveEvents(urlFor("events", { workshop_id: id }), {
+    display: true, // the wall is not a second facilitator in the room
     onEvent: (event) => {
       switch (event.type) {
         case "annotation.created":

@@ -1,0 +1,255 @@
+"""The workshop map after a review: a tap beside an open form, a note edited alone, a corner
+that would cross the area, lines and areas by keyboard, the form's sheet on a phone, a save
+that finally fails offline, and who is counted as present. In English, so that the messages
+checked are the ones the code says."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE
+from tests.browser.workshops import (
+    annotations,
+    facilitate_in_browser,
+    join_in_browser,
+    map_point,
+    shapes,
+    wait_for_map,
+    workshop,
+)
+from tests.workshops.helpers import draw, shape
+
+EN = {"locale": "en-GB"}
+CORNER_REFUSED = "That point was not placed: the shape would cross itself. Place it elsewhere."
+
+
+def _vertices(page: Page):  # noqa: ANN202
+    """The corners Geoman has placed (not the one that follows the pointer)."""
+    return page.locator("#map .marker-icon:not(.cursor-marker):not(.marker-icon-middle)")
+
+
+def _focus_map_by_tab(page: Page) -> None:
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "map":
+            return
+    raise AssertionError("Tab never reached the map")
+
+
+def test_a_tap_on_another_drawing_leaves_the_open_form_and_its_draft(app, open_page):
+    facilitator, body = workshop(app)
+    assert draw(facilitator, body["id"], shape("Point", on_behalf_of="Papper")).status_code == 201
+    phone = open_page(**PHONE, **EN)
+    join_in_browser(phone, body["join_code"], "Sara")
+    expect(shapes(phone)).to_have_count(1)  # the map is centred on it
+    # Move it up, above where the form's sheet will be: a tap on it must reach the map.
+    phone.focus("#map")
+    for _ in range(8):
+        box = shapes(phone).bounding_box()
+        assert box is not None
+        if box["y"] + box["height"] < 230:
+            break
+        phone.keyboard.press("ArrowDown")
+        phone.wait_for_timeout(400)  # the pan's animation
+    phone.locator("[data-draw='Point']").tap()
+    phone.touchscreen.tap(*map_point(phone, 70, -200))
+    expect(phone.locator("#ws-form-panel")).to_be_visible()
+    phone.fill("#ws-note", "Not saved yet")
+
+    existing = phone.locator("#map path.ws-shape").bounding_box()
+    assert existing is not None
+    phone.mouse.click(existing["x"] + existing["width"] / 2, existing["y"] + existing["height"] / 2)
+    phone.wait_for_timeout(300)  # time for a tap to open the details (it must not)
+    expect(phone.locator("#ws-detail-panel")).to_be_hidden()
+    expect(phone.locator("#ws-form-panel")).to_be_visible()
+    expect(phone.locator("#ws-note")).to_have_value("Not saved yet")
+    expect(phone.locator("#map path.ws-draft")).to_have_count(1)
+
+    phone.locator("#ws-form-cancel").tap()
+    expect(phone.locator("#ws-form-panel")).to_be_hidden()
+    expect(phone.locator("#map path.ws-draft")).to_have_count(0)
+    for kind in ("Point", "LineString", "Polygon"):
+        expect(phone.locator(f"[data-draw='{kind}']")).to_be_enabled()
+
+
+def test_another_panel_opening_over_the_form_cancels_it_properly(app, open_page):
+    _, body = workshop(app)
+    page = open_page(**EN)
+    join_in_browser(page, body["join_code"], "Kim")
+    page.click("[data-draw='Point']")
+    page.click("[data-action='point-centre']")
+    expect(page.locator("#ws-form-panel")).to_be_visible()
+    page.click("#ws-list-toggle")
+    expect(page.locator("#ws-list-panel")).to_be_visible()
+    expect(page.locator("#ws-form-panel")).to_be_hidden()
+    expect(page.locator("#map path.ws-draft")).to_have_count(0)
+    expect(page.locator("[data-draw='Point']")).to_be_enabled()
+    page.click("#ws-list-close")
+    expect(page.locator("#ws-list-toggle")).to_have_attribute("aria-expanded", "false")
+
+
+def test_a_note_edited_alone_sends_no_colour_and_keeps_the_facilitators(
+    app, open_page, browser_log
+):
+    browser_log.allow(409)  # the facilitator's colour came first, on purpose
+    facilitator, body = workshop(app)
+    page = open_page(**EN)
+    join_in_browser(page, body["join_code"], "Kim")
+    page.click("[data-draw='Point']")
+    page.click("[data-action='point-centre']")
+    page.fill("#ws-note", "Mine")
+    page.check("input[name='color'][value='red']")
+    page.click("#ws-save")
+    expect(page.locator("#ws-form-panel")).to_be_hidden()
+    [drawn] = annotations(facilitator, body["id"])
+
+    page.click("#ws-list-toggle")
+    page.click(f"#ws-open-{drawn['id']}")
+    page.click("#ws-detail-edit")
+    expect(page.locator("input[name='color'][value='red']")).to_be_checked()
+    recoloured = facilitator.patch(
+        f"/api/workshops/{body['id']}/annotations/{drawn['id']}",
+        {"version": 1, "properties": {"color": "teal"}},
+    )
+    assert recoloured.status_code == 200
+    sent: list[dict] = []
+    page.on(
+        "request",
+        lambda r: sent.append(r.post_data_json) if r.method == "PATCH" else None,
+    )
+    page.fill("#ws-note", "Mine, better")
+    page.click("#ws-save")
+    expect(page.locator("#ws-conflict-mine")).to_have_text("Note: Mine, better")
+    page.click("#ws-conflict-reapply")
+    expect(page.locator("#ws-conflict-panel")).to_be_hidden()
+    expect(page.locator("#map-status")).to_have_text("Your change was applied on top of theirs.")
+    assert [body_["properties"] for body_ in sent] == [{"note": "Mine, better"}] * 2
+    [stored] = annotations(facilitator, body["id"])
+    assert (stored["properties"]["note"], stored["properties"]["color"]) == (
+        "Mine, better",
+        "#00796b",
+    )
+
+
+def test_a_corner_that_would_cross_the_area_is_refused_and_not_counted(app, open_page):
+    _, body = workshop(app)
+    page = open_page(**EN)
+    join_in_browser(page, body["join_code"], "Kim")
+    page.click("[data-draw='Polygon']")
+    hint = page.locator("[data-draw-hint]")
+    for dx, dy in [(-60, -60), (60, 60), (60, -60)]:
+        page.mouse.click(*map_point(page, dx, dy))
+    expect(hint).to_have_text("3 points placed (at least 3). Add more, or press Finish.")
+    page.mouse.click(*map_point(page, -60, 60))  # a bow tie: crosses the first side
+    expect(hint).to_have_text(CORNER_REFUSED)
+    expect(page.locator("#map-status")).to_have_text(CORNER_REFUSED)
+    expect(_vertices(page)).to_have_count(3)
+    page.mouse.move(*map_point(page, 100, 10))  # the pointer moves on: the count stays true
+    expect(hint).to_have_text(CORNER_REFUSED)
+    page.click("[data-action='remove-last']")
+    expect(hint).to_have_text("2 points placed (at least 3). Add more, or press Finish.")
+    expect(_vertices(page)).to_have_count(2)
+
+
+def test_a_line_and_an_area_by_keyboard(app, open_page):
+    facilitator, body = workshop(app)
+    page = open_page(**EN)
+    join_in_browser(page, body["join_code"], "Kim")
+    page.focus("[data-draw='Polygon']")
+    page.keyboard.press("Enter")
+    expect(page.locator("[data-draw='Polygon']")).to_have_attribute("aria-pressed", "true")
+    _focus_map_by_tab(page)
+    hint = page.locator("[data-draw-hint]")
+    page.keyboard.press("Enter")
+    expect(hint).to_have_text("1 point placed (at least 3). Add more, or press Finish.")
+    expect(page.locator("#map-status")).to_have_text(
+        "1 point placed (at least 3). Add more, or press Finish."
+    )
+    for keys in (["ArrowRight"] * 2, ["ArrowDown"] * 2):
+        for key in keys:
+            page.keyboard.press(key)
+        page.wait_for_timeout(400)  # the pan's animation
+        page.keyboard.press("Enter")
+    expect(hint).to_have_text("3 points placed (at least 3). Add more, or press Finish.")
+    expect(page.locator("#ws-form-panel")).to_be_hidden()
+    page.focus("[data-action='finish']")
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-form-title")).to_have_text("New drawing: Area")
+    page.keyboard.type("By keyboard")
+    page.click("#ws-save")
+    expect(page.locator("#ws-form-panel")).to_be_hidden()
+    [stored] = annotations(facilitator, body["id"])
+    assert stored["geometry"]["type"] == "Polygon"
+    assert len(stored["geometry"]["coordinates"][0]) == 4  # three corners, closed
+
+
+def test_on_a_phone_the_form_leaves_the_new_area_in_sight(app, open_page):
+    _, body = workshop(app)
+    phone = open_page(**PHONE, **EN)
+    join_in_browser(phone, body["join_code"], "Sara")
+    phone.locator("[data-draw='Polygon']").tap()
+    for dx, dy in [(-60, 60), (60, 60), (60, 150), (-60, 150)]:
+        phone.touchscreen.tap(*map_point(phone, dx, dy))
+    phone.locator("[data-action='finish']").tap()
+    sheet = phone.locator("#ws-form-panel")
+    expect(sheet).to_be_visible()
+    draft = phone.locator("#map path.ws-draft")
+    expect(draft).to_have_count(1)
+
+    def clear_of_the_sheet() -> bool:
+        shape_box, sheet_box = draft.bounding_box(), sheet.bounding_box()
+        assert shape_box is not None and sheet_box is not None
+        map_box = phone.locator("#map").bounding_box()
+        assert map_box is not None
+        below_top = shape_box["y"] >= map_box["y"]
+        return below_top and shape_box["y"] + shape_box["height"] <= sheet_box["y"]
+
+    for _ in range(20):  # the map pans with a short animation
+        if clear_of_the_sheet():
+            break
+        phone.wait_for_timeout(100)
+    assert clear_of_the_sheet()
+
+
+def test_a_save_that_finally_fails_offline_leaves_one_message(app, open_page, browser_log):
+    browser_log.allow_network_error("net::ERR_INTERNET_DISCONNECTED")
+    facilitator, body = workshop(app)
+    page = open_page(**EN)
+    join_in_browser(page, body["join_code"], "Kim")
+    page.route(
+        "**/api/workshops/*/annotations",
+        lambda route: (
+            route.abort("internetdisconnected")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    page.click("[data-draw='Point']")
+    page.click("[data-action='point-centre']")
+    page.fill("#ws-note", "Offline")
+    page.click("#ws-save")
+    expect(page.locator("#ws-message")).to_have_text("No connection. Trying again…")
+    error = page.locator("#ws-form-error")
+    expect(error).to_have_text(
+        "Could not reach the server. Check your connection and try again.", timeout=25_000
+    )
+    expect(page.locator("#ws-message")).to_be_hidden()
+    assert annotations(facilitator, body["id"]) == []
+
+
+def test_the_projector_is_not_counted_and_closing_clears_presence(app, open_page):
+    facilitator, body = workshop(app)
+    lead = open_page(**EN)
+    facilitate_in_browser(lead, body)
+    summary = lead.locator("#ws-presence-summary")
+    expect(summary).to_have_text("0 here · facilitator connected: 1")
+    wall = lead.context.new_page()
+    wall.goto(f"/workshops/{body['id']}/projector")
+    wait_for_map(wall)
+    sara = open_page(**EN)
+    join_in_browser(sara, body["join_code"], "Sara")
+    expect(summary).to_have_text("1 here · facilitator connected: 1")
+    state = {"state": "closed"}
+    assert facilitator.post(f"/api/workshops/{body['id']}/state", state).status_code == 200
+    expect(summary).to_have_text("The workshop is closed: nobody is connected live.")
+    expect(lead.locator("#ws-presence-list li")).to_have_count(0)
