@@ -13,9 +13,6 @@ from app.common.map_strings import map_strings
 
 STRINGS = {
     "mapLabel": _l("Map of Umeå with pins. Use arrow keys to move the map, Enter to place a pin."),
-    "districtAttribution": _l(
-        "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
-    ),
     "networkError": _l("Could not reach the server. Check your connection and try again."),
     "serverError": _l("Something went wrong. Please try again."),
     "loading": _l("Loading…"),

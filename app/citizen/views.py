@@ -14,6 +14,7 @@ from app.citizen.js_strings import js_strings
 from app.common import limits
 from app.common.errors import Conflict, DomainError, InvalidField
 from app.common.limits import limits_as_json
+from app.common.map_strings import DATA_CREDIT
 from app.db import get_session
 from app.errors import translated
 from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
@@ -60,6 +61,7 @@ def inject_locale() -> dict[str, Any]:
         "CATEGORIES": CATEGORIES,
         "CATEGORY_BY_SLUG": CATEGORY_BY_SLUG,
         "CATEGORY_CHOICES": [(c.slug, c.label) for c in CATEGORIES],
+        "DATA_CREDIT": DATA_CREDIT,
     }
 
 

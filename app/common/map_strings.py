@@ -1,5 +1,6 @@
-"""UI strings of the map controls every map page shares (static/js/map/create-map.js).
+"""UI strings every map page shares: its controls and its reference layers' credit.
 
+The controls are create-map.js's, the credit reference-layers.js's and the report's map's.
 Leaflet names its zoom buttons in English; each page's strings include these, so the buttons
 speak the page's language.
 """
@@ -8,7 +9,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+# As data/SOURCE.md asks it to be shown (in Swedish; the English catalog translates it).
+DATA_CREDIT = _l(
+    "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
+)
+
 STRINGS = {
+    "districtAttribution": DATA_CREDIT,
     "zoomIn": _l("Zoom in"),
     "zoomOut": _l("Zoom out"),
 }

@@ -16,9 +16,6 @@ STRINGS = {
         "Map of the planners' layers. Use arrow keys to move the map; the district table and "
         "the cluster list beside it select the same areas."
     ),
-    "districtAttribution": _l(
-        "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
-    ),
     "loading": _l("Loading the layer…"),
     "layerFailed": _l("The layer could not be loaded: {message}"),
     "layerRefusedField": _l("The layer could not be loaded. See the marked field: {message}"),

@@ -18,6 +18,7 @@ from flask_babel import format_date, format_number, get_locale, gettext, ngettex
 
 from app.auth import role_required
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES
+from app.common.map_strings import DATA_CREDIT
 from app.db import get_session
 from app.extensions import talisman
 from app.ideas.filters import IdeaFilters, parse_filters
@@ -115,9 +116,7 @@ def _text(
             gettext("Per 1,000 residents"),
         ),
         unknown=gettext("unknown"),
-        attribution=gettext(
-            "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
-        ),
+        attribution=str(DATA_CREDIT),
         number=format_number,
         percent=_percent,
     )

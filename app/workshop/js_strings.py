@@ -16,9 +16,6 @@ STRINGS = {
         "Shared map of the workshop. Use arrow keys to move the map, Enter to put a point "
         "at its centre."
     ),
-    "districtAttribution": _l(
-        "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
-    ),
     "networkError": _l("Could not reach the server. Check your connection and try again."),
     "serverError": _l("Something went wrong. Please try again."),
     "required": _l("This field is required."),

@@ -55,6 +55,25 @@ def test_english_by_browser_language_and_by_switch(client):
     assert "Alla nålar" in client.get("/list").get_data(as_text=True)
 
 
+def test_the_data_credit_is_in_the_pages_language(client):
+    """SOURCE.md gives the districts' and SCB's credit in Swedish; English pages translate it,
+    and the map's scripts get the same words for the reference layer."""
+    swedish = "Stadsdelar © 2023 Umeå kommun Lantmäteri (MIT). Tätorter och kommungräns: SCB (CC0)."
+    english = (
+        "Districts © 2023 Umeå kommun Lantmäteri (MIT). Localities and municipal boundary: "
+        "SCB (CC0)."
+    )
+    assert swedish in unescape(client.get("/list").get_data(as_text=True))
+    assert _settings(client.get("/").get_data(as_text=True))["strings"]["districtAttribution"] == (
+        swedish
+    )
+    client.get("/lang/en")
+    assert english in unescape(client.get("/list").get_data(as_text=True))
+    assert _settings(client.get("/").get_data(as_text=True))["strings"]["districtAttribution"] == (
+        english
+    )
+
+
 def test_the_language_switch_comes_back_to_the_same_page(client):
     """To the page and its query as they were, without a stray "?" where there was none."""
     for path, back in (("/list", "/list"), ("/list?kind=idea", "/list?kind%3Didea")):
