@@ -235,24 +235,22 @@ def test_the_maps_controls_and_outlines_in_swedish_and_by_keyboard(page: Page) -
 
 
 def test_saving_says_so_on_the_button(page: Page) -> None:
-    release = threading.Event()
-
-    def slow(route: Route) -> None:
-        release.wait(10)
-        route.continue_()
-
+    held: list[Route] = []  # the POST, kept waiting until the button has been looked at
     open_map(page)
-    page.route("**/api/ideas", slow)
+    page.route("**/api/ideas", lambda route: held.append(route))
     page.click("#pin-centre")
     page.select_option("#pin-category", "parks-nature")
     page.fill("#pin-title", "Långsam förbindelse")
     page.click("#pin-submit")
-    expect(page.locator("#pin-submit")).to_have_text("Sparar …")
-    expect(page.locator("#pin-submit")).to_be_disabled()
-    release.set()
+    submit = page.locator("#pin-submit")
+    expect(submit).to_have_text("Sparar …")
+    expect(submit).to_be_disabled()
+    assert len(held) == 1
+    held[0].continue_()
     expect(page.locator("#map-notice")).to_contain_text("Långsam förbindelse")
     page.click("#pin-centre")
-    expect(page.locator("#pin-submit")).to_have_text("Spara nålen")
+    expect(submit).to_have_text("Spara nålen")
+    expect(submit).to_be_enabled()
 
 
 def test_a_refused_report_is_answered_beside_the_report_form(page: Page, app: Flask) -> None:
