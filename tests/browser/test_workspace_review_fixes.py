@@ -23,6 +23,13 @@ CENTRAL = "Centrala stan"
 SIGN_IN = "Please sign in as a planner."
 
 
+def _planner_in_english(page: Page, app: Flask) -> None:
+    """Per, a planner, signed in with English chosen, on the workspace once it has loaded."""
+    create_user(app, "per@umea.se", "planner")
+    sign_in_as(page, "per@umea.se", "en")
+    wait_ready(page)
+
+
 def _choose_central(page: Page) -> None:
     page.get_by_role("button", name=CENTRAL, exact=True).click()
     expect(page.locator("#pw-sel-pins li")).to_have_count(GROUP)
@@ -40,9 +47,7 @@ def test_signed_out_meanwhile_the_answer_is_kept_and_sent_after_signing_in(
     page: Page, app: Flask, pins: dict[str, list[int]], browser_log: BrowserLog
 ) -> None:
     browser_log.allow(401)  # the answer sent after signing out, on purpose
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    wait_ready(page)
+    _planner_in_english(page, app)
     _choose_central(page)
     page.fill("#pw-answer-text", "Vi bygger om torget 2027.")
     page.fill("#pw-answer-en", "We rebuild the square in 2027.")
@@ -80,9 +85,7 @@ def test_the_answered_notice_is_beside_the_button_and_the_old_note_goes(
 ) -> None:
     """In a short window the panel scrolls; the notice at its top was out of sight."""
     page.set_viewport_size({"width": 1280, "height": 600})
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    wait_ready(page)
+    _planner_in_english(page, app)
     _choose_central(page)
     page.select_option("#pw-answer-status", "done")
     page.get_by_role("button", name="Use the template").click()
@@ -100,9 +103,7 @@ def test_an_import_after_signing_out_says_sign_in(
     page: Page, app: Flask, browser_log: BrowserLog, tmp_path: Path
 ) -> None:
     browser_log.allow(401)
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    wait_ready(page)
+    _planner_in_english(page, app)
     file = tmp_path / "pins.geojson"
     file.write_text(json.dumps({"type": "FeatureCollection", "features": [pin_feature()]}))
     page.locator("#pw-import summary").click()
@@ -119,9 +120,7 @@ def test_an_import_after_signing_out_says_sign_in(
 
 
 def test_the_import_hint_names_the_values(page: Page, app: Flask) -> None:
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    wait_ready(page)
+    _planner_in_english(page, app)
     page.locator("#pw-import summary").click()
     expect(page.locator("#pw-import-file")).to_have_accessible_description(
         re.compile(r"kind: idea, concern\. category: traffic, walking-cycling, .*, other\.")
@@ -132,9 +131,7 @@ def test_dates_the_wrong_way_round_in_the_fields_words(
     page: Page, app: Flask, browser_log: BrowserLog
 ) -> None:
     browser_log.allow(422)
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    wait_ready(page)
+    _planner_in_english(page, app)
     page.goto("/planner?since=2026-12-05&until=2026-11-01")
     expect(page.locator("#pw-status")).to_have_attribute("data-state", "error")
     expect(page.locator("#pw-err-until")).to_have_text(
@@ -149,9 +146,7 @@ def test_hexagons_too_small_advise_only_what_the_page_has(
     page: Page, app: Flask, browser_log: BrowserLog
 ) -> None:
     browser_log.allow(422)
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    wait_ready(page)
+    _planner_in_english(page, app)
     page.goto("/planner?layer=hexgrid&size=50")
     error = page.locator("#pw-err-size")
     expect(error).to_have_text(
