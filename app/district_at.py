@@ -4,20 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import District
-from geo.crs import WGS84
-from geo.lookup import containing_polygon_id
+from geo.lookup import containing_polygon_id, lonlat_point
 
 
 def district_at(session: Session, lon: float, lat: float) -> dict[str, Any] | None:
     """The district covering (lon, lat) as `{"code", "name"}`, or None outside every district."""
-    point = func.ST_SetSRID(func.ST_MakePoint(lon, lat), WGS84)
     found = session.execute(
         select(District.code, District.name).where(
-            District.id == containing_polygon_id(District.__table__, point)
+            District.id == containing_polygon_id(District.__table__, lonlat_point(lon, lat))
         )
     ).first()
     return {"code": found.code, "name": found.name} if found else None

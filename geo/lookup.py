@@ -1,10 +1,17 @@
-"""Which polygon contains a point: used once, when a point is stored."""
+"""Points from longitude and latitude, and which polygon contains one (a pin's district)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import FromClause, ScalarSelect, func, select
+
+from geo.crs import WGS84
+
+
+def lonlat_point(lon: Any, lat: Any) -> Any:
+    """The WGS 84 point at (lon, lat): numbers, or columns of longitudes and latitudes."""
+    return func.ST_SetSRID(func.ST_MakePoint(lon, lat), WGS84)
 
 
 def containing_polygon_id(

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import FromClause, Select, func, select, true
 
 from geo.crs import METRES_PER_DEGREE
+from geo.lookup import lonlat_point
 
 
 def random_points_in(
@@ -44,6 +45,6 @@ def scattered_points(centres: FromClause, *, seed: int) -> Select[Any]:
         METRES_PER_DEGREE * func.cos(func.radians(centres.c.lat))
     )
     lat = centres.c.lat + radius * func.sin(angle) / METRES_PER_DEGREE
-    return select(
-        centres.c.key, n.c.n, func.ST_SetSRID(func.ST_MakePoint(lon, lat), 4326).label("geom")
-    ).select_from(centres.join(n, true()))
+    return select(centres.c.key, n.c.n, lonlat_point(lon, lat).label("geom")).select_from(
+        centres.join(n, true())
+    )

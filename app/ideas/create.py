@@ -35,10 +35,10 @@ from app.ideas.queries import public_idea_rows_from
 from app.models import District, Idea
 from app.planning.history import word_holds
 from app.planning.wordlist import first_listed_word, padded_words
-from geo.crs import WGS84, AreaOfInterest
+from geo.crs import AreaOfInterest
 from geo.geojson import feature_select
 from geo.i18n import N_
-from geo.lookup import containing_polygon_id
+from geo.lookup import containing_polygon_id, lonlat_point
 from geo.validate import parse_point
 
 
@@ -238,7 +238,7 @@ def _insert_ideas(*, with_features: bool = False) -> Select[Any]:
                 func.pg_get_serial_sequence(literal(table.name, Text), literal("id", Text))
             ).label("id"),
             *(given.c[name] for name in _STORED_AS_GIVEN),
-            func.ST_SetSRID(func.ST_MakePoint(given.c.lon, given.c.lat), WGS84).label("geom"),
+            lonlat_point(given.c.lon, given.c.lat).label("geom"),
             first_listed_word(given.c.title_words, given.c.body_words).label("held_word"),
         )
         .order_by(given.c.position)
