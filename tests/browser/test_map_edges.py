@@ -290,3 +290,18 @@ def test_the_view_is_in_the_address_for_a_reload_and_the_other_language(page: Pa
     open_map(page, "/#map=13/59.33/18.06")  # Stockholm: outside the map's bounds
     page.locator(".leaflet-control-zoom-in").click()
     expect(page).to_have_url(re.compile(r"/#map=14/63\."))
+
+
+def test_a_linked_pins_card_stays_open_when_a_neighbour_joins_the_map(page: Page, app: Flask):
+    """The card a link opens must survive the view's load that brings a pin nearby (the
+    cluster plugin takes a marker off the map and back when a neighbour joins it)."""
+    # in Holmsund, out of the map's first view: the neighbour comes with the linked view's load
+    here = (20.3360, 63.7020)
+    api = Api(app.test_client())
+    linked = api.post("/api/ideas", json=pin_feature(here, title="Länkad nål"))
+    api.post("/api/ideas", json=pin_feature((here[0] - 0.0047, here[1]), title="Granne"))
+    open_map(page, f"/#pin={linked.get_json()['id']}")
+    expect(page.locator(".pin-card h2")).to_have_text("Länkad nål")
+    expect(page.locator("#map")).to_have_attribute("data-pins-loaded", "2")  # the neighbour
+    page.wait_for_timeout(800)  # what closed it did so within half a second of the load
+    expect(page.locator(".pin-card h2")).to_have_text("Länkad nål")

@@ -113,11 +113,21 @@ export class PinLayer {
       if (after < load) this.addedAfterLoad.delete(id); // this answer knew of it
     }
     // in bulk: markercluster re-clusters once instead of once per marker
+    const open = this.openMarker();
     if (toRemove.length) this.cluster.removeLayers(toRemove);
     if (toAdd.length) this.cluster.addLayers(toAdd);
+    // markercluster takes a marker off the map and puts it back when a new one joins its
+    // cluster, which closes its card: the card the person had open is opened again.
+    if (open && !open.isPopupOpen()) this.cluster.zoomToShowLayer(open, () => open.openPopup());
     this.changed();
     if (collection.truncated) this.announce(t("pinsTruncated"));
     this.onLoaded({ total, truncated: Boolean(collection.truncated) });
+  }
+
+  /** The pin marker whose card is open, if any. */
+  openMarker() {
+    for (const marker of this.markers.values()) if (marker.isPopupOpen()) return marker;
+    return null;
   }
 
   /**
