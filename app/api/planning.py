@@ -12,7 +12,12 @@ from app.api.body import json_body
 from app.auth import require_role, role_required
 from app.db import get_session
 from app.planning.accounts import all_users, update_user, user_as_json
-from app.planning.answer_templates import all_templates, parse_template, save_template
+from app.planning.answer_templates import (
+    all_templates,
+    parse_template,
+    remove_template,
+    save_template,
+)
 from app.planning.bulk import answer_many, parse_bulk_answer
 from app.planning.history import history_of
 from app.planning.imports import import_pins, parse_import
@@ -112,6 +117,17 @@ def put_answer_template(status: str) -> Response:
     template = save_template(session, status, answer, answer_en, user.id)
     session.commit()
     return jsonify(template)
+
+
+@bp.delete("/api/answer-templates/<status>")
+@role_required("planner")
+def delete_answer_template(status: str) -> tuple[str, int]:
+    """Remove the template of a status: 204, also when it had none (a second click)."""
+    require_role("planner")
+    session = get_session()
+    remove_template(session, status)
+    session.commit()
+    return "", 204
 
 
 @bp.get("/api/users")

@@ -90,6 +90,8 @@ STRINGS = {
         "Hexagons this small would be too many for the whole municipality: choose an edge of at "
         "least {value} m."
     ),
+    # Which filters apply, above the filters panel: "Filter: Kind: Idea; Status: New".
+    "filterSummary": _l("Filter: {list}"),
     "districtsRefused": _l(
         "No district can be counted while a filter is refused: see the marked field."
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
@@ -53,6 +53,11 @@ def save_template(
         )
     )
     return next(t for t in all_templates(session) if t["status"] == status)
+
+
+def remove_template(session: Session, status: str) -> None:
+    """Remove the template of a status (none there: nothing to do); the caller commits."""
+    session.execute(delete(AnswerTemplate).where(AnswerTemplate.status == check_status(status)))
 
 
 def all_templates(session: Session) -> list[dict[str, Any]]:

@@ -54,6 +54,7 @@ HISTORY_ACTIONS: dict[str, LazyString] = {
     "answer_en": _l("English answer changed"),
     "category": _l("Category changed"),
     "duplicate": _l("Marked as a duplicate"),
+    "duplicate_removed": _l("Duplicate link removed"),  # `from` holds the link's old target
     "publish": _l("Published after review"),
     "restore": _l("Restored"),
     "hide": _l("Hidden"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import format_number, ngettext
 from sqlalchemy import Insert, Select, Subquery, insert, literal, select
 from sqlalchemy.orm import Session
 
@@ -80,6 +81,19 @@ def history_of(session: Session, idea_id: int) -> list[dict[str, Any]]:
             "from": row.from_value,
             "to": row.to_value,
             "reason": row.reason,
+            "reason_label": reason_label(row.action, row.reason),
         }
         for row in session.execute(history_rows(idea_id))
     ]
+
+
+def reason_label(action: str, reason: str | None) -> str | None:
+    """`reason` in the reader's language.
+
+    An automatic hold stores only the number of open reports (language-neutral, so old and
+    new rows read alike): it becomes "3 reports" here, where it is read.
+    """
+    if action == "hold_reports" and reason is not None and reason.isdigit():
+        count = int(reason)
+        return ngettext("%(n)s report", "%(n)s reports", count, n=format_number(count))
+    return reason

@@ -98,6 +98,7 @@ def add_flag(
     if count < hold_threshold:
         return False
     session.execute(update(Idea).where(Idea.id == idea_id).values(visibility="held"))
+    # The count alone, language-neutral: history.reason_label words it for the reader.
     record(session, idea_id, None, "hold_reports", "published", "held", reason=str(count))
     return True
 

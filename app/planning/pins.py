@@ -173,7 +173,9 @@ def apply_changes(session: Session, idea_id: int, changes: PinChanges, user_id: 
     if "duplicate_of" in changes.given:
         if changes.duplicate_of is not None:
             _check_duplicate_target(session, idea, changes.duplicate_of)
-        change("duplicate", "duplicate_of", changes.duplicate_of)
+        # Removing a link is its own action: the history must not say "marked" for it.
+        linked = changes.duplicate_of is not None
+        change("duplicate" if linked else "duplicate_removed", "duplicate_of", changes.duplicate_of)
     if changes.moderates:
         assert changes.visibility is not None
         action = change_visibility(session, idea, changes.visibility, user_id, why)

@@ -191,7 +191,7 @@ def test_duplicates_link_and_never_move_supports(app, api, staff):
     assert _history(app, copy) == [("duplicate", None, str(original), None)]
     unlinked = planner.patch(f"/api/ideas/{copy}", {"duplicate_of": None})
     assert unlinked.get_json()["duplicate_of"] is None
-    assert _history(app, copy)[-1] == ("duplicate", str(original), None, None)
+    assert _history(app, copy)[-1] == ("duplicate_removed", str(original), None, None)
 
 
 def test_duplicate_refusals(app, api, staff):

@@ -40,6 +40,8 @@ CALLS = [
     Call("GET", "/api/answer-templates", "planner", "/api/answer-templates"),
     Call("PUT", "/api/answer-templates/<status>", "planner", "/api/answer-templates/done",
          {"answer": "Klart."}),
+    Call("DELETE", "/api/answer-templates/<status>", "planner", "/api/answer-templates/done",
+         ok=204),
     Call("POST", "/api/ideas/<id:idea_id>/redact", "moderator", "/api/ideas/{pin}/redact",
          {"title": "Ny rubrik"}),
     Call("GET", "/api/moderation/queue", "moderator", "/api/moderation/queue"),

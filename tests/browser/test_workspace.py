@@ -362,7 +362,7 @@ def test_the_last_weeks_pins_in_one_click(
         "button", name="Senaste 7 dagarna"
     ).click()
     wait_ready(page)
-    week_ago = (date.today() - timedelta(days=7)).isoformat()
+    week_ago = (date.today() - timedelta(days=6)).isoformat()  # 7 days with today
     expect(page.locator("#pw-since")).to_have_value(week_ago)
     expect(page.locator("#pw-until")).to_have_value("")
     expect(page).to_have_url(re.compile(rf"[?&]since={week_ago}(&|$)"))

@@ -210,6 +210,11 @@ HISTORY_ENTRY = obj(
         "from": NULLABLE_TEXT,
         "to": NULLABLE_TEXT,
         "reason": NULLABLE_TEXT,
+        "reason_label": {
+            **NULLABLE_TEXT,
+            "description": "`reason` in the request's language (an automatic hold's count "
+            'of reports, "3" in `reason`, as "3 reports")',
+        },
     },
     "id",
     "at",
@@ -503,7 +508,16 @@ PATHS = {
             errors=(404, 422),
             writes=True,
             role="planner",
-        )
+        ),
+        "delete": operation(
+            "deleteAnswerTemplate",
+            "Remove the answer template of a status (204 also when it had none)",
+            {"204": {"description": "removed, or there was none"}},
+            parameters=[{"name": "status", "in": "path", "required": True, "schema": STATUS}],
+            errors=(404,),
+            writes=True,
+            role="planner",
+        ),
     },
     "/api/users": {
         "get": operation(

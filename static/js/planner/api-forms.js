@@ -1,8 +1,9 @@
 /**
  * The forms of the planner pages (templates/planner/_forms.html): their fields go as JSON to
  * the API, the same calls the workspace makes. On success the page reloads, so it shows the
- * server's state, and the form's `data-done` text is said in #notice; on failure the server's
- * message is shown in the form and the field it names is marked.
+ * server's state, and the form's `data-done` text is said in #notice, moved beside the form
+ * that was sent, scrolled to and focused; on failure the server's message is shown in the
+ * form and the field it names is marked.
  */
 
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
@@ -10,14 +11,59 @@ import { t } from "umecom/lib/settings.js";
 
 const NOTICE_KEY = "umecom-planner-notice";
 
-/** Show (once) the notice the last successful form left before the page reloaded. */
+/**
+ * Show (once) the notice the last successful form left before the page reloaded: just above
+ * that form (found again by its label), scrolled into view and focused, so the planner sees
+ * it and a screen reader reads it; at the top of the page when the form is gone.
+ */
 export function showStoredNotice() {
   const notice = document.getElementById("notice");
-  const text = window.sessionStorage.getItem(NOTICE_KEY);
-  if (!notice || !text) return;
-  window.sessionStorage.removeItem(NOTICE_KEY);
-  notice.textContent = text;
+  const stored = readStoredNotice();
+  if (!notice || !stored) return;
+  const form = [...document.querySelectorAll("form.api-form")].find(
+    (node) => node.getAttribute("aria-label") === stored.form,
+  );
+  if (form) form.before(notice);
+  notice.textContent = stored.text;
   notice.hidden = false;
+  notice.tabIndex = -1; // focusable by script only: it is no control
+  notice.focus({ preventScroll: true });
+  notice.scrollIntoView({ block: "center" });
+  // Once loaded, the page is where the notice put it: later reloads keep their place again.
+  const loaded = () => {
+    notice.scrollIntoView({ block: "center" }); // the map and fonts may have moved it
+    if ("scrollRestoration" in window.history) window.history.scrollRestoration = "auto";
+  };
+  if (document.readyState === "complete") loaded();
+  else window.addEventListener("load", () => window.setTimeout(loaded, 0), { once: true });
+}
+
+/** The notice stored before the reload, taken out of storage; null when there is none. */
+function readStoredNotice() {
+  const raw = window.sessionStorage.getItem(NOTICE_KEY);
+  if (!raw) return null;
+  window.sessionStorage.removeItem(NOTICE_KEY);
+  try {
+    const stored = JSON.parse(raw);
+    if (stored && typeof stored.text === "string") return { text: stored.text, form: String(stored.form || "") };
+  } catch {
+    // a notice stored by an older version of this page: plain text
+  }
+  return { text: raw, form: "" };
+}
+
+/**
+ * Keep the notice for the page the reload brings, with the form it belongs beside. The
+ * browser would put the reloaded page back at the old scroll position, after the notice
+ * was scrolled to: the notice does the scrolling this once.
+ * @param {HTMLFormElement} form
+ */
+function storeNotice(form) {
+  const text = form.dataset.done || t("saving");
+  const beside = form.dataset.noticeBeside || form.getAttribute("aria-label") || "";
+  const stored = { text, form: beside };
+  window.sessionStorage.setItem(NOTICE_KEY, JSON.stringify(stored));
+  if ("scrollRestoration" in window.history) window.history.scrollRestoration = "manual";
 }
 
 /**
@@ -108,7 +154,7 @@ export function setUpApiForms() {
       setBusy(form, true);
       try {
         await request(form.action, { method: form.dataset.method || "POST", json });
-        window.sessionStorage.setItem(NOTICE_KEY, form.dataset.done || t("saving"));
+        storeNotice(form);
         window.location.reload();
       } catch (err) {
         setBusy(form, false);

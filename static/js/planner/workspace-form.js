@@ -13,6 +13,8 @@ import { LIST_FILTERS, TEXT_FILTERS } from "umecom/planner/workspace-state.js";
 const FIELDS = ["eps", "min_points", "size", ...LIST_FILTERS, ...TEXT_FILTERS];
 /** The text filters typed into an input (the district is chosen from a list). */
 const TYPED_FILTERS = TEXT_FILTERS.filter((name) => name !== "district");
+/** The filters in the order of their fields in the panel, as the summary lists them. */
+const FILTER_ORDER = ["q", "kind", "status", "category", "source", "district", "since", "until"];
 
 export class ControlForm {
   /**
@@ -27,11 +29,12 @@ export class ControlForm {
       event.preventDefault();
       onChange(this.read());
     });
-    // "Last 7 days": from that many days before today (the planner's own calendar), to now
+    // "Last 7 days": that many calendar days with today among them (the planner's own
+    // calendar), so from 6 days before today, to now
     for (const button of form.querySelectorAll("[data-since-days]")) {
       button.addEventListener("click", () => {
         const days = Number(/** @type {HTMLElement} */ (button).dataset.sinceDays);
-        this.inputs("since")[0].value = localDate(daysBefore(new Date(), days));
+        this.inputs("since")[0].value = localDate(daysBefore(new Date(), days - 1));
         this.inputs("until")[0].value = "";
         onChange(this.read());
       });
@@ -60,6 +63,50 @@ export class ControlForm {
     district.value = known ? String(state.filters.district) : "";
     for (const name of TYPED_FILTERS) this.inputs(name)[0].value = String(state.filters[name]);
     this.showLayerFields(state.layer);
+    this.showFilterSummary();
+  }
+
+  /**
+   * Say which filters apply (the filters panel may be closed, while the answers and downloads
+   * act on them): "Filter: Kind: Idea; Status: New, Under review". Empty when none does; the
+   * line is a polite live region, so a change is announced.
+   */
+  showFilterSummary() {
+    const line = document.getElementById("pw-filter-summary");
+    if (!line) return;
+    const parts = FILTER_ORDER.map((name) => this.filterText(name)).filter(Boolean);
+    const text = parts.length ? t("filterSummary", { list: parts.join("; ") }) : "";
+    if (line.textContent !== text) line.textContent = text;
+  }
+
+  /** Open the filters panel when a filter applies (once, as the page loads a filtered view). */
+  openFiltersWhenFiltered() {
+    const details = this.form.querySelector("details.pw-filters");
+    if (details instanceof HTMLDetailsElement && FILTER_ORDER.some((n) => this.filterText(n))) {
+      details.open = true;
+    }
+  }
+
+  /**
+   * A filter as its field's label and the values chosen, in the page's words; "" when unset.
+   * @param {string} name
+   */
+  filterText(name) {
+    const inputs = this.inputs(name);
+    let values = [];
+    if (LIST_FILTERS.includes(name)) {
+      values = inputs.filter((i) => i.checked).map((i) => i.closest("label")?.textContent?.trim() || i.value);
+    } else if (name === "district") {
+      const select = /** @type {HTMLSelectElement} */ (this.form.elements.namedItem("district"));
+      if (select.value) values = [select.selectedOptions[0]?.textContent?.trim() || select.value];
+    } else if (inputs[0]?.value.trim()) {
+      values = [inputs[0].value.trim()];
+    }
+    if (!values.length || !inputs[0]) return "";
+    const label = LIST_FILTERS.includes(name)
+      ? inputs[0].closest("fieldset")?.querySelector("legend")?.textContent
+      : this.form.querySelector(`label[for="${inputs[0].id}"]`)?.textContent;
+    return `${(label || name).trim()}: ${values.join(", ")}`;
   }
 
   /**

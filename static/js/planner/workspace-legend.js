@@ -39,14 +39,15 @@ export class Legend {
   }
 
   /**
-   * Classes of a choropleth, then "no pins" and, when some values are unknown, "no data".
+   * Classes of a choropleth, then "no pins" where the layer draws areas without pins (the
+   * districts: hexagons come only where pins are), and "no data" when some values are unknown.
    * @param {string} title
    * @param {number[]} breaks
-   * @param {boolean} withNoData
+   * @param {{withEmpty: boolean, withNoData: boolean}} rowsFor
    */
-  showClasses(title, breaks, withNoData) {
+  showClasses(title, breaks, { withEmpty, withNoData }) {
     const rows = classRanges(breaks, formatNumber).map((r) => ({ ...r, shape: "fill" }));
-    rows.push({ colour: EMPTY_COLOUR, shape: "fill", label: t("legendNone") });
+    if (withEmpty) rows.push({ colour: EMPTY_COLOUR, shape: "fill", label: t("legendNone") });
     if (withNoData) rows.push({ colour: NO_DATA_COLOUR, shape: "hatched", label: t("legendNoData") });
     this.show(title, rows);
   }

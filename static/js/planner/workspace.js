@@ -163,7 +163,8 @@ function draw(districtLayer, layer) {
   if (state.layer === "districts") {
     const breaks = layers.drawDistricts(districtLayer, state.metric);
     const unknown = districts.some((f) => f.properties[state.metric] == null);
-    legend.showClasses(t(state.metric === "count" ? "legendCount" : "legendRate"), breaks, unknown);
+    const title = t(state.metric === "count" ? "legendCount" : "legendRate");
+    legend.showClasses(title, breaks, { withEmpty: true, withNoData: unknown });
     setStatus("ready", t("districtsShown", { n: districts.length }));
   } else if (state.layer === "clusters") {
     layers.drawClusters(layer);
@@ -173,7 +174,8 @@ function draw(districtLayer, layer) {
     setStatus("ready", t("clustersShown", { n: clusters.length }));
   } else if (state.layer === "hexgrid") {
     const breaks = layers.drawHexagons(layer);
-    legend.showClasses(t("legendHexagons", { size: state.size }), breaks, false);
+    const title = t("legendHexagons", { size: state.size });
+    legend.showClasses(title, breaks, { withEmpty: false, withNoData: false });
     setStatus("ready", t("hexagonsShown", { n: layer.features.length }));
   } else {
     legend.show(t("legendPins"), [
@@ -276,4 +278,5 @@ map.on(
   }, 250),
 );
 keepPlaceOnLanguageSwitch(); // the view, layer and selection the URL holds
-refresh();
+refresh(); // fills the form at once, before its requests
+form.openFiltersWhenFiltered(); // a filtered link shows its filters, not only their effect
