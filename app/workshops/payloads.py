@@ -48,6 +48,17 @@ class AnnotationHidden:
 
 
 @dataclass(frozen=True)
+class AnnotationsPromoted:
+    """Annotations became pins: `pins` pairs each annotation's `id` with its `pin_id`.
+
+    Every facilitator's list then marks them, and no one ticks them again.
+    """
+
+    type: ClassVar[str] = "annotation.promoted"
+    pins: list[dict[str, int]]
+
+
+@dataclass(frozen=True)
 class Presence:
     """Who has the workshop open now: participants (id, name, group) and facilitators."""
 
@@ -95,6 +106,7 @@ Payload = (
     | AnnotationUpdated
     | AnnotationDeleted
     | AnnotationHidden
+    | AnnotationsPromoted
     | Presence
     | StateChanged
     | View
@@ -106,6 +118,7 @@ EVENT_TYPES: tuple[type[Payload], ...] = (
     AnnotationUpdated,
     AnnotationDeleted,
     AnnotationHidden,
+    AnnotationsPromoted,
     Presence,
     StateChanged,
     View,

@@ -2,28 +2,34 @@
 
 All or nothing: every annotation is checked before any pin is stored, and an annotation that
 became a pin once is refused (the unique index on ideas(workshop_id, annotation_id) makes
-sure of it even when two promotions race). Closed workshops can be promoted: that is when
-results are sorted.
+sure of it even when two promotions race). That pin is how promotion is recorded: the
+annotations' features carry its id as `pin_id` (app/workshops/queries.py), and an
+`annotation.promoted` event tells every open list. Closed workshops can be promoted: that is
+when results are sorted.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from geoalchemy2.shape import to_shape
 from shapely.geometry import Point
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.categories import KINDS
+from app.categories import CATEGORY_BY_SLUG, KINDS
 from app.common import limits
-from app.common.errors import Conflict, InvalidField
+from app.common.errors import Conflict, DomainError, InvalidField
 from app.ideas.create import NewIdea, Provenance, parse_kind_and_category, store_idea
 from app.models import Idea, Workshop, WorkshopAnnotation
 from app.workshops import audit
 from app.workshops.actors import Actor
-from app.workshops.queries import no_such_workshop
+from app.workshops.events import append_event
+from app.workshops.payloads import AnnotationsPromoted
+from app.workshops.queries import G, P, _annotation_joins, no_such_workshop
 from geo.i18n import N_
 from geo.numbers import whole_in_range
 
@@ -48,8 +54,8 @@ def title_from_note(note: str, fallback: str) -> str:
     return cut.rstrip(" ,.;:-") + "…"
 
 
-def _ids(value: Any) -> list[int]:
-    """1 to MAX_PROMOTE distinct annotation ids."""
+def _ids(value: Any) -> dict[int, int]:
+    """1 to MAX_PROMOTE annotation ids: each distinct id and where it first stands in the list."""
     if not isinstance(value, list) or not 1 <= len(value) <= MAX_PROMOTE:
         raise InvalidField(
             N_("annotation_ids must be a list of 1 to %(n)s ids."),
@@ -63,14 +69,90 @@ def _ids(value: Any) -> list[int]:
             field="annotation_ids",
             n=MAX_PROMOTE,
         )
-    return list(dict.fromkeys(i for i in ids if i is not None))
+    positions: dict[int, int] = {}
+    for index, annotation_id in enumerate(ids):
+        if annotation_id is not None:
+            positions.setdefault(annotation_id, index)
+    return positions
+
+
+# How the facilitator's list names a drawing (static/js/workshop/shapes.js `describe`): the
+# same words, so a refusal names the drawing as the list shows it, never by its internal id.
+SHAPE_NAMES = {"ST_Point": _l("Point"), "ST_LineString": _l("Line"), "ST_Polygon": _l("Area")}
+BY = _l("by {name}")
+BY_ON_BEHALF = _l("by {name} (entered from paper)")
+NO_NOTE = _l("(no note)")
+NOTE_SHOWN = 80  # characters of the note's first line a refusal quotes
+
+
+@dataclass(frozen=True)
+class DrawingName:
+    """An annotation as the list describes it; written in the request's language when shown.
+
+    "Area, by Bo, group 1, Parks and nature: New park": its shape, author (entered from paper or
+    not), group, category and the first line of its note.
+    """
+
+    shape: str
+    author: str | None
+    on_behalf: bool
+    group: str | None
+    category: str | None
+    note: str
+
+    def __str__(self) -> str:
+        """The description, translated now."""
+        parts = [str(SHAPE_NAMES.get(self.shape, self.shape))]
+        if self.author:
+            parts.append(str(BY_ON_BEHALF if self.on_behalf else BY).format(name=self.author))
+        if self.group:
+            parts.append(self.group)
+        if self.category:
+            known = CATEGORY_BY_SLUG.get(self.category)
+            parts.append(str(known.label) if known else self.category)
+        note = " ".join(self.note.strip().split("\n", 1)[0].split()) if self.note else ""
+        if len(note) > NOTE_SHOWN:
+            note = note[: NOTE_SHOWN - 1].rstrip() + "…"
+        return f"{', '.join(parts)}: {note or NO_NOTE}"
+
+
+def _refused(
+    error: type[DomainError],
+    message: str,
+    row: Any,
+    index: int,
+    code: str,
+    **extra: Any,
+) -> DomainError:
+    """A refusal of the annotation `row`, at `annotation_ids[index]`, named as the list does."""
+    name = DrawingName(
+        shape=row.shape,
+        author=row.author_name,
+        on_behalf=bool(row.on_behalf),
+        group=row.group,
+        category=row.category,
+        note=row.note or "",
+    )
+    return error(
+        message,
+        field=f"annotation_ids[{index}]",
+        code=code,
+        extra={"annotation_id": int(row.id), **extra},
+        drawing=name,
+    )
 
 
 def promote(session: Session, actor: Actor, payload: Any) -> list[int]:
-    """Make a published pin of each annotation, with its provenance; commits. The pin ids."""
+    """Make a published pin of each annotation, with its provenance; commits. The pin ids.
+
+    A refusal names the first annotation refused as the facilitator's list describes it, and
+    points at it: `field` is `annotation_ids[<index from 0>]`, `annotation_id` its id (and
+    `pin_id` the pin it became, when it is one already).
+    """
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
-    ids = _ids(payload.get("annotation_ids"))
+    positions = _ids(payload.get("annotation_ids"))
+    ids = list(positions)
     kind = payload.get("kind")
     if not isinstance(kind, str) or kind not in KINDS:
         raise InvalidField(N_("Choose idea or concern."), field="kind", code="invalid_choice")
@@ -82,34 +164,64 @@ def promote(session: Session, actor: Actor, payload: Any) -> list[int]:
     rows = {
         int(r.id): r
         for r in session.execute(
-            select(A.id, A.geom, A.note, A.category, A.hidden)
-            .where(A.workshop_id == actor.workshop_id, A.id.in_(ids), A.deleted.is_(False))
-            .with_for_update()
+            _annotation_joins(
+                select(
+                    A.id,
+                    A.geom,
+                    A.note,
+                    A.category,
+                    A.hidden,
+                    A.deleted,
+                    A.on_behalf,
+                    func.ST_GeometryType(A.geom).label("shape"),
+                    P.name.label("author_name"),
+                    G.name.label("group"),
+                ).where(A.workshop_id == actor.workshop_id, A.id.in_(ids))
+            ).with_for_update(of=A)
         )
     }
-    promoted = set(
-        session.execute(
-            select(Idea.annotation_id).where(
+    promoted = {
+        int(r.annotation_id): int(r.id)
+        for r in session.execute(
+            select(Idea.id, Idea.annotation_id).where(
                 Idea.workshop_id == actor.workshop_id, Idea.annotation_id.in_(ids)
             )
-        ).scalars()
-    )
+        )
+    }
     new_ideas: list[tuple[int, NewIdea]] = []
-    for annotation_id in ids:
+    for annotation_id, index in positions.items():
         row = rows.get(annotation_id)
-        if row is None or row.hidden:
+        if row is None:
             raise InvalidField(
-                N_("Annotation %(id)d does not exist or is hidden."),
-                field="annotation_ids",
+                N_("No such annotation."),
+                field=f"annotation_ids[{index}]",
                 code="not_found",
-                id=annotation_id,
+                extra={"annotation_id": annotation_id},
+            )
+        if row.deleted:
+            raise _refused(
+                InvalidField,
+                N_("The drawing “%(drawing)s” has been deleted."),
+                row,
+                index,
+                "not_found",
             )
         if annotation_id in promoted:
-            raise Conflict(
-                N_("Annotation %(id)d has been promoted already."),
-                field="annotation_ids",
-                code="already_promoted",
-                id=annotation_id,
+            raise _refused(
+                Conflict,
+                N_("The drawing “%(drawing)s” has been made a pin already."),
+                row,
+                index,
+                "already_promoted",
+                pin_id=promoted[annotation_id],
+            )
+        if row.hidden:
+            raise _refused(
+                InvalidField,
+                N_("The drawing “%(drawing)s” is hidden: show it again to make a pin of it."),
+                row,
+                index,
+                "not_found",
             )
         category = payload.get("category") or row.category
         if category is None:
@@ -150,5 +262,8 @@ def promote(session: Session, actor: Actor, payload: Any) -> list[int]:
     audit.record(
         session, actor.workshop_id, "promote", annotation_ids=ids, idea_ids=idea_ids, kind=kind
     )
+    # Every facilitator's list marks them at once (app/workshops/payloads.py).
+    pins = [{"id": a, "pin_id": i} for (a, _), i in zip(new_ideas, idea_ids, strict=True)]
+    append_event(session, actor.workshop_id, AnnotationsPromoted(pins=pins), actor=actor)
     session.commit()
     return idea_ids

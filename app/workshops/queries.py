@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.common.errors import Conflict, NotFound
 from app.models import (
+    Idea,
     Workshop,
     WorkshopAnnotation,
     WorkshopGroup,
@@ -76,7 +77,12 @@ def _annotation_joins(stmt: Select[Any]) -> Select[Any]:
 
 
 def annotation_rows(workshop_id: int, *, include_hidden: bool) -> Select[Any]:
-    """The workshop's annotations as members see them (with the author's display name)."""
+    """The workshop's annotations as members see them (with the author's display name).
+
+    `pin_id` is the pin an annotation was made into (app/workshops/promote.py), or null: the
+    pin keeps the annotation's id (ideas.workshop_id, ideas.annotation_id, unique), so every
+    device that reads the annotations knows which are pins already.
+    """
     stmt = select(
         A.id,
         A.geom,
@@ -93,10 +99,13 @@ def annotation_rows(workshop_id: int, *, include_hidden: bool) -> Select[Any]:
         A.client_id,
         A.created_at,
         A.updated_at,
+        Idea.id.label("pin_id"),
     ).where(A.workshop_id == workshop_id, A.deleted.is_(False))
     if not include_hidden:
         stmt = stmt.where(A.hidden.is_(False))
-    return _annotation_joins(stmt)
+    return _annotation_joins(stmt).outerjoin(
+        Idea, and_(Idea.workshop_id == A.workshop_id, Idea.annotation_id == A.id)
+    )
 
 
 def export_rows(workshop_id: int) -> Select[Any]:

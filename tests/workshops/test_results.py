@@ -49,7 +49,7 @@ def test_promotion_makes_pins_with_provenance(app):
     )
     assert again.status_code == 409
     assert again.get_json()["error"]["message"] == (
-        f"Annotation {point['id']} has been promoted already."
+        "The drawing “Point, by Anna: Belysning saknas” has been made a pin already."
     )
     assert len(anna.get("/api/ideas").get_json()["features"]) == 2
     entries = facilitator.get(f"/api/workshops/{wid}/audit").get_json()["entries"]
@@ -68,7 +68,7 @@ def test_promotion_is_for_the_facilitator_and_validated(app):
     cases = [
         ({**body, "kind": "wish"}, "kind"),
         ({**body, "annotation_ids": []}, "annotation_ids"),
-        ({**body, "annotation_ids": [999]}, "annotation_ids"),
+        ({**body, "annotation_ids": [999]}, "annotation_ids[0]"),
         ({**body, "category": "nope"}, "category"),
         ({"annotation_ids": [created["id"]], "kind": "idea"}, "category"),
     ]

@@ -204,6 +204,10 @@ ANNOTATION = {
                 "hidden": {"type": "boolean"},
                 "on_behalf": {"type": "boolean"},
                 "client_id": {"type": ["string", "null"]},
+                "pin_id": {
+                    "type": ["integer", "null"],
+                    "description": "the pin it was made into (promote), or null",
+                },
             },
         },
     },

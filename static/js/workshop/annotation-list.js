@@ -1,7 +1,9 @@
 /**
  * The drawings as a list: every drawing reachable by keyboard and screen reader (shapes on a
  * map are not), each opening its details. The facilitator's list also has a checkbox per
- * drawing, to choose the ones that become pins.
+ * drawing, to choose the ones that become pins. Only a drawing that may become a pin can be
+ * ticked: one hidden, deleted or made a pin already (its `pin_id`, from the server, so on every
+ * load and every device) loses its tick, however that happened (here, in another tab, live).
  */
 
 import { el } from "umecom/lib/dom.js";
@@ -24,8 +26,6 @@ export class AnnotationList {
     this.onSelection = onSelection;
     /** @type {Set<number>} */
     this.picked = new Set();
-    /** @type {Set<number>} drawings made pins in this session */
-    this.promoted = new Set();
     this.pending = false;
     layer.onChange(() => this.renderSoon());
     this.render();
@@ -44,6 +44,7 @@ export class AnnotationList {
   /** The list as the drawings are now (keeping focus on the same button). */
   render() {
     const features = this.layer.features();
+    const dropped = this.dropUnpickable();
     const items = features.map((feature) => this.item(feature));
     const focused = document.activeElement;
     const focusKey = focused instanceof HTMLElement && this.list.contains(focused) ? focused.id : "";
@@ -51,7 +52,24 @@ export class AnnotationList {
     if (!items.length) this.list.append(el("li", "ws-list__empty", t("noDrawings")));
     if (focusKey) document.getElementById(focusKey)?.focus();
     if (this.count) this.count.textContent = t("drawingsCount", { n: features.length });
-    for (const id of [...this.picked]) if (!this.layer.get(id)) this.picked.delete(id);
+    if (dropped) this.onSelection();
+  }
+
+  /** Whether a drawing may be ticked: shown to everyone and not a pin yet. */
+  pickable(feature) {
+    const p = (feature && feature.properties) || {};
+    return Boolean(feature) && !p.hidden && !p.pin_id;
+  }
+
+  /** Untick the drawings that went, were hidden or became pins; whether any was ticked. */
+  dropUnpickable() {
+    let dropped = false;
+    for (const id of [...this.picked]) {
+      if (this.pickable(this.layer.get(id))) continue;
+      this.picked.delete(id);
+      dropped = true;
+    }
+    return dropped;
   }
 
   /** One drawing's row: its tick box (facilitator), colour, and a button that opens it. */
@@ -66,7 +84,7 @@ export class AnnotationList {
       box.type = "checkbox";
       box.id = `ws-pick-${id}`;
       box.checked = this.picked.has(id);
-      box.disabled = this.promoted.has(id) || Boolean(p.hidden);
+      box.disabled = !this.pickable(feature);
       box.addEventListener("change", () => {
         if (box.checked) this.picked.add(id);
         else this.picked.delete(id);
@@ -86,7 +104,7 @@ export class AnnotationList {
     li.append(swatch, open);
     const marks = [];
     if (p.hidden) marks.push(t("hiddenMark"));
-    if (this.promoted.has(id)) marks.push(t("promotedMark"));
+    if (this.selectable && p.pin_id) marks.push(t("promotedMark"));
     if (marks.length) li.append(el("span", "ws-list__mark", marks.join(" · ")));
     return li;
   }
@@ -96,13 +114,12 @@ export class AnnotationList {
     return [...this.picked].sort((a, b) => a - b);
   }
 
-  /** These drawings became pins: untick them and say so. */
-  markPromoted(ids) {
-    for (const id of ids) {
-      this.promoted.add(id);
-      this.picked.delete(id);
-    }
-    this.render();
-    this.onSelection();
+  /**
+   * These drawings became pins: mark them (the layer keeps the pin's id) and untick them.
+   * @param {{id: number, pin_id: number}[]} pins
+   */
+  markPromoted(pins) {
+    this.layer.promoted(pins);
+    this.render(); // now, so that the button counts what is still ticked
   }
 }

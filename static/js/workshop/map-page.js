@@ -302,6 +302,9 @@ export class WorkshopPage {
       case "annotation.hidden":
         this.layer.hide(event.id, event.version);
         break;
+      case "annotation.promoted":
+        this.layer.promoted(event.pins || []);
+        break;
       case "presence":
         this.presence.update(event);
         break;

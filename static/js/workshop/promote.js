@@ -72,9 +72,16 @@ export class PromoteForm {
       const pins = await request(urlFor("promote", { workshop_id: this.id }), { method: "POST", json: body });
       const features = (pins && pins.features) || [];
       this.show(features);
-      this.list.markPromoted(ids);
+      this.list.markPromoted(
+        features.map((pin) => ({ id: Number(pin.properties.annotation_id), pin_id: Number(pin.id) })),
+      );
       this.announce(t("pinsMade", { n: features.length }));
     } catch (err) {
+      // A drawing made a pin meanwhile (another tab, another device): mark it, untick it.
+      const refused = err instanceof ApiError && err.body ? err.body : null;
+      if (refused && refused.pin_id && refused.annotation_id) {
+        this.list.markPromoted([{ id: Number(refused.annotation_id), pin_id: Number(refused.pin_id) }]);
+      }
       this.error.textContent = errorMessage(err);
       this.error.hidden = false;
       if (err instanceof ApiError && err.field === "category") this.category.focus();

@@ -209,6 +209,22 @@ export class AnnotationLayer {
     this.changed();
   }
 
+  /**
+   * Drawings became pins (`annotation.promoted`, or this browser's own promotion): each keeps
+   * its pin's id. Not a change of the drawing, so its version stays.
+   * @param {{id: number, pin_id: number}[]} pins
+   */
+  promoted(pins) {
+    let any = false;
+    for (const { id, pin_id: pinId } of pins) {
+      const item = this.items.get(Number(id));
+      if (!item || item.feature.properties.pin_id === pinId) continue;
+      item.feature = { ...item.feature, properties: { ...item.feature.properties, pin_id: pinId } };
+      any = true;
+    }
+    if (any) this.changed();
+  }
+
   /** Put a layer back where the server has it (after a refused or failed edit). */
   revert(id) {
     const item = this.items.get(Number(id));
