@@ -4,24 +4,8 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from tests.conftest import serving
 from tests.streams import app_sessions_in_transaction
 from tests.workshops.helpers import EventReader, cookie_header, draw, join, shape, start_workshop
-
-
-@pytest.fixture
-def live(make_app):
-    app = make_app(WORKSHOP_HEARTBEAT_SECONDS=0.3, WORKSHOP_LISTENER_IDLE_SECONDS=1)
-    hub = app.extensions["workshop_hub"]
-    with serving(app) as url:
-        yield app, url
-        # Streams notice a hung-up client at their next write (a heartbeat): let them end.
-        deadline = time.monotonic() + 10
-        while hub.subscriber_count and time.monotonic() < deadline:
-            time.sleep(0.05)
-    hub.stop()
 
 
 def _events(app, url):

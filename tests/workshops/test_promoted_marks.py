@@ -3,11 +3,6 @@ list, and a refusal names the drawing as the facilitator's list describes it, ne
 
 from __future__ import annotations
 
-import time
-
-import pytest
-
-from tests.conftest import serving
 from tests.workshops.helpers import (
     EventReader,
     cookie_header,
@@ -141,18 +136,6 @@ def test_a_refusal_names_the_drawing_as_the_list_does_and_points_at_it(app):
         "field": "annotation_ids[0]",
     }
     assert len(facilitator.get(f"/api/ideas?workshop={wid}").get_json()["features"]) == 1
-
-
-@pytest.fixture
-def live(make_app):
-    app = make_app(WORKSHOP_HEARTBEAT_SECONDS=0.3, WORKSHOP_LISTENER_IDLE_SECONDS=1)
-    hub = app.extensions["workshop_hub"]
-    with serving(app) as url:
-        yield app, url
-        deadline = time.monotonic() + 10
-        while hub.subscriber_count and time.monotonic() < deadline:
-            time.sleep(0.05)
-    hub.stop()
 
 
 def test_the_stream_tells_every_list_which_drawings_became_pins(live):

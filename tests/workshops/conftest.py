@@ -1,0 +1,23 @@
+"""Fixtures of the workshop tests: a served app whose event streams end when a test does."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.conftest import serving
+
+
+@pytest.fixture
+def live(make_app):
+    """The app served over real HTTP in this process, with quick heartbeats; its URL."""
+    app = make_app(WORKSHOP_HEARTBEAT_SECONDS=0.3, WORKSHOP_LISTENER_IDLE_SECONDS=1)
+    hub = app.extensions["workshop_hub"]
+    with serving(app) as url:
+        yield app, url
+        # Streams notice a hung-up client at their next write (a heartbeat): let them end.
+        deadline = time.monotonic() + 10
+        while hub.subscriber_count and time.monotonic() < deadline:
+            time.sleep(0.05)
+    hub.stop()
