@@ -253,3 +253,31 @@ def test_the_projector_is_not_counted_and_closing_clears_presence(app, open_page
     assert facilitator.post(f"/api/workshops/{body['id']}/state", state).status_code == 200
     expect(summary).to_have_text("The workshop is closed: nobody is connected live.")
     expect(lead.locator("#ws-presence-list li")).to_have_count(0)
+
+
+def test_on_a_wide_screen_the_form_leaves_a_point_near_the_right_edge_in_sight(app, open_page):
+    """Beside the map on a wide screen, the form panel covers the map's right side: a point
+    drawn there is moved left of it."""
+    _, body = workshop(app)
+    page = open_page(**EN)
+    join_in_browser(page, body["join_code"], "Sara")
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.click("[data-draw='Point']")
+    page.mouse.click(box["x"] + box["width"] - 30, box["y"] + box["height"] / 2)
+    panel = page.locator("#ws-form-panel")
+    expect(panel).to_be_visible()
+    point = page.locator("#map .ws-draft")
+    expect(point).to_have_count(1)
+
+    def clear_of_the_panel() -> bool:
+        point_box, panel_box = point.bounding_box(), panel.bounding_box()
+        assert point_box is not None and panel_box is not None
+        beside = point_box["x"] + point_box["width"] <= panel_box["x"]
+        return beside or point_box["y"] >= panel_box["y"] + panel_box["height"]
+
+    for _ in range(20):  # the map pans with a short animation
+        if clear_of_the_panel():
+            break
+        page.wait_for_timeout(100)
+    assert clear_of_the_panel()

@@ -398,25 +398,30 @@ export class WorkshopPage {
   }
 
   /**
-   * On a phone the form is a sheet over the lower part of the map: move the map so that the
-   * draft stays in sight above it (as far as it fits), so one can see what the note is about.
+   * The form covers part of the map: a sheet over its lower part on a phone, a panel over its
+   * right side on a wide screen. Move the map so that the draft stays in sight (as far as it
+   * fits), so one can see what the note is about.
    */
   keepDraftVisible() {
-    const sheet = document.getElementById("ws-form-panel");
-    if (!this.draft || !sheet) return;
+    const panel = document.getElementById("ws-form-panel");
+    if (!this.draft || !panel) return;
     const mapBox = this.element.getBoundingClientRect();
-    const sheetBox = sheet.getBoundingClientRect();
-    // Beside the map (a wide screen) the panel covers none of it.
-    const overMap = sheetBox.top > mapBox.top + 20 && sheetBox.top < mapBox.bottom && sheetBox.left < mapBox.right;
-    if (!overMap) return;
+    const panelBox = panel.getBoundingClientRect();
+    const covers = panelBox.left < mapBox.right && panelBox.right > mapBox.left;
+    if (!covers || panelBox.top >= mapBox.bottom) return;
     const bounds = this.draft.getBounds ? this.draft.getBounds() : L.latLngBounds([this.draft.getLatLng()]);
-    const top = this.map.latLngToContainerPoint(bounds.getNorthWest()).y;
-    const bottom = this.map.latLngToContainerPoint(bounds.getSouthEast()).y;
+    const northWest = this.map.latLngToContainerPoint(bounds.getNorthWest());
+    const southEast = this.map.latLngToContainerPoint(bounds.getSouthEast());
     const margin = 24; // a point's circle, and some air
-    const lowest = sheetBox.top - mapBox.top - margin;
-    // Up until its lowest point clears the sheet, but never its top off the map.
-    const shift = Math.min(bottom - lowest, top - margin);
-    if (shift > 0) this.map.panBy([0, shift]);
+    if (panelBox.top > mapBox.top + 20) {
+      // a sheet: up until the lowest point clears it, but never the top off the map
+      const shift = Math.min(southEast.y - (panelBox.top - mapBox.top - margin), northWest.y - margin);
+      if (shift > 0) this.map.panBy([0, shift]);
+    } else if (panelBox.left > mapBox.left + 20) {
+      // a panel on the right: left until the rightmost point clears it, the left edge kept
+      const shift = Math.min(southEast.x - (panelBox.left - mapBox.left - margin), northWest.x - margin);
+      if (shift > 0) this.map.panBy([shift, 0]);
+    }
   }
 
   /** Take the draft of a new drawing off the map. */
