@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_percent
-from flask import Response, current_app, render_template, request
+from flask import Response, current_app, request
 from flask_babel import format_date, format_number, get_locale, gettext, ngettext
 
 from app.auth import role_required
@@ -34,6 +32,7 @@ from app.layers.params import (
 )
 from app.layers.report import district_table, report_layers
 from app.reports import bp
+from app.reports.refusals import refusal_page
 from geo.crs import load_area
 from geo.report import Leaflet, MapView, ReportLayer, ReportText
 
@@ -174,49 +173,31 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
     )
 
 
-@dataclass(frozen=True)
-class _Retry:
-    """The report asked for again, its link labelled in words (templates/error.html)."""
-
-    url: str
-    label: str
-
-
-def _too_many_hexagons(least: int) -> tuple[str, int]:
-    """The refusal page of hexagons too small, in the words of the workspace's field.
-
-    The API's names `size` and `bbox` are nothing the report's reader can change; the page
-    links to the same report at the smallest edge it takes, labelled in words.
-    """
-    value = format_number(least)
-    message = gettext(
-        "Hexagons this small would be too many for the whole municipality: choose an edge of at "
-        "least {value} m."
-    ).replace("{value}", value)
-    args = request.args.copy()
-    args["size"] = str(least)
-    url = f"{request.script_root}{request.path}?{urlencode(list(args.items(multi=True)))}"
-    retry = _Retry(url, gettext("Show the report with hexagons of %(value)s m", value=value))
-    page = render_template("error.html", status=422, message=message, retry=retry, staff_page=True)
-    return page, 422
-
-
 @bp.get("/planner/report")
 @role_required("planner")
 @talisman(content_security_policy_nonce_in=["script-src", "style-src"])
 def report() -> Response | tuple[str, int]:
-    """The chosen layers and filters as one HTML map; `download=1` saves it as a dated file."""
+    """The chosen layers and filters as one HTML map; `download=1` saves it as a dated file.
+
+    A refusal the report can say in its reader's words is (app/reports/refusals.py).
+    """
+    try:
+        return _report()
+    except InvalidField as exc:
+        page = refusal_page(exc)
+        if page is None:
+            raise
+        return page
+
+
+def _report() -> Response:
+    """The report of the request's layers and filters."""
     args = request.args
     filters = parse_filters(args)
     layers = parse_report_layers(args)
     clusters = parse_cluster_params(args)
     area = load_area(str(current_app.config["AREA_FILE"]))
-    try:
-        hex_size = parse_hex_size(args, filters, area.bounds)
-    except InvalidField as exc:
-        if exc.code != "too_many_cells":
-            raise
-        return _too_many_hexagons(int(exc.extra["suggested"]["size"]))
+    hex_size = parse_hex_size(args, filters, area.bounds)
     metric = parse_district_metric(args)
     session = get_session()
     features = report_layers(session, filters, layers, clusters=clusters, hex_size=hex_size)

@@ -234,16 +234,35 @@ def test_a_refused_report_links_to_the_one_it_would_make(client, pins, monkeypat
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<h1>These values cannot be used</h1>" in html
-    least = re.search(r"min_points is too small for this many pins: at least (\d+) here\.", html)
+    # in the report's words: it has no field named min_points
+    least = re.search(
+        r"Clusters this small would be too many for these pins: a cluster needs at least "
+        r"(\d+) pins here\.",
+        html,
+    )
     assert least and int(least.group(1)) > 2
     n = least.group(1)
+    assert "min_points" not in re.sub(r'href="[^"]*"', "", html)
     assert "Reload the page" not in html
     retry = f"/planner/report?layers=clusters&eps=50&min_points={n}&kind=idea&kind=concern"
-    assert f'<a href="{escape(retry)}">Try again with min_points {n}</a>' in html
+    assert (
+        f'<a href="{escape(retry)}">Show the report with clusters of at least {n} pins</a>' in html
+    )
     assert '<a href="/planner">Back to the workspace</a>' in html
     followed = client.get(retry, headers={"Accept-Language": "en"})
     assert followed.status_code == 200
     assert f"Clusters: DBSCAN with 50 m and at least {n} pins." in followed.get_data(as_text=True)
+
+
+def test_a_report_whose_dates_are_the_wrong_way_round_says_so_in_words(client):
+    response = client.get(
+        "/planner/report?since=2026-12-05&until=2026-11-01", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<p>The end date is before the start date: no day is in between.</p>" in html
+    assert "since" not in re.sub(r'href="[^"]*"', "", html)  # but in the links back
+    assert '<a href="/planner">Back to the workspace</a>' in html
 
 
 def test_per_1000_colours_where_population_is_known(client, pins):
