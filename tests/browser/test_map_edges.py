@@ -305,3 +305,30 @@ def test_a_linked_pins_card_stays_open_when_a_neighbour_joins_the_map(page: Page
     expect(page.locator("#map")).to_have_attribute("data-pins-loaded", "2")  # the neighbour
     page.wait_for_timeout(800)  # what closed it did so within half a second of the load
     expect(page.locator(".pin-card h2")).to_have_text("Länkad nål")
+
+
+def test_a_marker_focused_under_the_tool_panel_is_brought_into_view(page: Page, app: Flask):
+    """Tab to a pin that lies under the panel (the map's top left): the map moves it out, so
+    the focus ring is seen."""
+    api = Api(app.test_client())
+    # about 150 px from the left and 100 px from the top of the 1280×800 page's first view
+    api.post("/api/ideas", json=pin_feature((20.0944, 63.8676), title="Under panelen"))
+    open_map(page)
+    marker = page.locator(".pin[aria-label$='Under panelen']")
+    tools = page.locator("#map-tools")
+
+    def under_the_panel() -> bool:
+        box, panel = marker.bounding_box(), tools.bounding_box()
+        assert box is not None and panel is not None
+        return (
+            box["x"] < panel["x"] + panel["width"]
+            and box["x"] + box["width"] > panel["x"]
+            and box["y"] < panel["y"] + panel["height"]
+            and box["y"] + box["height"] > panel["y"]
+        )
+
+    assert under_the_panel()  # where it starts
+    page.locator("#map").focus()
+    page.keyboard.press("Tab")
+    expect(marker).to_be_focused()
+    assert not under_the_panel()

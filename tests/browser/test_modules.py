@@ -43,6 +43,7 @@ EXPECTED_MODULES = {
     "citizen/similar-pins.js",
     "citizen/pin-here.js",
     "citizen/filters.js",
+    "citizen/focus-in-view.js",
     "citizen/view-in-address.js",
 }
 

@@ -10,6 +10,7 @@ import { setUpKeyboardPin } from "umecom/map/keyboard-pin.js";
 import { setUpPlaceSearch } from "umecom/map/place-search.js";
 import { addReferenceLayers } from "umecom/map/reference-layers.js";
 import { setUpFilters } from "umecom/citizen/filters.js";
+import { keepFocusedMarkersInView } from "umecom/citizen/focus-in-view.js";
 import { PinForm, showNotice } from "umecom/citizen/pin-form.js";
 import { addPinHereButton } from "umecom/citizen/pin-here.js";
 import { PinLayer } from "umecom/citizen/pin-layer.js";
@@ -24,6 +25,7 @@ function start() {
   const view = viewInAddress(window.location.hash, map);
   if (view) map.setView(view.center, view.zoom, { animate: false });
   keepViewInAddress(map);
+  keepFocusedMarkersInView(map, document.getElementById("map-tools"));
   addReferenceLayers(map);
   /** @type {ReturnType<typeof setUpFilters>|null} */
   let filters = null;
