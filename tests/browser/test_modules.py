@@ -44,6 +44,7 @@ EXPECTED_MODULES = {
     "citizen/pin-here.js",
     "citizen/filters.js",
     "citizen/focus-in-view.js",
+    "citizen/tool-panel.js",
     "citizen/view-in-address.js",
 }
 

@@ -3,6 +3,8 @@
  * or past the map's edge is brought into view: the focus ring must be seen to be followed.
  */
 
+import { panOutFromUnder } from "umecom/citizen/tool-panel.js";
+
 /** Pixels kept between a focused marker and the panel or the map's edge. */
 const MARGIN = 16;
 
@@ -24,12 +26,7 @@ export function keepFocusedMarkersInView(map, tools) {
     else if (box.bottom > mapBox.bottom - MARGIN) dy = box.bottom - mapBox.bottom + MARGIN;
     const panel = tools && tools.offsetHeight ? tools.getBoundingClientRect() : null;
     if (!dx && !dy && panel && overlaps(box, panel)) {
-      // under the panel: down below it, or right of it when that is the shorter way
-      const down = panel.bottom + MARGIN - box.top;
-      const right = panel.right + MARGIN - box.left;
-      const fitsRight = panel.right + MARGIN + box.width < mapBox.right - MARGIN;
-      if (fitsRight && right < down) dx = -right;
-      else dy = -down;
+      [dx, dy] = panOutFromUnder(box, panel, mapBox, MARGIN);
     }
     if (dx || dy) map.panBy([dx, dy], { animate: false });
   });

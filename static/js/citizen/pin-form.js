@@ -9,6 +9,7 @@ import { limit, settings, t, urlFor } from "umecom/lib/settings.js";
 import { debounce } from "umecom/lib/debounce.js";
 import { rememberMyPin } from "umecom/citizen/my-pins-store.js";
 import { SimilarPins } from "umecom/citizen/similar-pins.js";
+import { panOutFromUnder } from "umecom/citizen/tool-panel.js";
 
 /** The form's fields by the names the server uses in `error.field`. */
 const FIELD_IDS = {
@@ -211,11 +212,8 @@ export class PinForm {
     const x = point.x + mapBox.left;
     const y = point.y + mapBox.top;
     const margin = 48;
-    const down = toolsBox.bottom + margin - y;
-    const right = toolsBox.right + margin - x;
-    if (down <= 0 || right <= 0) return; // not under the panel
-    const fitsRight = toolsBox.right + margin < mapBox.right - margin;
-    this.map.panBy(fitsRight && right < down ? [-right, 0] : [0, -down]);
+    if (y >= toolsBox.bottom + margin || x >= toolsBox.right + margin) return; // not under it
+    this.map.panBy(panOutFromUnder({ left: x, top: y, width: 0 }, toolsBox, mapBox, margin));
   }
 
   /** Close the form and give focus back to whatever opened it. */
