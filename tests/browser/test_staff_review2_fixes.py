@@ -31,6 +31,13 @@ def _pin_page_in_english(page: Page, app: Flask, title: str = "Mörk gångväg")
     return idea_id
 
 
+def _workspace_in_english(page: Page, app: Flask, path: str = "/planner") -> None:
+    """Per, a planner, signed in with English chosen, on the workspace at `path`, loaded."""
+    create_user(app, "per@umea.se", "planner")
+    sign_in_as(page, "per@umea.se", "en")
+    open_workspace(page, path)
+
+
 def _expect_notice_beside(page: Page, form_label: str, text: str) -> None:
     """The notice says `text`, right above the form labelled `form_label`, seen and focused."""
     notice = page.locator("#notice")
@@ -109,9 +116,7 @@ def test_a_template_is_removed_from_its_page(page: Page, app: Flask) -> None:
 def test_a_filtered_view_says_its_filters_and_opens_them(
     page: Page, app: Flask, pins: dict[str, list[int]]
 ) -> None:
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    open_workspace(page, "/planner?kind=idea&status=new,under_review")
+    _workspace_in_english(page, app, "/planner?kind=idea&status=new,under_review")
     summary = page.locator("#pw-filter-summary")
     expect(summary).to_have_text("Filter: Kind: Idea; Status: New, Under review")
     expect(summary).to_be_visible()
@@ -125,9 +130,7 @@ def test_a_filtered_view_says_its_filters_and_opens_them(
 def test_an_unfiltered_view_says_nothing_of_filters(
     page: Page, app: Flask, pins: dict[str, list[int]]
 ) -> None:
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    open_workspace(page)
+    _workspace_in_english(page, app)
     expect(page.locator("#pw-filter-summary")).to_have_text("")
     expect(page.locator("details.pw-filters")).not_to_have_attribute("open", "")
 
@@ -136,9 +139,7 @@ def test_only_the_districts_legend_has_no_pins(
     page: Page, app: Flask, pins: dict[str, list[int]]
 ) -> None:
     """Hexagons come only where pins are: a "No pins" swatch would stand for nothing drawn."""
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    open_workspace(page, "/planner?layer=hexgrid")
+    _workspace_in_english(page, app, "/planner?layer=hexgrid")
     legend = page.locator("#pw-legend")
     expect(legend.locator("h2")).to_contain_text("hexagon")
     expect(legend.locator("li").first).to_be_visible()
@@ -151,9 +152,7 @@ def test_only_the_districts_legend_has_no_pins(
 def test_the_last_30_days_count_today_among_them(
     page: Page, app: Flask, pins: dict[str, list[int]]
 ) -> None:
-    create_user(app, "per@umea.se", "planner")
-    sign_in_as(page, "per@umea.se", "en")
-    open_workspace(page)
+    _workspace_in_english(page, app)
     page.locator("details.pw-filters summary").click()
     page.get_by_role("button", name="Last 30 days").click()
     wait_ready(page)

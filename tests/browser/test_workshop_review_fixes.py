@@ -183,6 +183,15 @@ def test_a_line_and_an_area_by_keyboard(app, open_page):
     assert len(stored["geometry"]["coordinates"][0]) == 4  # three corners, closed
 
 
+def _once_panned(page, clear) -> bool:
+    """`clear()` once the map's short pan animation has had its time (2 s at most)."""
+    for _ in range(20):
+        if clear():
+            return True
+        page.wait_for_timeout(100)
+    return clear()
+
+
 def test_on_a_phone_the_form_leaves_the_new_area_in_sight(app, open_page):
     _, body = workshop(app)
     phone = open_page(**PHONE, **EN)
@@ -204,11 +213,7 @@ def test_on_a_phone_the_form_leaves_the_new_area_in_sight(app, open_page):
         below_top = shape_box["y"] >= map_box["y"]
         return below_top and shape_box["y"] + shape_box["height"] <= sheet_box["y"]
 
-    for _ in range(20):  # the map pans with a short animation
-        if clear_of_the_sheet():
-            break
-        phone.wait_for_timeout(100)
-    assert clear_of_the_sheet()
+    assert _once_panned(phone, clear_of_the_sheet)
 
 
 def test_a_save_that_finally_fails_offline_leaves_one_message(app, open_page, browser_log):
@@ -276,8 +281,4 @@ def test_on_a_wide_screen_the_form_leaves_a_point_near_the_right_edge_in_sight(a
         beside = point_box["x"] + point_box["width"] <= panel_box["x"]
         return beside or point_box["y"] >= panel_box["y"] + panel_box["height"]
 
-    for _ in range(20):  # the map pans with a short animation
-        if clear_of_the_panel():
-            break
-        page.wait_for_timeout(100)
-    assert clear_of_the_panel()
+    assert _once_panned(page, clear_of_the_panel)
