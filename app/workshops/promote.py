@@ -225,8 +225,13 @@ def promote(session: Session, actor: Actor, payload: Any) -> list[int]:
             )
         category = payload.get("category") or row.category
         if category is None:
-            raise InvalidField(
-                N_("Choose a category from the list."), field="category", code="required"
+            # Each drawing's own category was asked for, and this one has none.
+            raise _refused(
+                InvalidField,
+                N_("The drawing “%(drawing)s” has no category: choose one for all the drawings."),
+                row,
+                index,
+                "required",
             )
         kind, category = parse_kind_and_category({"kind": kind, "category": category})
         point = to_shape(row.geom).representative_point()  # GEOS PointOnSurface

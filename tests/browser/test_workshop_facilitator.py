@@ -87,7 +87,10 @@ def test_the_promotion_refused_is_shown(app, open_page, browser_log):
     facilitate_in_browser(lead, body)
     lead.check(f"#ws-pick-{drawn['id']}")
     lead.click("#ws-promote-submit")
-    expect(lead.locator("#ws-promote-error")).to_have_text("Välj en kategori i listan.")
+    expect(lead.locator("#ws-promote-error")).to_have_text(
+        "Ritningen ”Punkt, av Bo: Utan kategori” har ingen kategori: välj en för alla ritningarna."
+    )
+    expect(lead.locator("#ws-promote-error")).to_be_focused()
     lead.select_option("#ws-promote-category", "safety")
     lead.click("#ws-promote-submit")
     expect(lead.locator("#ws-promote-result a")).to_have_count(1)
@@ -161,3 +164,23 @@ def test_the_summary_page(app, open_page):
     expect(stranger.locator("main")).to_contain_text(
         "Resultatet är till för verkstadens deltagare och samtalsledare."
     )
+
+
+def test_the_projectors_code_stays_on_one_line_on_every_wall(app, open_page):
+    """People in the room read the code off the wall: wrapped, they typed its first five."""
+    _facilitator, body = workshop(app)
+    wall = open_page()
+    facilitate_in_browser(wall, body)
+    wall.goto(f"/workshops/{body['id']}/projector")
+    wait_for_map(wall)
+    code = wall.locator("#ws-join-code")
+    expect(code).to_have_text(body["join_code"])
+    for width, height in ((1024, 768), (1280, 720), (1920, 1080), (3840, 2160), (375, 740)):
+        wall.set_viewport_size({"width": width, "height": height})
+        lines = code.evaluate(
+            """(e) => Math.round(e.getBoundingClientRect().height
+                                 / parseFloat(getComputedStyle(e).lineHeight))"""
+        )
+        assert lines == 1, (width, lines)
+        box = wall.locator(".ws-projector__join").bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, (width, box)

@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import PHONE
 from tests.browser.workshops import (
     annotations,
     draw_area,
@@ -237,3 +238,26 @@ def test_drawings_of_others_are_not_editable_and_deleted_ones_go_live(app, open_
     expect(shapes(anna)).to_have_count(0)
     expect(anna.locator("#ws-detail-panel")).to_be_hidden()
     assert annotations(facilitator, body["id"]) == []
+
+
+def test_a_late_joiner_and_a_reload_open_at_the_view_followed(app, open_page):
+    """Drawings spread over town would fit the map to them; follow mode's view wins."""
+    facilitator, body = workshop(app)
+    wid = body["id"]
+    bo = join(app, body, "Bo")
+    for offset in (0.0, 0.03, -0.05, 0.08):
+        point = [20.2630 + offset, 63.8258 + offset / 2]
+        draw(bo, wid, {**shape("Point"), "geometry": {"type": "Point", "coordinates": point}})
+    assert facilitator.post(f"/api/workshops/{wid}/follow", {"on": True}).status_code == 200
+    view = {"center": [20.2687, 63.8273], "zoom": 13}
+    assert facilitator.post(f"/api/workshops/{wid}/view", view).status_code == 200
+
+    anna = open_page(**PHONE)
+    join_in_browser(anna, body["join_code"], "Anna")
+    expect(anna.locator("#ws-follow-text")).to_have_text("Din karta följer samtalsledarens.")
+    for _ in range(2):
+        lat, lon, zoom = _settled_view(anna)
+        assert zoom == 13
+        assert abs(lat - 63.8273) < 1e-4 and abs(lon - 20.2687) < 1e-4
+        anna.reload()
+        anna.wait_for_selector("#map[data-ready='true']")

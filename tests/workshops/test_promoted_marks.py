@@ -138,6 +138,29 @@ def test_a_refusal_names_the_drawing_as_the_list_does_and_points_at_it(app):
     assert len(facilitator.get(f"/api/ideas?workshop={wid}").get_json()["features"]) == 1
 
 
+def test_a_drawing_without_a_category_is_named_when_each_keeps_its_own(app):
+    """Twenty drawings ticked with "each drawing's own category": the one without is named."""
+    facilitator, workshop = start_workshop(app)
+    wid = workshop["id"]
+    bo = join(app, workshop, "Bo")
+    park = draw(bo, wid, shape("Polygon", note="Park", category="parks-nature")).get_json()
+    bench = draw(bo, wid, shape("Point", note="Bänk vid ån")).get_json()
+    refused = _promote(facilitator, wid, [park["id"], bench["id"]], category=None)
+    assert refused.status_code == 422
+    assert refused.get_json() == {
+        "error": {
+            "code": "required",
+            "message": "The drawing “Point, by Bo: Bänk vid ån” has no category: choose one "
+            "for all the drawings.",
+            "field": "annotation_ids[1]",
+        },
+        "annotation_id": bench["id"],
+    }
+    assert facilitator.get(f"/api/ideas?workshop={wid}").get_json()["features"] == []
+    # With one category for all, both are made pins.
+    assert _promote(facilitator, wid, [park["id"], bench["id"]]).status_code == 201
+
+
 def test_the_stream_tells_every_list_which_drawings_became_pins(live):
     app, url = live
     facilitator, workshop = start_workshop(app)

@@ -70,7 +70,7 @@ def test_promotion_is_for_the_facilitator_and_validated(app):
         ({**body, "annotation_ids": []}, "annotation_ids"),
         ({**body, "annotation_ids": [999]}, "annotation_ids[0]"),
         ({**body, "category": "nope"}, "category"),
-        ({"annotation_ids": [created["id"]], "kind": "idea"}, "category"),
+        ({"annotation_ids": [created["id"]], "kind": "idea"}, "annotation_ids[0]"),
     ]
     for bad, field in cases:
         response = facilitator.post(path, bad)

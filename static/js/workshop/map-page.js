@@ -123,7 +123,11 @@ export class WorkshopPage {
     const focus = showFocusArea(map, state.focus_area);
     this.presence.counts(state.presence);
     const collection = await this.loadAnnotations();
-    if (!focus && this.layer.bounds()) map.fitBounds(this.layer.bounds(), { maxZoom: 16, padding: [30, 30] });
+    // At once, not animated: a zoom animation still running would end at its own target,
+    // over the facilitator's view that follow mode sets next (a late joiner's map was left
+    // at the drawings' extent under a banner saying it followed).
+    const bounds = this.layer.bounds();
+    if (!focus && bounds) map.fitBounds(bounds, { maxZoom: 16, padding: [30, 30], animate: false });
     this.follow?.start(state.follow, state.view);
     this.setState(state.state, { quiet: true });
 

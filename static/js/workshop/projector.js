@@ -40,7 +40,7 @@ async function start() {
   const focus = showFocusArea(map, state.focus_area);
   const collection = await request(urlFor("annotations", { workshop_id: id }));
   layer.load(collection.features || []);
-  if (!focus && layer.bounds()) map.fitBounds(layer.bounds(), { maxZoom: 16, padding: [30, 30] });
+  if (!focus && layer.bounds()) map.fitBounds(layer.bounds(), { maxZoom: 16, padding: [30, 30], animate: false });
   follow.start(state.follow, state.view);
   const show = (workshopState) => {
     status.textContent = workshopState === "open" ? "" : t(`state_${workshopState}`);

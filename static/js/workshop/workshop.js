@@ -40,7 +40,7 @@ export function showFocusArea(map, area) {
     interactive: false,
     style: () => ({ className: "ws-focus-area", weight: 3, fill: false, dashArray: "10 6" }),
   }).addTo(map);
-  map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+  map.fitBounds(layer.getBounds(), { padding: [20, 20], animate: false }); // see map-page.js
   return true;
 }
 
