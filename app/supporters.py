@@ -8,6 +8,7 @@ The table stores only a keyed hash of the id, never the cookie value or an addre
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
+from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -46,6 +47,16 @@ def supporter_token() -> str:
 def current_supporter_id() -> str:
     """The stored (hashed) id of this browser's supporter."""
     return supporter_id(str(current_app.config["SECRET_KEY"]), supporter_token())
+
+
+def current_network_id() -> str:
+    """A keyed hash of the client's address (behind PROXY_COUNT proxies, the citizen's).
+
+    What one network counts as once, where a supporter id is not enough: a client can mint
+    as many of those as it asks `GET /` for.
+    """
+    secret = str(current_app.config["SECRET_KEY"])
+    return supporter_id(secret, f"network:{get_remote_address()}")
 
 
 def known_supporter_id() -> str | None:

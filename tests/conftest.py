@@ -253,6 +253,13 @@ class Api:
         assert match, "the page must carry a csrf-token meta tag"
         self.token = match.group(1)
 
+    @classmethod
+    def from_address(cls, app: Flask, address: str) -> Api:
+        """A new browser on another network: its requests come from `address`."""
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return cls(client)
+
     def post(self, path: str, json: Any = None, **kwargs: Any) -> Any:
         headers = {"X-CSRFToken": self.token, **kwargs.pop("headers", {})}
         return self.client.post(path, json=json, headers=headers, **kwargs)

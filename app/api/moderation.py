@@ -9,11 +9,18 @@ from app.api.body import json_body
 from app.auth import require_role, role_required
 from app.db import get_session
 from app.ideas.filters import parse_int
-from app.planning.moderation import add_flag, parse_flag, parse_redaction, queue, redact
+from app.planning.moderation import (
+    Reporter,
+    add_flag,
+    parse_flag,
+    parse_redaction,
+    queue,
+    redact,
+)
 from app.planning.pins import staff_pin
 from app.planning.wordlist import add_word, all_words, delete_word
 from app.ratelimit import flag_limits
-from app.supporters import current_supporter_id
+from app.supporters import current_network_id, current_supporter_id
 
 QUEUE_DEFAULT = 100
 QUEUE_MAX = 500
@@ -28,7 +35,7 @@ def flag_idea(idea_id: int) -> tuple[Response, int]:
     add_flag(
         session,
         idea_id,
-        current_supporter_id(),
+        Reporter(current_supporter_id(), current_network_id()),
         flag,
         hold_threshold=int(current_app.config["FLAG_HOLD_THRESHOLD"]),
     )

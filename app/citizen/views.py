@@ -21,11 +21,16 @@ from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import newest_first, public_idea_rows
 from app.ideas.support import add_support, has_supported
 from app.models import Idea
-from app.planning.moderation import add_flag, parse_flag
+from app.planning.moderation import Reporter, add_flag, parse_flag
 from app.ratelimit import flag_limits, support_limits
 from app.redirects import safe_local_target
 from app.replica import public_read
-from app.supporters import current_supporter_id, known_supporter_id, supporter_token
+from app.supporters import (
+    current_network_id,
+    current_supporter_id,
+    known_supporter_id,
+    supporter_token,
+)
 from app.urls import url_templates
 from geo.crs import load_area
 from geo.errors import GeometryError
@@ -202,7 +207,7 @@ def flag_from_page(idea_id: int) -> WerkzeugResponse:
         held = add_flag(
             session,
             idea_id,
-            current_supporter_id(),
+            Reporter(current_supporter_id(), current_network_id()),
             flag,
             hold_threshold=int(current_app.config["FLAG_HOLD_THRESHOLD"]),
         )

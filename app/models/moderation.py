@@ -26,7 +26,7 @@ class Flag(Base):
     """One supporter's report of a pin. The reporter is an opaque id: personal data, never public.
 
     A report is open until a moderator acts on the pin (`resolved_at`); open reports from
-    different supporters count towards the automatic hold.
+    different networks count towards the automatic hold.
     """
 
     __tablename__ = "flags"
@@ -39,6 +39,9 @@ class Flag(Base):
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     idea_id: Mapped[int] = mapped_column(ForeignKey("ideas.id", ondelete="CASCADE"))
     supporter_id: Mapped[str] = mapped_column(String(64))  # personal data
+    # A keyed hash of the reporter's address (personal data): reports from one network count
+    # once towards the automatic hold, since anyone can mint supporter ids. None before 0020.
+    network_id: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)  # personal data
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

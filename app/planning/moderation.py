@@ -1,8 +1,10 @@
 """Moderation: citizens' reports, the automatic hold, visibility changes, redaction, the queue.
 
 A report is open until a moderator publishes, restores or hides the pin (or dismisses the
-reports). Open reports from FLAG_HOLD_THRESHOLD different supporters hold a published pin
-until a moderator looks at it. Every change is a history row.
+reports). Open reports from FLAG_HOLD_THRESHOLD different networks (keyed hashes of the
+reporters' addresses: supporter ids cost nothing to mint) hold a published pin until a
+moderator looks at it, unless a moderator has decided it stays public; then reports only
+bring it to the queue. Every change is a history row.
 """
 
 from __future__ import annotations
@@ -49,6 +51,33 @@ def parse_flag(payload: Any) -> NewFlag:
     return NewFlag(reason, note)
 
 
+# A moderator's decision that the pin may be public: later reports no longer hold it (three
+# fresh addresses could otherwise take it off the map again whenever they liked).
+KEPT_PUBLIC = ("publish", "restore", "dismiss_reports")
+
+
+def open_report_networks(idea_id: int) -> Any:
+    """The networks a pin's open reports come from (reports before 0020: their supporters)."""
+    return (
+        select(func.count(func.coalesce(Flag.network_id, Flag.supporter_id).distinct()))
+        .where(Flag.idea_id == idea_id, Flag.resolved_at.is_(None))
+        .scalar_subquery()
+    )
+
+
+def kept_public_by_a_moderator(idea_id: int) -> Any:
+    """Whether a moderator has published, restored or kept the pin (its reports dismissed)."""
+    return (
+        select(IdeaHistory.id)
+        .where(
+            IdeaHistory.idea_id == idea_id,
+            IdeaHistory.action.in_(KEPT_PUBLIC),
+            IdeaHistory.user_id.is_not(None),
+        )
+        .exists()
+    )
+
+
 def open_report_count(idea_id: Any) -> Any:
     """Open reports of a pin (an id, or a column to correlate with), as a scalar subquery."""
     return (
@@ -65,6 +94,7 @@ ADD_FLAG = written_out(
     .values(
         idea_id=bindparam("idea_id"),
         supporter_id=bindparam("supporter_id"),
+        network_id=bindparam("network_id"),
         reason=bindparam("reason"),
         note=bindparam("note"),
     )
@@ -73,8 +103,16 @@ ADD_FLAG = written_out(
 )
 
 
+@dataclass(frozen=True)
+class Reporter:
+    """Who reports: the supporter (once a pin) and the network (once towards the hold)."""
+
+    supporter_id: str
+    network_id: str
+
+
 def add_flag(
-    session: Session, idea_id: int, supporter: str, flag: NewFlag, *, hold_threshold: int
+    session: Session, idea_id: int, reporter: Reporter, flag: NewFlag, *, hold_threshold: int
 ) -> bool:
     """Record a report of a published pin; True when it made the pin held. The caller commits.
 
@@ -88,18 +126,26 @@ def add_flag(
         raise NotFound(N_("No such pin."), field="id")
     inserted = session.execute(
         ADD_FLAG,
-        {"idea_id": idea_id, "supporter_id": supporter, "reason": flag.reason, "note": flag.note},
+        {
+            "idea_id": idea_id,
+            "supporter_id": reporter.supporter_id,
+            "network_id": reporter.network_id,
+            "reason": flag.reason,
+            "note": flag.note,
+        },
     ).first()
     if inserted is None:
         raise Conflict(
             N_("You have already reported this pin."), code="already_reported", field="id"
         )
-    count = session.execute(select(open_report_count(idea_id))).scalar_one()
-    if count < hold_threshold:
+    networks, kept = session.execute(
+        select(open_report_networks(idea_id), kept_public_by_a_moderator(idea_id))
+    ).one()
+    if networks < hold_threshold or kept:
         return False
     session.execute(update(Idea).where(Idea.id == idea_id).values(visibility="held"))
     # The count alone, language-neutral: history.reason_label words it for the reader.
-    record(session, idea_id, None, "hold_reports", "published", "held", reason=str(count))
+    record(session, idea_id, None, "hold_reports", "published", "held", reason=str(networks))
     return True
 
 

@@ -83,7 +83,7 @@ def test_reports_are_rate_limited_per_person(make_app, app, api):
 def test_reports_from_different_people_hold_the_pin(make_app, app, api):
     held_app = make_app(FLAG_HOLD_THRESHOLD=3, FLAG_LIMIT="100 per minute")
     idea_id = _pin(api)
-    reporters = [Api(held_app.test_client()) for _ in range(3)]
+    reporters = [Api.from_address(held_app, f"10.0.0.{n}") for n in range(3)]
     for reporter in reporters[:2]:
         assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
     assert api.get(f"/api/ideas/{idea_id}").status_code == 200  # two are not enough
@@ -95,19 +95,42 @@ def test_reports_from_different_people_hold_the_pin(make_app, app, api):
     assert _history(app, idea_id) == [(None, "hold_reports", "published", "held", "3")]
 
 
-def test_a_moderator_decision_resets_the_count(make_app, app, api, staff):
+def test_a_moderators_decision_to_publish_sticks(make_app, app, api, staff):
+    """Reports after it bring the pin to the queue; they no longer take it off the map."""
     held_app = make_app(FLAG_HOLD_THRESHOLD=2, FLAG_LIMIT="100 per minute")
     idea_id = _pin(api)
-    for _ in range(2):
-        Api(held_app.test_client()).post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"})
+    for n in range(2):
+        Api.from_address(held_app, f"10.0.1.{n}").post(
+            f"/api/ideas/{idea_id}/flag", {"reason": "spam"}
+        )
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 404
     moderator = staff("moderator")
     response = moderator.patch(f"/api/ideas/{idea_id}", {"visibility": "published"})
     assert response.status_code == 200
     assert response.get_json()["changed"] == ["publish"]
     assert response.get_json()["open_reports"] == 0
-    # one new report is again one of two: the pin stays public
-    Api(held_app.test_client()).post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"})
+    for n in range(2, 6):
+        reporter = Api.from_address(held_app, f"10.0.1.{n}")
+        assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
     assert api.get(f"/api/ideas/{idea_id}").status_code == 200
+    [row] = moderator.get("/api/moderation/queue").get_json()["items"]
+    assert (row["id"], row["visibility"], row["report_count"]) == (idea_id, "published", 4)
+    assert [a for _, a, *_ in _history(app, idea_id)] == ["hold_reports", "publish"]
+
+
+def test_one_network_counts_once_towards_the_hold(make_app, app, api):
+    """Supporter ids cost a `GET /` each: three from one address are one network."""
+    held_app = make_app(FLAG_HOLD_THRESHOLD=3, FLAG_LIMIT="100 per minute")
+    idea_id = _pin(api)
+    for _ in range(5):
+        reporter = Api.from_address(held_app, "10.0.2.1")
+        assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 200
+    for n in (2, 3):
+        reporter = Api.from_address(held_app, f"10.0.2.{n}")
+        assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 404
+    assert _history(app, idea_id) == [(None, "hold_reports", "published", "held", "3")]
 
 
 def test_the_word_list_holds_new_pins(app, api, staff):

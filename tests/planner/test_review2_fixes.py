@@ -114,7 +114,7 @@ def test_an_automatic_hold_gives_its_reason_in_words(make_app, app, api, staff):
     """Stored as the bare count (language-neutral); said as "3 reports" where it is read."""
     held_app = make_app(FLAG_HOLD_THRESHOLD=3, FLAG_LIMIT="100 per minute")
     idea_id = _pin(api)
-    for reporter in [Api(held_app.test_client()) for _ in range(3)]:
+    for reporter in [Api.from_address(held_app, f"10.0.3.{n}") for n in range(3)]:
         assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
     moderator = staff("moderator")
     (row,) = moderator.get(f"/api/ideas/{idea_id}/history", headers=EN).get_json()["history"]
