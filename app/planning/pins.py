@@ -17,18 +17,21 @@ from sqlalchemy.orm import Session
 
 from app.categories import CATEGORY_BY_SLUG
 from app.common import limits
-from app.common.errors import InvalidField, NotFound
+from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text
 from app.common.times import instant_text
 from app.ideas.queries import published_ideas, support_count
 from app.models import District, Idea
-from app.planning.enums import MODERATED_VISIBILITIES
+from app.planning.enums import MODERATED_VISIBILITIES, VISIBILITY_LABELS
 from app.planning.history import record
 from app.planning.moderation import change_visibility, open_report_count
 from app.planning.payloads import json_object, parse_id, parse_status
 from geo.i18n import N_
 
-FIELDS = ("status", "answer", "answer_en", "category", "duplicate_of", "visibility", "reason")
+FIELDS = (
+    "status", "answer", "answer_en", "category", "duplicate_of", "visibility", "visibility_was",
+    "reason",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,9 @@ class PinChanges:
     category: str | None = None
     duplicate_of: int | None = None
     visibility: str | None = None
+    # The visibility the moderator's page showed: a change made meanwhile by a colleague (a
+    # pin hidden as offensive) is not undone by a page that never saw it.
+    visibility_was: str | None = None
     reason: str | None = None
 
     @property
@@ -53,7 +59,7 @@ class PinChanges:
 def parse_changes(payload: Any) -> PinChanges:
     """Check a PATCH body; at least one field besides `reason`."""
     body = json_object(payload, FIELDS)
-    if not set(body) - {"reason"}:
+    if not set(body) - {"reason", "visibility_was"}:
         raise InvalidField(
             N_(
                 "Send at least one of status, answer, answer_en, category, duplicate_of, "
@@ -87,6 +93,15 @@ def parse_changes(payload: Any) -> PinChanges:
                 N_("Choose published, held or hidden."), field="visibility", code="invalid_choice"
             )
         values["visibility"] = visibility
+    if "visibility_was" in body:
+        was = body["visibility_was"]
+        if not isinstance(was, str) or was not in VISIBILITY_LABELS:
+            raise InvalidField(
+                N_("visibility_was must be published, held, hidden or withdrawn."),
+                field="visibility_was",
+                code="invalid_choice",
+            )
+        values["visibility_was"] = was
     values["reason"] = clean_text(body.get("reason"), "reason", limits.REASON, multiline=True)
     return PinChanges(given=frozenset(body), **values)
 
@@ -137,6 +152,15 @@ def apply_changes(session: Session, idea_id: int, changes: PinChanges, user_id: 
     needs a moderator.
     """
     idea = lock_idea(session, idea_id)
+    if changes.visibility_was is not None and changes.visibility_was != idea.visibility:
+        raise Conflict(
+            N_("Meanwhile someone else changed this pin: it is now “%(now)s”. Reload the page "
+               "to see who and why, then decide again."),
+            field="visibility",
+            code="visibility_changed",
+            extra={"visibility": idea.visibility},
+            now=VISIBILITY_LABELS[idea.visibility],
+        )  # fmt: skip
     why = changes.reason
     done: list[str] = []
 

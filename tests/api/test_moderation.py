@@ -11,6 +11,9 @@ from app.db import get_engine
 from tests.conftest import Api, pin_feature
 
 
+EN = {"Accept-Language": "en"}
+
+
 def _sql(app, query: str, **params):
     with app.app_context(), get_engine().begin() as conn:
         result = conn.execute(text(query), params)
@@ -337,3 +340,37 @@ def test_report_from_the_pin_page(make_app, app, api):
     assert "Du har redan anmält den här nålen." in html
     assert '<details class="report" id="report" open>' in html
     assert _sql(app, "SELECT reason, note FROM flags") == [("personal_data", "Namn på granne")]
+
+
+def test_a_visibility_change_made_meanwhile_is_not_undone(app, api, staff):
+    """The page sends the visibility it showed; a colleague's change since is a 409."""
+    idea_id = _pin(api)
+    moderator = staff("moderator")
+    path = f"/api/ideas/{idea_id}"
+    hidden = moderator.patch(path, {"visibility": "hidden", "reason": "Kränkande"})
+    assert hidden.status_code == 200
+    stale = moderator.patch(
+        path, {"visibility": "published", "visibility_was": "published"}, headers=EN
+    )
+    assert stale.status_code == 409
+    assert stale.get_json() == {
+        "error": {
+            "code": "visibility_changed",
+            "message": "Meanwhile someone else changed this pin: it is now “Hidden”. Reload the "
+            "page to see who and why, then decide again.",
+            "field": "visibility",
+        },
+        "visibility": "hidden",
+    }
+    assert api.get(path).status_code == 404
+    assert [a for _, a, *_ in _history(app, idea_id)] == ["hide"]
+    bad = moderator.patch(path, {"visibility": "published", "visibility_was": "gone"}, headers=EN)
+    assert bad.status_code == 422
+    assert bad.get_json()["error"] == {
+        "code": "invalid_choice",
+        "message": "visibility_was must be published, held, hidden or withdrawn.",
+        "field": "visibility_was",
+    }
+    current = moderator.patch(path, {"visibility": "published", "visibility_was": "hidden"})
+    assert current.status_code == 200
+    assert current.get_json()["changed"] == ["restore"]

@@ -138,3 +138,32 @@ def test_a_report_from_the_pin_page(page: Page, app: Flask) -> None:
     page.fill("#report-note", "Reklam")
     page.get_by_role("button", name="Skicka anmälan").click()
     expect(page.locator(".notice")).to_have_text("Tack. En moderator kommer att titta på nålen.")
+
+
+def test_a_page_that_missed_a_colleagues_hide_does_not_publish_the_pin(
+    page: Page, app: Flask, browser_log: BrowserLog
+) -> None:
+    """Two moderators clear one queue: Anna's page still shows the pin held, Bo hides it."""
+    browser_log.allow(409)
+    create_user(app, "anna@umea.se", "moderator")
+    create_user(app, "bo@umea.se", "moderator")
+    citizen = Api(app.test_client())
+    pin = citizen.post("/api/ideas", pin_feature(title="Grannen Kalle bråkar")).get_json()
+    bo = api_sign_in(app.test_client(), "bo@umea.se")
+    held = bo.patch(f"/api/ideas/{pin['id']}", {"visibility": "held"})
+    assert held.status_code == 200
+    sign_in(page, "anna@umea.se", "sv")
+    page.goto(f"/planner/ideas/{pin['id']}")
+    hidden = bo.patch(f"/api/ideas/{pin['id']}", {"visibility": "hidden", "reason": "Kränkande"})
+    assert hidden.status_code == 200
+    page.get_by_role("button", name="Publicera", exact=True).click()
+    error = page.locator("form:has(#moderation-reason) .form-error")
+    expect(error).to_have_text(
+        "Under tiden ändrade någon annan nålen: den är nu ”Dold”. Ladda om sidan för att se "
+        "vem och varför, och bestäm sedan igen."
+    )
+    assert citizen.get(f"/api/ideas/{pin['id']}").status_code == 404
+    actions = [
+        row["action"] for row in bo.get(f"/api/ideas/{pin['id']}/history").get_json()["history"]
+    ]
+    assert actions == ["hold", "hide"]

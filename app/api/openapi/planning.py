@@ -94,6 +94,11 @@ PIN_CHANGES = {
                 "enum": list(MODERATED_VISIBILITIES),
                 "description": "moderators only; hidden needs a reason",
             },
+            "visibility_was": {
+                "enum": list(VISIBILITIES),
+                "description": "the visibility the client showed: if the pin's is another now "
+                "(a colleague changed it), 409 visibility_changed and nothing is changed",
+            },
             "reason": {**text(limits.REASON, nullable=True), "description": "why, for history"},
         },
         closed=True,
