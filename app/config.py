@@ -169,10 +169,14 @@ def load_config() -> dict[str, object]:
         "WORKSHOP_LISTENER_IDLE_SECONDS": float(
             os.environ.get("WORKSHOP_LISTENER_IDLE_SECONDS", "300")
         ),
+        # Drawing in workshops, per address (a room shares one): what one client can store.
+        "WORKSHOP_DRAW_ADDRESS_LIMIT": os.environ.get(
+            "WORKSHOP_DRAW_ADDRESS_LIMIT", "3000 per hour;300 per minute"
+        ),
         # Reports of pins: per person, with a ceiling per address.
         "FLAG_LIMIT": os.environ.get("FLAG_LIMIT", "30 per hour;10 per minute"),
         "FLAG_ADDRESS_LIMIT": os.environ.get("FLAG_ADDRESS_LIMIT", "300 per hour;60 per minute"),
-        # Reports from this many different people hold a pin until a moderator looks at it.
+        # Reports from this many different networks hold a pin until a moderator looks at it.
         "FLAG_HOLD_THRESHOLD": _int("FLAG_HOLD_THRESHOLD", 3),
         # Failed sign-ins (only failures count) per account and per address.
         "LOGIN_ACCOUNT_LIMIT": os.environ.get("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),

@@ -29,6 +29,7 @@ from app.common.errors import (
     MalformedRequest,
     NotAuthenticated,
     NotFound,
+    TooMany,
 )
 from app.planner.login import login_page
 from geo.errors import GeometryError
@@ -44,6 +45,7 @@ STATUS_BY_ERROR: dict[type[Exception], int] = {
     Conflict: 409,
     InvalidField: 422,
     GeometryError: 422,
+    TooMany: 429,
     Busy: 503,
 }
 # Seconds a client is asked to wait before it tries a 503 again (RFC 9110, Retry-After).

@@ -15,11 +15,13 @@ from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 
+from app.common.errors import TooMany
 from app.extensions import limiter
 from app.ratelimit_storage import PlannedHit, plan_hits_with
 from app.request import matched_view
 from app.supporters import known_supporter_id
 from app.write_turns import after_its_limits
+from geo.i18n import N_
 
 F = TypeVar("F", bound=Callable[..., object])
 # On a view whose decorators here gave it limits; no other view is limited (no default limits).
@@ -71,17 +73,21 @@ def address_and_pin_key() -> str:
 
 
 def limited(
-    scope: str, person: str, address: str, pin_address: str | None = None
+    scope: str,
+    person: str | None,
+    address: str,
+    pin_address: str | None = None,
+    methods: list[str] | None = None,
 ) -> Callable[[F], F]:
     """Apply the config limits named `person` and `address` (and `pin_address`) to a view.
 
     Views sharing a `scope` share the counters (the API's and the page's support button).
     The view takes its write turn (app.write_turns) once its limits have let it through.
+    `methods`: only requests of these count (a view of several methods); None, all.
     """
-    counters = [
-        (person, f"{scope}-person", person_key),
-        (address, f"{scope}-address", address_key),
-    ]
+    counters = [(address, f"{scope}-address", address_key)]
+    if person is not None:
+        counters.insert(0, (person, f"{scope}-person", person_key))
     if pin_address is not None:
         counters.append((pin_address, f"{scope}-pin", address_and_pin_key))
 
@@ -90,7 +96,10 @@ def limited(
         wrapped: Any = after_its_limits(view)
         for config_name, counter_scope, key_func in counters:
             wrapped = limiter.shared_limit(
-                config_limit(config_name), scope=counter_scope, key_func=key_func
+                config_limit(config_name),
+                scope=counter_scope,
+                key_func=key_func,
+                methods=methods,
             )(wrapped)
         setattr(wrapped, _LIMITED, True)
         setattr(wrapped, _COUNTERS, tuple(counters))
@@ -135,6 +144,38 @@ workshop_join_limits = limited(
     "workshop-join", person="WORKSHOP_JOIN_LIMIT", address="WORKSHOP_JOIN_ADDRESS_LIMIT"
 )
 flag_limits = limited("flag", person="FLAG_LIMIT", address="FLAG_ADDRESS_LIMIT")
+# Drawing in workshops: per address only (a room of participants shares one), far above what
+# a room draws, yet a bound on what one client can store (shapes of up to 5,000 positions).
+workshop_draw_limits = limited(
+    "workshop-draw", person=None, address="WORKSHOP_DRAW_ADDRESS_LIMIT", methods=["POST"]
+)
+
+
+def spend_new_pins(count: int) -> None:
+    """Count `count` pins made at once (a workshop's promotion) in the address's new-pin limits.
+
+    All or none: when they do not all fit in every window, nothing is counted and TooMany
+    says how many would. Without it, anyone could start a workshop, draw 500 areas and make
+    them 500 published pins in one request, past the limits a citizen's pins keep to.
+    """
+    if count <= 0 or not limiter.enabled:
+        return
+    strategy = limiter.limiter
+    prefix = str(current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
+    identifiers = [address_key(), "create-address"]
+    if prefix:
+        identifiers.insert(0, prefix)
+    items = parse_many(str(current_app.config["IDEA_CREATE_ADDRESS_LIMIT"]))
+    room = min(strategy.get_window_stats(item, *identifiers).remaining for item in items)
+    if count > room:
+        raise TooMany(
+            N_("This network may make %(room)d more pins for now: make pins of fewer drawings "
+               "at a time, or try again later."),
+            field="annotation_ids",
+            room=room,
+        )  # fmt: skip
+    for item in items:
+        strategy.hit(item, *identifiers, cost=count)
 
 
 def account_key() -> str:

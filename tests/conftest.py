@@ -73,6 +73,7 @@ def app(test_database_url: str) -> Iterator[Flask]:
             "WORKSHOP_JOIN_LIMIT": "100000 per minute",
             "WORKSHOP_JOIN_ADDRESS_LIMIT": "100000 per minute",
             "FLAG_LIMIT": "100000 per minute",
+            "WORKSHOP_DRAW_ADDRESS_LIMIT": "100000 per minute",
             # The cheapest Argon2 parameters: tests make and check many passwords.
             "ARGON2_PROFILE": "CHEAPEST",
         }

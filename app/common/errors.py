@@ -74,3 +74,9 @@ class Busy(DomainError):
     """More of this work than the server takes on at once: the same request may pass soon."""
 
     code = "busy"
+
+
+class TooMany(DomainError):
+    """More of this than the caller's limits allow for now (a rate limit the domain counts)."""
+
+    code = "rate_limited"

@@ -10,6 +10,7 @@ when results are sorted.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,12 +143,17 @@ def _refused(
     )
 
 
-def promote(session: Session, actor: Actor, payload: Any) -> list[int]:
+def promote(
+    session: Session, actor: Actor, payload: Any, *, spend: Callable[[int], None]
+) -> list[int]:
     """Make a published pin of each annotation, with its provenance; commits. The pin ids.
 
     A refusal names the first annotation refused as the facilitator's list describes it, and
     points at it: `field` is `annotation_ids[<index from 0>]`, `annotation_id` its id (and
     `pin_id` the pin it became, when it is one already).
+
+    A workshop that no planner started makes pins within the limits of new pins of the
+    facilitator's network, as a citizen's pins are: `spend(n)` counts them, or refuses.
     """
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
@@ -248,6 +254,8 @@ def promote(session: Session, actor: Actor, payload: Any) -> list[int]:
                 ),
             )
         )
+    if workshop.created_by is None:
+        spend(len(new_ideas))
     try:
         idea_ids = [
             store_idea(

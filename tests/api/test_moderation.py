@@ -10,7 +10,6 @@ from sqlalchemy.exc import ProgrammingError
 from app.db import get_engine
 from tests.conftest import Api, pin_feature
 
-
 EN = {"Accept-Language": "en"}
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import text
 
 from app.db import get_engine
 from app.workshops.promote import title_from_note
+from tests.conftest import Api, create_user, pin_feature, sign_in, unreachable_limits
 from tests.workshops.helpers import draw, join, shape, start_workshop
 
 EN = {"Accept-Language": "en"}
@@ -120,3 +121,58 @@ def test_export_and_summary(app):
         "participants": 1,
         "promoted": 0,
     }
+
+
+def test_an_anonymous_workshop_makes_pins_within_its_networks_limits(make_app, app):
+    """Anyone may start a workshop: its pins keep to the limits a citizen's pins keep to."""
+    limited = make_app(**{**unreachable_limits(app), "IDEA_CREATE_ADDRESS_LIMIT": "5 per minute"})
+    facilitator, workshop = start_workshop(limited)
+    wid = workshop["id"]
+    anna = join(limited, workshop)
+    ids = [draw(anna, wid, shape("Point", note=f"Idé {n}")).get_json()["id"] for n in range(7)]
+    body = {"kind": "idea", "category": "other"}
+    path = f"/api/workshops/{wid}/promote"
+    refused = facilitator.post(path, {**body, "annotation_ids": ids}, headers=EN)
+    assert refused.status_code == 429
+    assert refused.get_json() == {
+        "error": {
+            "code": "rate_limited",
+            "message": "This network may make 5 more pins for now: make pins of fewer drawings "
+            "at a time, or try again later.",
+            "field": "annotation_ids",
+        }
+    }
+    assert facilitator.get(f"/api/ideas?workshop={wid}").get_json()["features"] == []
+    assert facilitator.post(path, {**body, "annotation_ids": ids[:4]}).status_code == 201
+    rest = facilitator.post(path, {**body, "annotation_ids": ids[4:]}, headers=EN)
+    assert rest.status_code == 429
+    assert rest.get_json()["error"]["message"].startswith("This network may make 1 more pins")
+    # The citizen's own pins from that network share what is left.
+    citizen = Api(limited.test_client())
+    assert citizen.post("/api/ideas", pin_feature()).status_code == 201
+    assert citizen.post("/api/ideas", pin_feature()).status_code == 429
+
+
+def test_a_workshop_a_planner_started_makes_its_pins_without_those_limits(make_app, app):
+    limited = make_app(**{**unreachable_limits(app), "IDEA_CREATE_ADDRESS_LIMIT": "5 per minute"})
+    create_user(limited, "eva@umea.se", "planner")
+    eva = sign_in(limited.test_client(), "eva@umea.se")
+    workshop = eva.post("/api/workshops", {"title": "Evas verkstad"}).get_json()
+    anna = join(limited, workshop)
+    ids = [draw(anna, workshop["id"], shape("Point")).get_json()["id"] for _ in range(7)]
+    made = eva.post(
+        f"/api/workshops/{workshop['id']}/promote",
+        {"annotation_ids": ids, "kind": "idea", "category": "other"},
+    )
+    assert made.status_code == 201
+    assert len(made.get_json()["features"]) == 7
+
+
+def test_drawing_is_limited_per_network(make_app, app):
+    limited = make_app(**{**unreachable_limits(app), "WORKSHOP_DRAW_ADDRESS_LIMIT": "3 per minute"})
+    facilitator, workshop = start_workshop(limited)
+    anna = join(limited, workshop)
+    statuses = [draw(anna, workshop["id"]).status_code for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
+    # Reading is not drawing.
+    assert anna.get(f"/api/workshops/{workshop['id']}/annotations").status_code == 200

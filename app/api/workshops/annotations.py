@@ -18,6 +18,7 @@ from app.api.workshops import identity
 from app.common.errors import InvalidField
 from app.db import get_session
 from app.models import Workshop
+from app.ratelimit import workshop_draw_limits
 from app.request import body_limit
 from app.workshops import annotations as service
 from app.workshops import undo
@@ -110,7 +111,7 @@ class AnnotationView(MethodView):
 
 bp.add_url_rule(
     "/api/workshops/<id:workshop_id>/annotations",
-    view_func=AnnotationsView.as_view("annotations"),
+    view_func=workshop_draw_limits(AnnotationsView.as_view("annotations")),
 )
 bp.add_url_rule(
     "/api/workshops/<id:workshop_id>/annotations/<id:annotation_id>",

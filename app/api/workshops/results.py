@@ -12,6 +12,7 @@ from app.db import get_session
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import public_idea_rows
 from app.models import Idea
+from app.ratelimit import spend_new_pins
 from app.workshops import promote, results
 from app.workshops.queries import export_rows
 from geo.geojson import feature_select, stream_feature_collection
@@ -22,7 +23,7 @@ def promote_annotations(workshop_id: int) -> Response:
     """Facilitator: make pins of annotations (all or nothing): 201 with the pins."""
     session = get_session()
     actor = identity.facilitator(session, workshop_id)
-    idea_ids = promote.promote(session, actor, json_body())
+    idea_ids = promote.promote(session, actor, json_body(), spend=spend_new_pins)
     pins = feature_select(
         public_idea_rows(IdeaFilters()).where(Idea.id.in_(idea_ids)), order_by="id"
     )
