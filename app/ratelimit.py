@@ -7,7 +7,6 @@ cookie counts as one person per address, so discarding cookies gains nothing.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,6 +16,7 @@ from limits import RateLimitItem, parse_many
 
 from app.common.errors import TooMany
 from app.extensions import limiter
+from app.known_devices import account_hash, known_device
 from app.ratelimit_storage import PlannedHit, plan_hits_with
 from app.request import matched_view
 from app.supporters import known_supporter_id
@@ -179,9 +179,16 @@ def spend_new_pins(count: int) -> None:
 
 
 def account_key() -> str:
-    """The account a sign-in form names, hashed: the counters hold no addresses."""
-    email = (request.form.get("email") or "").strip().lower()[:254]
-    return "account:" + hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    """The account a sign-in form names, hashed: the counters hold no addresses.
+
+    From a browser that signed in to that account before, its own device's counter instead
+    (app.known_devices): failures elsewhere do not lock the account's owner out.
+    """
+    email = request.form.get("email") or ""
+    device = known_device(email)
+    if device is not None:
+        return f"device:{device}"
+    return "account:" + account_hash(email)
 
 
 def failures_limited(

@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length
 from app.auth import StaffMember, sign_in, sign_out, signed_in_user
 from app.common import limits
 from app.db import get_session
+from app.known_devices import remember_device
 from app.planner import bp
 from app.planning.accounts import authenticate
 from app.ratelimit import failures_limited
@@ -125,7 +126,9 @@ def login() -> tuple[str, int] | WerkzeugResponse:
     session.commit()  # a new hash (if the parameters changed) and the time of this sign-in
     sign_in(user)
     member = StaffMember.from_row(user)
-    return redirect(safe_local_target(form.next.data, landing_url(member)), code=303)
+    response = redirect(safe_local_target(form.next.data, landing_url(member)), code=303)
+    remember_device(response, str(form.email.data))
+    return response
 
 
 @bp.post("/logout")

@@ -226,6 +226,51 @@ def test_failed_sign_ins_are_throttled_per_account(make_app, app):
     assert attempt("bo@umea.se", PASSWORD).status_code == 303  # another account is not held up
 
 
+def test_an_attacker_does_not_lock_the_owner_out_of_a_device_they_signed_in_from(make_app, app):
+    """Five wrong passwords a quarter of an hour kept every moderator out; not any more."""
+    limited = make_app(LOGIN_ACCOUNT_LIMIT="3 per minute", LOGIN_ADDRESS_LIMIT="100 per minute")
+    create_user(app, "anna@umea.se")
+    create_user(app, "bo@umea.se")
+    annas_laptop = limited.test_client()
+    signed_in = annas_laptop.post("/login", data=_form(Api(annas_laptop), "anna@umea.se"))
+    assert signed_in.status_code == 303
+    device_cookie = signed_in.headers.getlist("Set-Cookie")
+    assert any(c.startswith("umecom_device=") and "Path=/login" in c for c in device_cookie)
+    annas_laptop.post("/logout", headers={"X-CSRFToken": Api(annas_laptop).token})
+
+    attacker = limited.test_client()
+    wrong = [
+        attacker.post("/login", data=_form(Api(attacker), "anna@umea.se", "gissning")).status_code
+        for _ in range(4)
+    ]
+    assert wrong == [401, 401, 401, 429]
+    # A browser Anna never signed in from waits, the right password or not ...
+    new_phone = limited.test_client()
+    assert new_phone.post("/login", data=_form(Api(new_phone), "anna@umea.se")).status_code == 429
+    # ... her laptop does not.
+    assert (
+        annas_laptop.post("/login", data=_form(Api(annas_laptop), "anna@umea.se")).status_code
+        == 303
+    )
+    annas_laptop.post("/logout", headers={"X-CSRFToken": Api(annas_laptop).token})
+    # The laptop's cookie is for Anna's account only: Bo's counts as any browser's.
+    for _ in range(3):
+        annas_laptop.post("/login", data=_form(Api(annas_laptop), "bo@umea.se", "gissning"))
+    assert attacker.post("/login", data=_form(Api(attacker), "bo@umea.se")).status_code == 429
+    # A device's own failures are limited too (a stolen cookie guesses no faster).
+    laptop_tries = [
+        annas_laptop.post(
+            "/login", data=_form(Api(annas_laptop), "anna@umea.se", "fel igen")
+        ).status_code
+        for _ in range(4)
+    ]
+    assert laptop_tries == [401, 401, 401, 429]
+    # A cookie the server did not sign is no device.
+    forger = limited.test_client()
+    forger.set_cookie("umecom_device", "eyJhY2NvdW50IjoieCJ9.forged", path="/login")
+    assert forger.post("/login", data=_form(Api(forger), "anna@umea.se")).status_code == 429
+
+
 def test_successes_do_not_count_and_addresses_have_a_ceiling(make_app, app):
     limited = make_app(LOGIN_ACCOUNT_LIMIT="2 per minute", LOGIN_ADDRESS_LIMIT="3 per minute")
     for name in ("a", "b", "c", "d"):
