@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, bindparam, case, func, select, union, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
@@ -257,6 +258,31 @@ def last_hold_at() -> Any:
     )
 
 
+def last_hold() -> Any:
+    """Why the held pin of the enclosing query was last held: {action, reason} (JSON), or NULL."""
+    return (
+        select(func.jsonb_build_object("action", IdeaHistory.action, "reason", IdeaHistory.reason))
+        .where(IdeaHistory.idea_id == Idea.id, IdeaHistory.action.in_(HOLD_ACTIONS))
+        .order_by(IdeaHistory.created_at.desc(), IdeaHistory.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def held_because(hold: dict[str, Any] | None) -> str | None:
+    """A held pin's last hold in the reader's words: "Word list: idiot", or None."""
+    if not hold:
+        return None
+    reason = hold.get("reason")
+    if hold.get("action") == "hold_words":
+        return gettext("Word list: %(word)s", word=reason)
+    if hold.get("action") == "hold_reports":
+        return gettext("Held automatically after reports")
+    if reason:
+        return gettext("Held by a moderator: %(reason)s", reason=reason)
+    return gettext("Held by a moderator")
+
+
 def queue_rows() -> Select[Any]:
     """Held pins and pins with open reports, the longest waiting first.
 
@@ -306,6 +332,7 @@ def queue_rows() -> Select[Any]:
             func.coalesce(reports.c.report_count, 0).label("report_count"),
             func.coalesce(reason_counts, func.jsonb_build_object()).label("reasons"),
             waiting_since.label("waiting_since"),
+            case((Idea.visibility == "held", last_hold()), else_=None).label("hold"),
         )
         .select_from(queued)
         .join(Idea, Idea.id == queued.c.idea_id)
@@ -335,6 +362,7 @@ def queue(session: Session, limit: int) -> dict[str, Any]:
                 "waiting_since": instant_text(row.waiting_since),
                 "report_count": row.report_count,
                 "reasons": row.reasons,
+                "held_because": held_because(row.hold),
             }
             for row in rows
         ],

@@ -373,3 +373,25 @@ def test_a_visibility_change_made_meanwhile_is_not_undone(app, api, staff):
     current = moderator.patch(path, {"visibility": "published", "visibility_was": "hidden"})
     assert current.status_code == 200
     assert current.get_json()["changed"] == ["restore"]
+
+
+def test_the_queue_says_why_each_held_pin_is_held(app, api, staff):
+    """A pin the word list held had an empty "Reasons" cell: the moderator opened each one."""
+    moderator = staff("moderator")
+    assert moderator.post("/api/moderation/words", {"word": "idiot"}).status_code == 201
+    by_word = api.post("/api/ideas", pin_feature(title="Vilken IDIOT som parkerade")).get_json()
+    by_hand = _pin(api, title="Bänk vid ån")
+    held = moderator.patch(f"/api/ideas/{by_hand}", {"visibility": "held", "reason": "Kolla"})
+    assert held.status_code == 200
+    reported = _pin(api, title="Mörk gångväg")
+    api.post(f"/api/ideas/{reported}/flag", {"reason": "spam"})
+    items = moderator.get("/api/moderation/queue", headers=EN).get_json()["items"]
+    because = {item["id"]: (item["held_because"], item["reasons"]) for item in items}
+    assert because == {
+        by_word["id"]: ("Word list: idiot", {}),
+        by_hand: ("Held by a moderator: Kolla", {}),
+        reported: (None, {"spam": 1}),
+    }
+    page = moderator.get("/planner/moderation").get_data(as_text=True)
+    assert "Ordlistan: idiot" in page
+    assert "Hölls in av en moderator: Kolla" in page

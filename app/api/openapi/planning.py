@@ -173,6 +173,32 @@ PIN_IMPORT = obj(
             "description": "where the pins came from: paper forms, or a file of an earlier "
             "dialogue",
         },
+        "crs": {
+            **obj(
+                {
+                    "type": {"const": "name"},
+                    "properties": obj({"name": {"type": "string"}}, "name"),
+                },
+                "type",
+                "properties",
+            ),
+            "type": ["object", "null"],  # GeoJSON 2008's "no CRS said": WGS 84, as when missing
+            "description": "the file's CRS, as GDAL and QGIS write it (GeoJSON 2008): WGS 84 "
+            "(`urn:ogc:def:crs:OGC:1.3:CRS84`, `EPSG:4326`, `urn:ogc:def:crs:EPSG::4326`, "
+            "`http://www.opengis.net/def/crs/EPSG/0/4326`; lon/lat, as without `crs`) or SWEREF "
+            "99 TM (the same spellings of EPSG:3006; easting, northing in metres, transformed to "
+            "WGS 84 by PostGIS before the points are checked); another CRS is refused (422, "
+            "field `crs`)",
+        },
+        "import_duplicates": {
+            "type": "boolean",
+            "default": False,
+            "description": "import features that match a pin already stored (the same title "
+            "within 1 m, the same source, not withdrawn); without it they refuse the import "
+            "with a 409 `duplicate_pins`, its `field` the first such feature "
+            "(`features[<index from 0>]`), beside the error `duplicate_of` (that pin's id) and "
+            "`duplicates` (how many features match)",
+        },
         "features": {
             "type": "array",
             "items": IMPORTED_PIN,
@@ -271,6 +297,12 @@ QUEUE = obj(
                         "additionalProperties": {"type": "integer"},
                         "description": "open reports by reason",
                     },
+                    "held_because": {
+                        **NULLABLE_TEXT,
+                        "description": "a held pin's last hold in the request's language "
+                        "(the word list's word, a moderator's reason, the reports); null when "
+                        "the pin is not held",
+                    },
                 },
                 "id",
                 "visibility",
@@ -340,7 +372,7 @@ PATHS = {
             "(paper forms, a file of an earlier dialogue), all in one transaction or none",
             answer(201, "all were stored", JSON, IMPORT_RESULT),
             body=PIN_IMPORT,
-            errors=(422,),
+            errors=(409, 422),
             writes=True,
             role="planner",
         )
