@@ -5,7 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 from flask import current_app
@@ -80,6 +82,12 @@ def create(email: str, role: str, password_stdin: bool) -> None:
     click.echo(f"Created {role} {email}.")
 
 
+def _local(instant: datetime) -> str:
+    """An instant in Umeå's time with its zone, as the accounts page shows it ("… 15:16 CET")."""
+    zone = ZoneInfo(str(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+    return instant.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+
+
 @users_cli.command("list")
 @with_appcontext
 def list_users() -> None:
@@ -92,7 +100,7 @@ def list_users() -> None:
     click.echo(f"{'EMAIL':<{width}}  {'ROLE':<9}  {'STATUS':<8}  LAST SIGN-IN")
     for user in users:
         status = "disabled" if user.disabled else "active"
-        last = user.last_login_at.strftime("%Y-%m-%d %H:%M") if user.last_login_at else "never"
+        last = _local(user.last_login_at) if user.last_login_at else "never"
         click.echo(f"{user.email:<{width}}  {user.role:<9}  {status:<8}  {last}")
 
 

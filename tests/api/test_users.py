@@ -53,3 +53,10 @@ def test_the_accounts_page(app, staff):
     assert "eva@umea.se" in html and "admin@umea.se" in html
     assert html.count('data-method="PATCH"') == 2  # eva's role and access; not one's own
     assert 'data-json="bool"' in html
+    # What the page says after each form names the account and the change.
+    assert 'data-done="Rollen för eva@umea.se ändrades."' in html
+    assert 'data-done="eva@umea.se stängdes av: dess sessioner har avslutats."' in html
+    olle = create_user(app, "olle@umea.se")
+    assert staff("admin").patch(f"/api/users/{olle}", {"disabled": True}).status_code == 200
+    html = staff("admin").get("/planner/users").get_data(as_text=True)
+    assert 'data-done="olle@umea.se aktiverades: kontot kan logga in igen."' in html

@@ -131,6 +131,15 @@ def test_list_set_role_disable_enable(runner, app):
     result = runner.invoke(args=["users", "enable", "anna@umea.se"])
     assert (result.exit_code, result.output) == (0, "Enabled anna@umea.se.\n")
     assert sign_in(app.test_client(), "anna@umea.se")
+    # Umeå's time with its zone, as the accounts page shows it (it said UTC, unmarked).
+    with app.app_context(), get_engine().begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE users SET last_login_at = '2026-12-05 14:16:00+00' WHERE role = 'moderator'"
+            )
+        )
+    listed = runner.invoke(args=["users", "list"]).output.splitlines()[1].split()
+    assert listed[-3:] == ["2026-12-05", "15:16", "CET"]
 
 
 @pytest.mark.parametrize(
