@@ -169,7 +169,7 @@ def spend_new_pins(count: int) -> None:
     room = min(strategy.get_window_stats(item, *identifiers).remaining for item in items)
     if count > room:
         raise TooMany(
-            N_("This network may make %(room)d more pins for now: make pins of fewer drawings "
+            N_("This network may make %(room)s more pins for now: make pins of fewer drawings "
                "at a time, or try again later."),
             field="annotation_ids",
             room=room,

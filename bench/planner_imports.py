@@ -84,7 +84,13 @@ def imports(base: str, regions: list[Region], seconds: float, batch: int) -> dic
                 }
                 for _ in range(batch)
             ]
-            body = {"type": "FeatureCollection", "source": "import", "features": features}
+            body = {
+                "type": "FeatureCollection",
+                "source": "import",
+                # The same pin at the same places, batch after batch: imported again on purpose.
+                "import_duplicates": True,
+                "features": features,
+            }
             status, data, ms = client.timed_post_json("/api/ideas/import", body)
             mine.append(ms)
             if status != 201:

@@ -1,12 +1,16 @@
-"""Points from longitude and latitude, and which polygon contains one (a pin's district)."""
+"""Points from longitude and latitude, and where they are: in which polygon, near which points.
+
+Which polygon contains a point gives a pin its district; which points lie within some metres
+of one finds a pin stored already.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import FromClause, ScalarSelect, func, select
+from sqlalchemy import ColumnElement, Float, FromClause, ScalarSelect, and_, func, select
 
-from geo.crs import WGS84
+from geo.crs import METRES_PER_DEGREE, WGS84
 
 
 def lonlat_point(lon: Any, lat: Any) -> Any:
@@ -31,4 +35,21 @@ def containing_polygon_id(
         .order_by(polygons.c[id_column])
         .limit(1)
         .scalar_subquery()
+    )
+
+
+def within_metres(geom: Any, lon: Any, lat: Any, metres: float) -> ColumnElement[bool]:
+    """True where the WGS 84 point `geom` lies within `metres` of (lon, lat), on the spheroid.
+
+    `lon` and `lat` are numbers or columns. A box around (lon, lat) comes first, so the
+    points' spatial index finds the few candidates (a distance on geography would read them
+    all); twice the distance wide, as a degree is a little shorter or longer than
+    METRES_PER_DEGREE by the latitude.
+    """
+    d_lat = 2 * metres / METRES_PER_DEGREE
+    d_lon = d_lat / func.cos(func.radians(lat), type_=Float)
+    point = lonlat_point(lon, lat)
+    return and_(
+        geom.op("&&")(func.ST_Expand(point, d_lon, d_lat)),
+        func.ST_DWithin(func.geography(geom), func.geography(point), metres),
     )

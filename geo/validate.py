@@ -9,7 +9,7 @@ import shapely
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import AreaOfInterest
+from geo.crs import AreaOfInterest, in_sweref99tm_bounds
 from geo.errors import GeometryError
 from geo.i18n import N_
 from geo.numbers import finite_float, parse_decimal
@@ -25,6 +25,14 @@ def parse_point(
     MultiPoint as one-point MultiPoints; both are taken, the altitude dropped (a pin is a
     place on the map). Clients that draw on our map send [lon, lat] and stay held to it.
     """
+    lon, lat = point_position(geometry, field=field, from_gis=from_gis)
+    return _point_in_area(lon, lat, area, f"{field}.coordinates")
+
+
+def point_position(
+    geometry: Any, *, field: str = "geometry", from_gis: bool = False
+) -> tuple[float, float]:
+    """The two finite numbers of a GeoJSON Point, in whatever CRS it is (see `parse_point`)."""
     if not isinstance(geometry, dict):
         raise GeometryError("invalid_geometry", N_("Geometry must be a GeoJSON object."), field)
     coords = geometry.get("coordinates")
@@ -51,7 +59,48 @@ def parse_point(
         raise GeometryError(
             "invalid_geometry", N_("Coordinates must be finite numbers."), f"{field}.coordinates"
         )
-    return _point_in_area(lon, lat, area, f"{field}.coordinates")
+    return lon, lat
+
+
+def sweref99tm_position(geometry: Any, *, field: str = "geometry") -> tuple[float, float]:
+    """(easting, northing) of a GIS file's Point in SWEREF 99 TM, where Sweden's are.
+
+    A file's point as `parse_point(from_gis=True)` takes it; it is still to be transformed
+    (geo.crs.transformed_positions) and checked as any pin.
+    """
+    x, y = point_position(geometry, field=field, from_gis=True)
+    if not in_sweref99tm_bounds(x, y):
+        raise GeometryError(
+            "invalid_geometry",
+            N_(
+                "Coordinates are out of range for SWEREF 99 TM: easting (x) first, then "
+                "northing (y), in metres."
+            ),
+            f"{field}.coordinates",
+        )
+    return x, y
+
+
+def refuse_undeclared_sweref99tm(geometry: Any, *, field: str = "geometry") -> None:
+    """Refuse a GIS file's Point that is no lon/lat but SWEREF 99 TM metres in Sweden.
+
+    For a file without a `crs` member: saved without its CRS, its metres would otherwise be
+    told they are out of range "longitude first, then latitude", as if swapped. A point
+    that cannot be read is left for `parse_point` to refuse.
+    """
+    try:
+        x, y = point_position(geometry, field=field, from_gis=True)
+    except GeometryError:
+        return
+    if not _is_lonlat(x, y) and in_sweref99tm_bounds(x, y):
+        raise GeometryError(
+            "undeclared_crs",
+            N_(
+                "These coordinates look like SWEREF 99 TM (metres), but the file does not "
+                "say which CRS it is in. Save it with its CRS (EPSG:3006), or as WGS 84."
+            ),
+            f"{field}.coordinates",
+        )
 
 
 def _only_point(coords: Any, field: str) -> Any:
@@ -85,9 +134,14 @@ def parse_position(raw: str, area: AreaOfInterest, *, field: str = "at") -> Poin
     return _point_in_area(lon, lat, area, field)
 
 
+def _is_lonlat(lon: float, lat: float) -> bool:
+    """True when (lon, lat) is a position on Earth in degrees."""
+    return -180 <= lon <= 180 and -90 <= lat <= 90
+
+
 def _point_in_area(lon: float, lat: float, area: AreaOfInterest, field: str) -> Point:
     """The point (lon, lat), if it is a position on Earth inside `area`."""
-    if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if not _is_lonlat(lon, lat):
         raise GeometryError(
             "invalid_geometry",
             N_("Coordinates are out of range: longitude first, then latitude."),

@@ -63,8 +63,8 @@ def import_ideas() -> tuple[Response, int]:
 
     201 `{"created", "held", "ids"}`, the ids in the order of the features.
     """
-    pins = parse_import(json_body(), load_area(str(current_app.config["AREA_FILE"])))
     session = get_session()
+    pins = parse_import(session, json_body(), load_area(str(current_app.config["AREA_FILE"])))
     stored = import_pins(session, pins)
     session.commit()
     return jsonify({"created": len(stored.ids), "held": stored.held, "ids": stored.ids}), 201

@@ -76,6 +76,9 @@ STRINGS = {
     "importedHeldOne": _l("1 pin imported and held for moderation."),
     "importRefused": _l("Nothing was imported: {message}"),
     "importRefusedFeature": _l("Nothing was imported. Feature {number} ({field}): {message}"),
+    "importRefusedFeatureWhole": _l("Nothing was imported. Feature {number}: {message}"),
+    # Beside a refusal for pins stored already: the first such pin's page.
+    "importOpenPin": _l("Open pin {id}"),
     # The session ended meanwhile (workspace-sign-in.js): a link "Sign in" and what is kept.
     "signIn": _l("Sign in"),
     "draftKept": _l("Your answer is kept in this tab until you are back."),

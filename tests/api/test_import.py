@@ -9,13 +9,15 @@ from __future__ import annotations
 import io
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from shapely.geometry import Point, shape
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 
 from app.db import get_engine
 from app.planning.imports import MAX_IMPORT_FEATURES
@@ -42,6 +44,11 @@ def _sql(app, query: str, **params: Any) -> list[Any]:
         return conn.execute(text(query), params).all()
 
 
+def _run(app, statement: str, **params: Any) -> None:
+    with app.app_context(), get_engine().begin() as conn:
+        conn.execute(text(statement), params)
+
+
 def _district_oracle(points: list[tuple[float, float]]) -> list[str | None]:
     """The district name of each point by Shapely over the source file (None outside all)."""
     districts = json.loads(Path(DISTRICTS_FILE).read_text(encoding="utf-8"))["features"]
@@ -62,7 +69,8 @@ def test_only_signed_in_planners_may_import(app, api, staff):
         assert response.get_json()["error"] == login_required
     assert count_pins(app) == 1
     for role in ("planner", "moderator", "admin"):  # every role has the planner's rights
-        response = staff(role).post(IMPORT, body)
+        own = collection([pin_feature(CENTRE, title=f"Från enkäten, som {role}")])
+        response = staff(role).post(IMPORT, own)
         assert response.status_code == 201, (role, response.get_json())
     assert count_pins(app) == 4
 
@@ -317,9 +325,9 @@ def test_the_source_is_stored(app, staff, source):
     assert _sql(app, "SELECT source FROM ideas") == [(source,)]
 
 
-def _padded(size: int) -> bytes:
-    """A valid import padded with spaces to `size` bytes."""
-    raw = json.dumps(collection(pins_at([CENTRE]))).encode()
+def _padded(size: int, title: str) -> bytes:
+    """A valid import of a pin titled `title` padded with spaces to `size` bytes."""
+    raw = json.dumps(collection([pin_feature(CENTRE, title=title)])).encode()
     return raw + b" " * (size - len(raw))
 
 
@@ -333,7 +341,7 @@ def test_a_body_over_the_limit_is_413_however_it_is_framed(app, staff):
         for size, status in ((limit + 1, 413), (limit, 201)):
             response = planner.client.post(
                 IMPORT,
-                input_stream=io.BytesIO(_padded(size)),
+                input_stream=io.BytesIO(_padded(size, f"Framed {bool(framing)}")),
                 headers={**headers, **framing},
                 environ_overrides={"wsgi.input_terminated": bool(framing)},
             )
@@ -355,3 +363,325 @@ def test_the_workspace_offers_the_import(app, staff):
     assert settings["strings"]["importedHeld"] == (
         "{n} nålar importerade, {held} hålls inne för granskning."
     )
+
+
+# --- A file in SWEREF 99 TM (EPSG:3006), the municipality's grid ----------------------------
+
+# Made as a planner makes one, from a GeoPackage in WGS 84 of the three places below:
+#   ogr2ogr -f GeoJSON -t_srs EPSG:3006 enkat_sweref99tm.geojson enkat.gpkg
+# which writes `"crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}}`
+# and easting, northing in metres.
+SWEREF_FILE = Path(__file__).parents[1] / "data" / "enkat_sweref99tm.geojson"
+SWEREF_PLACES = [(20.2630, 63.8258), (20.3717, 63.7009), (20.5484, 63.8949)]
+SWEREF_TITLES = ["Bänk vid Rådhustorget", "Mörk gångväg i Holmsund", "Cykelväg till Sävar"]
+STOCKHOLM_SWEREF = [674032.0, 6580822.0]  # Sergels torg, in Sweden but not in Umeå
+
+
+def sweref_file(**members: Any) -> dict[str, Any]:
+    """The ogr2ogr file, its top-level members replaced by `members` (None: taken out)."""
+    body = json.loads(SWEREF_FILE.read_text(encoding="utf-8"))
+    for name, value in members.items():
+        if value is None:
+            body.pop(name, None)
+        else:
+            body[name] = value
+    return body
+
+
+def named_crs(name: str) -> dict[str, Any]:
+    """A `crs` member as GDAL writes it."""
+    return {"type": "name", "properties": {"name": name}}
+
+
+def _metres_from(app, ids: list[int], places: list[tuple[float, float]]) -> list[float]:
+    """How far each stored pin lies from its place, in metres on the spheroid."""
+    rows = _sql(
+        app,
+        "SELECT i.id, ST_Distance(i.geom::geography,"
+        " ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326)::geography) AS metres"
+        " FROM unnest(CAST(:ids AS bigint[]), CAST(:lons AS float8[]), CAST(:lats AS float8[]))"
+        " AS p(id, lon, lat) JOIN ideas i ON i.id = p.id",
+        ids=ids,
+        lons=[lon for lon, _ in places],
+        lats=[lat for _, lat in places],
+    )
+    metres = dict(rows)
+    return [metres[i] for i in ids]
+
+
+def test_a_file_in_sweref99tm_from_ogr2ogr_lands_where_its_places_are(app, api, staff):
+    """The review's file: refused as "longitude first, then latitude" before; now each pin
+    lies within a metre of the place it was made from, with its district."""
+    body = json.loads(SWEREF_FILE.read_text(encoding="utf-8"))
+    assert body["crs"] == named_crs("urn:ogc:def:crs:EPSG::3006")
+    assert body["features"][0]["geometry"]["coordinates"][0] > 700_000  # metres, as written
+    response = staff("planner").post(IMPORT, body, headers=EN)
+    assert response.status_code == 201, response.get_json()
+    ids = response.get_json()["ids"]
+    assert max(_metres_from(app, ids, SWEREF_PLACES)) < 1.0
+    listed = {f["id"]: f for f in api.get("/api/ideas?source=import").get_json()["features"]}
+    assert [listed[i]["properties"]["title"] for i in ids] == SWEREF_TITLES
+    assert [listed[i]["properties"]["district"] for i in ids] == _district_oracle(SWEREF_PLACES)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "urn:ogc:def:crs:EPSG::3006",
+        "urn:ogc:def:crs:EPSG:9.8.15:3006",
+        "EPSG:3006",
+        "epsg:3006",
+        "http://www.opengis.net/def/crs/EPSG/0/3006",
+        "https://www.opengis.net/def/crs/EPSG/0/3006",
+    ],
+)
+def test_every_spelling_of_sweref99tm_is_taken(app, staff, name):
+    response = staff("planner").post(IMPORT, sweref_file(crs=named_crs(name)), headers=EN)
+    assert response.status_code == 201, response.get_json()
+    assert max(_metres_from(app, response.get_json()["ids"], SWEREF_PLACES)) < 1.0
+
+
+@pytest.mark.parametrize(
+    "crs",
+    [
+        named_crs("urn:ogc:def:crs:OGC:1.3:CRS84"),
+        named_crs("urn:ogc:def:crs:OGC::CRS84"),
+        named_crs("http://www.opengis.net/def/crs/OGC/1.3/CRS84"),
+        named_crs("EPSG:4326"),
+        named_crs("urn:ogc:def:crs:EPSG::4326"),
+        named_crs("http://www.opengis.net/def/crs/EPSG/0/4326"),
+        None,  # GeoJSON 2008's "crs": null, as no member at all
+    ],
+)
+def test_a_file_in_wgs84_is_read_lon_lat_whatever_it_calls_it(app, staff, crs):
+    """EPSG:4326 is lat/lon by definition, but GDAL and every GIS write GeoJSON lon/lat."""
+    body = {**collection(pins_at([CENTRE, HOLMSUND])), "crs": crs}
+    response = staff("planner").post(IMPORT, body, headers=EN)
+    assert response.status_code == 201, response.get_json()
+    assert max(_metres_from(app, response.get_json()["ids"], [CENTRE, HOLMSUND])) < 0.01
+
+
+def test_points_in_sweref99tm_are_checked_as_any_pin(app, staff):
+    """Transformed first, then held to the municipality like any pin; an altitude (PointZ)
+    and a one-point MultiPoint are taken as in a file in WGS 84."""
+    planner = staff("planner")
+    body = sweref_file()
+    body["features"][2]["geometry"]["coordinates"] = STOCKHOLM_SWEREF
+    response = planner.post(IMPORT, body, headers=EN)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "outside_area",
+        "message": "The place is outside the area this map covers.",
+        "field": "features[2].geometry.coordinates",
+    }
+    body = sweref_file()
+    first, second = (body["features"][i]["geometry"] for i in (0, 1))
+    first["coordinates"] = [*first["coordinates"], 12.5]
+    body["features"][1]["geometry"] = {"type": "MultiPoint", "coordinates": [second["coordinates"]]}
+    response = planner.post(IMPORT, body, headers=EN)
+    assert response.status_code == 201, response.get_json()
+    assert max(_metres_from(app, response.get_json()["ids"], SWEREF_PLACES)) < 1.0
+
+
+@pytest.mark.parametrize(
+    "coordinates",
+    [
+        [7088280.8, 758803.4],  # northing first
+        [20.2630, 63.8258],  # degrees in a file that says metres
+        [1e300, 7088280.8],  # PROJ would refuse to transform it at all
+    ],
+)
+def test_a_point_no_sweref99tm_point_of_sweden_has_is_refused_as_such(app, staff, coordinates):
+    body = sweref_file()
+    body["features"][1]["geometry"]["coordinates"] = coordinates
+    response = staff("planner").post(IMPORT, body, headers=EN)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "invalid_geometry",
+        "message": "Coordinates are out of range for SWEREF 99 TM: easting (x) first, then "
+        "northing (y), in metres.",
+        "field": "features[1].geometry.coordinates",
+    }
+    assert count_pins(app) == 0
+
+
+def test_the_first_refused_feature_is_named_in_sweref99tm_too(app, staff):
+    """The points are transformed together, before the features are checked in turn: a bad
+    point later in the file does not hide an earlier feature's refusal."""
+    body = sweref_file()
+    body["features"][0]["properties"]["title"] = "ab"
+    body["features"][2]["geometry"]["coordinates"] = [1.0, 2.0]
+    response = staff("planner").post(IMPORT, body, headers=EN)
+    assert response.get_json()["error"]["field"] == "features[0].title"
+
+
+@pytest.mark.parametrize(
+    ("name", "named"),
+    [
+        ("urn:ogc:def:crs:EPSG::3857", "EPSG:3857"),
+        ("EPSG:3014", "EPSG:3014"),  # SWEREF 99 20 15, a local zone
+        ("http://www.opengis.net/def/crs/EPSG/0/3021", "EPSG:3021"),  # RT 90 2.5 gon V
+        ("SWEREF99 TM", "SWEREF99 TM"),
+    ],
+)
+def test_another_crs_is_refused_naming_it_and_the_two_taken(app, staff, name, named):
+    response = staff("planner").post(IMPORT, sweref_file(crs=named_crs(name)), headers=EN)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "unsupported_crs",
+        "message": f"The file is in {named}. Files in WGS 84 (EPSG:4326, CRS84) or SWEREF 99 TM "
+        "(EPSG:3006) are taken: save it in one of them.",
+        "field": "crs",
+    }
+    assert count_pins(app) == 0
+
+
+@pytest.mark.parametrize(
+    "crs",
+    [
+        "EPSG:3006",
+        3006,
+        [],
+        {"type": "EPSG", "properties": {"code": 3006}},
+        {"type": "name"},
+        {"type": "name", "properties": "EPSG:3006"},
+        {"type": "name", "properties": {"name": 3006}},
+        {"properties": {"name": "EPSG:3006"}},
+    ],
+)
+def test_a_malformed_crs_is_refused_saying_how_it_is_written(app, staff, crs):
+    response = staff("planner").post(IMPORT, sweref_file(crs=crs), headers=EN)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "invalid_crs",
+        "message": 'crs must be written {"type": "name", "properties": {"name": "…"}}, as QGIS '
+        "and GDAL write it.",
+        "field": "crs",
+    }
+
+
+def test_metres_in_a_file_that_does_not_say_its_crs_are_told_so(app, staff):
+    """Not "longitude first, then latitude", as if swapped: save the file with its CRS."""
+    planner = staff("planner")
+    response = planner.post(IMPORT, sweref_file(crs=None), headers=EN)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "undeclared_crs",
+        "message": "These coordinates look like SWEREF 99 TM (metres), but the file does not say "
+        "which CRS it is in. Save it with its CRS (EPSG:3006), or as WGS 84.",
+        "field": "features[0].geometry.coordinates",
+    }
+    # Out of range but no SWEREF 99 TM of Sweden either: the lon/lat hint, as before.
+    body = collection(pins_at([CENTRE, (200.0, 63.8)]))
+    response = planner.post(IMPORT, body, headers=EN)
+    assert response.get_json()["error"] == {
+        "code": "invalid_geometry",
+        "message": "Coordinates are out of range: longitude first, then latitude.",
+        "field": "features[1].geometry.coordinates",
+    }
+    assert count_pins(app) == 0
+
+
+def test_a_file_in_sweref99tm_costs_one_transform(app, staff):
+    """1,000 points go to PostGIS in one statement, not one each."""
+    body = sweref_file()
+    features = [
+        {**body["features"][i % 3], "properties": {**body["features"][i % 3]["properties"]}}
+        for i in range(MAX_IMPORT_FEATURES)
+    ]
+    for i, feature in enumerate(features):
+        feature["properties"]["title"] = f"Enkätsvar {i}"
+    planner = staff("planner")
+    with _statements() as statements:
+        response = planner.post(IMPORT, {**body, "features": features})
+    assert response.status_code == 201
+    assert sum("st_transform" in s.lower() for s in statements) == 1
+    assert sum("st_dwithin" in s.lower() for s in statements) == 1  # the duplicates' check
+
+
+@contextmanager
+def _statements() -> Iterator[list[str]]:
+    """The SQL statements sent meanwhile, on any engine."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)
+
+
+# --- The same pins twice ---------------------------------------------------------------------
+
+
+def test_importing_pins_stored_already_is_refused_unless_asked_for(app, api, staff):
+    """A file imported twice by mistake: refused, naming the first such feature (from 0 in
+    `field`, as every import refusal), the pin it matches, and how many features match."""
+    planner = staff("planner")
+    first = planner.post(IMPORT, collection(pins_at([CENTRE, HOLMSUND]), source="paper"))
+    stored = first.get_json()["ids"]
+    again = pins_at([CENTRE, HOLMSUND])
+    body = collection([pin_feature(title="Ny på pappret"), again[1], again[0]], source="paper")
+    response = planner.post(IMPORT, body, headers=EN)
+    assert response.status_code == 409
+    assert response.get_json() == {
+        "error": {
+            "code": "duplicate_pins",
+            "message": f"Pin {stored[1]} has the same title and place (within 1 m) and the same "
+            "source: is this file imported already? Features of this file that are pins "
+            "already: 2.",
+            "field": "features[1]",
+        },
+        "duplicate_of": stored[1],
+        "duplicates": 2,
+    }
+    assert count_pins(app) == 2
+    body["import_duplicates"] = True
+    response = planner.post(IMPORT, body, headers=EN)
+    assert response.status_code == 201
+    assert count_pins(app) == 5
+
+
+def test_the_same_pin_is_the_same_title_and_source_within_a_metre(app, staff):
+    """Moved half a metre (a coordinate typed again) it is the same pin; two metres away, under
+    another title, from another source, or withdrawn by its author, it is not. Held and hidden
+    pins count: a second import would bring back what a moderator hid."""
+    planner = staff("planner")
+    first = planner.post(IMPORT, collection(pins_at([CENTRE, HOLMSUND, (20.27, 63.83)])))
+    ids = first.get_json()["ids"]
+    north = 1 / 111_400  # a metre of latitude at Umeå, in degrees
+    lon, lat = CENTRE
+
+    def import_one(point, **changes) -> int:
+        feature = pin_feature(point, title="Från enkäten 0")
+        feature["properties"].update(changes.pop("properties", {}))
+        return planner.post(IMPORT, collection([feature], **changes), headers=EN).status_code
+
+    assert import_one((lon, lat + 0.5 * north)) == 409
+    assert import_one((lon, lat + 2 * north)) == 201
+    assert import_one(CENTRE, properties={"title": "Från enkäten 0, igen"}) == 201
+    assert import_one(CENTRE, source="paper") == 201
+    assert import_one(CENTRE) == 409
+    _run(app, "UPDATE ideas SET visibility = 'withdrawn' WHERE title = 'Från enkäten 0'")
+    assert import_one(CENTRE) == 201  # withdrawn pins do not count; the new one does
+    assert import_one(CENTRE) == 409
+    for visibility in ("held", "hidden"):
+        _run(app, "UPDATE ideas SET visibility = :v WHERE id = :id", v=visibility, id=ids[1])
+        again = collection([pin_feature(HOLMSUND, title="Från enkäten 1")])
+        response = planner.post(IMPORT, again, headers=EN)
+        assert (response.status_code, response.get_json()["duplicate_of"]) == (409, ids[1])
+
+
+@pytest.mark.parametrize("value", [None, "true", 1, [True]])
+def test_import_duplicates_is_true_or_false(app, staff, value):
+    body = collection(pins_at([CENTRE]), import_duplicates=value)
+    response = staff("planner").post(IMPORT, body, headers=EN)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "invalid_boolean",
+        "message": "import_duplicates must be true or false.",
+        "field": "import_duplicates",
+    }

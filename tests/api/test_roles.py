@@ -28,7 +28,13 @@ class Call:
 
 
 DONE = {"ids": ["{pin}"], "status": "done", "answer": "Klart."}
-IMPORTED = {"type": "FeatureCollection", "source": "paper", "features": [pin_feature()]}
+# Each role imports the same pin: again, as asked (not refused as imported already).
+IMPORTED = {
+    "type": "FeatureCollection",
+    "source": "paper",
+    "import_duplicates": True,
+    "features": [pin_feature()],
+}
 CALLS = [
     Call("PATCH", "/api/ideas/<id:idea_id>", "planner", "/api/ideas/{pin}", {"status": "planned"}),
     Call("POST", "/api/ideas/answer", "planner", "/api/ideas/answer", DONE),

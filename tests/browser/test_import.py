@@ -1,6 +1,8 @@
 """Importing pins in the workspace (/planner), in a real browser under the CSP: a planner
 chooses a GeoJSON file and the source, imports it and hears the result; a file with a bad
-feature is refused naming the feature. On a 375 px phone, by keyboard, axe finds nothing."""
+feature is refused naming the feature. On a 375 px phone, by keyboard, axe finds nothing. By
+keyboard, the focus stays in the form: on the result, or on "Import anyway" when the file's
+pins are stored already."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ from tests.browser.conftest import PHONE, BrowserLog, new_page
 from tests.browser.test_accessibility import sign_in_as, violations
 from tests.conftest import CENTRE, HOLMSUND, Api, count_pins, create_user, pin_feature
 
+# Three pins in SWEREF 99 TM, as ogr2ogr writes them (tests/api/test_import.py).
+SWEREF_FILE = Path(__file__).parents[1] / "data" / "enkat_sweref99tm.geojson"
+
 
 def geojson_file(tmp_path: Path, name: str, features: list[dict[str, Any]]) -> Path:
     """A FeatureCollection file, as QGIS writes one (with `name` and `crs`)."""
@@ -25,9 +30,9 @@ def geojson_file(tmp_path: Path, name: str, features: list[dict[str, Any]]) -> P
     return path
 
 
-def open_import(page: Page, email: str) -> None:
+def open_import(page: Page, email: str, lang: str = "sv") -> None:
     """Sign in, wait for the workspace's layer, open "Importera nålar"."""
-    sign_in_as(page, email, "sv")
+    sign_in_as(page, email, lang)
     expect(page.locator("#pw-status")).to_have_attribute("data-state", "ready")
     page.locator("details.pw-import summary").click()
 
@@ -93,3 +98,70 @@ def test_the_import_by_keyboard_on_a_phone_passes_axe(
         assert count_pins(app) == 1
     finally:
         page.context.close()
+
+
+def submit_by_keyboard(page: Page) -> None:
+    """Tab's way to the import button, and Enter."""
+    page.locator("#pw-import-submit").focus()
+    page.keyboard.press("Enter")
+
+
+def active_id(page: Page) -> str:
+    """The id of the element that has the keyboard focus ("" for <body>)."""
+    return str(page.evaluate("document.activeElement.id"))
+
+
+def test_after_an_import_by_keyboard_the_focus_stays_in_the_form(
+    page: Page, app: Flask, browser_log: BrowserLog, tmp_path: Path
+) -> None:
+    """The button is disabled while the file is sent; its focus went to <body> and the next
+    Tab started at the top of the page. Now the result has it, or after a refusal for pins
+    stored already "Import anyway", from where Space and Tab, Enter import the file anyway."""
+    browser_log.allow(409, 422)
+    create_user(app, "pia@umea.se", "planner")
+    open_import(page, "pia@umea.se", "en")
+    result = page.locator("#pw-import-result")
+    anyway = page.get_by_role("checkbox", name="Import anyway")
+    expect(anyway).to_be_hidden()
+
+    page.set_input_files("#pw-import-file", SWEREF_FILE)  # ogr2ogr's, in SWEREF 99 TM
+    submit_by_keyboard(page)
+    expect(result).to_have_text("3 pins imported.")
+    expect(result).to_be_focused()
+    assert active_id(page) == "pw-import-result"
+    page.keyboard.press("Shift+Tab")
+    expect(page.locator("#pw-import-submit")).to_be_focused()
+    first = min(f["id"] for f in Api(app.test_client()).get("/api/ideas").get_json()["features"])
+
+    page.set_input_files("#pw-import-file", SWEREF_FILE)  # the same file again, by mistake
+    submit_by_keyboard(page)
+    expect(result).to_have_text(
+        f"Nothing was imported. Feature 1: Pin {first} has the same title and place (within "
+        "1 m) and the same source: is this file imported already? Features of this file that "
+        f"are pins already: 3. Open pin {first}"
+    )
+    expect(result.get_by_role("link", name=f"Open pin {first}")).to_have_attribute(
+        "href", f"/planner/ideas/{first}"
+    )
+    expect(anyway).to_be_focused()
+    assert active_id(page) == "pw-import-duplicates"
+    assert count_pins(app) == 3
+    page.keyboard.press("Space")
+    expect(anyway).to_be_checked()
+    page.keyboard.press("Tab")
+    expect(page.locator("#pw-import-submit")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(result).to_have_text("3 pins imported.")
+    expect(result).to_be_focused()
+    expect(anyway).to_be_hidden()
+    assert count_pins(app) == 6
+
+    bad = [pin_feature(CENTRE, title="Fönster mot torget"), pin_feature(HOLMSUND, title="ab")]
+    page.set_input_files("#pw-import-file", geojson_file(tmp_path, "fel.geojson", bad))
+    submit_by_keyboard(page)
+    expect(result).to_have_text(
+        "Nothing was imported. Feature 2 (title): Write at least 3 characters."
+    )
+    expect(result).to_be_focused()
+    expect(anyway).to_be_hidden()
+    assert count_pins(app) == 6

@@ -167,3 +167,23 @@ def test_a_page_that_missed_a_colleagues_hide_does_not_publish_the_pin(
         row["action"] for row in bo.get(f"/api/ideas/{pin['id']}/history").get_json()["history"]
     ]
     assert actions == ["hold", "hide"]
+
+
+def test_a_refusal_that_names_no_field_of_the_form_takes_the_focus(
+    page: Page, app: Flask, browser_log: BrowserLog
+) -> None:
+    """The form's buttons are disabled while it is sent: the one pressed lost the focus to
+    <body>, and a refusal naming no field of the form (here `id`) left it there."""
+    browser_log.allow(404)
+    create_user(app, "moa@umea.se", "moderator")
+    colleague = api_sign_in(app.test_client(), "moa@umea.se")
+    word_id = colleague.post("/api/moderation/words", {"word": "idiot"}).get_json()["id"]
+    sign_in(page, "moa@umea.se", "en")
+    page.goto("/planner/moderation/words")
+    assert colleague.delete(f"/api/moderation/words/{word_id}").status_code == 204
+    page.get_by_role("button", name="Remove idiot").focus()
+    page.keyboard.press("Enter")
+    error = page.locator("form[aria-label='Remove idiot'] .form-error")
+    expect(error).to_have_text("No such word on the list.")
+    expect(error).to_be_focused()
+    assert page.evaluate("document.activeElement.classList.contains('form-error')")

@@ -3,7 +3,9 @@
  * the API, the same calls the workspace makes. On success the page reloads, so it shows the
  * server's state, and the form's `data-done` text is said in #notice, moved beside the form
  * that was sent, scrolled to and focused; on failure the server's message is shown in the
- * form and the field it names is marked.
+ * form and the field it names is marked and focused, or, when it names none of the form's
+ * fields, the message is focused: the form's buttons were disabled while it was sent, and the
+ * one that had the focus lost it to <body>.
  */
 
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
@@ -125,6 +127,14 @@ function showError(form, err) {
   if (input instanceof HTMLElement && input.tagName !== "BUTTON") {
     input.setAttribute("aria-invalid", "true");
     input.focus();
+    return;
+  }
+  // Nothing in the form to fix: the message takes the focus the disabled button lost (a Tab
+  // from <body> would start again at the top of the page), unless it went elsewhere meanwhile.
+  const active = document.activeElement;
+  if (!active || active === document.body || form.contains(active)) {
+    box.tabIndex = -1; // focusable by script only: it is no control
+    box.focus();
   }
 }
 

@@ -2,7 +2,10 @@
  * "Import pins": a planner chooses a GeoJSON file (pins from an earlier dialogue, or paper forms
  * typed in) and where the pins come from; the file goes to POST /api/ideas/import with that
  * `source`, all or none. The result is said in the form's live region: how many were imported
- * and held, or which feature (counted from 1, as a person counts) was refused and why.
+ * and held, or which feature (counted from 1, as a person counts) was refused and why. The
+ * focus goes to the result (the button had it, and was disabled meanwhile), or, when the file's
+ * pins are stored already, to "Import anyway", which sends the same file with
+ * `import_duplicates`.
  */
 
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
@@ -23,7 +26,12 @@ export class ImportForm {
     this.file = /** @type {HTMLInputElement} */ (form.querySelector("#pw-import-file"));
     this.submit = /** @type {HTMLButtonElement} */ (form.querySelector("#pw-import-submit"));
     this.result = /** @type {HTMLElement} */ (form.querySelector("#pw-import-result"));
-    this.file.addEventListener("change", () => this.file.removeAttribute("aria-invalid"));
+    this.anywayField = /** @type {HTMLElement} */ (form.querySelector("#pw-import-anyway"));
+    this.anyway = /** @type {HTMLInputElement} */ (form.querySelector("#pw-import-duplicates"));
+    this.file.addEventListener("change", () => {
+      this.file.removeAttribute("aria-invalid");
+      this.offerAnyway(false); // another file: its pins are not known to be stored
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.send();
@@ -32,15 +40,40 @@ export class ImportForm {
 
   /**
    * Show and announce a result (cleared first and set a moment later, as `announcer` does, so
-   * the same words twice are said twice).
+   * the same words twice are said twice); with `focus`, then focus the result (an empty one
+   * is not shown, so cannot have the focus before).
    * @param {string} text
    * @param {boolean} failed
    * @param {(Node|string)[]} [more] a link and words after the text
+   * @param {boolean} [focus]
    */
-  show(text, failed, more = []) {
+  show(text, failed, more = [], focus = false) {
     this.result.classList.toggle("pw-import-result--error", failed);
     this.result.textContent = "";
-    window.setTimeout(() => this.result.replaceChildren(text, ...more), 50);
+    window.setTimeout(() => {
+      this.result.replaceChildren(text, ...more);
+      if (focus) this.refocus(this.result);
+    }, 50);
+  }
+
+  /**
+   * Focus `target`, unless the planner has taken the focus out of the form meanwhile. The
+   * button is disabled while the file is sent, which sends its focus to <body>: the next Tab
+   * would start again at the top of the page.
+   * @param {HTMLElement} target
+   */
+  refocus(target) {
+    const active = document.activeElement;
+    if (!active || active === document.body || this.form.contains(active)) target.focus();
+  }
+
+  /**
+   * Show "Import anyway" (after a refusal for pins stored already), or hide and clear it.
+   * @param {boolean} shown
+   */
+  offerAnyway(shown) {
+    this.anywayField.hidden = !shown;
+    if (!shown) this.anyway.checked = false;
   }
 
   /** The chosen source: "paper" or "import". */
@@ -64,28 +97,50 @@ export class ImportForm {
     this.submit.disabled = true;
     this.form.setAttribute("aria-busy", "true");
     this.show(t("importing"), false);
+    let anyway = false; // refused for pins stored already: the focus goes to "Import anyway"
     try {
       let json;
       try {
         json = JSON.parse(await file.text());
       } catch {
-        this.show(t("importNotJson"), true);
+        this.show(t("importNotJson"), true, [], true);
         return;
       }
-      if (json && typeof json === "object" && !Array.isArray(json)) json = { ...json, source: this.source() };
+      if (json && typeof json === "object" && !Array.isArray(json)) {
+        json = { ...json, source: this.source(), import_duplicates: this.anyway.checked };
+      }
       const body = await request(urlFor("import"), { method: "POST", json });
       this.form.reset();
-      this.show(importedText(body.created, body.held), false);
+      this.offerAnyway(false);
+      this.show(importedText(body.created, body.held), false, [], true);
       this.handlers.onImported();
     } catch (err) {
-      // Signed out meanwhile: a way back in, beside the words (a chosen file cannot be kept).
-      const back = signedOut(err) ? [" ", signInLink(), " ", t("importAfterSignIn")] : [];
-      this.show(refusedText(err), true, back);
+      anyway = err instanceof ApiError && err.code === "duplicate_pins";
+      if (anyway) this.offerAnyway(true);
+      this.show(refusedText(err), true, refusalLinks(err), !anyway);
     } finally {
       this.submit.disabled = false;
       this.form.removeAttribute("aria-busy");
+      if (anyway) this.refocus(this.anyway);
     }
   }
+}
+
+/**
+ * What follows a refusal's words: signed out meanwhile, a way back in (a chosen file cannot
+ * be kept); pins stored already, the first one's page.
+ * @param {unknown} err
+ * @returns {(Node|string)[]}
+ */
+function refusalLinks(err) {
+  if (signedOut(err)) return [" ", signInLink(), " ", t("importAfterSignIn")];
+  const duplicates = err instanceof ApiError && err.code === "duplicate_pins";
+  const stored = duplicates && err.body ? err.body.duplicate_of : null;
+  if (typeof stored !== "number") return [];
+  const link = document.createElement("a");
+  link.href = urlFor("ideaPage", { idea_id: stored });
+  link.textContent = t("importOpenPin", { id: stored });
+  return [" ", link];
 }
 
 /**
@@ -106,7 +161,8 @@ function refusedText(err) {
   const found = err instanceof ApiError && err.field ? FEATURE_FIELD.exec(err.field) : null;
   if (!found) return t("importRefused", { message });
   const number = Number(found[1]) + 1;
-  return t("importRefusedFeature", { number, field: found[2] || String(err.field), message });
+  if (!found[2]) return t("importRefusedFeatureWhole", { number, message }); // the whole feature
+  return t("importRefusedFeature", { number, field: found[2], message });
 }
 
 /**
