@@ -97,6 +97,9 @@ def test_the_answered_notice_is_beside_the_button_and_the_old_note_goes(
     expect(done).to_have_text(f"{GROUP} pins answered.")
     expect(done).to_be_in_viewport()
     expect(note).to_have_text("")
+    # The button was disabled while sending: the focus is on what was said, not lost to
+    # <body> (where the next Tab would start again at the top of the page).
+    expect(done).to_be_focused()
 
 
 def test_an_import_after_signing_out_says_sign_in(

@@ -60,3 +60,15 @@ export function announcer(region) {
     }, 50);
   };
 }
+
+/**
+ * Focus `target`, unless the person has taken the focus out of `form` meanwhile. A form's
+ * button is disabled while it is sent, which sends its focus to <body>: the next Tab would
+ * start again at the top of the page.
+ * @param {HTMLElement} form
+ * @param {HTMLElement} target
+ */
+export function refocus(form, target) {
+  const active = document.activeElement;
+  if (!active || active === document.body || form.contains(active)) target.focus();
+}

@@ -8,6 +8,7 @@
  * `import_duplicates`.
  */
 
+import { refocus } from "umecom/lib/dom.js";
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
 import { settings, t, urlFor } from "umecom/lib/settings.js";
 import { signInLink, signedOut } from "umecom/planner/workspace-sign-in.js";
@@ -57,14 +58,11 @@ export class ImportForm {
   }
 
   /**
-   * Focus `target`, unless the planner has taken the focus out of the form meanwhile. The
-   * button is disabled while the file is sent, which sends its focus to <body>: the next Tab
-   * would start again at the top of the page.
+   * Focus `target`, unless the planner has taken the focus out of the form meanwhile.
    * @param {HTMLElement} target
    */
   refocus(target) {
-    const active = document.activeElement;
-    if (!active || active === document.body || this.form.contains(active)) target.focus();
+    refocus(this.form, target);
   }
 
   /**

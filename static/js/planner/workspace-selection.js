@@ -5,7 +5,7 @@
  */
 
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
-import { cssSlug, el } from "umecom/lib/dom.js";
+import { cssSlug, el, refocus } from "umecom/lib/dom.js";
 import { categoryLabel, kindLabel, settings, statusLabel, t, urlFor } from "umecom/lib/settings.js";
 import { keepDraft, signInLink, signedOut, takeDraft } from "umecom/planner/workspace-sign-in.js";
 
@@ -192,6 +192,8 @@ export class SelectionPanel {
     if (input instanceof HTMLElement) {
       input.setAttribute("aria-invalid", "true");
       input.focus();
+    } else {
+      refocus(this.form, this.error); // the button, disabled while sending, lost the focus
     }
   }
 
@@ -207,6 +209,7 @@ export class SelectionPanel {
     }
     this.done.textContent = text;
     this.done.scrollIntoView({ block: "nearest" });
+    refocus(this.form, this.done); // the button, disabled while sending, lost the focus
   }
 
   async answerAll() {
