@@ -20,6 +20,7 @@ from app.ideas.filters import IdeaFilters
 from app.ideas.queries import public_idea_rows
 from app.layers import params
 from app.layers.queries import cluster_layer, district_layer, hexgrid_layer
+from app.models import District
 from geo.crs import load_area
 
 Rows = Callable[[IdeaFilters, Mapping[str, str]], Select[Any]]
@@ -38,8 +39,12 @@ class Collection:
 
 
 def _pins(filters: IdeaFilters, _args: Mapping[str, str]) -> Select[Any]:
-    """The published pins, public columns only."""
-    return public_idea_rows(filters)
+    """The published pins, public columns only, with their district's code.
+
+    As every export of the pins has it (app.layers.exports.pin_export): a planner joins on
+    it in QGIS.
+    """
+    return public_idea_rows(filters).add_columns(District.code.label("district_code"))
 
 
 def _districts(filters: IdeaFilters, _args: Mapping[str, str]) -> Select[Any]:

@@ -1,7 +1,9 @@
 """Query parameters of OGC API – Features requests: only known names, values checked.
 
 OGC asks for a 400 for an unknown parameter or a bad value (app/errors.py answers 400 for
-any 422 under /ogc); a `limit` above the maximum is lowered to it, not refused.
+any 422 under /ogc); a `limit` above the maximum is lowered to it, not refused. A parameter
+given twice with different values is a 400 too, as which one was meant cannot be known;
+but for `limit`, whose last value counts (`check_known`).
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+
+from werkzeug.datastructures import MultiDict
 
 from app.common.errors import InvalidField
 from app.ideas.filters import IdeaFilters, parse_filters, parse_since, parse_until
@@ -27,8 +31,19 @@ KNOWN = frozenset({*CARRIED, "f", "lang", "bbox", "limit", "offset", "cursor", "
 OPEN = ("", "..")
 
 
-def check_known(args: Mapping[str, str]) -> None:
-    """Refuse parameters this API does not define, and any format but JSON."""
+def check_known(args: MultiDict[str, str]) -> None:
+    """Refuse unknown parameters, any format but JSON, and one given twice with two values.
+
+    GDAL's OAPIF driver and QGIS add the query of their connection URL to every request after
+    their own parameters, unless the URL holds it word for word. So the same filters come
+    twice whenever our links write them in another order than the person did (the same value
+    again asks for the same thing), and `OAPIF:https://host/ogc?limit=1000` asks for
+    `items?limit=10&limit=1000`. The first value was taken silently: GDAL 3.6 read 10 pins a
+    request however it was asked. A `limit` given again is therefore taken, its last value
+    (`parse_limit`): the one the person wrote, and a page size changes no result. Refused, it
+    made GDAL 3.12 read every pin without its properties (its first request, which finds
+    them, failed), and by QGIS's source it would fail to open the layer.
+    """
     for name in args:
         if name not in KNOWN:
             raise InvalidField(
@@ -36,6 +51,13 @@ def check_known(args: Mapping[str, str]) -> None:
                 field=name[:40],
                 code="unknown_parameter",
                 name=name[:40],
+            )
+        if name != "limit" and len(set(args.getlist(name))) > 1:
+            raise InvalidField(
+                N_("The query parameter %(name)s is given more than once, with different values."),
+                field=name,
+                code="repeated_parameter",
+                name=name,
             )
     if args.get("f", "json") not in ("json", "geojson"):
         raise InvalidField(N_("Only JSON is served here (f=json)."), field="f")
@@ -46,15 +68,24 @@ def carried(args: Mapping[str, str]) -> dict[str, str]:
     return {name: args[name] for name in CARRIED if name in args}
 
 
-def parse_limit(args: Mapping[str, str]) -> int:
-    """1 or more; above MAX_LIMIT it is MAX_LIMIT (OGC: not an error)."""
-    raw = args.get("limit")
-    if raw is None:
+def given_limit(args: MultiDict[str, str]) -> str | None:
+    """The `limit` asked for: the last one given (see `check_known`), or None."""
+    given = args.getlist("limit")
+    return given[-1] if given else None
+
+
+def parse_limit(args: MultiDict[str, str]) -> int:
+    """1 or more; above MAX_LIMIT it is MAX_LIMIT (OGC: not an error).
+
+    Every `limit` given must be valid; the last one counts (see `check_known`).
+    """
+    values = [parse_whole(raw, 1, 10**12) for raw in args.getlist("limit")]
+    if not values:
         return DEFAULT_LIMIT
-    value = parse_whole(raw, 1, 10**12)
-    if value is None:
+    last = values[-1]
+    if last is None or None in values:
         raise InvalidField(N_("limit must be a whole number of 1 or more."), field="limit")
-    return min(value, MAX_LIMIT)
+    return min(last, MAX_LIMIT)
 
 
 def parse_offset(args: Mapping[str, str]) -> int:
@@ -94,7 +125,7 @@ def parse_datetime(raw: str) -> tuple[datetime | None, datetime | None]:
     )
 
 
-def item_filters(args: Mapping[str, str], *, bbox_filters_pins: bool) -> IdeaFilters:
+def item_filters(args: MultiDict[str, str], *, bbox_filters_pins: bool) -> IdeaFilters:
     """The pin filters of an items request, with `datetime` folded into since/until.
 
     `bbox` narrows the pins themselves only for the pins collection; a layer counts all the

@@ -20,6 +20,7 @@ from app.ogc.collections import COLLECTIONS, Collection, check_layer_parameters
 from app.ogc.params import (
     carried,
     check_known,
+    given_limit,
     item_filters,
     parse_bbox_arg,
     parse_limit,
@@ -194,7 +195,9 @@ def items(collection_id: str) -> Response:
         features, matched, after = _pin_page(limit, offset)
     else:
         features, matched, after = _layer_page(collection, limit, offset)
-    page = {k: v for k, v in request.args.items() if k in ("bbox", "datetime", "limit")}
+    page = {k: request.args[k] for k in ("bbox", "datetime") if k in request.args}
+    if (asked := given_limit(request.args)) is not None:
+        page["limit"] = asked
     links = [
         _link("ogc.items", "self", GEOJSON_MEDIA_TYPE, collection_id=collection.id, **page),
         _link("ogc.collection", "collection", JSON, collection_id=collection.id),

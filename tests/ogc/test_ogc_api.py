@@ -7,7 +7,9 @@ from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sqlalchemy import text
 
+from app.db import get_engine
 from tests.pins import add_pins, random_points, set_columns
 
 CORE = "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core"
@@ -27,6 +29,19 @@ def test_landing_page_links_to_the_parts(client):
     assert links["data"]["href"] == "http://localhost/ogc/collections"
     assert links["conformance"]["href"] == "http://localhost/ogc/conformance"
     assert client.get("/ogc/").status_code == 200
+
+
+def test_the_api_document_has_limits_default_where_qgis_reads_it(client):
+    """QGIS's OGC API client reads `components/parameters/limit` of the landing page's
+    service-desc: by its source, with a default there it asks for pages of 1,000, without
+    one of 100. No maximum: a larger limit is lowered, not refused."""
+    desc = _rels(client.get("/ogc").get_json())["service-desc"]["href"]
+    spec = client.get(desc).get_json()
+    limit = spec["components"]["parameters"]["limit"]
+    assert (limit["name"], limit["in"]) == ("limit", "query")
+    assert limit["schema"] == {"type": "integer", "minimum": 1, "default": 100}
+    items = spec["paths"]["/ogc/collections/{collection_id}/items"]["get"]["parameters"]
+    assert {"$ref": "#/components/parameters/limit"} in items
 
 
 def test_conformance(client):
@@ -145,6 +160,9 @@ def test_datetime_instants_and_intervals(app, client):
         (("ideas", "districts"), "datetime=../..", "datetime"),
         (("ideas", "districts"), "kind=bike", "kind"),
         (("ideas", "districts"), "crs=EPSG:3006", "crs"),
+        (("ideas", "districts"), "limit=ten&limit=1000", "limit"),
+        (("ideas", "districts"), "kind=idea&kind=concern", "kind"),
+        (("clusters",), "eps=50&eps=250", "eps"),
         (("clusters",), "eps=0", "eps"),
         (("clusters",), "min_points=1001", "min_points"),
         (("hexagons",), "size=5", "size"),
@@ -162,6 +180,35 @@ def test_bad_parameters_get_ogcs_400(client, collections, query, field):
 def test_unknown_parameters_are_refused_everywhere(client):
     for path in ("/ogc", "/ogc/conformance", "/ogc/collections", "/ogc/collections/ideas"):
         assert client.get(f"{path}?nope=1").status_code == 400
+
+
+def test_a_parameter_given_twice_with_other_values_is_named(app, client):
+    """Which of two filters was meant cannot be known: a 400 naming it, in every document."""
+    add_pins(app, [{"lon": 20.263, "lat": 63.8258}])
+    for path in ("/ogc", "/ogc/collections", "/ogc/collections/ideas/items"):
+        response = client.get(f"{path}?kind=idea&kind=concern", headers={"Accept-Language": "en"})
+        assert response.status_code == 400, path
+        error = response.get_json()["error"]
+        assert error["code"] == "repeated_parameter" and error["field"] == "kind"
+        assert error["message"] == (
+            "The query parameter kind is given more than once, with different values."
+        )
+    # The same value twice asks for one thing: GDAL and QGIS repeat their connection URL's
+    # filters after our links' own, written in another order.
+    same = client.get("/ogc/collections/ideas/items?kind=idea&eps=250&kind=idea&eps=250")
+    assert same.status_code == 200 and same.get_json()["numberMatched"] == 1
+
+
+def test_the_last_limit_counts(app, client):
+    """GDAL asks `items?limit=10&limit=1000` for `OAPIF:https://host/ogc?limit=1000`: the
+    first value was taken silently, and pages stayed at 10 however GDAL 3.6 was asked."""
+    add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(5, seed=74)])
+    body = client.get("/ogc/collections/ideas/items?limit=1&limit=2").get_json()
+    assert body["numberReturned"] == 2 and body["numberMatched"] == 5
+    for rel in ("self", "next"):
+        assert parse_qs(urlsplit(_rels(body)[rel]["href"]).query)["limit"] == ["2"]
+    layer = client.get("/ogc/collections/districts/items?limit=1000&limit=3").get_json()
+    assert layer["numberReturned"] == 3
 
 
 def test_not_found(client, app):
@@ -187,6 +234,30 @@ def test_one_feature_of_each_collection(app, client):
         one = client.get(f"/ogc/collections/{collection}/items/{chosen['id']}?min_points=1")
         assert one.status_code == 200, collection
         assert one.get_json()["properties"] == chosen["properties"]
+
+
+def test_pins_have_their_district_code_as_the_exports_do(app, client):
+    specs = [{"lon": lon, "lat": lat} for lon, lat in random_points(8, seed=73)]
+    ids = add_pins(app, specs)
+    with app.app_context(), get_engine().connect() as conn:
+        expected = dict(
+            conn.execute(
+                text(
+                    "SELECT i.id, d.code FROM ideas i LEFT JOIN districts d ON d.id = i.district_id"
+                )
+            ).all()
+        )
+    assert sorted(expected) == sorted(ids) and all(expected.values())
+    items = client.get("/ogc/collections/ideas/items?limit=100").get_json()["features"]
+    codes = {f["id"]: f["properties"]["district_code"] for f in items}
+    assert codes == expected
+    exported = client.get("/api/export/ideas.geojson").get_json()["features"]
+    assert {f["id"]: f["properties"]["district_code"] for f in exported} == codes
+    one = client.get(f"/ogc/collections/ideas/items/{ids[0]}").get_json()
+    assert one["properties"]["district_code"] == expected[ids[0]]
+    # Same properties as the export's, in the same order, but for the export's `id`.
+    export_keys = [k for k in exported[0]["properties"] if k != "id"]
+    assert list(items[0]["properties"]) == export_keys
 
 
 def test_unpublished_pins_are_not_features(app, client):

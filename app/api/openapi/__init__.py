@@ -41,6 +41,7 @@ def openapi_document(area_bounds: tuple[float, float, float, float]) -> dict[str
         for path, item in module.PATHS.items():
             paths.setdefault(path, {}).update(item)  # modules may share a path (GET, PATCH)
     components = copy.deepcopy(COMPONENTS)
+    components["parameters"].update(copy.deepcopy(ogc.PARAMETERS))
     min_lon, min_lat, max_lon, max_lat = area_bounds
     components["schemas"]["Point"]["properties"]["coordinates"]["prefixItems"] = [
         {"type": "number", "minimum": min_lon, "maximum": max_lon, "description": "longitude"},

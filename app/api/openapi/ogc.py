@@ -1,7 +1,8 @@
 """Paths of OGC API – Features under /ogc (Part 1 Core, GeoJSON).
 
-OGC answers 400 (not 422) for a parameter it does not know or a value it cannot take, and
-lowers a `limit` above its maximum instead of refusing it.
+OGC answers 400 (not 422) for a parameter it does not know, one given twice with different
+values, or a value it cannot take, and lowers a `limit` above its maximum instead of refusing
+it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from app.api.openapi.layers import EPS, HEX_SIZE, MIN_POINTS
-from app.api.openapi.parts import BBOX_DESCRIPTION, FILTERS, GEOJSON, JSON, answer, operation, query
+from app.api.openapi.parts import (
+    BBOX_DESCRIPTION,
+    FILTERS,
+    GEOJSON,
+    JSON,
+    answer,
+    operation,
+    query,
+    ref,
+)
 from app.ogc.collections import COLLECTIONS
 from app.ogc.params import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 
@@ -35,6 +45,18 @@ FEATURE_ID = {
     "description": "a pin's or district's id, a hexagon's `i_j`, a cluster's number",
     "schema": {"type": "string"},
 }
+# Under this name in components, as OGC's own API document has it: QGIS's OGC API client
+# reads its `default` there (components/parameters/limit) and, paging on, asks for pages of
+# at least 1,000 when it finds one, of 100 when it does not (its source: qgsoapifprovider.cpp;
+# GDAL 3.6 reads none of it). No `maximum`: a larger limit is lowered, not refused, which a
+# maximum in the schema would declare invalid.
+PARAMETERS = {
+    "limit": query(
+        "limit",
+        f"features per page, default {DEFAULT_LIMIT}; above {MAX_LIMIT} it is {MAX_LIMIT}",
+        {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
+    )
+}
 ITEM_PARAMETERS = [
     query(
         "bbox",
@@ -47,11 +69,7 @@ ITEM_PARAMETERS = [
         "pins created at an instant or in an interval start/end (RFC 3339, `..` for open)",
         {"type": "string"},
     ),
-    query(
-        "limit",
-        f"features per page, default {DEFAULT_LIMIT}; above {MAX_LIMIT} it is {MAX_LIMIT}",
-        {"type": "integer", "minimum": 1},
-    ),
+    ref("parameters", "limit"),
     query(
         "offset",
         "features to skip (the next link of a layer sets it)",
