@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Response, current_app, request
-from flask_limiter.util import get_remote_address
 from limits import RateLimitItem, parse_many
 
 from app.common.errors import TooMany
 from app.extensions import limiter
 from app.known_devices import account_hash, known_device
+from app.networks import client_network
 from app.ratelimit_storage import PlannedHit, plan_hits_with
 from app.request import matched_view
 from app.supporters import known_supporter_id
@@ -58,18 +58,18 @@ def config_limit(key: str) -> Callable[[], str]:
 def person_key() -> str:
     """The signed supporter id, or the address for a client without one."""
     supporter = known_supporter_id()
-    return f"person:{supporter}" if supporter else f"newcomer:{get_remote_address()}"
+    return f"person:{supporter}" if supporter else f"newcomer:{client_network()}"
 
 
 def address_key() -> str:
-    """The client's address (behind PROXY_COUNT trusted proxies, the citizen's)."""
-    return f"address:{get_remote_address()}"
+    """The client's network (app.networks: an IPv6 client by its /64)."""
+    return f"address:{client_network()}"
 
 
 def address_and_pin_key() -> str:
     """The address and the pin acted on: bounds what one network can add to one pin."""
     pin = (request.view_args or {}).get("idea_id", "")
-    return f"address:{get_remote_address()}:pin:{pin}"
+    return f"address:{client_network()}:pin:{pin}"
 
 
 def limited(
@@ -191,6 +191,17 @@ def account_key() -> str:
     return "account:" + account_hash(email)
 
 
+def sign_in_address_key() -> str:
+    """The address's counter of failed sign-ins, or a known device's own (see `account_key`).
+
+    A device the account signed in from before is not locked out with its address either:
+    fifty failures naming any accounts from an office's one address would otherwise lock out
+    every member of staff behind it.
+    """
+    device = known_device(request.form.get("email") or "")
+    return f"device:{device}" if device is not None else address_key()
+
+
 def failures_limited(
     scope: str,
     *,
@@ -207,7 +218,7 @@ def failures_limited(
 
     def decorate(view: F) -> F:
         wrapped: Any = view
-        for name, key in ((account, account_key), (address, address_key)):
+        for name, key in ((account, account_key), (address, sign_in_address_key)):
             wrapped = limiter.shared_limit(
                 config_limit(name),
                 scope=f"{scope}-{name.lower()}",

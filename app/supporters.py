@@ -8,11 +8,11 @@ The table stores only a keyed hash of the id, never the cookie value or an addre
 from __future__ import annotations
 
 from flask import Response, current_app, g, request
-from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.ideas.support import new_supporter_token, supporter_id
+from app.networks import client_network
 
 SUPPORTER_COOKIE = "umecom_supporter"
 COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
@@ -50,13 +50,13 @@ def current_supporter_id() -> str:
 
 
 def current_network_id() -> str:
-    """A keyed hash of the client's address (behind PROXY_COUNT proxies, the citizen's).
+    """A keyed hash of the client's network (app.networks: an IPv6 client by its /64).
 
     What one network counts as once, where a supporter id is not enough: a client can mint
     as many of those as it asks `GET /` for.
     """
     secret = str(current_app.config["SECRET_KEY"])
-    return supporter_id(secret, f"network:{get_remote_address()}")
+    return supporter_id(secret, f"network:{client_network()}")
 
 
 def known_supporter_id() -> str | None:

@@ -86,6 +86,18 @@ def test_behind_a_proxy_each_address_has_its_own_ceiling(make_app, app):
     )
 
 
+def test_an_ipv6_64_behind_a_proxy_shares_one_ceiling(make_app, app):
+    """A security review posted 65 pins past a ceiling of 60 with one address a request."""
+    limited = make_app(IDEA_CREATE_ADDRESS_LIMIT="2 per minute", PROXY_COUNT=1)
+    statuses = [
+        Api(limited.test_client())
+        .post("/api/ideas", pin_feature(), headers={"X-Forwarded-For": address})
+        .status_code
+        for address in ("2001:db8:5::1", "2001:db8:5::2", "2001:db8:5:0:ff::3", "2001:db8:6::1")
+    ]
+    assert statuses == [201, 201, 429, 201]
+
+
 def test_one_address_cannot_pile_supports_on_one_pin(make_app, app, api):
     """The hostile test added 361 supports to one pin in a minute from one address."""
     limited = make_app(SUPPORT_PIN_ADDRESS_LIMIT="3 per hour")

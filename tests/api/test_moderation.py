@@ -120,6 +120,22 @@ def test_a_moderators_decision_to_publish_sticks(make_app, app, api, staff):
     assert [a for _, a, *_ in _history(app, idea_id)] == ["hold_reports", "publish"]
 
 
+def test_addresses_of_one_ipv6_64_are_one_network(make_app, app, api):
+    """A home connection has a /64: an address a request must not make a network of each."""
+    held_app = make_app(FLAG_HOLD_THRESHOLD=3, FLAG_LIMIT="100 per minute")
+    idea_id = _pin(api)
+    for address in ("2001:db8:1:2::1", "2001:db8:1:2::2", "2001:db8:1:2:ab::3", "::ffff:10.9.0.1"):
+        reporter = Api.from_address(held_app, address)
+        assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 200  # two networks
+    reporter = Api.from_address(held_app, "10.9.0.1")  # the same network as ::ffff:10.9.0.1
+    assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 200
+    reporter = Api.from_address(held_app, "2001:db8:1:3::1")
+    assert reporter.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"}).status_code == 201
+    assert api.get(f"/api/ideas/{idea_id}").status_code == 404
+
+
 def test_one_network_counts_once_towards_the_hold(make_app, app, api):
     """Supporter ids cost a `GET /` each: three from one address are one network."""
     held_app = make_app(FLAG_HOLD_THRESHOLD=3, FLAG_LIMIT="100 per minute")
