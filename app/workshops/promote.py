@@ -152,8 +152,8 @@ def promote(
     points at it: `field` is `annotation_ids[<index from 0>]`, `annotation_id` its id (and
     `pin_id` the pin it became, when it is one already).
 
-    A workshop that no planner started makes pins within the limits of new pins of the
-    facilitator's network, as a citizen's pins are: `spend(n)` counts them, or refuses.
+    `spend(n)` counts the n new pins in the caller's limits, or refuses them (the caller's:
+    an anonymous facilitator's pins keep to a citizen's limits, a signed-in planner's do not).
     """
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
@@ -254,8 +254,7 @@ def promote(
                 ),
             )
         )
-    if workshop.created_by is None:
-        spend(len(new_ideas))
+    spend(len(new_ideas))
     try:
         idea_ids = [
             store_idea(

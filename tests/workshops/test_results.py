@@ -7,7 +7,7 @@ from sqlalchemy import text
 from app.db import get_engine
 from app.workshops.promote import title_from_note
 from tests.conftest import Api, create_user, pin_feature, sign_in, unreachable_limits
-from tests.workshops.helpers import draw, join, shape, start_workshop
+from tests.workshops.helpers import draw, join, new_client, shape, start_workshop
 
 EN = {"Accept-Language": "en"}
 
@@ -153,7 +153,7 @@ def test_an_anonymous_workshop_makes_pins_within_its_networks_limits(make_app, a
     assert citizen.post("/api/ideas", pin_feature()).status_code == 429
 
 
-def test_a_workshop_a_planner_started_makes_its_pins_without_those_limits(make_app, app):
+def test_a_signed_in_planner_makes_pins_without_those_limits(make_app, app):
     limited = make_app(**{**unreachable_limits(app), "IDEA_CREATE_ADDRESS_LIMIT": "5 per minute"})
     create_user(limited, "eva@umea.se", "planner")
     eva = sign_in(limited.test_client(), "eva@umea.se")
@@ -166,6 +166,17 @@ def test_a_workshop_a_planner_started_makes_its_pins_without_those_limits(make_a
     )
     assert made.status_code == 201
     assert len(made.get_json()["features"]) == 7
+    # The workshop's key given to someone not signed in is no pass past the limits.
+    key = workshop["facilitator_key"]
+    helper = new_client(limited)
+    claimed = helper.post(f"/api/workshops/{workshop['id']}/facilitator", {"key": key})
+    assert claimed.status_code == 204
+    more = [draw(anna, workshop["id"], shape("Point")).get_json()["id"] for _ in range(6)]
+    refused = helper.post(
+        f"/api/workshops/{workshop['id']}/promote",
+        {"annotation_ids": more, "kind": "idea", "category": "other"},
+    )
+    assert refused.status_code == 429
 
 
 def test_drawing_is_limited_per_network(make_app, app):

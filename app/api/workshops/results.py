@@ -8,11 +8,12 @@ from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream
 from app.api.workshops import identity
+from app.auth import signed_in_user
 from app.db import get_session
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import public_idea_rows
 from app.models import Idea
-from app.ratelimit import spend_new_pins
+from app.ratelimit import spend_new_pins, spend_nothing
 from app.workshops import promote, results
 from app.workshops.queries import export_rows
 from geo.geojson import feature_select, stream_feature_collection
@@ -23,7 +24,10 @@ def promote_annotations(workshop_id: int) -> Response:
     """Facilitator: make pins of annotations (all or nothing): 201 with the pins."""
     session = get_session()
     actor = identity.facilitator(session, workshop_id)
-    idea_ids = promote.promote(session, actor, json_body(), spend=spend_new_pins)
+    # Anyone may start a workshop or be given its key: only staff signed in make pins past
+    # the new-pin limits of their network (a planner's workshop's key shared is no pass).
+    spend = spend_nothing if signed_in_user() is not None else spend_new_pins
+    idea_ids = promote.promote(session, actor, json_body(), spend=spend)
     pins = feature_select(
         public_idea_rows(IdeaFilters()).where(Idea.id.in_(idea_ids)), order_by="id"
     )
