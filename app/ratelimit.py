@@ -144,10 +144,14 @@ workshop_join_limits = limited(
     "workshop-join", person="WORKSHOP_JOIN_LIMIT", address="WORKSHOP_JOIN_ADDRESS_LIMIT"
 )
 flag_limits = limited("flag", person="FLAG_LIMIT", address="FLAG_ADDRESS_LIMIT")
-# Drawing in workshops: per address only (a room of participants shares one), far above what
-# a room draws, yet a bound on what one client can store (shapes of up to 5,000 positions).
+# Drawing in workshops, changing and undoing included (each stores the shape again in the
+# workshop's events): per address only (a room of participants shares one), far above what a
+# room draws, yet a bound on what one client can store (shapes of up to 5,000 positions).
 workshop_draw_limits = limited(
-    "workshop-draw", person=None, address="WORKSHOP_DRAW_ADDRESS_LIMIT", methods=["POST"]
+    "workshop-draw",
+    person=None,
+    address="WORKSHOP_DRAW_ADDRESS_LIMIT",
+    methods=["POST", "PATCH", "DELETE"],
 )
 
 

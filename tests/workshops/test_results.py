@@ -179,11 +179,18 @@ def test_a_signed_in_planner_makes_pins_without_those_limits(make_app, app):
     assert refused.status_code == 429
 
 
-def test_drawing_is_limited_per_network(make_app, app):
+def test_drawing_changing_and_undoing_are_limited_per_network(make_app, app):
     limited = make_app(**{**unreachable_limits(app), "WORKSHOP_DRAW_ADDRESS_LIMIT": "3 per minute"})
     facilitator, workshop = start_workshop(limited)
     anna = join(limited, workshop)
-    statuses = [draw(anna, workshop["id"]).status_code for _ in range(4)]
-    assert statuses == [201, 201, 201, 429]
+    statuses = [draw(anna, workshop["id"]).status_code for _ in range(2)]
+    [drawn] = anna.get(f"/api/workshops/{workshop['id']}/annotations").get_json()["features"][:1]
+    path = f"/api/workshops/{workshop['id']}/annotations/{drawn['id']}"
+    # Changing stores the shape again (in the events): it counts as drawing does.
+    statuses.append(anna.patch(path, {"version": 1, "properties": {"note": "Ny"}}).status_code)
+    statuses.append(draw(anna, workshop["id"]).status_code)
+    statuses.append(anna.delete(path).status_code)
+    statuses.append(anna.post(f"/api/workshops/{workshop['id']}/undo").status_code)
+    assert statuses == [201, 201, 200, 429, 429, 429]
     # Reading is not drawing.
     assert anna.get(f"/api/workshops/{workshop['id']}/annotations").status_code == 200

@@ -115,7 +115,7 @@ bp.add_url_rule(
 )
 bp.add_url_rule(
     "/api/workshops/<id:workshop_id>/annotations/<id:annotation_id>",
-    view_func=AnnotationView.as_view("annotation"),
+    view_func=workshop_draw_limits(AnnotationView.as_view("annotation")),
 )
 
 
@@ -128,6 +128,7 @@ def hide_annotation(workshop_id: int, annotation_id: int) -> Response:
 
 
 @bp.post("/api/workshops/<id:workshop_id>/undo")
+@workshop_draw_limits
 def undo_last(workshop_id: int) -> Response:
     """Undo the caller's own last change (a participant's, or the facilitator's own)."""
     session = get_session()
