@@ -27,11 +27,13 @@ from app.planning.history import record
 from app.planning.moderation import change_visibility, open_report_count
 from app.planning.payloads import json_object, parse_id, parse_status
 from geo.i18n import N_
+from geo.numbers import whole_in_range
 
 FIELDS = (
     "status", "answer", "answer_en", "category", "duplicate_of", "visibility", "visibility_was",
-    "reason",
+    "open_reports_was", "reason",
 )  # fmt: skip
+PRECONDITIONS = ("visibility_was", "open_reports_was")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class PinChanges:
     # The visibility the moderator's page showed: a change made meanwhile by a colleague (a
     # pin hidden as offensive) is not undone by a page that never saw it.
     visibility_was: str | None = None
+    # The open reports it showed: "Keep it published" closes them all, and must not close one
+    # that came in after the page was read, unseen.
+    open_reports_was: int | None = None
     reason: str | None = None
 
     @property
@@ -59,7 +64,7 @@ class PinChanges:
 def parse_changes(payload: Any) -> PinChanges:
     """Check a PATCH body; at least one field besides `reason`."""
     body = json_object(payload, FIELDS)
-    if not set(body) - {"reason", "visibility_was"}:
+    if not set(body) - {"reason", *PRECONDITIONS}:
         raise InvalidField(
             N_(
                 "Send at least one of status, answer, answer_en, category, duplicate_of, "
@@ -102,6 +107,14 @@ def parse_changes(payload: Any) -> PinChanges:
                 code="invalid_choice",
             )
         values["visibility_was"] = was
+    if "open_reports_was" in body:
+        shown = whole_in_range(body["open_reports_was"], 0, 2**31 - 1)
+        if shown is None:
+            raise InvalidField(
+                N_("open_reports_was must be a whole number of 0 or more."),
+                field="open_reports_was",
+            )
+        values["open_reports_was"] = shown
     values["reason"] = clean_text(body.get("reason"), "reason", limits.REASON, multiline=True)
     return PinChanges(given=frozenset(body), **values)
 
@@ -161,6 +174,17 @@ def apply_changes(session: Session, idea_id: int, changes: PinChanges, user_id: 
             extra={"visibility": idea.visibility},
             now=VISIBILITY_LABELS[idea.visibility],
         )  # fmt: skip
+    if changes.open_reports_was is not None:
+        reports = session.execute(select(open_report_count(idea.id))).scalar_one()
+        if reports != changes.open_reports_was:
+            raise Conflict(
+                N_("Meanwhile the pin's reports changed (open reports now: %(n)s). Reload the "
+                   "page to read them, then decide again."),
+                field="visibility",
+                code="reports_changed",
+                extra={"open_reports": reports},
+                n=reports,
+            )  # fmt: skip
     why = changes.reason
     done: list[str] = []
 

@@ -411,3 +411,33 @@ def test_the_queue_says_why_each_held_pin_is_held(app, api, staff):
     page = moderator.get("/planner/moderation").get_data(as_text=True)
     assert "Ordlistan: idiot" in page
     assert "Hölls in av en moderator: Kolla" in page
+
+
+def test_keeping_a_pin_does_not_dismiss_a_report_the_page_never_showed(app, api, staff):
+    """'Keep it published' closes every open report: only those the moderator read."""
+    idea_id = _pin(api)
+    api.post(f"/api/ideas/{idea_id}/flag", {"reason": "spam"})
+    moderator = staff("moderator")
+    path = f"/api/ideas/{idea_id}"
+    page = moderator.get(f"/planner/ideas/{idea_id}").get_data(as_text=True)
+    assert 'name="open_reports_was" value="1" data-json="int"' in page
+    Api.from_address(app, "10.0.4.1").post(f"{path}/flag", {"reason": "personal_data"})
+    keep = {"visibility": "published", "visibility_was": "published", "open_reports_was": 1}
+    stale = moderator.patch(path, keep, headers=EN)
+    assert stale.status_code == 409
+    assert stale.get_json() == {
+        "error": {
+            "code": "reports_changed",
+            "message": "Meanwhile the pin's reports changed (open reports now: 2). Reload the "
+            "page to read them, then decide again.",
+            "field": "visibility",
+        },
+        "open_reports": 2,
+    }
+    assert _sql(app, "SELECT count(*) FROM flags WHERE resolved_at IS NULL") == [(2,)]
+    kept = moderator.patch(path, {**keep, "open_reports_was": 2})
+    assert kept.status_code == 200
+    assert kept.get_json()["changed"] == ["dismiss_reports"]
+    bad = moderator.patch(path, {**keep, "open_reports_was": -1}, headers=EN)
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["field"] == "open_reports_was"

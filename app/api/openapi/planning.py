@@ -99,6 +99,13 @@ PIN_CHANGES = {
                 "description": "the visibility the client showed: if the pin's is another now "
                 "(a colleague changed it), 409 visibility_changed and nothing is changed",
             },
+            "open_reports_was": {
+                "type": "integer",
+                "minimum": 0,
+                "maximum": 2**31 - 1,
+                "description": "the open reports the client showed: if the pin has another "
+                "number now, 409 reports_changed and nothing is changed",
+            },
             "reason": {**text(limits.REASON, nullable=True), "description": "why, for history"},
         },
         closed=True,
