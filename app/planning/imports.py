@@ -187,6 +187,9 @@ def parse_import(session: Session, payload: Any, area: AreaOfInterest) -> PinImp
     return PinImport(source, ideas, import_duplicates=duplicates)
 
 
+IMPORT_LOCK = 0x696D70  # advisory lock key (with the source's hash): one check-and-store at a time
+
+
 def import_pins(session: Session, pins: PinImport) -> StoredIdeas:
     """Store every pin with its source, in one statement; the caller commits.
 
@@ -194,6 +197,11 @@ def import_pins(session: Session, pins: PinImport) -> StoredIdeas:
     all, naming the first feature it matched, the stored pin and how many features did.
     """
     if not pins.import_duplicates:
+        # Imports of one source take turns from the check to the commit: two of the same file
+        # sent at once (a double submit, two planners) each found nothing stored and both
+        # stored it. A batch of 500 holds the lock for the tens of milliseconds its check and
+        # insert take.
+        session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK, func.hashtext(pins.source))))
         found = already_stored(session, pins)
         if found:
             index, pin_id = found[0]

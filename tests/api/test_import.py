@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from html import unescape
@@ -21,7 +22,16 @@ from sqlalchemy import Engine, event, text
 
 from app.db import get_engine
 from app.planning.imports import MAX_IMPORT_FEATURES
-from tests.conftest import CENTRE, DISTRICTS_FILE, HOLMSUND, Api, count_pins, pin_feature
+from tests.conftest import (
+    CENTRE,
+    DISTRICTS_FILE,
+    HOLMSUND,
+    Api,
+    count_pins,
+    create_user,
+    pin_feature,
+    sign_in,
+)
 from tests.pins import random_points
 
 IMPORT = "/api/ideas/import"
@@ -685,3 +695,25 @@ def test_import_duplicates_is_true_or_false(app, staff, value):
         "message": "import_duplicates must be true or false.",
         "field": "import_duplicates",
     }
+
+
+def test_the_same_file_sent_twice_at_once_is_stored_once(app, staff):
+    """A double submit, or two planners with one file: both found nothing stored, both stored
+    it. Imports of a source now take turns from their check to their commit."""
+    create_user(app, "per@umea.se", "planner")
+    planners = [staff("planner"), sign_in(app.test_client(), "per@umea.se")]
+    body = collection(pins_at([(20.2630 + n / 1000, 63.8258) for n in range(50)]))
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def send(planner: Api) -> None:
+        start.wait()
+        statuses.append(planner.post(IMPORT, body).status_code)
+
+    threads = [threading.Thread(target=send, args=(planner,)) for planner in planners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [201, 409]
+    assert count_pins(app) == 50
