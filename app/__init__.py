@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from app import db, map_gates, replica, write_turns
+from app import db, map_gates, query_args, replica, write_turns
 from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.converters import IdConverter
@@ -110,6 +110,7 @@ def register_extensions(app: Flask) -> None:
     app.after_request(keep_the_busy_retry_after)  # runs after the limiter's headers
     limiter.init_app(app)
     auth.init_app(app)  # Flask-Login, after CSRF: an expired session is checked after the token
+    query_args.init_app(app)  # a query parameter with two values is refused, never guessed
     write_turns.init_app(app)  # after CSRF and limits: a refused write takes no turn
 
 

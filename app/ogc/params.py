@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.common.errors import InvalidField
 from app.ideas.filters import IdeaFilters, parse_filters, parse_since, parse_until
+from app.query_args import refuse_repeated
 from geo.i18n import N_
 from geo.numbers import parse_whole
 from geo.validate import parse_bbox
@@ -52,13 +53,7 @@ def check_known(args: MultiDict[str, str]) -> None:
                 code="unknown_parameter",
                 name=name[:40],
             )
-        if name != "limit" and len(set(args.getlist(name))) > 1:
-            raise InvalidField(
-                N_("The query parameter %(name)s is given more than once, with different values."),
-                field=name,
-                code="repeated_parameter",
-                name=name,
-            )
+    refuse_repeated(args, last_counts=("limit",))
     if args.get("f", "json") not in ("json", "geojson"):
         raise InvalidField(N_("Only JSON is served here (f=json)."), field="f")
 

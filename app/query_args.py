@@ -1,0 +1,59 @@
+"""A query parameter given twice: the same value again is taken, two values are refused.
+
+Every parser reads one value of a parameter, the first: `/api/ideas?kind=idea&kind=concern`
+listed ideas only, and an export with `bbox` twice held the first box, both without a word.
+Which one was meant cannot be known, so two values are a refusal naming the parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import parse_qsl
+
+from flask import Flask, request
+from werkzeug.datastructures import MultiDict
+
+from app.common.errors import InvalidField
+from geo.i18n import N_
+
+# The OGC API checks its own, as GIS clients repeat its `limit` (app/ogc/params.py).
+OWN_RULE_PREFIX = "/ogc"
+
+
+def refuse_repeated(args: MultiDict[str, str], *, last_counts: Iterable[str] = ()) -> None:
+    """InvalidField for the first parameter given with two different values.
+
+    `last_counts`: parameters whose repeats are taken, their last value counting.
+    """
+    taken = set(last_counts)
+    for name in args:
+        if name not in taken and len(set(args.getlist(name))) > 1:
+            raise InvalidField(
+                N_("The query parameter %(name)s is given more than once, with different values."),
+                field=name[:40],
+                code="repeated_parameter",
+                name=name[:40],
+            )
+
+
+def refuse_repeated_in_request() -> None:
+    """Before every request but the OGC API's: no parameter with two values.
+
+    Read from the raw query, not `request.args`: which of those a view reads is its own
+    (tests/test_no_5xx.py notes them to walk each view with hostile values of its keys).
+    """
+    path = request.path
+    if (
+        not request.query_string
+        or path == OWN_RULE_PREFIX
+        or path.startswith(OWN_RULE_PREFIX + "/")
+    ):
+        return
+    pairs = parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    if len(pairs) > len({name for name, _ in pairs}):
+        refuse_repeated(MultiDict(pairs))
+
+
+def init_app(app: Flask) -> None:
+    """Check every request's query for repeated parameters, before any view reads it."""
+    app.before_request(refuse_repeated_in_request)
