@@ -9,14 +9,19 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import format_number, ngettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Insert, Select, Subquery, insert, literal, select
 from sqlalchemy.orm import Session
 
+from app.common.errors import Conflict, InvalidField
 from app.common.times import instant_text
 from app.models import IdeaHistory, User
 from app.planning.enums import HISTORY_ACTIONS
+from geo.i18n import N_
+from geo.numbers import whole_in_range
 
 SYSTEM = "system"
+THE_SYSTEM = _l("the system")  # SYSTEM in words, as the pin page says it
 
 
 def record(
@@ -97,3 +102,45 @@ def reason_label(action: str, reason: str | None) -> str | None:
         count = int(reason)
         return ngettext("%(n)s report", "%(n)s reports", count, n=format_number(count))
     return reason
+
+
+def check_unchanged_since(session: Session, idea_id: int, seen: int | None) -> None:
+    """Conflict when the pin has a history row newer than `seen` (the newest a page showed).
+
+    Every staff change is a history row, so a page that sends the newest it showed cannot
+    undo a colleague's change it never saw: a redaction put back, an answer reverted. None:
+    the client did not say (the API without a page), and nothing is checked.
+    """
+    if seen is None:
+        return
+    newer = session.execute(
+        history_rows(idea_id)
+        .where(IdeaHistory.id > seen)
+        .order_by(None)
+        .order_by(IdeaHistory.id.desc())
+        .limit(1)
+    ).first()
+    if newer is None:
+        return
+    raise Conflict(
+        N_("Meanwhile %(who)s changed this pin (%(what)s). Reload the page to see it, then "
+           "save again."),
+        field="last_change_seen",
+        code="changed_meanwhile",
+        extra={"last_change": int(newer.id)},
+        who=newer.email if newer.user_id is not None else THE_SYSTEM,
+        what=HISTORY_ACTIONS[newer.action],
+    )  # fmt: skip
+
+
+def parse_last_change_seen(payload: dict[str, Any]) -> int | None:
+    """`last_change_seen`: the id of the newest history row the client showed (0: none)."""
+    if "last_change_seen" not in payload:
+        return None
+    seen = whole_in_range(payload["last_change_seen"], 0, 2**63 - 1)
+    if seen is None:
+        raise InvalidField(
+            N_("last_change_seen must be a whole number of 0 or more."),
+            field="last_change_seen",
+        )
+    return seen

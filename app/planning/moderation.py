@@ -25,7 +25,7 @@ from app.common.times import instant_text
 from app.ideas.queries import published_ideas
 from app.models import Flag, Idea, IdeaHistory
 from app.planning.enums import FLAG_REASONS
-from app.planning.history import record
+from app.planning.history import check_unchanged_since, parse_last_change_seen, record
 from app.planning.payloads import json_object
 from geo.i18n import N_
 
@@ -203,11 +203,12 @@ class Redaction:
     title: str | None
     body: str | None
     reason: str | None
+    last_change_seen: int | None = None  # app.planning.history.check_unchanged_since
 
 
 def parse_redaction(payload: Any) -> Redaction:
-    """`{"title"?, "body"?, "reason"?}`: the same limits as a new pin's text."""
-    payload = json_object(payload, ("title", "body", "reason"))
+    """`{"title"?, "body"?, "reason"?, "last_change_seen"?}`: a new pin's limits for the text."""
+    payload = json_object(payload, ("title", "body", "reason", "last_change_seen"))
     if "title" not in payload and "body" not in payload:
         raise InvalidField(
             N_("Send the title or the body, with the personal details taken out."),
@@ -225,7 +226,7 @@ def parse_redaction(payload: Any) -> Redaction:
         else None
     )
     reason = clean_text(payload.get("reason"), "reason", limits.REASON)
-    return Redaction(title, body, reason)
+    return Redaction(title, body, reason, parse_last_change_seen(payload))
 
 
 def redact(session: Session, idea_id: int, redaction: Redaction, user_id: int) -> list[str]:
@@ -236,6 +237,7 @@ def redact(session: Session, idea_id: int, redaction: Redaction, user_id: int) -
     idea = session.get(Idea, idea_id, with_for_update=True)
     if idea is None:
         raise NotFound(N_("No such pin."), field="id")
+    check_unchanged_since(session, idea_id, redaction.last_change_seen)
     why = redaction.reason
     done = []
     if redaction.title is not None and redaction.title != idea.title:

@@ -23,7 +23,7 @@ from app.common.times import instant_text
 from app.ideas.queries import published_ideas, support_count
 from app.models import District, Idea
 from app.planning.enums import MODERATED_VISIBILITIES, VISIBILITY_LABELS
-from app.planning.history import record
+from app.planning.history import check_unchanged_since, parse_last_change_seen, record
 from app.planning.moderation import change_visibility, open_report_count
 from app.planning.payloads import json_object, parse_id, parse_status
 from geo.i18n import N_
@@ -31,9 +31,9 @@ from geo.numbers import whole_in_range
 
 FIELDS = (
     "status", "answer", "answer_en", "category", "duplicate_of", "visibility", "visibility_was",
-    "open_reports_was", "reason",
+    "open_reports_was", "last_change_seen", "reason",
 )  # fmt: skip
-PRECONDITIONS = ("visibility_was", "open_reports_was")
+PRECONDITIONS = ("visibility_was", "open_reports_was", "last_change_seen")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class PinChanges:
     # The open reports it showed: "Keep it published" closes them all, and must not close one
     # that came in after the page was read, unseen.
     open_reports_was: int | None = None
+    last_change_seen: int | None = None  # app.planning.history.check_unchanged_since
     reason: str | None = None
 
     @property
@@ -115,6 +116,7 @@ def parse_changes(payload: Any) -> PinChanges:
                 field="open_reports_was",
             )
         values["open_reports_was"] = shown
+    values["last_change_seen"] = parse_last_change_seen(body)
     values["reason"] = clean_text(body.get("reason"), "reason", limits.REASON, multiline=True)
     return PinChanges(given=frozenset(body), **values)
 
@@ -185,6 +187,7 @@ def apply_changes(session: Session, idea_id: int, changes: PinChanges, user_id: 
                 extra={"open_reports": reports},
                 n=reports,
             )  # fmt: skip
+    check_unchanged_since(session, idea.id, changes.last_change_seen)
     why = changes.reason
     done: list[str] = []
 

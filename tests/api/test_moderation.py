@@ -441,3 +441,36 @@ def test_keeping_a_pin_does_not_dismiss_a_report_the_page_never_showed(app, api,
     bad = moderator.patch(path, {**keep, "open_reports_was": -1}, headers=EN)
     assert bad.status_code == 422
     assert bad.get_json()["error"]["field"] == "open_reports_was"
+
+
+def test_a_page_that_missed_a_colleagues_change_does_not_undo_it(app, api, staff):
+    """A redaction put back, an answer reverted: every form sends the newest change it showed."""
+    idea_id = _pin(api, title="Ring mig", body="Anna Svensson 070-123 45 67")
+    moderator, admin = staff("moderator"), staff("admin")
+    path = f"/api/ideas/{idea_id}"
+    page = admin.get(f"/planner/ideas/{idea_id}").get_data(as_text=True)
+    assert page.count('name="last_change_seen" value="0" data-json="int"') == 5
+    redacted = moderator.post(f"{path}/redact", {"body": "[borttaget]", "reason": "Telefonnummer"})
+    assert redacted.status_code == 200
+    # The admin's page still shows the number: its title fix must not bring it back.
+    stale = admin.post(
+        f"{path}/redact",
+        {"title": "Ring mig!", "body": "Anna Svensson 070-123 45 67", "last_change_seen": 0},
+        headers=EN,
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["error"] == {
+        "code": "changed_meanwhile",
+        "message": "Meanwhile moderator@umea.se changed this pin (Description redacted). Reload "
+        "the page to see it, then save again.",
+        "field": "last_change_seen",
+    }
+    assert api.get(path).get_json()["properties"]["body"] == "[borttaget]"
+    answer = admin.patch(path, {"status": "done", "last_change_seen": 0}, headers=EN)
+    assert answer.status_code == 409
+    [newest] = [h["id"] for h in admin.get(f"{path}/history").get_json()["history"]][-1:]
+    fresh = admin.patch(path, {"status": "done", "last_change_seen": newest})
+    assert fresh.status_code == 200
+    bad = admin.patch(path, {"status": "done", "last_change_seen": "x"}, headers=EN)
+    assert bad.status_code == 422
+    assert bad.get_json()["error"]["field"] == "last_change_seen"

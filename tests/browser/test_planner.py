@@ -187,3 +187,27 @@ def test_a_refusal_that_names_no_field_of_the_form_takes_the_focus(
     expect(error).to_have_text("No such word on the list.")
     expect(error).to_be_focused()
     assert page.evaluate("document.activeElement.classList.contains('form-error')")
+
+
+def test_a_stale_answer_is_refused_and_said_where_the_focus_is(
+    page: Page, app: Flask, browser_log: BrowserLog
+) -> None:
+    """Bo answered while Anna's page was open: her save of the status must not revert it."""
+    browser_log.allow(409)
+    create_user(app, "anna@umea.se", "moderator")
+    create_user(app, "bo@umea.se", "moderator")
+    pin = Api(app.test_client()).post("/api/ideas", pin_feature(title="Mörk gångväg")).get_json()
+    bo = api_sign_in(app.test_client(), "bo@umea.se")
+    sign_in(page, "anna@umea.se", "sv")
+    page.goto(f"/planner/ideas/{pin['id']}")
+    answered = bo.patch(f"/api/ideas/{pin['id']}", {"status": "planned", "answer": "A2: beställd"})
+    assert answered.status_code == 200
+    page.select_option("#answer-status", "done")
+    page.get_by_role("button", name="Spara status och svar").click()
+    error = page.locator("form:has(#answer-status) .form-error")
+    expect(error).to_have_text(
+        "Under tiden ändrade bo@umea.se nålen (Svaret ändrades). Ladda om sidan för att se "
+        "ändringen, och spara sedan igen."
+    )
+    expect(error).to_be_focused()
+    assert bo.get(f"/api/ideas/{pin['id']}").get_json()["properties"]["answer"] == "A2: beställd"

@@ -72,6 +72,13 @@ STAFF_PIN = obj(
     "visibility",
     "status",
 )
+LAST_CHANGE_SEEN = {
+    "type": "integer",
+    "minimum": 0,
+    "maximum": MAX_ID,
+    "description": "the id of the newest history entry the client showed (0: none): if the "
+    "pin has a newer one (a colleague's change), 409 changed_meanwhile and nothing is changed",
+}
 CHANGEABLE = ("status", "answer", "answer_en", "category", "duplicate_of", "visibility")
 PIN_CHANGES = {
     **obj(
@@ -99,6 +106,7 @@ PIN_CHANGES = {
                 "description": "the visibility the client showed: if the pin's is another now "
                 "(a colleague changed it), 409 visibility_changed and nothing is changed",
             },
+            "last_change_seen": LAST_CHANGE_SEEN,
             "open_reports_was": {
                 "type": "integer",
                 "minimum": 0,
@@ -465,11 +473,12 @@ PATHS = {
                         "title": text(limits.TITLE),
                         "body": text(limits.BODY, nullable=True),
                         "reason": text(limits.REASON, nullable=True),
+                        "last_change_seen": LAST_CHANGE_SEEN,
                     }
                 ),
                 "anyOf": [{"required": ["title"]}, {"required": ["body"]}],
             },
-            errors=(404, 422),
+            errors=(404, 409, 422),
             writes=True,
             role="moderator",
         )

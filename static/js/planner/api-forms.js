@@ -8,6 +8,7 @@
  * one that had the focus lost it to <body>.
  */
 
+import { refocus } from "umecom/lib/dom.js";
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
 import { t } from "umecom/lib/settings.js";
 
@@ -124,18 +125,17 @@ function showError(form, err) {
   box.hidden = false;
   const field = err instanceof ApiError && err.field ? err.field : null;
   const input = field ? form.querySelector(`[name="${CSS.escape(field)}"]`) : null;
-  if (input instanceof HTMLElement && input.tagName !== "BUTTON") {
+  // A button or a hidden input (what the page showed, sent back) is nothing to fix by hand.
+  const fixable = input instanceof HTMLElement && input.tagName !== "BUTTON" && input.getAttribute("type") !== "hidden";
+  if (fixable) {
     input.setAttribute("aria-invalid", "true");
     input.focus();
     return;
   }
   // Nothing in the form to fix: the message takes the focus the disabled button lost (a Tab
   // from <body> would start again at the top of the page), unless it went elsewhere meanwhile.
-  const active = document.activeElement;
-  if (!active || active === document.body || form.contains(active)) {
-    box.tabIndex = -1; // focusable by script only: it is no control
-    box.focus();
-  }
+  box.tabIndex = -1; // focusable by script only: it is no control
+  refocus(form, box);
 }
 
 /**
