@@ -17,6 +17,10 @@ workers = int(os.environ.get("WEB_WORKERS", "2"))
 threads = int(os.environ.get("WEB_THREADS", "8"))  # gthread only
 worker_connections = int(os.environ.get("WEB_CONNECTIONS", "1000"))  # gevent only
 timeout = 60
+# The longest request line gunicorn takes (its default, 4094, answers longer ones with its own
+# HTML 414): `GET /api/ideas?ids=` with the 500 ids a request may ask for, of 7 digits at a
+# million pins, is about 4,030 bytes, and 8 digits would not fit.
+limit_request_line = 8190
 # Event streams never finish by themselves: on a restart, give requests in flight a few
 # seconds, then close the streams (browsers reconnect with Last-Event-ID and miss nothing).
 graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "10"))

@@ -114,7 +114,10 @@ def declared_crs(member: Any, *, field: str = "crs") -> int:
         )
     found = _CRS_NAME.fullmatch(name.strip())
     if found is None:
-        shown = name.strip()[:_NAME_SHOWN] or '""'
+        # Quoted back without control, format and lone surrogate characters (a NUL, U+202E):
+        # the message is read as text, and such characters are refused in any text sent.
+        printable = "".join(ch for ch in name.strip() if ch.isprintable())
+        shown = printable[:_NAME_SHOWN] or '""'
     else:
         authority = (found["urn_authority"] or found["uri_authority"] or found["authority"]).upper()
         code = (found["urn_code"] or found["uri_code"] or found["code"]).upper()

@@ -532,6 +532,7 @@ def test_the_first_refused_feature_is_named_in_sweref99tm_too(app, staff):
         ("EPSG:3014", "EPSG:3014"),  # SWEREF 99 20 15, a local zone
         ("http://www.opengis.net/def/crs/EPSG/0/3021", "EPSG:3021"),  # RT 90 2.5 gon V
         ("SWEREF99 TM", "SWEREF99 TM"),
+        ("EPSG:\u202e9003\x00\ud800x", "EPSG:9003x"),  # quoted back printable only
     ],
 )
 def test_another_crs_is_refused_naming_it_and_the_two_taken(app, staff, name, named):

@@ -286,3 +286,11 @@ def test_the_benchs_client_reads_what_gunicorn_sends(gunicorn_url: str, app):
         assert json.loads(data)["error"]
     finally:
         connection.close()
+
+
+def test_the_most_ids_a_request_may_ask_for_fit_its_line(gunicorn_url: str):
+    """500 ids of 8 digits: gunicorn's default line limit answered its own HTML 414."""
+    ids = ",".join(str(10_000_000 + n) for n in range(500))
+    with urllib.request.urlopen(f"{gunicorn_url}/api/ideas?ids={ids}") as response:
+        assert response.status == 200
+        assert json.loads(response.read())["features"] == []
