@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, Float, FromClause, ScalarSelect, and_, func, select
+from sqlalchemy.orm import Session
 
 from geo.crs import METRES_PER_DEGREE, WGS84
 
@@ -53,3 +54,16 @@ def within_metres(geom: Any, lon: Any, lat: Any, metres: float) -> ColumnElement
         geom.op("&&")(func.ST_Expand(point, d_lon, d_lat)),
         func.ST_DWithin(func.geography(geom), func.geography(point), metres),
     )
+
+
+def extent_of(
+    session: Session, geom: Any, *where: ColumnElement[bool]
+) -> tuple[float, float, float, float] | None:
+    """The lon/lat box (min_lon, min_lat, max_lon, max_lat) of `geom` where `where` holds."""
+    box = func.ST_Extent(geom)
+    row = session.execute(
+        select(func.ST_XMin(box), func.ST_YMin(box), func.ST_XMax(box), func.ST_YMax(box)).where(
+            *where
+        )
+    ).one()
+    return None if row[0] is None else (float(row[0]), float(row[1]), float(row[2]), float(row[3]))

@@ -184,7 +184,16 @@ def _stylesheet(extra: str) -> str:
         ".report-table th,.report-table td{border-bottom:1px solid #ccc;padding:0.25rem 0.6rem;"
         "text-align:left}"
         ".report-table td:nth-child(n+3){text-align:right}"
-        ".report-footer{order:4;padding:0 1rem 1rem;font-size:0.85rem;color:#333}" + extra
+        ".report-footer{order:4;padding:0 1rem 1rem;font-size:0.85rem;color:#333}"
+        # On paper (A4): no map controls; a map that leaves room for its legend on the first
+        # page (at 70vh, a page's height, the attribution line took a page of its own); the
+        # table's header repeated on each page, never left alone at the foot of one.
+        "@media print{@page{size:A4;margin:12mm}"
+        ".leaflet-control-zoom,.leaflet-control-layers{display:none!important}"
+        ".folium-map{height:13cm!important;min-height:0;break-inside:avoid}"
+        ".report-legend{break-inside:avoid}.report-table{overflow:visible}"
+        ".report-table caption{break-after:avoid}.report-table thead{display:table-header-group}"
+        ".report-table tr{break-inside:avoid}.report-footer{break-before:avoid}}" + extra
     )
 
 

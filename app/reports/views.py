@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from babel.numbers import format_percent
 from flask import Response, current_app, request
 from flask_babel import format_date, format_number, get_locale, gettext, ngettext
+from sqlalchemy import select
 
 from app.auth import role_required
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES
@@ -31,9 +32,12 @@ from app.layers.params import (
     parse_report_layers,
 )
 from app.layers.report import district_table, report_layers
+from app.models import District
+from app.planning.enums import SOURCE_LABELS
 from app.reports import bp
 from app.reports.refusals import refusal_page
 from geo.crs import load_area
+from geo.lookup import extent_of
 from geo.report import Leaflet, MapView, ReportLayer, ReportText
 
 # The inline <script> and <style> blocks of the report get the response's CSP nonce.
@@ -52,6 +56,29 @@ def _icon_svg(static_folder: str) -> str:
     return (Path(static_folder) / "favicon.svg").read_text(encoding="utf-8")
 
 
+def _district_names(codes: tuple[str, ...]) -> list[str]:
+    """The districts' names, in the order of their codes (a code no district has, as it is)."""
+    rows = get_session().execute(
+        select(District.code, District.name).where(District.code.in_(codes))
+    )
+    names: dict[str, str] = {str(code): str(name) for code, name in rows}
+    return [str(names.get(code, code)) for code in codes]
+
+
+def _map_bounds(filters: IdeaFilters, area_bounds: tuple[float, ...]) -> tuple[float, ...]:
+    """What the report's map shows: the bbox, else the districts filtered, else the area.
+
+    A report of one district showed it as a speck in the whole municipality.
+    """
+    if filters.bbox:
+        return filters.bbox
+    if filters.districts:
+        box = extent_of(get_session(), District.geom, District.code.in_(filters.districts))
+        if box is not None:
+            return box
+    return area_bounds
+
+
 def _filter_lines(args: Mapping[str, str], filters: IdeaFilters) -> list[str]:
     """The filters in words, for the report's header."""
     parts = []
@@ -65,9 +92,20 @@ def _filter_lines(args: Mapping[str, str], filters: IdeaFilters) -> list[str]:
         parts.append(gettext("status: %(v)s", v=labels))
     if filters.words:
         parts.append(gettext("words: %(v)s", v=filters.words))
-    for name in ("district", "source", "since", "until", "bbox", "ids"):
-        if args.get(name):
-            parts.append(f"{name}: {args[name]}")
+    if filters.districts:
+        parts.append(gettext("district: %(v)s", v=", ".join(_district_names(filters.districts))))
+    if filters.sources:
+        labels = ", ".join(str(SOURCE_LABELS[s]) for s in filters.sources)
+        parts.append(gettext("source: %(v)s", v=labels))
+    # The dates as given (a day, or a moment), read in Umeå's time as the filter reads them.
+    if args.get("since"):
+        parts.append(gettext("from: %(v)s", v=args["since"]))
+    if args.get("until"):
+        parts.append(gettext("up to and including: %(v)s", v=args["until"]))
+    if filters.bbox:
+        parts.append(gettext("area: %(v)s", v=", ".join(f"{n:.5f}" for n in filters.bbox)))
+    if filters.ids:
+        parts.append(gettext("pins: %(v)s", v=", ".join(str(i) for i in filters.ids)))
     if not parts:
         return [gettext("Filters: none, all published pins.")]
     return [gettext("Filters: %(filters)s", filters="; ".join(parts))]
@@ -203,7 +241,7 @@ def _report() -> Response:
     features = report_layers(session, filters, layers, clusters=clusters, hex_size=hex_size)
     table = district_table(features["districts"])
     pins = sum(row.count for row in table)
-    min_lon, min_lat, max_lon, max_lat = filters.bbox or area.bounds
+    min_lon, min_lat, max_lon, max_lat = _map_bounds(filters, area.bounds)
     view = MapView(
         center=((min_lat + max_lat) / 2, (min_lon + max_lon) / 2),
         zoom=10,

@@ -107,3 +107,32 @@ def test_the_hover_tables_speak_the_reports_language(planner_page: Page, app) ->
         "Per 1 000 invånare\tokänt",
     ]
     assert cluster.split("\n")[1:] == ["Nålar\t1\xa0235", "Vanligaste kategori\tParker och natur"]
+
+
+def test_a_district_reports_map_shows_the_district_and_prints_without_controls(
+    planner_page: Page, app
+) -> None:
+    """A report of one district showed it as a speck in the municipality, on paper with the
+    zoom buttons, and its map a page's height (the attribution went to a page of its own)."""
+    page = planner_page
+    page.goto("/planner/report?district=1&layers=districts")
+    page.wait_for_selector(".leaflet-overlay-pane path.leaflet-interactive")
+    with app.app_context():
+        from sqlalchemy import text
+
+        from app.db import get_engine
+
+        with get_engine().connect() as conn:
+            area_km2 = conn.execute(
+                text("SELECT ST_Area(geom::geography) / 1e6 FROM districts WHERE code = '1'")
+            ).scalar_one()
+    zoom = page.evaluate(
+        "Object.values(window).find((v) => v && v._leaflet_id && v.getZoom).getZoom()"
+    )
+    municipality_zoom = 8
+    assert zoom >= municipality_zoom + 3, (zoom, area_km2)
+    page.emulate_media(media="print")
+    assert page.locator(".leaflet-control-zoom").is_hidden()
+    height = page.locator(".folium-map").bounding_box()["height"]
+    assert height < 500  # 13 cm at 96 px an inch is 491 px
+    assert "Filter: stadsdel: Marieområdet" in page.locator(".report-header").inner_text()

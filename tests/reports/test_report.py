@@ -177,6 +177,12 @@ def test_filters_shape_the_report(client, app, pins):
         "/planner/report?q=belysning&layers=districts", headers={"Accept-Language": "en"}
     ).get_data(as_text=True)
     assert "Filters: words: belysning" in html and "3 published pins match the filters." in html
+    # Every filter in the reader's words: a district by its name, a source by its label.
+    asked = "/planner/report?district=1&source=paper&since=2026-11-29&layers=districts"
+    english = client.get(asked, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Filters: district: Marieområdet; source: Paper; from: 2026-11-29" in english
+    swedish = client.get(asked).get_data(as_text=True)
+    assert "Filter: stadsdel: Marieområdet; källa: Papper; från: 2026-11-29" in swedish
 
 
 @pytest.mark.parametrize("visibility", ["held", "hidden", "withdrawn"])
@@ -229,7 +235,7 @@ def test_a_refused_report_links_to_the_one_it_would_make(client, pins, monkeypat
     from app.layers import queries
 
     monkeypatch.setattr(queries, "MAX_CLUSTERS", 4)
-    asked = "/planner/report?layers=clusters&eps=50&min_points=2&kind=idea&kind=concern"
+    asked = "/planner/report?layers=clusters&eps=50&min_points=2&kind=idea&category=safety"
     response = client.get(asked, headers={"Accept-Language": "en"})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
@@ -244,7 +250,7 @@ def test_a_refused_report_links_to_the_one_it_would_make(client, pins, monkeypat
     n = least.group(1)
     assert "min_points" not in re.sub(r'href="[^"]*"', "", html)
     assert "Reload the page" not in html
-    retry = f"/planner/report?layers=clusters&eps=50&min_points={n}&kind=idea&kind=concern"
+    retry = f"/planner/report?layers=clusters&eps=50&min_points={n}&kind=idea&category=safety"
     assert (
         f'<a href="{escape(retry)}">Show the report with clusters of at least {n} pins</a>' in html
     )
