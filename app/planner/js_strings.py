@@ -13,6 +13,13 @@ STRINGS = {
     "mapLabel": _l("Map showing where the pin is."),
     "templateApplied": _l("The answer template was put into the answer fields."),
     "noTemplate": _l("There is no template for this status yet."),
+    # The session ended meanwhile (workspace-sign-in.js, api-forms.js): a link to sign in
+    # again that comes back, and what is kept meanwhile.
+    "signIn": _l("Sign in"),
+    "formKept": _l("What you typed is kept in this tab until you are back."),
+    "formRestored": _l(
+        "What you typed before signing in again is back in the fields. Check it and send it again."
+    ),
 }
 
 

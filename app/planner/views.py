@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from flask_babel import format_datetime, get_locale
 from sqlalchemy import select
 
@@ -44,10 +44,13 @@ PIN_PAGE_ZOOM = 16
 def page_settings(**extra: Any) -> dict[str, Any]:
     """What every planner page's scripts need: language, strings, the signed-in role."""
     user = signed_in_user()
+    # Every page can send its planner back to sign in (workspace-sign-in.js).
+    urls = {"login": url_for("planner.login_form"), **extra.pop("urls", {})}
     return {
         "locale": str(get_locale()),
         "role": user.role if user else None,
         "strings": js_strings(),
+        "urls": urls,
         **extra,
     }
 

@@ -44,7 +44,6 @@ WORKSPACE_URLS = {
     "ideaPage": "planner.idea_page",
     "area": "api.area",
     "districts": "api.districts",
-    "login": "planner.login_form",  # back in after the session ended (workspace-sign-in.js)
 }
 
 # The city centre at a zoom that shows the town and its nearest districts.

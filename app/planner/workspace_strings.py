@@ -80,7 +80,6 @@ STRINGS = {
     # Beside a refusal for pins stored already: the first such pin's page.
     "importOpenPin": _l("Open pin {id}"),
     # The session ended meanwhile (workspace-sign-in.js): a link "Sign in" and what is kept.
-    "signIn": _l("Sign in"),
     "draftKept": _l("Your answer is kept in this tab until you are back."),
     "draftRestored": _l(
         "Your answer from before you signed in again is back in the fields. Check it and send "

@@ -211,3 +211,42 @@ def test_a_stale_answer_is_refused_and_said_where_the_focus_is(
     )
     expect(error).to_be_focused()
     assert bo.get(f"/api/ideas/{pin['id']}").get_json()["properties"]["answer"] == "A2: beställd"
+
+
+def test_signed_out_meanwhile_a_pin_pages_answer_is_kept_and_sent_after_signing_in(
+    page: Page, app: Flask, browser_log: BrowserLog
+) -> None:
+    """The pin page said only "Sign in as a planner.", with no way back, and lost the answer."""
+    browser_log.allow(401)
+    create_user(app, "anna@umea.se", "moderator")
+    pin = Api(app.test_client()).post("/api/ideas", pin_feature(title="Mörk gångväg")).get_json()
+    sign_in(page, "anna@umea.se", "en")
+    page.goto(f"/planner/ideas/{pin['id']}")
+    page.select_option("#answer-status", "planned")
+    page.fill("#answer-text", "Belysning kommer i höst.")
+    other = page.context.new_page()
+    other.goto("/planner/templates")
+    other.get_by_role("button", name=re.compile("^Sign out")).click()
+    other.close()
+
+    page.get_by_role("button", name="Save the status and answer").click()
+    error = page.locator("form:has(#answer-status) .form-error")
+    expect(error).to_contain_text("What you typed is kept in this tab until you are back.")
+    expect(error).to_be_focused()
+    link = error.get_by_role("link", name="Sign in")
+    expect(link).to_have_attribute("href", f"/login?next=%2Fplanner%2Fideas%2F{pin['id']}")
+    link.click()
+    page.fill("#email", "anna@umea.se")
+    page.fill("#password", PASSWORD)
+    page.click("form.login-form button[type=submit]")
+    expect(page).to_have_url(re.compile(f"/planner/ideas/{pin['id']}$"))
+    expect(page.locator("#answer-text")).to_have_value("Belysning kommer i höst.")
+    expect(page.locator("#answer-status")).to_have_value("planned")
+    expect(page.locator("form:has(#answer-status) [role=status]").first).to_contain_text(
+        "What you typed before signing in again is back in the fields."
+    )
+    expect(page.locator("#answer-status")).to_be_focused()  # the form's first field
+    page.get_by_role("button", name="Save the status and answer").click()
+    expect(page.locator("#notice")).to_have_text("The status and answer were saved.")
+    answer = Api(app.test_client()).get(f"/api/ideas/{pin['id']}").get_json()["properties"]
+    assert answer["answer"] == "Belysning kommer i höst."

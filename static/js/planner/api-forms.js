@@ -11,6 +11,7 @@
 import { refocus } from "umecom/lib/dom.js";
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
 import { t } from "umecom/lib/settings.js";
+import { keepFormDraft, signInLink, signedOut, takeFormDraft } from "umecom/planner/workspace-sign-in.js";
 
 const NOTICE_KEY = "umecom-planner-notice";
 
@@ -123,6 +124,15 @@ function showError(form, err) {
   const box = /** @type {HTMLElement} */ (form.querySelector(".form-error"));
   box.textContent = errorMessage(err);
   box.hidden = false;
+  if (signedOut(err)) {
+    // Signed out meanwhile (another tab, or idle): a way back to this page, and what was
+    // typed kept in this tab until then.
+    keepFormDraft(form);
+    box.append(" ", signInLink(), " ", t("formKept"));
+    box.tabIndex = -1;
+    refocus(form, box);
+    return;
+  }
   const field = err instanceof ApiError && err.field ? err.field : null;
   const input = field ? form.querySelector(`[name="${CSS.escape(field)}"]`) : null;
   // A button or a hidden input (what the page showed, sent back) is nothing to fix by hand.
@@ -150,11 +160,28 @@ function setBusy(form, busy) {
   else form.removeAttribute("aria-busy");
 }
 
+/**
+ * Say, at the top of `form`, that what was typed before signing in again is back, and focus
+ * the form's first field to check.
+ * @param {HTMLFormElement} form
+ */
+function sayRestored(form) {
+  const note = document.createElement("p");
+  note.className = "hint";
+  note.setAttribute("role", "status");
+  note.textContent = t("formRestored");
+  form.querySelector(".form-error")?.after(note);
+  form.scrollIntoView({ block: "center" });
+  const first = form.querySelector("textarea, input:not([type=hidden]), select");
+  if (first instanceof HTMLElement) first.focus();
+}
+
 /** Send every `form.api-form` of the page through the API. */
 export function setUpApiForms() {
   document.querySelectorAll("form.api-form").forEach((node) => {
     const form = /** @type {HTMLFormElement} */ (node);
     form.querySelector(".api-form__body")?.removeAttribute("disabled"); // ours from now on
+    if (takeFormDraft(form)) sayRestored(form);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const submitter = /** @type {HTMLElement|null} */ (event.submitter);

@@ -50,3 +50,47 @@ export function takeDraft(selection) {
   window.sessionStorage.removeItem(DRAFT_KEY);
   return draft.fields;
 }
+
+const FORM_DRAFT_KEY = "umecom-form-draft";
+
+/**
+ * Keep what was typed into `form` (its text fields and choices, not its hidden values) for
+ * this page, until the planner is back: `takeFormDraft` puts it back after the reload.
+ * @param {HTMLFormElement} form
+ */
+export function keepFormDraft(form) {
+  /** @type {Record<string, string>} */
+  const fields = {};
+  for (const [name, value] of new FormData(form)) {
+    const input = form.querySelector(`[name="${CSS.escape(name)}"]`);
+    if (input instanceof HTMLInputElement && input.type === "hidden") continue;
+    if (typeof value === "string") fields[name] = value;
+  }
+  const draft = { page: window.location.pathname, form: form.getAttribute("aria-label"), fields };
+  window.sessionStorage.setItem(FORM_DRAFT_KEY, JSON.stringify(draft));
+}
+
+/**
+ * Put back the draft kept for `form` on this page, once (it is removed as it is taken).
+ * @param {HTMLFormElement} form
+ * @returns {boolean} whether there was one
+ */
+export function takeFormDraft(form) {
+  let draft = null;
+  try {
+    draft = JSON.parse(window.sessionStorage.getItem(FORM_DRAFT_KEY) || "null");
+  } catch {
+    draft = null;
+  }
+  if (!draft || draft.page !== window.location.pathname || draft.form !== form.getAttribute("aria-label")) {
+    return false;
+  }
+  window.sessionStorage.removeItem(FORM_DRAFT_KEY);
+  for (const [name, value] of Object.entries(draft.fields || {})) {
+    const input = form.elements.namedItem(name);
+    const typed = input instanceof HTMLTextAreaElement || input instanceof HTMLSelectElement;
+    const field = typed || (input instanceof HTMLInputElement && input.type !== "hidden");
+    if (field && typeof value === "string") /** @type {HTMLInputElement} */ (input).value = value;
+  }
+  return true;
+}
