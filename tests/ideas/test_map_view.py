@@ -304,7 +304,7 @@ def test_views_are_prepared_unless_several_dimensions_hold_several_values(make_a
         "",
         "&kind=concern",
         "&kind=idea&category=traffic",
-        "&kind=idea&category=traffic&category=safety",
+        "&kind=idea,concern&category=traffic,safety",  # two dimensions of two values
         "&since=2020-01-01",
     )
     for query in queries:
