@@ -170,8 +170,10 @@ def load_config() -> dict[str, object]:
             os.environ.get("WORKSHOP_LISTENER_IDLE_SECONDS", "300")
         ),
         # Drawing in workshops, per address (a room shares one): what one client can store.
+        # Twenty people drawing and moving shapes fast made 270 a minute, and used up 3,000 an
+        # hour in ten minutes of a session (a review, 5 December): far above that.
         "WORKSHOP_DRAW_ADDRESS_LIMIT": os.environ.get(
-            "WORKSHOP_DRAW_ADDRESS_LIMIT", "3000 per hour;300 per minute"
+            "WORKSHOP_DRAW_ADDRESS_LIMIT", "30000 per hour;1200 per minute"
         ),
         # Reports of pins: per person, with a ceiling per address.
         "FLAG_LIMIT": os.environ.get("FLAG_LIMIT", "30 per hour;10 per minute"),

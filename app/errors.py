@@ -8,12 +8,14 @@ answers `{"error": {"code", "message", "field"}}`; pages answer with the error p
 from __future__ import annotations
 
 import logging
+import math
+import time
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from flask import Flask, Response, has_request_context, jsonify, render_template, request
-from flask_babel import format_number, gettext
+from flask_babel import format_number, gettext, ngettext
 from flask_limiter.errors import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -31,6 +33,7 @@ from app.common.errors import (
     NotFound,
     TooMany,
 )
+from app.extensions import limiter
 from app.planner.login import login_page
 from geo.errors import GeometryError
 
@@ -194,6 +197,29 @@ def _http_message(exc: HTTPException) -> str:
     return messages.get(exc.code or 0, exc.description or exc.name)
 
 
+# A wait longer than this is said in minutes: "a moment" for the rest of an hour's window
+# left a room of workshop participants retrying for 44 minutes.
+SAY_MINUTES_AFTER_S = 90
+
+
+def seconds_until_reset() -> float:
+    """How long until the breached limit's window ends (0 when no limit was breached)."""
+    current = limiter.current_limit
+    return max(0.0, float(current.reset_at) - time.time()) if current is not None else 0.0
+
+
+def rate_limit_message(wait_s: float) -> str:
+    """A refusal for too many requests, saying how long to wait when it is more than a moment."""
+    if wait_s <= SAY_MINUTES_AFTER_S:
+        return gettext("Too many requests. Please wait a moment and try again.")
+    minutes = math.ceil(wait_s / 60)
+    return ngettext(
+        "Too many requests from this network. Please try again in %(num)s minute.",
+        "Too many requests from this network. Please try again in %(num)s minutes.",
+        minutes,
+    )
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Map every error to the JSON shape on the API and to a page elsewhere."""
 
@@ -205,6 +231,8 @@ def register_errorhandlers(app: Flask) -> None:
             response = error_response(status, exc.code, message, exc.field, exc.extra)
             if status == 503:
                 response.headers["Retry-After"] = str(RETRY_AFTER_S)
+            if isinstance(exc, TooMany) and exc.retry_after_s is not None:
+                response.headers["Retry-After"] = str(exc.retry_after_s)
             return response
         if isinstance(exc, NotAuthenticated):  # a page for planners: the sign-in form, 401
             return login_page(status)
@@ -242,7 +270,7 @@ def register_errorhandlers(app: Flask) -> None:
     def handle_rate_limit(exc: RateLimitExceeded) -> Response | tuple[str, int]:
         if exc.response is not None:  # a page that shows the refusal itself (the sign-in form)
             return cast(Response, exc.response)
-        message = gettext("Too many requests. Please wait a moment and try again.")
+        message = rate_limit_message(seconds_until_reset())
         return respond(429, "rate_limited", message, on_page=True)
 
     @app.errorhandler(OperationalError)

@@ -7,6 +7,8 @@ cookie counts as one person per address, so discarding cookies gains nothing.
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -170,14 +172,26 @@ def spend_new_pins(count: int) -> None:
     if prefix:
         identifiers.insert(0, prefix)
     items = parse_many(str(current_app.config["IDEA_CREATE_ADDRESS_LIMIT"]))
-    room = min(strategy.get_window_stats(item, *identifiers).remaining for item in items)
+    windows = [strategy.get_window_stats(item, *identifiers) for item in items]
+    room = min(window.remaining for window in windows)
     if count > room:
-        raise TooMany(
-            N_("This network may make %(room)s more pins for now: make pins of fewer drawings "
-               "at a time, or try again later."),
-            field="annotation_ids",
-            room=room,
-        )  # fmt: skip
+        # Until the windows too full for them end: then every pin asked for fits.
+        ends = max(w.reset_time for w in windows if w.remaining < count)
+        minutes = max(1, math.ceil((ends - time.time()) / 60))
+        if room:
+            refusal = TooMany(
+                N_("This network may make %(room)s more pins for now: make pins of fewer "
+                   "drawings at a time, or all of them in %(minutes)s min."),
+                field="annotation_ids", room=room, minutes=minutes,
+            )  # fmt: skip
+        else:
+            refusal = TooMany(
+                N_("This network has made as many pins as it may for now: try again in "
+                   "%(minutes)s min."),
+                field="annotation_ids", minutes=minutes,
+            )  # fmt: skip
+        refusal.retry_after_s = max(1, math.ceil(ends - time.time()))
+        raise refusal
     for item in items:
         strategy.hit(item, *identifiers, cost=count)
 

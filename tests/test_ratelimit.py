@@ -325,3 +325,18 @@ def record_rate_limit_statements(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(psycopg.Cursor, "execute", recording)
     return sent
+
+
+def test_a_long_wait_is_said_in_minutes(app):
+    """'Wait a moment' left a room retrying for the 44 minutes left of an hour's window."""
+    from app.errors import rate_limit_message
+
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert rate_limit_message(30) == "Too many requests. Please wait a moment and try again."
+        assert rate_limit_message(2654) == (
+            "Too many requests from this network. Please try again in 45 minutes."
+        )
+    with app.test_request_context():
+        assert rate_limit_message(61 * 60 + 1) == (
+            "För många förfrågningar från det här nätverket. Försök igen om 62 minuter."
+        )

@@ -77,6 +77,10 @@ class Busy(DomainError):
 
 
 class TooMany(DomainError):
-    """More of this than the caller's limits allow for now (a rate limit the domain counts)."""
+    """More of this than the caller's limits allow for now (a rate limit the domain counts).
+
+    `retry_after_s`: when the limit's window ends, for the answer's Retry-After.
+    """
 
     code = "rate_limited"
+    retry_after_s: int | None = None

@@ -138,10 +138,11 @@ def test_an_anonymous_workshop_makes_pins_within_its_networks_limits(make_app, a
         "error": {
             "code": "rate_limited",
             "message": "This network may make 5 more pins for now: make pins of fewer drawings "
-            "at a time, or try again later.",
+            "at a time, or all of them in 1 min.",
             "field": "annotation_ids",
         }
     }
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
     assert facilitator.get(f"/api/ideas?workshop={wid}").get_json()["features"] == []
     assert facilitator.post(path, {**body, "annotation_ids": ids[:4]}).status_code == 201
     rest = facilitator.post(path, {**body, "annotation_ids": ids[4:]}, headers=EN)
@@ -151,6 +152,12 @@ def test_an_anonymous_workshop_makes_pins_within_its_networks_limits(make_app, a
     citizen = Api(limited.test_client())
     assert citizen.post("/api/ideas", pin_feature()).status_code == 201
     assert citizen.post("/api/ideas", pin_feature()).status_code == 429
+    # With nothing left, "fewer at a time" would be no way forward: when is said instead.
+    none_left = facilitator.post(path, {**body, "annotation_ids": ids[4:5]}, headers=EN)
+    assert none_left.status_code == 429
+    assert none_left.get_json()["error"]["message"] == (
+        "This network has made as many pins as it may for now: try again in 1 min."
+    )
 
 
 def test_a_signed_in_planner_makes_pins_without_those_limits(make_app, app):
