@@ -55,7 +55,10 @@ STRINGS = {
     "formClosed": _l("The form was closed."),
     "placesFound": _l("{n} places found. Choose one from the list."),
     "placesFoundOne": _l("1 place found. Choose it from the list."),
-    "noPlaces": _l("No places found."),
+    "noPlaces": _l(
+        "No district or locality has that name. Streets are not searched: move the map there "
+        "instead."
+    ),
     "placeTypeStadsdel": _l("district"),
     "placeTypeTatort": _l("locality"),
     "placeChosen": _l("The map now shows {name}."),

@@ -234,7 +234,10 @@ def promote(
             # Each drawing's own category was asked for, and this one has none.
             raise _refused(
                 InvalidField,
-                N_("The drawing “%(drawing)s” has no category: choose one for all the drawings."),
+                N_(
+                    "The drawing “%(drawing)s” has no category: give it one, untick it, or "
+                    "choose one category for all the drawings."
+                ),
                 row,
                 index,
                 "required",

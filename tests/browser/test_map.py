@@ -782,3 +782,16 @@ def test_link_to_a_pin_opens_it_on_the_map(page: Page, app: Flask) -> None:
     page.get_by_role("link", name=re.compile(r"^Visa på kartan\W+Ny brygga$")).click()
     expect(page.locator(".pin-card h2")).to_have_text("Ny brygga")
     assert page.url.endswith(f"/#pin={idea_id}")
+
+
+def test_the_place_search_says_what_it_finds_and_what_it_does_not(page: Page) -> None:
+    """A citizen typed her street, and read only "No places found"."""
+    open_map(page)
+    expect(page.locator("#place-q")).to_have_accessible_description(
+        re.compile("^En stadsdel eller en ort, t.ex. Haga eller Holmsund.")
+    )
+    page.fill("#place-q", "Storgatan")
+    page.keyboard.press("Enter")
+    expect(page.locator("#place-summary")).to_have_text(
+        "Ingen stadsdel eller ort heter så. Gator söks inte: flytta kartan dit i stället."
+    )

@@ -261,3 +261,15 @@ def test_a_late_joiner_and_a_reload_open_at_the_view_followed(app, open_page):
         assert abs(lat - 63.8273) < 1e-4 and abs(lon - 20.2687) < 1e-4
         anna.reload()
         anna.wait_for_selector("#map[data-ready='true']")
+    # Anna leaves follow mode: a reload keeps her choice (it put her back under the banner).
+    anna.click("#ws-follow-toggle")
+    expect(anna.locator("#ws-follow-toggle")).to_have_text("Följ igen")
+    anna.reload()
+    anna.wait_for_selector("#map[data-ready='true']")
+    expect(anna.locator("#ws-follow-toggle")).to_have_text("Följ igen")
+    assert _settled_view(anna)[2] != 13
+    # The facilitator's own reload opens where everyone is, not at the overview.
+    lead = open_page()
+    facilitate_in_browser(lead, body)
+    lat, lon, zoom = _settled_view(lead)
+    assert zoom == 13 and abs(lat - 63.8273) < 1e-4 and abs(lon - 20.2687) < 1e-4

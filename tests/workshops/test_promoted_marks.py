@@ -150,8 +150,8 @@ def test_a_drawing_without_a_category_is_named_when_each_keeps_its_own(app):
     assert refused.get_json() == {
         "error": {
             "code": "required",
-            "message": "The drawing “Point, by Bo: Bänk vid ån” has no category: choose one "
-            "for all the drawings.",
+            "message": "The drawing “Point, by Bo: Bänk vid ån” has no category: give it one, "
+            "untick it, or choose one category for all the drawings.",
             "field": "annotation_ids[1]",
         },
         "annotation_id": bench["id"],

@@ -9,20 +9,23 @@ import { t } from "umecom/lib/settings.js";
 export class FollowBanner {
   /**
    * @param {any} map L.Map
-   * @param {{announce: (text: string) => void, always?: boolean}} options `always`: follow every
-   *   view and show no banner (the projector)
+   * @param {{announce: (text: string) => void, always?: boolean, leftKey?: string}} options
+   *   `always`: follow every view and show no banner (the projector); `leftKey`: where this
+   *   tab remembers that its participant left follow mode (a reload brought them back)
    */
-  constructor(map, { announce, always = false }) {
+  constructor(map, { announce, always = false, leftKey = "" }) {
     this.map = map;
     this.announce = announce;
     this.always = always;
+    this.leftKey = leftKey;
     this.on = false;
-    this.following = true;
+    this.following = !this.left();
     this.banner = /** @type {HTMLElement|null} */ (document.getElementById("ws-follow"));
     this.text = /** @type {HTMLElement|null} */ (document.getElementById("ws-follow-text"));
     this.button = /** @type {HTMLButtonElement|null} */ (document.getElementById("ws-follow-toggle"));
     this.button?.addEventListener("click", () => {
       this.following = !this.following;
+      this.remember();
       this.announce(this.following ? t("followingAgain") : t("leftFollow"));
       if (this.following && this.last) this.move(this.last, false);
       this.render();
@@ -32,14 +35,27 @@ export class FollowBanner {
   /** The workshop's state on load: follow mode and the facilitator's last view. */
   start(follow, view) {
     this.on = Boolean(follow);
-    if (this.on && view) this.move(view, false);
+    if (this.on && view && this.following) this.move(view, false);
     this.render();
   }
 
-  /** A `follow` event. */
+  /** Whether this tab's participant chose to stop following (kept across reloads). */
+  left() {
+    return Boolean(this.leftKey) && window.sessionStorage.getItem(this.leftKey) === "1";
+  }
+
+  /** Keep the participant's choice for this tab, or forget it when they follow again. */
+  remember() {
+    if (!this.leftKey) return;
+    if (this.following) window.sessionStorage.removeItem(this.leftKey);
+    else window.sessionStorage.setItem(this.leftKey, "1");
+  }
+
+  /** A `follow` event: a new follow mode starts everyone following again. */
   setFollow(on) {
     this.on = Boolean(on);
     this.following = true;
+    this.remember();
     this.announce(this.on ? t("followStarted") : t("followEnded"));
     this.render();
   }

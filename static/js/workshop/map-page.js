@@ -110,7 +110,9 @@ export class WorkshopPage {
       document.getElementById("ws-presence-summary"),
       document.getElementById("ws-presence-list"),
     );
-    this.follow = this.facilitatorPage ? null : new FollowBanner(map, { announce: this.announce });
+    this.follow = this.facilitatorPage
+      ? null
+      : new FollowBanner(map, { announce: this.announce, leftKey: `umecom-left-follow-${this.id}` });
     setUpKeyboardPin(map, (latlng, opener) => this.pointAt(latlng, opener));
     this.wireButtons();
     // Where the map looks, on the element: the facilitator's moves can be seen (and tested).
@@ -129,6 +131,12 @@ export class WorkshopPage {
     const bounds = this.layer.bounds();
     if (!focus && bounds) map.fitBounds(bounds, { maxZoom: 16, padding: [30, 30], animate: false });
     this.follow?.start(state.follow, state.view);
+    // The facilitator's own reload in follow mode opens where everyone is: their next move
+    // would otherwise take every map from there to the municipality's overview.
+    if (this.facilitatorPage && state.follow && state.view) {
+      const [lon, lat] = state.view.center;
+      map.setView([lat, lon], state.view.zoom, { animate: false });
+    }
     this.setState(state.state, { quiet: true });
 
     this.live = new LiveEvents(urlFor("events", { workshop_id: this.id }), {
