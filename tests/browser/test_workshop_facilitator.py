@@ -188,3 +188,21 @@ def test_the_projectors_code_stays_on_one_line_on_every_wall(app, open_page):
         # Read from the back of the room: the code grows with the wall (it stopped at 80 px).
         if width >= 1024:
             assert code.bounding_box()["height"] >= 0.05 * width, (width, code.bounding_box())
+
+
+def test_every_drawing_that_can_be_a_pin_is_ticked_at_once(app, open_page):
+    """Eighty drawings at the end of a session were eighty taps."""
+    facilitator, body = workshop(app)
+    bo = join(app, body, "Bo")
+    drawn = [draw(bo, body["id"], shape("Point", note=f"Idé {n}")).get_json() for n in range(5)]
+    facilitator.post(
+        f"/api/workshops/{body['id']}/annotations/{drawn[0]['id']}/hidden", {"hidden": True}
+    )
+    lead = open_page()
+    facilitate_in_browser(lead, body)
+    lead.click("#ws-pick-all")
+    expect(lead.locator(".ws-list__pick:checked")).to_have_count(4)  # not the hidden one
+    expect(lead.locator("#ws-promote-submit")).to_contain_text("4")
+    lead.click("#ws-pick-none")
+    expect(lead.locator(".ws-list__pick:checked")).to_have_count(0)
+    expect(lead.locator("#ws-promote-submit")).to_be_disabled()

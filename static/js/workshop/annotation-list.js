@@ -28,7 +28,27 @@ export class AnnotationList {
     this.picked = new Set();
     this.pending = false;
     layer.onChange(() => this.renderSoon());
+    if (selectable) {
+      // Eighty drawings at the end of a session were eighty taps (and as many to untick).
+      document.getElementById("ws-pick-all")?.addEventListener("click", () => this.pickAll(true));
+      document.getElementById("ws-pick-none")?.addEventListener("click", () => this.pickAll(false));
+    }
     this.render();
+  }
+
+  /**
+   * Tick every drawing that may be made a pin, or untick them all.
+   * @param {boolean} ticked
+   */
+  pickAll(ticked) {
+    this.picked.clear();
+    if (ticked) {
+      for (const feature of this.layer.features()) {
+        if (this.pickable(feature)) this.picked.add(Number(feature.id));
+      }
+    }
+    this.render();
+    this.onSelection();
   }
 
   /** Redraw once per frame at most, however many events arrive together. */
