@@ -140,19 +140,26 @@ def test_a_report_from_the_pin_page(page: Page, app: Flask) -> None:
     expect(page.locator(".notice")).to_have_text("Tack. En moderator kommer att titta på nålen.")
 
 
+def _anna_in_the_browser_and_bo(page: Page, app: Flask, title: str) -> tuple[Api, dict, Api]:
+    """Two moderators on one pin: Anna signed in in the browser, Bo through the API; the
+    citizen who made the pin, the pin, and Bo."""
+    create_user(app, "anna@umea.se", "moderator")
+    create_user(app, "bo@umea.se", "moderator")
+    citizen = Api(app.test_client())
+    pin = citizen.post("/api/ideas", pin_feature(title=title)).get_json()
+    bo = api_sign_in(app.test_client(), "bo@umea.se")
+    sign_in(page, "anna@umea.se", "sv")
+    return citizen, pin, bo
+
+
 def test_a_page_that_missed_a_colleagues_hide_does_not_publish_the_pin(
     page: Page, app: Flask, browser_log: BrowserLog
 ) -> None:
     """Two moderators clear one queue: Anna's page still shows the pin held, Bo hides it."""
     browser_log.allow(409)
-    create_user(app, "anna@umea.se", "moderator")
-    create_user(app, "bo@umea.se", "moderator")
-    citizen = Api(app.test_client())
-    pin = citizen.post("/api/ideas", pin_feature(title="Grannen Kalle bråkar")).get_json()
-    bo = api_sign_in(app.test_client(), "bo@umea.se")
+    citizen, pin, bo = _anna_in_the_browser_and_bo(page, app, "Grannen Kalle bråkar")
     held = bo.patch(f"/api/ideas/{pin['id']}", {"visibility": "held"})
     assert held.status_code == 200
-    sign_in(page, "anna@umea.se", "sv")
     page.goto(f"/planner/ideas/{pin['id']}")
     hidden = bo.patch(f"/api/ideas/{pin['id']}", {"visibility": "hidden", "reason": "Kränkande"})
     assert hidden.status_code == 200
@@ -194,11 +201,7 @@ def test_a_stale_answer_is_refused_and_said_where_the_focus_is(
 ) -> None:
     """Bo answered while Anna's page was open: her save of the status must not revert it."""
     browser_log.allow(409)
-    create_user(app, "anna@umea.se", "moderator")
-    create_user(app, "bo@umea.se", "moderator")
-    pin = Api(app.test_client()).post("/api/ideas", pin_feature(title="Mörk gångväg")).get_json()
-    bo = api_sign_in(app.test_client(), "bo@umea.se")
-    sign_in(page, "anna@umea.se", "sv")
+    _citizen, pin, bo = _anna_in_the_browser_and_bo(page, app, "Mörk gångväg")
     page.goto(f"/planner/ideas/{pin['id']}")
     answered = bo.patch(f"/api/ideas/{pin['id']}", {"status": "planned", "answer": "A2: beställd"})
     assert answered.status_code == 200
