@@ -36,8 +36,12 @@ run: setup
 # Compiled modules are kept even where the environment says not to (PYTHONDONTWRITEBYTECODE):
 # each of the suite's gunicorn workers compiled the app's modules again (0.4 s apiece here),
 # and pytest kept none of its rewritten test modules.
+# A test past its timeout ends its process (pyproject.toml): pytest-xdist must not start
+# another, since after that restart its file-by-file scheduler waited forever for the
+# crashed process's tests (a whole run sat idle at 95 %, on 5 December).
 test: tools system-browser db lint
-	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
+	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+		--max-worker-restart=0
 
 ## Stop the private PostGIS cluster.
 stop:
