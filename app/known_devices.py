@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from flask import current_app, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import g
 from werkzeug.wrappers import Response
 
-DEVICE_COOKIE = "umecom_device"
-COOKIE_MAX_AGE = 365 * 24 * 3600
-MAX_COOKIE_LENGTH = 300
+from app.signed_cookies import SignedCookie
+
+DEVICE_COOKIE = SignedCookie(
+    "umecom_device", salt="umecom-device", max_length=300, max_age=365 * 24 * 3600, path="/login"
+)
 
 
 def account_hash(email: str) -> str:
@@ -27,36 +28,23 @@ def account_hash(email: str) -> str:
     return hashlib.sha256(normalised.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt="umecom-device")
-
-
 def known_device(email: str) -> str | None:
-    """The device id of a browser that signed in to the account `email` before, else None."""
-    raw = request.cookies.get(DEVICE_COOKIE, "")
-    if not raw or len(raw) > MAX_COOKIE_LENGTH:
-        return None
-    try:
-        value = _serializer().loads(raw)
-    except BadSignature:
-        return None
-    if not isinstance(value, dict):
-        return None
-    device, account = value.get("device"), value.get("account")
-    if not isinstance(device, str) or account != account_hash(email):
-        return None
-    return device
+    """The device id of a browser that signed in to the account `email` before, else None.
+
+    Worked out once a request: both of a sign-in's counters (the account's, the address's)
+    ask for it.
+    """
+    known: dict[str, str | None] = g.setdefault("known_devices", {})
+    if email not in known:
+        value = DEVICE_COOKIE.read()
+        device = value.get("device") if isinstance(value, dict) else None
+        account = value.get("account") if isinstance(value, dict) else None
+        mine = isinstance(device, str) and account == account_hash(email)
+        known[email] = device if mine else None
+    return known[email]
 
 
 def remember_device(response: Response, email: str) -> None:
     """After a sign-in: this browser is one of the account's devices (a new id each time)."""
     value = {"account": account_hash(email), "device": secrets.token_urlsafe(16)}
-    response.set_cookie(
-        DEVICE_COOKIE,
-        _serializer().dumps(value),
-        max_age=COOKIE_MAX_AGE,
-        path="/login",
-        httponly=True,
-        samesite="Lax",
-        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
-    )
+    DEVICE_COOKIE.write(response, value)

@@ -110,6 +110,15 @@ def limited(
     return decorate
 
 
+def counter_identifiers(key: str, scope: str) -> list[str]:
+    """What Flask-Limiter keys a shared limit's counter by.
+
+    The key function's value and the scope, after RATELIMIT_KEY_PREFIX when there is one.
+    """
+    prefix = str(current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
+    return [prefix, key, scope] if prefix else [key, scope]
+
+
 @plan_hits_with
 def planned_hits() -> list[PlannedHit]:
     """The hits the request's `limited` view will ask the storage for, in Flask-Limiter's order.
@@ -119,10 +128,9 @@ def planned_hits() -> list[PlannedHit]:
     tests/test_ratelimit.py compares them with what it asks. A view that counts on conditions
     (`failures_limited`) plans nothing, and its hits are counted one at a time.
     """
-    prefix = str(current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
     planned: list[tuple[RateLimitItem, PlannedHit]] = []
     for config_name, scope, key_func in getattr(matched_view(), _COUNTERS, ()):
-        identifiers = [prefix, key_func(), scope] if prefix else [key_func(), scope]
+        identifiers = counter_identifiers(key_func(), scope)
         for item in parse_many(str(current_app.config[config_name])):
             key = item.key_for(*identifiers)
             planned.append((item, PlannedHit(key, item.get_expiry(), item.amount)))
@@ -131,7 +139,10 @@ def planned_hits() -> list[PlannedHit]:
 
 
 # The limits of each action, shared by every route that performs it.
-create_limits = limited("create", person="IDEA_CREATE_LIMIT", address="IDEA_CREATE_ADDRESS_LIMIT")
+CREATE_SCOPE = "create"
+create_limits = limited(
+    CREATE_SCOPE, person="IDEA_CREATE_LIMIT", address="IDEA_CREATE_ADDRESS_LIMIT"
+)
 support_limits = limited(
     "support",
     person="SUPPORT_LIMIT",
@@ -167,10 +178,8 @@ def spend_new_pins(count: int) -> None:
     if count <= 0 or not limiter.enabled:
         return
     strategy = limiter.limiter
-    prefix = str(current_app.config.get("RATELIMIT_KEY_PREFIX") or "")
-    identifiers = [address_key(), "create-address"]
-    if prefix:
-        identifiers.insert(0, prefix)
+    # The counters of `create_limits`' address limit, which a citizen's new pins count in.
+    identifiers = counter_identifiers(address_key(), f"{CREATE_SCOPE}-address")
     items = parse_many(str(current_app.config["IDEA_CREATE_ADDRESS_LIMIT"]))
     windows = [strategy.get_window_stats(item, *identifiers) for item in items]
     room = min(window.remaining for window in windows)

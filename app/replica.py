@@ -24,15 +24,16 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, current_app, request
-from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.db import has_replica
 from app.request import matched_view
+from app.signed_cookies import SignedCookie
 
 WROTE_COOKIE = "umecom_wrote"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-MAX_COOKIE_LENGTH = 100  # a signed time is about 30 characters
+# A signed time is about 30 characters.
+SIGNED_WROTE = SignedCookie(WROTE_COOKIE, salt="umecom-read-your-writes", max_length=100)
 
 View = TypeVar("View", bound=Callable[..., object])
 
@@ -47,19 +48,9 @@ def public_read(view: View) -> View:
     return view
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt="umecom-read-your-writes")
-
-
 def wrote_recently() -> bool:
     """Whether this browser's signed cookie says it wrote within READ_YOUR_WRITES_S."""
-    raw = request.cookies.get(WROTE_COOKIE, "")
-    if not raw or len(raw) > MAX_COOKIE_LENGTH:
-        return False
-    try:
-        written_ms = _serializer().loads(raw)
-    except BadSignature:
-        return False
+    written_ms = SIGNED_WROTE.read()
     if not isinstance(written_ms, int):
         return False
     window_ms = float(current_app.config["READ_YOUR_WRITES_S"]) * 1000
@@ -83,14 +74,7 @@ def remember_write(response: WerkzeugResponse) -> WerkzeugResponse:
     """After a write that succeeded: the browser's next reads go to the primary for a while."""
     if request.method not in SAFE_METHODS and response.status_code < 400:
         window = float(current_app.config["READ_YOUR_WRITES_S"])
-        response.set_cookie(
-            WROTE_COOKIE,
-            _serializer().dumps(int(time.time() * 1000)),
-            max_age=max(1, int(window + 1)),
-            httponly=True,
-            samesite="Lax",
-            secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
-        )
+        SIGNED_WROTE.write(response, int(time.time() * 1000), max_age=max(1, int(window + 1)))
     return response
 
 

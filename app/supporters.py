@@ -7,31 +7,23 @@ The table stores only a keyed hash of the id, never the cookie value or an addre
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, request
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import Response, current_app, g
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from app.ideas.support import new_supporter_token, supporter_id
 from app.networks import client_network
+from app.signed_cookies import SignedCookie
 
 SUPPORTER_COOKIE = "umecom_supporter"
-COOKIE_MAX_AGE = 2 * 365 * 24 * 3600
-MAX_COOKIE_LENGTH = 200  # a signed token is about 90 characters
-
-
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(str(current_app.config["SECRET_KEY"]), salt="umecom-supporter")
+# A signed token is about 90 characters.
+SIGNED_SUPPORTER = SignedCookie(
+    SUPPORTER_COOKIE, salt="umecom-supporter", max_length=200, max_age=2 * 365 * 24 * 3600
+)
 
 
 def token_from_cookie() -> str | None:
     """The token in the request's cookie when the server signed it, else None."""
-    raw = request.cookies.get(SUPPORTER_COOKIE, "")
-    if not raw or len(raw) > MAX_COOKIE_LENGTH:
-        return None
-    try:
-        token = _serializer().loads(raw)
-    except BadSignature:
-        return None
+    token = SIGNED_SUPPORTER.read()
     return token if isinstance(token, str) and token else None
 
 
@@ -77,11 +69,4 @@ def set_new_supporter_cookie(response: Response | WerkzeugResponse) -> None:
     token = g.get("new_supporter_token")
     if token is None:
         return
-    response.set_cookie(
-        SUPPORTER_COOKIE,
-        _serializer().dumps(token),
-        max_age=COOKIE_MAX_AGE,
-        httponly=True,
-        samesite="Lax",
-        secure=bool(current_app.config["SESSION_COOKIE_SECURE"]),
-    )
+    SIGNED_SUPPORTER.write(response, token)

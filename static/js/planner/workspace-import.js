@@ -53,16 +53,8 @@ export class ImportForm {
     this.result.textContent = "";
     window.setTimeout(() => {
       this.result.replaceChildren(text, ...more);
-      if (focus) this.refocus(this.result);
+      if (focus) refocus(this.form, this.result);
     }, 50);
-  }
-
-  /**
-   * Focus `target`, unless the planner has taken the focus out of the form meanwhile.
-   * @param {HTMLElement} target
-   */
-  refocus(target) {
-    refocus(this.form, target);
   }
 
   /**
@@ -119,7 +111,7 @@ export class ImportForm {
     } finally {
       this.submit.disabled = false;
       this.form.removeAttribute("aria-busy");
-      if (anyway) this.refocus(this.anyway);
+      if (anyway) refocus(this.form, this.anyway);
     }
   }
 }
