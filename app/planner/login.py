@@ -6,6 +6,8 @@ counters in PostgreSQL, so the limit holds across every worker.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
@@ -19,9 +21,10 @@ from wtforms.validators import InputRequired, Length
 from app.auth import StaffMember, sign_in, sign_out, signed_in_user
 from app.common import limits
 from app.db import get_session
-from app.known_devices import remember_device
+from app.known_devices import account_hash, remember_device
 from app.planner import bp
 from app.planning.accounts import authenticate
+from app.planning.sign_in_turns import take_the_accounts_turn
 from app.ratelimit import failures_limited
 from app.redirects import safe_local_target
 
@@ -91,6 +94,24 @@ def _throttled(_limit: Any) -> Response:
     return current_app.make_response((html, status))
 
 
+def one_at_a_time_per_account(view: Callable[..., Any]) -> Callable[..., Any]:
+    """`view` (with its limits) entered by one sign-in naming an account at a time.
+
+    Outside the limits' decorator, so that each attempt is checked against its limits only
+    once the one before has been counted (app.planning.sign_in_turns).
+    """
+
+    @functools.wraps(view)
+    def in_turn(*args: Any, **kwargs: Any) -> Any:
+        email = request.form.get("email")
+        if email:
+            wait_s = float(current_app.config["WRITE_WAIT_S"])
+            take_the_accounts_turn(get_session(), account_hash(email), wait_s)
+        return view(*args, **kwargs)
+
+    return in_turn
+
+
 @bp.get("/login")
 def login_form() -> str | tuple[str, int] | WerkzeugResponse:
     """The sign-in form (or straight on, for someone signed in already)."""
@@ -102,6 +123,7 @@ def login_form() -> str | tuple[str, int] | WerkzeugResponse:
 
 
 @bp.post("/login")
+@one_at_a_time_per_account
 @failures_limited(
     "login",
     account="LOGIN_ACCOUNT_LIMIT",

@@ -9,6 +9,8 @@ import pytest
 from sqlalchemy import text
 
 from app.db import get_engine
+from app.known_devices import account_hash
+from app.planning.sign_in_turns import SIGN_IN_LOCK
 from tests.conftest import PASSWORD, Api, create_user, sign_in
 
 
@@ -224,6 +226,27 @@ def test_failed_sign_ins_are_throttled_per_account(make_app, app):
     assert "För många misslyckade inloggningar." in html
     assert 'name="password"' in html  # the sign-in page itself, not the error page
     assert attempt("bo@umea.se", PASSWORD).status_code == 303  # another account is not held up
+
+
+def test_a_sign_in_that_waits_too_long_for_its_turn_is_503(make_app, app):
+    """Sign-ins naming one account take turns (app.planning.sign_in_turns); one that cannot
+    have its turn in time is told to try again, and nothing of it is counted."""
+    impatient = make_app(WRITE_WAIT_S=0.3, LOGIN_ACCOUNT_LIMIT="1 per minute")
+    create_user(app, "anna@umea.se")
+    client = impatient.test_client()
+    with app.app_context(), get_engine().connect() as other_sign_in:
+        other_sign_in.execute(
+            text("SELECT pg_advisory_xact_lock(:key, hashtext(:account))"),
+            {"key": SIGN_IN_LOCK, "account": account_hash("Anna@umea.se ")},
+        )
+        waited = client.post("/login", data=_form(Api(client), "anna@umea.se", "fel"))
+        assert waited.status_code == 503
+        assert "Många inloggningar till det här kontot kontrolleras just nu. Försök igen." in (
+            waited.get_data(as_text=True)
+        )
+        other = client.post("/login", data=_form(Api(client), "bo@umea.se", "fel"))
+        assert other.status_code == 401  # another account does not wait
+    assert client.post("/login", data=_form(Api(client), "anna@umea.se")).status_code == 303
 
 
 def test_an_attacker_does_not_lock_the_owner_out_of_a_device_they_signed_in_from(make_app, app):
