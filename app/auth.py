@@ -24,13 +24,13 @@ from flask import Flask, current_app, g, request, session
 from flask_login import UserMixin, current_user, login_user, logout_user
 from sqlalchemy.exc import OperationalError
 
-from app.common.errors import Forbidden, NotAuthenticated
+from app.common.errors import NotAuthenticated
 from app.converters import MAX_ID
 from app.db import get_session, primary_session
 from app.extensions import login_manager
 from app.models import User
 from app.planning.accounts import end_sessions
-from app.planning.enums import ROLES, has_role
+from app.planning.enums import ROLES, check_role, has_role
 from geo.i18n import N_
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -159,11 +159,7 @@ def require_role(role: str) -> StaffMember:
         raise g.user_load_error  # the database is down: a 503, not "please sign in"
     if user is None:
         raise NotAuthenticated(SIGN_IN_MESSAGE)
-    if not user.can(role):
-        raise Forbidden(
-            N_("Your role does not allow this; it needs the %(role)s role."),
-            role=str(ROLES[role]).lower(),
-        )
+    check_role(user.role, role)
     return user
 
 

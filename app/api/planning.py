@@ -32,12 +32,9 @@ from geo.crs import load_area
 def update_idea(idea_id: int) -> Response:
     """Status, answer, answer_en, category, duplicate_of; a moderator also visibility."""
     user = require_role("planner")
-    body = json_body()
-    if isinstance(body, dict) and "visibility" in body:  # 403 before any 422 on its value
-        require_role("moderator")
-    changes = parse_changes(body)
+    changes = parse_changes(json_body(), user.role)
     session = get_session()
-    done = apply_changes(session, idea_id, changes, user.id)
+    done = apply_changes(session, idea_id, changes, user.id, user.role)
     session.commit()
     return jsonify({**staff_pin(session, idea_id), "changed": done})
 

@@ -10,6 +10,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 
 from app.categories import SOURCES, VISIBILITIES
+from app.common.errors import Forbidden
+from geo.i18n import N_
 
 # Each role has the rights of the ones before it: a moderator is also a planner.
 ROLES: dict[str, LazyString] = {
@@ -76,3 +78,16 @@ def role_rank(role: str) -> int:
 def has_role(role: str, needed: str) -> bool:
     """Whether a user with `role` has the rights of `needed`."""
     return role_rank(role) >= role_rank(needed) >= 0
+
+
+def check_role(role: str, needed: str) -> None:
+    """Forbidden unless a user with `role` has the rights of `needed`.
+
+    The role is named in the answer's language, so only once the answer is written (services
+    also run outside requests, where there is no language).
+    """
+    if not has_role(role, needed):
+        label = LazyString(lambda: str(ROLES[needed]).lower())
+        raise Forbidden(
+            N_("Your role does not allow this; it needs the %(role)s role."), role=label
+        )

@@ -22,7 +22,7 @@ from app.common.text import clean_text
 from app.common.times import instant_text
 from app.ideas.queries import published_ideas, support_count
 from app.models import District, Idea
-from app.planning.enums import MODERATED_VISIBILITIES, VISIBILITY_LABELS
+from app.planning.enums import MODERATED_VISIBILITIES, VISIBILITY_LABELS, check_role
 from app.planning.history import check_unchanged_since, parse_last_change_seen, record
 from app.planning.moderation import change_visibility, open_report_count
 from app.planning.payloads import json_object, parse_id, parse_status
@@ -34,6 +34,7 @@ FIELDS = (
     "open_reports_was", "last_change_seen", "reason",
 )  # fmt: skip
 PRECONDITIONS = ("visibility_was", "open_reports_was", "last_change_seen")
+MODERATES = "moderator"  # the role that may change a pin's visibility
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,13 @@ class PinChanges:
         return "visibility" in self.given
 
 
-def parse_changes(payload: Any) -> PinChanges:
-    """Check a PATCH body; at least one field besides `reason`."""
+def parse_changes(payload: Any, role: str) -> PinChanges:
+    """Check a PATCH body from staff with `role`; at least one field besides `reason`.
+
+    A visibility from a planner is refused (403) before any value is looked at.
+    """
+    if isinstance(payload, dict) and "visibility" in payload:
+        check_role(role, MODERATES)
     body = json_object(payload, FIELDS)
     if not set(body) - {"reason", *PRECONDITIONS}:
         raise InvalidField(
@@ -160,12 +166,16 @@ def _check_duplicate_target(session: Session, idea: Idea, target_id: int) -> Non
         )
 
 
-def apply_changes(session: Session, idea_id: int, changes: PinChanges, user_id: int) -> list[str]:
-    """Apply a PATCH to one pin with a history row per changed field; the caller commits.
+def apply_changes(
+    session: Session, idea_id: int, changes: PinChanges, user_id: int, role: str
+) -> list[str]:
+    """Apply a PATCH by staff with `role` to one pin; the caller commits.
 
-    Returns the history actions taken. Role checks are the caller's: `changes.moderates`
-    needs a moderator.
+    One history row per changed field; returns the history actions taken. A planner may
+    change everything but the visibility (`changes.moderates`): a moderator's.
     """
+    if changes.moderates:
+        check_role(role, MODERATES)
     idea = lock_idea(session, idea_id)
     if changes.visibility_was is not None and changes.visibility_was != idea.visibility:
         raise Conflict(
