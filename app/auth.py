@@ -14,7 +14,6 @@ Sessions are Flask's signed cookie, so no worker keeps state, and still:
 
 from __future__ import annotations
 
-import hmac
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -29,7 +28,7 @@ from app.converters import MAX_ID
 from app.db import get_session, primary_session
 from app.extensions import login_manager
 from app.models import User
-from app.planning.accounts import end_sessions
+from app.planning.accounts import end_sessions, session_holds
 from app.planning.enums import ROLES, check_role, has_role
 from geo.i18n import N_
 
@@ -79,7 +78,7 @@ def load_user(session_id: str) -> StaffMember | None:
         g.user_load_error = exc
         primary_session().rollback()
         return None
-    if user is None or user.disabled or not hmac.compare_digest(user.session_token, token):
+    if user is None or not session_holds(user, token):
         return None
     return StaffMember.from_row(user)
 

@@ -8,6 +8,7 @@ tell whether the account exists.
 
 from __future__ import annotations
 
+import hmac
 import re
 import secrets
 import unicodedata
@@ -203,6 +204,16 @@ def set_disabled(session: Session, email: str, disabled: bool) -> User:
     if disabled:
         user.session_token = new_session_token()
     return user
+
+
+def session_holds(user: User | None, token: str) -> bool:
+    """Whether a session of `user` with `token` still is one: enabled, not signed out since."""
+    return user is not None and not user.disabled and hmac.compare_digest(user.session_token, token)
+
+
+def session_still_holds(session: Session, user_id: int, token: str) -> bool:
+    """`session_holds` for the account `user_id` as it is now (an open stream asks again)."""
+    return session_holds(session.get(User, user_id), token)
 
 
 def end_sessions(user: User) -> None:

@@ -136,6 +136,14 @@ def annotation_feature(session: Session, workshop_id: int, annotation_id: int) -
     return dict(json.loads(found.feature))
 
 
+def annotation_features(
+    session: Session, workshop_id: int, annotation_ids: set[int]
+) -> dict[int, dict[str, Any]]:
+    """The annotations among `annotation_ids` that are not deleted, as Features (hidden too)."""
+    rows = annotation_rows(workshop_id, include_hidden=True).where(A.id.in_(annotation_ids))
+    return {int(r.key): json.loads(r.feature) for r in session.execute(feature_select(rows))}
+
+
 def no_such_annotation() -> NotFound:
     """The error for an annotation that does not exist (or is not visible to the caller)."""
     return NotFound(N_("No such annotation."), field="annotation_id")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +20,7 @@ from app.workshops.actors import Actor
 from app.workshops.events import READ_BATCH, StoredEvent, events_after
 from app.workshops.live import Hub
 from app.workshops.payloads import Closed, for_audience
+from app.workshops.replay import as_participants_see_them
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,13 @@ def event_stream(
     heartbeat_seconds: float,
     retry_ms: int,
     present: bool,
+    still_allowed: Callable[[Session], bool] | None = None,
 ) -> Generator[str, None, None]:
     """Yield the stream's text: `retry:`, missed events, live events, heartbeat comments.
 
     Ends after a `closed` event. With `present`, the reader counts as present while the
-    stream is open.
+    stream is open. With `still_allowed`, it is asked before each read, and the stream ends
+    once it says no (a facilitator signed out): the browser's reconnect is then refused.
     """
     subscription = hub.subscribe(actor.workshop_id)
     presence_id = uuid.uuid4().hex
@@ -56,7 +59,11 @@ def event_stream(
         last_id = after_id
         while True:
             with sessions() as session:
+                if still_allowed is not None and not still_allowed(session):
+                    return
                 events = events_after(session, actor.workshop_id, last_id)
+                if not actor.facilitator:
+                    events = as_participants_see_them(session, actor.workshop_id, events)
             for event in events:
                 yield sse_message(event, facilitator=actor.facilitator)
                 last_id = event.id

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import time
 
+from tests.conftest import create_user, sign_in
 from tests.streams import app_sessions_in_transaction
-from tests.workshops.helpers import EventReader, cookie_header, draw, join, shape, start_workshop
+from tests.workshops.helpers import (
+    EventReader,
+    WorkshopClient,
+    cookie_header,
+    draw,
+    join,
+    shape,
+    start_workshop,
+)
 
 
 def _events(app, url):
@@ -183,3 +193,76 @@ def test_presence_counts_open_streams(live):
     finally:
         streams[0].close()
         streams[2].close()
+
+
+def test_a_replay_from_the_start_gives_participants_only_what_they_may_read_now(live):
+    """Sent as stored, a replay from event 0 told anyone with the join code the words of
+    drawings the facilitator had hidden and of ones their authors had deleted or corrected."""
+    app, url = live
+    workshop, facilitator, anna, bo = _events(app, url)
+    wid = workshop["id"]
+    insult = draw(anna, wid, shape(note="Kränkande text om Kalle Karlsson")).get_json()
+    facilitator.post(f"/api/workshops/{wid}/annotations/{insult['id']}/hidden", {"hidden": True})
+    phone = draw(anna, wid, shape(note="Mitt telefonnummer 070-1234567")).get_json()
+    anna.delete(f"/api/workshops/{wid}/annotations/{phone['id']}")
+    corrected = draw(anna, wid, shape(note="Ring Anna på 070-7654321")).get_json()
+    anna.patch(f"/api/workshops/{wid}/annotations/{corrected['id']}",
+               {"version": 1, "properties": {"note": "Fler bänkar här"}})  # fmt: skip
+    late = join(app, workshop, "Cecilia")
+    last = late.get(f"/api/workshops/{wid}/annotations").get_json()["last_event_id"]
+
+    def replay(client) -> list[dict]:
+        stream = _open(url, workshop, client, query="?last_event_id=0")
+        try:
+            return [e["data"] for e in stream.events_until(lambda e: e["id"] >= last)]
+        finally:
+            stream.close()
+
+    seen_by_cecilia = replay(late)
+    text = json.dumps(seen_by_cecilia, ensure_ascii=False)
+    for secret in ("Kalle Karlsson", "070-1234567", "070-7654321"):
+        assert secret not in text
+    about = {}
+    for event in seen_by_cecilia:
+        if event["type"].startswith("annotation."):
+            about.setdefault(event.get("id") or event["feature"]["id"], []).append(event["type"])
+    assert about[insult["id"]] == ["annotation.hidden", "annotation.hidden"]
+    assert about[phone["id"]] == ["annotation.deleted", "annotation.deleted"]
+    assert about[corrected["id"]] == ["annotation.created", "annotation.updated"]
+    notes = [e["feature"]["properties"]["note"] for e in seen_by_cecilia if "feature" in e]
+    assert notes == ["Fler bänkar här", "Fler bänkar här"]
+    # The facilitator's replay is the record as it happened.
+    assert "Kalle Karlsson" in json.dumps(replay(facilitator), ensure_ascii=False)
+
+
+def test_a_facilitators_stream_ends_with_their_sign_in(live):
+    """A planner steers their workshop from any device they are signed in on. The stream of
+    such a device went on sending every drawing (hidden ones too) after the planner signed
+    out everywhere or was disabled; it now ends, and its reconnect is refused."""
+    app, url = live
+    create_user(app, "per@umea.se", "planner")
+    laptop = WorkshopClient(sign_in(app.test_client(), "per@umea.se").client)
+    started = laptop.post("/api/workshops", {"title": "Vision för Haga"})
+    workshop = started.get_json()
+    wid = workshop["id"]
+    phone = WorkshopClient(sign_in(app.test_client(), "per@umea.se").client)
+    anna = join(app, workshop, "Anna")
+    on_phone = _open(url, workshop, phone)
+    on_laptop = _open(url, workshop, laptop)  # the facilitator's cookie: the link's key
+    try:
+        draw(anna, wid, shape(note="före"))
+        assert on_phone.events_until(_is("annotation.created"))[-1]["data"]["feature"]
+        assert laptop.post("/logout", {}).status_code == 303  # every session of Per ends
+        draw(anna, wid, shape(note="efter utloggningen"))
+        after = []
+        while (event := on_phone.next_event()) is not None:  # the stream ends
+            after.append(event["data"])
+        assert "efter utloggningen" not in json.dumps(after, ensure_ascii=False)
+        again = _open(url, workshop, phone)
+        assert again.status == 401
+        again.close()
+        created = on_laptop.events_until(lambda e: "efter" in json.dumps(e["data"]))[-1]
+        assert created["data"]["feature"]["properties"]["note"] == "efter utloggningen"
+    finally:
+        on_phone.close()
+        on_laptop.close()

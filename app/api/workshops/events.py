@@ -58,6 +58,7 @@ def workshop_events(workshop_id: int) -> Response:
     display = _display()
     if closed and after_id >= workshop.last_event_id:
         return Response(status=204)
+    still_allowed = identity.sign_in_to_recheck(session, workshop_id) if actor.facilitator else None
     close_session()  # the stream reads with short sessions of its own; none stays open
     stream = event_stream(
         current_app.extensions["db_sessionmaker"],
@@ -67,6 +68,7 @@ def workshop_events(workshop_id: int) -> Response:
         heartbeat_seconds=float(current_app.config["WORKSHOP_HEARTBEAT_SECONDS"]),
         retry_ms=int(current_app.config["WORKSHOP_RETRY_MS"]),
         present=not closed and not display,
+        still_allowed=still_allowed,
     )
     response = Response(stream, mimetype=EVENT_STREAM)
     response.headers["Cache-Control"] = "no-cache"

@@ -8,13 +8,16 @@ is named after its workshop, so one browser can be in several.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, current_app, g, request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth import signed_in_user
+from app.auth import StaffMember, signed_in_user
 from app.common.errors import Forbidden, NotAuthenticated
 from app.models import Workshop, WorkshopParticipant
+from app.planning.accounts import session_still_holds
 from app.workshops.actors import Actor
 from app.workshops.codes import key_matches
 from app.workshops.queries import get_workshop
@@ -65,9 +68,12 @@ def _participant_id(session: Session, workshop_id: int) -> int | None:
 
 
 def _facilitator(workshop: Workshop) -> bool:
-    """Whether the request is the facilitator's: the key, the cookie, or the planner who started it.
+    """Whether the request is the facilitator's: the key, its cookie, or the planner who began."""
+    return _facilitator_by_key(workshop) or _facilitator_by_sign_in(workshop) is not None
 
-    A signed-in planner who started the workshop steers it from any of their devices.
+
+def _facilitator_by_key(workshop: Workshop) -> bool:
+    """Whether the request carries the facilitator's key, or the cookie it was exchanged for.
 
     A wrong key in the header is refused outright rather than ignored.
     """
@@ -77,10 +83,32 @@ def _facilitator(workshop: Workshop) -> bool:
             raise Forbidden(N_("The facilitator key is not right."), field=FACILITATOR_HEADER)
         return True
     cookie = request.cookies.get(facilitator_cookie(workshop.id), "")
-    if facilitator_cookie_matches(_secret(), cookie, workshop.id, workshop.facilitator_key_hash):
-        return True
+    return facilitator_cookie_matches(_secret(), cookie, workshop.id, workshop.facilitator_key_hash)
+
+
+def _facilitator_by_sign_in(workshop: Workshop) -> StaffMember | None:
+    """The signed-in planner who started the workshop: they steer it from any of their devices."""
     planner = signed_in_user()
-    return planner is not None and workshop.created_by == planner.id and planner.can("planner")
+    if planner is not None and workshop.created_by == planner.id and planner.can("planner"):
+        return planner
+    return None
+
+
+def sign_in_to_recheck(session: Session, workshop_id: int) -> Callable[[Session], bool] | None:
+    """For a caller who facilitates by their staff sign-in alone: whether it still holds.
+
+    An open event stream outlives the request that checked its caller. Signing out or a
+    disabled account ends the sign-in everywhere, and the stream must end with it, not go on
+    sending hidden drawings and names to a device that no longer has the right.
+    """
+    workshop = get_workshop(session, workshop_id)
+    if _facilitator_by_key(workshop):
+        return None
+    planner = _facilitator_by_sign_in(workshop)
+    if planner is None:
+        return None
+    user_id, token = planner.id, planner.session_token
+    return lambda now: session_still_holds(now, user_id, token)
 
 
 def current_actor(session: Session, workshop_id: int) -> Actor:
