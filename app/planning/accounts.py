@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.common import limits
 from app.common.errors import Conflict, InvalidField, NotFound
-from app.common.text import clean_text
+from app.common.text import clean_text, first_refused_character
 from app.common.times import instant_text
 from app.models import User
 from app.planning.enums import ROLES
@@ -228,7 +228,11 @@ def authenticate(session: Session, email: str, password: str, *, profile: str) -
     """
     hasher = password_hasher(profile)
     password = normalize_password(password)
-    user = find_user(session, email) if len(email) <= limits.EMAIL.max else None
+    # No stored address is longer or holds a control character (PostgreSQL refuses NUL).
+    askable = (
+        len(email) <= limits.EMAIL.max and first_refused_character(email, multiline=False) is None
+    )
+    user = find_user(session, email) if askable else None
     if user is None or user.disabled:
         with suppress(VerificationError):
             hasher.verify(_stand_in_hash(profile), password)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.common import limits
 from app.common.errors import Conflict, InvalidField
-from app.common.text import clean_text
+from app.common.text import clean_text, first_refused_character
 from app.common.times import parse_instant
 from app.models import District, Workshop, WorkshopGroup, WorkshopParticipant
 from app.workshops.codes import (
@@ -212,6 +212,8 @@ def choose_group(session: Session, workshop_id: int, value: Any) -> int | None:
         return None
     stmt = select(WorkshopGroup.id).where(WorkshopGroup.workshop_id == workshop_id)
     if isinstance(value, str):
+        if first_refused_character(value, multiline=False) is not None:
+            raise _no_such_group()  # no group's name holds one (and PostgreSQL refuses NUL)
         stmt = stmt.where(func.lower(WorkshopGroup.name) == value.strip().lower()[:80])
     else:
         group_id = whole_in_range(value, 1, 2**63 - 1)

@@ -73,6 +73,9 @@ def test_wrong_password_is_401_on_the_form_and_says_so(app, client):
     assert 'value="anna@umea.se"' in html  # the address stays, the password does not
     unknown = client.post("/login", data=_form(Api(client), "nobody@umea.se"))
     assert unknown.status_code == 401
+    with_nul = client.post("/login", data=_form(Api(client), "anna\x00@umea.se"))
+    assert with_nul.status_code == 401  # was a 500: PostgreSQL refuses NUL in text
+    assert "E-postadressen eller lösenordet är fel." in with_nul.get_data(as_text=True)
 
 
 def test_missing_fields_are_422_and_marked(client):

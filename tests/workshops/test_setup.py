@@ -127,6 +127,16 @@ def test_join_refuses_wrong_code_unknown_group_and_closed(app):
     group = phone.post(path, {"code": workshop["join_code"], "name": "A", "group": 999}, headers=en)
     assert group.status_code == 422
     assert group.get_json()["error"]["field"] == "group"
+    for unreadable in ("\ud800", "Grupp 1\u0000"):  # were 500s: a lone surrogate, a NUL
+        odd = phone.post(
+            path, {"code": workshop["join_code"], "name": "A", "group": unreadable}, headers=en
+        )
+        assert odd.status_code == 422
+        assert odd.get_json()["error"] == {
+            "code": "invalid_choice",
+            "message": "Choose one of the workshop's groups.",
+            "field": "group",
+        }
     nameless = phone.post(path, {"code": workshop["join_code"], "name": " "}, headers=en)
     assert nameless.get_json()["error"]["field"] == "name"
     facilitator.post(f"/api/workshops/{workshop['id']}/state", {"state": "closed"})
