@@ -165,6 +165,28 @@ def test_unchanged_views_are_304_and_any_write_changes_the_etag(make_app, seeded
     assert renamed.status_code == 200 and renamed.get_json()["features"]
 
 
+def test_a_view_searched_by_words_is_fresh_after_a_redaction_of_the_description(
+    make_app, api, staff
+):
+    """The map's version moved with a changed title, not a changed description, so a view
+    searched by a word a moderator had just redacted answered 304, with the pin still in it."""
+    client = make_app().test_client()
+    created = api.post("/api/ideas", pin_feature(CENTRE, body="Ring Zyxwvuson på kvällen"))
+    pin = created.get_json()["id"]
+    lon, lat = CENTRE
+    url = f"/api/map/clusters?bbox={lon - 0.002},{lat - 0.001},{lon + 0.002},{lat + 0.001}"
+    url += "&zoom=17&q=Zyxwvuson"
+    first = client.get(url)
+    assert [f["id"] for f in first.get_json()["features"]] == [pin]
+    redacted = staff("moderator").post(
+        f"/api/ideas/{pin}/redact", {"body": "Ring [borttaget]", "reason": "Personuppgift"}
+    )
+    assert redacted.status_code == 200, redacted.get_json()
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.get_json()["features"] == []
+
+
 def _statements_of_one_request(client, url, headers=None):
     """(status, [(statement, transaction status)] sent by psycopg) of one GET.
 
