@@ -76,6 +76,17 @@ def register_hooks(app: Flask) -> None:
         return response
 
     @app.after_request
+    def private_unless_said(response: Response) -> Response:
+        # A response that says nothing of caching may be kept by a shared cache in front
+        # (Varnish keeps one for 120 s when the request had no cookie): a participant's
+        # workshop with its join code, a facilitator's audit, staff JSON, pages with a CSRF
+        # token. Views whose answers are the same for everyone say so themselves (the map,
+        # categories, places); everything else is for its caller only.
+        if "Cache-Control" not in response.headers:
+            response.headers["Cache-Control"] = "private, no-cache"
+        return response
+
+    @app.after_request
     def send_supporter_cookie(response: Response) -> Response:
         set_new_supporter_cookie(response)
         return response
