@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
-from flask import Flask, request
+from flask import Flask, Response, current_app, request
 from werkzeug.datastructures import MultiDict
 
 from app.common.errors import InvalidField
+from app.request import NotedArgs
 from geo.i18n import N_
 
 # The OGC API checks its own, as GIS clients repeat its `limit` (app/ogc/params.py).
@@ -54,6 +55,51 @@ def refuse_repeated_in_request() -> None:
         refuse_repeated(MultiDict(pairs))
 
 
+# Where a parameter no view reads is refused: the API and the staff pages, whose URLs planners
+# build by hand or paste into QGIS. Public pages take what others append (fbclid, utm_*).
+STRICT_PREFIXES = ("/api/", "/planner/")
+READ_ANYWHERE = frozenset({"lang"})  # the language, read only when something is translated
+
+
+def unread_parameter() -> str | None:
+    """A query parameter of this GET that its view never read, on the API or a staff page."""
+    args = request.args
+    if (
+        request.method not in ("GET", "HEAD")
+        or not request.path.startswith(STRICT_PREFIXES)
+        or not isinstance(args, NotedArgs)
+        or args.read_all
+    ):
+        return None
+    for name in args.given_keys():
+        if name not in args.read and name not in READ_ANYWHERE:
+            return name
+    return None
+
+
+def refuse_unread(response: Response) -> Response:
+    """The answer, or a 422 naming a parameter its view never read.
+
+    A misspelt filter (`catgory=safety`) was ignored, and an export of every pin came back as
+    if filtered. Known only once the view has read what it takes, so checked after it; a GET
+    has changed nothing.
+    """
+    if response.status_code >= 400:
+        return response
+    name = unread_parameter()
+    if name is None:
+        return response
+    response.close()  # a streamed answer that will not be sent
+    refusal = InvalidField(
+        N_("Unknown query parameter: %(name)s"),
+        field=name[:40],
+        code="unknown_parameter",
+        name=name[:40],
+    )
+    return current_app.make_response(current_app.handle_user_exception(refusal))
+
+
 def init_app(app: Flask) -> None:
-    """Check every request's query for repeated parameters, before any view reads it."""
+    """Check every request's query: repeats before the view, and unread keys after it."""
     app.before_request(refuse_repeated_in_request)
+    app.after_request(refuse_unread)

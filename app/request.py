@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import IO, Any, TypeVar, cast
 
 from flask import Request, current_app, request
+from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
@@ -55,12 +56,73 @@ def body_limit(config_key: str) -> Callable[[F], F]:
     return mark
 
 
+class NotedArgs(ImmutableMultiDict[str, str]):
+    """Query arguments that note which keys were asked for, so unknown ones can be refused.
+
+    `read_all` when something went through them all (a parser that checks every key itself).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.read: set[str] = set()
+        self.read_all = False
+
+    def given_keys(self) -> list[str]:
+        """The keys sent, without counting as reading them."""
+        return list(dict.keys(self))
+
+    def __getitem__(self, key: Any) -> Any:
+        self.read.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key: object) -> bool:
+        self.read.add(str(key))
+        return super().__contains__(key)
+
+    def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # type: ignore[override]  # noqa: A002, E501
+        """MultiDict's, noting `key`."""
+        self.read.add(key)
+        return super().get(key, default, type)
+
+    def getlist(self, key: Any, type: Any = None) -> Any:  # noqa: A002
+        """MultiDict's, noting `key`."""
+        self.read.add(key)
+        return super().getlist(key, type)
+
+    def __iter__(self) -> Any:
+        self.read_all = True
+        return super().__iter__()
+
+    def keys(self) -> Any:  # type: ignore[override]
+        """MultiDict's, noting that every key was read."""
+        self.read_all = True
+        return super().keys()
+
+    def items(self, multi: bool = False) -> Any:  # type: ignore[override]
+        """MultiDict's, noting that every key was read."""
+        self.read_all = True
+        return super().items(multi)
+
+    def lists(self) -> Any:  # type: ignore[override]
+        """MultiDict's, noting that every key was read."""
+        self.read_all = True
+        return super().lists()
+
+    def to_dict(self, flat: bool = True) -> Any:  # type: ignore[override]
+        """MultiDict's, noting that every key was read."""
+        self.read_all = True
+        return super().to_dict(flat)  # type: ignore[call-overload]
+
+
 class BoundedRequest(Request):
     """A request whose chunked body is refused with a 413 once it passes the limit.
 
     Werkzeug stops such a body at the limit and hands on the first part as if it were whole
-    (a 200 KiB pin was stored from its first 64 KiB).
+    (a 200 KiB pin was stored from its first 64 KiB). Its query arguments note the keys a
+    view reads (app.query_args refuses the others on the API).
     """
+
+    parameter_storage_class = NotedArgs
 
     @property
     def max_content_length(self) -> int | None:
