@@ -126,7 +126,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
-    """What every template may use besides Flask's own: the input limits (`LIMITS.title.max`)."""
+    """What every template may use besides Flask's own: input limits, an error's way back."""
+    from app.back_links import back_link
+
+    app.jinja_env.globals["back_link"] = back_link
 
     @app.context_processor
     def inject_limits() -> dict[str, Any]:

@@ -162,7 +162,6 @@ def respond(
         status=status,
         message=message if on_page else None,
         retry=retry,
-        staff_page=request.path.startswith("/planner"),
     ), status
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -173,13 +174,28 @@ def my_pins() -> str:
 @public_read
 def idea_page(idea_id: int) -> str:
     """One pin on its own page (a link to share), with a Support button needing no script."""
+    return _pin_page(idea_id)
+
+
+@dataclass(frozen=True)
+class RefusedReport:
+    """A report form sent back as it was filled in, with what to correct beside its field."""
+
+    reason: str
+    note: str
+    field: str | None
+    message: str
+
+
+def _pin_page(idea_id: int, refused: RefusedReport | None = None) -> str:
+    """The pin's page; with `refused`, its report form open as it was sent, the error shown."""
     session = get_session()
     row = session.execute(public_idea_rows(IdeaFilters()).where(Idea.id == idea_id)).first()
     if row is None:
         abort(404)
     supporter = known_supporter_id()
     supported = supporter is not None and has_supported(session, idea_id, supporter)
-    return render_template("idea.html", idea=row, supported=supported)
+    return render_template("idea.html", idea=row, supported=supported, refused=refused)
 
 
 @bp.post("/ideas/<id:idea_id>/support")
@@ -199,7 +215,7 @@ def support_from_page(idea_id: int) -> WerkzeugResponse:
 
 @bp.post("/ideas/<id:idea_id>/flag")
 @flag_limits
-def flag_from_page(idea_id: int) -> WerkzeugResponse:
+def flag_from_page(idea_id: int) -> WerkzeugResponse | tuple[str, int]:
     """The form version of a report (CSRF token in the form): once per person, then back."""
     session = get_session()
     try:
@@ -211,9 +227,18 @@ def flag_from_page(idea_id: int) -> WerkzeugResponse:
             flag,
             hold_threshold=int(current_app.config["FLAG_HOLD_THRESHOLD"]),
         )
-    except (InvalidField, Conflict) as refused:  # no reason chosen, or reported before
+    except InvalidField as invalid:  # the form again as it was sent, the error beside its field
         session.rollback()
-        flash(translated(refused.message, refused.params), "info")
+        refused = RefusedReport(
+            reason=str(request.form.get("reason") or ""),
+            note=str(request.form.get("note") or ""),
+            field=invalid.field,
+            message=translated(invalid.message, invalid.params),
+        )
+        return _pin_page(idea_id, refused), 422
+    except Conflict as reported:  # reported before
+        session.rollback()
+        flash(translated(reported.message, reported.params), "info")
         target = url_for("citizen.idea_page", idea_id=idea_id, report=1, _anchor="report")
         return redirect(target, code=303)
     session.commit()

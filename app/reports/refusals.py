@@ -60,5 +60,5 @@ def _retry(name: str, value: object, label: str) -> Retry:
 
 def _page(message: str, retry: Retry | None = None) -> tuple[str, int]:
     """The error page (422) with the report's words."""
-    page = render_template("error.html", status=422, message=message, retry=retry, staff_page=True)
+    page = render_template("error.html", status=422, message=message, retry=retry)
     return page, 422

@@ -254,7 +254,8 @@ def test_a_refused_report_links_to_the_one_it_would_make(client, pins, monkeypat
     assert (
         f'<a href="{escape(retry)}">Show the report with clusters of at least {n} pins</a>' in html
     )
-    assert '<a href="/planner">Back to the workspace</a>' in html
+    back = "/planner?layer=clusters&amp;eps=50&amp;min_points=2&amp;kind=idea&amp;category=safety"
+    assert f'<a href="{back}">Back to the workspace</a>' in html  # at the planner's filters
     followed = client.get(retry, headers={"Accept-Language": "en"})
     assert followed.status_code == 200
     assert f"Clusters: DBSCAN with 50 m and at least {n} pins." in followed.get_data(as_text=True)
@@ -268,7 +269,8 @@ def test_a_report_whose_dates_are_the_wrong_way_round_says_so_in_words(client):
     html = response.get_data(as_text=True)
     assert "<p>The end date is before the start date: no day is in between.</p>" in html
     assert "since" not in re.sub(r'href="[^"]*"', "", html)  # but in the links back
-    assert '<a href="/planner">Back to the workspace</a>' in html
+    back = "/planner?since=2026-12-05&amp;until=2026-11-01"
+    assert f'<a href="{back}">Back to the workspace</a>' in html
 
 
 def test_per_1000_colours_where_population_is_known(client, pins):
