@@ -53,6 +53,9 @@ STRINGS = {
     "pinSaved": _l("Your pin “{title}” was saved and is now on the map."),
     "formOpened": _l("The form for a new pin is open."),
     "formClosed": _l("The form was closed."),
+    "draftRestored": _l("Your unsaved draft was restored."),
+    "discardDraft": _l("Discard the draft"),
+    "draftDiscarded": _l("The draft was discarded."),
     "placesFound": _l("{n} places found. Choose one from the list."),
     "placesFoundOne": _l("1 place found. Choose it from the list."),
     "noPlaces": _l(

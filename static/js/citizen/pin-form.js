@@ -1,13 +1,22 @@
 /**
  * The form for a new pin: a panel (a bottom sheet on phones) that opens for a point on the map,
  * checks lightly, posts a GeoJSON Feature and shows the server's errors beside their fields.
+ *
+ * What is typed is kept in this tab as it is typed (my-pins-store.js), with the last point the
+ * server accepted: a language switch, a reload or Back and Forward open the form again with
+ * it, and say so. Saving or cancelling forgets it.
  */
 
 import { el } from "umecom/lib/dom.js";
 import { ApiError, request } from "umecom/lib/request.js";
 import { limit, settings, t, urlFor } from "umecom/lib/settings.js";
 import { debounce } from "umecom/lib/debounce.js";
-import { rememberMyPin } from "umecom/citizen/my-pins-store.js";
+import {
+  forgetPinDraft,
+  keepPinDraft,
+  pinDraft,
+  rememberMyPin,
+} from "umecom/citizen/my-pins-store.js";
 import { SimilarPins } from "umecom/citizen/similar-pins.js";
 import { panOutFromUnder } from "umecom/citizen/tool-panel.js";
 
@@ -41,6 +50,10 @@ export class PinForm {
     this.busy = false;
     /** @type {AbortController|null} the question whether the chosen place may have a pin */
     this.placeCheck = null;
+    /** @type {{latlng: any, name: string}|null} the last place not refused: a kept draft's */
+    this.accepted = null;
+    /** @type {HTMLElement|null} the note that a kept draft is back, with its Discard button */
+    this.restoredNote = null;
     // The new pin's place is drawn above every pin and numbered cell (whose stacking grows
     // with their counts, cell-marker.js) and below the cards (Leaflet's popup pane is 700).
     if (!map.getPane("draft")) map.createPane("draft").style.zIndex = "680";
@@ -69,20 +82,25 @@ export class PinForm {
       if (event.target instanceof HTMLInputElement && event.target.name === "kind") {
         this.fillCategories();
       }
+      this.keepDraft();
     });
+    this.form.addEventListener("input", () => this.keepDraft());
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.submit();
     });
-    document.getElementById("pin-cancel")?.addEventListener("click", () => this.close());
-    document.getElementById("pin-close")?.addEventListener("click", () => this.close());
+    // Cancel forgets what was typed; × and Escape only put the form away, its text kept in it
+    // for the next pin (as before drafts were kept), but not across a reload.
+    document.getElementById("pin-cancel")?.addEventListener("click", () => this.cancel());
+    document.getElementById("pin-close")?.addEventListener("click", () => this.putAway());
     this.panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") {
         event.preventDefault();
         event.stopPropagation();
-        this.close();
+        this.putAway();
       }
     });
+    this.restoreDraft();
   }
 
   get isOpen() {
@@ -111,21 +129,28 @@ export class PinForm {
    * Open the form for a point.
    * @param {any} latlng L.LatLng
    * @param {{placeName?: string, where?: string, opener?: Element|null,
-   *   outside?: string}} [options] `where`: the line that says where the pin is, when neither
-   *   the place's name nor its coordinates; `outside`: what to say when the place is outside
-   *   the municipality (the server's own words otherwise)
+   *   outside?: string, place?: any, said?: string}} [options] `where`: the line that says
+   *   where the pin is, when neither the place's name nor its coordinates; `outside`: what to
+   *   say when the place is outside the municipality (the server's own words otherwise);
+   *   `place`: the server's answer for this point already (null: it could not say), so it is
+   *   not asked again; `said`: what screen readers are told as the form opens
    */
-  open(latlng, { placeName, where, opener, outside } = {}) {
+  open(latlng, { placeName, where, opener, outside, place, said } = {}) {
     this.latlng = L.latLng(latlng);
     if (!this.isOpen) {
       this.opener = opener || document.activeElement;
+      this.accepted = null;
     }
     this.where.textContent =
       where ||
       (placeName
         ? t("pinNear", { name: placeName })
         : t("pinAt", { lat: this.latlng.lat.toFixed(5), lon: this.latlng.lng.toFixed(5) }));
-    this.checkPlace(this.latlng, { fresh: !this.isOpen, outside });
+    if (place === undefined) {
+      this.checkPlace(this.latlng, { fresh: !this.isOpen, outside, name: placeName || "" });
+    } else {
+      this.accept(this.latlng, place, placeName || "");
+    }
     this.draft.setLatLng(this.latlng);
     if (!this.map.hasLayer(this.draft)) this.draft.addTo(this.map);
     this.lookSoon(); // the pins like it near this place, once typing pauses
@@ -137,7 +162,7 @@ export class PinForm {
       this.clearErrors();
       const notice = document.getElementById("map-notice");
       if (notice) notice.hidden = true;
-      this.announce(t("formOpened"));
+      this.announce(said || t("formOpened"));
       const first = this.form.querySelector('input[name="kind"]:checked') || this.form.querySelector("input");
       /** @type {HTMLElement} */ (first).focus();
     }
@@ -149,23 +174,24 @@ export class PinForm {
    * closes a form just opened (with the notice why), or is said in a form already being
    * written, whose text stays. Any other failure is left to the pin's own POST.
    * @param {any} latlng L.LatLng
-   * @param {{fresh: boolean, outside?: string}} options `fresh`: the form has just opened
+   * @param {{fresh: boolean, outside?: string, name: string}} options `fresh`: the form has
+   *   just opened; `name`: the place's name, kept with a draft
    */
-  async checkPlace(latlng, { fresh, outside }) {
+  async checkPlace(latlng, { fresh, outside, name }) {
     this.placeCheck?.abort();
     const controller = new AbortController();
     this.placeCheck = controller;
-    const at = `${latlng.lng.toFixed(6)},${latlng.lat.toFixed(6)}`;
     this.district.hidden = true;
     let place;
     try {
-      place = await request(`${urlFor("placeAt")}?${new URLSearchParams({ at })}`, {
-        signal: controller.signal,
-      });
+      place = await askPlace(latlng, controller.signal);
     } catch (err) {
       if (this.placeCheck !== controller || !this.isOpen) return;
       this.placeCheck = null;
-      if (!(err instanceof ApiError) || err.code !== "outside_area") return;
+      if (!isOutside(err)) {
+        this.accept(latlng, null, name); // the server could not say: its POST will
+        return;
+      }
       const message = outside || err.message;
       if (fresh) {
         this.close({ announce: false });
@@ -177,10 +203,113 @@ export class PinForm {
     }
     if (this.placeCheck !== controller || !this.isOpen) return;
     this.placeCheck = null;
-    if (place.district) {
+    this.accept(latlng, place, name);
+  }
+
+  /**
+   * A place not refused: a draft is kept there from now on, and its district is said.
+   * @param {any} latlng L.LatLng
+   * @param {any} place the server's answer, null when it could not say
+   * @param {string} name
+   */
+  accept(latlng, place, name) {
+    this.placeCheck?.abort();
+    this.placeCheck = null;
+    this.accepted = { latlng, name };
+    this.keepDraft();
+    this.district.hidden = !place?.district;
+    if (place?.district) {
       this.district.textContent = t("pinDistrict", { district: place.district.name });
-      this.district.hidden = false;
     }
+  }
+
+  /** The form's fields as the server names them. */
+  values() {
+    const data = new FormData(this.form);
+    return {
+      kind: String(data.get("kind") || ""),
+      category: String(data.get("category") || ""),
+      title: String(data.get("title") || ""),
+      body: String(data.get("body") || ""),
+      author_name: String(data.get("author_name") || ""),
+    };
+  }
+
+  /**
+   * Keep what is typed, at the last place not refused, in this tab; an empty form (the kind
+   * is chosen from the start) keeps nothing. A place still being asked about waits its answer.
+   */
+  keepDraft() {
+    if (!this.isOpen || !this.accepted) return;
+    const values = this.values();
+    const typed = [values.category, values.title, values.body, values.author_name];
+    if (!typed.some((text) => text.trim())) {
+      forgetPinDraft();
+      return;
+    }
+    const { latlng, name } = this.accepted;
+    keepPinDraft({ ...values, placeName: name, lat: latlng.lat, lng: latlng.lng });
+  }
+
+  /**
+   * Open the form again with the draft kept in this tab, unless its place is one the form
+   * would refuse now (outside the map's area or the municipality): then it is forgotten.
+   */
+  async restoreDraft() {
+    const draft = pinDraft();
+    if (!draft) return;
+    const latlng = L.latLng(draft.lat, draft.lng);
+    if (!L.latLngBounds(settings.bounds).contains(latlng)) {
+      forgetPinDraft();
+      return;
+    }
+    let place = null;
+    try {
+      place = await askPlace(latlng);
+    } catch (err) {
+      if (isOutside(err)) {
+        forgetPinDraft();
+        return;
+      }
+    }
+    if (this.isOpen) return; // a pin begun meanwhile: what is typed there is kept instead
+    this.fill(draft);
+    if (!this.map.getBounds().contains(latlng)) this.map.panTo(latlng, { animate: false });
+    this.open(latlng, { placeName: draft.placeName, place, said: t("draftRestored") });
+    this.sayRestored();
+  }
+
+  /**
+   * Put a kept draft's values in the fields: a kind or category the form no longer offers is
+   * left unchosen, a text cut to the field's limit.
+   * @param {import("umecom/citizen/my-pins-store.js").PinDraft} draft
+   */
+  fill(draft) {
+    for (const radio of this.form.querySelectorAll('input[name="kind"]')) {
+      const input = /** @type {HTMLInputElement} */ (radio);
+      if (input.value === draft.kind) input.checked = true;
+    }
+    this.fillCategories();
+    if ([...this.category.options].some((o) => o.value === draft.category)) {
+      this.category.value = draft.category;
+    }
+    for (const field of ["title", "body", "author_name"]) {
+      const input = /** @type {HTMLInputElement} */ (document.getElementById(FIELD_IDS[field]));
+      input.value = draft[field].slice(0, limit(field).max);
+    }
+  }
+
+  /** Say at the top of the form that the draft is back, with a button to discard it. */
+  sayRestored() {
+    const note = el("p", "notice notice--info pin-form__restored", t("draftRestored"));
+    const discard = /** @type {HTMLButtonElement} */ (
+      el("button", "button button--small", t("discardDraft"))
+    );
+    discard.type = "button";
+    discard.addEventListener("click", () => this.cancel(t("draftDiscarded")));
+    note.append(" ", discard);
+    this.formError.after(note);
+    this.restoredNote = note;
   }
 
   /** Pan the map a little when the panel (side or bottom sheet) covers the new pin's place. */
@@ -216,11 +345,34 @@ export class PinForm {
     this.map.panBy(panOutFromUnder({ left: x, top: y, width: 0 }, toolsBox, mapBox, margin));
   }
 
+  /**
+   * The citizen gives the pin up (Cancel, ×, Escape, Discard): the form closes empty and the
+   * draft kept in this tab is forgotten.
+   * @param {string} [said] what screen readers are told
+   */
+  cancel(said = t("formClosed")) {
+    if (!this.isOpen) return;
+    forgetPinDraft();
+    this.close({ announce: false });
+    this.form.reset();
+    this.fillCategories();
+    this.announce(said);
+  }
+
+  /** Close the form, its fields as they are, and forget the draft kept in this tab. */
+  putAway() {
+    forgetPinDraft();
+    this.close();
+  }
+
   /** Close the form and give focus back to whatever opened it. */
   close({ announce = true } = {}) {
     if (!this.isOpen) return;
     this.placeCheck?.abort();
     this.placeCheck = null;
+    this.accepted = null;
+    this.restoredNote?.remove();
+    this.restoredNote = null;
     this.panel.hidden = true;
     document.body.classList.remove("pin-form-open");
     this.map.removeLayer(this.draft);
@@ -307,14 +459,7 @@ export class PinForm {
   async submit() {
     if (this.busy || !this.latlng) return;
     this.clearErrors();
-    const data = new FormData(this.form);
-    const values = {
-      kind: String(data.get("kind") || ""),
-      category: String(data.get("category") || ""),
-      title: String(data.get("title") || ""),
-      body: String(data.get("body") || ""),
-      author_name: String(data.get("author_name") || ""),
-    };
+    const values = this.values();
     const problems = this.check(values);
     if (problems.length) {
       const targets = problems.map(([field, message]) => this.showError(field, message));
@@ -341,6 +486,7 @@ export class PinForm {
     try {
       const saved = await request(urlFor("ideas"), { method: "POST", json: feature });
       rememberMyPin(Number(saved.id));
+      forgetPinDraft();
       this.form.reset();
       this.fillCategories();
       this.close({ announce: false });
@@ -369,6 +515,24 @@ export class PinForm {
       this.submitButton.textContent = label;
     }
   }
+}
+
+/**
+ * Ask the server whether a pin may go at `latlng`, and in which district.
+ * @param {any} latlng L.LatLng
+ * @param {AbortSignal} [signal]
+ */
+function askPlace(latlng, signal) {
+  const at = `${latlng.lng.toFixed(6)},${latlng.lat.toFixed(6)}`;
+  return request(`${urlFor("placeAt")}?${new URLSearchParams({ at })}`, { signal });
+}
+
+/**
+ * Whether the server refused a place as outside the municipality.
+ * @param {unknown} err
+ */
+function isOutside(err) {
+  return err instanceof ApiError && err.code === "outside_area";
 }
 
 /**
