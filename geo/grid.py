@@ -185,11 +185,6 @@ class ViewCells(Protocol):
     def envelope(self) -> tuple[Any, Any, Any, Any]: ...  # noqa: D102
 
 
-def _integer(name: str) -> Any:
-    """SQL: an integer parameter."""
-    return bindparam(name, type_=Integer)
-
-
 @dataclass(frozen=True)
 class BoundView:
     """A view whose numbers are named SQL parameters; `values` gives them for a `CellRange`.

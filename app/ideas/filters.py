@@ -145,7 +145,7 @@ def next_page_args(args: Mapping[str, str], last_id: int) -> dict[str, Any]:
 
 
 def decode_cursor(raw: str) -> int:
-    """The last id of the previous page, or a 400 for anything we did not hand out."""
+    """The last id of the previous page, or a 422 (InvalidField) for anything not handed out."""
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
         prefix, _, number = text.partition(":")
