@@ -104,6 +104,9 @@ def reason_label(action: str, reason: str | None) -> str | None:
     return reason
 
 
+MISSED_NAMED = 20  # the newest changes a conflict names (a page is rarely further behind)
+
+
 def check_unchanged_since(session: Session, idea_id: int, seen: int | None) -> None:
     """Conflict when the pin has a history row newer than `seen` (the newest a page showed).
 
@@ -118,18 +121,22 @@ def check_unchanged_since(session: Session, idea_id: int, seen: int | None) -> N
         .where(IdeaHistory.id > seen)
         .order_by(None)
         .order_by(IdeaHistory.id.desc())
-        .limit(1)
-    ).first()
-    if newer is None:
+        .limit(MISSED_NAMED)
+    ).all()
+    if not newer:
         return
+    # Every change missed, each once, newest first: a colleague's template sets the status,
+    # the answer and the English answer at once, and naming only the last hid the others.
+    who = dict.fromkeys(row.email if row.user_id is not None else THE_SYSTEM for row in newer)
+    what = dict.fromkeys(str(HISTORY_ACTIONS[row.action]) for row in newer)
     raise Conflict(
         N_("Meanwhile %(who)s changed this pin (%(what)s). Reload the page to see it, then "
            "save again."),
         field="last_change_seen",
         code="changed_meanwhile",
-        extra={"last_change": int(newer.id)},
-        who=newer.email if newer.user_id is not None else THE_SYSTEM,
-        what=HISTORY_ACTIONS[newer.action],
+        extra={"last_change": int(newer[0].id)},
+        who=", ".join(str(name) for name in who),
+        what="; ".join(what),
     )  # fmt: skip
 
 

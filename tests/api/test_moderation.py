@@ -468,6 +468,13 @@ def test_a_page_that_missed_a_colleagues_change_does_not_undo_it(app, api, staff
     assert api.get(path).get_json()["properties"]["body"] == "[borttaget]"
     answer = admin.patch(path, {"status": "done", "last_change_seen": 0}, headers=EN)
     assert answer.status_code == 409
+    both = moderator.patch(path, {"status": "planned", "answer": "Vi tittar på det."})
+    assert both.status_code == 200
+    missed = admin.patch(path, {"status": "done", "last_change_seen": 0}, headers=EN)
+    assert missed.get_json()["error"]["message"] == (  # every change missed, newest first
+        "Meanwhile moderator@umea.se changed this pin (Answer changed; Status changed; "
+        "Description redacted). Reload the page to see it, then save again."
+    )
     [newest] = [h["id"] for h in admin.get(f"{path}/history").get_json()["history"]][-1:]
     fresh = admin.patch(path, {"status": "done", "last_change_seen": newest})
     assert fresh.status_code == 200
