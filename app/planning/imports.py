@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, Text, bindparam, column, func, select, true
+from sqlalchemy import Integer, Select, Text, and_, bindparam, column, func, select, true
 from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION
 from sqlalchemy.orm import Session
 
@@ -35,7 +35,7 @@ from app.models import Idea
 from geo.crs import SWEREF99TM, AreaOfInterest, declared_crs, transformed_positions
 from geo.errors import GeometryError
 from geo.i18n import N_
-from geo.lookup import within_metres
+from geo.lookup import METRES_PER_DEGREE, lonlat_point, within_metres
 from geo.validate import refuse_undeclared_sweref99tm, sweref99tm_position
 
 # One import is one open house's forms or one earlier dialogue's file: a few hundred pins.
@@ -202,6 +202,7 @@ def import_pins(session: Session, pins: PinImport) -> StoredIdeas:
         # stored it. A batch of 500 holds the lock for the tens of milliseconds its check and
         # insert take.
         session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK, func.hashtext(pins.source))))
+        refuse_repeats_in_file(session, pins)
         found = already_stored(session, pins)
         if found:
             index, pin_id = found[0]
@@ -219,6 +220,94 @@ def import_pins(session: Session, pins: PinImport) -> StoredIdeas:
             )
     provenance = Provenance(source=pins.source)
     return store_ideas(session, [(idea, provenance) for idea in pins.ideas])
+
+
+def refuse_repeats_in_file(session: Session, pins: PinImport) -> None:
+    """A Conflict when a feature repeats an earlier one of the file: same title and place.
+
+    A row copied twice in a spreadsheet was stored twice, where the same row imported again
+    was refused: the same rule now holds within a file, and `import_duplicates` takes both.
+    """
+    rows = session.execute(
+        _repeats_query(),
+        {
+            "titles": [idea.title for idea in pins.ideas],
+            "lons": [idea.point.x for idea in pins.ideas],
+            "lats": [idea.point.y for idea in pins.ideas],
+        },
+    ).all()
+    if not rows:
+        return
+    index, earlier = int(rows[0].feature), int(rows[0].earlier)
+    raise Conflict(
+        N_("Feature %(feature)s has the title and place (within 1 m) of feature %(earlier)s: "
+           "is a row copied? Features of this file that repeat an earlier one: %(count)s."),
+        field=f"features[{index}]",
+        code="duplicate_pins",
+        extra={"repeats": earlier, "duplicates": len(rows)},
+        feature=index + 1,
+        earlier=earlier + 1,
+        count=len(rows),
+    )  # fmt: skip
+
+
+def _given_pins() -> Any:
+    """The pins of a file as a table (title, lon, lat, position from 1), from three arrays."""
+    numbers = ARRAY(DOUBLE_PRECISION)
+    return func.unnest(
+        bindparam("titles", type_=ARRAY(Text)),
+        bindparam("lons", type_=numbers),
+        bindparam("lats", type_=numbers),
+    ).table_valued(
+        column("title", Text),
+        column("lon", DOUBLE_PRECISION),
+        column("lat", DOUBLE_PRECISION),
+        with_ordinality="position",
+    )
+
+
+# Bands of latitude twice the distance tall: a point and any point within SAME_PLACE_M of it
+# lie in the same band or the next one up or down.
+BAND_DEGREES = 2 * SAME_PLACE_M / METRES_PER_DEGREE
+
+
+@functools.cache
+def _repeats_query() -> Select[Any]:
+    """The statement of `refuse_repeats_in_file`: each feature with the first it repeats.
+
+    Pairs are found by a hash join on the title and the band of latitude (each earlier
+    feature stands in its band and the two beside it), then measured. Compared pair by pair,
+    a file of 1,000 features with one title ("Enkätsvar") took 558 ms, and 159 ms with the
+    latitudes compared first; distinct titles, 5 ms.
+    """
+    given = _given_pins().render_derived(name="given")
+    before_pins = _given_pins().render_derived(name="before_pins")
+    shift = func.generate_series(-1, 1).table_valued(column("shift", Integer)).render_derived()
+    before = (
+        select(
+            before_pins,
+            (func.floor(before_pins.c.lat / BAND_DEGREES) + shift.c.shift).label("band"),
+        )
+        .select_from(before_pins.join(shift, true()))
+        .subquery("before")
+    )
+    repeats = and_(
+        before.c.title == given.c.title,
+        before.c.band == func.floor(given.c.lat / BAND_DEGREES),
+        before.c.position < given.c.position,
+        within_metres(
+            lonlat_point(before.c.lon, before.c.lat), given.c.lon, given.c.lat, SAME_PLACE_M
+        ),
+    )
+    return (
+        select(
+            (given.c.position - 1).label("feature"),
+            (func.min(before.c.position) - 1).label("earlier"),
+        )
+        .select_from(given.join(before, repeats))
+        .group_by(given.c.position)
+        .order_by(given.c.position)
+    )
 
 
 def already_stored(session: Session, pins: PinImport) -> list[tuple[int, int]]:
@@ -243,21 +332,7 @@ def already_stored(session: Session, pins: PinImport) -> list[tuple[int, int]]:
 @functools.cache
 def _already_stored_query() -> Select[Any]:
     """The statement of `already_stored`, built once: the pins as one array per column."""
-    numbers = ARRAY(DOUBLE_PRECISION)
-    given = (
-        func.unnest(
-            bindparam("titles", type_=ARRAY(Text)),
-            bindparam("lons", type_=numbers),
-            bindparam("lats", type_=numbers),
-        )
-        .table_valued(
-            column("title", Text),
-            column("lon", DOUBLE_PRECISION),
-            column("lat", DOUBLE_PRECISION),
-            with_ordinality="position",
-        )
-        .render_derived(name="given")
-    )
+    given = _given_pins().render_derived(name="given")
     match = (
         select(Idea.id)
         .where(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import threading
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from shapely.geometry import Point, shape
 from sqlalchemy import Engine, event, text
 
 from app.db import get_engine
-from app.planning.imports import MAX_IMPORT_FEATURES
+from app.planning.imports import BAND_DEGREES, MAX_IMPORT_FEATURES
 from tests.conftest import (
     CENTRE,
     DISTRICTS_FILE,
@@ -607,7 +608,8 @@ def test_a_file_in_sweref99tm_costs_one_transform(app, staff):
         response = planner.post(IMPORT, {**body, "features": features})
     assert response.status_code == 201
     assert sum("st_transform" in s.lower() for s in statements) == 1
-    assert sum("st_dwithin" in s.lower() for s in statements) == 1  # the duplicates' check
+    # The duplicates' checks: within the file, and against the pins stored.
+    assert sum("st_dwithin" in s.lower() for s in statements) == 2
 
 
 @contextmanager
@@ -684,6 +686,42 @@ def test_the_same_pin_is_the_same_title_and_source_within_a_metre(app, staff):
         again = collection([pin_feature(HOLMSUND, title="Från enkäten 1")])
         response = planner.post(IMPORT, again, headers=EN)
         assert (response.status_code, response.get_json()["duplicate_of"]) == (409, ids[1])
+
+
+def test_a_row_copied_twice_in_the_file_is_refused_unless_asked_for(app, staff):
+    """Copied twice in a spreadsheet, a row was stored twice, where the same row imported
+    again was refused. Named from 1 in the message (as the workspace says features), from 0
+    in `field`; half a metre apart is the same place."""
+    planner = staff("planner")
+    lon, lat = CENTRE
+    copy = pin_feature((lon, lat + 0.5 / 111_400), title="Fler bänkar")
+    features = [
+        pin_feature(CENTRE, title="Fler bänkar"),
+        pin_feature(HOLMSUND, title="Fler bänkar"),  # the title alone is no copy
+        pin_feature(CENTRE, title="Belysning"),  # nor the place alone
+        copy,
+        copy,
+    ]
+    response = planner.post(IMPORT, collection(features), headers=EN)
+    assert response.status_code == 409
+    assert response.get_json() == {
+        "error": {
+            "code": "duplicate_pins",
+            "message": "Feature 4 has the title and place (within 1 m) of feature 1: is a row "
+            "copied? Features of this file that repeat an earlier one: 2.",
+            "field": "features[3]",
+        },
+        "repeats": 0,
+        "duplicates": 2,
+    }
+    assert count_pins(app) == 0
+    anyway = planner.post(IMPORT, collection(features, import_duplicates=True))
+    assert anyway.status_code == 201
+    assert count_pins(app) == 5
+    # Either side of a band's edge (the query joins by bands of latitude) is the same place.
+    edge = math.floor(lat / BAND_DEGREES) * BAND_DEGREES
+    astride = [pin_feature((lon, edge + d / 111_400), title="Gatlykta") for d in (-0.3, 0.3)]
+    assert planner.post(IMPORT, collection(astride)).status_code == 409
 
 
 @pytest.mark.parametrize("value", [None, "true", 1, [True]])
