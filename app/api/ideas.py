@@ -22,7 +22,7 @@ from app.ideas.filters import (
     parse_int,
 )
 from app.ideas.pin_batches import create_pin
-from app.ideas.queries import newest_features, public_feature_by_id, public_idea_rows
+from app.ideas.queries import is_public_pin, newest_features, public_feature_by_id, public_idea_rows
 from app.ideas.similar import SIMILAR_LIMIT, SIMILAR_MAX, similar_features
 from app.ideas.support import add_support, has_supported
 from app.ratelimit import create_limits, support_limits
@@ -123,7 +123,13 @@ def support_idea(idea_id: int) -> tuple[Response, int]:
 
 @bp.get("/api/ideas/<id:idea_id>/supported")
 def supported_by_me(idea_id: int) -> Response:
-    """Whether this browser has supported the pin (so the button can say so)."""
+    """Whether this browser has supported the pin (so the button can say so).
+
+    A pin the public may not see is a 404, as its own address answers.
+    """
+    session = get_session()
+    if not is_public_pin(session, idea_id):
+        raise NotFound(N_("No such pin."), field="id")
     supporter = known_supporter_id()
-    supported = supporter is not None and has_supported(get_session(), idea_id, supporter)
+    supported = supporter is not None and has_supported(session, idea_id, supporter)
     return jsonify({"id": idea_id, "supported": supported})

@@ -10,7 +10,7 @@ import functools
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, bindparam, case, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import FromClause
 from sqlalchemy.sql.util import ClauseAdapter
 
@@ -29,6 +29,16 @@ def is_published(pin: Any = Idea) -> ColumnElement[bool]:
 def published_ideas() -> Select[tuple[Idea]]:
     """All pins a member of the public may see."""
     return select(Idea).where(is_published())
+
+
+def public_pin_id(idea_id: int) -> Select[tuple[int]]:
+    """SQL: the pin's id when the public may see it, no row when not."""
+    return published_ideas().with_only_columns(Idea.id).where(Idea.id == idea_id)
+
+
+def is_public_pin(session: Session, idea_id: int) -> bool:
+    """Whether the public may see the pin `idea_id`."""
+    return session.execute(public_pin_id(idea_id)).first() is not None
 
 
 @functools.cache

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.auth import role_required, signed_in_user
 from app.db import get_session
-from app.ideas.queries import published_ideas
+from app.ideas.queries import is_public_pin
 from app.ideas.similar import NEAR_M as SIMILAR_NEAR_M
 from app.ideas.similar import possible_duplicates
 from app.models import Idea
@@ -112,12 +112,7 @@ def idea_page(idea_id: int) -> str:
         original = session.execute(
             select(Idea.id, Idea.title).where(Idea.id == pin["duplicate_of"])
         ).first()
-    is_public = (
-        session.execute(
-            published_ideas().with_only_columns(Idea.id).where(Idea.id == idea_id)
-        ).first()
-        is not None
-    )
+    is_public = is_public_pin(session, idea_id)
     candidates = possible_duplicates(session, idea_id, pin["lon"], pin["lat"], pin["title"])
     templates = all_templates(session)
     settings = page_settings(

@@ -22,7 +22,7 @@ from app.common.compiled_once import written_out
 from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text
 from app.common.times import instant_text
-from app.ideas.queries import published_ideas
+from app.ideas.queries import public_pin_id
 from app.models import Flag, Idea, IdeaHistory
 from app.planning.enums import FLAG_REASONS
 from app.planning.history import check_unchanged_since, parse_last_change_seen, record
@@ -120,9 +120,7 @@ def add_flag(
     NotFound for a pin that is not public, Conflict when this supporter reported it before.
     The pin's row is locked first, so concurrent reports are counted one after the other.
     """
-    locked = session.execute(
-        published_ideas().with_only_columns(Idea.id).where(Idea.id == idea_id).with_for_update()
-    ).first()
+    locked = session.execute(public_pin_id(idea_id).with_for_update()).first()
     if locked is None:
         raise NotFound(N_("No such pin."), field="id")
     inserted = session.execute(

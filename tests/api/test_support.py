@@ -30,6 +30,13 @@ def test_support_once_per_supporter(api, app):
     assert other_person.get(f"/api/ideas/{idea_id}/supported").get_json()["supported"] is False
     assert other_person.post(f"/api/ideas/{idea_id}/support").get_json()["support_count"] == 2
     assert api.get(f"/api/ideas/{idea_id}").get_json()["properties"]["support_count"] == 2
+    gone = api.get("/api/ideas/99999999/supported")  # was 200 {"supported": false}
+    assert gone.status_code == 404
+    assert gone.get_json()["error"] == {
+        "code": "not_found",
+        "message": "Nålen finns inte.",
+        "field": "id",
+    }
 
 
 def test_the_page_issues_a_signed_httponly_supporter_cookie(client):
