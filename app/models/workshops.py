@@ -35,6 +35,7 @@ from app.models.base import Base, one_of
 WORKSHOP_STATES = ("open", "paused", "closed")
 ANNOTATION_TYPES = ("Point", "LineString", "Polygon")
 PRESENCE_ROLES = ("participant", "facilitator")
+AUDIT_ACTORS = ("planner", "facilitator_key")
 COLOR_CHECK = "color ~ '^#[0-9a-f]{6}$'"
 
 
@@ -158,7 +159,9 @@ class WorkshopEvent(Base):
 
     `payload` is exactly what a stream sends (app/workshops/payloads.py). The actor and
     `undo_state` (the annotation as it was before) let a participant undo their own changes;
-    an undo names the event it undoes in `undoes_event_id`.
+    an undo names the event it undoes in `undoes_event_id`. `actor_facilitator_id` says which
+    facilitator (app/workshops/actors.py), so each undoes only their own; events stored
+    before it existed have none and any facilitator may undo them.
     """
 
     __tablename__ = "workshop_events"
@@ -186,6 +189,7 @@ class WorkshopEvent(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSONB)
     actor_participant_id: Mapped[int | None] = mapped_column(BigInteger)
     actor_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
+    actor_facilitator_id: Mapped[str | None] = mapped_column(String(80))
     annotation_id: Mapped[int | None] = mapped_column(BigInteger)
     undoes_event_id: Mapped[int | None] = mapped_column(BigInteger)
     undo_state: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
@@ -193,9 +197,14 @@ class WorkshopEvent(Base):
 
 
 class WorkshopAudit(Base):
-    """A facilitator's action (state, hide, delete, view, promote...): appended, never changed."""
+    """A facilitator's action (state, hide, delete, view, promote...): appended, never changed.
+
+    `actor` is who: "planner" (with `planner_id`, the signed-in account) or "facilitator_key"
+    (whoever holds the secret link); null on actions stored before it was recorded.
+    """
 
     __tablename__ = "workshop_audit"
+    __table_args__ = (CheckConstraint(one_of("actor", AUDIT_ACTORS), name="actor_known"),)
 
     workshop_id: Mapped[int] = mapped_column(
         ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True
@@ -203,6 +212,8 @@ class WorkshopAudit(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     action: Mapped[str] = mapped_column(String(40))
     annotation_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor: Mapped[str | None] = mapped_column(String(20))
+    planner_id: Mapped[int | None] = mapped_column(BigInteger)
     detail: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

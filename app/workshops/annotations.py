@@ -19,7 +19,7 @@ from app.categories import CATEGORY_BY_SLUG
 from app.common import limits
 from app.common.errors import Conflict, Forbidden, InvalidField
 from app.common.text import clean_text
-from app.models import WorkshopAnnotation, WorkshopGroup, WorkshopParticipant
+from app.models import Idea, WorkshopAnnotation, WorkshopGroup, WorkshopParticipant
 from app.workshops import audit
 from app.workshops.actors import Actor, acting_on
 from app.workshops.events import append_event
@@ -31,7 +31,7 @@ from app.workshops.payloads import (
     AnnotationUpdated,
 )
 from app.workshops.queries import annotation_feature, lock_workshop, no_such_annotation
-from app.workshops.setup import choose_group, on_behalf_participant
+from app.workshops.setup import choose_group, on_behalf_participant, refuse_if_ended
 from geo.crs import WGS84, AreaOfInterest
 from geo.i18n import N_
 from geo.numbers import whole_in_range
@@ -150,7 +150,7 @@ def _author(session: Session, actor: Actor, new: NewAnnotation) -> tuple[int, in
             )
         group_id = choose_group(session, actor.workshop_id, new.group)
         author = on_behalf_participant(session, actor.workshop_id, new.on_behalf_of, group_id)
-        return author, group_id, Actor(actor.workshop_id, facilitator=True)
+        return author, group_id, actor.as_facilitator()
     group_id = session.execute(
         select(WorkshopParticipant.group_id).where(
             WorkshopParticipant.workshop_id == actor.workshop_id,
@@ -182,8 +182,8 @@ def create_annotation(
     """
     if new.client_id and (found := _existing_by_client_id(session, actor, new.client_id)):
         return found, False
-    writer = actor if new.on_behalf_of is None else Actor(actor.workshop_id, facilitator=True)
-    lock_workshop(session, actor.workshop_id, writer)
+    writer = actor if new.on_behalf_of is None else actor.as_facilitator()
+    refuse_if_ended(lock_workshop(session, actor.workshop_id, writer), writer)
     # Checked again under the lock: two retries racing each other make one annotation.
     if new.client_id and (found := _existing_by_client_id(session, actor, new.client_id)):
         session.rollback()
@@ -218,7 +218,7 @@ def create_annotation(
     if acting.facilitator:
         audit.record(
             session,
-            actor.workshop_id,
+            acting,
             "annotation.on_behalf",
             annotation_id=int(annotation_id),
             on_behalf_of=new.on_behalf_of,
@@ -247,8 +247,12 @@ def state_of(session: Session, workshop_id: int, annotation_id: int) -> dict[str
 
 
 def _locked(session: Session, actor: Actor, annotation_id: int) -> tuple[dict[str, Any], Actor]:
-    """The annotation (locked) and as whom the caller may change it: 404 or 403 otherwise."""
-    lock_workshop(session, actor.workshop_id, actor)
+    """The annotation (locked) and as whom the caller may change it: 404 or 403 otherwise.
+
+    A drawing made a pin is the facilitator's and the planners' from then on: its author
+    changing it would leave the published pin saying something else (409 `promoted`).
+    """
+    refuse_if_ended(lock_workshop(session, actor.workshop_id, actor), actor)
     current = state_of(session, actor.workshop_id, annotation_id)
     if current is None or current["deleted"] or (current["hidden"] and not actor.facilitator):
         raise no_such_annotation()
@@ -258,7 +262,29 @@ def _locked(session: Session, actor: Actor, annotation_id: int) -> tuple[dict[st
             N_("Only the person who drew this, or the facilitator, can change it."),
             field="annotation_id",
         )
+    if not actor.facilitator and pin_of(session, actor.workshop_id, annotation_id) is not None:
+        raise promoted_conflict()
     return current, acting
+
+
+def pin_of(session: Session, workshop_id: int, annotation_id: int) -> int | None:
+    """The pin the annotation was made into, or None."""
+    found = session.execute(
+        select(Idea.id).where(Idea.workshop_id == workshop_id, Idea.annotation_id == annotation_id)
+    ).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def promoted_conflict() -> Conflict:
+    """The refusal to change a drawing that has been made a pin."""
+    return Conflict(
+        N_(
+            "This drawing has been made a pin on the public map, so it can no longer be "
+            "changed here. The facilitator and the municipality's planners look after it now."
+        ),
+        field="annotation_id",
+        code="promoted",
+    )
 
 
 def _stale(session: Session, workshop_id: int, annotation_id: int) -> Conflict:
@@ -309,6 +335,14 @@ def write_update(
     return annotation_feature(session, workshop_id, annotation_id)
 
 
+def _changed_fields(changes: dict[str, Any]) -> list[str]:
+    """The names of the fields an edit set, as the API names them.
+
+    Never their values: a note is the participant's own words.
+    """
+    return sorted("geometry" if name == "geom" else name for name in changes)
+
+
 def update_annotation(
     session: Session, actor: Actor, annotation_id: int, version: int, changes: dict[str, Any]
 ) -> dict[str, Any]:
@@ -326,7 +360,13 @@ def update_annotation(
         undo_state=current,
     )
     if acting.facilitator:
-        audit.record(session, actor.workshop_id, "annotation.edit", annotation_id=annotation_id)
+        audit.record(
+            session,
+            acting,
+            "annotation.edit",
+            annotation_id=annotation_id,
+            fields=_changed_fields(changes),
+        )
     session.commit()
     return feature
 
@@ -352,7 +392,7 @@ def delete_annotation(
         undo_state=current,
     )
     if acting.facilitator:
-        audit.record(session, actor.workshop_id, "annotation.delete", annotation_id=annotation_id)
+        audit.record(session, acting, "annotation.delete", annotation_id=annotation_id)
     session.commit()
 
 
@@ -364,7 +404,7 @@ def set_hidden(session: Session, actor: Actor, annotation_id: int, payload: Any)
     if not actor.facilitator:
         raise Forbidden(N_("Only the facilitator can do this."), field="X-Facilitator-Key")
     current, _owner = _locked(session, actor, annotation_id)
-    acting = Actor(actor.workshop_id, facilitator=True)  # moderation: never on an undo stack
+    acting = actor.as_facilitator()  # moderation: never on an undo stack
     feature = write_update(session, actor.workshop_id, annotation_id, {"hidden": hidden})
     version = int(feature["properties"]["version"])
     event = (
@@ -375,7 +415,7 @@ def set_hidden(session: Session, actor: Actor, annotation_id: int, payload: Any)
     append_event(session, actor.workshop_id, event, actor=acting, annotation_id=annotation_id)
     audit.record(
         session,
-        actor.workshop_id,
+        acting,
         "annotation.hide" if hidden else "annotation.show",
         annotation_id=annotation_id,
         before=current["hidden"],

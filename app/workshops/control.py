@@ -39,7 +39,7 @@ def set_state(session: Session, actor: Actor, payload: Any) -> str:
     if state != before:
         event = Closed() if state == "closed" else StateChanged(state=state)
         append_event(session, actor.workshop_id, event, actor=actor)
-    audit.record(session, actor.workshop_id, "state", before=before, after=state)
+    audit.record(session, actor, "state", before=before, after=state)
     session.commit()
     return str(state)
 
@@ -73,7 +73,7 @@ def send_view(session: Session, actor: Actor, payload: Any, area: AreaOfInterest
     )
     append_event(session, actor.workshop_id, event, actor=actor)
     if not workshop.follow:  # follow mode moves often; its start and end are audited
-        audit.record(session, actor.workshop_id, "view", center=center, zoom=zoom)
+        audit.record(session, actor, "view", center=center, zoom=zoom)
     session.commit()
     return event
 
@@ -86,6 +86,6 @@ def set_follow(session: Session, actor: Actor, payload: Any) -> bool:
     lock_workshop(session, actor.workshop_id, actor)
     session.execute(update(Workshop).where(Workshop.id == actor.workshop_id).values(follow=on))
     append_event(session, actor.workshop_id, Follow(on=on), actor=actor)
-    audit.record(session, actor.workshop_id, "follow", on=on)
+    audit.record(session, actor, "follow", on=on)
     session.commit()
     return on

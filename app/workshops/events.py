@@ -55,6 +55,7 @@ def append_event(
             payload=as_json(event),
             actor_participant_id=actor.participant_id if actor else None,
             actor_facilitator=bool(actor and actor.facilitator),
+            actor_facilitator_id=actor.facilitator_id if actor else None,
             annotation_id=annotation_id,
             undoes_event_id=undoes_event_id,
             undo_state=undo_state,
@@ -91,6 +92,7 @@ def record_passed_over(session: Session, actor: Actor, event_id: int) -> None:
             payload={"type": PASSED_OVER, "event_id": event_id},
             actor_participant_id=actor.participant_id,
             actor_facilitator=actor.facilitator,
+            actor_facilitator_id=actor.facilitator_id,
             undoes_event_id=event_id,
         )
     )

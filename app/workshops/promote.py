@@ -4,8 +4,9 @@ All or nothing: every annotation is checked before any pin is stored, and an ann
 became a pin once is refused (the unique index on ideas(workshop_id, annotation_id) makes
 sure of it even when two promotions race). That pin is how promotion is recorded: the
 annotations' features carry its id as `pin_id` (app/workshops/queries.py), and an
-`annotation.promoted` event tells every open list. Closed workshops can be promoted: that is
-when results are sorted.
+`annotation.promoted` event tells every open list. From then on the drawing is no longer its
+author's to change or undo (app/workshops/annotations.py `_locked`, app/workshops/undo.py).
+Closed workshops can be promoted: that is when results are sorted.
 """
 
 from __future__ import annotations
@@ -274,9 +275,7 @@ def promote(
             field="annotation_ids",
             code="already_promoted",
         ) from None
-    audit.record(
-        session, actor.workshop_id, "promote", annotation_ids=ids, idea_ids=idea_ids, kind=kind
-    )
+    audit.record(session, actor, "promote", annotation_ids=ids, idea_ids=idea_ids, kind=kind)
     # Every facilitator's list marks them at once (app/workshops/payloads.py).
     pins = [{"id": a, "pin_id": i} for (a, _), i in zip(new_ideas, idea_ids, strict=True)]
     append_event(session, actor.workshop_id, AnnotationsPromoted(pins=pins), actor=actor)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from geoalchemy2.shape import from_shape
@@ -16,8 +16,10 @@ from sqlalchemy.orm import Session
 from app.common import limits
 from app.common.errors import Conflict, InvalidField
 from app.common.text import clean_text, first_refused_character
-from app.common.times import parse_instant
+from app.common.times import instant_text, parse_instant
 from app.models import District, Workshop, WorkshopGroup, WorkshopParticipant
+from app.workshops import audit
+from app.workshops.actors import Actor
 from app.workshops.codes import (
     hash_key,
     new_facilitator_key,
@@ -90,17 +92,64 @@ def _groups(value: Any) -> tuple[NewGroup, ...]:
     return tuple(groups)
 
 
-def _ends_at(value: Any) -> datetime | None:
-    """An RFC 3339 date-time with its zone, or None."""
+def parse_ends_at(value: Any) -> datetime | None:
+    """An RFC 3339 date-time with its zone, still to come, or None."""
     if value is None:
         return None
     parsed = parse_instant(value) if isinstance(value, str) else None
+    try:
+        # In UTC, as every answer writes it; 9999-12-31T23:59-23:59 is past what Python holds.
+        parsed = None if parsed is None else parsed.astimezone(UTC)
+    except OverflowError:
+        parsed = None
     if parsed is None or "T" not in value.upper():
         raise InvalidField(
             N_("ends_at must be a date-time with its zone (2026-05-01T18:00:00+02:00)."),
             field="ends_at",
         )
+    if parsed <= datetime.now(UTC):
+        raise InvalidField(
+            N_("The end time has passed already: choose a later one, or none."),
+            field="ends_at",
+            code="in_the_past",
+        )
     return parsed
+
+
+def has_ended(workshop: Workshop) -> bool:
+    """Whether the workshop's end time (if it has one) has passed."""
+    return workshop.ends_at is not None and workshop.ends_at <= datetime.now(UTC)
+
+
+def refuse_if_ended(workshop: Workshop, actor: Actor | None) -> None:
+    """After its end time a workshop takes no joins and no participant's changes.
+
+    Like a closed one, but the facilitator still steers it: they may draw, hide, promote,
+    close it, or give it a later end time (`set_ends_at`).
+    """
+    if has_ended(workshop) and (actor is None or not actor.facilitator):
+        raise Conflict(
+            N_(
+                "This workshop has ended: it can be read, not changed. "
+                "The facilitator can give it a later end time."
+            ),
+            code="workshop_ended",
+        )
+
+
+def set_ends_at(session: Session, actor: Actor, payload: Any) -> datetime | None:
+    """The facilitator moves the end time (later, or none); commits. The new end time."""
+    if not isinstance(payload, dict) or "ends_at" not in payload:
+        raise InvalidField(
+            N_("%(name)s is required."), field="ends_at", code="required", name="ends_at"
+        )
+    ends_at = parse_ends_at(payload["ends_at"])
+    workshop = lock_workshop(session, actor.workshop_id, actor)
+    before = instant_text(workshop.ends_at)
+    workshop.ends_at = ends_at
+    audit.record(session, actor, "ends_at", before=before, after=instant_text(ends_at))
+    session.commit()
+    return ends_at
 
 
 def validate_new_workshop(payload: Any, area: AreaOfInterest) -> NewWorkshop:
@@ -137,7 +186,7 @@ def validate_new_workshop(payload: Any, area: AreaOfInterest) -> NewWorkshop:
         description=description or "",
         focus_area=focus_area,
         district_id=district_id,
-        ends_at=_ends_at(payload.get("ends_at")),
+        ends_at=parse_ends_at(payload.get("ends_at")),
         groups=_groups(payload.get("groups")),
     )
 
@@ -243,10 +292,11 @@ class Joined:
 
 
 def join_workshop(session: Session, workshop_id: int, payload: Any) -> Joined:
-    """Add a participant when the code is right and the workshop is not closed; commits."""
+    """Add a participant when the code is right and the workshop open to joins; commits."""
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
     workshop = lock_workshop(session, workshop_id)
+    refuse_if_ended(workshop, None)
     code = payload.get("code")
     normalised = normalise_join_code(code) if isinstance(code, str) else None
     if normalised is None or not hmac.compare_digest(normalised, workshop.join_code):

@@ -2,34 +2,38 @@
 
 The stack is derived from the events: the caller's own annotation changes, newest first,
 less those an undo already took back. An undo is itself an event that names the event it
-undoes, so nothing is overwritten and the stream tells everyone.
+undoes, so nothing is overwritten and the stream tells everyone. Each facilitator has a stack
+of their own too (their account, their device, or the bare key: `Actor.facilitator_id`);
+events stored before facilitators were told apart are on every facilitator's.
 
-A change someone else has changed since (or whose drawing they deleted) cannot be undone
-without undoing their work too: the undo that reaches it is refused with 409 and says why,
-and that change is passed over from then on (a row of its own, `PASSED_OVER`), so the next
-undo reaches the caller's change before it. Undo never waits for another person.
+A change someone else has changed since (or whose drawing they deleted, or made a pin of)
+cannot be undone without undoing their work too: the undo that reaches it is refused with 409
+and says why, and that change is passed over from then on (a row of its own, `PASSED_OVER`),
+so the next undo reaches the caller's change before it. Undo never waits for another person.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.common.errors import Conflict, Forbidden
 from app.models import WorkshopAnnotation, WorkshopEvent
 from app.workshops.actors import Actor
-from app.workshops.annotations import state_of, write_update
+from app.workshops.annotations import pin_of, state_of, write_update
 from app.workshops.events import PASSED_OVER, append_event, record_passed_over
 from app.workshops.payloads import (
     UNDOABLE,
     AnnotationCreated,
     AnnotationDeleted,
+    AnnotationsPromoted,
     AnnotationUpdated,
     Payload,
 )
 from app.workshops.queries import annotation_feature, lock_workshop, no_such_annotation
+from app.workshops.setup import refuse_if_ended
 from geo.crs import WGS84
 from geo.i18n import N_
 
@@ -51,16 +55,22 @@ def _acting(actor: Actor) -> Actor:
     if actor.participant_id is not None:
         return Actor(actor.workshop_id, participant_id=actor.participant_id)
     if actor.facilitator:
-        return Actor(actor.workshop_id, facilitator=True)
+        return actor.as_facilitator()
     raise Forbidden(N_("Join the workshop first."), field="token")
 
 
 def _own_changes(actor: Actor) -> Select[tuple[WorkshopEvent]]:
-    """The caller's undoable changes, newest first: a participant's own, or the facilitator's."""
+    """The caller's last undoable change: a participant's own, or this facilitator's."""
     if actor.participant_id is not None:
         own = E.actor_participant_id == actor.participant_id
     else:
-        own = E.actor_facilitator.is_(True)
+        own = and_(
+            E.actor_facilitator.is_(True),
+            or_(
+                E.actor_facilitator_id == actor.facilitator_id,
+                E.actor_facilitator_id.is_(None),  # stored before facilitators had ids
+            ),
+        )
     return (
         select(E)
         .where(
@@ -86,6 +96,22 @@ def _changed_since(session: Session, event: WorkshopEvent) -> bool:
         E.id.not_in(_undone(event.workshop_id)),
     )
     return session.execute(later.limit(1)).first() is not None
+
+
+def _promoted_since(session: Session, event: WorkshopEvent) -> bool:
+    """Whether the annotation was made a pin after `event` (and is one still).
+
+    Undoing the change would leave the published pin saying what the drawing no longer does.
+    """
+    promotion = select(E.id).where(
+        E.workshop_id == event.workshop_id,
+        E.type == AnnotationsPromoted.type,
+        E.id > event.id,
+        E.payload.contains({"pins": [{"id": event.annotation_id}]}),
+    )
+    if session.execute(promotion.limit(1)).first() is None:
+        return False
+    return pin_of(session, event.workshop_id, int(event.annotation_id or 0)) is not None
 
 
 def _revert(
@@ -117,8 +143,20 @@ def _revert(
     return AnnotationUpdated(feature=feature, undo_of=event.id), feature
 
 
+CHANGED_SINCE = N_("Someone else has changed this since, so it cannot be undone.")
+PROMOTED_SINCE = N_(
+    "This drawing has been made a pin on the public map since, so it cannot be undone. "
+    "The facilitator and the municipality's planners look after it now."
+)
+
+
 def _refuse(
-    session: Session, acting: Actor, event: WorkshopEvent, current: dict[str, Any]
+    session: Session,
+    acting: Actor,
+    event: WorkshopEvent,
+    current: dict[str, Any],
+    *,
+    promoted: bool = False,
 ) -> Conflict:
     """Pass over `event` from now on (commits) and say why it was not undone.
 
@@ -134,15 +172,15 @@ def _refuse(
     )
     session.commit()
     return Conflict(
-        N_("Someone else has changed this since, so it cannot be undone."),
-        code="changed_since",
+        PROMOTED_SINCE if promoted else CHANGED_SINCE,
+        code="promoted" if promoted else "changed_since",
         extra=extra,
     )
 
 
 def undo_last(session: Session, actor: Actor) -> dict[str, Any]:
     """Undo the caller's last change not yet undone; commits. What was undone, and the result."""
-    lock_workshop(session, actor.workshop_id, actor)
+    refuse_if_ended(lock_workshop(session, actor.workshop_id, actor), actor)
     acting = _acting(actor)
     event = session.execute(_own_changes(acting)).scalar_one_or_none()
     if event is None:
@@ -153,6 +191,8 @@ def undo_last(session: Session, actor: Actor) -> dict[str, Any]:
         raise no_such_annotation()
     if _changed_since(session, event):
         raise _refuse(session, acting, event, current)
+    if _promoted_since(session, event):
+        raise _refuse(session, acting, event, current, promoted=True)
     undo_event, feature = _revert(session, event, event.undo_state)
     event_id = append_event(
         session,

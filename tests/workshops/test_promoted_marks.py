@@ -52,8 +52,9 @@ def test_the_annotations_say_which_became_pins_on_every_read(app):
         features = _annotations(reader, wid)
         assert features[area["id"]]["properties"]["pin_id"] == pin["id"]
         assert features[point["id"]]["properties"]["pin_id"] is None
-    # An edit keeps it: the feature every answer and event carries has it.
-    edited = bo.patch(
+    # An edit (the facilitator's: its author can no longer change a pin's drawing) keeps it:
+    # the feature every answer and event carries has it.
+    edited = facilitator.patch(
         f"/api/workshops/{wid}/annotations/{area['id']}",
         {"version": 1, "properties": {"note": "Park med lekplats och bänkar"}},
     )

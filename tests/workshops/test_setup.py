@@ -18,7 +18,7 @@ def test_create_returns_code_links_qr_and_key(app):
         app,
         description="Hur ska Haga se ut 2040?",
         groups=["Grupp 1", {"name": "Grupp 2", "color": "#00AA11"}],
-        ends_at="2026-12-01T18:00:00+01:00",
+        ends_at="2030-12-01T18:00:00+01:00",
     )
     code = body["join_code"]
     assert re.fullmatch(r"[23456789ABCDEFGHJKMNPQRSTUVWXYZ]{6}", code)
@@ -34,7 +34,7 @@ def test_create_returns_code_links_qr_and_key(app):
         ("Grupp 1", "#c62828"),
         ("Grupp 2", "#00aa11"),
     ]
-    assert body["ends_at"] == "2026-12-01T17:00:00+00:00"
+    assert body["ends_at"] == "2030-12-01T17:00:00+00:00"
     with app.app_context(), get_engine().connect() as conn:
         stored = conn.execute(text("SELECT facilitator_key_hash FROM workshops")).scalar_one()
         dump = conn.execute(text("SELECT row_to_json(w)::text FROM workshops w")).scalar_one()

@@ -81,6 +81,7 @@ WORKSHOP = {
         "description": TEXT,
         "state": {"enum": list(STATES)},
         "ends_at": {"type": ["string", "null"], "format": "date-time"},
+        "ended": {"type": "boolean", "description": "the end time has passed"},
         "district_id": NULLABLE_INT,
         "focus_area": {"type": ["object", "null"], "description": "GeoJSON MultiPolygon"},
         "groups": {"type": "array", "items": GROUP},
@@ -338,6 +339,15 @@ PATHS = {
             'Facilitator: "follow me" on or off',
             answer(200, "whether it is on", JSON, OBJECT),
             body({"on": {"type": "boolean"}}, ["on"]),
+        )
+    },
+    "/api/workshops/{id}/ends_at": {
+        "post": facilitator_op(
+            "setWorkshopEnd",
+            "Facilitator: a later end time, or none (after it, joins and participants' "
+            "changes are refused with 409 workshop_ended)",
+            answer(200, "the new end time", JSON, OBJECT),
+            body({"ends_at": {"type": ["string", "null"], "format": "date-time"}}, ["ends_at"]),
         )
     },
     "/api/workshops/{id}/audit": {

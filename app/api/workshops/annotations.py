@@ -6,7 +6,7 @@ import json
 from collections.abc import Generator
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -15,6 +15,7 @@ from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
 from app.api.workshops import identity
+from app.area import configured_area
 from app.common.errors import InvalidField
 from app.db import get_session
 from app.models import Workshop
@@ -23,14 +24,9 @@ from app.request import body_limit
 from app.workshops import annotations as service
 from app.workshops import undo
 from app.workshops.queries import annotation_rows
-from geo.crs import AreaOfInterest, load_area
 from geo.geojson import feature_select, stream_feature_collection
 from geo.i18n import N_
 from geo.numbers import parse_whole
-
-
-def _area() -> AreaOfInterest:
-    return load_area(str(current_app.config["AREA_FILE"]))
 
 
 def _feature(
@@ -75,7 +71,7 @@ class AnnotationsView(MethodView):
         session = get_session()
         actor = identity.member(session, workshop_id)
         new = service.validate_new_annotation(
-            json_body(), _area(), request.headers.get("Idempotency-Key")
+            json_body(), configured_area(), request.headers.get("Idempotency-Key")
         )
         feature, created = service.create_annotation(session, actor, new)
         location = url_for(
@@ -92,7 +88,7 @@ class AnnotationView(MethodView):
         """Edit with the version you saw: 200 with the Feature, 409 with the current one."""
         session = get_session()
         actor = identity.member(session, workshop_id)
-        version, changes = service.parse_changes(json_body(), _area())
+        version, changes = service.parse_changes(json_body(), configured_area())
         feature = service.update_annotation(session, actor, annotation_id, version, changes)
         return _feature(feature, 200)
 

@@ -9,6 +9,7 @@ is named after its workshop, so one browser can be in several.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from flask import Response, current_app, g, request
 from sqlalchemy import select
@@ -23,6 +24,8 @@ from app.workshops.codes import key_matches
 from app.workshops.queries import get_workshop
 from app.workshops.tokens import (
     facilitator_cookie_matches,
+    facilitator_device,
+    new_device_id,
     read_participant,
     sign_facilitator,
     sign_participant,
@@ -117,9 +120,32 @@ def current_actor(session: Session, workshop_id: int) -> Actor:
     if cached is not None and cached.workshop_id == workshop_id:
         return cached  # type: ignore[no-any-return]
     workshop = get_workshop(session, workshop_id)
-    actor = Actor(workshop_id, _participant_id(session, workshop_id), _facilitator(workshop))
+    actor = Actor(workshop_id, _participant_id(session, workshop_id))
+    if _facilitator(workshop):
+        actor = _which_facilitator(workshop, actor)
     g.workshop_actor = actor
     return actor
+
+
+def _which_facilitator(workshop: Workshop, actor: Actor) -> Actor:
+    """The facilitator `actor` is, as far as it can be told apart from other facilitators.
+
+    A signed-in staff member is their account (the same person on any device); else the
+    device id in the facilitator cookie; a script sending only the key is none of them
+    (`Actor.facilitator_id` is then "key"), and so is a cookie signed before devices had ids.
+    """
+    staff = signed_in_user()
+    if staff is not None:
+        return replace(actor, facilitator=True, planner_id=staff.id)
+    return replace(actor, facilitator=True, device_id=_cookie_device(workshop))
+
+
+def _cookie_device(workshop: Workshop) -> str | None:
+    """The device id of the request's facilitator cookie, when it holds for this workshop."""
+    if request.headers.get(FACILITATOR_HEADER) is not None:
+        return None  # the key itself was sent: a script, not the browser the cookie is on
+    cookie = request.cookies.get(facilitator_cookie(workshop.id), "")
+    return facilitator_device(_secret(), cookie, workshop.id, workshop.facilitator_key_hash)
 
 
 def member(session: Session, workshop_id: int) -> Actor:
@@ -166,9 +192,14 @@ def set_participant_cookie(response: Response, workshop_id: int, token: str) -> 
 
 
 def set_facilitator_cookie(response: Response, workshop_id: int, key_hash: str) -> None:
-    """Send the signed facilitator cookie (the key itself never goes into a cookie)."""
+    """Send the signed facilitator cookie (the key itself never goes into a cookie).
+
+    A device that has one already keeps its id (and so its undo history); else a new id.
+    """
+    held = request.cookies.get(facilitator_cookie(workshop_id), "")
+    device = facilitator_device(_secret(), held, workshop_id, key_hash) or new_device_id()
     _set(
         response,
         facilitator_cookie(workshop_id),
-        sign_facilitator(_secret(), workshop_id, key_hash),
+        sign_facilitator(_secret(), workshop_id, key_hash, device),
     )

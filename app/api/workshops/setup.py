@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 from sqlalchemy import func, select
 
 from app.api import bp
 from app.api.body import json_body
 from app.api.workshops import identity
 from app.api.workshops.links import facilitator_url, join_url, qr_svg
+from app.area import configured_area
 from app.auth import signed_in_user
 from app.common.errors import Forbidden, InvalidField, NotFound
 from app.common.times import instant_text
@@ -22,13 +23,15 @@ from app.request import body_limit
 from app.workshops import audit, control, presence
 from app.workshops.codes import key_matches
 from app.workshops.queries import get_workshop, groups_of
-from app.workshops.setup import create_workshop, find_by_code, join_workshop, validate_new_workshop
-from geo.crs import load_area
+from app.workshops.setup import (
+    create_workshop,
+    find_by_code,
+    has_ended,
+    join_workshop,
+    set_ends_at,
+    validate_new_workshop,
+)
 from geo.i18n import N_
-
-
-def _area() -> Any:
-    return load_area(str(current_app.config["AREA_FILE"]))
 
 
 def _join_block(workshop: Workshop) -> dict[str, str]:
@@ -53,6 +56,7 @@ def workshop_state(workshop_id: int) -> dict[str, Any]:
         "description": workshop.description,
         "state": workshop.state,
         "ends_at": instant_text(workshop.ends_at),
+        "ended": has_ended(workshop),
         "district_id": workshop.district_id,
         "focus_area": None if focus is None else json.loads(focus),
         "groups": groups_of(session, workshop_id),
@@ -74,7 +78,7 @@ def workshop_state(workshop_id: int) -> dict[str, Any]:
 @workshop_create_limits
 def create_workshop_view() -> tuple[Response, int]:
     """Start a workshop (no account): 201 with its links, its code and the facilitator key."""
-    new = validate_new_workshop(json_body(), _area())
+    new = validate_new_workshop(json_body(), configured_area())
     session = get_session()
     planner = signed_in_user()
     # A signed-in planner's workshops are listed on their pages, and theirs to steer.
@@ -172,7 +176,7 @@ def send_view(workshop_id: int) -> Response:
     """Facilitator: bring everyone here (or, in follow mode, where the facilitator looks)."""
     session = get_session()
     actor = identity.facilitator(session, workshop_id)
-    view = control.send_view(session, actor, json_body(), _area())
+    view = control.send_view(session, actor, json_body(), configured_area())
     return jsonify({"center": view.center, "zoom": view.zoom, "follow": view.follow})
 
 
@@ -182,6 +186,15 @@ def set_follow(workshop_id: int) -> Response:
     session = get_session()
     actor = identity.facilitator(session, workshop_id)
     return jsonify({"on": control.set_follow(session, actor, json_body())})
+
+
+@bp.post("/api/workshops/<id:workshop_id>/ends_at")
+def set_workshop_end(workshop_id: int) -> Response:
+    """Facilitator: `{"ends_at"}` a later end time (or null: none), e.g. to go on after it."""
+    session = get_session()
+    actor = identity.facilitator(session, workshop_id)
+    ends_at = set_ends_at(session, actor, json_body())
+    return jsonify({"id": workshop_id, "ends_at": instant_text(ends_at)})
 
 
 @bp.get("/api/workshops/<id:workshop_id>/audit")
