@@ -52,6 +52,8 @@ export class WorkshopPage {
     this.editBase = new Map();
     this.reshaping = null;
     this.draft = null;
+    /** The first load of the drawings failed (its message is shown until a reload works). */
+    this.snapshotFailed = false;
   }
 
   /** Build the page; false when this browser may not see the workshop (a gate is shown). */
@@ -142,8 +144,13 @@ export class WorkshopPage {
     this.live = new LiveEvents(urlFor("events", { workshop_id: this.id }), {
       onEvent: (event) => this.onEvent(event),
       onStatus: (status) => this.connection(status),
+      resync: () => this.resync(),
     });
-    if (state.state !== "closed") this.live.open(collection ? collection.last_event_id : state.last_event_id);
+    if (state.state !== "closed") {
+      // Without the drawings, a stream from now would never bring them: load them again first.
+      if (collection) this.live.open(collection.last_event_id);
+      else this.live.retry();
+    }
     this.hooks.onReady?.(this);
     recordView();
     this.element.dataset.ready = "true";
@@ -221,6 +228,7 @@ export class WorkshopPage {
       this.layer.load(collection.features || []);
       return collection;
     } catch (err) {
+      this.snapshotFailed = true;
       this.say(errorMessage(err));
       return null;
     }
@@ -266,27 +274,33 @@ export class WorkshopPage {
     this.hooks.onState?.(state);
   }
 
-  /** The stream's health, in the bar. */
+  /** The stream's health, in the bar; said aloud when the map is live again after a break. */
   connection(status) {
     const node = document.getElementById("ws-connection");
     if (!node) return;
     const key = { live: "live", reconnecting: "reconnecting" }[status] || "notLive";
+    if (status === "live" && node.dataset.status && node.dataset.status !== "live") this.announce(t("live"));
     node.textContent = t(key);
     node.dataset.status = status;
-    if (status === "ended" && this.state.state !== "closed") this.recheck();
   }
 
   /**
-   * The stream ended without a `closed` event (the browser stops at a 204, which the server
-   * sends once a closed workshop has nothing left to say): ask how the workshop is now.
+   * The stream gave up (an HTTP error on reconnecting, or the 204 of a closed workshop): read
+   * the workshop again as the first load did. The event id to stream from, or null once it is
+   * closed. Failures reach LiveEvents, which tries again later.
    */
-  async recheck() {
-    try {
-      const state = await request(urlFor("workshop", { workshop_id: this.id }));
-      if (state.state === "closed") this.setState("closed");
-    } catch {
-      // offline: the status already says the map is not live
-    }
+  async resync() {
+    const state = await request(urlFor("workshop", { workshop_id: this.id }));
+    this.setState(state.state);
+    if (state.state === "closed") return null;
+    this.presence.counts(state.presence);
+    this.follow?.start(state.follow, state.view);
+    const collection = await request(urlFor("annotations", { workshop_id: this.id }));
+    this.layer.sync(collection.features || []);
+    this.afterChange();
+    if (this.snapshotFailed) this.say(""); // the first load's error is no longer true
+    this.snapshotFailed = false;
+    return Number(collection.last_event_id);
   }
 
   /** A visible message that stays until the next one, also said to screen readers. */

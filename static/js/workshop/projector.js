@@ -1,7 +1,8 @@
 /**
  * Entry point of the projector view (templates/workshop/projector.html): a full-screen map of
- * everyone's drawings, live, with the join code and QR code large, no controls; it follows the
- * facilitator's views ("bring everyone here" and "follow me").
+ * everyone's drawings, live, with the join code and QR code large, no controls but one button
+ * to hide the code; it follows the facilitator's views ("bring everyone here" and "follow me").
+ * When the live stream breaks it says so, large, and comes back by itself (live.js).
  */
 
 import { announcer } from "umecom/lib/dom.js";
@@ -13,6 +14,84 @@ import { FollowBanner } from "umecom/workshop/follow.js";
 import { LiveEvents } from "umecom/workshop/live.js";
 import { AnnotationLayer } from "umecom/workshop/shapes.js";
 import { showFocusArea, showJoin } from "umecom/workshop/workshop.js";
+
+/** Air around the drawings (px). */
+const MARGIN = 30;
+/** Drawings on the wall are seen from across a room: points and lines this much larger. */
+const WALL_SCALE = 1.6;
+/** The least map (px) fitBounds may be left with beside or above the card. */
+const LEAST_ROOM = 120;
+
+/**
+ * Put an element of the page on the map as a Leaflet control (placed by Leaflet's own styles).
+ * @param {any} map L.Map
+ * @param {HTMLElement} element
+ * @param {string} position "topleft", "topright", …
+ */
+function placeOnMap(map, element, position) {
+  const Control = L.Control.extend({
+    onAdd: () => {
+      L.DomEvent.disableClickPropagation(element);
+      return element;
+    },
+  });
+  new Control({ position }).addTo(map);
+}
+
+/**
+ * fitBounds options that keep `bounds` clear of the join card (at the bottom left) and of the
+ * button at the top: the drawings go beside the card or above it, whichever shows them larger.
+ * @param {any} map L.Map
+ * @param {HTMLElement} card
+ * @param {HTMLElement} button
+ * @param {any} bounds L.LatLngBounds
+ */
+function clearOfCard(map, card, button, bounds) {
+  const plain = { maxZoom: 16, padding: [MARGIN, MARGIN], animate: false };
+  const mapBox = map.getContainer().getBoundingClientRect();
+  const top = Math.max(MARGIN, button.getBoundingClientRect().bottom - mapBox.top + MARGIN / 3);
+  if (card.hidden) return { ...plain, paddingTopLeft: [MARGIN, top] };
+  const box = card.getBoundingClientRect();
+  const options = [
+    { paddingTopLeft: [box.right - mapBox.left + MARGIN, top], paddingBottomRight: [MARGIN, MARGIN] },
+    { paddingTopLeft: [MARGIN, top], paddingBottomRight: [MARGIN, mapBox.bottom - box.top + MARGIN] },
+  ].filter(({ paddingTopLeft: [left, upper], paddingBottomRight: [right, lower] }) => {
+    return mapBox.width - left - right >= LEAST_ROOM && mapBox.height - upper - lower >= LEAST_ROOM;
+  });
+  if (!options.length) return plain; // a small screen: the card covers too much to avoid
+  const zoom = (o) => map.getBoundsZoom(bounds, false, L.point(o.paddingTopLeft).add(o.paddingBottomRight));
+  const best = options.reduce((a, b) => (zoom(b) > zoom(a) ? b : a));
+  return { ...plain, ...best };
+}
+
+/**
+ * The facilitator hides the join card once everyone is in, and shows it again (a button, so by
+ * mouse and keyboard alike).
+ * @param {HTMLElement} card
+ * @param {HTMLButtonElement} button
+ */
+function setUpCardToggle(card, button) {
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    card.hidden = !card.hidden;
+    for (const label of button.querySelectorAll("[data-when]")) {
+      /** @type {HTMLElement} */ (label).hidden = label.getAttribute("data-when") !== (card.hidden ? "hidden" : "shown");
+    }
+  });
+}
+
+/**
+ * The stream's health, large on the wall while it is not live (the room sees a map that may
+ * be behind); nothing once the workshop has closed.
+ * @param {HTMLElement} node
+ * @param {string} status
+ * @param {boolean} closed
+ */
+function showConnection(node, status, closed) {
+  node.dataset.status = status;
+  node.hidden = status === "live" || closed;
+  node.textContent = status === "reconnecting" ? t("reconnecting") : t("notLive");
+}
 
 async function start() {
   const element = /** @type {HTMLElement} */ (document.getElementById("map"));
@@ -33,21 +112,39 @@ async function start() {
   }
   const map = createMap(element, { zoomControl: false });
   addReferenceLayers(map);
+  const card = /** @type {HTMLElement} */ (document.getElementById("ws-join-card"));
+  const button = /** @type {HTMLButtonElement} */ (document.getElementById("ws-join-toggle"));
+  const connection = /** @type {HTMLElement} */ (document.getElementById("ws-projector-live"));
+  placeOnMap(map, connection, "topleft");
+  placeOnMap(map, button, "topright");
+  setUpCardToggle(card, button);
   // The wall shows what participants see: hidden drawings stay off it.
-  const layer = new AnnotationLayer(map, { facilitator: false });
+  const layer = new AnnotationLayer(map, { facilitator: false, scale: WALL_SCALE });
   const follow = new FollowBanner(map, { announce, always: true });
   showJoin(state.join);
-  const focus = showFocusArea(map, state.focus_area);
-  const collection = await request(urlFor("annotations", { workshop_id: id }));
-  layer.load(collection.features || []);
-  if (!focus && layer.bounds()) map.fitBounds(layer.bounds(), { maxZoom: 16, padding: [30, 30], animate: false });
-  follow.start(state.follow, state.view);
-  const show = (workshopState) => {
-    status.textContent = workshopState === "open" ? "" : t(`state_${workshopState}`);
+  const fit = (bounds) => clearOfCard(map, card, button, bounds);
+  const focus = showFocusArea(map, state.focus_area, fit);
+  let workshopState = state.state;
+  const show = (now) => {
+    workshopState = now;
+    status.textContent = now === "open" ? "" : t(`state_${now}`);
   };
   show(state.state);
+
+  /** The drawings now, and the event id to stream from; null once the workshop is closed. */
+  const resync = async () => {
+    const now = await request(urlFor("workshop", { workshop_id: id }));
+    show(now.state);
+    if (now.state === "closed") return null;
+    follow.start(now.follow, now.view);
+    const collection = await request(urlFor("annotations", { workshop_id: id }));
+    layer.sync(collection.features || []);
+    return Number(collection.last_event_id);
+  };
   const live = new LiveEvents(urlFor("events", { workshop_id: id }), {
     display: true, // the wall is not a second facilitator in the room
+    resync,
+    onStatus: (now) => showConnection(connection, now, workshopState === "closed"),
     onEvent: (event) => {
       switch (event.type) {
         case "annotation.created":
@@ -71,7 +168,20 @@ async function start() {
       }
     },
   });
-  if (state.state !== "closed") live.open(collection.last_event_id);
+
+  let collection = null;
+  try {
+    collection = await request(urlFor("annotations", { workshop_id: id }));
+    layer.load(collection.features || []);
+  } catch {
+    // a database blip as the wall came up: the stream's way back loads them (below)
+  }
+  if (!focus && layer.bounds()) map.fitBounds(layer.bounds(), fit(layer.bounds()));
+  follow.start(state.follow, state.view);
+  if (state.state !== "closed") {
+    if (collection) live.open(collection.last_event_id);
+    else live.retry();
+  }
   element.dataset.ready = "true";
 }
 

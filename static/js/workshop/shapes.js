@@ -56,11 +56,13 @@ export function describe(feature) {
 export class AnnotationLayer {
   /**
    * @param {any} map L.Map
-   * @param {{facilitator?: boolean, onSelect?: (id: number) => void, isDrawing?: () => boolean}} [options]
+   * @param {{facilitator?: boolean, onSelect?: (id: number) => void, isDrawing?: () => boolean,
+   *   scale?: number}} [options] `scale`: points and lines this much larger (a wall)
    */
-  constructor(map, { facilitator = false, onSelect = () => {}, isDrawing = () => false } = {}) {
+  constructor(map, { facilitator = false, onSelect = () => {}, isDrawing = () => false, scale = 1 } = {}) {
     this.map = map;
     this.facilitator = facilitator;
+    this.scale = scale;
     this.onSelect = onSelect;
     this.isDrawing = isDrawing;
     /** @type {Map<number, {feature: any, layer: any}>} */
@@ -91,6 +93,23 @@ export class AnnotationLayer {
     this.changed();
   }
 
+  /**
+   * Catch up with a new snapshot (after the live stream was down): newer versions are shown,
+   * and drawings it lacks (deleted or hidden meanwhile) go. They go without a tombstone: one
+   * this browser saved after the snapshot was read comes back with the events after it.
+   */
+  sync(features) {
+    const present = new Set(features.map((feature) => Number(feature.id)));
+    for (const [id, item] of [...this.items]) {
+      if (present.has(id)) continue;
+      this.group.removeLayer(item.layer);
+      this.items.delete(id);
+      if (this.selectedId === id) this.selectedId = null;
+    }
+    for (const feature of features) this.put(feature);
+    this.changed();
+  }
+
   /** The feature shown for `id`, or undefined. */
   get(id) {
     return this.items.get(Number(id))?.feature;
@@ -115,7 +134,8 @@ export class AnnotationLayer {
     return {
       color: p.color,
       fillColor: p.color,
-      weight: selected ? 7 : 4,
+      weight: (selected ? 7 : 4) * this.scale,
+      radius: 10 * this.scale, // points only
       opacity: p.hidden ? 0.45 : 0.95,
       fillOpacity: p.hidden ? 0.08 : 0.25,
       dashArray: p.hidden ? "3 8" : p.on_behalf ? "10 6" : null,

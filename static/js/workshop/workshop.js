@@ -32,15 +32,17 @@ export async function claimFacilitatorKey(workshopId) {
  * Outline the workshop's focus area (drawn, or a district) and open the map on it.
  * @param {any} map L.Map
  * @param {any} area a GeoJSON (Multi)Polygon, or null
+ * @param {(bounds: any) => any} [fitOptions] fitBounds options for its bounds (the projector
+ *   keeps it clear of its join card)
  * @returns {boolean} whether there was one
  */
-export function showFocusArea(map, area) {
+export function showFocusArea(map, area, fitOptions = () => ({ padding: [20, 20], animate: false })) {
   if (!area) return false;
   const layer = L.geoJSON(area, {
     interactive: false,
     style: () => ({ className: "ws-focus-area", weight: 3, fill: false, dashArray: "10 6" }),
   }).addTo(map);
-  map.fitBounds(layer.getBounds(), { padding: [20, 20], animate: false }); // see map-page.js
+  map.fitBounds(layer.getBounds(), fitOptions(layer.getBounds())); // not animated: see map-page.js
   return true;
 }
 
