@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 
 from app.api import bp
 from app.api.responses import streamed
+from app.area import configured_area
 from app.common.errors import InvalidField, NotFound
 from app.db import close_session, get_session
 from app.ideas.filters import parse_filters
 from app.layers.exports import cluster_export, district_export, hexgrid_export, pin_export
 from app.layers.params import parse_cluster_params, parse_crs, parse_hex_size
 from app.replica import public_read
-from geo.crs import SWEREF99TM, WGS84, load_area
+from geo.crs import SWEREF99TM, WGS84
 from geo.export import (
     CSV_MEDIA_TYPE,
     GPKG_MEDIA_TYPE,
@@ -186,7 +187,7 @@ def export_districts(fmt: str) -> Response:
 def export_hexgrid(fmt: str) -> Response:
     """The non-empty hexagons of edge `size` metres."""
     filters = parse_filters(request.args)
-    area = load_area(str(current_app.config["AREA_FILE"]))
+    area = configured_area()
     size = parse_hex_size(request.args, filters, area.bounds)
     crs = _crs(request.args, fmt)
     rows = hexgrid_export(filters, size=size)
@@ -217,6 +218,6 @@ def export(name: str, fmt: str) -> Response:
     # Every layer parameter given must be valid, whichever export uses it.
     parse_cluster_params(request.args)
     if "size" in request.args:
-        area = load_area(str(current_app.config["AREA_FILE"]))
+        area = configured_area()
         parse_hex_size(request.args, parse_filters(request.args), area.bounds)
     return _VIEWS[name](fmt)

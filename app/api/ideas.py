@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify, request, url_for
+from flask import Response, jsonify, request, url_for
 from flask_babel import gettext
 
 from app.api import bp
 from app.api.body import json_body
 from app.api.responses import geojson_stream, geojson_text
+from app.area import configured_area
 from app.common import limits
 from app.common.errors import NotFound
 from app.common.text import clean_text
@@ -28,7 +29,6 @@ from app.ideas.support import add_support, has_supported
 from app.ratelimit import create_limits, support_limits
 from app.replica import public_read
 from app.supporters import current_supporter_id, known_supporter_id
-from geo.crs import load_area
 from geo.geojson import EMPTY_FEATURE_COLLECTION, stream_feature_collection
 from geo.i18n import N_
 from geo.validate import parse_position
@@ -55,7 +55,7 @@ def create_idea() -> Response | tuple[Response, int]:
 
     A held pin (it matched the moderators' word list) is stored but not public yet.
     """
-    new = validate_new_idea(json_body(), load_area(str(current_app.config["AREA_FILE"])))
+    new = validate_new_idea(json_body(), configured_area())
     created = create_pin(new)  # stored with other requests' new pins (app.ideas.pin_batches)
     if created.feature is None:
         message = gettext("Thank you. Your pin will be shown once a moderator has looked at it.")
@@ -94,7 +94,7 @@ def similar_ideas() -> Response:
     """
     if "at" not in request.args:
         raise missing("at")
-    at = parse_position(request.args["at"], load_area(str(current_app.config["AREA_FILE"])))
+    at = parse_position(request.args["at"], configured_area())
     title = clean_text(request.args.get("title"), "title", limits.TITLE, required=True)
     assert title is not None
     limit = parse_int(request.args, "limit", SIMILAR_LIMIT, 1, SIMILAR_MAX)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, current_app, request
+from flask import Response, request
 from sqlalchemy import Select
 
 from app.api import bp
 from app.api.responses import geojson_stream
+from app.area import configured_area
 from app.db import get_session
 from app.ideas.filters import parse_filters
 from app.layers.params import parse_cluster_params, parse_hex_size
 from app.layers.queries import cluster_layer, district_layer, hexgrid_layer
 from app.replica import public_read
-from geo.crs import load_area
 from geo.geojson import feature_select, stream_feature_collection
 from geo.rows import Fetch
 
@@ -60,7 +60,7 @@ def district_layer_view() -> Response:
 def hexgrid_layer_view() -> Response:
     """The non-empty hexagons (edge `size` metres) with the filtered pins' counts."""
     filters = parse_filters(request.args)
-    area = load_area(str(current_app.config["AREA_FILE"]))
+    area = configured_area()
     size = parse_hex_size(request.args, filters, area.bounds)
     features = feature_select(hexgrid_layer(filters, size=size), order_by="id")
     return _stream(features, {"size": size}, fetch="pipelined")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from app.api import bp
 from app.api.openapi import openapi_document
+from app.area import configured_area
 from app.categories import categories_as_json
 from app.db import get_session
 from app.replica import public_read
-from geo.crs import load_area
 
 
 @bp.get("/healthz")
@@ -34,7 +34,7 @@ def categories() -> Response:
 @bp.get("/api/openapi.json")
 def openapi() -> Response:
     """The OpenAPI 3.1 description of this API."""
-    area = load_area(str(current_app.config["AREA_FILE"]))
+    area = configured_area()
     response = jsonify(openapi_document(area.bounds))
     response.cache_control.public = True
     response.cache_control.max_age = 300

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from app.api import bp
 from app.api.responses import geojson_stream
+from app.area import configured_area
 from app.common import limits
 from app.common.text import clean_text
 from app.db import get_session
@@ -15,7 +16,6 @@ from app.ideas.filters import missing
 from app.models import District
 from app.places import load_places, search_places
 from app.replica import public_read
-from geo.crs import load_area
 from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select, stream_feature_collection
 from geo.validate import parse_position
 
@@ -39,7 +39,7 @@ def place_at() -> Response:
     """
     if "at" not in request.args:
         raise missing("at")
-    at = parse_position(request.args["at"], load_area(str(current_app.config["AREA_FILE"])))
+    at = parse_position(request.args["at"], configured_area())
     return jsonify({"at": [at.x, at.y], "district": district_at(get_session(), at.x, at.y)})
 
 

@@ -5,10 +5,11 @@ Every route here needs a signed-in planner (401 without, 403 for a role without 
 
 from __future__ import annotations
 
-from flask import Response, current_app, jsonify
+from flask import Response, jsonify
 
 from app.api import bp
 from app.api.body import json_body
+from app.area import configured_area
 from app.auth import require_role, role_required
 from app.db import get_session
 from app.planning.accounts import all_users, update_user, user_as_json
@@ -24,7 +25,6 @@ from app.planning.imports import import_pins, parse_import
 from app.planning.notes import add_note, notes_of, parse_note
 from app.planning.pins import apply_changes, parse_changes, staff_pin
 from app.request import body_limit
-from geo.crs import load_area
 
 
 @bp.patch("/api/ideas/<id:idea_id>")
@@ -61,7 +61,7 @@ def import_ideas() -> tuple[Response, int]:
     201 `{"created", "held", "ids"}`, the ids in the order of the features.
     """
     session = get_session()
-    pins = parse_import(session, json_body(), load_area(str(current_app.config["AREA_FILE"])))
+    pins = parse_import(session, json_body(), configured_area())
     stored = import_pins(session, pins)
     session.commit()
     return jsonify({"created": len(stored.ids), "held": stored.held, "ids": stored.ids}), 201

@@ -9,6 +9,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from app.area import configured_area
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES, categories_as_json
 from app.citizen import bp
 from app.citizen.js_strings import js_strings
@@ -33,7 +34,6 @@ from app.supporters import (
     supporter_token,
 )
 from app.urls import url_templates
-from geo.crs import load_area
 from geo.errors import GeometryError
 
 LIST_PAGE_SIZE = 50
@@ -73,7 +73,7 @@ def inject_locale() -> dict[str, Any]:
 
 def map_settings() -> dict[str, Any]:
     """What the map's scripts need: tiles, area, URL templates, input limits, labels."""
-    min_lon, min_lat, max_lon, max_lat = load_area(str(current_app.config["AREA_FILE"])).bounds
+    min_lon, min_lat, max_lon, max_lat = configured_area().bounds
     return {
         "locale": str(get_locale()),
         "tileUrl": current_app.config["TILE_URL"],

@@ -10,18 +10,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import Select, select
 
+from app.area import configured_area
 from app.db import get_session
 from app.ideas.filters import IdeaFilters
 from app.ideas.queries import public_idea_rows
 from app.layers import params
 from app.layers.queries import cluster_layer, district_layer, hexgrid_layer
 from app.models import District
-from geo.crs import load_area
 
 Rows = Callable[[IdeaFilters, Mapping[str, str]], Select[Any]]
 
@@ -54,7 +53,7 @@ def _districts(filters: IdeaFilters, _args: Mapping[str, str]) -> Select[Any]:
 
 def hex_size(args: Mapping[str, str]) -> int:
     """`size`, bounded over the whole municipality: a bbox picks cells, it counts no fewer."""
-    area = load_area(str(current_app.config["AREA_FILE"]))
+    area = configured_area()
     return params.parse_hex_size(args, IdeaFilters(), area.bounds, bbox_narrows=False)
 
 

@@ -7,9 +7,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from flask import Response, current_app, request, url_for
+from flask import Response, request, url_for
 from sqlalchemy import Select, Text, func, select
 
+from app.area import configured_area
 from app.common.errors import NotFound
 from app.converters import MAX_ID
 from app.db import get_session
@@ -27,7 +28,6 @@ from app.ogc.params import (
     parse_offset,
 )
 from app.replica import public_read
-from geo.crs import load_area
 from geo.filters import intersects_bbox
 from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select
 from geo.i18n import N_
@@ -92,7 +92,7 @@ def conformance() -> Response:
 
 def _describe(collection: Collection) -> dict[str, Any]:
     """A collection's metadata: id, title, extent in CRS84, its links."""
-    area = load_area(str(current_app.config["AREA_FILE"]))
+    area = configured_area()
     return {
         "id": collection.id,
         "title": str(collection.title),

@@ -13,6 +13,7 @@ from flask import current_app, render_template, url_for
 from flask_babel import format_datetime, get_locale
 from sqlalchemy import select
 
+from app.area import configured_area
 from app.auth import role_required, signed_in_user
 from app.db import get_session
 from app.ideas.queries import is_public_pin
@@ -35,7 +36,6 @@ from app.planning.moderation import queue, reports_of
 from app.planning.notes import notes_of
 from app.planning.pins import staff_pin
 from app.planning.wordlist import all_words
-from geo.crs import load_area
 
 QUEUE_PAGE_SIZE = 200
 PIN_PAGE_ZOOM = 16
@@ -57,7 +57,7 @@ def page_settings(**extra: Any) -> dict[str, Any]:
 
 def area_bounds() -> list[list[float]]:
     """The box around the municipality as Leaflet bounds ([[south, west], [north, east]])."""
-    min_lon, min_lat, max_lon, max_lat = load_area(str(current_app.config["AREA_FILE"])).bounds
+    min_lon, min_lat, max_lon, max_lat = configured_area().bounds
     return [[min_lat, min_lon], [max_lat, max_lon]]
 
 

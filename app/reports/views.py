@@ -17,6 +17,7 @@ from flask import Response, current_app, request
 from flask_babel import format_date, format_number, get_locale, gettext, ngettext
 from sqlalchemy import select
 
+from app.area import configured_area
 from app.auth import role_required
 from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES
 from app.common.errors import InvalidField
@@ -36,7 +37,6 @@ from app.models import District
 from app.planning.enums import SOURCE_LABELS
 from app.reports import bp
 from app.reports.refusals import refusal_page
-from geo.crs import load_area
 from geo.lookup import extent_of
 from geo.report import Leaflet, MapView, ReportLayer, ReportText
 
@@ -234,7 +234,7 @@ def _report() -> Response:
     filters = parse_filters(args)
     layers = parse_report_layers(args)
     clusters = parse_cluster_params(args)
-    area = load_area(str(current_app.config["AREA_FILE"]))
+    area = configured_area()
     hex_size = parse_hex_size(args, filters, area.bounds)
     metric = parse_district_metric(args)
     session = get_session()
