@@ -21,7 +21,7 @@ def test_a_refused_note_comes_back_as_it_was_with_the_error_beside_it(app, api):
     page = reporter.client.post(f"/ideas/{pin}/flag", data=form)
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "<details class=\"report\" id=\"report\" open>" in html
+    assert '<details class="report" id="report" open>' in html
     assert re.search(r'value="other" required checked', html)
     assert f">{note}</textarea>" in html
     assert 'aria-invalid="true" aria-describedby="report-note-error" autofocus' in html
