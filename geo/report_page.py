@@ -42,7 +42,11 @@ VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">
 
 
 class _Page(Figure):
-    """Folium's page with the document's language and its script inside <body>."""
+    """Folium's page with the document's language and its script inside <body>.
+
+    The map, its legend and table are the page's <main>, between its header and footer: a
+    screen reader's landmarks reach every part (axe: landmark-one-main, region).
+    """
 
     # Autoescaped: the title and language are text; the parts are HTML built by Folium.
     _template = Template(
@@ -50,15 +54,19 @@ class _Page(Figure):
         '<html lang="{{ this.lang }}">\n<head>\n'
         "<title>{{ this.title }}</title>\n"
         "{{ this.header.render(**kwargs) | safe }}\n</head>\n<body>\n"
-        "{{ this.html.render(**kwargs) | safe }}\n"
+        "{{ this.banner | safe }}\n"
+        '<main class="report-main">\n{{ this.html.render(**kwargs) | safe }}\n</main>\n'
+        "{{ this.footer | safe }}\n"
         "<script>\n{{ this.script.render(**kwargs) | safe }}\n</script>\n"
         "</body>\n</html>\n",
         autoescape=True,
     )
 
-    def __init__(self, *, title: str, lang: str) -> None:
+    def __init__(self, *, title: str, lang: str, banner: str, footer: str) -> None:
         super().__init__(title=title)
         self.lang = lang
+        self.banner = banner
+        self.footer = footer
 
 
 class _Markup(Element):
@@ -167,8 +175,9 @@ def _stylesheet(extra: str) -> str:
     )
     return (
         "html,body{height:auto;margin:0;font-family:system-ui,sans-serif;color:#1a1a1a}"
-        "body{display:flex;flex-direction:column}body>*{flex:none}"
-        ".report-header{order:0;padding:0.75rem 1rem}"
+        "body,.report-main{display:flex;flex-direction:column}"
+        "body>*,.report-main>*{flex:none}"
+        ".report-header{order:0;padding:0.75rem 1rem}.report-main{order:1}"
         ".report-header h1{margin:0 0 0.25rem;font-size:1.4rem}"
         ".report-header p{margin:0.1rem 0;color:#333}"
         ".folium-map{order:1;height:70vh!important;min-height:320px}"
@@ -216,7 +225,8 @@ def build_report(
 
     `icon_svg` is the app's icon, put in as a data: URI: a saved report has no /static to ask.
     """
-    figure = _Page(title=text.title, lang=text.lang)
+    footer = f'<footer class="report-footer"><p>{html.escape(text.attribution)}</p></footer>'
+    figure = _Page(title=text.title, lang=text.lang, banner=_header(text), footer=footer)
     icon = base64.b64encode(icon_svg.encode("utf-8")).decode("ascii")
     figure.header.add_child(
         _Markup(f'<link rel="icon" type="image/svg+xml" href="data:image/svg+xml;base64,{icon}">'),
@@ -227,11 +237,13 @@ def build_report(
     script = leaflet.script.replace("</", "<\\/")
     figure.header.add_child(_Markup(f"<script>{script}</script>"), name="leaflet_js")
     figure.header.add_child(_Markup(f"<style>{_stylesheet(view.extra_css)}</style>"), name="css")
-    figure.html.add_child(_Markup(_header(text)), name="report_header")
     fmap = folium.Map(location=list(view.center), zoom_start=view.zoom, tiles=None)
     # Folium's default CDN links: Leaflet is inlined above, nothing else is needed.
     fmap.default_js = []
     fmap.default_css = []
+    # The map's place, before its legend and table, as it is read (Folium puts its <div> in,
+    # under this name, when the page renders; it would come last).
+    figure.html.add_child(_Markup(""), name=fmap.get_name())
     figure.add_child(fmap)
     folium.TileLayer(view.tile_url, attr=view.tile_attribution, name="base", control=False).add_to(
         fmap
@@ -247,10 +259,6 @@ def build_report(
         fmap.fit_bounds([list(view.bounds[0]), list(view.bounds[1])])
     figure.html.add_child(_Markup(_legend(shown, text)), name="report_legend")
     figure.html.add_child(_Markup(_table(table, text)), name="report_table")
-    figure.html.add_child(
-        _Markup(f'<footer class="report-footer"><p>{html.escape(text.attribution)}</p></footer>'),
-        name="report_footer",
-    )
     with _rendered_parts_as_text():
         page = figure.render()
     return _VIEWPORT.sub(VIEWPORT, page)

@@ -209,8 +209,8 @@ def test_a_stale_answer_is_refused_and_said_where_the_focus_is(
     page.get_by_role("button", name="Spara status och svar").click()
     error = page.locator("form:has(#answer-status) .form-error")
     expect(error).to_have_text(
-        "Under tiden ändrade bo@umea.se nålen (Svaret ändrades). Ladda om sidan för att se "
-        "ändringen, och spara sedan igen."
+        "Under tiden ändrade bo@umea.se nålen (Svaret ändrades; Statusen ändrades). Ladda om "
+        "sidan för att se ändringen, och spara sedan igen."
     )
     expect(error).to_be_focused()
     assert bo.get(f"/api/ideas/{pin['id']}").get_json()["properties"]["answer"] == "A2: beställd"

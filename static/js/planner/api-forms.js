@@ -2,8 +2,9 @@
  * The forms of the planner pages (templates/planner/_forms.html): their fields go as JSON to
  * the API, the same calls the workspace makes. On success the page reloads, so it shows the
  * server's state, and the form's `data-done` text is said in #notice, moved beside the form
- * that was sent, scrolled to and focused; on failure the server's message is shown in the
- * form and the field it names is marked and focused, or, when it names none of the form's
+ * that was sent, scrolled to and focused; what was typed in the page's other forms and not
+ * saved yet is put back in them after the reload. On failure the server's message is shown in
+ * the form and the field it names is marked and focused, or, when it names none of the form's
  * fields, the message is focused: the form's buttons were disabled while it was sent, and the
  * one that had the focus lost it to <body>.
  */
@@ -11,7 +12,14 @@
 import { refocus } from "umecom/lib/dom.js";
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
 import { t } from "umecom/lib/settings.js";
-import { keepFormDraft, signInLink, signedOut, takeFormDraft } from "umecom/planner/workspace-sign-in.js";
+import {
+  edited,
+  keepFormDrafts,
+  restoreFormDraft,
+  signInLink,
+  signedOut,
+  takeFormDrafts,
+} from "umecom/planner/workspace-sign-in.js";
 
 const NOTICE_KEY = "umecom-planner-notice";
 
@@ -108,6 +116,15 @@ function hideNotice() {
   notice.textContent = "";
 }
 
+/**
+ * The page's API forms with something typed or chosen in them since it loaded.
+ * @returns {HTMLFormElement[]}
+ */
+function editedForms() {
+  const forms = /** @type {HTMLFormElement[]} */ ([...document.querySelectorAll("form.api-form")]);
+  return forms.filter((form) => edited(form));
+}
+
 /** @param {HTMLFormElement} form */
 function clearErrors(form) {
   const box = /** @type {HTMLElement} */ (form.querySelector(".form-error"));
@@ -126,8 +143,8 @@ function showError(form, err) {
   box.hidden = false;
   if (signedOut(err)) {
     // Signed out meanwhile (another tab, or idle): a way back to this page, and what was
-    // typed kept in this tab until then.
-    keepFormDraft(form);
+    // typed kept in this tab until then, in the other forms too (the sign-in reloads them).
+    keepFormDrafts([form, ...editedForms().filter((other) => other !== form)], form);
     box.append(" ", signInLink(), " ", t("formKept"));
     box.tabIndex = -1;
     refocus(form, box);
@@ -176,22 +193,48 @@ function sayRestored(form) {
   if (first instanceof HTMLElement) first.focus();
 }
 
+/**
+ * Put back what was typed into `form` before the page reloaded: the form sent when the
+ * session had ended is said and focused, to send again; another form says it is not saved.
+ * @param {HTMLFormElement} form
+ * @param {{fields: Record<string, string>, sent: boolean}|undefined} draft
+ */
+function restoreDraft(form, draft) {
+  if (!draft) return;
+  restoreFormDraft(form, draft.fields);
+  if (draft.sent) sayRestored(form);
+  else showKept(form, true);
+}
+
+/**
+ * @param {HTMLFormElement} form
+ * @param {boolean} shown
+ */
+function showKept(form, shown) {
+  const note = form.querySelector(".api-form__kept");
+  if (note instanceof HTMLElement) note.hidden = !shown;
+}
+
 /** Send every `form.api-form` of the page through the API. */
 export function setUpApiForms() {
+  const drafts = takeFormDrafts();
   document.querySelectorAll("form.api-form").forEach((node) => {
     const form = /** @type {HTMLFormElement} */ (node);
     form.querySelector(".api-form__body")?.removeAttribute("disabled"); // ours from now on
-    if (takeFormDraft(form)) sayRestored(form);
+    restoreDraft(form, drafts.get(String(form.getAttribute("aria-label"))));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const submitter = /** @type {HTMLElement|null} */ (event.submitter);
       const json = formJson(form, submitter);
       clearErrors(form);
+      showKept(form, false);
       hideNotice(); // the last success is not this submit's: never both at once
       setBusy(form, true);
       try {
         await request(form.action, { method: form.dataset.method || "POST", json });
         storeNotice(form);
+        // The reload shows the change; what was typed in the other forms must not go with it.
+        keepFormDrafts(editedForms().filter((other) => other !== form));
         window.location.reload();
       } catch (err) {
         setBusy(form, false);

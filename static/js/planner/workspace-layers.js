@@ -3,8 +3,10 @@
  * choropleth, hexagons) and the outline of the selected district or cluster on top.
  *
  * Districts and clusters are selectable by pointer and by keyboard: their outlines are
- * focusable buttons with a name (Enter or Space selects), and the same choice is offered by the
- * district table and the cluster list beside the map.
+ * buttons with a name (Enter or Space selects), and the same choice is offered by the
+ * district table and the cluster list beside the map. The outlines are one Tab stop (121
+ * districts were 121 stops before the legend and the table): arrow keys go from one to the
+ * next, in the order of their names, and the map moves to show the one focused.
  */
 
 import { actLikeButton, cssSlug, el } from "umecom/lib/dom.js";
@@ -37,20 +39,116 @@ export function districtValue(feature, metric) {
 }
 
 /**
- * Make a drawn outline a focusable button with a name; Enter or Space selects it.
- * @param {any} layer an L.Path
- * @param {string} label
- * @param {() => void} select
+ * What names a district's or a cluster's outline among both (a code and an id can be equal).
+ * @param {any} feature
  */
-function selectable(layer, label, select) {
-  layer.on("click", select);
-  layer.on("add", () => {
-    const path = layer.getElement();
-    if (!path) return;
-    path.setAttribute("tabindex", "0");
-    path.setAttribute("aria-label", label);
-    actLikeButton(path, select);
-  });
+function outlineId(feature) {
+  const props = feature.properties;
+  return "cluster_id" in props ? `c:${props.cluster_id}` : `d:${props.code}`;
+}
+
+// Keys that move the focus among the outlines: by one, or to the first or the last.
+const STEPS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
+
+/**
+ * The drawn outlines of a layer as one Tab stop (a roving tabindex): the one that has it is
+ * the last one focused or selected, and after a redraw the selected one, else the first (by
+ * name) in view.
+ */
+class OutlineRing {
+  /** @param {any} map L.Map */
+  constructor(map) {
+    this.map = map;
+    /** @type {{layer: any, name: string, id: string}[]} */
+    this.outlines = [];
+    this.current = -1;
+  }
+
+  clear() {
+    this.outlines = [];
+    this.current = -1;
+  }
+
+  /**
+   * Make a drawn outline a button with a name, in this ring; Enter or Space selects it.
+   * @param {any} layer an L.Path
+   * @param {{label: string, name: string, id: string}} about its name for screen readers,
+   *   the name it is ordered by, and its id (outlineId)
+   * @param {() => void} select
+   */
+  add(layer, { label, name, id }, select) {
+    layer.on("click", select);
+    layer.on("add", () => {
+      const path = layer.getElement();
+      if (!path) return;
+      path.setAttribute("tabindex", "-1");
+      path.setAttribute("aria-label", label);
+      path.setAttribute("aria-describedby", "pw-map-keys");
+      actLikeButton(path, select);
+      path.addEventListener("keydown", (event) => this.onKey(event, layer));
+      path.addEventListener("focus", () => this.onFocus(layer));
+    });
+    this.outlines.push({ layer, name, id });
+  }
+
+  /**
+   * All outlines are added: order them by name and give the Tab stop to the selected one.
+   * @param {string|null} selected its outline's id (outlineId)
+   */
+  ready(selected) {
+    const locale = document.documentElement.lang || undefined;
+    this.outlines.sort((a, b) => a.name.localeCompare(b.name, locale, { numeric: true }));
+    const view = this.map.getBounds();
+    const chosen = this.outlines.findIndex((o) => o.id === selected);
+    const inView = this.outlines.findIndex((o) => view.intersects(o.layer.getBounds()));
+    this.setCurrent(chosen >= 0 ? chosen : Math.max(inView, 0));
+  }
+
+  /** @param {string} id the outline (outlineId) selected, which takes the Tab stop */
+  mark(id) {
+    const index = this.outlines.findIndex((o) => o.id === id);
+    if (index >= 0) this.setCurrent(index);
+  }
+
+  /** @param {number} index */
+  setCurrent(index) {
+    this.outlines.forEach((outline, i) => {
+      outline.layer.getElement()?.setAttribute("tabindex", i === index ? "0" : "-1");
+    });
+    this.current = index;
+  }
+
+  /**
+   * @param {KeyboardEvent} event
+   * @param {any} layer the focused outline
+   */
+  onKey(event, layer) {
+    const at = this.outlines.findIndex((o) => o.layer === layer);
+    const last = this.outlines.length - 1;
+    let next = -1;
+    if (event.key in STEPS) next = (at + STEPS[event.key] + last + 1) % (last + 1);
+    else if (event.key === "Home") next = 0;
+    else if (event.key === "End") next = last;
+    if (next < 0 || at < 0) return;
+    event.preventDefault(); // no scrolling of the page
+    event.stopPropagation();
+    this.outlines[next].layer.getElement()?.focus({ preventScroll: true });
+  }
+
+  /**
+   * The focused outline keeps the Tab stop and is moved into view: outside it (or clipped
+   * to nothing by Leaflet there) its focus ring could not be seen.
+   * @param {any} layer
+   */
+  onFocus(layer) {
+    const index = this.outlines.findIndex((o) => o.layer === layer);
+    if (index >= 0 && index !== this.current) this.setCurrent(index);
+    const bounds = layer.getBounds();
+    if (this.map.getBounds().contains(bounds)) return;
+    // At the zoom the planner chose, unless the outline is larger than the view; at once, as
+    // the focus moves (keys held down would queue animations behind it).
+    this.map.fitBounds(bounds, { padding: [30, 30], maxZoom: this.map.getZoom(), animate: false });
+  }
 }
 
 export class LayerView {
@@ -62,13 +160,17 @@ export class LayerView {
     this.map = map;
     this.handlers = handlers;
     this.group = L.layerGroup().addTo(map);
+    this.ring = new OutlineRing(map);
     map.createPane("selection").style.zIndex = "450"; // above the layers, below popups
     this.highlight = L.layerGroup().addTo(map);
+    /** @type {string|null} the code or id of the selected district or cluster */
+    this.selected = null;
   }
 
   /** Remove what the previous layer drew. */
   clear() {
     this.group.clearLayers();
+    this.ring.clear();
   }
 
   /**
@@ -102,10 +204,13 @@ export class LayerView {
           n: metric === "count" ? value : undefined, // t() says 1 pin in the singular
         });
         path.bindTooltip(label, { sticky: true });
-        selectable(path, label, () => this.handlers.onDistrict(feature));
+        const { name, code } = feature.properties;
+        const about = { label, name: String(name), id: outlineId(feature) };
+        this.ring.add(path, about, () => this.handlers.onDistrict(feature));
       },
     });
     this.group.addLayer(layer);
+    this.ring.ready(this.selected);
     return breaks;
   }
 
@@ -129,10 +234,12 @@ export class LayerView {
           n: feature.properties.count,
         });
         path.bindTooltip(label, { sticky: true });
-        selectable(path, label, () => this.handlers.onCluster(feature));
+        const about = { label, name: String(feature.properties.cluster_id), id: outlineId(feature) };
+        this.ring.add(path, about, () => this.handlers.onCluster(feature));
       },
     });
     this.group.addLayer(layer);
+    this.ring.ready(this.selected);
   }
 
   /**
@@ -214,6 +321,8 @@ export class LayerView {
    */
   select(feature, { zoom = false } = {}) {
     this.highlight.clearLayers();
+    this.selected = feature ? outlineId(feature) : null;
+    if (this.selected) this.ring.mark(this.selected);
     if (!feature) return;
     const outline = L.geoJSON(feature, {
       pane: "selection",

@@ -54,11 +54,30 @@ export function takeDraft(selection) {
 const FORM_DRAFT_KEY = "umecom-form-draft";
 
 /**
- * Keep what was typed into `form` (its text fields and choices, not its hidden values) for
- * this page, until the planner is back: `takeFormDraft` puts it back after the reload.
+ * Whether something was typed or chosen in `form` since the page loaded (its hidden values
+ * and buttons are the page's own).
  * @param {HTMLFormElement} form
  */
-export function keepFormDraft(form) {
+export function edited(form) {
+  return [...form.elements].some((node) => {
+    if (node instanceof HTMLTextAreaElement) return node.value !== node.defaultValue;
+    if (node instanceof HTMLSelectElement) {
+      const options = [...node.options];
+      const first = node.multiple ? -1 : Math.max(0, options.findIndex((o) => o.defaultSelected));
+      return options.some((o, i) => o.selected !== (o.defaultSelected || i === first));
+    }
+    if (!(node instanceof HTMLInputElement) || node.type === "hidden") return false;
+    if (node.type === "checkbox" || node.type === "radio") return node.checked !== node.defaultChecked;
+    return node.type !== "file" && node.value !== node.defaultValue;
+  });
+}
+
+/**
+ * What was typed into `form`: its text fields and choices, not its hidden values.
+ * @param {HTMLFormElement} form
+ * @returns {Record<string, string>}
+ */
+function typedFields(form) {
   /** @type {Record<string, string>} */
   const fields = {};
   for (const [name, value] of new FormData(form)) {
@@ -66,31 +85,61 @@ export function keepFormDraft(form) {
     if (input instanceof HTMLInputElement && input.type === "hidden") continue;
     if (typeof value === "string") fields[name] = value;
   }
-  const draft = { page: window.location.pathname, form: form.getAttribute("aria-label"), fields };
-  window.sessionStorage.setItem(FORM_DRAFT_KEY, JSON.stringify(draft));
+  return fields;
 }
 
 /**
- * Put back the draft kept for `form` on this page, once (it is removed as it is taken).
- * @param {HTMLFormElement} form
- * @returns {boolean} whether there was one
+ * Keep what was typed into `forms` (found again by their labels) for this page until it is
+ * loaded again, when `takeFormDrafts` gives it back: across the sign-in a 401 asks for, or
+ * the reload after another form of the page was saved. None kept: an older draft goes.
+ * @param {HTMLFormElement[]} forms
+ * @param {HTMLFormElement|null} [sent] the form whose sending was refused, to send again
  */
-export function takeFormDraft(form) {
-  let draft = null;
+export function keepFormDrafts(forms, sent = null) {
+  if (!forms.length) {
+    window.sessionStorage.removeItem(FORM_DRAFT_KEY);
+    return;
+  }
+  const drafts = forms.map((form) => ({
+    form: form.getAttribute("aria-label"),
+    fields: typedFields(form),
+    sent: form === sent,
+  }));
+  const kept = { page: window.location.pathname, drafts };
+  window.sessionStorage.setItem(FORM_DRAFT_KEY, JSON.stringify(kept));
+}
+
+/**
+ * The drafts kept for this page by form label, once (they are removed as they are taken).
+ * @returns {Map<string, {fields: Record<string, string>, sent: boolean}>}
+ */
+export function takeFormDrafts() {
+  let kept = null;
   try {
-    draft = JSON.parse(window.sessionStorage.getItem(FORM_DRAFT_KEY) || "null");
+    kept = JSON.parse(window.sessionStorage.getItem(FORM_DRAFT_KEY) || "null");
   } catch {
-    draft = null;
+    kept = null;
   }
-  if (!draft || draft.page !== window.location.pathname || draft.form !== form.getAttribute("aria-label")) {
-    return false;
-  }
+  const drafts = new Map();
+  if (!kept || kept.page !== window.location.pathname || !Array.isArray(kept.drafts)) return drafts;
   window.sessionStorage.removeItem(FORM_DRAFT_KEY);
-  for (const [name, value] of Object.entries(draft.fields || {})) {
+  for (const draft of kept.drafts) {
+    if (!draft || typeof draft.fields !== "object") continue;
+    drafts.set(String(draft.form), { fields: draft.fields, sent: Boolean(draft.sent) });
+  }
+  return drafts;
+}
+
+/**
+ * Put a kept draft's fields back into `form`.
+ * @param {HTMLFormElement} form
+ * @param {Record<string, string>} fields
+ */
+export function restoreFormDraft(form, fields) {
+  for (const [name, value] of Object.entries(fields || {})) {
     const input = form.elements.namedItem(name);
     const typed = input instanceof HTMLTextAreaElement || input instanceof HTMLSelectElement;
     const field = typed || (input instanceof HTMLInputElement && input.type !== "hidden");
     if (field && typeof value === "string") /** @type {HTMLInputElement} */ (input).value = value;
   }
-  return true;
 }
