@@ -267,6 +267,12 @@ def feature_array(
 
 
 def collection_text(features: str, members: Mapping[str, Any]) -> str:
-    """A FeatureCollection from the inside of its features array and its other members."""
-    rest = "".join(f",{json.dumps(k)}:{json.dumps(v)}" for k, v in members.items())
+    """A FeatureCollection from the inside of its features array and its other members.
+
+    The members are written as UTF-8 text ("å", not an escape), as PostGIS writes the features.
+    """
+    rest = "".join(
+        f",{json.dumps(k, ensure_ascii=False)}:{json.dumps(v, ensure_ascii=False)}"
+        for k, v in members.items()
+    )
     return '{"type":"FeatureCollection","features":[' + features + "]" + rest + "}"

@@ -29,7 +29,7 @@ from app.ogc.params import (
 )
 from app.replica import public_read
 from geo.filters import intersects_bbox
-from geo.geojson import GEOJSON_MEDIA_TYPE, feature_select
+from geo.geojson import GEOJSON_MEDIA_TYPE, collection_text, feature_select
 from geo.i18n import N_
 from geo.numbers import parse_whole
 
@@ -213,13 +213,7 @@ def items(collection_id: str) -> Response:
         "timeStamp": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "links": links,
     }
-    body = (
-        '{"type":"FeatureCollection","features":['
-        + ",".join(features)
-        + "],"
-        + json.dumps(members, ensure_ascii=False)[1:]
-    )
-    return Response(body, mimetype=GEOJSON_MEDIA_TYPE)
+    return Response(collection_text(",".join(features), members), mimetype=GEOJSON_MEDIA_TYPE)
 
 
 @bp.get("/collections/<collection_id>/items/<feature_id>")
