@@ -47,9 +47,10 @@ def _sign_in(browser, url: str, password: str) -> int:
     return _status(browser, _sign_in_form(browser, url, password))
 
 
-def test_failed_sign_ins_are_throttled_across_workers(test_database_url: str, app, tmp_path: Path):
+def _anna_with_four_tries(test_database_url: str, app, tmp_path: Path):
+    """Anna's account, and gunicorn (two workers) allowing four failed sign-ins a minute."""
     create_user(app, "anna@umea.se", "moderator")
-    url, process = start_gunicorn(
+    return start_gunicorn(
         test_database_url,
         tmp_path,
         RATELIMIT_ENABLED="1",
@@ -57,6 +58,10 @@ def test_failed_sign_ins_are_throttled_across_workers(test_database_url: str, ap
         LOGIN_ADDRESS_LIMIT="1000 per minute",
         ARGON2_PROFILE="CHEAPEST",
     )
+
+
+def test_failed_sign_ins_are_throttled_across_workers(test_database_url: str, app, tmp_path: Path):
+    url, process = _anna_with_four_tries(test_database_url, app, tmp_path)
     try:
         failures = [_sign_in(_browser(), url, "fel lösenord igen") for _ in range(10)]
         right_password = _sign_in(_browser(), url, PASSWORD)
@@ -70,15 +75,7 @@ def test_failures_sent_at_once_never_pass_the_limit(test_database_url: str, app,
     """A failure is counted once its answer is ready, so guesses sent together used to be checked
     before any was counted: 100 at once had 16 checked against a limit of 5. Sign-ins naming
     one account now take turns, each checked once the one before has been counted."""
-    create_user(app, "anna@umea.se", "moderator")
-    url, process = start_gunicorn(
-        test_database_url,
-        tmp_path,
-        RATELIMIT_ENABLED="1",
-        LOGIN_ACCOUNT_LIMIT="4 per minute",
-        LOGIN_ADDRESS_LIMIT="1000 per minute",
-        ARGON2_PROFILE="CHEAPEST",
-    )
+    url, process = _anna_with_four_tries(test_database_url, app, tmp_path)
     guesses = 24
     try:
         browsers = [_browser() for _ in range(guesses)]
