@@ -56,6 +56,7 @@ STRINGS = {
     "draftRestored": _l("Your unsaved draft was restored."),
     "discardDraft": _l("Discard the draft"),
     "draftDiscarded": _l("The draft was discarded."),
+    "toolsToggle": _l("Search and filter"),
     "placesFound": _l("{n} places found. Choose one from the list."),
     "placesFoundOne": _l("1 place found. Choose it from the list."),
     "noPlaces": _l(

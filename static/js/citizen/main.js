@@ -14,6 +14,7 @@ import { keepFocusedMarkersInView } from "umecom/citizen/focus-in-view.js";
 import { PinForm, showNotice } from "umecom/citizen/pin-form.js";
 import { addPinHereButton } from "umecom/citizen/pin-here.js";
 import { PinLayer } from "umecom/citizen/pin-layer.js";
+import { foldOnPhones } from "umecom/citizen/tool-panel.js";
 import { keepViewInAddress, viewInAddress } from "umecom/citizen/view-in-address.js";
 
 function start() {
@@ -25,6 +26,7 @@ function start() {
   const view = viewInAddress(window.location.hash, map);
   if (view) map.setView(view.center, view.zoom, { animate: false });
   keepViewInAddress(map);
+  foldOnPhones(document.getElementById("map-tools"));
   keepFocusedMarkersInView(map, document.getElementById("map-tools"));
   addReferenceLayers(map);
   /** @type {ReturnType<typeof setUpFilters>|null} */

@@ -66,6 +66,40 @@ function labelCloseButton(container) {
   button.setAttribute("title", t("closeCard"));
 }
 
+/** Pixels between a card and the map's edges. */
+const CARD_MARGIN = 12;
+/** Right of a card: the zoom and position buttons down the map's right edge, and a margin. */
+const CARD_RIGHT = 64;
+/** Left of a card on a wide screen: the tool panel down the map's left side. */
+const CARD_LEFT_WIDE = 390;
+/** Below the card's content: its tip, the pin under it and a margin (`pinIcon`). */
+const CARD_BELOW = 64;
+/** Around the card's content: its padding and border (app.css, .pin-popup). */
+const CARD_FRAME = 40;
+
+/**
+ * Size and place a card for the map as it is now: no wider and no taller than the map leaves
+ * room for, its content scrolling past that. Leaflet pans the map to bring a card into view,
+ * and a card taller than the map (an answer, a long text on a phone or at 200 % zoom) was
+ * panned until its pin had left the map. Clear of the buttons on the right, and of the tool
+ * panel on the left where it stays while a card is open (wide screens; app.css).
+ * @param {any} popup L.Popup
+ * @param {any} map L.Map
+ */
+function fitCard(popup, map) {
+  if (!map) return;
+  const size = map.getSize();
+  const left = size.x > 640 ? CARD_LEFT_WIDE : CARD_MARGIN;
+  const room = size.x - left - CARD_RIGHT - CARD_FRAME;
+  Object.assign(popup.options, {
+    maxWidth: Math.max(160, Math.min(320, room)),
+    minWidth: Math.max(160, Math.min(220, room)),
+    maxHeight: Math.max(120, size.y - 2 * CARD_MARGIN - CARD_BELOW - CARD_FRAME),
+    autoPanPaddingTopLeft: L.point(left, CARD_MARGIN),
+    autoPanPaddingBottomRight: L.point(CARD_RIGHT, CARD_MARGIN),
+  });
+}
+
 /**
  * A marker for one pin Feature; opening it shows the pin's card. Keyboard users get the same as
  * pointer users: Enter/Space opens it, focus moves into the card and comes back when it closes.
@@ -81,14 +115,13 @@ export function pinMarker(feature) {
     riseOnHover: true,
   });
   marker.pinId = feature.id;
-  marker.bindPopup(el("div", "pin-card"), {
-    maxWidth: 320,
-    minWidth: 220,
-    autoPanPadding: L.point(20, 20),
-    // keep the card clear of the tool panel in the top left corner on wide screens
-    autoPanPaddingTopLeft: window.innerWidth > 640 ? L.point(390, 20) : L.point(10, 10),
-    className: "pin-popup",
-  });
+  /** @type {any} the map the card opened on */
+  let map = null;
+  marker.bindPopup(el("div", "pin-card"), { className: "pin-popup" });
+  // markercluster takes a marker off the map and puts it back whenever the clusters change (a
+  // pan, a load that brings a neighbour), and Leaflet closes a marker's card when it leaves the
+  // map: the card a person opened would vanish. It closes when they close it, or open another.
+  marker.off("remove", marker.closePopup, marker);
   marker.on("click", (event) => {
     marker.openedByKeyboard = Boolean(event.keyboard);
   });
@@ -96,6 +129,8 @@ export function pinMarker(feature) {
     // On a phone the tool panel covers the top of the map, where a card often opens: it makes
     // way while a card is open (app.css), as it does for the new-pin form.
     document.body.classList.add("pin-card-open");
+    map = event.popup._map;
+    fitCard(event.popup, map);
     labelCloseButton(event.popup.getElement());
     closeOnEscape(marker, event.popup.getElement());
     showPinCard(event.popup, marker.pinId, { focusTitle: () => marker.openedByKeyboard });
@@ -107,7 +142,10 @@ export function pinMarker(feature) {
     const active = document.activeElement;
     const lost = !active || active === document.body || (container && container.contains(active));
     const node = marker.getElement();
-    if (marker.openedByKeyboard && lost && node && document.contains(node)) node.focus();
+    if (marker.openedByKeyboard && lost) {
+      // the pin may sit in a cluster now (a load brought a neighbour): focus what shows it
+      (node && document.contains(node) ? node : map?.getContainer())?.focus();
+    }
     marker.openedByKeyboard = false;
   });
   marker.on("add", () => {
@@ -116,4 +154,16 @@ export function pinMarker(feature) {
     );
   });
   return marker;
+}
+
+/**
+ * Open a pin's card at its place, whether its marker is drawn or sits in a cluster (a link to
+ * a pin among neighbours): Leaflet's openPopup does nothing while the marker is off the map.
+ * @param {any} marker a marker from `pinMarker`
+ * @param {any} map L.Map
+ */
+export function openCard(marker, map) {
+  if (marker.isPopupOpen()) return;
+  if (marker._map) marker.openPopup();
+  else marker.getPopup().setLatLng(marker.getLatLng()).openOn(map);
 }

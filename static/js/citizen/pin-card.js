@@ -4,7 +4,7 @@
  * did). Fetched when the popup opens, so it is always current.
  */
 
-import { cssSlug, el } from "umecom/lib/dom.js";
+import { cssSlug, el, isDisabled, setDisabled } from "umecom/lib/dom.js";
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
 import {
   categoryLabel,
@@ -130,14 +130,19 @@ export function supportButton(id, alreadySupported, countCell) {
   button.type = "button";
   const note = el("p", "pin-card__note");
   note.setAttribute("role", "status");
+  // Unavailable by aria-disabled, not `disabled`: the button keeps the focus of whoever pressed
+  // it (a disabled one sends it to <body>), and the note beside it says how it went.
   const markSupported = () => {
-    button.disabled = true;
+    setDisabled(button, true);
     button.textContent = t("supported");
     button.setAttribute("aria-pressed", "true");
   };
   if (alreadySupported) markSupported();
   button.addEventListener("click", async () => {
-    button.disabled = true;
+    if (isDisabled(button)) return;
+    setDisabled(button, true);
+    button.setAttribute("aria-busy", "true");
+    note.textContent = "";
     try {
       const result = await request(urlFor("support", { idea_id: id }), { method: "POST" });
       countCell.textContent = String(result.support_count);
@@ -149,9 +154,11 @@ export function supportButton(id, alreadySupported, countCell) {
         markSupported();
         note.textContent = err.message;
       } else {
-        button.disabled = false;
+        setDisabled(button, false);
         note.textContent = errorMessage(err);
       }
+    } finally {
+      button.removeAttribute("aria-busy");
     }
   });
   return { element: button, note, markSupported };

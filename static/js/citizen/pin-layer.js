@@ -8,7 +8,7 @@
 import { debounce } from "umecom/lib/debounce.js";
 import { errorMessage, getRetryingOnce, request } from "umecom/lib/request.js";
 import { t, urlFor } from "umecom/lib/settings.js";
-import { pinMarker } from "umecom/citizen/markers.js";
+import { openCard, pinMarker } from "umecom/citizen/markers.js";
 import { createPinClusters, makeClustersOperable } from "umecom/citizen/pin-clusters.js";
 import { ServerClusters } from "umecom/citizen/server-clusters.js";
 
@@ -102,6 +102,7 @@ export class PinLayer {
         if (marker) toAdd.push(marker);
       }
     }
+    const focused = this.focusedPin();
     this.serverClusters.replace(clusters);
     const toRemove = [];
     for (const [id, marker] of this.markers) {
@@ -112,22 +113,45 @@ export class PinLayer {
     for (const [id, after] of this.addedAfterLoad) {
       if (after < load) this.addedAfterLoad.delete(id); // this answer knew of it
     }
-    // in bulk: markercluster re-clusters once instead of once per marker
-    const open = this.openMarker();
+    // in bulk: markercluster re-clusters once instead of once per marker (an open card stays
+    // open meanwhile: markers.js)
     if (toRemove.length) this.cluster.removeLayers(toRemove);
     if (toAdd.length) this.cluster.addLayers(toAdd);
-    // markercluster takes a marker off the map and puts it back when a new one joins its
-    // cluster, which closes its card: the card the person had open is opened again.
-    if (open && !open.isPopupOpen()) this.cluster.zoomToShowLayer(open, () => open.openPopup());
     this.changed();
+    this.keepFocus(focused);
     if (collection.truncated) this.announce(t("pinsTruncated"));
     this.onLoaded({ total, truncated: Boolean(collection.truncated) });
   }
 
-  /** The pin marker whose card is open, if any. */
-  openMarker() {
-    for (const marker of this.markers.values()) if (marker.isPopupOpen()) return marker;
-    return null;
+  /**
+   * The pin the keyboard is on: its marker, or the first pin of the browser cluster whose icon
+   * has the focus; null when the focus is elsewhere.
+   */
+  focusedPin() {
+    const active = document.activeElement;
+    if (!active || !active.classList.contains("leaflet-marker-icon")) return null;
+    for (const marker of this.markers.values()) if (marker.getElement() === active) return marker;
+    let found = null;
+    this.map.eachLayer((layer) => {
+      if (layer instanceof L.MarkerCluster && layer.getElement() === active) {
+        found = layer.getAllChildMarkers()[0] || null;
+      }
+    });
+    return found;
+  }
+
+  /**
+   * After the pins changed: markercluster rebuilds an icon when a pin joins or leaves its
+   * cluster, and a focused icon taken away sends the focus to <body> (the next Tab would start
+   * at the top of the page). The focus goes to what now shows that pin, or to the map.
+   * @param {any} pin the marker `focusedPin` found before the change
+   */
+  keepFocus(pin) {
+    const active = document.activeElement;
+    if (!pin || (active && active !== document.body && document.contains(active))) return;
+    const shown = this.markers.has(pin.pinId) ? this.cluster.getVisibleParent(pin) : null;
+    const node = shown?.getElement() || this.map.getContainer();
+    node.focus({ preventScroll: true });
   }
 
   /**
@@ -187,10 +211,19 @@ export class PinLayer {
     // or a zoom still under way puts it back over the top edge (on a phone, out of sight).
     // setView always ends with a moveend, even when the map was there already.
     if (marker) {
-      this.map.once("moveend", () =>
-        this.cluster.zoomToShowLayer(marker, () => marker.openPopup()),
-      );
+      this.map.once("moveend", () => this.whenClustersSettle(() => openCard(marker, this.map)));
     }
     this.map.setView([lat, lon], Math.max(this.map.getZoom(), 16));
+  }
+
+  /**
+   * Call `then` once markercluster has finished the zoom it animates: moving the map again
+   * inside it (zoomToShowLayer did, from the moveend of a jump too far to animate) left the
+   * map with no markers at all until the next move.
+   * @param {() => void} then
+   */
+  whenClustersSettle(then) {
+    if (!this.cluster._inZoomAnimation) then(); // the plugin's own count of its animations
+    else this.cluster.once("animationend", () => this.whenClustersSettle(then));
   }
 }

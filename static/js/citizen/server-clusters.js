@@ -12,18 +12,59 @@ export class ServerClusters {
   constructor(map) {
     this.map = map;
     this.group = L.layerGroup().addTo(map);
+    /** @type {Map<string, any>} the cells drawn, by what they show (see `key`) */
+    this.drawn = new Map();
   }
 
   /**
-   * Show these cluster Features instead of the previous ones.
+   * Show these cluster Features instead of the previous ones. A cell that comes back unchanged
+   * keeps its marker: every pan reloads the view (a marker focused by Tab is panned into view),
+   * and a marker rebuilt under the keyboard's focus would send the focus to <body>.
    * @param {any[]} features Features with `properties.cluster` true
    */
   replace(features) {
-    this.group.clearLayers();
-    for (const feature of features) {
-      const marker = this.marker(feature);
-      if (marker) this.group.addLayer(marker);
+    const wanted = new Map(features.map((feature) => [key(feature), feature]));
+    const focused = this.focusedId();
+    for (const [k, marker] of this.drawn) {
+      if (wanted.has(k)) continue;
+      this.group.removeLayer(marker);
+      this.drawn.delete(k);
     }
+    for (const [k, feature] of wanted) {
+      if (this.drawn.has(k)) continue;
+      const marker = this.marker(feature);
+      if (!marker) continue;
+      marker.cellId = feature.id;
+      this.group.addLayer(marker);
+      this.drawn.set(k, marker);
+    }
+    if (focused !== null) this.refocus(focused);
+  }
+
+  /** The id of the cell whose marker has the focus, or null. */
+  focusedId() {
+    const active = document.activeElement;
+    for (const marker of this.drawn.values()) {
+      if (marker.getElement() === active) return marker.cellId;
+    }
+    return null;
+  }
+
+  /**
+   * The focused cell's count changed, so its marker was rebuilt: focus the new one, or the map
+   * when the cell has gone, never <body> (the next Tab would start at the top of the page).
+   * @param {string} id
+   */
+  refocus(id) {
+    const active = document.activeElement;
+    if (active && active !== document.body && document.contains(active)) return;
+    for (const marker of this.drawn.values()) {
+      if (marker.cellId === id) {
+        marker.getElement()?.focus({ preventScroll: true });
+        return;
+      }
+    }
+    this.map.getContainer().focus({ preventScroll: true });
   }
 
   /**
@@ -33,4 +74,13 @@ export class ServerClusters {
   marker(feature) {
     return cellMarker(this.map, feature, clusterIcon(feature.properties.count, "server-cluster"));
   }
+}
+
+/**
+ * What a cell's marker shows: its id (zoom and grid position), count and place.
+ * @param {any} feature
+ */
+function key(feature) {
+  const p = feature.properties || {};
+  return JSON.stringify([feature.id, p.count, feature.geometry?.coordinates, p.bbox]);
 }

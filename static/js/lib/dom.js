@@ -72,3 +72,24 @@ export function refocus(form, target) {
   const active = document.activeElement;
   if (!active || active === document.body || form.contains(active)) target.focus();
 }
+
+/**
+ * Mark a button unavailable, or available again, with aria-disabled instead of `disabled`: a
+ * disabled button drops the keyboard's focus to <body> (the next Tab starts again at the top of
+ * the page), where this one keeps it and is said to be unavailable. Its click handler must
+ * check `isDisabled` (app.css greys it out).
+ * @param {HTMLElement} button
+ * @param {boolean} disabled
+ */
+export function setDisabled(button, disabled) {
+  if (disabled) button.setAttribute("aria-disabled", "true");
+  else button.removeAttribute("aria-disabled");
+}
+
+/**
+ * Whether `setDisabled` made this button unavailable.
+ * @param {HTMLElement} button
+ */
+export function isDisabled(button) {
+  return button.getAttribute("aria-disabled") === "true";
+}
