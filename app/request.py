@@ -8,7 +8,7 @@ from typing import IO, Any, TypeVar, cast
 
 from flask import Request, current_app, request
 from werkzeug.datastructures import ImmutableMultiDict
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequestKeyError, RequestEntityTooLarge
 from werkzeug.utils import cached_property
 
 
@@ -71,18 +71,33 @@ class NotedArgs(ImmutableMultiDict[str, str]):
         """The keys sent, without counting as reading them."""
         return list(dict.keys(self))
 
+    # MultiDict's own, noting the key. They read the dict directly: through the inherited
+    # methods, one `get` called the overridden `__getitem__` and `__contains__` in turn. A map
+    # 304 took 0.521-0.527 ms of CPU that way against 0.465-0.475 without noting; this way,
+    # 0.503-0.515 against 0.493-0.500 (in process, 1,500 requests, best of 7, two runs each).
     def __getitem__(self, key: Any) -> Any:
         self.read.add(key)
-        return super().__getitem__(key)
+        values = dict.get(self, key)
+        if values:
+            return values[0]
+        raise BadRequestKeyError(key)
 
     def __contains__(self, key: object) -> bool:
         self.read.add(str(key))
-        return super().__contains__(key)
+        return dict.__contains__(self, key)
 
     def get(self, key: Any, default: Any = None, type: Any = None) -> Any:  # type: ignore[override]  # noqa: A002, E501
         """MultiDict's, noting `key`."""
         self.read.add(key)
-        return super().get(key, default, type)
+        values = dict.get(self, key)
+        if not values:
+            return default
+        if type is None:
+            return values[0]
+        try:
+            return type(values[0])
+        except (ValueError, TypeError):
+            return default
 
     def getlist(self, key: Any, type: Any = None) -> Any:  # noqa: A002
         """MultiDict's, noting `key`."""
