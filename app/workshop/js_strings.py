@@ -132,6 +132,24 @@ STRINGS = {
     "workshopStarted": _l("Your workshop has started. Its join code is {code}."),
     "copied": _l("Copied."),
     "copyYourself": _l("The link is selected: copy it with your keyboard or menu."),
+    # The end time, and drawings made pins.
+    "endedNotice": _l("This workshop has ended. The map can be read, not changed."),
+    "endedFacilitator": _l(
+        "The end time has passed: participants can no longer draw or join. You can still "
+        "draw, or set a later end time."
+    ),
+    "endsAtNone": _l("No end time: the workshop goes on until you close it."),
+    "endsAtFuture": _l("Ends {time}."),
+    "endsAtPast": _l("Ended {time}."),
+    "endsAtSaved": _l("The end time was saved: {time}."),
+    "endsAtRemoved": _l("The end time was removed."),
+    "promotedWhileEditing": _l(
+        "This drawing was just made a pin on the public map, so it can no longer be changed here."
+    ),
+    "hintReshapeKeys": _l(
+        "Drag the corners to reshape it, or drag the shape to move it; the arrow keys move it "
+        "too. Each move is saved."
+    ),
 }
 
 

@@ -40,6 +40,7 @@ WORKSHOP_URLS = {
     "state": "api.set_workshop_state",
     "view": "api.send_view",
     "follow": "api.set_follow",
+    "endsAt": "api.set_workshop_end",
     "annotations": "api.annotations",
     "annotation": "api.annotation",
     "hidden": "api.hide_annotation",

@@ -124,7 +124,7 @@ export class AnnotationList {
     li.append(swatch, open);
     const marks = [];
     if (p.hidden) marks.push(t("hiddenMark"));
-    if (this.selectable && p.pin_id) marks.push(t("promotedMark"));
+    if (p.pin_id) marks.push(t("promotedMark")); // a participant's own can no longer be changed
     if (marks.length) li.append(el("span", "ws-list__mark", marks.join(" · ")));
     return li;
   }

@@ -1,12 +1,14 @@
 /**
  * The facilitator's controls: open, pause or close the workshop (closing asks first), "bring
  * everyone here" and "follow me" (while on, each stop of the facilitator's map moves
- * everyone's).
+ * everyone's), and the end time (later, or none).
  */
 
+import { localDateTime } from "umecom/lib/dates.js";
 import { debounce } from "umecom/lib/debounce.js";
 import { errorMessage, request } from "umecom/lib/request.js";
 import { t, urlFor } from "umecom/lib/settings.js";
+import { instantText } from "umecom/workshop/workshop.js";
 
 export class FacilitatorControls {
   /**
@@ -134,4 +136,101 @@ export class FacilitatorControls {
       this.showFollow();
     }
   }
+
+  /** The workshop read again after the stream was down: a `follow` event may have been missed. */
+  sync(state) {
+    this.following = state.state !== "closed" && Boolean(state.follow);
+    this.showFollow();
+  }
+}
+
+/**
+ * The end time: what it is now, and a field to give a later one (or none). After it nobody
+ * joins and participants only look; the facilitator can go on, and extend it.
+ */
+export class EndTimeControl {
+  /**
+   * @param {import("umecom/workshop/map-page.js").WorkshopPage} page
+   */
+  constructor(page) {
+    this.page = page;
+    this.form = /** @type {HTMLFormElement} */ (document.getElementById("ws-end-form"));
+    this.input = /** @type {HTMLInputElement} */ (document.getElementById("ws-end-at"));
+    this.error = /** @type {HTMLElement} */ (document.getElementById("ws-end-error"));
+    this.now = /** @type {HTMLElement} */ (document.getElementById("ws-end-now"));
+    this.removeButton = /** @type {HTMLButtonElement} */ (document.getElementById("ws-end-remove"));
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const value = withOffset(this.input.value);
+      if (value === null) this.fail(t("required"));
+      else this.save(value);
+    });
+    this.removeButton.addEventListener("click", () => this.save(null));
+    this.fillField();
+    this.show();
+  }
+
+  /** The field holds the end time now (or nothing), as a datetime-local field writes it. */
+  fillField() {
+    const endsAt = this.page.state.ends_at;
+    this.input.value = endsAt ? instantText(endsAt).replace(" ", "T") : "";
+  }
+
+  /** What the end time is now; nothing to change once the workshop is closed. */
+  show() {
+    const { ends_at: endsAt, ended, state } = this.page.state;
+    this.now.textContent = endsAt
+      ? t(ended ? "endsAtPast" : "endsAtFuture", { time: instantText(endsAt) })
+      : t("endsAtNone");
+    const closed = state === "closed";
+    for (const control of this.form.querySelectorAll("input, button")) {
+      /** @type {HTMLInputElement|HTMLButtonElement} */ (control).disabled = closed;
+    }
+    this.removeButton.disabled = closed || !endsAt;
+  }
+
+  /** Send a later end time, or none (null); the server's refusal goes beside the field. */
+  async save(endsAt) {
+    this.clear();
+    try {
+      const saved = await request(urlFor("endsAt", { workshop_id: this.page.id }), {
+        method: "POST",
+        json: { ends_at: endsAt },
+      });
+      // The server takes no time that has passed: after this, the workshop has not ended.
+      this.page.setState(this.page.state.state, { ended: false, endsAt: saved.ends_at });
+      this.fillField();
+      this.page.announce(
+        saved.ends_at ? t("endsAtSaved", { time: instantText(saved.ends_at) }) : t("endsAtRemoved"),
+      );
+    } catch (err) {
+      this.fail(errorMessage(err));
+    }
+  }
+
+  /** A refusal beside the field (and said); the focus goes to the field. */
+  fail(message) {
+    this.error.textContent = message;
+    this.error.hidden = false;
+    this.input.setAttribute("aria-invalid", "true");
+    this.input.focus();
+    this.page.announce(message);
+  }
+
+  /** No refusal to show. */
+  clear() {
+    this.error.hidden = true;
+    this.error.textContent = "";
+    this.input.removeAttribute("aria-invalid");
+  }
+}
+
+/**
+ * A datetime-local value ("2026-05-01T18:00") as RFC 3339 with this browser's offset, or null.
+ * @param {string} local
+ */
+function withOffset(local) {
+  const date = new Date(local);
+  if (!local || Number.isNaN(date.getTime())) return null;
+  return localDateTime(date);
 }

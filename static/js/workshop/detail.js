@@ -1,10 +1,11 @@
 /**
  * A drawing's details, opened by tapping it on the map or choosing it in the list: what it is,
  * who drew it, its note, and what the viewer may do with it (edit, move or reshape, delete; the
- * facilitator also hide or show). Others' drawings are read-only for a participant.
+ * facilitator also hide or show). Others' drawings are read-only for a participant, and so is
+ * a drawing made a pin: the panel says it is on the public map and links to the pin's page.
  */
 
-import { categoryLabel, t } from "umecom/lib/settings.js";
+import { categoryLabel, t, urlFor } from "umecom/lib/settings.js";
 import { shapeName } from "umecom/workshop/shapes.js";
 
 const PANEL = "ws-detail-panel";
@@ -25,6 +26,8 @@ export class DetailPanel {
     this.meta = /** @type {HTMLElement} */ (document.getElementById("ws-detail-meta"));
     this.note = /** @type {HTMLElement} */ (document.getElementById("ws-detail-note"));
     this.readonly = /** @type {HTMLElement} */ (document.getElementById("ws-detail-readonly"));
+    this.pin = /** @type {HTMLElement|null} */ (document.getElementById("ws-detail-pin"));
+    this.pinLink = /** @type {HTMLAnchorElement|null} */ (document.getElementById("ws-detail-pin-link"));
     this.hide = /** @type {HTMLButtonElement|null} */ (document.getElementById("ws-detail-hide"));
     for (const [action, id] of [
       ["edit", "ws-detail-edit"],
@@ -95,11 +98,19 @@ export class DetailPanel {
       button.hidden = !mine;
       button.disabled = !allowed;
     }
-    this.readonly.hidden = mine;
+    this.readonly.hidden = mine || Boolean(p.pin_id); // a pin says why itself
+    this.showPin(p.pin_id);
     if (this.hide) {
       this.hide.textContent = p.hidden ? t("showAgain") : t("hideIt");
       this.hide.disabled = this.writable === false;
     }
+  }
+
+  /** "Now a pin on the public map", with a link to the pin's page; nothing for no pin. */
+  showPin(pinId) {
+    if (!this.pin) return;
+    this.pin.hidden = !pinId;
+    if (pinId && this.pinLink) this.pinLink.href = urlFor("ideaPage", { idea_id: pinId });
   }
 
   /** Close the panel (focus back to what opened it). */

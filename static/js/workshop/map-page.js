@@ -2,7 +2,8 @@
  * The shared map of a workshop, as a participant and as the facilitator see it: everyone's
  * drawings, live; drawing (idempotent, retried on a flaky network); editing one's own drawings
  * (only the final position of a drag is sent, with the version it was based on); conflicts;
- * undo; the facilitator's pauses and closing; "bring everyone here" and "follow me".
+ * undo; the facilitator's pauses and closing; the end time; "bring everyone here" and
+ * "follow me". A drawing made a pin is its author's no more (the server answers 409 `promoted`).
  *
  * The facilitator's page (facilitate.js) adds its controls through `hooks`.
  */
@@ -24,19 +25,43 @@ import { LiveEvents } from "umecom/workshop/live.js";
 import { Panels } from "umecom/workshop/panels.js";
 import { PresenceView } from "umecom/workshop/presence.js";
 import { AnnotationLayer, geometryOf, layerOf, shapeName } from "umecom/workshop/shapes.js";
-import { claimFacilitatorKey, showFocusArea } from "umecom/workshop/workshop.js";
+import { claimFacilitatorKey, showEndsAt, showFocusArea } from "umecom/workshop/workshop.js";
 
 /** Waits before retrying a new drawing that did not reach the server (ms). */
 const RETRY_DELAYS = [500, 1000, 2000, 4000, 8000];
 const RETRY_STATUSES = new Set([0, 502, 503, 504]);
+/**
+ * The end time: the page asks the server (whose clock decides) this long after it, again
+ * this often while a clock running ahead says it has passed and the server not yet, and this
+ * often once it has ended (the facilitator may give a later one: no event says so). A timer
+ * waits at most MAX_TIMER_MS (the browser's limit is 24.8 days).
+ */
+const END_GRACE_MS = 1000;
+const END_RECHECK_MS = 15_000;
+const ENDED_POLL_MS = 30_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** A line or an area moved by one press of an arrow key (px). */
+const KEY_STEP_PX = 10;
+const KEY_STEPS = { ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0] };
 
 const sleep = (ms) => new Promise((resolve) => window.setTimeout(resolve, ms));
+
+/**
+ * The drawings of a snapshot that are pins, as `annotation.promoted` names them.
+ * @param {any[]} [features]
+ */
+const pinsOf = (features = []) =>
+  features
+    .filter((f) => f.properties && f.properties.pin_id)
+    .map((f) => ({ id: f.id, pin_id: f.properties.pin_id }));
 
 export class WorkshopPage {
   /**
    * @param {{facilitatorPage?: boolean, hooks?: {onState?: (state: string) => void,
    *   onEvent?: (event: any) => void, onReady?: (page: WorkshopPage) => void,
-   *   onSelection?: () => void}}} [options]
+   *   onSelection?: () => void, onResync?: (state: any) => void}}} [options]
+   *   `onState` is told every reading of the state (also the end time's), `onResync` each
+   *   state read after the stream was down
    */
   constructor({ facilitatorPage = false, hooks = {} } = {}) {
     this.facilitatorPage = facilitatorPage;
@@ -54,6 +79,9 @@ export class WorkshopPage {
     this.draft = null;
     /** The first load of the drawings failed (its message is shown until a reload works). */
     this.snapshotFailed = false;
+    this.endTimer = null;
+    /** A keyboard move of a line or an area waiting to be saved (its timer), or undefined. */
+    this.keyTimer = undefined;
   }
 
   /** Build the page; false when this browser may not see the workshop (a gate is shown). */
@@ -139,11 +167,15 @@ export class WorkshopPage {
       const [lon, lat] = state.view.center;
       map.setView([lat, lon], state.view.zoom, { animate: false });
     }
-    this.setState(state.state, { quiet: true });
+    this.setState(state.state, { quiet: true, ended: state.ended, endsAt: state.ends_at });
 
     this.live = new LiveEvents(urlFor("events", { workshop_id: this.id }), {
       onEvent: (event) => this.onEvent(event),
-      onStatus: (status) => this.connection(status),
+      onStatus: (status) => {
+        this.connection(status);
+        if (status === "live") this.checkEndOnReconnect();
+        else this.wasDown = true;
+      },
       resync: () => this.resync(),
     });
     if (state.state !== "closed") {
@@ -208,6 +240,8 @@ export class WorkshopPage {
       layer.setLatLng(this.map.getCenter());
       this.saveGeometry(this.reshaping);
     });
+    // Capturing: the map's own arrow keys (Leaflet pans) must not see a press that moved a shape.
+    document.addEventListener("keydown", (event) => this.moveByKey(event), true);
     const toggle = document.getElementById("ws-list-toggle");
     toggle?.addEventListener("click", () => {
       if (this.panels.isOpen("ws-list-panel")) this.panels.close("ws-list-panel");
@@ -236,27 +270,47 @@ export class WorkshopPage {
 
   // ---- state -------------------------------------------------------------------------------
 
-  /** Whether this browser may draw and change drawings now. */
+  /**
+   * Whether this browser may draw and change drawings now: a participant while it is open and
+   * its end time has not passed, the facilitator until it closes.
+   */
   canDraw() {
     const state = this.state.state;
-    return state === "open" || (this.facilitator && state === "paused");
+    if (this.facilitator) return state !== "closed";
+    return state === "open" && !this.state.ended;
+  }
+
+  /** The notice for the workshop as it is now, or "". */
+  noticeText() {
+    const { state, ended } = this.state;
+    if (state === "closed") return t("closedNotice");
+    if (ended) return this.facilitator ? t("endedFacilitator") : t("endedNotice");
+    if (state === "paused") return this.facilitator ? t("pausedFacilitator") : t("pausedNotice");
+    return "";
   }
 
   /**
-   * The workshop is open, paused or closed: tools, notice and what may be changed follow.
+   * The workshop is open, paused or closed, and its end time passed or not: tools, notice and
+   * what may be changed follow. Said aloud only when something changed (the answer to the
+   * facilitator's request and the event both tell).
    * @param {string} state
+   * @param {{quiet?: boolean, ended?: boolean, endsAt?: string|null}} [options] `ended` and
+   *   `endsAt` as the server said them (unchanged when not given)
    */
-  setState(state, { quiet = false } = {}) {
-    if (!quiet && state === this.state.state) return; // the answer and the event both tell
+  setState(state, { quiet = false, ended = this.state.ended, endsAt = this.state.ends_at } = {}) {
+    const changed = state !== this.state.state || Boolean(ended) !== Boolean(this.state.ended);
     this.state.state = state;
-    const notices = {
-      paused: this.facilitator ? t("pausedFacilitator") : t("pausedNotice"),
-      closed: t("closedNotice"),
-    };
-    const text = notices[state] || "";
+    this.state.ended = Boolean(ended);
+    this.state.ends_at = endsAt ?? null;
+    showEndsAt(this.state.ends_at);
+    this.scheduleEndCheck();
+    this.hooks.onState?.(state);
+    if (!quiet && !changed) return;
+    const text = this.noticeText();
     this.notice.textContent = text;
     this.notice.hidden = !text;
     document.body.dataset.workshopState = state;
+    document.body.dataset.workshopEnded = String(this.state.ended);
     const writable = this.canDraw();
     this.drawing.setEnabled(writable && !this.form.isOpen);
     const undo = /** @type {HTMLButtonElement|null} */ (document.getElementById("ws-undo"));
@@ -270,8 +324,57 @@ export class WorkshopPage {
     }
     if (state === "closed") this.presence.closed();
     if (!quiet && text) this.announce(text);
-    if (!quiet && state === "open") this.announce(t("openAgain"));
-    this.hooks.onState?.(state);
+    if (!quiet && !text && state === "open") this.announce(t("openAgain"));
+  }
+
+  // ---- the end time --------------------------------------------------------------------------
+
+  /**
+   * Ask the server again when the end time comes (a page left open past it learns it has
+   * ended), and while it has ended (a later end time opens it again). None once closed.
+   */
+  scheduleEndCheck() {
+    window.clearTimeout(this.endTimer);
+    this.endTimer = null;
+    const { state, ended, ends_at: endsAt } = this.state;
+    if (state === "closed" || (!ended && !endsAt)) return;
+    let wait = ENDED_POLL_MS;
+    if (!ended) {
+      const until = Date.parse(endsAt) - Date.now();
+      wait = until > 0 ? until + END_GRACE_MS : END_RECHECK_MS;
+    }
+    this.endTimer = window.setTimeout(() => this.checkEnd(), Math.min(wait, MAX_TIMER_MS));
+  }
+
+  /** Read the workshop's state (has the end time passed?); on failure, later again. */
+  async checkEnd() {
+    this.endTimer = null;
+    try {
+      const state = await request(urlFor("workshop", { workshop_id: this.id }));
+      this.setState(state.state, { ended: state.ended, endsAt: state.ends_at });
+    } catch {
+      this.scheduleEndCheck(); // a blip: the next check is on its way
+    }
+  }
+
+  /**
+   * The stream is live again. When the browser reconnected by itself (no `resync`), the end
+   * time may have passed meanwhile, unseen by a timer of a phone asleep: ask.
+   */
+  checkEndOnReconnect() {
+    const { state, ended, ends_at: endsAt } = this.state;
+    if (this.wasDown && state !== "closed" && (ended || endsAt)) this.checkEnd();
+    this.wasDown = false;
+  }
+
+  /**
+   * What a refusal says about the page: the end time passed (before this page's timer said
+   * so, on a clock running late), or the drawing was made a pin (the event not here yet).
+   */
+  learnFrom(err) {
+    if (!(err instanceof ApiError)) return;
+    if (err.code === "workshop_ended") this.setState(this.state.state, { ended: true });
+    else if (err.code === "promoted") this.refreshPins();
   }
 
   /** The stream's health, in the bar; said aloud when the map is live again after a break. */
@@ -291,12 +394,16 @@ export class WorkshopPage {
    */
   async resync() {
     const state = await request(urlFor("workshop", { workshop_id: this.id }));
-    this.setState(state.state);
+    this.wasDown = false; // read just now: no need to ask again once live
+    this.setState(state.state, { ended: state.ended, endsAt: state.ends_at });
+    this.hooks.onResync?.(state);
     if (state.state === "closed") return null;
     this.presence.counts(state.presence);
     this.follow?.start(state.follow, state.view);
     const collection = await request(urlFor("annotations", { workshop_id: this.id }));
     this.layer.sync(collection.features || []);
+    // Made pins while the stream was down: a promotion leaves the version as it was.
+    this.layer.promoted(pinsOf(collection.features));
     this.afterChange();
     if (this.snapshotFailed) this.say(""); // the first load's error is no longer true
     this.snapshotFailed = false;
@@ -356,14 +463,34 @@ export class WorkshopPage {
   /** A drawing changed or went: keep the open panel and the edit handles honest. */
   afterChange() {
     if (this.detail.isOpen && this.detail.id !== null) this.detail.refresh(this.layer.get(this.detail.id));
-    if (this.reshaping !== null && !this.layer.get(this.reshaping)) this.stopReshape();
+    if (this.reshaping === null) return;
+    const feature = this.layer.get(this.reshaping);
+    if (feature && this.mayChange(feature)) return;
+    this.stopReshape();
+    if (feature) this.say(t("promotedWhileEditing"));
+  }
+
+  /** Read the drawings again for their pins (a 409 `promoted` came before its event). */
+  async refreshPins() {
+    try {
+      const collection = await request(urlFor("annotations", { workshop_id: this.id }));
+      this.layer.promoted(pinsOf(collection.features));
+      this.afterChange();
+    } catch {
+      // the refusal's message is shown already; the event or the next resync brings the pin
+    }
   }
 
   // ---- choosing and acting on a drawing -------------------------------------------------------
 
-  /** Whether this browser may change a drawing (its own; the facilitator any). */
+  /**
+   * Whether this browser may change a drawing: the facilitator any; a participant their own
+   * until it is made a pin (then the facilitator and the planners look after it).
+   */
   mayChange(feature) {
-    return this.facilitator || Number(feature.properties.author_id) === Number(this.me.participant_id);
+    if (this.facilitator) return true;
+    const p = feature.properties;
+    return Number(p.author_id) === Number(this.me.participant_id) && !p.pin_id;
   }
 
   /**
@@ -472,6 +599,7 @@ export class WorkshopPage {
       this.form.busy(false);
       const field = err instanceof ApiError ? err.field : null;
       this.form.showError(field || "", errorMessage(err)).focus();
+      this.learnFrom(err);
     }
   }
 
@@ -576,6 +704,7 @@ export class WorkshopPage {
       else {
         this.layer.revert(id);
         this.say(errorMessage(next));
+        this.learnFrom(next);
       }
     }
   }
@@ -603,19 +732,61 @@ export class WorkshopPage {
     const bar = /** @type {HTMLElement} */ (document.getElementById("ws-editbar"));
     bar.hidden = false;
     document.getElementById("ws-tools")?.classList.add("is-editing");
-    /** @type {HTMLElement} */ (document.getElementById("ws-edit-hint")).textContent = point
-      ? t("hintMovePoint")
-      : t("hintReshape");
+    const hint = point ? t("hintMovePoint") : t("hintReshapeKeys");
+    /** @type {HTMLElement} */ (document.getElementById("ws-edit-hint")).textContent = hint;
     const centre = /** @type {HTMLElement} */ (document.getElementById("ws-move-centre"));
     centre.hidden = !point;
     /** @type {HTMLElement} */ (document.getElementById("ws-edit-done")).focus();
-    this.announce(point ? t("hintMovePoint") : t("hintReshape"));
+    this.announce(hint);
+  }
+
+  /**
+   * An arrow key while a line or an area is being moved (the focus on the map or the edit
+   * bar): the whole shape moves a few pixels, and is saved once the keys rest. A point has
+   * "Move it to the centre of the map" instead.
+   * @param {KeyboardEvent} event
+   */
+  moveByKey(event) {
+    const step = KEY_STEPS[event.key];
+    if (!step || this.reshaping === null || event.altKey || event.ctrlKey || event.metaKey) return;
+    const target = /** @type {Node} */ (event.target);
+    const bar = document.getElementById("ws-editbar");
+    if (target !== this.element && target !== document.body && !bar?.contains(target)) return;
+    const id = this.reshaping;
+    const layer = this.layer.layer(id);
+    if (!layer || layer.setLatLng) return;
+    event.preventDefault();
+    event.stopPropagation(); // not Leaflet's too: the map stays, the shape moves
+    if (this.keyTimer === undefined && !this.saving.has(id)) {
+      this.editBase.set(id, Number(this.layer.get(id).properties.version)); // as a drag starts
+    }
+    const offset = L.point(step[0] * KEY_STEP_PX, step[1] * KEY_STEP_PX);
+    const moved = (latlngs) =>
+      Array.isArray(latlngs)
+        ? latlngs.map(moved)
+        : this.map.unproject(this.map.project(latlngs).add(offset)); // unrounded: the shape stays
+    layer.setLatLngs(moved(layer.getLatLngs()));
+    const options = layer.pm.options; // the corner handles, rebuilt where the corners are now
+    layer.pm.disable();
+    layer.pm.enable(options);
+    window.clearTimeout(this.keyTimer);
+    this.keyTimer = window.setTimeout(() => this.saveKeyMove(id), 400);
+  }
+
+  /** The keys rest: save where the shape is now (when it may still be changed). */
+  saveKeyMove(id) {
+    window.clearTimeout(this.keyTimer);
+    this.keyTimer = undefined;
+    const feature = this.layer.get(id);
+    if (feature && this.canDraw() && this.mayChange(feature)) this.saveGeometry(id);
+    else this.layer.revert(id);
   }
 
   /** Back from editing a shape (focus to the drawing in the list, if asked). */
   stopReshape({ focus = false } = {}) {
     const id = this.reshaping;
     if (id === null) return;
+    if (this.keyTimer !== undefined) this.saveKeyMove(id); // the last presses, not lost
     this.reshaping = null;
     const layer = this.layer.layer(id);
     if (layer) {
@@ -665,6 +836,7 @@ export class WorkshopPage {
           } else {
             this.layer.revert(id);
             this.say(errorMessage(err));
+            this.learnFrom(err);
           }
           return;
         }
@@ -686,7 +858,10 @@ export class WorkshopPage {
       this.announce(t("drawingDeleted"));
     } catch (err) {
       if (this.isStale(err)) await this.resolve(id, { delete: true, version }, err);
-      else this.say(errorMessage(err));
+      else {
+        this.say(errorMessage(err));
+        this.learnFrom(err);
+      }
     }
   }
 
@@ -731,6 +906,7 @@ export class WorkshopPage {
       this.announce(t("undone"));
     } catch (err) {
       this.say(errorMessage(err));
+      this.learnFrom(err);
     }
   }
 }

@@ -2,7 +2,8 @@
  * Entry point of the projector view (templates/workshop/projector.html): a full-screen map of
  * everyone's drawings, live, with the join code and QR code large, no controls but one button
  * to hide the code; it follows the facilitator's views ("bring everyone here" and "follow me").
- * When the live stream breaks it says so, large, and comes back by itself (live.js).
+ * When the live stream breaks it says so, large, and comes back by itself (live.js). Whether
+ * drawing is paused or the workshop closed stays on the wall when the card is hidden.
  */
 
 import { announcer } from "umecom/lib/dom.js";
@@ -66,17 +67,20 @@ function clearOfCard(map, card, button, bounds) {
 
 /**
  * The facilitator hides the join card once everyone is in, and shows it again (a button, so by
- * mouse and keyboard alike).
+ * mouse and keyboard alike). Shown again, it would cover what the map shows: `onShown` fits
+ * the map clear of it.
  * @param {HTMLElement} card
  * @param {HTMLButtonElement} button
+ * @param {() => void} onShown
  */
-function setUpCardToggle(card, button) {
+function setUpCardToggle(card, button, onShown) {
   button.hidden = false;
   button.addEventListener("click", () => {
     card.hidden = !card.hidden;
     for (const label of button.querySelectorAll("[data-when]")) {
       /** @type {HTMLElement} */ (label).hidden = label.getAttribute("data-when") !== (card.hidden ? "hidden" : "shown");
     }
+    if (!card.hidden) onShown();
   });
 }
 
@@ -116,13 +120,25 @@ async function start() {
   const button = /** @type {HTMLButtonElement} */ (document.getElementById("ws-join-toggle"));
   const connection = /** @type {HTMLElement} */ (document.getElementById("ws-projector-live"));
   placeOnMap(map, connection, "topleft");
+  placeOnMap(map, status, "topleft"); // out of the card: seen when the card is hidden
   placeOnMap(map, button, "topright");
-  setUpCardToggle(card, button);
+  /** What the wall means to show: the drawings (or the focus area), or the facilitator's view. */
+  let shown = null;
+  setUpCardToggle(card, button, () => {
+    if (shown) map.fitBounds(shown, clearOfCard(map, card, button, shown));
+  });
   // The wall shows what participants see: hidden drawings stay off it.
   const layer = new AnnotationLayer(map, { facilitator: false, scale: WALL_SCALE });
   const follow = new FollowBanner(map, { announce, always: true });
   showJoin(state.join);
-  const fit = (bounds) => clearOfCard(map, card, button, bounds);
+  const fit = (bounds) => {
+    shown = bounds;
+    return clearOfCard(map, card, button, bounds);
+  };
+  /** The map was moved to the facilitator's view: the wall's until the next. */
+  const followed = () => {
+    shown = map.getBounds();
+  };
   const focus = showFocusArea(map, state.focus_area, fit);
   let workshopState = state.state;
   const show = (now) => {
@@ -137,6 +153,7 @@ async function start() {
     show(now.state);
     if (now.state === "closed") return null;
     follow.start(now.follow, now.view);
+    if (now.follow && now.view) followed();
     const collection = await request(urlFor("annotations", { workshop_id: id }));
     layer.sync(collection.features || []);
     return Number(collection.last_event_id);
@@ -159,6 +176,7 @@ async function start() {
           break;
         case "view":
           follow.onView(event);
+          followed();
           break;
         case "state":
         case "closed":
@@ -178,6 +196,7 @@ async function start() {
   }
   if (!focus && layer.bounds()) map.fitBounds(layer.bounds(), fit(layer.bounds()));
   follow.start(state.follow, state.view);
+  if (state.follow && state.view) followed();
   if (state.state !== "closed") {
     if (collection) live.open(collection.last_event_id);
     else live.retry();

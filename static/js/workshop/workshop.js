@@ -1,8 +1,9 @@
 /**
  * What every workshop page needs besides the map: the facilitator's secret link, the focus
- * area, and the join code with its QR code.
+ * area, the join code with its QR code, and the end time as the pages write it.
  */
 
+import { localDate } from "umecom/lib/dates.js";
 import { errorMessage, request } from "umecom/lib/request.js";
 import { t, urlFor } from "umecom/lib/settings.js";
 import { showQr } from "umecom/workshop/qr.js";
@@ -61,4 +62,32 @@ export function showJoin(join) {
     link.textContent = join.url;
   }
   showQr(document.getElementById("ws-join-qr"), join.qr_svg, t("qrLabel"));
+}
+
+/** @param {number} n */
+const two = (n) => String(n).padStart(2, "0");
+
+/**
+ * An instant as the pages write times, "2026-12-05 18:00" (in the browser's time zone, which
+ * is the one a datetime-local field holds).
+ * @param {string} value RFC 3339
+ */
+export function instantText(value) {
+  const date = new Date(value);
+  return `${localDate(date)} ${two(date.getHours())}:${two(date.getMinutes())}`;
+}
+
+/**
+ * The end time in "About the workshop" (when the page was made with one): a later one, or
+ * none (then the line goes).
+ * @param {string|null} endsAt
+ */
+export function showEndsAt(endsAt) {
+  const line = document.getElementById("ws-about-ends");
+  const time = document.getElementById("ws-about-ends-at");
+  if (!line || !time) return;
+  line.hidden = !endsAt;
+  if (!endsAt || time.getAttribute("datetime") === endsAt) return;
+  time.setAttribute("datetime", endsAt);
+  time.textContent = instantText(endsAt);
 }
