@@ -9,13 +9,15 @@ import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from playwright.sync_api import FloatRect, Locator, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 from sqlalchemy import text
 
 from app.db import get_engine
 from tests.browser.conftest import PHONE
 from tests.browser.workshops import (
     annotations,
+    box_of,
+    centre_under,
     draw_area,
     facilitate_in_browser,
     join_in_browser,
@@ -293,21 +295,6 @@ def test_follow_me_is_read_again_after_a_reconnect(app, open_page, browser_log):
     expect(button).to_have_attribute("aria-pressed", "false")
 
 
-def _box(locator: Locator) -> FloatRect:
-    box = locator.bounding_box()
-    assert box is not None
-    return box
-
-
-def _under(inner: FloatRect, outer: FloatRect) -> bool:
-    """Whether the centre of box `inner` lies inside box `outer`."""
-    x, y = inner["x"] + inner["width"] / 2, inner["y"] + inner["height"] / 2
-    return (
-        outer["x"] <= x <= outer["x"] + outer["width"]
-        and outer["y"] <= y <= outer["y"] + outer["height"]
-    )
-
-
 def test_the_projector_keeps_its_status_and_refits_when_the_card_comes_back(app, open_page):
     facilitator, body = workshop(app)
     wid = body["id"]
@@ -325,7 +312,7 @@ def test_the_projector_keeps_its_status_and_refits_when_the_card_comes_back(app,
     card, toggle = wall.locator("#ws-join-card"), wall.locator("#ws-join-toggle")
     status = wall.locator("#ws-projector-status")
     expect(status).to_have_text("Paused: only the facilitator can draw")
-    card_box = _box(card)
+    card_box = box_of(card)
 
     toggle.click()
     expect(card).to_be_hidden()
@@ -350,7 +337,7 @@ def test_the_projector_keeps_its_status_and_refits_when_the_card_comes_back(app,
     toggle.click()
     expect(card).to_be_visible()
     expect(status).to_be_visible()
-    assert not _under(_box(shapes(wall).first), _box(card))
+    assert not centre_under(box_of(shapes(wall).first), box_of(card))
 
 
 # 4. Moving a line or an area by keyboard.

@@ -9,10 +9,17 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from playwright.sync_api import FloatRect, Locator, Page, Route, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.browser.conftest import PHONE
-from tests.browser.workshops import facilitate_in_browser, join_in_browser, shapes, workshop
+from tests.browser.workshops import (
+    box_of,
+    centre_under,
+    facilitate_in_browser,
+    join_in_browser,
+    shapes,
+    workshop,
+)
 from tests.workshops.helpers import WorkshopClient, draw, join, shape
 
 EVENTS = "**/api/workshops/*/events*"
@@ -235,22 +242,6 @@ def test_a_closed_workshops_204_stops_reconnecting(app, open_page):
     expect(connection).to_have_attribute("data-status", "ended")
 
 
-def _box(locator: Locator) -> FloatRect:
-    """Where an element is on the page (it must be shown)."""
-    box = locator.bounding_box()
-    assert box is not None
-    return box
-
-
-def _under(inner: FloatRect, outer: FloatRect) -> bool:
-    """Whether the centre of box `inner` lies inside box `outer`."""
-    x, y = inner["x"] + inner["width"] / 2, inner["y"] + inner["height"] / 2
-    return (
-        outer["x"] <= x <= outer["x"] + outer["width"]
-        and outer["y"] <= y <= outer["y"] + outer["height"]
-    )
-
-
 def test_the_projector_keeps_drawings_clear_of_its_join_card(app, open_page):
     """A drawing in the south-west sat under the card, which covers a fifth of the wall."""
     facilitator, body = workshop(app)
@@ -268,16 +259,16 @@ def test_the_projector_keeps_drawings_clear_of_its_join_card(app, open_page):
         wall.set_viewport_size({"width": width, "height": height})
         wall.goto(f"/workshops/{body['id']}/projector")
         wall.wait_for_selector("#map[data-ready='true']")
-        card = _box(wall.locator(".ws-projector__join"))
+        card = box_of(wall.locator(".ws-projector__join"))
         expect(shapes(wall)).to_have_count(3)
-        drawn = [_box(drawing) for drawing in shapes(wall).all()]
+        drawn = [box_of(drawing) for drawing in shapes(wall).all()]
         for box in drawn:
-            assert not _under(box, card), (width, box, card)
+            assert not centre_under(box, card), (width, box, card)
             assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)
             assert box["y"] >= 0 and box["y"] + box["height"] <= height, (width, box)
-        toggle = _box(wall.locator("#ws-join-toggle"))
+        toggle = box_of(wall.locator("#ws-join-toggle"))
         for box in drawn:
-            assert not _under(box, toggle), (width, box, toggle)
+            assert not centre_under(box, toggle), (width, box, toggle)
             assert box["width"] >= 32, box  # a point, seen from the back of the room
         wall.close()
 

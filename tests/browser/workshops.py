@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Locator, Page, expect
 
 from tests.workshops.helpers import WorkshopClient, start_workshop
 
@@ -95,3 +95,19 @@ def annotations(client: WorkshopClient, workshop_id: int) -> list[dict[str, Any]
     response = client.get(f"/api/workshops/{workshop_id}/annotations")
     assert response.status_code == 200
     return response.get_json()["features"]  # type: ignore[no-any-return]
+
+
+def box_of(locator: Locator) -> FloatRect:
+    """Where an element is on the page (it must be shown)."""
+    box = locator.bounding_box()
+    assert box is not None
+    return box
+
+
+def centre_under(inner: FloatRect, outer: FloatRect) -> bool:
+    """Whether the centre of box `inner` lies inside box `outer`."""
+    x, y = inner["x"] + inner["width"] / 2, inner["y"] + inner["height"] / 2
+    return (
+        outer["x"] <= x <= outer["x"] + outer["width"]
+        and outer["y"] <= y <= outer["y"] + outer["height"]
+    )
