@@ -214,22 +214,31 @@ def _empty_written_tables() -> None:
         empty_tables(conn, WRITTEN_TABLES)
 
 
+@contextmanager
+def populations_put_back(app: Flask) -> Iterator[None]:
+    """The districts' populations as they were before the block: districts last the session."""
+    with app.app_context(), get_engine().connect() as conn:
+        before = dict(conn.execute(text("SELECT id, population FROM districts")).all())
+    try:
+        yield
+    finally:
+        with app.app_context(), get_engine().begin() as conn:
+            for district_id, value in before.items():
+                conn.execute(
+                    text("UPDATE districts SET population = :p WHERE id = :i"),
+                    {"p": value, "i": district_id},
+                )
+
+
 @pytest.fixture
 def central_population(app: Flask) -> Iterator[None]:
-    """The city centre's population known (4,000), the other districts' not, as the app ships.
-
-    Districts stay for the session, so their populations are put back afterwards.
-    """
-    with app.app_context(), get_engine().begin() as conn:
-        before = dict(conn.execute(text("SELECT id, population FROM districts")).all())
-        conn.execute(text("UPDATE districts SET population = 4000 WHERE name = :n"), {"n": CENTRAL})
-    yield
-    with app.app_context(), get_engine().begin() as conn:
-        for district_id, value in before.items():
+    """The city centre's population known (4,000), the other districts' not, as the app ships."""
+    with populations_put_back(app):
+        with app.app_context(), get_engine().begin() as conn:
             conn.execute(
-                text("UPDATE districts SET population = :p WHERE id = :i"),
-                {"p": value, "i": district_id},
+                text("UPDATE districts SET population = 4000 WHERE name = :n"), {"n": CENTRAL}
             )
+        yield
 
 
 @pytest.fixture

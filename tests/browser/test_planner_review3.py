@@ -25,7 +25,7 @@ from tests.browser.test_accessibility import (
     violations,
 )
 from tests.browser.test_workspace import wait_ready
-from tests.conftest import PASSWORD, create_user
+from tests.conftest import PASSWORD, create_user, populations_put_back
 
 __all__ = ["axe_page", "moderated_pin", "pins"]  # fixtures, shared with other test files
 
@@ -263,24 +263,18 @@ CLIPPED = """() => {
 def populations(app: Flask, tmp_path: Path) -> Iterator[None]:
     """Three districts' populations loaded as an administrator loads them (the CLI); the rest
     stay unknown ("no data" in their rows). Put back afterwards: districts last the session."""
-    with app.app_context(), get_engine().begin() as conn:
-        before = dict(conn.execute(text("SELECT id, population FROM districts")).all())
-        codes = conn.execute(text("SELECT code FROM districts ORDER BY code LIMIT 3")).scalars()
-        central = conn.execute(
-            text("SELECT code FROM districts WHERE name = 'Centrala stan'")
-        ).scalar_one()
-    rows = [f"{central};217"] + [f"{code};12000" for code in codes if code != central]
-    csv = tmp_path / "population.csv"
-    csv.write_text("code;population\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    result = app.test_cli_runner().invoke(args=["districts", "population", str(csv)])
-    assert result.exit_code == 0, result.output
-    yield
-    with app.app_context(), get_engine().begin() as conn:
-        for district_id, value in before.items():
-            conn.execute(
-                text("UPDATE districts SET population = :p WHERE id = :i"),
-                {"p": value, "i": district_id},
-            )
+    with populations_put_back(app):
+        with app.app_context(), get_engine().begin() as conn:
+            codes = conn.execute(text("SELECT code FROM districts ORDER BY code LIMIT 3")).scalars()
+            central = conn.execute(
+                text("SELECT code FROM districts WHERE name = 'Centrala stan'")
+            ).scalar_one()
+        rows = [f"{central};217"] + [f"{code};12000" for code in codes if code != central]
+        csv = tmp_path / "population.csv"
+        csv.write_text("code;population\n" + "\n".join(rows) + "\n", encoding="utf-8")
+        result = app.test_cli_runner().invoke(args=["districts", "population", str(csv)])
+        assert result.exit_code == 0, result.output
+        yield
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

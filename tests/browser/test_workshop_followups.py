@@ -21,7 +21,7 @@ from tests.browser.workshops import (
     draw_area,
     facilitate_in_browser,
     join_in_browser,
-    open_list,
+    open_drawing,
     save_drawing,
     shapes,
     workshop,
@@ -88,13 +88,6 @@ def _refused_once_broken(on_refusal: Any) -> Any:
 # 1. A drawing made a pin.
 
 
-def _open_drawing(page: Page, note: str) -> None:
-    """Open a drawing's details from the list."""
-    open_list(page)
-    page.locator(".ws-list__open", has_text=note).click()
-    expect(page.locator("#ws-detail-panel")).to_be_visible()
-
-
 def test_a_participants_drawing_made_a_pin_is_theirs_no_more(app, open_page):
     facilitator, body = workshop(app)
     wid = body["id"]
@@ -106,7 +99,7 @@ def test_a_participants_drawing_made_a_pin_is_theirs_no_more(app, open_page):
     facilitate_in_browser(lead, body)
     drawing = annotations(facilitator, wid)[0]
 
-    _open_drawing(phone, "Park med lekplats")
+    open_drawing(phone, "Park med lekplats")
     expect(phone.locator("#ws-detail-edit")).to_be_visible()
     pin_id = _promote(facilitator, wid, drawing["id"])
 
@@ -127,7 +120,7 @@ def test_a_participants_drawing_made_a_pin_is_theirs_no_more(app, open_page):
     # After a reload too; the facilitator keeps every control, and sees the pin's link.
     phone.reload()
     phone.wait_for_selector("#map[data-ready='true']")
-    _open_drawing(phone, "Park med lekplats")
+    open_drawing(phone, "Park med lekplats")
     expect(phone.locator("#ws-detail-edit")).to_be_hidden()
     expect(phone.locator("#ws-detail-pin")).to_be_visible()
     lead.locator(f"#ws-open-{drawing['id']}").click()
@@ -147,7 +140,7 @@ def test_a_drawing_made_a_pin_while_its_form_is_open_is_refused_there(app, open_
     draw_area(phone, touch=True)
     save_drawing(phone, "Före")
     drawing = annotations(facilitator, wid)[0]
-    _open_drawing(phone, "Före")
+    open_drawing(phone, "Före")
     phone.click("#ws-detail-edit")
     expect(phone.locator("#ws-form-panel")).to_be_visible()
     _promote(facilitator, wid, drawing["id"])
@@ -157,7 +150,7 @@ def test_a_drawing_made_a_pin_while_its_form_is_open_is_refused_there(app, open_
     error = phone.locator("#ws-form-error")
     expect(error).to_contain_text("This drawing has been made a pin on the public map")
     phone.click("#ws-form-cancel")
-    _open_drawing(phone, "Före")
+    open_drawing(phone, "Före")
     expect(phone.locator("#ws-detail-pin")).to_be_visible()
     assert annotations(facilitator, wid)[0]["properties"]["note"] == "Före"
 

@@ -13,6 +13,7 @@ from tests.browser.workshops import (
     draw_area,
     facilitate_in_browser,
     join_in_browser,
+    open_drawing,
     open_list,
     save_drawing,
     shapes,
@@ -40,12 +41,6 @@ def test_one_draws_an_area_and_the_other_sees_it_within_a_second(app, open_page)
     expect(bo.locator("#ws-list")).to_contain_text("Fler bänkar här")
 
 
-def _open_own_drawing(page: Page, note: str) -> None:
-    open_list(page)
-    page.locator("#ws-list .ws-list__open", has_text=note).click()
-    expect(page.locator("#ws-detail-panel")).to_be_visible()
-
-
 def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     facilitator, body = workshop(app)
     anna, bo = open_page(), open_page()
@@ -56,7 +51,7 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     expect(shapes(bo)).to_have_count(1)
 
     # The note, through the list and the details (the keyboard's way).
-    _open_own_drawing(anna, "Första tanken")
+    open_drawing(anna, "Första tanken")
     anna.click("#ws-detail-edit")
     anna.fill("#ws-note", "Andra tanken")
     anna.click("#ws-save")
@@ -68,7 +63,7 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     before = bo.locator("#map path.ws-shape").get_attribute("d")
     patches: list[str] = []
     anna.on("request", lambda r: patches.append(r.method) if r.method == "PATCH" else None)
-    _open_own_drawing(anna, "Andra tanken")
+    open_drawing(anna, "Andra tanken")
     anna.click("#ws-detail-reshape")
     expect(anna.locator("#ws-editbar")).to_be_visible()
     corner = anna.locator("#map .marker-icon:not(.marker-icon-middle)").first
@@ -88,7 +83,7 @@ def test_one_edits_and_the_other_sees_the_edit(app, open_page):
     assert stored["properties"]["version"] == 3
 
     # Delete, then undo: gone from the other map, then back.
-    _open_own_drawing(anna, "Andra tanken")
+    open_drawing(anna, "Andra tanken")
     anna.click("#ws-detail-delete")
     expect(shapes(bo)).to_have_count(0)
     expect(anna.locator("#ws-undo")).to_be_focused()
@@ -111,7 +106,7 @@ def test_a_stale_edit_shows_the_conflict_and_offers_the_current_drawing(
     aid = drawn["id"]
 
     # Anna opens the form; meanwhile the facilitator changes the note.
-    _open_own_drawing(anna, "Min idé")
+    open_drawing(anna, "Min idé")
     anna.click("#ws-detail-edit")
     changed = facilitator.patch(
         f"/api/workshops/{body['id']}/annotations/{aid}",
@@ -141,7 +136,7 @@ def test_a_stale_edit_shows_the_conflict_and_offers_the_current_drawing(
     assert stored["properties"]["version"] == 3
 
     # Once more, and this time Anna keeps theirs.
-    _open_own_drawing(anna, "Min bättre idé")
+    open_drawing(anna, "Min bättre idé")
     anna.click("#ws-detail-edit")
     facilitator.patch(
         f"/api/workshops/{body['id']}/annotations/{aid}",

@@ -83,6 +83,13 @@ def shapes(page: Page):  # noqa: ANN201
     return page.locator("#map path.ws-shape")
 
 
+def open_drawing(page: Page, note: str) -> None:
+    """Open a drawing's details from the list, by its note."""
+    open_list(page)
+    page.locator("#ws-list .ws-list__open", has_text=note).click()
+    expect(page.locator("#ws-detail-panel")).to_be_visible()
+
+
 def open_list(page: Page) -> None:
     """A participant's list of drawings."""
     if not page.locator("#ws-list-panel").is_visible():
