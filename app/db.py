@@ -25,6 +25,8 @@ from sqlalchemy import (
     Result,
     create_engine,
     event,
+    func,
+    select,
     text,
 )
 from sqlalchemy.engine import ExceptionContext
@@ -458,6 +460,19 @@ def close_session(_exc: BaseException | None = None) -> None:
         session = g.pop(name, None)
         if session is not None:
             session.close()
+
+
+def set_for_this_transaction(session: Session, setting: str, value: str) -> None:
+    """A server setting (`statement_timeout`, `lock_timeout`) for the session's transaction only."""
+    session.execute(select(func.set_config(setting, value, True)))
+
+
+def take_turn(session: Session, key: int, name: str) -> None:
+    """Wait for the advisory lock (`key`, the hash of `name`), held until the transaction ends.
+
+    One transaction at a time holds it, on every process and machine.
+    """
+    session.execute(select(func.pg_advisory_xact_lock(key, func.hashtext(name))))
 
 
 def lift_statement_timeout(session: Session) -> None:

@@ -15,14 +15,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Response, current_app, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from app.api import bp
 from app.api.responses import streamed
 from app.area import configured_area
 from app.common.errors import InvalidField, NotFound
-from app.db import close_session, get_session
+from app.db import close_session, get_session, set_for_this_transaction
 from app.ideas.filters import parse_filters
 from app.layers.exports import cluster_export, district_export, hexgrid_export, pin_export
 from app.layers.params import parse_cluster_params, parse_crs, parse_hex_size
@@ -73,7 +73,7 @@ def with_export_timeout(session: Session) -> Session:
     for as long as its client reads.
     """
     timeout = str(int(current_app.config["EXPORT_STATEMENT_TIMEOUT_MS"]))
-    session.execute(select(func.set_config("statement_timeout", timeout, True)))
+    set_for_this_transaction(session, "statement_timeout", timeout)
     return session
 
 

@@ -30,6 +30,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION
 from sqlalchemy.orm import Session
 
 from app.common.errors import Conflict, DomainError, InvalidField
+from app.db import take_turn
 from app.ideas.create import NewIdea, Provenance, StoredIdeas, store_ideas, validate_new_idea
 from app.models import Idea
 from geo.crs import SWEREF99TM, AreaOfInterest, declared_crs, transformed_positions
@@ -201,7 +202,7 @@ def import_pins(session: Session, pins: PinImport) -> StoredIdeas:
         # sent at once (a double submit, two planners) each found nothing stored and both
         # stored it. A batch of 500 holds the lock for the tens of milliseconds its check and
         # insert take.
-        session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK, func.hashtext(pins.source))))
+        take_turn(session, IMPORT_LOCK, pins.source)
         refuse_repeats_in_file(session, pins)
         found = already_stored(session, pins)
         if found:

@@ -11,11 +11,11 @@ checked against the failures of those before it, on every worker and machine.
 from __future__ import annotations
 
 import psycopg
-from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from app.common.errors import Busy
+from app.db import set_for_this_transaction, take_turn
 from geo.i18n import N_
 
 SIGN_IN_LOCK = 0x6C6F67  # advisory lock key (with the account's hash): one sign-in at a time
@@ -29,9 +29,9 @@ def take_the_accounts_turn(session: Session, account: str, wait_s: float) -> Non
     this 2-core machine while it was busy) or, once the limit is reached, only a refusal: a
     burst waits for at most the limit's number of checks.
     """
-    session.execute(select(func.set_config("lock_timeout", f"{round(wait_s * 1000)}ms", True)))
+    set_for_this_transaction(session, "lock_timeout", f"{round(wait_s * 1000)}ms")
     try:
-        session.execute(select(func.pg_advisory_xact_lock(SIGN_IN_LOCK, func.hashtext(account))))
+        take_turn(session, SIGN_IN_LOCK, account)
     except OperationalError as error:
         if not isinstance(error.orig, psycopg.errors.LockNotAvailable):
             raise
