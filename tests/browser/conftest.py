@@ -168,6 +168,24 @@ def phone_page(
     assert browser_log.unexpected() == []
 
 
+def close_page(page: Page) -> None:
+    """Close a second tab once its last navigation has loaded. Chromium acknowledges a close
+    that races a navigation's commit without closing, and Playwright's close, which has no
+    timeout, then waits for ever (microsoft/playwright#41900, #42068): a worker sat so until
+    pytest-timeout ended it, twice on this machine after Sign out's redirect to /login."""
+    page.wait_for_load_state("load")
+    page.close()
+
+
+def sign_out_in_another_tab(page: Page) -> None:
+    """Sign out in a second tab of the same browser, as a planner with two tabs open would."""
+    other = page.context.new_page()
+    other.goto("/planner/templates")
+    other.get_by_role("button", name=re.compile("^(Sign out|Logga ut)")).click()
+    expect(other).to_have_url(re.compile(r"/login$"))  # committed: its load is the one to wait
+    close_page(other)
+
+
 def open_map(page: Page, path: str = "/") -> None:
     """Go to the map page and wait until its scripts have started and the first pins loaded."""
     page.goto(path)

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from app.db import get_session
 from app.planning.answer_templates import save_template
-from tests.browser.conftest import BrowserLog, open_map
+from tests.browser.conftest import BrowserLog, open_map, sign_out_in_another_tab
 from tests.conftest import PASSWORD, Api, create_user, pin_feature
 from tests.conftest import sign_in as api_sign_in
 
@@ -227,10 +227,7 @@ def test_signed_out_meanwhile_a_pin_pages_answer_is_kept_and_sent_after_signing_
     page.goto(f"/planner/ideas/{pin['id']}")
     page.select_option("#answer-status", "planned")
     page.fill("#answer-text", "Belysning kommer i höst.")
-    other = page.context.new_page()
-    other.goto("/planner/templates")
-    other.get_by_role("button", name=re.compile("^Sign out")).click()
-    other.close()
+    sign_out_in_another_tab(page)
 
     page.get_by_role("button", name="Save the status and answer").click()
     error = page.locator("form:has(#answer-status) .form-error")

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import text
 
 from app.db import get_engine
-from tests.browser.conftest import BrowserLog
+from tests.browser.conftest import BrowserLog, sign_out_in_another_tab
 from tests.browser.test_accessibility import (
     axe_page,
     moderated_pin,
@@ -124,10 +124,7 @@ def test_signed_out_meanwhile_the_other_forms_drafts_come_back_too(
     page.goto(f"/planner/ideas/{moderated_pin}")
     page.fill("#answer-text", "Svar skrivet före utloggningen.")
     page.fill("#note-body", "Anteckning skickad efter utloggningen.")
-    other = page.context.new_page()
-    other.goto("/planner/templates")
-    other.get_by_role("button", name=re.compile("^Logga ut")).click()
-    other.close()
+    sign_out_in_another_tab(page)
 
     page.get_by_role("button", name="Lägg till anteckningen").click()
     page.locator("form:has(#note-body) .form-error").get_by_role("link").click()

@@ -19,7 +19,7 @@ from sqlalchemy import text
 
 from app.db import get_session
 from app.planning.answer_templates import save_template
-from tests.browser.conftest import PHONE, BrowserLog, new_page
+from tests.browser.conftest import PHONE, BrowserLog, close_page, new_page
 from tests.browser.test_accessibility import axe_page, sign_in_as, violations
 from tests.conftest import CENTRAL, CENTRE, Api, create_user
 from tests.conftest import sign_in as api_sign_in
@@ -302,7 +302,7 @@ def test_districts_by_table_and_by_map(page: Page, app: Flask, pins: dict[str, l
     other_page = page.context.new_page()
     open_workspace(other_page, link)
     expect(other_page.locator("#pw-sel-title")).to_have_text("Stadsdelen Ålidhemsområdet")
-    other_page.close()
+    close_page(other_page)
 
     # Garbage in the URL is ignored, and so is a rate this page cannot draw.
     garbage = "layer=nope&eps=-3&min_points=x&size=1e9&kind=evil&sel=zz&z=99&metric=per_1000"
@@ -338,7 +338,7 @@ def test_pins_by_their_words(page: Page, app: Flask, pins: dict[str, list[int]])
     other_page = page.context.new_page()
     open_workspace(other_page, link)
     expect(other_page.locator("#pw-q")).to_have_value("torget")
-    other_page.close()
+    close_page(other_page)
 
 
 def test_the_last_weeks_pins_in_one_click(

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import BrowserLog
+from tests.browser.conftest import BrowserLog, sign_out_in_another_tab
 from tests.browser.test_accessibility import sign_in_as
 from tests.browser.test_workspace import GROUP, open_workspace, pins, wait_ready
 from tests.conftest import PASSWORD, create_user, pin_feature
@@ -35,14 +35,6 @@ def _choose_central(page: Page) -> None:
     expect(page.locator("#pw-sel-pins li")).to_have_count(GROUP)
 
 
-def _sign_out_in_another_tab(page: Page) -> None:
-    other = page.context.new_page()
-    other.goto("/planner/templates")
-    other.get_by_role("button", name=re.compile("^Sign out")).click()
-    expect(other).to_have_url(re.compile(r"/login$"))
-    other.close()
-
-
 def test_signed_out_meanwhile_the_answer_is_kept_and_sent_after_signing_in(
     page: Page, app: Flask, pins: dict[str, list[int]], browser_log: BrowserLog
 ) -> None:
@@ -52,7 +44,7 @@ def test_signed_out_meanwhile_the_answer_is_kept_and_sent_after_signing_in(
     page.fill("#pw-answer-text", "Vi bygger om torget 2027.")
     page.fill("#pw-answer-en", "We rebuild the square in 2027.")
     page.select_option("#pw-answer-status", "planned")
-    _sign_out_in_another_tab(page)
+    sign_out_in_another_tab(page)
 
     page.get_by_role("button", name=f"Answer all {GROUP} pins").click()
     error = page.locator("#pw-answer .form-error")
@@ -110,7 +102,7 @@ def test_an_import_after_signing_out_says_sign_in(
     file = tmp_path / "pins.geojson"
     file.write_text(json.dumps({"type": "FeatureCollection", "features": [pin_feature()]}))
     page.locator("#pw-import summary").click()
-    _sign_out_in_another_tab(page)
+    sign_out_in_another_tab(page)
     page.set_input_files("#pw-import-file", str(file))
     page.click("#pw-import-submit")
     result = page.locator("#pw-import-result")
