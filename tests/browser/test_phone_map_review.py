@@ -291,3 +291,28 @@ def on_top(page: Page, locator: Any) -> bool:
                                                                b.y + b.height / 2)); }"""
         )
     )
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone375", "phone320"])
+def test_save_stays_put_as_the_similar_pins_appear(
+    open_page: Callable[..., Page], app: Flask, view: str
+) -> None:
+    """The similar pins appear above Save as the title is typed. Save moved down by their
+    height just as it was reached for, and the tap meant for it landed in the list (a test
+    clicking Save lost its click so); it now keeps its place at the form's foot."""
+    Api(app.test_client()).post(
+        "/api/ideas", json=pin_feature((CENTRE[0] + 0.0005, CENTRE[1]), title="Cykelställ")
+    )
+    page = open_page(**VIEWS.get(view, {}))
+    open_map(page)
+    page.click("#pin-centre")
+    page.select_option("#pin-category", "parks-nature")
+    save = page.locator("#pin-submit")
+    expect(save).to_be_in_viewport()
+    before = save.bounding_box()
+    page.fill("#pin-title", "Cykelställ vid torget")
+    expect(page.locator("#pin-similar li")).to_have_count(1)
+    expect(save).to_be_in_viewport()
+    assert save.bounding_box() == before
+    save.click()
+    expect(page.locator("#pin-panel")).to_be_hidden()
