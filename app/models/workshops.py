@@ -104,6 +104,10 @@ class WorkshopParticipant(Base):
     # Entered by the facilitator from a paper map: no token was ever issued for this row.
     on_behalf: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Removed by the facilitator (their token changes nothing any more); null: not removed.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Which facilitator removed them, as events name one (app/workshops/actors.py).
+    removed_by: Mapped[str | None] = mapped_column(String(80))
 
 
 class WorkshopAnnotation(Base):

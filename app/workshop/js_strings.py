@@ -146,6 +146,32 @@ STRINGS = {
     "promotedWhileEditing": _l(
         "This drawing was just made a pin on the public map, so it can no longer be changed here."
     ),
+    # Removing a participant (the facilitator's list), and being removed.
+    "removedNotice": _l(
+        "The facilitator has removed you from this workshop. You can no longer draw or change "
+        "anything here."
+    ),
+    "workshopEnded": _l("This workshop has ended: it cannot be joined any more."),
+    "nobodyJoined": _l("Nobody has joined yet."),
+    "connectedMark": _l("connected"),
+    "notConnectedMark": _l("not connected"),
+    "removedMark": _l("removed"),
+    "removeParticipant": _l("Remove…"),
+    "removeNamed": _l("Remove {name} from the workshop…"),
+    "removeQuestion": _l(
+        "Remove {name} from the workshop? They can no longer draw or change anything, nor "
+        "join again from the same device."
+    ),
+    "hideTheirDrawings": _l("Also hide their drawings from everyone"),
+    "removeConfirm": _l("Remove"),
+    "removeCancel": _l("Keep them"),
+    "letBackIn": _l("Let back in"),
+    "letBackInNamed": _l("Let {name} back in"),
+    "removedAndHidden": _l("{name} was removed from the workshop, and their drawings hidden."),
+    "removedOnly": _l("{name} was removed from the workshop. Their drawings are still shown."),
+    "letBackInDone": _l(
+        "{name} can take part again. Their hidden drawings stay hidden until you show them."
+    ),
     "hintReshapeKeys": _l(
         "Drag the corners to reshape it, or drag the shape to move it; the arrow keys move it "
         "too. Each move is saved."

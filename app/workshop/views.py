@@ -53,6 +53,8 @@ WORKSHOP_URLS = {
     "ideaPage": "citizen.idea_page",
     "mapPage": "workshop.participant_map",
     "facilitatePage": "workshop.facilitate",
+    "participants": "api.list_participants",
+    "participantRemoved": "api.set_participant_removed",
 }
 
 

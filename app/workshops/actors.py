@@ -19,6 +19,9 @@ class Actor:
     facilitator: bool = False
     planner_id: int | None = None
     device_id: str | None = None
+    # The participant the caller's token names when the facilitator has removed them: such a
+    # caller is no participant (`participant_id` is None) and may change nothing.
+    removed_id: int | None = None
 
     @property
     def member(self) -> bool:
@@ -39,7 +42,7 @@ class Actor:
 
     def as_facilitator(self) -> Actor:
         """The same caller in the facilitator's role only (who they are is kept)."""
-        return replace(self, participant_id=None, facilitator=True)
+        return replace(self, participant_id=None, facilitator=True, removed_id=None)
 
 
 def acting_on(actor: Actor, owner_id: int) -> Actor | None:

@@ -401,6 +401,19 @@ def set_hidden(session: Session, actor: Actor, annotation_id: int, payload: Any)
     hidden = payload.get("hidden") if isinstance(payload, dict) else None
     if not isinstance(hidden, bool):
         raise InvalidField(N_("hidden must be true or false."), field="hidden")
+    feature = write_hidden(session, actor, annotation_id, hidden)
+    session.commit()
+    return feature
+
+
+def write_hidden(
+    session: Session, actor: Actor, annotation_id: int, hidden: bool
+) -> dict[str, Any]:
+    """Hide or show an annotation, with its event and audit entry; no commit. The Feature.
+
+    The one way a drawing is hidden: by itself, or with its author's removal
+    (app/workshops/participants.py), so the projector and every page follow either alike.
+    """
     if not actor.facilitator:
         raise Forbidden(N_("Only the facilitator can do this."), field="X-Facilitator-Key")
     current, _owner = _locked(session, actor, annotation_id)
@@ -421,5 +434,4 @@ def set_hidden(session: Session, actor: Actor, annotation_id: int, payload: Any)
         before=current["hidden"],
         after=hidden,
     )
-    session.commit()
     return feature

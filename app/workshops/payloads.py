@@ -101,6 +101,25 @@ class Closed:
     type: ClassVar[str] = "closed"
 
 
+@dataclass(frozen=True)
+class ParticipantRemoved:
+    """The facilitator removed a participant: their stream ends after this event.
+
+    Sent to facilitators and to that participant only (app/workshops/stream.py).
+    """
+
+    type: ClassVar[str] = "participant.removed"
+    participant_id: int
+
+
+@dataclass(frozen=True)
+class ParticipantLetBackIn:
+    """The facilitator let a removed participant back in (facilitators and them only)."""
+
+    type: ClassVar[str] = "participant.let_back_in"
+    participant_id: int
+
+
 Payload = (
     AnnotationCreated
     | AnnotationUpdated
@@ -112,6 +131,8 @@ Payload = (
     | View
     | Follow
     | Closed
+    | ParticipantRemoved
+    | ParticipantLetBackIn
 )
 EVENT_TYPES: tuple[type[Payload], ...] = (
     AnnotationCreated,
@@ -124,7 +145,11 @@ EVENT_TYPES: tuple[type[Payload], ...] = (
     View,
     Follow,
     Closed,
+    ParticipantRemoved,
+    ParticipantLetBackIn,
 )
+# Events about one participant, sent to facilitators and to that participant only.
+ABOUT_A_PARTICIPANT = (ParticipantRemoved.type, ParticipantLetBackIn.type)
 # The changes to annotations a participant can undo.
 UNDOABLE = (AnnotationCreated.type, AnnotationUpdated.type, AnnotationDeleted.type)
 

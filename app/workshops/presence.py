@@ -35,7 +35,8 @@ def presence_now(session: Session, workshop_id: int) -> Presence:
             WorkshopGroup,
             and_(WorkshopGroup.workshop_id == P.workshop_id, WorkshopGroup.id == P.group_id),
         )
-        .where(P.workshop_id == workshop_id, R.role == "participant", fresh)
+        # A removed participant's stream may not have ended yet (it ends at its next read).
+        .where(P.workshop_id == workshop_id, R.role == "participant", fresh, P.removed_at.is_(None))
         .group_by(P.id, P.name, P.group_id, WorkshopGroup.name)
         .order_by(P.id)
     ).all()

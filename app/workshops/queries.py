@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import Session
 
-from app.common.errors import Conflict, NotFound
+from app.common.errors import Conflict, Forbidden, NotFound
 from app.models import (
     Idea,
     Workshop,
@@ -58,7 +58,38 @@ def lock_workshop(session: Session, workshop_id: int, actor: Actor | None = None
         )
     if workshop.state == "paused" and actor is not None and not actor.facilitator:
         raise Conflict(N_("The facilitator has paused drawing."), code="workshop_paused")
+    if actor is not None and actor.participant_id is not None and not actor.facilitator:
+        refuse_if_removed(session, workshop_id, actor.participant_id)
     return workshop
+
+
+def removed_from_workshop() -> Forbidden:
+    """The refusal of anything a participant the facilitator removed asks to do."""
+    return Forbidden(
+        N_(
+            "The facilitator has removed you from this workshop: you can no longer add or "
+            "change anything in it."
+        ),
+        code="removed",
+    )
+
+
+def refuse_if_removed(session: Session, workshop_id: int, participant_id: int) -> None:
+    """Refuse a participant whom the facilitator has removed.
+
+    Read under the workshop's lock, which removing takes too: a write that was on its way
+    while its author was removed waits for the removal and is refused, never stored after it.
+    """
+    if is_removed(session, workshop_id, participant_id):
+        raise removed_from_workshop()
+
+
+def is_removed(session: Session, workshop_id: int, participant_id: int) -> bool:
+    """Whether the facilitator has removed the participant (and not let them back in)."""
+    removed_at = session.execute(
+        select(P.removed_at).where(P.workshop_id == workshop_id, P.id == participant_id)
+    ).scalar_one_or_none()
+    return removed_at is not None
 
 
 def groups_of(session: Session, workshop_id: int) -> list[dict[str, Any]]:

@@ -27,7 +27,7 @@ from app.workshops.codes import (
     normalise_join_code,
 )
 from app.workshops.palette import PALETTE, parse_color
-from app.workshops.queries import lock_workshop
+from app.workshops.queries import lock_workshop, removed_from_workshop
 from geo.crs import WGS84, AreaOfInterest
 from geo.i18n import N_
 from geo.numbers import whole_in_range
@@ -291,11 +291,19 @@ class Joined:
     group_id: int | None
 
 
-def join_workshop(session: Session, workshop_id: int, payload: Any) -> Joined:
-    """Add a participant when the code is right and the workshop open to joins; commits."""
+def join_workshop(
+    session: Session, workshop_id: int, payload: Any, caller: Actor | None = None
+) -> Joined:
+    """Add a participant when the code is right and the workshop open to joins; commits.
+
+    `caller`: who the browser is already. One whose token the facilitator removed does not
+    come back as someone new by typing the code again.
+    """
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
     workshop = lock_workshop(session, workshop_id)
+    if caller is not None and caller.removed_id is not None and not caller.facilitator:
+        raise removed_from_workshop()
     refuse_if_ended(workshop, None)
     code = payload.get("code")
     normalised = normalise_join_code(code) if isinstance(code, str) else None

@@ -19,7 +19,14 @@ from app.workshops import presence
 from app.workshops.actors import Actor
 from app.workshops.events import READ_BATCH, StoredEvent, events_after
 from app.workshops.live import Hub
-from app.workshops.payloads import Closed, for_audience
+from app.workshops.payloads import (
+    ABOUT_A_PARTICIPANT,
+    Closed,
+    ParticipantRemoved,
+    as_json,
+    for_audience,
+)
+from app.workshops.queries import is_removed
 from app.workshops.replay import as_participants_see_them
 
 log = logging.getLogger(__name__)
@@ -29,6 +36,34 @@ def sse_message(event: StoredEvent, *, facilitator: bool) -> str:
     """`id:` and `data:` lines of one event, as this reader may see it."""
     data = json.dumps(for_audience(event.payload, facilitator=facilitator), separators=(",", ":"))
     return f"id: {event.id}\ndata: {data}\n\n"
+
+
+def _for_participant(
+    session: Session, actor: Actor, events: list[StoredEvent]
+) -> tuple[list[StoredEvent], bool]:
+    """What a participant's stream sends of `events`, and whether it ends after them.
+
+    Events about participants go to the one they name only. A reader the facilitator has
+    removed (and not let back in) is sent their removal and nothing after it, even when the
+    event itself is not among these (a stream that resumed past it): checked when there is
+    news for them, so an idle stream costs no query.
+    """
+    mine = [
+        event
+        for event in as_participants_see_them(session, actor.workshop_id, events)
+        if event.type not in ABOUT_A_PARTICIPANT
+        or event.payload.get("participant_id") == actor.participant_id
+    ]
+    if not mine or actor.participant_id is None:
+        return mine, False
+    if not is_removed(session, actor.workshop_id, actor.participant_id):
+        return mine, False
+    for index, event in enumerate(mine):
+        if event.type == ParticipantRemoved.type:
+            return mine[: index + 1], True
+    # Numbered before what it holds back: let back in, the reader resumes from there.
+    removal = as_json(ParticipantRemoved(actor.participant_id))
+    return [StoredEvent(mine[0].id - 1, ParticipantRemoved.type, removal)], True
 
 
 def event_stream(
@@ -44,9 +79,10 @@ def event_stream(
 ) -> Generator[str, None, None]:
     """Yield the stream's text: `retry:`, missed events, live events, heartbeat comments.
 
-    Ends after a `closed` event. With `present`, the reader counts as present while the
-    stream is open. With `still_allowed`, it is asked before each read, and the stream ends
-    once it says no (a facilitator signed out): the browser's reconnect is then refused.
+    Ends after a `closed` event, and a participant's after their removal. With `present`,
+    the reader counts as present while the stream is open. With `still_allowed`, it is asked
+    before each read, and the stream ends once it says no (a facilitator signed out): the
+    browser's reconnect is then refused.
     """
     subscription = hub.subscribe(actor.workshop_id)
     presence_id = uuid.uuid4().hex
@@ -61,15 +97,20 @@ def event_stream(
             with sessions() as session:
                 if still_allowed is not None and not still_allowed(session):
                     return
-                events = events_after(session, actor.workshop_id, last_id)
-                if not actor.facilitator:
-                    events = as_participants_see_them(session, actor.workshop_id, events)
+                read = events_after(session, actor.workshop_id, last_id)
+                events, removed = (
+                    (read, False) if actor.facilitator else _for_participant(session, actor, read)
+                )
             for event in events:
                 yield sse_message(event, facilitator=actor.facilitator)
                 last_id = event.id
                 if event.type == Closed.type:
                     return
-            if len(events) == READ_BATCH:
+            if removed:
+                return
+            if read:  # past the events this reader is not sent, too
+                last_id = max(last_id, read[-1].id)
+            if len(read) == READ_BATCH:
                 continue  # more backlog: no waiting
             if not subscription.wait(heartbeat_seconds):
                 yield ": keep-alive\n\n"  # keeps proxies from closing an idle stream

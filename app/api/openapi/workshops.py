@@ -25,6 +25,13 @@ ANNOTATION_ID = {
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
 }
 
+PARTICIPANT_ID = {
+    "name": "participant_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+}
+
 
 def header(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     """An optional request header."""
@@ -223,6 +230,18 @@ CHANGES = {
     },
 }
 OBJECT = {"type": "object"}
+PARTICIPANT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"},
+        "name": TEXT,
+        "group_id": NULLABLE_INT,
+        "group": {"type": ["string", "null"]},
+        "removed": {"type": "boolean"},
+        "removed_at": {"type": ["string", "null"], "format": "date-time"},
+        "connected": {"type": "boolean"},
+    },
+}
 
 
 def body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
@@ -415,6 +434,44 @@ PATHS = {
             answer(200, "the annotation", GEOJSON, ANNOTATION),
             parameters=[ID, ANNOTATION_ID, *IDENTITY],
             body=body({"hidden": {"type": "boolean"}}, ["hidden"]),
+            errors=(*MEMBER, 409, 422),
+            writes=True,
+        )
+    },
+    "/api/workshops/{id}/participants": {
+        "get": operation(
+            "listParticipants",
+            "Facilitator: everyone who joined, connected or not, removed or not",
+            answer(
+                200,
+                "the participants",
+                JSON,
+                {
+                    "type": "object",
+                    "properties": {"participants": {"type": "array", "items": PARTICIPANT}},
+                },
+            ),
+            parameters=[ID, *IDENTITY],
+            errors=MEMBER,
+        )
+    },
+    "/api/workshops/{id}/participants/{participant_id}/removed": {
+        "post": operation(
+            "setParticipantRemoved",
+            "Facilitator: remove a participant (their token changes nothing from then on, and "
+            "their drawings are hidden unless hide_drawings is false; their writes answer 403 "
+            "removed), or let them back in",
+            answer(
+                200, "the participant, with hidden: the drawings this call hid", JSON, PARTICIPANT
+            ),
+            parameters=[ID, PARTICIPANT_ID, *IDENTITY],
+            body=body(
+                {
+                    "removed": {"type": "boolean"},
+                    "hide_drawings": {"type": "boolean", "default": True},
+                },
+                ["removed"],
+            ),
             errors=(*MEMBER, 409, 422),
             writes=True,
         )

@@ -21,7 +21,7 @@ from app.models import Workshop, WorkshopParticipant
 from app.planning.accounts import session_still_holds
 from app.workshops.actors import Actor
 from app.workshops.codes import key_matches
-from app.workshops.queries import get_workshop
+from app.workshops.queries import get_workshop, removed_from_workshop
 from app.workshops.tokens import (
     facilitator_cookie_matches,
     facilitator_device,
@@ -52,8 +52,8 @@ def _secret() -> str:
     return str(current_app.config["SECRET_KEY"])
 
 
-def _participant_id(session: Session, workshop_id: int) -> int | None:
-    """The participant the request's token names, if it is one of this workshop's."""
+def _participant(session: Session, workshop_id: int) -> tuple[int, bool] | None:
+    """The participant the request's token names, if one of this workshop's: (id, removed)."""
     raw = request.headers.get(PARTICIPANT_HEADER) or request.cookies.get(
         participant_cookie(workshop_id), ""
     )
@@ -61,13 +61,13 @@ def _participant_id(session: Session, workshop_id: int) -> int | None:
     if token is None or token.workshop_id != workshop_id:
         return None
     found = session.execute(
-        select(WorkshopParticipant.id).where(
+        select(WorkshopParticipant.id, WorkshopParticipant.removed_at).where(
             WorkshopParticipant.workshop_id == workshop_id,
             WorkshopParticipant.id == token.participant_id,
             WorkshopParticipant.on_behalf.is_(False),
         )
-    ).scalar_one_or_none()
-    return None if found is None else int(found)
+    ).first()
+    return None if found is None else (int(found.id), found.removed_at is not None)
 
 
 def _facilitator(workshop: Workshop) -> bool:
@@ -120,7 +120,13 @@ def current_actor(session: Session, workshop_id: int) -> Actor:
     if cached is not None and cached.workshop_id == workshop_id:
         return cached  # type: ignore[no-any-return]
     workshop = get_workshop(session, workshop_id)
-    actor = Actor(workshop_id, _participant_id(session, workshop_id))
+    participant = _participant(session, workshop_id)
+    if participant is None:
+        actor = Actor(workshop_id)
+    elif participant[1]:  # removed: their token is nobody's any more
+        actor = Actor(workshop_id, removed_id=participant[0])
+    else:
+        actor = Actor(workshop_id, participant[0])
     if _facilitator(workshop):
         actor = _which_facilitator(workshop, actor)
     g.workshop_actor = actor
@@ -149,8 +155,13 @@ def _cookie_device(workshop: Workshop) -> str | None:
 
 
 def member(session: Session, workshop_id: int) -> Actor:
-    """The caller, who must have joined the workshop or be its facilitator (else 401)."""
+    """The caller, who must have joined the workshop or be its facilitator.
+
+    401 for a stranger; 403 `removed` for a participant the facilitator removed.
+    """
     actor = current_actor(session, workshop_id)
+    if not actor.member and actor.removed_id is not None:
+        raise removed_from_workshop()
     if not actor.member:
         raise NotAuthenticated(
             N_("Join the workshop first."), field=PARTICIPANT_HEADER, code="not_a_member"
@@ -163,6 +174,8 @@ def facilitator(session: Session, workshop_id: int) -> Actor:
     actor = current_actor(session, workshop_id)
     if actor.facilitator:
         return actor
+    if actor.removed_id is not None:
+        raise removed_from_workshop()
     if actor.participant_id is not None:
         raise Forbidden(N_("Only the facilitator can do this."), field=FACILITATOR_HEADER)
     raise NotAuthenticated(

@@ -70,6 +70,8 @@ def workshop_state(workshop_id: int) -> dict[str, Any]:
     if actor.member:
         state["me"] = {"participant_id": actor.participant_id, "facilitator": actor.facilitator}
         state["join"] = _join_block(workshop)
+    elif actor.removed_id is not None:  # their page says so, instead of a join form
+        state["me"] = {"participant_id": None, "facilitator": False, "removed": True}
     return state
 
 
@@ -116,6 +118,8 @@ def find_workshop_by_code() -> Response:
             "id": workshop.id,
             "title": workshop.title,
             "state": workshop.state,
+            # Past its end time nobody joins: the join page says so instead of a form.
+            "ended": has_ended(workshop),
             "groups": groups_of(get_session(), workshop.id),
         }
     )
@@ -131,7 +135,9 @@ def get_workshop_view(workshop_id: int) -> Response:
 @workshop_join_limits
 def join_workshop_view(workshop_id: int) -> tuple[Response, int]:
     """Join with the code and a display name: 201 with the token, also set as a cookie."""
-    joined = join_workshop(get_session(), workshop_id, json_body())
+    session = get_session()
+    caller = identity.current_actor(session, workshop_id)
+    joined = join_workshop(session, workshop_id, json_body(), caller)
     token = identity.participant_token(workshop_id, joined.participant_id)
     response = jsonify(
         {

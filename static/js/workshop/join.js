@@ -1,7 +1,8 @@
 /**
  * Entry point of the join link (templates/workshop/join.html, `/w/<code>`): find the workshop
  * by its code, ask for a display name (and a group, if it has groups), join, open the map.
- * A browser that has joined before goes straight to the map: no second participant.
+ * A browser that has joined before goes straight to the map: no second participant. One the
+ * facilitator removed, or a workshop that has closed or ended, gets a sentence, not the form.
  */
 
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
@@ -34,8 +35,17 @@ async function start() {
     link.href = urlFor("facilitatePage", { workshop_id: found.id });
     link.closest("[hidden]")?.removeAttribute("hidden");
   }
+  // Said instead of a form that could only be refused.
+  if (state && state.me && state.me.removed) {
+    status.textContent = t("removedNotice");
+    return;
+  }
   if (found.state === "closed") {
     status.textContent = t("workshopClosed");
+    return;
+  }
+  if (found.ended) {
+    status.textContent = t("workshopEnded");
     return;
   }
   status.textContent = "";

@@ -196,7 +196,10 @@ export class WorkshopPage {
       return false;
     }
     if (!this.facilitatorPage && this.me.participant_id === null) {
-      if (this.me.facilitator) {
+      if (this.me.removed) {
+        this.gate(t("removedNotice")); // no way back in from here: the facilitator decides
+        this.watchForReturn();
+      } else if (this.me.facilitator) {
         const href = urlFor("facilitatePage", { workshop_id: this.id });
         this.gate(t("youFacilitate"), href, t("openFacilitatorView"));
       } else {
@@ -276,6 +279,7 @@ export class WorkshopPage {
    */
   canDraw() {
     const state = this.state.state;
+    if (this.removedHere) return false;
     if (this.facilitator) return state !== "closed";
     return state === "open" && !this.state.ended;
   }
@@ -283,6 +287,7 @@ export class WorkshopPage {
   /** The notice for the workshop as it is now, or "". */
   noticeText() {
     const { state, ended } = this.state;
+    if (this.removedHere) return t("removedNotice");
     if (state === "closed") return t("closedNotice");
     if (ended) return this.facilitator ? t("endedFacilitator") : t("endedNotice");
     if (state === "paused") return this.facilitator ? t("pausedFacilitator") : t("pausedNotice");
@@ -306,6 +311,12 @@ export class WorkshopPage {
     this.scheduleEndCheck();
     this.hooks.onState?.(state);
     if (!quiet && !changed) return;
+    this.showWritable({ quiet });
+  }
+
+  /** The notice, the tools and what may be changed, as the state and `canDraw()` say now. */
+  showWritable({ quiet = false } = {}) {
+    const { state } = this.state;
     const text = this.noticeText();
     this.notice.textContent = text;
     this.notice.hidden = !text;
@@ -373,7 +384,8 @@ export class WorkshopPage {
    */
   learnFrom(err) {
     if (!(err instanceof ApiError)) return;
-    if (err.code === "workshop_ended") this.setState(this.state.state, { ended: true });
+    if (err.code === "removed") this.removedFromWorkshop();
+    else if (err.code === "workshop_ended") this.setState(this.state.state, { ended: true });
     else if (err.code === "promoted") this.refreshPins();
   }
 
@@ -453,11 +465,47 @@ export class WorkshopPage {
       case "closed":
         this.setState("closed");
         break;
+      case "participant.removed":
+        if (!this.facilitator) this.removedFromWorkshop(); // a participant is sent only their own
+        break;
+      case "participant.let_back_in":
+        if (!this.facilitator) window.location.reload(); // back as the page first loads
+        break;
       default:
         return;
     }
     if (event.type.startsWith("annotation.")) this.afterChange();
     this.hooks.onEvent?.(event);
+  }
+
+  /**
+   * The facilitator removed this participant: nothing here can be changed any more, the
+   * stream is over (the server ends it too), and the notice says so plainly. A form being
+   * filled in goes: it could not be saved.
+   */
+  removedFromWorkshop() {
+    if (this.removedHere) return;
+    this.removedHere = true;
+    this.live?.close();
+    if (this.form.isOpen) {
+      this.form.close();
+      this.formCancelled();
+    }
+    this.showWritable(); // tools, undo and details follow canDraw(); the notice said aloud
+    this.watchForReturn();
+  }
+
+  /** While removed, look now and then whether the facilitator let this browser back in. */
+  watchForReturn() {
+    window.clearInterval(this.returnTimer);
+    this.returnTimer = window.setInterval(async () => {
+      try {
+        const state = await request(urlFor("workshop", { workshop_id: this.id }));
+        if (state.me && state.me.participant_id !== null) window.location.reload();
+      } catch {
+        // a blip: the next look is on its way
+      }
+    }, ENDED_POLL_MS);
   }
 
   /** A drawing changed or went: keep the open panel and the edit handles honest. */
