@@ -176,6 +176,15 @@ STRINGS = {
         "Drag the corners to reshape it, or drag the shape to move it; the arrow keys move it "
         "too. Each move is saved."
     ),
+    # Reshaping corner by corner from the keyboard (static/js/workshop/corners.js).
+    "cornerOf": _l("Corner {number} of {count}"),
+    "wholeShape": _l("Whole shape"),
+    "wholeShapeAgain": _l("The arrow keys move the whole shape again."),
+    "cornerAdded": _l("New corner {number} of {count}."),
+    "cornerRemoved": _l("Corner removed. Now corner {number} of {count}."),
+    "cornerCrosses": _l("That change was not made: the area would cross itself."),
+    "lineCornersLeast": _l("A line needs at least {n} corners."),
+    "areaCornersLeast": _l("An area needs at least {n} corners."),
 }
 
 

@@ -1,7 +1,8 @@
 /**
  * The shared map of a workshop, as a participant and as the facilitator see it: everyone's
  * drawings, live; drawing (idempotent, retried on a flaky network); editing one's own drawings
- * (only the final position of a drag is sent, with the version it was based on); conflicts;
+ * (only the final position of a drag is sent, with the version it was based on; from the
+ * keyboard the arrow keys move a whole shape or one corner, corners.js); conflicts;
  * undo; the facilitator's pauses and closing; the end time; "bring everyone here" and
  * "follow me". A drawing made a pin is its author's no more (the server answers 409 `promoted`).
  *
@@ -17,6 +18,7 @@ import { addReferenceLayers } from "umecom/map/reference-layers.js";
 import { AnnotationForm } from "umecom/workshop/annotation-form.js";
 import { AnnotationList } from "umecom/workshop/annotation-list.js";
 import { ConflictPanel } from "umecom/workshop/conflict.js";
+import { CornerPicker } from "umecom/workshop/corners.js";
 import { DetailPanel } from "umecom/workshop/detail.js";
 import { DrawingTools } from "umecom/workshop/drawing.js";
 import { FollowBanner } from "umecom/workshop/follow.js";
@@ -126,6 +128,11 @@ export class WorkshopPage {
       onClose: () => this.layer.select(null),
     });
     this.conflicts = new ConflictPanel(map, this.panels);
+    this.corners = new CornerPicker(map, {
+      announce: this.announce,
+      hint: /** @type {HTMLElement} */ (document.getElementById("ws-edit-hint")),
+      edit: (change) => this.changeByKey(change),
+    });
     const list = /** @type {HTMLElement} */ (document.getElementById("ws-list"));
     this.list = new AnnotationList(list, this.layer, {
       onChoose: (id, opener) => {
@@ -244,7 +251,7 @@ export class WorkshopPage {
       this.saveGeometry(this.reshaping);
     });
     // Capturing: the map's own arrow keys (Leaflet pans) must not see a press that moved a shape.
-    document.addEventListener("keydown", (event) => this.moveByKey(event), true);
+    document.addEventListener("keydown", (event) => this.reshapeKey(event), true);
     const toggle = document.getElementById("ws-list-toggle");
     toggle?.addEventListener("click", () => {
       if (this.panels.isOpen("ws-list-panel")) this.panels.close("ws-list-panel");
@@ -762,7 +769,8 @@ export class WorkshopPage {
   /** Let the drawing be dragged and reshaped (Geoman's handles); the bar says how. */
   startReshape(id) {
     const layer = this.layer.layer(id);
-    if (!layer || !this.canDraw()) return;
+    const feature = this.layer.get(id);
+    if (!layer || !feature || !this.canDraw() || !this.mayChange(feature)) return;
     this.stopReshape();
     this.detail.close({ restoreFocus: false });
     this.reshaping = id;
@@ -782,38 +790,60 @@ export class WorkshopPage {
     document.getElementById("ws-tools")?.classList.add("is-editing");
     const hint = point ? t("hintMovePoint") : t("hintReshapeKeys");
     /** @type {HTMLElement} */ (document.getElementById("ws-edit-hint")).textContent = hint;
+    this.corners.start(layer);
     const centre = /** @type {HTMLElement} */ (document.getElementById("ws-move-centre"));
     centre.hidden = !point;
     /** @type {HTMLElement} */ (document.getElementById("ws-edit-done")).focus();
-    this.announce(hint);
+    this.announce(point ? hint : `${hint} ${this.corners.keys}`);
   }
 
   /**
-   * An arrow key while a line or an area is being moved (the focus on the map or the edit
-   * bar): the whole shape moves a few pixels, and is saved once the keys rest. A point has
-   * "Move it to the centre of the map" instead.
+   * A key while a line or an area is being reshaped (the focus on the map or the edit bar):
+   * ] and [ (or Page Down and Page Up) choose a corner and Escape the whole shape again
+   * (corners.js); an arrow key moves the chosen corner, or the whole shape, a few pixels. Saved
+   * once the keys rest. A point has "Move it to the centre of the map" instead.
    * @param {KeyboardEvent} event
    */
-  moveByKey(event) {
-    const step = KEY_STEPS[event.key];
-    if (!step || this.reshaping === null || event.altKey || event.ctrlKey || event.metaKey) return;
+  reshapeKey(event) {
+    if (this.reshaping === null) return;
     const target = /** @type {Node} */ (event.target);
     const bar = document.getElementById("ws-editbar");
     if (target !== this.element && target !== document.body && !bar?.contains(target)) return;
-    const id = this.reshaping;
-    const layer = this.layer.layer(id);
+    const layer = this.layer.layer(this.reshaping);
     if (!layer || layer.setLatLng) return;
+    const step = KEY_STEPS[event.key];
+    const moves = step && !event.altKey && !event.ctrlKey && !event.metaKey;
+    if (!moves && !this.corners.key(event)) return;
     event.preventDefault();
     event.stopPropagation(); // not Leaflet's too: the map stays, the shape moves
+    if (!moves) return;
+    const offset = L.point(step[0] * KEY_STEP_PX, step[1] * KEY_STEP_PX);
+    this.changeByKey(() =>
+      this.corners.index === null ? this.moveWhole(layer, offset) : this.corners.move(offset),
+    );
+  }
+
+  /** Move every corner of a line or an area by `offset` pixels (unrounded: the shape stays). */
+  moveWhole(layer, offset) {
+    const moved = (latlngs) =>
+      Array.isArray(latlngs) ? latlngs.map(moved) : this.map.unproject(this.map.project(latlngs).add(offset));
+    layer.setLatLngs(moved(layer.getLatLngs()));
+    return true;
+  }
+
+  /**
+   * Change the shape being reshaped from the keyboard (`change` says whether it did), and
+   * save it once the keys rest, based on the version shown when the presses began (as a drag).
+   * @param {() => boolean} change
+   */
+  changeByKey(change) {
+    const id = this.reshaping;
+    const layer = id === null ? null : this.layer.layer(id);
+    if (!layer) return;
     if (this.keyTimer === undefined && !this.saving.has(id)) {
       this.editBase.set(id, Number(this.layer.get(id).properties.version)); // as a drag starts
     }
-    const offset = L.point(step[0] * KEY_STEP_PX, step[1] * KEY_STEP_PX);
-    const moved = (latlngs) =>
-      Array.isArray(latlngs)
-        ? latlngs.map(moved)
-        : this.map.unproject(this.map.project(latlngs).add(offset)); // unrounded: the shape stays
-    layer.setLatLngs(moved(layer.getLatLngs()));
+    if (!change()) return;
     const options = layer.pm.options; // the corner handles, rebuilt where the corners are now
     layer.pm.disable();
     layer.pm.enable(options);
@@ -836,6 +866,7 @@ export class WorkshopPage {
     if (id === null) return;
     if (this.keyTimer !== undefined) this.saveKeyMove(id); // the last presses, not lost
     this.reshaping = null;
+    this.corners.stop();
     const layer = this.layer.layer(id);
     if (layer) {
       layer.off(this.reshapeHandlers);

@@ -181,7 +181,10 @@ export class AnnotationLayer {
     return true;
   }
 
-  /** Move a layer's points (also while it is being edited: its handles are rebuilt). */
+  /**
+   * Move a layer's points (also while it is being edited: its handles are rebuilt, and
+   * `ws:reshaped` tells the keyboard's chosen corner, corners.js).
+   */
   reshape(layer, geometry) {
     const latlngs = latLngsOf(geometry);
     if (geometry.type === "Point") layer.setLatLng(latlngs);
@@ -191,6 +194,7 @@ export class AnnotationLayer {
       layer.pm.disable();
       layer.pm.enable(options);
     }
+    layer.fire("ws:reshaped");
   }
 
   /** A drawing was deleted (or hidden from participants) at `version`. */
