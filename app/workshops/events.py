@@ -8,6 +8,7 @@ and resuming "after n" can neither skip nor repeat one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,33 +47,65 @@ def append_event(
     undo_state: dict[str, Any] | None = None,
 ) -> int:
     """Store the event with the workshop's next id and notify listeners at commit; its id."""
-    event_id = _next_id(session, workshop_id)
+    [event_id] = append_events(
+        session,
+        workshop_id,
+        [(event, annotation_id)],
+        actor=actor,
+        undoes_event_id=undoes_event_id,
+        undo_state=undo_state,
+    )
+    return event_id
+
+
+def append_events(
+    session: Session,
+    workshop_id: int,
+    events: Sequence[tuple[Payload, int | None]],
+    *,
+    actor: Actor | None = None,
+    undoes_event_id: int | None = None,
+    undo_state: dict[str, Any] | None = None,
+) -> list[int]:
+    """Store events, each with the annotation it is about, under consecutive ids; their ids.
+
+    One notification at commit. Many at once take three statements: a removal that hid
+    3,601 drawings one by one held the workshop's lock for 69 s.
+    """
+    if not events:
+        return []
+    last = _next_id(session, workshop_id, len(events))
+    first = last - len(events) + 1
     session.execute(
-        insert(WorkshopEvent).values(
-            workshop_id=workshop_id,
-            id=event_id,
-            type=event.type,
-            payload=as_json(event),
-            actor_participant_id=actor.participant_id if actor else None,
-            actor_facilitator=bool(actor and actor.facilitator),
-            actor_facilitator_id=actor.facilitator_id if actor else None,
-            annotation_id=annotation_id,
-            undoes_event_id=undoes_event_id,
-            undo_state=undo_state,
-        )
+        insert(WorkshopEvent),
+        [
+            {
+                "workshop_id": workshop_id,
+                "id": first + index,
+                "type": event.type,
+                "payload": as_json(event),
+                "actor_participant_id": actor.participant_id if actor else None,
+                "actor_facilitator": bool(actor and actor.facilitator),
+                "actor_facilitator_id": actor.facilitator_id if actor else None,
+                "annotation_id": annotation_id,
+                "undoes_event_id": undoes_event_id,
+                "undo_state": undo_state,
+            }
+            for index, (event, annotation_id) in enumerate(events)
+        ],
     )
     # Delivered when (and only if) the transaction commits.
     session.execute(select(func.pg_notify(CHANNEL, str(workshop_id))))
-    return int(event_id)
+    return list(range(first, last + 1))
 
 
-def _next_id(session: Session, workshop_id: int) -> int:
-    """The workshop's next event id (its row stays locked until the commit)."""
+def _next_id(session: Session, workshop_id: int, count: int = 1) -> int:
+    """The last of the workshop's next `count` event ids (its row locked until the commit)."""
     return int(
         session.execute(
             update(Workshop)
             .where(Workshop.id == workshop_id)
-            .values(last_event_id=Workshop.last_event_id + 1)
+            .values(last_event_id=Workshop.last_event_id + count)
             .returning(Workshop.last_event_id)
         ).scalar_one()
     )

@@ -3,7 +3,7 @@
 Removing a participant (abuse in front of the room, say) makes their token change nothing in
 the workshop from then on, their own stream included (app/workshops/stream.py); by default
 their drawings are hidden at the same time, each through the one hiding path
-(`write_hidden`), so every page and the projector follow. Letting them back in undoes the
+(`hide_all_drawn_by`), so every page and the projector follow. Letting them back in undoes the
 removal only: drawings hidden stay hidden until the facilitator shows them. The state is in
 PostgreSQL (`removed_at`), so every app process sees it at once.
 """
@@ -17,10 +17,10 @@ from sqlalchemy.orm import Session
 
 from app.common.errors import InvalidField, NotFound
 from app.common.times import instant_text
-from app.models import WorkshopAnnotation, WorkshopGroup, WorkshopParticipant
+from app.models import WorkshopGroup, WorkshopParticipant
 from app.workshops import audit, presence
 from app.workshops.actors import Actor
-from app.workshops.annotations import write_hidden
+from app.workshops.annotations import hide_all_drawn_by
 from app.workshops.events import append_event
 from app.workshops.payloads import ParticipantLetBackIn, ParticipantRemoved
 from app.workshops.queries import lock_workshop
@@ -28,7 +28,6 @@ from geo.i18n import N_
 
 P = WorkshopParticipant
 G = WorkshopGroup
-A = WorkshopAnnotation
 
 
 def no_such_participant() -> NotFound:
@@ -123,9 +122,7 @@ def _remove(session: Session, actor: Actor, participant_id: int, *, hide: bool) 
     append_event(
         session, actor.workshop_id, ParticipantRemoved(participant_id), actor=actor.as_facilitator()
     )
-    hidden = _visible_drawings(session, actor.workshop_id, participant_id) if hide else []
-    for annotation_id in hidden:
-        write_hidden(session, actor, annotation_id, True)
+    hidden = hide_all_drawn_by(session, actor, participant_id) if hide else []
     audit.record(
         session,
         actor,
@@ -151,18 +148,3 @@ def _let_back_in(session: Session, actor: Actor, participant_id: int) -> None:
         actor=actor.as_facilitator(),
     )
     audit.record(session, actor, "participant.let_back_in", participant_id=participant_id)
-
-
-def _visible_drawings(session: Session, workshop_id: int, participant_id: int) -> list[int]:
-    """Their drawings that everyone sees now (not deleted, not hidden), oldest first."""
-    rows = session.execute(
-        select(A.id)
-        .where(
-            A.workshop_id == workshop_id,
-            A.participant_id == participant_id,
-            A.deleted.is_(False),
-            A.hidden.is_(False),
-        )
-        .order_by(A.id)
-    )
-    return [int(r.id) for r in rows]

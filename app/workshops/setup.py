@@ -27,7 +27,7 @@ from app.workshops.codes import (
     normalise_join_code,
 )
 from app.workshops.palette import PALETTE, parse_color
-from app.workshops.queries import lock_workshop, removed_from_workshop
+from app.workshops.queries import lock_workshop, refuse_if_removed, removed_from_workshop
 from geo.crs import WGS84, AreaOfInterest
 from geo.i18n import N_
 from geo.numbers import whole_in_range
@@ -302,8 +302,11 @@ def join_workshop(
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
     workshop = lock_workshop(session, workshop_id)
-    if caller is not None and caller.removed_id is not None and not caller.facilitator:
-        raise removed_from_workshop()
+    if caller is not None and not caller.facilitator:
+        if caller.removed_id is not None:
+            raise removed_from_workshop()
+        if caller.participant_id is not None:  # removed while this join waited for the lock
+            refuse_if_removed(session, workshop_id, caller.participant_id)
     refuse_if_ended(workshop, None)
     code = payload.get("code")
     normalised = normalise_join_code(code) if isinstance(code, str) else None
