@@ -35,8 +35,29 @@ export function createMap(element, { zoomControl = true } = {}) {
     crossOrigin: true,
   }).addTo(map);
   map.attributionControl.setPrefix(false);
+  followSize(map, element);
   element.setAttribute("aria-label", t("mapLabel"));
   element.setAttribute("role", "region");
   if (element.tabIndex < 0) element.tabIndex = 0;
   return map;
+}
+
+/**
+ * Tell Leaflet when its container changes size. Leaflet measures it only when the window is
+ * resized; a bar shown below a workshop's map shrinks it too, and the centre the keyboard's
+ * crosshair marks was then Leaflet's old one: a corner placed with Enter landed 61 px below
+ * the crosshair on a 375 px phone. A bar below: what is on screen stays put (a hint that grows
+ * by a line must not shift the shape being edited). A banner above: the centre stays the
+ * place it was (follow mode shares it).
+ * @param {any} map L.Map
+ * @param {HTMLElement} element
+ */
+function followSize(map, element) {
+  const top = () => element.getBoundingClientRect().top + window.scrollY;
+  let before = top();
+  new ResizeObserver(() => {
+    const now = top();
+    map.invalidateSize({ pan: now !== before });
+    before = now;
+  }).observe(element);
 }
