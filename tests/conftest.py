@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from psycopg.errors import DeadlockDetected
-from sqlalchemy import text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.exc import DBAPIError
 from werkzeug.serving import make_server
 
@@ -362,3 +362,18 @@ def staff(app: Flask) -> Callable[[str], Api]:
         return clients[role]
 
     return signed_in
+
+
+@contextmanager
+def statements_sent() -> Iterator[list[str]]:
+    """The SQL statements sent meanwhile, on any engine."""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(Engine, "before_cursor_execute", record)

@@ -11,15 +11,13 @@ import json
 import math
 import re
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 from shapely.geometry import Point, shape
-from sqlalchemy import Engine, event, text
+from sqlalchemy import text
 
 from app.db import get_engine
 from app.planning.imports import BAND_DEGREES, MAX_IMPORT_FEATURES
@@ -32,6 +30,7 @@ from tests.conftest import (
     create_user,
     pin_feature,
     sign_in,
+    statements_sent,
 )
 from tests.pins import random_points
 
@@ -604,27 +603,12 @@ def test_a_file_in_sweref99tm_costs_one_transform(app, staff):
     for i, feature in enumerate(features):
         feature["properties"]["title"] = f"Enkätsvar {i}"
     planner = staff("planner")
-    with _statements() as statements:
+    with statements_sent() as statements:
         response = planner.post(IMPORT, {**body, "features": features})
     assert response.status_code == 201
     assert sum("st_transform" in s.lower() for s in statements) == 1
     # The duplicates' checks: within the file, and against the pins stored.
     assert sum("st_dwithin" in s.lower() for s in statements) == 2
-
-
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    """The SQL statements sent meanwhile, on any engine."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
 
 
 # --- The same pins twice ---------------------------------------------------------------------

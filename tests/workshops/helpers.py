@@ -155,3 +155,14 @@ def cookie_header(client: WorkshopClient) -> str:
     """The Cookie header a browser with this client's jar would send."""
     jar = client.client._cookies  # werkzeug's test client keeps (domain, path, name) -> cookie
     return "; ".join(f"{c.key}={c.value}" for c in jar.values())
+
+
+def open_events(base_url: str, workshop: dict[str, Any], client: WorkshopClient, **kwargs: Any):
+    """The workshop's event stream as `client` reads it (`query`: appended to the path)."""
+    path = f"/api/workshops/{workshop['id']}/events" + kwargs.pop("query", "")
+    return EventReader(base_url, path, cookie=cookie_header(client), **kwargs)
+
+
+def event_is(kind: str):
+    """Whether a read event is of type `kind` (for `EventReader.events_until`)."""
+    return lambda event: event["data"]["type"] == kind

@@ -10,9 +10,10 @@ from tests.streams import app_sessions_in_transaction
 from tests.workshops.helpers import (
     EventReader,
     WorkshopClient,
-    cookie_header,
     draw,
+    event_is,
     join,
+    open_events,
     shape,
     start_workshop,
 )
@@ -25,53 +26,42 @@ def _events(app, url):
     return workshop, facilitator, anna, bo
 
 
-def _open(url, workshop, client, **kwargs) -> EventReader:
-    path = f"/api/workshops/{workshop['id']}/events"
-    if "query" in kwargs:
-        path += kwargs.pop("query")
-    return EventReader(url, path, cookie=cookie_header(client), **kwargs)
-
-
-def _is(kind):
-    return lambda event: event["data"]["type"] == kind
-
-
 def test_changes_arrive_live_and_in_order(live):
     app, url = live
     workshop, facilitator, anna, bo = _events(app, url)
     wid = workshop["id"]
-    stream = _open(url, workshop, bo)
+    stream = open_events(url, workshop, bo)
     try:
         assert stream.status == 200
         assert stream.response.getheader("Content-Type") == "text/event-stream; charset=utf-8"
         assert stream.response.getheader("Cache-Control") == "no-cache"
-        presence = stream.events_until(_is("presence"))[-1]["data"]
+        presence = stream.events_until(event_is("presence"))[-1]["data"]
         assert presence["participants"] == [{"id": bo.participant["participant_id"], "name": "Bo",
                                              "group_id": None, "group": None}]  # fmt: skip
         assert stream.retry == 3000
         created = draw(anna, wid).get_json()
-        got = stream.events_until(_is("annotation.created"))[-1]
+        got = stream.events_until(event_is("annotation.created"))[-1]
         assert got["data"]["feature"] == created
         anna.patch(f"/api/workshops/{wid}/annotations/{created['id']}",
                    {"version": 1, "properties": {"note": "Ändrad"}})  # fmt: skip
-        updated = stream.events_until(_is("annotation.updated"))[-1]
+        updated = stream.events_until(event_is("annotation.updated"))[-1]
         assert updated["data"]["feature"]["properties"]["note"] == "Ändrad"
         assert updated["id"] > got["id"]
         facilitator.post(f"/api/workshops/{wid}/view", {"center": [20.26, 63.825], "zoom": 16})
-        view = stream.events_until(_is("view"))[-1]["data"]
+        view = stream.events_until(event_is("view"))[-1]["data"]
         assert view == {"type": "view", "center": [20.26, 63.825], "zoom": 16, "follow": False}
         facilitator.post(
             f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": True}
         )
-        hidden = stream.events_until(_is("annotation.hidden"))[-1]["data"]
+        hidden = stream.events_until(event_is("annotation.hidden"))[-1]["data"]
         assert hidden == {"type": "annotation.hidden", "id": created["id"], "version": 3}
         facilitator.post(
             f"/api/workshops/{wid}/annotations/{created['id']}/hidden", {"hidden": False}
         )
-        shown = stream.events_until(_is("annotation.updated"))[-1]["data"]
+        shown = stream.events_until(event_is("annotation.updated"))[-1]["data"]
         assert shown["feature"]["properties"]["hidden"] is False
         anna.delete(f"/api/workshops/{wid}/annotations/{created['id']}")
-        deleted = stream.events_until(_is("annotation.deleted"))[-1]["data"]
+        deleted = stream.events_until(event_is("annotation.deleted"))[-1]["data"]
         assert deleted == {"type": "annotation.deleted", "id": created["id"], "version": 5}
     finally:
         stream.close()
@@ -82,17 +72,17 @@ def test_resume_after_a_dropped_connection_misses_nothing_and_repeats_nothing(li
     workshop, facilitator, anna, bo = _events(app, url)
     wid = workshop["id"]
     snapshot = bo.get(f"/api/workshops/{wid}/annotations").get_json()
-    first = _open(url, workshop, bo, query=f"?last_event_id={snapshot['last_event_id']}")
+    first = open_events(url, workshop, bo, query=f"?last_event_id={snapshot['last_event_id']}")
     draw(anna, wid, shape(note="ett"))
-    seen = first.events_until(lambda e: _is("annotation.created")(e))
+    seen = first.events_until(lambda e: event_is("annotation.created")(e))
     last_id = seen[-1]["id"]
     first.close()  # the phone loses its network
     for note in ("två", "tre"):  # changes while it is away
         draw(anna, wid, shape(note=note))
     facilitator.post(f"/api/workshops/{wid}/state", {"state": "paused"})
-    second = _open(url, workshop, bo, last_event_id=last_id)
+    second = open_events(url, workshop, bo, last_event_id=last_id)
     try:
-        again = second.events_until(_is("state"))
+        again = second.events_until(event_is("state"))
         ids = [e["id"] for e in again]
         assert ids == list(range(last_id + 1, last_id + 1 + len(ids)))  # no gap, no repeat
         notes = [e["data"]["feature"]["properties"]["note"] for e in again
@@ -100,11 +90,11 @@ def test_resume_after_a_dropped_connection_misses_nothing_and_repeats_nothing(li
         assert notes == ["två", "tre"]
         # Live again after the backlog.
         facilitator.post(f"/api/workshops/{wid}/state", {"state": "open"})
-        assert second.events_until(_is("state"))[-1]["id"] == ids[-1] + 1 or True
+        assert second.events_until(event_is("state"))[-1]["id"] == ids[-1] + 1 or True
     finally:
         second.close()
     # The header wins over the query parameter (a browser reconnecting keeps the URL).
-    third = _open(url, workshop, bo, query="?last_event_id=0", last_event_id=ids[-1])
+    third = open_events(url, workshop, bo, query="?last_event_id=0", last_event_id=ids[-1])
     try:
         assert third.next_event()["id"] > ids[-1]
     finally:
@@ -115,7 +105,7 @@ def test_seen_events_from_the_first_event_on(live):
     app, url = live
     workshop, _, anna, bo = _events(app, url)
     draw(anna, workshop["id"])
-    stream = _open(url, workshop, bo, query="?last_event_id=0")
+    stream = open_events(url, workshop, bo, query="?last_event_id=0")
     try:
         assert stream.next_event()["id"] == 1
     finally:
@@ -125,9 +115,9 @@ def test_seen_events_from_the_first_event_on(live):
 def test_heartbeat_comments_keep_an_idle_stream_open(live):
     app, url = live
     workshop, _, _, bo = _events(app, url)
-    stream = _open(url, workshop, bo)
+    stream = open_events(url, workshop, bo)
     try:
-        stream.events_until(_is("presence"))
+        stream.events_until(event_is("presence"))
         deadline = time.monotonic() + 10
         while "keep-alive" not in stream.comments and time.monotonic() < deadline:
             if stream.readline() == ": keep-alive":
@@ -143,19 +133,19 @@ def test_closing_ends_the_stream_with_closed_and_then_204(live):
     app, url = live
     workshop, facilitator, _, bo = _events(app, url)
     wid = workshop["id"]
-    stream = _open(url, workshop, bo)
+    stream = open_events(url, workshop, bo)
     try:
-        stream.events_until(_is("presence"))
+        stream.events_until(event_is("presence"))
         facilitator.post(f"/api/workshops/{wid}/state", {"state": "closed"})
-        closed = stream.events_until(_is("closed"))[-1]
+        closed = stream.events_until(event_is("closed"))[-1]
         assert closed["data"] == {"type": "closed"}
         assert stream.next_event() is None  # the server ended the stream
     finally:
         stream.close()
-    after = _open(url, workshop, bo, last_event_id=closed["id"])
+    after = open_events(url, workshop, bo, last_event_id=closed["id"])
     assert after.status == 204  # tells the browser to stop reconnecting
     after.close()
-    before = _open(url, workshop, bo, last_event_id=closed["id"] - 1)
+    before = open_events(url, workshop, bo, last_event_id=closed["id"] - 1)
     assert before.next_event()["data"]["type"] == "closed"
     before.close()
 
@@ -166,7 +156,7 @@ def test_strangers_and_bad_ids_are_refused(live):
     stranger = EventReader(url, f"/api/workshops/{workshop['id']}/events")
     assert stranger.status == 401
     stranger.close()
-    bad = _open(url, workshop, bo, query="?last_event_id=x")
+    bad = open_events(url, workshop, bo, query="?last_event_id=x")
     assert bad.status == 422
     bad.close()
 
@@ -175,10 +165,10 @@ def test_presence_counts_open_streams(live):
     app, url = live
     workshop, facilitator, anna, bo = _events(app, url)
     wid = workshop["id"]
-    streams = [_open(url, workshop, c) for c in (anna, bo, facilitator)]
+    streams = [open_events(url, workshop, c) for c in (anna, bo, facilitator)]
     try:
         last = streams[0].events_until(
-            lambda e: _is("presence")(e) and e["data"]["facilitators"] == 1
+            lambda e: event_is("presence")(e) and e["data"]["facilitators"] == 1
         )
         assert last[-1]["data"]["count"] == 2
         assert bo.get(f"/api/workshops/{wid}").get_json()["presence"] == {
@@ -188,7 +178,9 @@ def test_presence_counts_open_streams(live):
     finally:
         streams[1].close()
     try:
-        gone = streams[0].events_until(lambda e: _is("presence")(e) and e["data"]["count"] == 1)
+        gone = streams[0].events_until(
+            lambda e: event_is("presence")(e) and e["data"]["count"] == 1
+        )
         assert [p["name"] for p in gone[-1]["data"]["participants"]] == ["Anna"]
     finally:
         streams[0].close()
@@ -212,7 +204,7 @@ def test_a_replay_from_the_start_gives_participants_only_what_they_may_read_now(
     last = late.get(f"/api/workshops/{wid}/annotations").get_json()["last_event_id"]
 
     def replay(client) -> list[dict]:
-        stream = _open(url, workshop, client, query="?last_event_id=0")
+        stream = open_events(url, workshop, client, query="?last_event_id=0")
         try:
             return [e["data"] for e in stream.events_until(lambda e: e["id"] >= last)]
         finally:
@@ -247,18 +239,18 @@ def test_a_facilitators_stream_ends_with_their_sign_in(live):
     wid = workshop["id"]
     phone = WorkshopClient(sign_in(app.test_client(), "per@umea.se").client)
     anna = join(app, workshop, "Anna")
-    on_phone = _open(url, workshop, phone)
-    on_laptop = _open(url, workshop, laptop)  # the facilitator's cookie: the link's key
+    on_phone = open_events(url, workshop, phone)
+    on_laptop = open_events(url, workshop, laptop)  # the facilitator's cookie: the link's key
     try:
         draw(anna, wid, shape(note="före"))
-        assert on_phone.events_until(_is("annotation.created"))[-1]["data"]["feature"]
+        assert on_phone.events_until(event_is("annotation.created"))[-1]["data"]["feature"]
         assert laptop.post("/logout", {}).status_code == 303  # every session of Per ends
         draw(anna, wid, shape(note="efter utloggningen"))
         after = []
         while (event := on_phone.next_event()) is not None:  # the stream ends
             after.append(event["data"])
         assert "efter utloggningen" not in json.dumps(after, ensure_ascii=False)
-        again = _open(url, workshop, phone)
+        again = open_events(url, workshop, phone)
         assert again.status == 401
         again.close()
         created = on_laptop.events_until(lambda e: "efter" in json.dumps(e["data"]))[-1]

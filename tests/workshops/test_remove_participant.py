@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import Engine, event, select
+from sqlalchemy import select
 
 from app.area import configured_area
 from app.common.errors import Forbidden
@@ -16,12 +13,13 @@ from app.workshops.actors import Actor
 from app.workshops.annotations import create_annotation, validate_new_annotation
 from app.workshops.events import events_after
 from app.workshops.setup import join_workshop
+from tests.conftest import statements_sent
 from tests.workshops.helpers import (
-    EventReader,
-    cookie_header,
     draw,
+    event_is,
     join,
     new_client,
+    open_events,
     shape,
     start_workshop,
 )
@@ -313,46 +311,35 @@ def test_a_write_on_its_way_during_the_removal_is_refused_under_the_lock(app, ro
     assert _notes(facilitator, workshop["id"]) == {}
 
 
-def _stream(url, workshop, client, **kwargs) -> EventReader:
-    path = f"/api/workshops/{workshop['id']}/events"
-    if "query" in kwargs:
-        path += kwargs.pop("query")
-    return EventReader(url, path, cookie=cookie_header(client), **kwargs)
-
-
-def _is(kind):
-    return lambda event: event["data"]["type"] == kind
-
-
 def test_the_removed_participants_stream_ends_and_stays_shut(live):
     app, url = live
     facilitator, workshop = start_workshop(app)
     anna, bo = join(app, workshop, "Anna"), join(app, workshop, "Bo")
     wid = workshop["id"]
     abuse = draw(anna, wid, shape(note="Kränkande text")).get_json()
-    on_anna, on_bo, on_lead = (_stream(url, workshop, c) for c in (anna, bo, facilitator))
+    on_anna, on_bo, on_lead = (open_events(url, workshop, c) for c in (anna, bo, facilitator))
     try:
         for stream in (on_anna, on_bo, on_lead):
-            stream.events_until(_is("presence"))
+            stream.events_until(event_is("presence"))
         _remove(facilitator, workshop, anna)
         pid = anna.participant["participant_id"]
-        told = on_anna.events_until(_is("participant.removed"))[-1]["data"]
+        told = on_anna.events_until(event_is("participant.removed"))[-1]["data"]
         assert told == {"type": "participant.removed", "participant_id": pid}
         assert on_anna.next_event() is None  # the server ended it
-        lead_saw = on_lead.events_until(_is("annotation.hidden"))
+        lead_saw = on_lead.events_until(event_is("annotation.hidden"))
         assert {"type": "participant.removed", "participant_id": pid} in [
             e["data"] for e in lead_saw
         ]
-        bo_saw = on_bo.events_until(_is("annotation.hidden"))
+        bo_saw = on_bo.events_until(event_is("annotation.hidden"))
         assert bo_saw[-1]["data"]["id"] == abuse["id"]
         assert "participant.removed" not in [e["data"]["type"] for e in bo_saw]
         # Bo's presence no longer counts Anna.
-        gone = on_bo.events_until(lambda e: _is("presence")(e) and e["data"]["count"] == 1)
+        gone = on_bo.events_until(lambda e: event_is("presence")(e) and e["data"]["count"] == 1)
         assert [p["name"] for p in gone[-1]["data"]["participants"]] == ["Bo"]
     finally:
         for stream in (on_anna, on_bo, on_lead):
             stream.close()
-    again = _stream(url, workshop, anna, query="?last_event_id=0")
+    again = open_events(url, workshop, anna, query="?last_event_id=0")
     assert again.status == 403
     assert again.response.read().decode().find('"code":"removed"') > 0
     again.close()
@@ -368,7 +355,7 @@ def test_a_replay_shows_removals_to_facilitators_only(live):
     last = facilitator.get(f"/api/workshops/{wid}").get_json()["last_event_id"]
 
     def replay(client) -> list[str]:
-        stream = _stream(url, workshop, client, query="?last_event_id=0")
+        stream = open_events(url, workshop, client, query="?last_event_id=0")
         try:
             return [e["data"]["type"] for e in stream.events_until(lambda e: e["id"] >= last)]
         finally:
@@ -379,9 +366,9 @@ def test_a_replay_shows_removals_to_facilitators_only(live):
     assert replay(anna) == ["participant.removed", "participant.let_back_in"]
     # Bo sees neither.
     draw(bo, wid, shape(note="Efter"))
-    stream = _stream(url, workshop, bo, query="?last_event_id=0")
+    stream = open_events(url, workshop, bo, query="?last_event_id=0")
     try:
-        types = [e["data"]["type"] for e in stream.events_until(_is("annotation.created"))]
+        types = [e["data"]["type"] for e in stream.events_until(event_is("annotation.created"))]
         assert "participant.removed" not in types and "participant.let_back_in" not in types
     finally:
         stream.close()
@@ -408,21 +395,6 @@ def test_a_join_waiting_during_the_removal_is_refused_under_the_lock(app, room):
     assert sorted(names) == ["Anna", "Bo"]
 
 
-@contextmanager
-def _statements() -> Iterator[list[str]]:
-    """The SQL statements sent meanwhile, on any engine."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-
-
 @pytest.mark.parametrize("drawings", [3, 40])
 def test_removing_hides_every_drawing_in_the_same_few_statements(app, room, drawings):
     """Each drawing gets its new version and its own `annotation.hidden` event, numbered one
@@ -436,7 +408,7 @@ def test_removing_hides_every_drawing_in_the_same_few_statements(app, room, draw
     kept = draw(bo, wid, shape(note="Bos")).get_json()["id"]
     before = facilitator.get(f"/api/workshops/{wid}/annotations").get_json()["last_event_id"]
 
-    with _statements() as sent:
+    with statements_sent() as sent:
         removed = _remove(facilitator, workshop, anna)
     assert removed.status_code == 200
     assert removed.get_json()["hidden"] == ids
