@@ -7,6 +7,7 @@ import time
 import pytest
 
 from tests.conftest import serving
+from tests.workshops.helpers import join, start_workshop
 
 
 @pytest.fixture
@@ -21,3 +22,13 @@ def live(make_app):
         while hub.subscriber_count and time.monotonic() < deadline:
             time.sleep(0.05)
     hub.stop()
+
+
+@pytest.fixture
+def room(app):
+    """A workshop with a group, and two who joined: (workshop, facilitator, Anna in the
+    group, Bo in none)."""
+    facilitator, workshop = start_workshop(app, groups=["Grupp 1"])
+    anna = join(app, workshop, "Anna", group="Grupp 1")
+    bo = join(app, workshop, "Bo")
+    return workshop, facilitator, anna, bo

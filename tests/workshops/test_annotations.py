@@ -8,17 +8,9 @@ import pytest
 from sqlalchemy import text
 
 from app.db import get_engine
-from tests.workshops.helpers import SQUARE, draw, join, new_client, shape, start_workshop
+from tests.workshops.helpers import SQUARE, draw, new_client, shape
 
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def room(app):
-    facilitator, workshop = start_workshop(app, groups=["Grupp 1"])
-    anna = join(app, workshop, "Anna", group="Grupp 1")
-    bo = join(app, workshop, "Bo")
-    return workshop, facilitator, anna, bo
 
 
 def _error(response):

@@ -35,14 +35,6 @@ REMOVED = {
 }
 
 
-@pytest.fixture
-def room(app):
-    facilitator, workshop = start_workshop(app, groups=["Grupp 1"])
-    anna = join(app, workshop, "Anna", group="Grupp 1")
-    bo = join(app, workshop, "Bo")
-    return workshop, facilitator, anna, bo
-
-
 def _remove(facilitator, workshop, participant, **body):
     pid = participant.participant["participant_id"]
     path = f"/api/workshops/{workshop['id']}/participants/{pid}/removed"
