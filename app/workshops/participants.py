@@ -2,8 +2,9 @@
 
 Removing a participant (abuse in front of the room, say) makes their token change nothing in
 the workshop from then on, their own stream included (app/workshops/stream.py); by default
-their drawings are hidden at the same time, each through the one hiding path
-(`hide_all_drawn_by`), so every page and the projector follow. Letting them back in undoes the
+their drawings are hidden at the same time, all in one statement (`hide_all_drawn_by`), each
+with the `annotation.hidden` event a single hide sends, so every page and the projector
+follow. Letting them back in undoes the
 removal only: drawings hidden stay hidden until the facilitator shows them. The state is in
 PostgreSQL (`removed_at`), so every app process sees it at once.
 """
