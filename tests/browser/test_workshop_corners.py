@@ -13,11 +13,10 @@ from playwright.sync_api import Page, Route, expect
 
 from tests.browser.workshops import (
     annotations,
-    draw_area,
     facilitate_in_browser,
     join_in_browser,
+    joined_with_an_area,
     open_list,
-    save_drawing,
     workshop,
 )
 from tests.workshops.helpers import draw, join, shape
@@ -90,9 +89,7 @@ def test_an_areas_third_corner_moves_with_the_arrow_keys(app, open_page):
     facilitator, body = workshop(app)
     wid = body["id"]
     page = open_page(**ENGLISH)
-    join_in_browser(page, body["join_code"], "Sara")
-    draw_area(page)
-    save_drawing(page, "Torget")
+    joined_with_an_area(page, body, "Sara", "Torget")
     before = annotations(facilitator, wid)[0]
     _reshape_by_keyboard(page, before["id"])
     expect(page.locator("#ws-corner-hint")).to_contain_text("[ and ] (or Page Up and Page Down)")

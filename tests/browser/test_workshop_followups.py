@@ -18,11 +18,10 @@ from tests.browser.workshops import (
     annotations,
     box_of,
     centre_under,
-    draw_area,
     facilitate_in_browser,
     join_in_browser,
+    joined_with_an_area,
     open_drawing,
-    save_drawing,
     shapes,
     workshop,
 )
@@ -92,9 +91,7 @@ def test_a_participants_drawing_made_a_pin_is_theirs_no_more(app, open_page):
     facilitator, body = workshop(app)
     wid = body["id"]
     phone = open_page(**PHONE_EN)
-    join_in_browser(phone, body["join_code"], "Sara")
-    draw_area(phone, touch=True)
-    save_drawing(phone, "Park med lekplats")
+    joined_with_an_area(phone, body, "Sara", "Park med lekplats", touch=True)
     lead = open_page(**ENGLISH)
     facilitate_in_browser(lead, body)
     drawing = annotations(facilitator, wid)[0]
@@ -136,9 +133,7 @@ def test_a_drawing_made_a_pin_while_its_form_is_open_is_refused_there(app, open_
     facilitator, body = workshop(app)
     wid = body["id"]
     phone = open_page(**PHONE_EN)
-    join_in_browser(phone, body["join_code"], "Sara")
-    draw_area(phone, touch=True)
-    save_drawing(phone, "Före")
+    joined_with_an_area(phone, body, "Sara", "Före", touch=True)
     drawing = annotations(facilitator, wid)[0]
     open_drawing(phone, "Före")
     phone.click("#ws-detail-edit")
@@ -340,9 +335,7 @@ def test_an_area_moves_with_the_arrow_keys(app, open_page):
     facilitator, body = workshop(app)
     wid = body["id"]
     page = open_page(**ENGLISH)
-    join_in_browser(page, body["join_code"], "Sara")
-    draw_area(page)
-    save_drawing(page, "Torget")
+    joined_with_an_area(page, body, "Sara", "Torget")
     before = annotations(facilitator, wid)[0]
     page.locator("#map path.ws-shape").click()  # on the map: it stays where it is
     page.click("#ws-detail-reshape")

@@ -78,6 +78,15 @@ def save_drawing(page: Page, note: str, *, color: str | None = None) -> None:
     expect(page.locator("#ws-form-panel")).to_be_hidden()
 
 
+def joined_with_an_area(
+    page: Page, body: dict[str, Any], name: str, note: str, *, touch: bool = False
+) -> None:
+    """Join in the browser as `name`, draw an area (clicks, or taps) and save it with `note`."""
+    join_in_browser(page, body["join_code"], name)
+    draw_area(page, touch=touch)
+    save_drawing(page, note)
+
+
 def shapes(page: Page):  # noqa: ANN201
     """The drawings on the page's map."""
     return page.locator("#map path.ws-shape")
