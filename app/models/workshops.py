@@ -56,6 +56,8 @@ class Workshop(Base):
     ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     state: Mapped[str] = mapped_column(String(20), default="open")
     join_code: Mapped[str] = mapped_column(String(12), unique=True)
+    # False: nobody new may join (everyone in stays in); app/workshops/joining.py.
+    joins_open: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     facilitator_key_hash: Mapped[str] = mapped_column(String(64))  # sha256 hex, never the key
     # The planner who started it, once planners have accounts (no link to users yet).
     created_by: Mapped[int | None] = mapped_column(BigInteger)

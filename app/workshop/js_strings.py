@@ -176,6 +176,16 @@ STRINGS = {
         "Drag the corners to reshape it, or drag the shape to move it; the arrow keys move it "
         "too. Each move is saved."
     ),
+    # The door: new joins stopped or let in, a new join code (static/js/workshop/door.js).
+    "joinsOpenNow": _l("Anyone with the code can join."),
+    "joinsStoppedNow": _l("Nobody new can join now. Everyone who has joined stays in."),
+    "stopJoins": _l("Stop new joins"),
+    "letJoinsIn": _l("Let new people join"),
+    "newCodeMade": _l("The join code is now {code}. The old code and link no longer work."),
+    "joinsStoppedWall": _l("Nobody new can join now."),
+    "joinsStopped": _l(
+        "The facilitator is not letting anyone new join now. Ask them to let new people in."
+    ),
     # Reshaping corner by corner from the keyboard (static/js/workshop/corners.js).
     "cornerOf": _l("Corner {number} of {count}"),
     "wholeShape": _l("Whole shape"),

@@ -41,6 +41,8 @@ WORKSHOP_URLS = {
     "view": "api.send_view",
     "follow": "api.set_follow",
     "endsAt": "api.set_workshop_end",
+    "joins": "api.set_joins_open",
+    "joinCode": "api.change_join_code",
     "annotations": "api.annotations",
     "annotation": "api.annotation",
     "hidden": "api.hide_annotation",

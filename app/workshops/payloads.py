@@ -120,6 +120,17 @@ class ParticipantLetBackIn:
     participant_id: int
 
 
+@dataclass(frozen=True)
+class JoinChanged:
+    """New joins stopped or let in again, or a new join code: members read the join block again.
+
+    The code itself is not in the event: the state carries it with its link and QR code.
+    """
+
+    type: ClassVar[str] = "join.changed"
+    open: bool
+
+
 Payload = (
     AnnotationCreated
     | AnnotationUpdated
@@ -133,6 +144,7 @@ Payload = (
     | Closed
     | ParticipantRemoved
     | ParticipantLetBackIn
+    | JoinChanged
 )
 EVENT_TYPES: tuple[type[Payload], ...] = (
     AnnotationCreated,
@@ -147,6 +159,7 @@ EVENT_TYPES: tuple[type[Payload], ...] = (
     Closed,
     ParticipantRemoved,
     ParticipantLetBackIn,
+    JoinChanged,
 )
 # Events about one participant, sent to facilitators and to that participant only.
 ABOUT_A_PARTICIPANT = (ParticipantRemoved.type, ParticipantLetBackIn.type)

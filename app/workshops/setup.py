@@ -10,7 +10,6 @@ from typing import Any
 from geoalchemy2.shape import from_shape
 from shapely.geometry import MultiPolygon, Polygon
 from sqlalchemy import func, insert, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.common import limits
@@ -20,12 +19,8 @@ from app.common.times import instant_text, parse_instant
 from app.models import District, Workshop, WorkshopGroup, WorkshopParticipant
 from app.workshops import audit
 from app.workshops.actors import Actor
-from app.workshops.codes import (
-    hash_key,
-    new_facilitator_key,
-    new_join_code,
-    normalise_join_code,
-)
+from app.workshops.codes import hash_key, new_facilitator_key, normalise_join_code
+from app.workshops.joining import refuse_if_joins_stopped, with_fresh_join_code
 from app.workshops.palette import PALETTE, parse_color
 from app.workshops.queries import lock_workshop, refuse_if_removed, removed_from_workshop
 from geo.crs import WGS84, AreaOfInterest
@@ -211,32 +206,29 @@ def create_workshop(
     """Store the workshop and its groups with a fresh join code; commits."""
     key = new_facilitator_key()
     focus = _focus_geometry(session, new)
-    for _attempt in range(10):  # a clash among 887 million codes is rare; retry it
-        code = new_join_code()
-        try:
-            with session.begin_nested():
-                workshop_id = session.execute(
-                    insert(Workshop)
-                    .values(
-                        title=new.title,
-                        description=new.description,
-                        district_id=new.district_id,
-                        focus_area=focus,
-                        ends_at=new.ends_at,
-                        state="open",
-                        join_code=code,
-                        facilitator_key_hash=hash_key(key),
-                        created_by=created_by,
-                        follow=False,
-                        last_event_id=0,
-                    )
-                    .returning(Workshop.id)
-                ).scalar_one()
-        except IntegrityError:
-            continue
-        break
-    else:  # pragma: no cover - 10 clashes in a row
-        raise Conflict(N_("Please try again."), code="try_again")
+
+    def store(code: str) -> int:
+        return int(
+            session.execute(
+                insert(Workshop)
+                .values(
+                    title=new.title,
+                    description=new.description,
+                    district_id=new.district_id,
+                    focus_area=focus,
+                    ends_at=new.ends_at,
+                    state="open",
+                    join_code=code,
+                    facilitator_key_hash=hash_key(key),
+                    created_by=created_by,
+                    follow=False,
+                    last_event_id=0,
+                )
+                .returning(Workshop.id)
+            ).scalar_one()
+        )
+
+    workshop_id, code = with_fresh_join_code(session, store)
     for position, group in enumerate(new.groups):
         session.execute(
             insert(WorkshopGroup).values(
@@ -308,6 +300,7 @@ def join_workshop(
         if caller.participant_id is not None:  # removed while this join waited for the lock
             refuse_if_removed(session, workshop_id, caller.participant_id)
     refuse_if_ended(workshop, None)
+    refuse_if_joins_stopped(workshop)
     code = payload.get("code")
     normalised = normalise_join_code(code) if isinstance(code, str) else None
     if normalised is None or not hmac.compare_digest(normalised, workshop.join_code):

@@ -77,7 +77,12 @@ JOIN_CODE = {
 }
 JOIN_BLOCK = {
     "type": ["object", "null"],
-    "properties": {"code": TEXT, "url": TEXT, "qr_svg": TEXT},
+    "properties": {
+        "code": TEXT,
+        "url": TEXT,
+        "qr_svg": TEXT,
+        "open": {"type": "boolean", "description": "new people may join now"},
+    },
 }
 WORKSHOP = {
     "type": "object",
@@ -367,6 +372,25 @@ PATHS = {
             "changes are refused with 409 workshop_ended)",
             answer(200, "the new end time", JSON, OBJECT),
             body({"ends_at": {"type": ["string", "null"], "format": "date-time"}}, ["ends_at"]),
+        )
+    },
+    "/api/workshops/{id}/joins": {
+        "post": facilitator_op(
+            "setJoinsOpen",
+            "Facilitator: stop new joins (409 joins_stopped; everyone in stays in), or let new "
+            "people join again",
+            answer(200, "the join block", JSON, JOIN_BLOCK),
+            body({"open": {"type": "boolean"}}, ["open"]),
+        )
+    },
+    "/api/workshops/{id}/join_code": {
+        "post": operation(
+            "changeJoinCode",
+            "Facilitator: a new join code; the old code, link and QR code open nothing any more",
+            answer(200, "the join block", JSON, JOIN_BLOCK),
+            parameters=[ID, *IDENTITY],
+            errors=(*MEMBER, 409),
+            writes=True,
         )
     },
     "/api/workshops/{id}/audit": {

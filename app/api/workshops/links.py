@@ -23,6 +23,12 @@ def facilitator_url(workshop_id: int, key: str) -> str:
     return request.url_root + FACILITATOR_PATH.format(id=workshop_id, key=key)
 
 
+def join_block(code: str, joins_open: bool) -> dict[str, str | bool]:
+    """What members see to let others in: code, link, QR code, and whether joins are open."""
+    url = join_url(code)
+    return {"code": code, "url": url, "qr_svg": qr_svg(url), "open": joins_open}
+
+
 def qr_svg(url: str) -> str:
     """A QR code of `url` as an inline SVG, made here (segno): no third party sees the link."""
     return str(segno.make(url, error="m").svg_inline(scale=4, title=url))

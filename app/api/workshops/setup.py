@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app.api import bp
 from app.api.body import json_body
 from app.api.workshops import identity
-from app.api.workshops.links import facilitator_url, join_url, qr_svg
+from app.api.workshops.links import facilitator_url, join_block, join_url, qr_svg
 from app.area import configured_area
 from app.auth import signed_in_user
 from app.common.errors import Forbidden, InvalidField, NotFound
@@ -32,12 +32,6 @@ from app.workshops.setup import (
     validate_new_workshop,
 )
 from geo.i18n import N_
-
-
-def _join_block(workshop: Workshop) -> dict[str, str]:
-    """What members see to let others in: the code, the link and its QR code."""
-    url = join_url(workshop.join_code)
-    return {"code": workshop.join_code, "url": url, "qr_svg": qr_svg(url)}
 
 
 def workshop_state(workshop_id: int) -> dict[str, Any]:
@@ -69,7 +63,7 @@ def workshop_state(workshop_id: int) -> dict[str, Any]:
     }
     if actor.member:
         state["me"] = {"participant_id": actor.participant_id, "facilitator": actor.facilitator}
-        state["join"] = _join_block(workshop)
+        state["join"] = join_block(workshop.join_code, workshop.joins_open)
     elif actor.removed_id is not None:  # their page says so, instead of a join form
         state["me"] = {"participant_id": None, "facilitator": False, "removed": True}
     return state
@@ -88,7 +82,7 @@ def create_workshop_view() -> tuple[Response, int]:
     created = create_workshop(session, new, created_by=created_by)
     body = workshop_state(created.id)
     body.update(
-        join=_join_block(get_workshop(session, created.id)),
+        join=join_block(created.join_code, True),
         join_code=created.join_code,
         join_url=join_url(created.join_code),
         qr_svg=qr_svg(join_url(created.join_code)),
@@ -120,6 +114,8 @@ def find_workshop_by_code() -> Response:
             "state": workshop.state,
             # Past its end time nobody joins: the join page says so instead of a form.
             "ended": has_ended(workshop),
+            # Nor while the facilitator lets nobody new in (app/workshops/joining.py).
+            "joins_open": workshop.joins_open,
             "groups": groups_of(get_session(), workshop.id),
         }
     )

@@ -6,10 +6,10 @@
 import { errorMessage, request } from "umecom/lib/request.js";
 import { t, urlFor } from "umecom/lib/settings.js";
 import { EndTimeControl, FacilitatorControls } from "umecom/workshop/controls.js";
+import { JoinControls } from "umecom/workshop/door.js";
 import { WorkshopPage } from "umecom/workshop/map-page.js";
 import { ParticipantList } from "umecom/workshop/presence.js";
 import { PromoteForm } from "umecom/workshop/promote.js";
-import { showJoin } from "umecom/workshop/workshop.js";
 
 /**
  * Everyone who joined, with "Remove…" and "Let back in": the list, kept up to date by the
@@ -81,6 +81,7 @@ function start() {
   let endTime = null;
   let promote = null;
   let participants = null;
+  let door = null;
   const page = new WorkshopPage({
     facilitatorPage: true,
     hooks: {
@@ -89,20 +90,23 @@ function start() {
         endTime = new EndTimeControl(ready);
         promote = new PromoteForm(ready.id, ready.list, ready.announce);
         participants = participantList(ready);
-        showJoin(ready.state.join);
+        door = new JoinControls(ready);
       },
       onState: (state) => {
         controls?.showState(state);
         endTime?.show();
         participants?.setClosed(state === "closed");
+        door?.setClosed(state === "closed");
       },
       onResync: (state) => {
         controls?.sync(state);
+        door?.sync(state);
         if (state.state !== "closed") participants?.refresh();
       },
       onEvent: (event) => {
         controls?.onEvent(event);
         onParticipantEvent(participants, event);
+        door?.onEvent(event);
       },
       onSelection: () => promote?.update(),
     },

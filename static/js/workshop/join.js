@@ -2,7 +2,8 @@
  * Entry point of the join link (templates/workshop/join.html, `/w/<code>`): find the workshop
  * by its code, ask for a display name (and a group, if it has groups), join, open the map.
  * A browser that has joined before goes straight to the map: no second participant. One the
- * facilitator removed, or a workshop that has closed or ended, gets a sentence, not the form.
+ * facilitator removed, or a workshop that has closed or ended or lets nobody new in now, gets a
+ * sentence, not the form.
  */
 
 import { ApiError, errorMessage, request } from "umecom/lib/request.js";
@@ -46,6 +47,10 @@ async function start() {
   }
   if (found.ended) {
     status.textContent = t("workshopEnded");
+    return;
+  }
+  if (found.joins_open === false) {
+    status.textContent = t("joinsStopped");
     return;
   }
   status.textContent = "";

@@ -405,6 +405,8 @@ export class WorkshopPage {
       case "participant.let_back_in":
         if (!this.facilitator) window.location.reload(); // back as the page first loads
         break;
+      case "join.changed":
+        break; // the facilitator's page reads the join block again (door.js, by the hook)
       default:
         return;
     }
@@ -415,7 +417,7 @@ export class WorkshopPage {
   /**
    * The facilitator removed this participant: nothing here can be changed any more, the
    * stream is over (the server ends it too), and the notice says so plainly. A form being
-   * filled in goes: it could not be saved.
+   * filled in goes: it could not be saved. So do the drawings, as on a reload.
    */
   removedFromWorkshop() {
     if (this.removedHere) return;
@@ -426,6 +428,10 @@ export class WorkshopPage {
       this.formCancelled();
     }
     this.showWritable(); // tools, undo and details follow canDraw(); the notice said aloud
+    // Nothing reaches this map any more, their own drawings are likely hidden by now, and a
+    // removed participant may not read the drawings (403): shown, they would only go stale.
+    this.layer.sync([]);
+    this.afterChange();
     this.watchForReturn();
   }
 

@@ -85,6 +85,21 @@ function setUpCardToggle(card, button, onShown) {
 }
 
 /**
+ * The join card as the facilitator's door is: the code and QR code while new people may join,
+ * and while they may not, a sentence instead (a code on the wall that only refuses would waste
+ * the room's time).
+ * @param {{code: string, url: string, qr_svg: string, open: boolean}|null} join
+ */
+function showDoor(join) {
+  if (!join) return;
+  showJoin(join);
+  for (const id of ["ws-join-how", "ws-join-code", "ws-join-qr"]) {
+    /** @type {HTMLElement} */ (document.getElementById(id)).hidden = !join.open;
+  }
+  /** @type {HTMLElement} */ (document.getElementById("ws-joins-stopped")).hidden = join.open;
+}
+
+/**
  * The stream's health, large on the wall while it is not live (the room sees a map that may
  * be behind); nothing once the workshop has closed.
  * @param {HTMLElement} node
@@ -130,7 +145,7 @@ async function start() {
   // The wall shows what participants see: hidden drawings stay off it.
   const layer = new AnnotationLayer(map, { facilitator: false, scale: WALL_SCALE });
   const follow = new FollowBanner(map, { announce, always: true });
-  showJoin(state.join);
+  showDoor(state.join);
   const fit = (bounds) => {
     shown = bounds;
     return clearOfCard(map, card, button, bounds);
@@ -151,6 +166,7 @@ async function start() {
   const resync = async () => {
     const now = await request(urlFor("workshop", { workshop_id: id }));
     show(now.state);
+    showDoor(now.join);
     if (now.state === "closed") return null;
     follow.start(now.follow, now.view);
     if (now.follow && now.view) followed();
@@ -181,6 +197,11 @@ async function start() {
         case "state":
         case "closed":
           show(event.state || "closed");
+          break;
+        case "join.changed":
+          request(urlFor("workshop", { workshop_id: id }))
+            .then((now) => showDoor(now.join))
+            .catch(() => {}); // a blip: the next resync shows the door as it is
           break;
         default:
       }
