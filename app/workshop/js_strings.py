@@ -182,7 +182,14 @@ STRINGS = {
     "stopJoins": _l("Stop new joins"),
     "letJoinsIn": _l("Let new people join"),
     "newCodeMade": _l("The join code is now {code}. The old code and link no longer work."),
-    "joinsStoppedWall": _l("Nobody new can join now."),
+    "joinsClosedWorkshop": _l("The workshop is closed: nobody can join."),
+    "joinsEndedWorkshop": _l(
+        "The end time has passed: nobody can join. A later end time lets people in again."
+    ),
+    "codeChanged": _l(
+        "This code no longer opens the workshop: the facilitator has made a new one. Type the "
+        "new code."
+    ),
     "joinsStopped": _l(
         "The facilitator is not letting anyone new join now. Ask them to let new people in."
     ),

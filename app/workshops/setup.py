@@ -300,11 +300,12 @@ def join_workshop(
         if caller.participant_id is not None:  # removed while this join waited for the lock
             refuse_if_removed(session, workshop_id, caller.participant_id)
     refuse_if_ended(workshop, None)
-    refuse_if_joins_stopped(workshop)
     code = payload.get("code")
     normalised = normalise_join_code(code) if isinstance(code, str) else None
     if normalised is None or not hmac.compare_digest(normalised, workshop.join_code):
         raise InvalidField(N_("The join code is not right."), field="code", code="wrong_code")
+    # After the code: only someone who has it learns that the door is stopped.
+    refuse_if_joins_stopped(workshop)
     name = clean_text(payload.get("name"), "name", limits.DISPLAY_NAME, required=True)
     assert name is not None
     group_id = choose_group(session, workshop_id, payload.get("group"))

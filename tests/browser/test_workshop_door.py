@@ -3,10 +3,13 @@ join code, and what the projector and a newcomer's join page show meanwhile."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from playwright.sync_api import expect
+from sqlalchemy import text
 
+from app.db import get_engine
 from tests.browser.conftest import PHONE
 from tests.browser.workshops import facilitate_in_browser, join_in_browser, wait_for_map, workshop
 
@@ -50,6 +53,7 @@ def test_stopping_new_joins_shows_on_every_screen_and_turns_newcomers_away(
     expect(toggle).to_be_focused()
     assert lead.evaluate("document.documentElement.scrollWidth") <= 375
     expect(second.locator("#ws-joins-now")).to_have_text(STOPPED)
+    expect(second.locator("#map-status")).to_contain_text(STOPPED)  # said, not only shown
     expect(wall.locator("#ws-joins-stopped")).to_have_text("Nobody new can join now.")
     expect(wall.locator("#ws-join-code")).to_be_hidden()
     expect(wall.locator("#ws-join-qr")).to_be_hidden()
@@ -61,6 +65,8 @@ def test_stopping_new_joins_shows_on_every_screen_and_turns_newcomers_away(
     newcomer.goto(f"/w/{code}")
     expect(newcomer.locator("#ws-join-status")).to_have_text(REFUSED)
     expect(newcomer.locator("#ws-join-form")).to_be_hidden()
+    try_again = newcomer.get_by_role("button", name="Try again")
+    expect(try_again).to_be_visible()
 
     lead.keyboard.press("Enter")  # let people in again
     expect(lead.locator("#ws-joins-now")).to_have_text(OPEN)
@@ -70,21 +76,35 @@ def test_stopping_new_joins_shows_on_every_screen_and_turns_newcomers_away(
     late.click("#ws-join-submit")
     late.wait_for_url("**/workshops/*")
     wait_for_map(late)
+    try_again.click()  # told the door is open: the form comes
+    newcomer.wait_for_selector("#ws-join-form:not([hidden])")
+    expect(newcomer.locator("#ws-join-retry")).to_be_hidden()
 
 
 def test_a_new_join_code_asks_first_and_the_old_one_opens_nothing(app, open_page, browser_log):
-    browser_log.allow(404)  # the old code's look-up, on purpose
+    browser_log.allow(404, 422)  # the old code's look-up and join, on purpose
     _, body = workshop(app)
     old = body["join_code"]
     lead = open_page(**EN)
     facilitate_in_browser(lead, body)
     wall = _projector(open_page, body)
 
+    late = open_page(**EN)  # a newcomer with the form open as the code changes
+    late.goto(f"/w/{old}")
+    late.wait_for_selector("#ws-join-form:not([hidden])")
+
     ask = lead.get_by_role("button", name="New join code…")
+    expect(ask).to_have_attribute("aria-expanded", "false")
     ask.click()
     confirm = lead.get_by_role("group", name="Make a new join code?", exact=False)
+    expect(ask).to_have_attribute("aria-expanded", "true")
     expect(confirm.get_by_role("button", name="Keep this code")).to_be_focused()
-    lead.keyboard.press("Enter")  # not yet
+    lead.keyboard.press("Escape")  # not yet
+    expect(confirm).to_be_hidden()
+    expect(ask).to_be_focused()
+    expect(ask).to_have_attribute("aria-expanded", "false")
+    lead.keyboard.press("Enter")
+    lead.keyboard.press("Enter")  # "Keep this code", by keyboard
     expect(confirm).to_be_hidden()
     expect(ask).to_be_focused()
     expect(lead.locator("#ws-join-code")).to_have_text(old)
@@ -99,7 +119,49 @@ def test_a_new_join_code_asks_first_and_the_old_one_opens_nothing(app, open_page
     expect(ask).to_be_focused()
     expect(wall.locator("#ws-join-code")).to_have_text(new)
 
+    late.fill("#ws-join-name", "Cecilia")
+    late.click("#ws-join-submit")
+    expect(late.locator("#ws-join-status")).to_have_text(
+        "This code no longer opens the workshop: the facilitator has made a new one. "
+        "Type the new code."
+    )
+    expect(late.locator("#ws-join-form")).to_be_hidden()
+    expect(late.get_by_role("link", name="Type another code")).to_be_visible()
+
     stale = open_page(**EN)
     stale.goto(f"/w/{old}")
     expect(stale.locator("#ws-join-status")).to_have_text("No workshop has this code.")
     join_in_browser(open_page(**EN), new, "Cecilia")
+
+
+def test_a_closed_or_ended_workshop_invites_nobody(app, open_page):
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
+    facilitator, body = workshop(app, ends_at=later)
+    with app.app_context(), get_engine().begin() as conn:
+        conn.execute(
+            text("UPDATE workshops SET ends_at = now() - interval '1 minute' WHERE id = :w"),
+            {"w": body["id"]},
+        )
+    lead = open_page(**EN)
+    facilitate_in_browser(lead, body)
+    expect(lead.locator("#ws-joins-now")).to_have_text(
+        "The end time has passed: nobody can join. A later end time lets people in again."
+    )
+    wall = _projector(open_page, body)
+    expect(wall.locator("#ws-joins-stopped")).to_be_visible()
+    expect(wall.locator("#ws-join-code")).to_be_hidden()
+
+    # A later end time lets people in again.
+    facilitator.post(f"/api/workshops/{body['id']}/ends_at", {"ends_at": later})
+    lead.reload()
+    wait_for_map(lead)
+    expect(lead.locator("#ws-joins-now")).to_have_text(OPEN)
+
+    facilitator.post(f"/api/workshops/{body['id']}/state", {"state": "closed"})
+    expect(lead.locator("#ws-joins-now")).to_have_text("The workshop is closed: nobody can join.")
+    expect(lead.locator("#ws-joins-toggle")).to_be_disabled()
+    expect(lead.locator("#ws-code-new")).to_be_disabled()
+    wall.reload()
+    wall.wait_for_selector("#map[data-ready='true']")
+    expect(wall.locator("#ws-joins-stopped")).to_be_visible()
+    expect(wall.locator("#ws-join-qr")).to_be_hidden()

@@ -67,6 +67,17 @@ def test_stopping_joins_refuses_newcomers_and_keeps_everyone_in(app, room):
     assert new_client(app).get(f"/api/workshops/by-code?code={code}").get_json()["joins_open"]
 
 
+def test_only_someone_with_the_code_learns_that_the_door_is_stopped(app, room):
+    workshop, facilitator, _, _ = room
+    _joins(facilitator, workshop, {"open": False})
+    for body in ({"code": "ZZZZZZ", "name": "x"}, {}, {"code": 123, "name": "x"}):
+        response = new_client(app).post(f"/api/workshops/{workshop['id']}/join", body, headers=EN)
+        assert (response.status_code, response.get_json()["error"]) == (
+            422,
+            {"code": "wrong_code", "message": "The join code is not right.", "field": "code"},
+        ), body
+
+
 def test_a_removed_participant_cannot_come_back_from_another_browser(app, room):
     workshop, facilitator, anna, _ = room
     pid = anna.participant["participant_id"]

@@ -379,7 +379,7 @@ PATHS = {
             "setJoinsOpen",
             "Facilitator: stop new joins (409 joins_stopped; everyone in stays in), or let new "
             "people join again",
-            answer(200, "the join block", JSON, JOIN_BLOCK),
+            answer(200, "the join block", JSON, {**JOIN_BLOCK, "type": "object"}),
             body({"open": {"type": "boolean"}}, ["open"]),
         )
     },
@@ -387,7 +387,7 @@ PATHS = {
         "post": operation(
             "changeJoinCode",
             "Facilitator: a new join code; the old code, link and QR code open nothing any more",
-            answer(200, "the join block", JSON, JOIN_BLOCK),
+            answer(200, "the join block", JSON, {**JOIN_BLOCK, "type": "object"}),
             parameters=[ID, *IDENTITY],
             errors=(*MEMBER, 409),
             writes=True,

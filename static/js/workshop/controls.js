@@ -24,14 +24,11 @@ export class FacilitatorControls {
     const bind = (id, handler) => document.getElementById(id)?.addEventListener("click", handler);
     bind("ws-state-open", () => this.setState("open"));
     bind("ws-state-pause", () => this.setState("paused"));
-    bind("ws-state-close", () => {
-      this.confirm.hidden = false;
-      document.getElementById("ws-close-no")?.focus();
-    });
+    bind("ws-state-close", () => this.askToClose(true));
     bind("ws-close-yes", () => this.setState("closed"));
-    bind("ws-close-no", () => {
-      this.confirm.hidden = true;
-      document.getElementById("ws-state-close")?.focus();
+    bind("ws-close-no", () => this.askToClose(false));
+    this.confirm.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") this.askToClose(false);
     });
     bind("ws-bring", () => this.sendView({ announce: true }));
     bind("ws-follow-me", () => this.setFollow(!this.following));
@@ -43,6 +40,12 @@ export class FacilitatorControls {
     );
     this.showState(page.state.state);
     this.showFollow();
+  }
+
+  /** Open the "close for good?" question (focus on the safe answer) or close it again. */
+  askToClose(open) {
+    this.confirm.hidden = !open;
+    document.getElementById(open ? "ws-close-no" : "ws-state-close")?.focus();
   }
 
   /** What went wrong, beside the controls (and said). */

@@ -18,38 +18,48 @@ export class JoinControls {
     this.page = page;
     this.id = page.id;
     this.join = page.state.join;
+    this.busy = false;
     this.toggle = /** @type {HTMLButtonElement} */ ($("ws-joins-toggle"));
     this.newCode = /** @type {HTMLButtonElement} */ ($("ws-code-new"));
     this.confirm = /** @type {HTMLElement} */ ($("ws-code-confirm"));
     this.error = /** @type {HTMLElement} */ ($("ws-joins-error"));
     this.toggle.addEventListener("click", () => this.setOpen(!this.join.open));
-    this.newCode.addEventListener("click", () => {
-      this.confirm.hidden = false;
-      $("ws-code-no")?.focus(); // the safe answer first, as closing the workshop asks
-    });
+    this.newCode.addEventListener("click", () => this.ask(true));
     $("ws-code-yes")?.addEventListener("click", () => this.makeNewCode());
-    $("ws-code-no")?.addEventListener("click", () => {
-      this.confirm.hidden = true;
-      this.newCode.focus();
+    $("ws-code-no")?.addEventListener("click", () => this.ask(false));
+    this.confirm.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") this.ask(false);
     });
     this.show(this.join);
-    this.setClosed(page.state.state === "closed");
   }
 
-  /** The code, link and QR code, and whether the door is open, as `join` says. */
+  /** Open the "new code?" question (focus on the safe answer) or close it (focus back). */
+  ask(open) {
+    this.confirm.hidden = !open;
+    this.newCode.setAttribute("aria-expanded", String(open));
+    (open ? $("ws-code-no") : this.newCode)?.focus();
+  }
+
+  /** The code, link and QR code, and whether anyone can join now, as `join` and the page say. */
   show(join) {
-    if (!join) return;
-    this.join = join;
-    showJoin(join);
-    /** @type {HTMLElement} */ ($("ws-joins-now")).textContent = t(join.open ? "joinsOpenNow" : "joinsStoppedNow");
-    this.toggle.textContent = t(join.open ? "stopJoins" : "letJoinsIn");
+    if (join) {
+      this.join = join;
+      showJoin(join);
+    }
+    const { state, ended } = this.page.state;
+    const closed = state === "closed";
+    /** @type {HTMLElement} */ ($("ws-joins-now")).textContent = t(this.sentence(closed, Boolean(ended)));
+    this.toggle.textContent = t(this.join.open ? "stopJoins" : "letJoinsIn");
+    this.toggle.disabled = closed || this.busy;
+    this.newCode.disabled = closed || this.busy;
+    if (closed && !this.confirm.hidden) this.confirm.hidden = true;
   }
 
-  /** A closed workshop lets nobody in and keeps its code. */
-  setClosed(closed) {
-    this.toggle.disabled = closed;
-    this.newCode.disabled = closed;
-    if (closed) this.confirm.hidden = true;
+  /** Which sentence says who can join: a closed or ended workshop takes nobody, door or not. */
+  sentence(closed, ended) {
+    if (closed) return "joinsClosedWorkshop";
+    if (ended) return "joinsEndedWorkshop";
+    return this.join.open ? "joinsOpenNow" : "joinsStoppedNow";
   }
 
   /** What went wrong, beside the buttons (and said). */
@@ -59,23 +69,33 @@ export class JoinControls {
     this.page.announce(this.error.textContent);
   }
 
-  async setOpen(open) {
+  /** One request at a time: a second press while the first is on its way would undo it. */
+  async send(name, options) {
     this.error.hidden = true;
+    this.busy = true;
+    this.show(null);
     try {
-      const url = urlFor("joins", { workshop_id: this.id });
-      this.show(await request(url, { method: "POST", json: { open } }));
+      return await request(urlFor(name, { workshop_id: this.id }), { method: "POST", ...options });
+    } finally {
+      this.busy = false;
+      this.show(null);
+    }
+  }
+
+  async setOpen(open) {
+    try {
+      this.show(await this.send("joins", { json: { open } }));
       this.page.announce(t(open ? "joinsOpenNow" : "joinsStoppedNow"));
     } catch (err) {
       this.fail(err);
     }
+    this.toggle.focus();
   }
 
   async makeNewCode() {
-    this.error.hidden = true;
-    this.confirm.hidden = true;
+    this.ask(false);
     try {
-      const url = urlFor("joinCode", { workshop_id: this.id });
-      const join = await request(url, { method: "POST" });
+      const join = await this.send("joinCode", {});
       this.show(join);
       this.page.announce(t("newCodeMade", { code: join.code }));
     } catch (err) {
@@ -84,15 +104,21 @@ export class JoinControls {
     this.newCode.focus();
   }
 
-  /** Another facilitator changed the door or the code: read the join block again. */
+  /**
+   * Another facilitator changed the door or the code: read the join block again, and say
+   * what changed (this page's own change was said already, and reads the same).
+   */
   async onEvent(event) {
     if (event.type !== "join.changed") return;
+    const before = this.join;
     try {
       const state = await request(urlFor("workshop", { workshop_id: this.id }));
       this.show(state.join);
     } catch {
-      // a blip: the next resync reads it
+      return; // a blip: the next resync reads it
     }
+    if (this.join.code !== before.code) this.page.announce(t("newCodeMade", { code: this.join.code }));
+    else if (this.join.open !== before.open) this.page.announce(t(this.join.open ? "joinsOpenNow" : "joinsStoppedNow"));
   }
 
   /** The workshop read again after the stream was down: a `join.changed` may have been missed. */

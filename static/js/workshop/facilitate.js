@@ -96,7 +96,7 @@ function start() {
         controls?.showState(state);
         endTime?.show();
         participants?.setClosed(state === "closed");
-        door?.setClosed(state === "closed");
+        door?.show(null); // closed or ended: nobody can join, whatever the door says
       },
       onResync: (state) => {
         controls?.sync(state);

@@ -51,6 +51,9 @@ async function start() {
   }
   if (found.joins_open === false) {
     status.textContent = t("joinsStopped");
+    // The facilitator may let people in a minute later: a press looks again. Not a poll: the
+    // look-ups count toward the same limit as joining does.
+    $("ws-join-retry")?.removeAttribute("hidden");
     return;
   }
   status.textContent = "";
@@ -101,10 +104,18 @@ async function start() {
       window.location.assign(mapUrl);
     } catch (err) {
       submit.disabled = false;
+      if (err instanceof ApiError && err.code === "wrong_code") {
+        // The facilitator made a new code while this form was open: this one opens nothing.
+        form.hidden = true;
+        status.textContent = t("codeChanged");
+        $("ws-join-other")?.removeAttribute("hidden");
+        return;
+      }
       const field = err instanceof ApiError ? err.field : null;
       fieldError(field === "name" || field === "group" ? field : "", errorMessage(err));
     }
   });
 }
 
+$("ws-join-retry-button")?.addEventListener("click", () => window.location.reload());
 start();

@@ -11,6 +11,7 @@ import { errorMessage, request } from "umecom/lib/request.js";
 import { settings, t, urlFor } from "umecom/lib/settings.js";
 import { createMap } from "umecom/map/create-map.js";
 import { addReferenceLayers } from "umecom/map/reference-layers.js";
+import { EndCheck } from "umecom/workshop/end-check.js";
 import { FollowBanner } from "umecom/workshop/follow.js";
 import { LiveEvents } from "umecom/workshop/live.js";
 import { AnnotationLayer } from "umecom/workshop/shapes.js";
@@ -85,18 +86,20 @@ function setUpCardToggle(card, button, onShown) {
 }
 
 /**
- * The join card as the facilitator's door is: the code and QR code while new people may join,
- * and while they may not, a sentence instead (a code on the wall that only refuses would waste
- * the room's time).
- * @param {{code: string, url: string, qr_svg: string, open: boolean}|null} join
+ * The join card as the workshop lets people in: the code and QR code while new people may
+ * join, and otherwise a sentence instead (the door stopped, the workshop closed or past its end
+ * time): a code on the wall that only refuses would waste the room's time.
+ * @param {{join: {code: string, url: string, qr_svg: string, open: boolean}|null,
+ *   state: string, ended: boolean}} workshop
  */
-function showDoor(join) {
-  if (!join) return;
-  showJoin(join);
+function showDoor(workshop) {
+  if (!workshop.join) return;
+  showJoin(workshop.join);
+  const open = workshop.join.open && workshop.state !== "closed" && !workshop.ended;
   for (const id of ["ws-join-how", "ws-join-code", "ws-join-qr"]) {
-    /** @type {HTMLElement} */ (document.getElementById(id)).hidden = !join.open;
+    /** @type {HTMLElement} */ (document.getElementById(id)).hidden = !open;
   }
-  /** @type {HTMLElement} */ (document.getElementById("ws-joins-stopped")).hidden = join.open;
+  /** @type {HTMLElement} */ (document.getElementById("ws-joins-stopped")).hidden = open;
 }
 
 /**
@@ -145,7 +148,31 @@ async function start() {
   // The wall shows what participants see: hidden drawings stay off it.
   const layer = new AnnotationLayer(map, { facilitator: false, scale: WALL_SCALE });
   const follow = new FollowBanner(map, { announce, always: true });
-  showDoor(state.join);
+  /**
+   * The workshop as the wall last read it, whose join card follows it; the end time is asked
+   * about as the shared map asks (EndCheck): at it, and while it has passed.
+   */
+  const wall = {
+    id,
+    state,
+    setState(now, { ended = wall.state.ended, endsAt = wall.state.ends_at } = {}) {
+      wall.state = { ...wall.state, state: now, ended, ends_at: endsAt };
+      showDoor(wall.state);
+      ends.schedule();
+    },
+  };
+  const ends = new EndCheck(wall);
+  /** Read the workshop again (the door, the code) and show its card. */
+  const readDoor = async () => {
+    try {
+      const now = await request(urlFor("workshop", { workshop_id: id }));
+      wall.state = now;
+      wall.setState(now.state, { ended: now.ended, endsAt: now.ends_at });
+    } catch {
+      // a blip: the next resync shows the door as it is
+    }
+  };
+  wall.setState(state.state);
   const fit = (bounds) => {
     shown = bounds;
     return clearOfCard(map, card, button, bounds);
@@ -166,7 +193,8 @@ async function start() {
   const resync = async () => {
     const now = await request(urlFor("workshop", { workshop_id: id }));
     show(now.state);
-    showDoor(now.join);
+    wall.state = now;
+    wall.setState(now.state);
     if (now.state === "closed") return null;
     follow.start(now.follow, now.view);
     if (now.follow && now.view) followed();
@@ -197,11 +225,10 @@ async function start() {
         case "state":
         case "closed":
           show(event.state || "closed");
+          wall.setState(event.state || "closed");
           break;
         case "join.changed":
-          request(urlFor("workshop", { workshop_id: id }))
-            .then((now) => showDoor(now.join))
-            .catch(() => {}); // a blip: the next resync shows the door as it is
+          readDoor();
           break;
         default:
       }
