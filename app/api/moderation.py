@@ -9,15 +9,10 @@ from app.api.body import json_body
 from app.auth import require_role, role_required
 from app.db import get_session
 from app.ideas.filters import parse_int
-from app.planning.moderation import (
-    Reporter,
-    add_flag,
-    parse_flag,
-    parse_redaction,
-    queue,
-    redact,
-)
+from app.planning.moderation_queue import queue
 from app.planning.pins import staff_pin
+from app.planning.redaction import parse_redaction, redact
+from app.planning.reports import Reporter, add_flag, parse_flag
 from app.planning.wordlist import add_word, all_words, delete_word
 from app.ratelimit import flag_limits
 from app.supporters import current_network_id, current_supporter_id

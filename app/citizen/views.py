@@ -23,7 +23,7 @@ from app.ideas.filters import IdeaFilters, next_page_args, parse_filters
 from app.ideas.queries import newest_first, public_idea_rows
 from app.ideas.support import add_support, has_supported
 from app.models import Idea
-from app.planning.moderation import Reporter, add_flag, parse_flag
+from app.planning.reports import Reporter, add_flag, parse_flag
 from app.ratelimit import flag_limits, support_limits
 from app.redirects import safe_local_target
 from app.replica import public_read

@@ -32,9 +32,10 @@ from app.planning.enums import (
     VISIBILITY_LABELS,
 )
 from app.planning.history import history_of
-from app.planning.moderation import queue, reports_of
+from app.planning.moderation_queue import queue
 from app.planning.notes import notes_of
 from app.planning.pins import staff_pin
+from app.planning.reports import reports_of
 from app.planning.wordlist import all_words
 
 QUEUE_PAGE_SIZE = 200

@@ -25,7 +25,7 @@ from app.planner.views import area_bounds, page_settings
 from app.planner.workspace_strings import workspace_strings
 from app.planning.enums import SOURCE_LABELS
 from app.planning.imports import MAX_IMPORT_FEATURES
-from app.planning.moderation import queue
+from app.planning.moderation_queue import queue
 from app.urls import url_templates
 from geo.crs import SWEREF99TM, WGS84
 

@@ -24,8 +24,9 @@ from app.ideas.queries import published_ideas, support_count
 from app.models import District, Idea
 from app.planning.enums import MODERATED_VISIBILITIES, VISIBILITY_LABELS, check_role
 from app.planning.history import check_unchanged_since, parse_last_change_seen, record
-from app.planning.moderation import change_visibility, open_report_count
 from app.planning.payloads import json_object, parse_id, parse_status
+from app.planning.reports import open_report_count
+from app.planning.visibility import change_visibility
 from geo.i18n import N_
 from geo.numbers import whole_in_range
 
