@@ -121,6 +121,18 @@ class ParticipantLetBackIn:
 
 
 @dataclass(frozen=True)
+class EndsAtChanged:
+    """The facilitator gave a later end time (`ends_at`), or none (left out): open again.
+
+    An end time can only be set in the future, so every page reopens on it and asks again
+    when it comes, as the server's clock decides.
+    """
+
+    type: ClassVar[str] = "ends_at"
+    ends_at: str | None
+
+
+@dataclass(frozen=True)
 class JoinChanged:
     """New joins stopped or let in again, or a new join code: members read the join block again.
 
@@ -145,6 +157,7 @@ Payload = (
     | ParticipantRemoved
     | ParticipantLetBackIn
     | JoinChanged
+    | EndsAtChanged
 )
 EVENT_TYPES: tuple[type[Payload], ...] = (
     AnnotationCreated,
@@ -160,6 +173,7 @@ EVENT_TYPES: tuple[type[Payload], ...] = (
     ParticipantRemoved,
     ParticipantLetBackIn,
     JoinChanged,
+    EndsAtChanged,
 )
 # Events about one participant, sent to facilitators and to that participant only.
 ABOUT_A_PARTICIPANT = (ParticipantRemoved.type, ParticipantLetBackIn.type)

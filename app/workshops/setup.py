@@ -20,8 +20,10 @@ from app.models import District, Workshop, WorkshopGroup, WorkshopParticipant
 from app.workshops import audit
 from app.workshops.actors import Actor
 from app.workshops.codes import hash_key, new_facilitator_key, normalise_join_code
+from app.workshops.events import append_event
 from app.workshops.joining import refuse_if_joins_stopped, with_fresh_join_code
 from app.workshops.palette import PALETTE, parse_color
+from app.workshops.payloads import EndsAtChanged
 from app.workshops.queries import lock_workshop, refuse_if_removed, removed_from_workshop
 from geo.crs import WGS84, AreaOfInterest
 from geo.i18n import N_
@@ -142,7 +144,10 @@ def set_ends_at(session: Session, actor: Actor, payload: Any) -> datetime | None
     workshop = lock_workshop(session, actor.workshop_id, actor)
     before = instant_text(workshop.ends_at)
     workshop.ends_at = ends_at
-    audit.record(session, actor, "ends_at", before=before, after=instant_text(ends_at))
+    after = instant_text(ends_at)
+    if after != before:  # pages open at it learn it now, not at their next reload
+        append_event(session, actor.workshop_id, EndsAtChanged(ends_at=after), actor=actor)
+    audit.record(session, actor, "ends_at", before=before, after=after)
     session.commit()
     return ends_at
 

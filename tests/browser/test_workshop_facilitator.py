@@ -3,6 +3,8 @@ pins, closing, drawing for someone from a paper map, hiding; the wall display.""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from playwright.sync_api import expect
 
 from tests.browser.workshops import (
@@ -206,3 +208,20 @@ def test_every_drawing_that_can_be_a_pin_is_ticked_at_once(app, open_page):
     lead.click("#ws-pick-none")
     expect(lead.locator(".ws-list__pick:checked")).to_have_count(0)
     expect(lead.locator("#ws-promote-submit")).to_be_disabled()
+
+
+def test_focus_stays_in_the_controls_as_their_buttons_turn_off(app, open_page):
+    """The button pressed is disabled at once: focus went to the page, lost to a keyboard."""
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
+    _facilitator, body = workshop(app, ends_at=later)
+    lead = open_page()
+    facilitate_in_browser(lead, body)
+    pause, reopen = lead.locator("#ws-state-pause"), lead.locator("#ws-state-open")
+    pause.focus()
+    lead.keyboard.press("Enter")
+    expect(reopen).to_be_focused()
+    lead.keyboard.press("Enter")
+    expect(pause).to_be_focused()
+    lead.locator("#ws-end-remove").focus()
+    lead.keyboard.press("Enter")
+    expect(lead.locator("#ws-end-at")).to_be_focused()

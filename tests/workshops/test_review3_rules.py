@@ -5,13 +5,15 @@ workshop for participants; the audit says who acted and which fields an edit cha
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from itsdangerous import URLSafeSerializer
 from sqlalchemy import text
 
-from app.db import get_engine
+from app.db import get_engine, get_session
 from app.workshops.codes import hash_key
+from app.workshops.events import events_after
 from tests.conftest import create_user, sign_in
 from tests.workshops.helpers import WorkshopClient, draw, join, new_client, shape, start_workshop
 
@@ -274,3 +276,20 @@ def test_the_audit_says_who_and_which_fields_an_edit_changed(app, planner_room):
     ]
     assert entries[0]["detail"] == {"fields": ["color", "note"]}
     assert "Rättad" not in json.dumps(entries) and "Anna" not in json.dumps(entries)
+
+
+def test_a_new_end_time_is_an_event_for_the_pages_open(app):
+    """Pages open when the facilitator sets, changes or removes the end time learn it then."""
+    facilitator, workshop = start_workshop(app)
+    wid = workshop["id"]
+    later = (datetime.now(UTC) + timedelta(hours=2)).replace(microsecond=0)
+    path = f"/api/workshops/{wid}/ends_at"
+    assert facilitator.post(path, {"ends_at": later.isoformat()}).status_code == 200
+    assert facilitator.post(path, {"ends_at": later.isoformat()}).status_code == 200  # the same
+    assert facilitator.post(path, {"ends_at": None}).status_code == 200
+    with app.app_context():
+        sent = [e.payload for e in events_after(get_session(), wid, 0)]
+    assert sent == [
+        {"type": "ends_at", "ends_at": later.astimezone(UTC).isoformat()},
+        {"type": "ends_at"},
+    ]

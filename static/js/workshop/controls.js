@@ -68,6 +68,9 @@ export class FacilitatorControls {
       await request(urlFor("state", { workshop_id: this.id }), { method: "POST", json: { state } });
       this.clear();
       if (this.page.state.state !== state) this.page.setState(state);
+      // The button pressed is disabled now: the other one takes the focus, not the page.
+      const next = { open: "ws-state-pause", paused: "ws-state-open" }[state];
+      if (next) document.getElementById(next)?.focus();
     } catch (err) {
       this.fail(err);
     }
@@ -206,6 +209,8 @@ export class EndTimeControl {
       this.page.announce(
         saved.ends_at ? t("endsAtSaved", { time: instantText(saved.ends_at) }) : t("endsAtRemoved"),
       );
+      // "Remove the end time" is disabled now that there is none: the field, not the page.
+      if (!saved.ends_at) this.input.focus();
     } catch (err) {
       this.fail(errorMessage(err));
     }

@@ -282,6 +282,7 @@ export class WorkshopPage {
     showEndsAt(this.state.ends_at);
     this.ends.schedule();
     this.hooks.onState?.(state);
+    if (state === "closed") this.connection(document.getElementById("ws-connection")?.dataset.status || "ended");
     if (!quiet && !changed) return;
     this.showWritable({ quiet });
   }
@@ -327,7 +328,9 @@ export class WorkshopPage {
   connection(status) {
     const node = document.getElementById("ws-connection");
     if (!node) return;
-    const key = { live: "live", reconnecting: "reconnecting" }[status] || "notLive";
+    // Closed, the stream ends for good: "Not live" would read as a broken connection.
+    const closed = this.state.state === "closed";
+    const key = closed ? "state_closed" : { live: "live", reconnecting: "reconnecting" }[status] || "notLive";
     if (status === "live" && node.dataset.status && node.dataset.status !== "live") this.announce(t("live"));
     node.textContent = t(key);
     node.dataset.status = status;
@@ -404,6 +407,9 @@ export class WorkshopPage {
         break;
       case "participant.let_back_in":
         if (!this.facilitator) window.location.reload(); // back as the page first loads
+        break;
+      case "ends_at": // a later end time, or none: open again now, ask again when it comes
+        this.setState(this.state.state, { ended: false, endsAt: event.ends_at ?? null });
         break;
       case "join.changed":
         break; // the facilitator's page reads the join block again (door.js, by the hook)

@@ -230,6 +230,9 @@ async function start() {
         case "join.changed":
           readDoor();
           break;
+        case "ends_at":
+          wall.setState(wall.state.state, { ended: false, endsAt: event.ends_at ?? null });
+          break;
         default:
       }
     },

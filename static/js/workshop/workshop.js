@@ -78,8 +78,8 @@ export function instantText(value) {
 }
 
 /**
- * The end time in "About the workshop" (when the page was made with one): a later one, or
- * none (then the line goes).
+ * The end time in "About the workshop": set or changed (the line and the block show), or none
+ * (the line goes, and the block too when the workshop has no description).
  * @param {string|null} endsAt
  */
 export function showEndsAt(endsAt) {
@@ -87,6 +87,8 @@ export function showEndsAt(endsAt) {
   const time = document.getElementById("ws-about-ends-at");
   if (!line || !time) return;
   line.hidden = !endsAt;
+  const about = document.getElementById("ws-about");
+  if (about) about.hidden = !endsAt && !about.querySelector(".body");
   if (!endsAt || time.getAttribute("datetime") === endsAt) return;
   time.setAttribute("datetime", endsAt);
   time.textContent = instantText(endsAt);
