@@ -186,6 +186,10 @@ STRINGS = {
     "joinsEndedWorkshop": _l(
         "The end time has passed: nobody can join. A later end time lets people in again."
     ),
+    "noSuchCode": _l(
+        "No workshop has this code. Check it, or ask the facilitator: they may have made a "
+        "new one."
+    ),
     "codeChanged": _l(
         "This code no longer opens the workshop: the facilitator has made a new one. Type the "
         "new code."

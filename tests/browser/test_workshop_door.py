@@ -130,7 +130,10 @@ def test_a_new_join_code_asks_first_and_the_old_one_opens_nothing(app, open_page
 
     stale = open_page(**EN)
     stale.goto(f"/w/{old}")
-    expect(stale.locator("#ws-join-status")).to_have_text("No workshop has this code.")
+    expect(stale.locator("#ws-join-status")).to_have_text(
+        "No workshop has this code. Check it, or ask the facilitator: they may have made a "
+        "new one."
+    )
     join_in_browser(open_page(**EN), new, "Cecilia")
 
 
@@ -165,3 +168,14 @@ def test_a_closed_or_ended_workshop_invites_nobody(app, open_page):
     wall.wait_for_selector("#map[data-ready='true']")
     expect(wall.locator("#ws-joins-stopped")).to_be_visible()
     expect(wall.locator("#ws-join-qr")).to_be_hidden()
+
+
+def test_the_projector_without_the_facilitators_link_invites_nobody(app, open_page):
+    """Its card began "Join: scan the code, or go to … and type" with no code after it."""
+    _, body = workshop(app)
+    stranger = open_page(**EN)
+    stranger.goto(f"/workshops/{body['id']}/projector")
+    expect(stranger.locator("#ws-projector-status")).to_have_text(
+        "This page is for the facilitator: open it with the secret facilitator link."
+    )
+    expect(stranger.locator("#ws-join-how")).to_be_hidden()

@@ -13,11 +13,12 @@ from tests.browser.workshops import (
     facilitate_in_browser,
     join_in_browser,
     map_point,
+    open_list,
     shapes,
     wait_for_map,
     workshop,
 )
-from tests.workshops.helpers import draw, shape
+from tests.workshops.helpers import draw, join, shape
 
 EN = {"locale": "en-GB"}
 CORNER_REFUSED = "That point was not placed: the shape would cross itself. Place it elsewhere."
@@ -241,6 +242,8 @@ def test_a_save_that_finally_fails_offline_leaves_one_message(app, open_page, br
         "Could not reach the server. Check your connection and try again.", timeout=25_000
     )
     expect(page.locator("#ws-message")).to_be_hidden()
+    # The status region said "trying again" to a screen reader: now it says it stopped.
+    expect(page.locator("#map-status")).to_contain_text("Could not reach the server.")
     assert annotations(facilitator, body["id"]) == []
 
 
@@ -284,3 +287,25 @@ def test_on_a_wide_screen_the_form_leaves_a_point_near_the_right_edge_in_sight(a
         return beside or point_box["y"] >= panel_box["y"] + panel_box["height"]
 
     assert _once_panned(page, clear_of_the_panel)
+
+
+def test_closing_a_drawing_chosen_in_the_list_leaves_the_focus_on_the_list_button(app, open_page):
+    """On a phone the list is a sheet of its own, hidden as the drawing opens: Escape on a
+    drawing chosen there left the focus on the page."""
+    facilitator, body = workshop(app)
+    bo = join(app, body, "Bo")
+    draw(bo, body["id"], shape("Point", note="Bänk vid ån"))
+    page = open_page(**PHONE, **EN)
+    join_in_browser(page, body["join_code"], "Kim")
+    toggle = page.locator("#ws-list-toggle")
+    open_list(page)
+    entry = page.locator("#ws-list .ws-list__open", has_text="Bänk vid ån")
+    entry.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#ws-detail-panel")).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(page.locator("#ws-detail-panel")).to_be_hidden()
+    expect(toggle).to_be_focused()
+    page.keyboard.press("Enter")  # and the list is one press away again
+    expect(page.locator("#ws-list-panel")).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")

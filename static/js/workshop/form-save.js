@@ -73,7 +73,12 @@ export class FormSave {
         return await send();
       } catch (err) {
         if (!(err instanceof ApiError) || !RETRY_STATUSES.has(err.status) || attempt >= RETRY_DELAYS.length) {
-          if (attempt > 0) this.page.say(""); // no longer trying: the form says what went wrong
+          if (attempt > 0) {
+            // No longer trying: the form says what went wrong, and so does the status region,
+            // which still said "trying again" to a screen reader.
+            this.page.say("");
+            this.page.announce(errorMessage(err));
+          }
           throw err;
         }
         this.page.say(t("retrying"));

@@ -19,7 +19,9 @@ async function start() {
   try {
     found = await request(`${urlFor("byCode")}?${new URLSearchParams({ code })}`);
   } catch (err) {
-    status.textContent = errorMessage(err);
+    // A code that opens nothing may be one the facilitator has since replaced.
+    const gone = err instanceof ApiError && err.status === 404;
+    status.textContent = gone ? t("noSuchCode") : errorMessage(err);
     $("ws-join-other")?.removeAttribute("hidden");
     return;
   }

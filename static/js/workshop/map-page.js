@@ -228,6 +228,7 @@ export class WorkshopPage {
       toggle?.setAttribute("aria-expanded", "false");
     });
     this.panels.onReplaced("ws-list-panel", () => toggle?.setAttribute("aria-expanded", "false"));
+    if (toggle) this.panels.focusInstead("ws-list-panel", toggle);
   }
 
   /** The drawings now, and the event id to stream from. */

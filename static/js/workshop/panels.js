@@ -3,6 +3,9 @@
  * a conflict, the list. One is open at a time; closing one gives focus back to what opened it.
  * A panel hidden because another opened tells its owner (`onReplaced`), so that the owner can
  * end what it was doing (a draft, a selection) instead of waiting for a close that never comes.
+ * A panel opened from inside another (a drawing chosen in the list, a sheet of its own on a
+ * phone) gives the focus, when it closes, to what stands for that other panel (the list's
+ * toggle: `focusInstead`), since what opened it is hidden with it.
  */
 
 export class Panels {
@@ -13,6 +16,21 @@ export class Panels {
     this.opener = null;
     /** @type {Map<string, () => void>} */
     this.replacedHandlers = new Map();
+    /** @type {Map<string, HTMLElement>} */
+    this.standIns = new Map();
+    /** The panel the opener was in, when another panel's opening hid it with the opener. */
+    /** @type {string|null} */
+    this.openerPanel = null;
+  }
+
+  /**
+   * When what opened a panel was in the panel with this id, hidden since, `element` takes the
+   * focus at the close instead (the focus would otherwise fall to the page).
+   * @param {string} id
+   * @param {HTMLElement} element
+   */
+  focusInstead(id, element) {
+    this.standIns.set(id, element);
   }
 
   /**
@@ -34,7 +52,10 @@ export class Panels {
     const panel = /** @type {HTMLElement} */ (document.getElementById(id));
     const replaced = this.current && this.current !== panel && !this.current.hidden ? this.current : null;
     if (this.current && this.current !== panel) this.current.hidden = true;
-    if (this.current !== panel) this.opener = opener || document.activeElement;
+    if (this.current !== panel) {
+      this.opener = opener || document.activeElement;
+      this.openerPanel = replaced && replaced.contains(this.opener) ? replaced.id : null;
+    }
     this.current = panel;
     panel.hidden = false;
     document.body.classList.add("ws-panel-open");
@@ -64,9 +85,11 @@ export class Panels {
     this.current = null;
     document.body.classList.remove("ws-panel-open");
     const opener = this.opener;
+    const hiddenWith = this.openerPanel === null ? undefined : this.standIns.get(this.openerPanel);
     this.opener = null;
-    if (restoreFocus && hadFocus && opener instanceof HTMLElement && document.contains(opener)) {
-      opener.focus();
-    }
+    this.openerPanel = null;
+    if (!restoreFocus || !hadFocus) return;
+    if (hiddenWith) hiddenWith.focus();
+    else if (opener instanceof HTMLElement && document.contains(opener)) opener.focus();
   }
 }

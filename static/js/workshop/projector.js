@@ -128,6 +128,7 @@ async function start() {
     return;
   }
   if (!state.me) {
+    /** @type {HTMLElement} */ (document.getElementById("ws-join-how")).hidden = true; // no code follows
     status.textContent = t("needFacilitatorLink");
     element.dataset.ready = "gate";
     return;
