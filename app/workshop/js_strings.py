@@ -186,6 +186,8 @@ STRINGS = {
     "joinsEndedWorkshop": _l(
         "The end time has passed: nobody can join. A later end time lets people in again."
     ),
+    "presenceRemoved": _l("Not shown: you are no longer in this workshop."),
+    "yourDrawingHidden": _l("The facilitator hid one of your drawings from everyone."),
     "noSuchCode": _l(
         "No workshop has this code. Check it, or ask the facilitator: they may have made a "
         "new one."

@@ -77,6 +77,9 @@ def test_the_facilitator_removes_a_participant_who_is_told_and_can_draw_no_more(
     expect(anna.locator("#ws-connection")).to_have_text("Not live")
     # Her map empties as on a reload: nothing reaches it any more, so it would only go stale.
     expect(shapes(anna)).to_have_count(0)
+    expect(anna.locator("#ws-presence-summary")).to_have_text(
+        "Not shown: you are no longer in this workshop."
+    )  # not the count as it last was
     # Her drawing went from Bo's map at once; the facilitator's list says she was removed.
     expect(shapes(bo)).to_have_count(1)
     expect(anna_row.locator(".ws-participant__status")).to_have_text("removed")

@@ -309,3 +309,29 @@ def test_closing_a_drawing_chosen_in_the_list_leaves_the_focus_on_the_list_butto
     page.keyboard.press("Enter")  # and the list is one press away again
     expect(page.locator("#ws-list-panel")).to_be_visible()
     expect(toggle).to_have_attribute("aria-expanded", "true")
+
+
+def test_a_participant_is_told_when_their_own_drawing_is_hidden(app, open_page):
+    """It went from the author's map with no word: it looked lost."""
+    facilitator, body = workshop(app)
+    wid = body["id"]
+    bo = join(app, body, "Bo")
+    theirs = draw(bo, wid, shape("Point", note="Bos punkt")).get_json()
+    page = open_page(**EN)
+    join_in_browser(page, body["join_code"], "Kim")
+    page.click("[data-draw='Point']")
+    page.click("[data-action='point-centre']")
+    page.fill("#ws-note", "Kims punkt")
+    page.click("#ws-save")
+    expect(page.locator("#ws-form-panel")).to_be_hidden()
+    message = page.locator("#ws-message")
+
+    hide = {"hidden": True}
+    path = f"/api/workshops/{wid}/annotations/{theirs['id']}/hidden"
+    assert facilitator.post(path, hide).status_code == 200
+    expect(page.locator("#ws-list .ws-list__open", has_text="Bos punkt")).to_have_count(0)
+    expect(message).to_be_hidden()  # someone else's: not a word
+    [mine] = [f for f in annotations(facilitator, wid) if f["properties"]["note"] == "Kims punkt"]
+    path = f"/api/workshops/{wid}/annotations/{mine['id']}/hidden"
+    assert facilitator.post(path, hide).status_code == 200
+    expect(message).to_have_text("The facilitator hid one of your drawings from everyone.")

@@ -382,9 +382,15 @@ export class WorkshopPage {
       case "annotation.deleted":
         this.layer.remove(event.id, event.version);
         break;
-      case "annotation.hidden":
+      case "annotation.hidden": {
+        const own = this.layer.get(event.id)?.properties;
         this.layer.hide(event.id, event.version);
+        // It goes from the author's map too: say why, or it looks lost.
+        if (!this.facilitator && own && Number(own.author_id) === Number(this.me.participant_id)) {
+          this.say(t("yourDrawingHidden"));
+        }
         break;
+      }
       case "annotation.promoted":
         this.layer.promoted(event.pins || []);
         break;
@@ -439,6 +445,7 @@ export class WorkshopPage {
     // removed participant may not read the drawings (403): shown, they would only go stale.
     this.layer.sync([]);
     this.afterChange();
+    this.presence.stopped(t("presenceRemoved")); // its counts would go on as they last were
     this.watchForReturn();
   }
 

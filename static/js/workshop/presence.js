@@ -33,7 +33,12 @@ export class PresenceView {
    * last counts would go on claiming people who have gone.
    */
   closed() {
-    if (this.summary) this.summary.textContent = t("presenceClosed");
+    this.stopped(t("presenceClosed"));
+  }
+
+  /** No more `presence` events will come (closed, or this participant removed): say why. */
+  stopped(text) {
+    if (this.summary) this.summary.textContent = text;
     this.list?.replaceChildren();
   }
 
