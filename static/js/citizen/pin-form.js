@@ -365,7 +365,12 @@ export class PinForm {
     this.close();
   }
 
-  /** Close the form and give focus back to whatever opened it. */
+  /**
+   * Close the form and give focus back to whatever opened it.
+   * @param {{announce?: boolean}} [options] `announce: false`: the caller says why instead
+   *   (the notice over the map, itself a live region, or its own words), so the status region
+   *   is emptied: left as it was, it went on saying the form was open or what it listed
+   */
   close({ announce = true } = {}) {
     if (!this.isOpen) return;
     this.placeCheck?.abort();
@@ -377,7 +382,7 @@ export class PinForm {
     document.body.classList.remove("pin-form-open");
     this.map.removeLayer(this.draft);
     this.similar.clear();
-    if (announce) this.announce(t("formClosed"));
+    this.announce(announce ? t("formClosed") : "");
     const opener = this.opener;
     this.opener = null;
     if (opener && opener instanceof HTMLElement && document.contains(opener)) {
@@ -407,14 +412,15 @@ export class PinForm {
 
   /**
    * Show an error beside a field (or for the whole form when the field is not one of ours).
-   * @returns {HTMLElement} what should get focus
+   * @returns {HTMLElement} what should get focus: the field, or the form's message itself
+   *   (tabindex="-1"), which a keyboard would otherwise have to look for
    */
   showError(field, message) {
     const id = FIELD_IDS[field];
     if (!id) {
       this.formError.textContent = message;
       this.formError.hidden = false;
-      return /** @type {HTMLElement} */ (document.getElementById("pin-form-title"));
+      return this.formError;
     }
     const messageNode = /** @type {HTMLElement} */ (document.getElementById(`${id}-error`));
     messageNode.textContent = message;

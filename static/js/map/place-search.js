@@ -117,7 +117,13 @@ export function setUpPlaceSearch(map, { onPinHere }) {
       event.preventDefault();
       (at > 0 ? buttons[at - 1] : input).focus();
     } else if (event.key === "Escape") {
+      // Closes the list (a second Escape, in the field, empties it as a search field does);
+      // the count described the list, and the next search runs even for the same words.
       event.preventDefault();
+      list.replaceChildren();
+      list.hidden = true;
+      summary.textContent = "";
+      lastQuery = null;
       input.focus();
     }
   });

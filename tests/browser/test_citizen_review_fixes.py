@@ -1,0 +1,168 @@
+"""The citizen map's review by keyboard and screen reader: the hidden status region says nothing
+false once the form has closed for a save (or for a place outside Umeå), Escape closes the place
+search's results, and an error of the whole form gets focus itself."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Flask
+from playwright.sync_api import Browser, Page, Route, expect
+
+from tests.browser.conftest import BrowserLog, new_page, open_map
+from tests.conftest import Api, pin_feature
+
+FORM_OPENED = "Formuläret för en ny nål är öppet."
+SIMILAR_FOUND = "1 liknande nål i närheten, under rubriken."
+RATE_LIMITED = "Du har satt många nålar på kort tid. Vänta en minut och försök igen."
+OFFLINE = "Kunde inte nå servern. Kontrollera din anslutning och försök igen."
+
+
+def fill_pin(page: Page, title: str) -> None:
+    """Open the form at the map's centre and fill what a pin needs."""
+    page.click("#pin-centre")
+    expect(page.locator("#pin-panel")).to_be_visible()
+    page.select_option("#pin-category", "parks-nature")
+    page.fill("#pin-title", title)
+
+
+def test_after_a_save_the_status_region_no_longer_says_the_form_is_open(
+    page: Page, app: Flask
+) -> None:
+    """The notice says the pin was saved; the hidden region, live too, is emptied rather than
+    saying it again (read twice) or saying the closed form is open or what it listed."""
+    api = Api(app.test_client())
+    api.post("/api/ideas", json=pin_feature((20.2635, 63.8260), title="Fler cyklar"))
+    open_map(page)
+    status = page.locator("#map-status")
+    fill_pin(page, "Parkering för cyklarna")
+    expect(status).to_have_text(SIMILAR_FOUND)
+    page.click("#pin-submit")
+    expect(page.locator("#pin-panel")).to_be_hidden()
+    expect(page.locator("#map-notice")).to_contain_text("Parkering för cyklarna")
+    expect(status).to_have_text("")
+
+    # Just opened and saved at once: the region said only that the form was open.
+    fill_pin(page, "Bänk vid älven")
+    expect(status).to_have_text(FORM_OPENED)
+    page.click("#pin-submit")
+    expect(page.locator("#map-notice")).to_contain_text("Bänk vid älven")
+    expect(status).to_have_text("")
+
+    # Escape still says the form closed.
+    page.click("#pin-centre")
+    expect(status).to_have_text(FORM_OPENED)
+    page.keyboard.press("Escape")
+    expect(status).to_have_text("Formuläret stängdes.")
+
+
+def test_a_form_closed_for_a_place_outside_umea_is_not_said_to_be_open(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
+) -> None:
+    """The button "A pin where I am", in Vännäs: the form that opened closes with the notice
+    why, and the status region no longer says it is open."""
+    browser_log.allow(422)  # the server's answer that it is outside
+    page = new_page(
+        browser,
+        app,
+        live_server,
+        browser_log,
+        geolocation={"latitude": 63.9095, "longitude": 19.7530},
+        permissions=["geolocation"],
+    )
+    try:
+        open_map(page)
+        page.get_by_role("button", name="Sätt en nål där jag är").click()
+        expect(page.locator("#map-notice")).to_contain_text("utanför Umeå kommun")
+        expect(page.locator("#pin-panel")).to_be_hidden()
+        expect(page.locator("#map-status")).to_have_text("")
+    finally:
+        page.context.close()
+    assert browser_log.unexpected() == []
+
+
+def test_escape_in_the_place_results_closes_them(page: Page) -> None:
+    """Escape on a result closes the list and goes back to the search field; a second Escape,
+    in the field, does what it did before: a search field empties itself."""
+    open_map(page)
+    search = page.locator("#place-q")
+    results = page.locator("#place-results")
+    search.fill("Holmsund")
+    page.keyboard.press("Enter")
+    expect(results.locator(".place-result").first).to_be_visible()
+    page.keyboard.press("ArrowDown")
+    expect(results.locator(".place-result").first).to_be_focused()
+
+    page.keyboard.press("Escape")
+    expect(search).to_be_focused()
+    expect(results).to_be_hidden()
+    expect(page.locator("#place-summary")).to_have_text("")  # "1 place found, choose it": gone
+    expect(search).to_have_value("Holmsund")
+    expect(page.locator("#pin-panel")).to_be_hidden()
+
+    page.keyboard.press("Escape")
+    expect(search).to_have_value("")
+    expect(search).to_be_focused()
+
+    # A new search opens the list again.
+    search.fill("Holmsund")
+    page.keyboard.press("Enter")
+    expect(results.locator(".place-result").first).to_be_visible()
+
+
+def refuse_with_429(route: Route) -> None:
+    """The server's answer to a pin over the per-minute limit."""
+    if route.request.method != "POST":
+        route.continue_()
+        return
+    error = {"code": "rate_limited", "message": RATE_LIMITED, "field": None}
+    route.fulfill(
+        status=429,
+        content_type="application/json",
+        body=json.dumps({"error": error}),
+        headers={"Retry-After": "60"},
+    )
+
+
+def test_the_per_minute_limit_gets_focus_on_its_message(
+    page: Page, browser_log: BrowserLog
+) -> None:
+    browser_log.allow(429)
+    open_map(page)
+    page.route("**/api/ideas", refuse_with_429)
+    fill_pin(page, "En nål för mycket")
+    page.click("#pin-submit")
+    error = page.locator("#pin-form-error")
+    expect(error).to_have_text(RATE_LIMITED)
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).to_be_focused()
+    expect(page.locator("#pin-panel")).to_be_visible()
+
+    # Tab goes on from the message into the form.
+    page.keyboard.press("Tab")
+    expect(page.locator("#pin-form input[name='kind']:checked")).to_be_focused()
+
+
+def test_saving_offline_gets_focus_on_the_message(page: Page, browser_log: BrowserLog) -> None:
+    browser_log.allow_network_error("net::ERR_INTERNET_DISCONNECTED")
+    open_map(page)
+    page.route(
+        "**/api/ideas",
+        lambda route: (
+            route.abort("internetdisconnected")
+            if route.request.method == "POST"
+            else route.continue_()
+        ),
+    )
+    fill_pin(page, "Utan nät")
+    page.click("#pin-submit")
+    error = page.locator("#pin-form-error")
+    expect(error).to_have_text(OFFLINE)
+    expect(error).to_be_focused()
+
+    # A field's own error still takes focus to its field, and the form's message is gone.
+    page.unroute("**/api/ideas")
+    page.fill("#pin-title", "")
+    page.click("#pin-submit")
+    expect(page.locator("#pin-title")).to_be_focused()
+    expect(error).to_be_hidden()
