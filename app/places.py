@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -50,15 +51,40 @@ def load_places(path: str) -> tuple[Place, ...]:
         )
 
 
+# How alike a query that matched no name must be to a name, or to the start of one as long as
+# the query, for that place to be offered (difflib's ratio): "Ålidhme" finds Ålidhemsområdet
+# (its start "alidhem": 0.86), "Holmsnd" Holmsund, "Obola" Obbola; "xyz" finds nothing.
+CLOSE_ENOUGH = 0.8
+
+
 def search_places(places: tuple[Place, ...], query: str, *, limit: int = 10) -> list[Place]:
-    """Names starting with the query first (bigger places first), then names containing it."""
+    """Names starting with the query first (bigger places first), then names containing it.
+
+    When no name holds the query, the names closest to it, as a typo would be mistyped (the
+    closest first): a phone's keyboard swaps letters, and "no place is called that" helps less.
+    """
     needle = fold(query.strip())
     if not needle:
         return []
     starts = [p for p in places if fold(p.name).startswith(needle)]
     contains = [p for p in places if needle in fold(p.name) and p not in starts]
+    found = sorted(starts, key=_bigger_first) + sorted(contains, key=_bigger_first)
+    return (found or _close_to(places, needle))[:limit]
 
-    def rank(place: Place) -> tuple[int, str]:
-        return (-(place.population or 0), place.name)
 
-    return (sorted(starts, key=rank) + sorted(contains, key=rank))[:limit]
+def _bigger_first(place: Place) -> tuple[int, str]:
+    return (-(place.population or 0), place.name)
+
+
+def _close_to(places: tuple[Place, ...], needle: str) -> list[Place]:
+    """The places whose names, or their starts, are close to `needle`: the closest first."""
+    scored = []
+    for place in places:
+        name = fold(place.name)
+        likeness = max(
+            difflib.SequenceMatcher(None, needle, name).ratio(),
+            difflib.SequenceMatcher(None, needle, name[: len(needle)]).ratio(),
+        )
+        if likeness >= CLOSE_ENOUGH:
+            scored.append((-likeness, *_bigger_first(place), place))
+    return [entry[-1] for entry in sorted(scored, key=lambda entry: entry[:-1])]

@@ -3,6 +3,7 @@
 import json
 import re
 
+import pytest
 from sqlalchemy import text
 
 from app.categories import CATEGORIES
@@ -54,6 +55,23 @@ def test_place_search_ignores_case_and_accents(client):
     assert too_long.status_code == 422
     assert too_long.get_json()["error"]["field"] == "q"
     assert client.get("/api/places?q=" + "x" * 100).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("Ålidhme", "Ålidhemsområdet"), ("Holmsnd", "Holmsund"), ("obola", "Obbola"),
+     ("Sävarr", "Sävar"), ("Tegs", "Teg")],
+)  # fmt: skip
+def test_a_mistyped_place_finds_the_place_meant(client, typed, first):
+    """A phone's keyboard swaps and drops letters: "no place is called that" helped nobody."""
+    names = [p["name"] for p in client.get(f"/api/places?q={typed}").get_json()]
+    assert names[0] == first
+
+
+def test_a_name_found_as_typed_is_not_mixed_with_near_ones(client):
+    names = [p["name"] for p in client.get("/api/places?q=Teg").get_json()]
+    assert names and all(n.casefold().find("teg") >= 0 for n in names)
+    assert client.get("/api/places?q=xyz").get_json() == []
 
 
 def test_districts_layer_has_all_121(client):
