@@ -77,6 +77,39 @@ def unread_parameter() -> str | None:
     return None
 
 
+# What a write on the API or a staff page takes in its query, by endpoint and method: the rest
+# of its input is its body.
+WRITE_PARAMETERS: dict[tuple[str, str], frozenset[str]] = {
+    ("api.annotation", "DELETE"): frozenset({"version"}),  # a conditional delete
+}
+
+
+def refuse_unknown_on_write() -> None:
+    """Before a write on the API or a staff page: no query parameter it does not take.
+
+    A GET's unread parameters are refused after its view (`refuse_unread`); a write's must be
+    refused before, since after it the write has been done. `POST /api/ideas?evil=1` stored
+    the pin with the parameter ignored. A request no route takes is left to its 404 or 405.
+    """
+    if (
+        request.method in ("GET", "HEAD", "OPTIONS")
+        or not request.query_string
+        or not request.path.startswith(STRICT_PREFIXES)
+        or request.routing_exception is not None
+    ):
+        return
+    taken = WRITE_PARAMETERS.get((request.endpoint or "", request.method), frozenset())
+    pairs = parse_qsl(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    for name, _value in pairs:
+        if name not in taken and name not in READ_ANYWHERE:
+            raise InvalidField(
+                N_("Unknown query parameter: %(name)s"),
+                field=name[:40],
+                code="unknown_parameter",
+                name=name[:40],
+            )
+
+
 def refuse_unread(response: Response) -> Response:
     """The answer, or a 422 naming a parameter its view never read.
 
@@ -100,6 +133,7 @@ def refuse_unread(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Check every request's query: repeats before the view, and unread keys after it."""
+    """Check every request's query: repeats and a write's unknown keys first, unread after."""
     app.before_request(refuse_repeated_in_request)
+    app.before_request(refuse_unknown_on_write)
     app.after_request(refuse_unread)

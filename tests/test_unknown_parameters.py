@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import pin_feature
+from tests.workshops.helpers import shape, start_workshop
+
 EN = {"Accept-Language": "en"}
 
 
@@ -42,3 +45,32 @@ def test_the_language_and_every_parameter_a_view_reads_are_taken(staff):
     assert planner.get("/api/categories?lang=en").status_code == 200
     assert planner.get("/api/export/ideas.csv?category=safety&kind=idea&lang=sv").status_code == 200
     assert planner.get("/api/layers/hexgrid?size=500&kind=idea").status_code == 200
+
+
+def test_a_write_refuses_a_parameter_it_does_not_take_before_writing(app, api):
+    """POST /api/ideas?evil=1 stored the pin with the parameter ignored: a write's unknown
+    parameter can only be refused before it is done."""
+    response = api.post("/api/ideas?evil=1", pin_feature(), headers=EN)
+    assert response.status_code == 422
+    assert response.get_json()["error"] == {
+        "code": "unknown_parameter",
+        "message": "Unknown query parameter: evil",
+        "field": "evil",
+    }
+    assert api.get("/api/ideas").get_json()["features"] == []
+    assert api.post("/api/ideas?lang=en", pin_feature()).status_code == 201  # the language is taken
+
+
+def test_a_conditional_delete_keeps_its_version(app):
+    facilitator, workshop = start_workshop(app)
+    wid = workshop["id"]
+    drawn = facilitator.post(f"/api/workshops/{wid}/annotations", shape(on_behalf_of="Gunnar"))
+    path = f"/api/workshops/{wid}/annotations/{drawn.get_json()['id']}"
+    refused = facilitator.delete(f"{path}?versoin=1", headers=EN)
+    assert (refused.status_code, refused.get_json()["error"]["field"]) == (422, "versoin")
+    assert facilitator.delete(f"{path}?version=1").status_code == 204
+
+
+def test_a_write_no_route_takes_keeps_its_404_and_405(client):
+    assert client.post("/api/nothing-here?evil=1").status_code == 404
+    assert client.post("/api/categories?evil=1").status_code == 405

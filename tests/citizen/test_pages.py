@@ -179,10 +179,15 @@ def test_the_list_and_the_map_link_to_the_same_pins(api):
     assert "på kartan</a>" not in api.get("/list").get_data(as_text=True)
 
     html = api.get("/?q=belysning&category=safety").get_data(as_text=True)
-    assert 'href="/list?q=belysning&amp;category=safety">Visa de här nålarna som lista</a>' in html
+    assert (
+        'href="/list?q=belysning&amp;category=safety">Lista alla nålar i hela kommunen som '
+        "matchar filtret</a>"
+    ) in html
     assert re.search(r'<input id="filter-q" name="q" [^>]*value="belysning">', html)
     assert '<option value="safety" selected>' in html
-    assert 'href="/list">Visa de här nålarna som lista</a>' in api.get("/").get_data(as_text=True)
+    assert 'href="/list">Lista alla nålar i hela kommunen som matchar filtret</a>' in api.get(
+        "/"
+    ).get_data(as_text=True)
 
     for path in ("/?kind=spaceship&q=belysning", "/list?kind=spaceship", "/?q=" + "x" * 101):
         response = api.get(path)
