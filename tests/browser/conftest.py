@@ -115,6 +115,11 @@ PHONE: dict[str, object] = {
     "has_touch": True,
     "device_scale_factor": 2,
 }
+# A browser that says it is in Vännäs: inside the map's rectangle, outside Umeå's border.
+IN_VANNAS: dict[str, object] = {
+    "geolocation": {"latitude": 63.9095, "longitude": 19.7530},
+    "permissions": ["geolocation"],
+}
 
 
 # Assertions wait as long as actions do (Playwright's own default for them is 5 s). A pin

@@ -9,7 +9,7 @@ import json
 from flask import Flask
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.browser.conftest import BrowserLog, new_page, open_map
+from tests.browser.conftest import IN_VANNAS, BrowserLog, new_page, open_map
 from tests.conftest import Api, pin_feature
 
 FORM_OPENED = "Formuläret för en ny nål är öppet."
@@ -67,8 +67,7 @@ def test_a_form_closed_for_a_place_outside_umea_is_not_said_to_be_open(
         app,
         live_server,
         browser_log,
-        geolocation={"latitude": 63.9095, "longitude": 19.7530},
-        permissions=["geolocation"],
+        **IN_VANNAS,
     )
     try:
         open_map(page)

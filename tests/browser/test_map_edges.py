@@ -10,7 +10,7 @@ import threading
 from flask import Flask
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.browser.conftest import PHONE, BrowserLog, new_page, open_map
+from tests.browser.conftest import IN_VANNAS, PHONE, BrowserLog, new_page, open_map
 from tests.conftest import Api, pin_feature
 
 CENTRE = (20.2630, 63.8258)  # the map's first centre, in Centrala stan
@@ -184,8 +184,7 @@ def test_a_place_outside_the_municipality_is_said_before_anything_is_written(
         app,
         live_server,
         browser_log,
-        geolocation={"latitude": 63.9095, "longitude": 19.7530},
-        permissions=["geolocation"],
+        **IN_VANNAS,
     )
     try:
         open_map(page)

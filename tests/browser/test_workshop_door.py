@@ -7,11 +7,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from playwright.sync_api import expect
-from sqlalchemy import text
 
-from app.db import get_engine
 from tests.browser.conftest import PHONE
-from tests.browser.workshops import facilitate_in_browser, join_in_browser, wait_for_map, workshop
+from tests.browser.workshops import (
+    ended_workshop,
+    facilitate_in_browser,
+    join_in_browser,
+    wait_for_map,
+    workshop,
+)
 
 EN: dict[str, Any] = {"locale": "en-GB"}
 PHONE_EN: dict[str, Any] = {**PHONE, **EN}
@@ -131,20 +135,14 @@ def test_a_new_join_code_asks_first_and_the_old_one_opens_nothing(app, open_page
     stale = open_page(**EN)
     stale.goto(f"/w/{old}")
     expect(stale.locator("#ws-join-status")).to_have_text(
-        "No workshop has this code. Check it, or ask the facilitator: they may have made a "
-        "new one."
+        "No workshop has this code. Check it, or ask the facilitator: they may have made a new one."
     )
     join_in_browser(open_page(**EN), new, "Cecilia")
 
 
 def test_a_closed_or_ended_workshop_invites_nobody(app, open_page):
     later = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
-    facilitator, body = workshop(app, ends_at=later)
-    with app.app_context(), get_engine().begin() as conn:
-        conn.execute(
-            text("UPDATE workshops SET ends_at = now() - interval '1 minute' WHERE id = :w"),
-            {"w": body["id"]},
-        )
+    facilitator, body = ended_workshop(app)
     lead = open_page(**EN)
     facilitate_in_browser(lead, body)
     expect(lead.locator("#ws-joins-now")).to_have_text(

@@ -3,17 +3,15 @@ removed phone's page, letting them back in; and the join link of a workshop that
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from playwright.sync_api import expect
-from sqlalchemy import text
 
-from app.db import get_engine
 from tests.browser.conftest import PHONE
 from tests.browser.workshops import (
     annotations,
     draw_area,
+    ended_workshop,
     facilitate_in_browser,
     join_in_browser,
     save_drawing,
@@ -109,13 +107,7 @@ def test_the_facilitator_removes_a_participant_who_is_told_and_can_draw_no_more(
 
 
 def test_the_join_link_of_an_ended_workshop_says_it_has_ended(app, open_page):
-    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
-    _facilitator, body = workshop(app, ends_at=later)
-    with app.app_context(), get_engine().begin() as conn:
-        conn.execute(
-            text("UPDATE workshops SET ends_at = now() - interval '1 minute' WHERE id = :w"),
-            {"w": body["id"]},
-        )
+    _facilitator, body = ended_workshop(app)
     page = open_page(**PHONE_EN)
     page.goto(f"/w/{body['join_code']}")
     status = page.locator("#ws-join-status")

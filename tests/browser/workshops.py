@@ -3,12 +3,15 @@ reading what the map shows."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
 from playwright.sync_api import FloatRect, Locator, Page, expect
+from sqlalchemy import text
 
+from app.db import get_engine
 from tests.workshops.helpers import WorkshopClient, start_workshop
 
 # Corners of an area, as offsets in pixels from the map's centre.
@@ -18,6 +21,18 @@ SQUARE_PX = [(-80, -60), (60, -70), (70, 50), (-60, 60)]
 def workshop(app: Flask, **settings: Any) -> tuple[WorkshopClient, dict[str, Any]]:
     """A workshop started through the API: the facilitator's client and the 201 body."""
     return start_workshop(app, **settings)
+
+
+def ended_workshop(app: Flask, **settings: Any) -> tuple[WorkshopClient, dict[str, Any]]:
+    """A workshop whose end time has just passed (an end time cannot be set in the past)."""
+    later = (datetime.now(UTC) + timedelta(hours=1)).isoformat(timespec="seconds")
+    facilitator, body = workshop(app, ends_at=later, **settings)
+    with app.app_context(), get_engine().begin() as conn:
+        conn.execute(
+            text("UPDATE workshops SET ends_at = now() - interval '1 minute' WHERE id = :w"),
+            {"w": body["id"]},
+        )
+    return facilitator, body
 
 
 def wait_for_map(page: Page) -> None:
