@@ -189,8 +189,7 @@ STRINGS = {
     "presenceRemoved": _l("Not shown: you are no longer in this workshop."),
     "yourDrawingHidden": _l("The facilitator hid one of your drawings from everyone."),
     "noSuchCode": _l(
-        "No workshop has this code. Check it, or ask the facilitator: they may have made a "
-        "new one."
+        "No workshop has this code. Check it, or ask the facilitator: they may have made a new one."
     ),
     "codeChanged": _l(
         "This code no longer opens the workshop: the facilitator has made a new one. Type the "
