@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.common import limits
+from app.common.booleans import true_or_false
 from app.common.errors import Conflict, InvalidField, NotFound
 from app.common.text import clean_text, first_refused_character
 from app.common.times import instant_text
@@ -286,9 +287,8 @@ def update_user(session: Session, user_id: int, payload: object, acting_user_id:
     if "role" in payload:
         user.role = check_role(payload["role"])
     if "disabled" in payload:
-        if not isinstance(payload["disabled"], bool):
-            raise InvalidField(N_("disabled must be true or false."), field="disabled")
-        if payload["disabled"] and not user.disabled:
+        disabled = true_or_false(payload["disabled"], "disabled")
+        if disabled and not user.disabled:
             user.session_token = new_session_token()
-        user.disabled = payload["disabled"]
+        user.disabled = disabled
     return user

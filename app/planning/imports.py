@@ -29,6 +29,7 @@ from sqlalchemy import Integer, Select, Text, and_, bindparam, column, func, sel
 from sqlalchemy.dialects.postgresql import ARRAY, DOUBLE_PRECISION
 from sqlalchemy.orm import Session
 
+from app.common.booleans import true_or_false
 from app.common.errors import Conflict, DomainError, InvalidField
 from app.db import take_turn
 from app.ideas.create import NewIdea, Provenance, StoredIdeas, store_ideas, validate_new_idea
@@ -75,14 +76,9 @@ def _source(body: dict[str, Any]) -> str:
 
 def _import_duplicates(body: dict[str, Any]) -> bool:
     """`import_duplicates`: true or false (the default when the member is missing)."""
-    value = body.get("import_duplicates", False)
-    if not isinstance(value, bool):
-        raise InvalidField(
-            N_("import_duplicates must be true or false."),
-            field="import_duplicates",
-            code="invalid_boolean",
-        )
-    return value
+    return true_or_false(
+        body.get("import_duplicates", False), "import_duplicates", code="invalid_boolean"
+    )
 
 
 def _file_crs(body: dict[str, Any]) -> int | None:

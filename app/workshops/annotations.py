@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.categories import CATEGORY_BY_SLUG
 from app.common import limits
+from app.common.booleans import true_or_false
 from app.common.errors import Conflict, Forbidden, InvalidField
 from app.common.text import clean_text
 from app.models import Idea, WorkshopAnnotation, WorkshopGroup, WorkshopParticipant
@@ -398,9 +399,7 @@ def delete_annotation(
 
 def set_hidden(session: Session, actor: Actor, annotation_id: int, payload: Any) -> dict[str, Any]:
     """The facilitator hides an annotation from participants, or shows it again; commits."""
-    hidden = payload.get("hidden") if isinstance(payload, dict) else None
-    if not isinstance(hidden, bool):
-        raise InvalidField(N_("hidden must be true or false."), field="hidden")
+    hidden = true_or_false(payload.get("hidden") if isinstance(payload, dict) else None, "hidden")
     feature = write_hidden(session, actor, annotation_id, hidden)
     session.commit()
     return feature

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import func, update
 from sqlalchemy.orm import Session
 
+from app.common.booleans import true_or_false
 from app.common.errors import InvalidField
 from app.models import Workshop
 from app.workshops import audit
@@ -80,9 +81,7 @@ def send_view(session: Session, actor: Actor, payload: Any, area: AreaOfInterest
 
 def set_follow(session: Session, actor: Actor, payload: Any) -> bool:
     """Turn "follow me" on or off; commits. Whether it is on."""
-    on = payload.get("on") if isinstance(payload, dict) else None
-    if not isinstance(on, bool):
-        raise InvalidField(N_("on must be true or false."), field="on")
+    on = true_or_false(payload.get("on") if isinstance(payload, dict) else None, "on")
     lock_workshop(session, actor.workshop_id, actor)
     session.execute(update(Workshop).where(Workshop.id == actor.workshop_id).values(follow=on))
     append_event(session, actor.workshop_id, Follow(on=on), actor=actor)

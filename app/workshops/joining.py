@@ -17,6 +17,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.common.booleans import true_or_false
 from app.common.errors import Conflict, InvalidField
 from app.models import Workshop
 from app.workshops import audit
@@ -59,10 +60,7 @@ def _parse_open(payload: Any) -> bool:
     """`{"open": bool}`."""
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
-    value = payload.get("open")
-    if not isinstance(value, bool):
-        raise InvalidField(N_("open must be true or false."), field="open")
-    return value
+    return true_or_false(payload.get("open"), "open")
 
 
 def set_joins_open(session: Session, actor: Actor, payload: Any) -> bool:

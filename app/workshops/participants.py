@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.orm import Session
 
+from app.common.booleans import true_or_false
 from app.common.errors import InvalidField, NotFound
 from app.common.times import instant_text
 from app.models import WorkshopGroup, WorkshopParticipant
@@ -75,13 +76,8 @@ def parse_removal(payload: Any) -> tuple[bool, bool]:
     """`{"removed": bool, "hide_drawings"?: bool}` (drawings are hidden unless told not to)."""
     if not isinstance(payload, dict):
         raise InvalidField(N_("The body must be a JSON object."), field="body")
-    removed = payload.get("removed")
-    if not isinstance(removed, bool):
-        raise InvalidField(N_("removed must be true or false."), field="removed")
-    hide = payload.get("hide_drawings", True)
-    if not isinstance(hide, bool):
-        raise InvalidField(N_("hide_drawings must be true or false."), field="hide_drawings")
-    return removed, hide
+    removed = true_or_false(payload.get("removed"), "removed")
+    return removed, true_or_false(payload.get("hide_drawings", True), "hide_drawings")
 
 
 def set_removed(
