@@ -14,6 +14,7 @@ from tests.browser.workshops import (
     join_in_browser,
     map_point,
     open_list,
+    save_drawing,
     shapes,
     wait_for_map,
     workshop,
@@ -321,9 +322,7 @@ def test_a_participant_is_told_when_their_own_drawing_is_hidden(app, open_page):
     join_in_browser(page, body["join_code"], "Kim")
     page.click("[data-draw='Point']")
     page.click("[data-action='point-centre']")
-    page.fill("#ws-note", "Kims punkt")
-    page.click("#ws-save")
-    expect(page.locator("#ws-form-panel")).to_be_hidden()
+    save_drawing(page, "Kims punkt")
     message = page.locator("#ws-message")
 
     hide = {"hidden": True}
