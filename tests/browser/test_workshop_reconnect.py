@@ -227,6 +227,7 @@ def test_a_closed_workshops_204_stops_reconnecting(app, open_page):
     phone = open_page(**PHONE)
     phone.route(EVENTS, close_then_break)
     phone.on("response", lambda r: statuses.append(r.status) if "/events" in r.url else None)
+    phone.clock.install()
     join_in_browser(phone, body["join_code"], "Sara")
 
     expect(phone.locator("#ws-notice")).to_have_text(
@@ -237,7 +238,10 @@ def test_a_closed_workshops_204_stops_reconnecting(app, open_page):
     # Closed for good, not a broken connection: the review's phones all read "Inte live".
     expect(connection).to_have_text("Stängd: bara läsning")
     assert statuses == [200, 204]
-    phone.wait_for_timeout(4000)  # past the first two waits of a way back (1 s, 2 s)
+    # Past every wait of a way back (1, 2, 4 … 30 s): the page's timers are skipped through.
+    for _ in range(4):
+        phone.clock.fast_forward(30_000)
+        phone.wait_for_timeout(100)
     assert script.requests == 2
     assert statuses == [200, 204]
     expect(connection).to_have_attribute("data-status", "ended")
