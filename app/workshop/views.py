@@ -48,6 +48,7 @@ WORKSHOP_URLS = {
     "hidden": "api.hide_annotation",
     "undo": "api.undo_last",
     "events": "api.workshop_events",
+    "presence": "api.workshop_presence_departed",
     "promote": "api.promote_annotations",
     "export": "api.export_workshop",
     "area": "api.area",

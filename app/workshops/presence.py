@@ -3,19 +3,29 @@
 A stream adds its row when it opens and deletes it when it ends; each app process refreshes
 its streams' rows (`seen_at`) with one statement per heartbeat, so the rows of a process that
 died stop being counted after PRESENCE_TTL and are swept away.
+
+A stream learns that its reader left only when a write fails, a heartbeat or two after the
+page closed: a phone closed during a run-through stayed "here" for 26-46 s. So the page says
+goodbye as it closes (`depart`, with the id its stream was given), and its row goes at once.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, select, update
+import re
+import uuid
+
+from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from app.common.errors import NotFound
 from app.models import Workshop, WorkshopGroup, WorkshopParticipant, WorkshopPresence
 from app.workshops.actors import Actor
 from app.workshops.events import append_event
 from app.workshops.payloads import Presence
+from geo.i18n import N_
 
 PRESENCE_TTL_SECONDS = 45
+PRESENCE_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex, as `new_presence_id` makes them
 R = WorkshopPresence
 P = WorkshopParticipant
 
@@ -89,12 +99,42 @@ def arrive(session: Session, actor: Actor, presence_id: str, process_id: str) ->
     session.commit()
 
 
-def leave(session: Session, workshop_id: int, presence_id: str) -> None:
-    """A stream ended: delete its row and tell everyone; commits."""
+def new_presence_id() -> str:
+    """The id of a stream's row: told to its reader only, who may delete the row with it."""
+    return uuid.uuid4().hex
+
+
+def _remove(session: Session, workshop_id: int, *which: ColumnElement[bool]) -> bool:
+    """Delete the row `which` names and tell everyone, if it was there; commits."""
     state = _lock(session, workshop_id)
-    session.execute(delete(R).where(R.workshop_id == workshop_id, R.id == presence_id))
-    _announce(session, workshop_id, state)
+    gone = delete(R).where(R.workshop_id == workshop_id, *which).returning(R.id)
+    removed = session.execute(gone).first() is not None
+    if removed:
+        _announce(session, workshop_id, state)
     session.commit()
+    return removed
+
+
+def leave(session: Session, workshop_id: int, presence_id: str) -> None:
+    """A stream ended: delete its row, unless its page said goodbye first; commits."""
+    _remove(session, workshop_id, R.id == presence_id)
+
+
+def depart(session: Session, actor: Actor, presence_id: str) -> None:
+    """The page of a stream is closing: its reader is gone now; commits.
+
+    Only the caller's own row: a participant's, or a facilitator's stream for a facilitator.
+    """
+    owners = []
+    if actor.participant_id is not None:
+        owners.append(R.participant_id == actor.participant_id)
+    if actor.facilitator:
+        owners.append(R.role == "facilitator")
+    found = PRESENCE_ID.fullmatch(presence_id) is not None and _remove(
+        session, actor.workshop_id, R.id == presence_id, or_(*owners)
+    )
+    if not found:
+        raise NotFound(N_("No such connection."), field="presence_id")
 
 
 def refresh(session: Session, process_id: str) -> None:

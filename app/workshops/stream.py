@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from collections.abc import Callable, Generator
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -80,18 +79,22 @@ def event_stream(
     """Yield the stream's text: `retry:`, missed events, live events, heartbeat comments.
 
     Ends after a `closed` event, and a participant's after their removal. With `present`,
-    the reader counts as present while the stream is open. With `still_allowed`, it is asked
+    the reader counts as present while the stream is open, and is first sent a `presence`
+    event with the id that ends that early (`presence.depart`). With `still_allowed`, it is asked
     before each read, and the stream ends once it says no (a facilitator signed out): the
     browser's reconnect is then refused.
     """
     subscription = hub.subscribe(actor.workshop_id)
-    presence_id = uuid.uuid4().hex
+    presence_id = presence.new_presence_id()
     try:
+        # retry: how long a browser waits before it reconnects (with Last-Event-ID) by itself.
+        opening = f"retry: {retry_ms}\n: connected\n\n"
         if present:
             with sessions() as session:
                 presence.arrive(session, actor, presence_id, hub.process_id)
-        # retry: how long a browser waits before it reconnects (with Last-Event-ID) by itself.
-        yield f"retry: {retry_ms}\n: connected\n\n"
+            # Named, so not a `message`: the id the page says goodbye with as it closes.
+            opening += f'event: presence\ndata: {{"id":"{presence_id}"}}\n\n'
+        yield opening
         last_id = after_id
         while True:
             with sessions() as session:

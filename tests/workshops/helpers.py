@@ -104,6 +104,8 @@ class EventReader:
         self.status = self.response.status
         self.comments: list[str] = []
         self.retry: int | None = None
+        # Named events (`event: presence`), by name: as EventSource, `next_event` skips them.
+        self.named: dict[str, Any] = {}
 
     def next_event(self) -> dict[str, Any] | None:
         """The next event (`id` and `data`), or None when the stream ended."""
@@ -113,7 +115,10 @@ class EventReader:
             if text is None:
                 return None
             if text == "":
-                if "data" in event:
+                if "data" in event and "event" in event:
+                    self.named[event["event"]] = event["data"]
+                    event = {}
+                elif "data" in event:
                     return event
                 continue
             field, _, value = text.partition(":")
@@ -124,6 +129,8 @@ class EventReader:
                 event["id"] = int(value)
             elif field == "data":
                 event["data"] = json.loads(value)
+            elif field == "event":
+                event["event"] = value
             elif field == "retry":
                 self.retry = int(value)
 

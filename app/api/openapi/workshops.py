@@ -25,6 +25,14 @@ ANNOTATION_ID = {
     "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
 }
 
+PRESENCE_ID = {
+    "name": "presence_id",
+    "in": "path",
+    "required": True,
+    "description": "the id the stream sent first, in its `presence` event",
+    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+}
+
 PARTICIPANT_ID = {
     "name": "participant_id",
     "in": "path",
@@ -542,6 +550,16 @@ PATHS = {
                 ),
             ],
             errors=(*MEMBER, 422),
+        )
+    },
+    "/api/workshops/{id}/presence/{presence_id}": {
+        "delete": operation(
+            "workshopPresenceDeparted",
+            "Members: the page of this stream is closing; its reader is no longer counted",
+            {"204": {"description": "no longer counted"}},
+            parameters=[ID, PRESENCE_ID, *IDENTITY],
+            errors=MEMBER,
+            writes=True,
         )
     },
     "/api/workshops/{id}/promote": {

@@ -1,4 +1,7 @@
-"""The workshop's live events as Server-Sent Events (see app/workshops/stream.py)."""
+"""The workshop's live events as Server-Sent Events, and a closing page's goodbye.
+
+See app/workshops/stream.py and app/workshops/presence.py.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from app.api.workshops import identity
 from app.common.errors import InvalidField
 from app.converters import MAX_ID
 from app.db import close_session, get_session
+from app.workshops import presence
 from app.workshops.queries import get_workshop
 from app.workshops.stream import event_stream
 from geo.i18n import N_
@@ -75,3 +79,15 @@ def workshop_events(workshop_id: int) -> Response:
     response.headers["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     response.call_on_close(stream.close)
     return response
+
+
+@bp.delete("/api/workshops/<id:workshop_id>/presence/<presence_id>")
+def workshop_presence_departed(workshop_id: int, presence_id: str) -> Response:
+    """Members: the page that opened the stream with this presence id is closing.
+
+    Sent as the page hides (`fetch` with `keepalive`): the reader stops being counted now, not
+    when the stream's next write fails.
+    """
+    session = get_session()
+    presence.depart(session, identity.member(session, workshop_id), presence_id)
+    return Response(status=204)

@@ -44,7 +44,7 @@ function csrfToken() {
  * again here: a read's `busy` may be a DBSCAN that outlasted the server's time, which a
  * second try would only repeat (getRetryingOnce is for the views that are worth it).
  * @param {string} url
- * @param {{method?: string, json?: any, signal?: AbortSignal}} [options]
+ * @param {{method?: string, json?: any, signal?: AbortSignal, keepalive?: boolean}} [options]
  */
 export async function request(url, options = {}) {
   try {
@@ -69,11 +69,12 @@ function refusedAsBusy(err) {
 /**
  * Request JSON once, with no second try.
  * @param {string} url
- * @param {{method?: string, json?: any, signal?: AbortSignal}} [options]
+ * @param {{method?: string, json?: any, signal?: AbortSignal, keepalive?: boolean}} [options]
+ *   `keepalive`: the request outlives the page (sent as it closes)
  */
-async function requestOnce(url, { method = "GET", json, signal } = {}) {
+async function requestOnce(url, { method = "GET", json, signal, keepalive = false } = {}) {
   const headers = { Accept: "application/json, application/geo+json" };
-  const init = { method, headers, credentials: "same-origin", signal };
+  const init = { method, headers, credentials: "same-origin", signal, keepalive };
   if (isWrite(method)) {
     headers["X-CSRFToken"] = csrfToken();
   }

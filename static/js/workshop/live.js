@@ -8,9 +8,14 @@
  * database blip, a proxy's 502 during a deploy) or a 204 (a closed workshop). Then the page
  * re-reads the workshop (`resync`: the snapshot and the event id it is at) and the stream
  * opens again from there, after 1, 2, 4 … 30 s, or later when the server asked for it.
+ *
+ * A stream learns that its page has gone only when a write fails, a heartbeat or two later
+ * (a closed phone stayed "here" for half a minute). So a page that hides says goodbye with
+ * the presence id its stream began with (`event: presence`), and reconnects if the browser
+ * brings it back from its back-forward cache.
  */
 
-import { ApiError } from "umecom/lib/request.js";
+import { ApiError, request } from "umecom/lib/request.js";
 
 /** Waits before each attempt to come back after the stream gave up (ms); the last repeats. */
 const BACKOFF_MS = [1000, 2000, 4000, 8000, 16000, 30000];
@@ -22,14 +27,15 @@ export class LiveEvents {
    * @param {string} url the events URL of the workshop
    * @param {{onEvent: (event: any) => void,
    *   onStatus?: (status: "live"|"reconnecting"|"down"|"ended") => void,
-   *   resync?: () => Promise<number|null>, display?: boolean}} handlers
+   *   resync?: () => Promise<number|null>, display?: boolean,
+   *   departUrl?: (presenceId: string) => string}} handlers
    *   `onStatus`: "reconnecting" while the browser retries by itself, "down" while waiting to
    *   come back, "ended" for good. `resync`: re-read the workshop and give the event id to
    *   stream from, or null when it is closed (nothing more to stream); without it the stream
    *   reopens after the last event seen. `display`: a wall or projector, which the server
-   *   does not count as someone present
+   *   does not count as someone present. `departUrl`: where a hiding page says goodbye
    */
-  constructor(url, { onEvent, onStatus = () => {}, resync = null, display = false }) {
+  constructor(url, { onEvent, onStatus = () => {}, resync = null, display = false, departUrl = null }) {
     this.url = url;
     this.onEvent = onEvent;
     this.onStatus = onStatus;
@@ -41,9 +47,16 @@ export class LiveEvents {
     this.attempt = 0;
     this.timer = null;
     this.stopped = false;
+    this.departUrl = departUrl;
+    /** The id the last stream counts this page by, once it has said so. */
+    this.presenceId = null;
     // Back online: no reason to sit out the rest of a long wait.
     window.addEventListener("online", () => {
       if (this.timer !== null) this.comeBackNow();
+    });
+    window.addEventListener("pagehide", () => this.depart());
+    window.addEventListener("pageshow", (event) => {
+      if (event.persisted && !this.stopped) this.comeBackNow();
     });
   }
 
@@ -65,6 +78,7 @@ export class LiveEvents {
   /** A new EventSource after `lastEventId` (replacing any other). */
   connect(lastEventId) {
     this.drop();
+    this.presenceId = null; // the new stream sends its own
     this.lastEventId = lastEventId;
     const query = new URLSearchParams({ last_event_id: String(lastEventId) });
     if (this.display) query.set("display", "true");
@@ -84,6 +98,26 @@ export class LiveEvents {
       this.comeBack();
     };
     source.onmessage = (message) => this.receive(message);
+    source.addEventListener("presence", (message) => {
+      if (source !== this.source) return;
+      try {
+        this.presenceId = JSON.parse(message.data).id;
+      } catch {
+        this.presenceId = null;
+      }
+    });
+  }
+
+  /** The page is hiding: close the stream and say goodbye, so it stops being counted now. */
+  depart() {
+    // Kept after the stream broke: a page that navigates away sees its stream fail first.
+    const id = this.presenceId;
+    this.presenceId = null;
+    this.drop();
+    if (!id || !this.departUrl) return;
+    // keepalive: sent even as the page goes. Nobody is left to hear of a failure: the row
+    // then goes when the server notices the closed stream.
+    request(this.departUrl(id), { method: "DELETE", keepalive: true }).catch(() => {});
   }
 
   /** One message: JSON with a `type`, or not ours. */

@@ -170,6 +170,7 @@ export class WorkshopPage {
         else this.ends.wasDown = true;
       },
       resync: () => this.resync(),
+      departUrl: (presenceId) => urlFor("presence", { workshop_id: this.id, presence_id: presenceId }),
     });
     if (state.state !== "closed") {
       // Without the drawings, a stream from now would never bring them: load them again first.
