@@ -61,6 +61,11 @@ def test_stopping_new_joins_shows_on_every_screen_and_turns_newcomers_away(
     expect(wall.locator("#ws-joins-stopped")).to_have_text("Nobody new can join now.")
     expect(wall.locator("#ws-join-code")).to_be_hidden()
     expect(wall.locator("#ws-join-qr")).to_be_hidden()
+    card_toggle = wall.locator("#ws-join-toggle")  # names what the card holds now
+    expect(card_toggle).to_have_accessible_name("Hide the notice")
+    card_toggle.click()
+    expect(card_toggle).to_have_accessible_name("Show the notice")
+    card_toggle.click()
 
     late.fill("#ws-join-name", "Cecilia")
     late.click("#ws-join-submit")
@@ -77,6 +82,7 @@ def test_stopping_new_joins_shows_on_every_screen_and_turns_newcomers_away(
     expect(second.locator("#ws-joins-now")).to_have_text(OPEN)
     expect(wall.locator("#ws-join-code")).to_have_text(code)
     expect(wall.locator("#ws-joins-stopped")).to_be_hidden()
+    expect(card_toggle).to_have_accessible_name("Hide the join code")
     late.click("#ws-join-submit")
     late.wait_for_url("**/workshops/*")
     wait_for_map(late)

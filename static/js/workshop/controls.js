@@ -8,6 +8,7 @@ import { localDateTime } from "umecom/lib/dates.js";
 import { debounce } from "umecom/lib/debounce.js";
 import { errorMessage, request } from "umecom/lib/request.js";
 import { t, urlFor } from "umecom/lib/settings.js";
+import { ConfirmStep } from "umecom/workshop/confirm.js";
 import { instantText } from "umecom/workshop/workshop.js";
 
 export class FacilitatorControls {
@@ -19,16 +20,17 @@ export class FacilitatorControls {
     this.id = page.id;
     this.following = Boolean(page.state.follow);
     this.error = /** @type {HTMLElement} */ (document.getElementById("ws-controls-error"));
-    this.confirm = /** @type {HTMLElement} */ (document.getElementById("ws-close-confirm"));
     this.followButton = /** @type {HTMLButtonElement} */ (document.getElementById("ws-follow-me"));
     const bind = (id, handler) => document.getElementById(id)?.addEventListener("click", handler);
     bind("ws-state-open", () => this.setState("open"));
     bind("ws-state-pause", () => this.setState("paused"));
-    bind("ws-state-close", () => this.askToClose(true));
-    bind("ws-close-yes", () => this.setState("closed"));
-    bind("ws-close-no", () => this.askToClose(false));
-    this.confirm.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") this.askToClose(false);
+    const $ = (id) => document.getElementById(id);
+    this.confirm = new ConfirmStep({
+      trigger: /** @type {HTMLButtonElement} */ ($("ws-state-close")),
+      panel: /** @type {HTMLElement} */ ($("ws-close-confirm")),
+      yes: /** @type {HTMLButtonElement} */ ($("ws-close-yes")),
+      no: /** @type {HTMLButtonElement} */ ($("ws-close-no")),
+      onYes: () => this.setState("closed"),
     });
     bind("ws-bring", () => this.sendView({ announce: true }));
     bind("ws-follow-me", () => this.setFollow(!this.following));
@@ -40,12 +42,6 @@ export class FacilitatorControls {
     );
     this.showState(page.state.state);
     this.showFollow();
-  }
-
-  /** Open the "close for good?" question (focus on the safe answer) or close it again. */
-  askToClose(open) {
-    this.confirm.hidden = !open;
-    document.getElementById(open ? "ws-close-no" : "ws-state-close")?.focus();
   }
 
   /** What went wrong, beside the controls (and said). */
@@ -63,7 +59,7 @@ export class FacilitatorControls {
 
   /** Open, pause or close the workshop. */
   async setState(state) {
-    this.confirm.hidden = true;
+    this.confirm.dismiss();
     try {
       await request(urlFor("state", { workshop_id: this.id }), { method: "POST", json: { state } });
       this.clear();

@@ -6,6 +6,7 @@
 
 import { errorMessage, request } from "umecom/lib/request.js";
 import { t, urlFor } from "umecom/lib/settings.js";
+import { ConfirmStep } from "umecom/workshop/confirm.js";
 import { showJoin } from "umecom/workshop/workshop.js";
 
 const $ = (id) => document.getElementById(id);
@@ -21,23 +22,16 @@ export class JoinControls {
     this.busy = false;
     this.toggle = /** @type {HTMLButtonElement} */ ($("ws-joins-toggle"));
     this.newCode = /** @type {HTMLButtonElement} */ ($("ws-code-new"));
-    this.confirm = /** @type {HTMLElement} */ ($("ws-code-confirm"));
     this.error = /** @type {HTMLElement} */ ($("ws-joins-error"));
     this.toggle.addEventListener("click", () => this.setOpen(!this.join.open));
-    this.newCode.addEventListener("click", () => this.ask(true));
-    $("ws-code-yes")?.addEventListener("click", () => this.makeNewCode());
-    $("ws-code-no")?.addEventListener("click", () => this.ask(false));
-    this.confirm.addEventListener("keydown", (event) => {
-      if (event.key === "Escape") this.ask(false);
+    this.confirm = new ConfirmStep({
+      trigger: this.newCode,
+      panel: /** @type {HTMLElement} */ ($("ws-code-confirm")),
+      yes: /** @type {HTMLButtonElement} */ ($("ws-code-yes")),
+      no: /** @type {HTMLButtonElement} */ ($("ws-code-no")),
+      onYes: () => this.makeNewCode(),
     });
     this.show(this.join);
-  }
-
-  /** Open the "new code?" question (focus on the safe answer) or close it (focus back). */
-  ask(open) {
-    this.confirm.hidden = !open;
-    this.newCode.setAttribute("aria-expanded", String(open));
-    (open ? $("ws-code-no") : this.newCode)?.focus();
   }
 
   /** The code, link and QR code, and whether anyone can join now, as `join` and the page say. */
@@ -52,7 +46,7 @@ export class JoinControls {
     this.toggle.textContent = t(this.join.open ? "stopJoins" : "letJoinsIn");
     this.toggle.disabled = closed || this.busy;
     this.newCode.disabled = closed || this.busy;
-    if (closed && !this.confirm.hidden) this.confirm.hidden = true;
+    if (closed) this.confirm.dismiss();
   }
 
   /** Which sentence says who can join: a closed or ended workshop takes nobody, door or not. */
@@ -93,7 +87,6 @@ export class JoinControls {
   }
 
   async makeNewCode() {
-    this.ask(false);
     try {
       const join = await this.send("joinCode", {});
       this.show(join);

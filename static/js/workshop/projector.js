@@ -78,11 +78,24 @@ function setUpCardToggle(card, button, onShown) {
   button.hidden = false;
   button.addEventListener("click", () => {
     card.hidden = !card.hidden;
-    for (const label of button.querySelectorAll("[data-when]")) {
-      /** @type {HTMLElement} */ (label).hidden = label.getAttribute("data-when") !== (card.hidden ? "hidden" : "shown");
-    }
+    nameToggle(card, button);
     if (!card.hidden) onShown();
   });
+}
+
+/**
+ * The toggle's label: whether it hides or shows the card, and what the card holds (the join
+ * code, or the notice that nobody new can join).
+ * @param {HTMLElement} card
+ * @param {HTMLButtonElement} button
+ */
+function nameToggle(card, button) {
+  const when = card.hidden ? "hidden" : "shown";
+  const door = card.dataset.door || "open";
+  for (const label of button.querySelectorAll("[data-when]")) {
+    const fits = label.getAttribute("data-when") === when && label.getAttribute("data-door") === door;
+    /** @type {HTMLElement} */ (label).hidden = !fits;
+  }
 }
 
 /**
@@ -100,6 +113,9 @@ function showDoor(workshop) {
     /** @type {HTMLElement} */ (document.getElementById(id)).hidden = !open;
   }
   /** @type {HTMLElement} */ (document.getElementById("ws-joins-stopped")).hidden = open;
+  const card = /** @type {HTMLElement} */ (document.getElementById("ws-join-card"));
+  card.dataset.door = open ? "open" : "shut";
+  nameToggle(card, /** @type {HTMLButtonElement} */ (document.getElementById("ws-join-toggle")));
 }
 
 /**
