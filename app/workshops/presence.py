@@ -99,6 +99,12 @@ def arrive(session: Session, actor: Actor, presence_id: str, process_id: str) ->
     session.commit()
 
 
+def is_counted(session: Session, workshop_id: int, presence_id: str) -> bool:
+    """Whether the stream with this presence id still has its row."""
+    row = select(R.id).where(R.workshop_id == workshop_id, R.id == presence_id)
+    return session.execute(row).first() is not None
+
+
 def new_presence_id() -> str:
     """The id of a stream's row: told to its reader only, who may delete the row with it."""
     return uuid.uuid4().hex

@@ -22,6 +22,7 @@ from app.workshops.payloads import (
     ABOUT_A_PARTICIPANT,
     Closed,
     ParticipantRemoved,
+    Presence,
     as_json,
     for_audience,
 )
@@ -65,6 +66,21 @@ def _for_participant(
     return [StoredEvent(mine[0].id - 1, ParticipantRemoved.type, removal)], True
 
 
+def _said_goodbye(
+    session: Session, workshop_id: int, presence_id: str, read: list[StoredEvent]
+) -> bool:
+    """Whether the page of this stream has said goodbye (`presence.depart`): its row is gone.
+
+    Its stream would otherwise go on until a write to the closed connection failed, a
+    heartbeat or two later, holding its greenlet (and keeping the browser tests' server
+    waiting for it). A goodbye always sends a presence event, so only then is the row looked
+    for: an idle stream costs no query.
+    """
+    if not any(event.type == Presence.type for event in read):
+        return False
+    return not presence.is_counted(session, workshop_id, presence_id)
+
+
 def event_stream(
     sessions: sessionmaker[Session],
     hub: Hub,
@@ -78,7 +94,8 @@ def event_stream(
 ) -> Generator[str, None, None]:
     """Yield the stream's text: `retry:`, missed events, live events, heartbeat comments.
 
-    Ends after a `closed` event, and a participant's after their removal. With `present`,
+    Ends after a `closed` event, a participant's after their removal, and a present reader's
+    once its page has said goodbye. With `present`,
     the reader counts as present while the stream is open, and is first sent a `presence`
     event with the id that ends that early (`presence.depart`). With `still_allowed`, it is asked
     before each read, and the stream ends once it says no (a facilitator signed out): the
@@ -101,6 +118,8 @@ def event_stream(
                 if still_allowed is not None and not still_allowed(session):
                     return
                 read = events_after(session, actor.workshop_id, last_id)
+                if present and _said_goodbye(session, actor.workshop_id, presence_id, read):
+                    return
                 events, removed = (
                     (read, False) if actor.facilitator else _for_participant(session, actor, read)
                 )

@@ -1,5 +1,5 @@
-"""A closing page says goodbye: its reader stops being counted at once, while its stream is
-still open, not when the stream's next write fails (app/workshops/presence.py, `depart`)."""
+"""A closing page says goodbye: its reader stops being counted at once, and its stream ends,
+not when the stream's next write fails (app/workshops/presence.py, `depart`)."""
 
 from __future__ import annotations
 
@@ -21,13 +21,13 @@ NO_SUCH = {
 
 
 def _counted(stream: EventReader, participants: int, facilitators: int = 1) -> dict:
-    """The presence event that counts so many, as `stream` reads it."""
+    """The presence event that counts so many, as `stream` reads it (`id` and `data`)."""
     return stream.events_until(
         lambda e: (
             event_is("presence")(e)
             and (e["data"]["count"], e["data"]["facilitators"]) == (participants, facilitators)
         )
-    )[-1]["data"]
+    )[-1]
 
 
 def _presence_id(stream: EventReader) -> str:
@@ -53,8 +53,10 @@ def test_a_goodbye_uncounts_its_reader_at_once_and_the_streams_end_adds_nothing(
         gone = bo.delete(f"/api/workshops/{wid}/presence/{goodbye}")
         assert gone.status_code == 204
         assert gone.get_data() == b""
-        # Bo's stream is still open (his page would have closed it), yet he is not counted.
-        assert [p["name"] for p in _counted(lead, 1)["participants"]] == ["Anna"]
+        told = _counted(lead, 1)
+        assert [p["name"] for p in told["data"]["participants"]] == ["Anna"]
+        # Bo's page would have closed its stream; left open here, the server ends it.
+        assert bos.next_event() is None
         assert bo.get(f"/api/workshops/{wid}").get_json()["presence"] == {
             "participants": 1,
             "facilitators": 1,
@@ -62,14 +64,13 @@ def test_a_goodbye_uncounts_its_reader_at_once_and_the_streams_end_adds_nothing(
         again = bo.delete(f"/api/workshops/{wid}/presence/{goodbye}")
         assert (again.status_code, again.get_json()) == (404, NO_SUCH)
 
-        before = facilitator.get(f"/api/workshops/{wid}/annotations").get_json()["last_event_id"]
-        bos.close()
         deadline = time.monotonic() + 10
         while hub.subscriber_count > 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert hub.subscriber_count == 2  # Bo's stream has ended
-        after = facilitator.get(f"/api/workshops/{wid}/annotations").get_json()["last_event_id"]
-        assert after == before  # its end found no row, and told nobody again
+        assert hub.subscriber_count == 2  # Bo's stream has let go of the hub, too
+        # Its end found no row, and told nobody again: the goodbye's is the last event.
+        last = facilitator.get(f"/api/workshops/{wid}/annotations").get_json()["last_event_id"]
+        assert told["id"] == last
     finally:
         for stream in (lead, annas, bos):
             stream.close()
