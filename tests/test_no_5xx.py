@@ -199,6 +199,22 @@ def valid_query(app, client, path: str, valid: dict[str, str]) -> tuple[dict[str
     return query, read
 
 
+# Hostile values sent in a key that the view refuses as unknown: the empty one, the NUL, the
+# line break, NaN and -Infinity, as HOSTILE_VALUES begins.
+UNKNOWN_VALUES_TRIED = 5
+
+
+def _refused_as_unknown(response, name: str) -> bool:
+    """Whether the answer refuses key `name` as one the view does not take."""
+    body = response.get_json(silent=True) if response.is_json else None
+    error = body.get("error") if isinstance(body, dict) else None
+    return (
+        isinstance(error, dict)
+        and error.get("code") == "unknown_parameter"
+        and (error.get("field") == name)
+    )
+
+
 # Every route × key it reads × hostile value: 68-115 s alone in four runs on this 2-core
 # machine. Every route with every one of 14 keys took 90-99 s in the suite as a visitor, and
 # 200 s alone as the admin. A bound of its own for a machine that a benchmark keeps busy.
@@ -246,9 +262,16 @@ def test_every_route_with_every_hostile_query_value(app, make_app):
         base, read[rule] = valid_query(walked, walker, path, valid)
         keys = KEYS if EVERY_KEY in read[rule] else sorted(read[rule] | {UNKNOWN_KEY})
         for name in keys:
-            for value in HOSTILE_VALUES:
+            for tried, value in enumerate(HOSTILE_VALUES, start=1):
                 query = _query({**base, name: value})
-                _check(walker.get(f"{path}?{query}"), (path, base, name, value))
+                with walker.get(f"{path}?{query}") as response:
+                    unknown = _refused_as_unknown(response, name)
+                    _check(response, (path, base, name, value))
+                # A key the view does not take is refused before any value is read: after
+                # the first values, the rest would only walk that refusal again (2,552 of
+                # the walk's 8,844 requests did).
+                if unknown and tried >= UNKNOWN_VALUES_TRIED:
+                    break
     assert {"/planner/report", "/api/workshops/<id:workshop_id>/audit"} <= signed_in
     # The notes are right where they can be checked: a view's own keys, and a strict parser.
     assert {"bbox", "zoom", "kind"} <= read["/api/map/clusters"]
