@@ -11,6 +11,7 @@ import base64
 import re
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -220,20 +221,29 @@ def workshop_server(app: Flask, make_app: Callable[..., Flask]) -> Iterator[str]
     hub.stop()
 
 
-@pytest.fixture
-def open_page(
-    browser: Browser, app: Flask, workshop_server: str, browser_log: BrowserLog
-) -> Iterator[Any]:
-    """Open pages of the workshop server, each in a browser of its own (own cookies); all are
-    closed after the test, which fails on any console error."""
+@contextmanager
+def pages_of(
+    browser: Browser, app: Flask, base_url: str, log: BrowserLog
+) -> Iterator[Callable[..., Page]]:
+    """Open pages of `base_url`, each in a browser of its own (own cookies); all are closed at
+    the end, which fails on any console error."""
     pages: list[Page] = []
 
     def opened(**context_args: Any) -> Page:
-        page = new_page(browser, app, workshop_server, browser_log, **context_args)
+        page = new_page(browser, app, base_url, log, **context_args)
         pages.append(page)
         return page
 
     yield opened
     for page in pages:
         page.context.close()
-    assert browser_log.unexpected() == []
+    assert log.unexpected() == []
+
+
+@pytest.fixture
+def open_page(
+    browser: Browser, app: Flask, workshop_server: str, browser_log: BrowserLog
+) -> Iterator[Callable[..., Page]]:
+    """Open pages of the workshop server (`pages_of`)."""
+    with pages_of(browser, app, workshop_server, browser_log) as opened:
+        yield opened

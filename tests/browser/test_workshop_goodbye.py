@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PHONE, BrowserLog, new_page
+from tests.browser.conftest import PHONE, BrowserLog, pages_of
 from tests.browser.workshops import facilitate_in_browser, join_in_browser, wait_for_map, workshop
 from tests.conftest import serving, unreachable_limits
 
@@ -39,19 +39,11 @@ def quiet_pages(
         WORKSHOP_LISTENER_IDLE_SECONDS=0.5,
         **unreachable_limits(app),
     )
-    pages: list[Page] = []
-    with serving(served) as url:
-
-        def opened(**context_args: Any) -> Page:
-            page = new_page(browser, app, url, browser_log, **context_args)
-            pages.append(page)
-            return page
-
-        yield opened
-        for page in pages:
-            page.context.close()
-    served.extensions["workshop_hub"].stop()
-    assert browser_log.unexpected() == []
+    try:
+        with serving(served) as url, pages_of(browser, app, url, browser_log) as opened:
+            yield opened
+    finally:
+        served.extensions["workshop_hub"].stop()
 
 
 def test_a_phone_closed_or_gone_elsewhere_is_no_longer_counted(app, quiet_pages):
