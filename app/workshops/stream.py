@@ -94,12 +94,11 @@ def event_stream(
 ) -> Generator[str, None, None]:
     """Yield the stream's text: `retry:`, missed events, live events, heartbeat comments.
 
-    Ends after a `closed` event, a participant's after their removal, and a present reader's
-    once its page has said goodbye. With `present`,
-    the reader counts as present while the stream is open, and is first sent a `presence`
-    event with the id that ends that early (`presence.depart`). With `still_allowed`, it is asked
-    before each read, and the stream ends once it says no (a facilitator signed out): the
-    browser's reconnect is then refused.
+    Ends after a `closed` event, and a participant's after their removal. With `present`, the
+    reader counts as present while the stream is open: it is first sent a `presence` event with
+    the id its page says goodbye with (`presence.depart`), after which the stream ends. With
+    `still_allowed`, it is asked before each read, and the stream ends once it says no (a
+    facilitator signed out): the browser's reconnect is then refused.
     """
     subscription = hub.subscribe(actor.workshop_id)
     presence_id = presence.new_presence_id()
