@@ -14,6 +14,7 @@ from app.workshops.annotations import MAX_VERTICES
 from app.workshops.codes import JOIN_ALPHABET, JOIN_CODE_LENGTH
 from app.workshops.control import MAX_ZOOM, MIN_ZOOM, STATES
 from app.workshops.palette import PALETTE
+from app.workshops.presence import PRESENCE_ID as PRESENCE_ID_FORMAT
 from app.workshops.promote import MAX_PROMOTE
 from app.workshops.setup import MAX_GROUPS
 
@@ -30,7 +31,7 @@ PRESENCE_ID = {
     "in": "path",
     "required": True,
     "description": "the id the stream sent first, in its `presence` event",
-    "schema": {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    "schema": {"type": "string", "pattern": f"^{PRESENCE_ID_FORMAT.pattern}$"},
 }
 
 PARTICIPANT_ID = {
