@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from alembic import command
 from alembic.config import Config
-from psycopg.errors import QueryCanceled
+from psycopg.errors import LockNotAvailable, QueryCanceled
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
@@ -145,6 +145,30 @@ _RESTART_OWNED_SEQUENCES = text(
 )
 
 
+# The other sessions of this database that hold a lock on one of its tables, and what they run.
+_LOCK_HOLDERS = text(
+    """
+    SELECT DISTINCT activity.pid, activity.application_name, activity.state,
+           now() - activity.xact_start AS in_transaction, activity.wait_event_type,
+           activity.wait_event, left(activity.query, 200) AS query
+    FROM pg_locks AS held
+    JOIN pg_stat_activity AS activity ON activity.pid = held.pid
+    WHERE held.granted AND held.locktype = 'relation' AND activity.pid <> pg_backend_pid()
+      AND activity.datname = current_database()
+    """
+)
+
+
+def _holders(conn: Connection) -> str:
+    """Who holds locks on the tables, asked on a connection of its own (`conn` failed)."""
+    engine = create_engine(conn.engine.url)
+    try:
+        with engine.connect() as other:
+            return "; ".join(str(dict(row._mapping)) for row in other.execute(_LOCK_HOLDERS))
+    finally:
+        engine.dispose()
+
+
 def empty_tables(conn: Connection, tables: Sequence[str]) -> None:
     """Empty `tables` and restart their ids, as `TRUNCATE ... RESTART IDENTITY CASCADE` would.
 
@@ -164,7 +188,12 @@ def empty_tables(conn: Connection, tables: Sequence[str]) -> None:
     """
     names = ", ".join(tables)
     conn.execute(text("SET LOCAL lock_timeout = '10s'"))
-    conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+    try:
+        conn.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE"))
+    except OperationalError as error:
+        if not isinstance(error.orig, LockNotAvailable):
+            raise
+        raise AssertionError(f"the tables stayed locked for 10 s by {_holders(conn)}") from error
     conn.execute(text("SET LOCAL session_replication_role = replica"))
     for table in tables:
         conn.execute(text(f"DELETE FROM {table}"))
