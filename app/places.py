@@ -57,19 +57,38 @@ def load_places(path: str) -> tuple[Place, ...]:
 CLOSE_ENOUGH = 0.8
 
 
-def search_places(places: tuple[Place, ...], query: str, *, limit: int = 10) -> list[Place]:
-    """Names starting with the query first (bigger places first), then names containing it.
+# A district named "<X>området" is the area of the places called X-something: Marieområdet
+# holds Mariehem, Mariedal and Marieberg, which people search for and the list does not name.
+AREA_SUFFIX = "omradet"  # folded "området"
+# Shorter stems would claim too much ("I20-området" has "i20").
+MIN_AREA_STEM = 4
 
-    When no name holds the query, the names closest to it, as a typo would be mistyped (the
-    closest first): a phone's keyboard swaps letters, and "no place is called that" helps less.
+
+def search_places(places: tuple[Place, ...], query: str, *, limit: int = 10) -> list[Place]:
+    """Names starting with the query, then containing it, then areas it is within.
+
+    Bigger places first among the names; an area is found by its stem (Mariehem: Marieområdet,
+    `_area_holds`). When none of those, the names closest to it, as a typo would be mistyped
+    (the closest first): a phone's keyboard swaps letters, and "no place is called that" helps
+    less.
     """
     needle = fold(query.strip())
     if not needle:
         return []
     starts = [p for p in places if fold(p.name).startswith(needle)]
     contains = [p for p in places if needle in fold(p.name) and p not in starts]
-    found = sorted(starts, key=_bigger_first) + sorted(contains, key=_bigger_first)
+    areas = [p for p in places if _area_holds(p, needle) and p not in starts + contains]
+    found = [*sorted(starts, key=_bigger_first), *sorted(contains, key=_bigger_first), *areas]
     return (found or _close_to(places, needle))[:limit]
+
+
+def _area_holds(place: Place, needle: str) -> bool:
+    """Whether `place` is an area "<stem>området" and `needle` a name that starts with its stem."""
+    name = fold(place.name)
+    if not name.endswith(AREA_SUFFIX):
+        return False
+    stem = name.removesuffix(AREA_SUFFIX).rstrip("- ")
+    return len(stem) >= MIN_AREA_STEM and needle.startswith(stem)
 
 
 def _bigger_first(place: Place) -> tuple[int, str]:

@@ -68,6 +68,20 @@ def test_a_mistyped_place_finds_the_place_meant(client, typed, first):
     assert names[0] == first
 
 
+@pytest.mark.parametrize("typed", ["Mariehem", "mariedal", "Marieberg", "Mariehemsvägen 25"])
+def test_a_place_within_an_area_finds_the_area(client, typed):
+    """Marieområdet is the area of Mariehem, Mariedal and Marieberg: the names people use."""
+    names = [p["name"] for p in client.get("/api/places", query_string={"q": typed}).get_json()]
+    assert names == ["Marieområdet"]
+
+
+def test_an_area_is_not_found_by_a_stem_too_short_or_a_name_it_merely_starts(client):
+    assert client.get("/api/places?q=I20-verket").get_json() == []
+    assert client.get("/api/places?q=Mari").get_json()[0]["name"] == "Marieområdet"
+    names = [p["name"] for p in client.get("/api/places?q=Marhem").get_json()]
+    assert "Marieområdet" not in names
+
+
 def test_a_name_found_as_typed_is_not_mixed_with_near_ones(client):
     names = [p["name"] for p in client.get("/api/places?q=Teg").get_json()]
     assert names and all(n.casefold().find("teg") >= 0 for n in names)
