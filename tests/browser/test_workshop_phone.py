@@ -3,17 +3,22 @@ the Finish button, a point without a pointer, rejoining, and a flaky network."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import FloatRect, Locator, Page, expect
 
 from tests.browser.conftest import PHONE
 from tests.browser.workshops import (
     annotations,
+    box_of,
     draw_area,
     join_in_browser,
     shapes,
     wait_for_map,
     workshop,
 )
+
+
+def _boxes(buttons: Locator) -> list[FloatRect]:
+    return [box_of(button) for button in buttons.all()]
 
 
 def _fits_the_phone(page: Page) -> None:
@@ -40,6 +45,10 @@ def test_a_phone_joins_by_code_and_draws_an_area_with_taps(app, open_page):
         box = button.bounding_box()
         assert box is not None and box["width"] >= 44 and box["height"] >= 44, "big enough"
 
+    phone.locator("[data-draw='Polygon']").tap()
+    tops = {box["y"] for box in _boxes(phone.locator("[data-draw-bar] button:visible"))}
+    assert len(tops) == 1, "the bar's buttons share one row: the map keeps its room"
+    phone.locator("[data-action='cancel']").tap()
     draw_area(phone, touch=True)
     expect(phone.locator("#ws-form-panel")).to_be_visible()
     _fits_the_phone(phone)

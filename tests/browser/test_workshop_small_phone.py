@@ -3,12 +3,15 @@ title down to 192 px (the stage's least height) and made the page 572 px tall: t
 bar's buttons stood in three rows, "Cancel" below the fold, and Leaflet's attribution, three
 lines at that width, lay over the map's bottom 47 px, so a tap 100 px below the centre hit it
 and placed nothing. The bar's buttons now share a row and the attribution is one line: the map
-keeps 293 px (311 px under a one-line title), and its lower part takes taps."""
+keeps 293 px (311 px under a one-line title), and its lower part takes taps. In English "Who is
+here: 1 here" then wrapped below "About the workshop" and the map kept 250 px: on a phone the
+two share a row, the count's label for screen readers only."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
@@ -84,12 +87,20 @@ def _credit_is_legible(page: Page) -> None:
     assert credit.evaluate("(a) => parseFloat(getComputedStyle(a).fontSize)") >= 11
 
 
-def test_drawing_on_a_320_px_phone_leaves_a_map_to_tap_on(app: Flask, open_page: Any) -> None:
+@pytest.mark.parametrize("locale", ["sv-SE", "en-GB"])
+def test_drawing_on_a_320_px_phone_leaves_a_map_to_tap_on(
+    app: Flask, open_page: Any, locale: str
+) -> None:
     facilitator, body = workshop(
         app, title="Trygghetsvandring i Haga och Sandbacka", description="Var behövs ljus?"
     )
-    page = open_page(bypass_csp=True, **SMALL_PHONE)
+    page = open_page(bypass_csp=True, locale=locale, **SMALL_PHONE)
     join_in_browser(page, body["join_code"], "Sara")
+    summary = page.locator(".ws-presence summary")
+    expect(summary).to_have_accessible_name(
+        {"sv-SE": "Vilka är här: 1 här", "en-GB": "Who is here: 1 here"}[locale]
+    )
+    assert box_of(summary)["y"] == box_of(page.locator(".ws-about summary"))["y"], "one row"
 
     page.locator("[data-draw='Polygon']").tap()
     expect(page.locator("[data-action='finish']")).to_be_visible()
