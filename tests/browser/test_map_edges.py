@@ -228,6 +228,10 @@ def test_the_maps_controls_and_outlines_in_swedish_and_by_keyboard(page: Page) -
     expect(page.locator(".leaflet-control-zoom-in")).to_have_attribute("aria-label", "Zooma in")
     expect(page.locator(".leaflet-control-zoom-out")).to_have_attribute("title", "Zooma ut")
     page.wait_for_selector("path.district")
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(page.locator(".district-tooltip")).to_have_count(1)  # a pointer's names (not a phone's)
     page.locator("#map").focus()  # an empty map: the next stop is its first control
     page.keyboard.press("Tab")
     expect(page.locator(".leaflet-control-zoom-in")).to_be_focused()

@@ -11,6 +11,7 @@ from tests.browser.workshops import (
     box_of,
     draw_area,
     join_in_browser,
+    map_point,
     shapes,
     wait_for_map,
     workshop,
@@ -48,6 +49,10 @@ def test_a_phone_joins_by_code_and_draws_an_area_with_taps(app, open_page):
     phone.locator("[data-draw='Polygon']").tap()
     tops = {box["y"] for box in _boxes(phone.locator("[data-draw-bar] button:visible"))}
     assert len(tops) == 1, "the bar's buttons share one row: the map keeps its room"
+    phone.touchscreen.tap(*map_point(phone, -60, -40))
+    expect(phone.locator("[data-draw-hint]")).to_contain_text("1 punkt lagd")
+    # The tap opened its district's name beside it, over the drawing, until the next tap.
+    expect(phone.locator(".district-tooltip")).to_have_count(0)
     phone.locator("[data-action='cancel']").tap()
     draw_area(phone, touch=True)
     expect(phone.locator("#ws-form-panel")).to_be_visible()

@@ -1,6 +1,6 @@
 /**
  * The light reference layers under everything else: the municipality outline (where pins are
- * accepted) and the districts (named on hover). Either may fail to load; the map works without.
+ * accepted) and the districts (named on hover, where a pointer hovers). Either may fail to load; the map works without.
  * A page that uses it names the URLs `area` and `districts` in its settings.
  */
 
@@ -19,6 +19,11 @@ export async function addReferenceLayers(map) {
     request(urlFor("districts")),
   ]);
   if (districts.status === "fulfilled" && districts.value) {
+    // Leaflet opens a tooltip on a click too, for touch: on a phone every tap that placed a
+    // pin or a workshop drawing's corner left its district's name beside the tap, over what
+    // was drawn there, until the next tap. Where nothing hovers, names are not bound; the
+    // new-pin form names the district, and the place search finds one.
+    const canHover = !window.matchMedia("(hover: none)").matches;
     const outlines = L.geoJSON(districts.value, {
       pane: "reference",
       // interactive for the name tooltips; clicks still reach the map (to place a pin)
@@ -28,7 +33,7 @@ export async function addReferenceLayers(map) {
       attribution: t("districtAttribution"),
       onEachFeature: (feature, layer) => {
         const name = feature.properties && feature.properties.name;
-        if (name) {
+        if (name && canHover) {
           layer.bindTooltip(String(name), { sticky: true, className: "district-tooltip" });
         }
       },
