@@ -1,7 +1,8 @@
 /**
  * The light reference layers under everything else: the municipality outline (where pins are
- * accepted) and the districts (named on hover, where a pointer hovers). Either may fail to load; the map works without.
- * A page that uses it names the URLs `area` and `districts` in its settings.
+ * accepted) and the districts (named on hover, where a pointer hovers). Either may fail to
+ * load; the map works without. A page that uses it names the URLs `area` and `districts` in its
+ * settings.
  */
 
 import { request } from "umecom/lib/request.js";
