@@ -77,8 +77,8 @@ def search_places(places: tuple[Place, ...], query: str, *, limit: int = 10) -> 
         return []
     starts = [p for p in places if fold(p.name).startswith(needle)]
     contains = [p for p in places if needle in fold(p.name) and p not in starts]
-    areas = [p for p in places if _area_holds(p, needle) and p not in starts + contains]
-    found = [*sorted(starts, key=_bigger_first), *sorted(contains, key=_bigger_first), *areas]
+    named = sorted(starts, key=_bigger_first) + sorted(contains, key=_bigger_first)
+    found = named + [p for p in places if p not in named and _area_holds(p, needle)]
     return (found or _close_to(places, needle))[:limit]
 
 

@@ -161,12 +161,8 @@ _LOCK_HOLDERS = text(
 
 def _holders(conn: Connection) -> str:
     """Who holds locks on the tables, asked on a connection of its own (`conn` failed)."""
-    engine = create_engine(conn.engine.url)
-    try:
-        with engine.connect() as other:
-            return "; ".join(str(dict(row._mapping)) for row in other.execute(_LOCK_HOLDERS))
-    finally:
-        engine.dispose()
+    with conn.engine.connect() as other:
+        return "; ".join(str(dict(row._mapping)) for row in other.execute(_LOCK_HOLDERS))
 
 
 def empty_tables(conn: Connection, tables: Sequence[str]) -> None:

@@ -211,7 +211,7 @@ def _refused_as_unknown(response, name: str) -> bool:
     return (
         isinstance(error, dict)
         and error.get("code") == "unknown_parameter"
-        and (error.get("field") == name)
+        and error.get("field") == name
     )
 
 
