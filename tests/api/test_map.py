@@ -6,6 +6,7 @@ import pytest
 
 from geo.grid import EARTH_RADIUS_M, cell_size_m
 from tests.conftest import CENTRE, HOLMSUND, Api, pin_feature
+from tests.pins import add_pins, random_points
 
 
 def test_map_returns_pins_in_view_with_count(api):
@@ -113,6 +114,33 @@ def test_clusters_follow_filters_and_street_level_shows_pins(make_app, runner):
     street = client.get("/api/map/clusters?bbox=19.5,63.3,21.2,64.5&zoom=17").get_json()
     assert street["clustered"] is False
     assert len(street["features"]) == 5 and street["truncated"] is True
+
+
+@pytest.mark.parametrize(
+    "filters",
+    ["", "&kind=idea", "&kind=idea&category=other&status=new&source=web", "&since=2000-01-01"],
+)
+def test_a_crowded_street_level_view_sends_its_newest_pins(app, make_app, filters):
+    """A view holding more than CROWDED_PER_LIMIT times MAP_PIN_LIMIT pins walks back from the
+    newest pin instead of reading them all (app.ideas.map_view): the same pins come either way,
+    the newest first, as the list of pins in that bbox gives them. With MAP_PIN_LIMIT 2 the
+    100 ideas crowd the view (more than 80), with 3 they do not (at most 120)."""
+    box = (20.2, 63.8, 20.3, 63.85)
+    specs = [
+        {"lon": lon, "lat": lat, "category": "other"}
+        if n % 11
+        else {"lon": lon, "lat": lat, "kind": "concern", "category": "safety"}
+        for n, (lon, lat) in enumerate(random_points(110, seed=5, box=box))
+    ]
+    add_pins(app, specs)
+    bbox = ",".join(map(str, box))
+    for limit in (2, 3):
+        client = make_app(MAP_PIN_LIMIT=limit).test_client()
+        newest = client.get(f"/api/ideas?bbox={bbox}&limit={limit}{filters}").get_json()
+        body = client.get(f"/api/map/clusters?bbox={bbox}&zoom=17{filters}").get_json()
+        assert [f["id"] for f in body["features"]] == [f["id"] for f in newest["features"]]
+        assert body["numberReturned"] == limit and body["truncated"] is True
+        assert body["clustered"] is False
 
 
 def test_few_pins_are_sent_one_by_one(api):
