@@ -36,6 +36,7 @@ from app.ideas.counts import fold_map_log
 from app.planning.accounts import create_user
 from bench.measure import Figures, measure
 from bench.planners import EXPORTS, LAYERS, OGC, Case, ogr2ogr_geojson, streamed_get
+from bench.seeding import settle
 from tests.dbutil import database_url, migrate, published_pins, recreate_database
 
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
@@ -59,7 +60,7 @@ def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
 
 
 def seed(url: str, pins: int) -> float:
-    """Districts and `pins` demo pins, then VACUUM ANALYZE; the seconds the pins took.
+    """Districts and `pins` demo pins, then settled (VACUUM, CHECKPOINT); the seconds the pins took.
 
     Seeding a million pins takes longer than any request may (the statement timeout), so it
     runs on an app of its own without one.
@@ -86,9 +87,7 @@ def seed(url: str, pins: int) -> float:
         fold_map_log(session)
         seeded = time.perf_counter() - start
         session.close()
-        # VACUUM too: index-only scans need the visibility map a loaded table lacks.
-        with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+        settle(get_engine())
         get_engine().dispose()
     return seeded
 
