@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.cluster_members import ClusterSummary, decode_points, summarize
-from geo.dbscan import density_labels
+from geo.dbscan import child_environment, density_labels
 
 # Up to this many points the work is done in the caller's process: 20,000 took ~20 ms, a
 # pause no other request notices. A child costs ~0.2 s to start.
@@ -58,6 +58,7 @@ def run_in_child(job: ClusterJob, *, timeout_s: float | None = None) -> ClusterS
     done = subprocess.run(
         [sys.executable, "-m", "geo.cluster_work"],
         input=pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL),
+        env=child_environment(),
         capture_output=True,
         timeout=timeout_s,
         check=False,

@@ -5,8 +5,10 @@ written out by hand (no database)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,7 +19,7 @@ from sklearn.cluster import DBSCAN
 from geo import cluster_work
 from geo.cluster_members import Coded, MetricPoints, encode, summarize
 from geo.cluster_work import ClusterJob, run, run_in_child
-from geo.dbscan import NOISE, density_labels
+from geo.dbscan import NOISE, THREADS, child_environment, density_labels
 
 
 def _crowds(seed: int, n: int = 3000) -> np.ndarray:
@@ -120,6 +122,37 @@ def test_a_child_that_fails_is_an_error_not_empty_clusters(monkeypatch):
 def test_a_child_past_its_time_is_stopped():
     with pytest.raises(subprocess.TimeoutExpired):
         run_in_child(_job(_crowds(6, 50_000)), timeout_s=0.01)
+
+
+# Labels found in a process of its own, as a web worker finds a small set's: its threads before
+# and after, and the scheduler's setting then.
+IN_PLACE = """
+import os
+import numpy as np
+from geo.dbscan import density_labels
+before = len(os.listdir("/proc/self/task"))
+density_labels(np.random.default_rng(1).uniform(0, 5000, (3000, 2)), eps=30.0, min_points=5)
+print(before, len(os.listdir("/proc/self/task")), os.environ.get("PARLAY_NUM_THREADS", "unset"))
+"""
+
+
+def test_clusters_found_in_place_leave_no_threads_behind():
+    """parlaylib's threads would stay after the labels, each polling for work (geo.dbscan)."""
+    environment = {name: value for name, value in os.environ.items() if name != THREADS}
+    done = subprocess.run(
+        [sys.executable, "-c", IN_PLACE],
+        env=environment,
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    before, after, threads = done.stdout.split()
+    assert (after, threads) == (before, "1")
+
+
+def test_the_child_finds_clusters_with_every_core():
+    assert child_environment()[THREADS] == str(os.cpu_count())
 
 
 def test_encode_sorts_the_vocabulary_with_none_first():
