@@ -216,7 +216,7 @@ FIELDS = ("features", "count")  # of a feature array
 PIN_MARKS = (literal(1).label("count"), false().label("cluster"))  # a pin is a feature of one
 # A street-level view reads its pins and sorts them for the newest `limit` while it holds at
 # most this many times `limit` (20,000 at MAP_PIN_LIMIT 500); beyond that it walks the newest
-# pins by id instead (`_street_pins`).
+# pins by id instead (`_street_view`).
 CROWDED_PER_LIMIT = 40
 
 
