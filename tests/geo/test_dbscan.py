@@ -129,10 +129,10 @@ def test_a_child_past_its_time_is_stopped():
 IN_PLACE = """
 import os
 import numpy as np
-from geo.dbscan import density_labels
+from geo.dbscan import THREADS, density_labels
 before = len(os.listdir("/proc/self/task"))
 density_labels(np.random.default_rng(1).uniform(0, 5000, (3000, 2)), eps=30.0, min_points=5)
-print(before, len(os.listdir("/proc/self/task")), os.environ.get("PARLAY_NUM_THREADS", "unset"))
+print(before, len(os.listdir("/proc/self/task")), os.environ.get(THREADS, "unset"))
 """
 
 
