@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.cookiejar
 import json
 import os
 import re
 import runpy
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -34,12 +36,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class Gunicorn(subprocess.Popen):
+    """A gunicorn master started by `start_gunicorn`, with the file its log goes to."""
+
+    log_path: Path
+
+
 def start_gunicorn(
     database_url: str, tmp_path: Path, access_log: str = "/dev/null", **settings: str
-) -> tuple[str, subprocess.Popen]:
+) -> tuple[str, Gunicorn]:
     """gunicorn as `make run` starts it (gunicorn.conf.py, two workers), on the test database.
 
     No SECRET_KEY in the environment: the workers share the key file that `make` writes.
+    Its log (stderr) goes to a file, never to a pipe: nobody reads a pipe until the server
+    stops, and once its 64 KB were full, each worker's next line (a stream's traceback under
+    load) blocked the whole gevent worker in `write`, with its transactions left open (py-spy:
+    both workers in `StreamHandler.emit`; `ss`: the answers to their last statements unread).
     """
     port = _free_port()
     secret = tmp_path / "secret_key"
@@ -54,20 +66,23 @@ def start_gunicorn(
     )
     env.update(settings)
     gunicorn = Path(sys.executable).with_name("gunicorn")
-    process = subprocess.Popen(
-        [
-            str(gunicorn),
-            "--config",
-            "gunicorn.conf.py",
-            "--access-logfile",
-            access_log,
-            "app:create_app()",
-        ],
-        cwd=PROJECT_DIR,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("ab") as log:
+        process = Gunicorn(
+            [
+                str(gunicorn),
+                "--config",
+                "gunicorn.conf.py",
+                "--access-logfile",
+                access_log,
+                "app:create_app()",
+            ],
+            cwd=PROJECT_DIR,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+    process.log_path = log_path
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -81,20 +96,34 @@ def start_gunicorn(
             time.sleep(0.2)
 
 
-def stop_gunicorn(process: subprocess.Popen) -> None:
-    """Stop the server and close its pipe."""
+def stop_gunicorn(process: Gunicorn) -> None:
+    """Stop the server; one that has not stopped 20 s later is killed, master and workers.
+
+    A master that outlived its test held its workers' connections to the test database.
+    """
     process.terminate()
-    process.wait(timeout=20)
-    if process.stderr:
-        process.stderr.close()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        workers = subprocess.run(
+            ["pgrep", "-P", str(process.pid)], capture_output=True, text=True
+        ).stdout.split()
+        process.kill()
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(int(pid), signal.SIGKILL)
+        process.wait(timeout=20)
+        raise AssertionError(f"gunicorn did not stop within 20 s: {_log_tail(process)}") from None
 
 
-def stop_gunicorn_reading_log(process: subprocess.Popen) -> str:
+def _log_tail(process: Gunicorn) -> str:
+    return process.log_path.read_text(errors="replace")[-4000:]
+
+
+def stop_gunicorn_reading_log(process: Gunicorn) -> str:
     """Stop the server; what it wrote to its log (stderr) until then."""
-    process.terminate()
-    log = process.stderr.read().decode() if process.stderr else ""
     stop_gunicorn(process)
-    return log
+    return process.log_path.read_text(errors="replace")
 
 
 @pytest.fixture(scope="module")
@@ -222,6 +251,26 @@ def test_pins_sent_at_once_are_each_stored_once_and_answered_with_their_own(guni
 def _gunicorn_settings() -> dict[str, object]:
     """The names gunicorn.conf.py sets, read as gunicorn reads the file."""
     return runpy.run_path(str(PROJECT_DIR / "gunicorn.conf.py"))
+
+
+def test_a_server_whose_log_outgrows_a_pipe_keeps_answering(
+    test_database_url: str, app, tmp_path: Path
+):
+    """Its access lines to stderr, 160 KB of them: the log is a file (`start_gunicorn`).
+
+    Into a pipe that nobody read, the worker blocked after about 64 KB of lines.
+    """
+    url, process = start_gunicorn(
+        test_database_url, tmp_path, access_log="/dev/stderr", WEB_WORKERS="1"
+    )
+    try:
+        for _ in range(1500):
+            with urllib.request.urlopen(f"{url}/api/categories", timeout=10) as response:
+                assert response.status == 200
+    finally:
+        log = stop_gunicorn_reading_log(process)
+    assert log.count('"GET /api/categories HTTP/1.1" 200') == 1500
+    assert len(log.encode()) > 2 * 65536
 
 
 def test_the_access_log_goes_to_stdout_unless_turned_off(monkeypatch):
