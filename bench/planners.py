@@ -12,6 +12,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
@@ -29,6 +30,7 @@ class Case:
     goal: str = ""
     limit_ms: float | None = None  # the goal as a median time, when it is one
     heavy: bool = False  # few runs: it takes seconds
+    next_page: bool = False  # time the page the `next` link of `path` names, not `path`
 
 
 LAYERS = [
@@ -72,6 +74,9 @@ OGC = [
     Case("OGC districts, all", "/ogc/collections/districts/items?limit=200"),
     Case("OGC hexagons, page of 1000", "/ogc/collections/hexagons/items?limit=1000"),
     Case("OGC clusters, page of 1000", "/ogc/collections/clusters/items?limit=1000", heavy=True),
+    # The pages after the first read the clusters it found (app/layers/snapshots.py).
+    Case("OGC clusters, the next page of 1000", "/ogc/collections/clusters/items?limit=1000",
+         next_page=True),
     # A report holds at most 10,000 features of a layer (app/layers/report.py): at a million
     # pins the municipality's clusters are more, and the report says so (422), as designed.
     Case("report (districts, clusters)", "/planner/report", heavy=True),
@@ -100,6 +105,30 @@ def streamed_get(client: FlaskClient, path: str) -> Callable[[], int]:
             return sum(len(chunk) for chunk in response.iter_encoded())
         finally:
             response.close()
+
+    return call
+
+
+def case_get(client: FlaskClient, case: Case) -> Callable[[], int]:
+    """The timed GET of a case: its path, or the page its path's `next` link names.
+
+    That first page is asked for once, by the first call (`measure`'s warm-up, untimed); with
+    no next link, the case fails.
+    """
+    if not case.next_page:
+        return streamed_get(client, case.path)
+    follow: list[str] = []
+
+    def call() -> int:
+        if not follow:
+            first = client.get(case.path)
+            links = (first.get_json(silent=True) or {}).get("links", [])
+            hrefs = [link["href"] for link in links if link.get("rel") == "next"]
+            if not hrefs:
+                raise RuntimeError(f"HTTP {first.status_code}, no next page")
+            parts = urlsplit(hrefs[0])
+            follow.append(f"{parts.path}?{parts.query}")
+        return streamed_get(client, follow[0])()
 
     return call
 

@@ -38,7 +38,7 @@ VALUES = [
 KEYS = [
     "bbox", "zoom", "kind", "category", "status", "source", "district", "since", "until", "ids",
     "limit", "cursor", "eps", "min_points", "size", "crs", "metric", "layers", "download",
-    "datetime", "q", "code", "next", "workshop", "f", "offset", "at", "title",
+    "datetime", "q", "code", "next", "workshop", "f", "offset", "at", "title", "snapshot",
 ]  # fmt: skip
 BODIES = [
     b'{"a":',

@@ -24,6 +24,7 @@ from app.models.map import (
 from app.models.moderation import Flag, ModerationWord
 from app.models.planning import AnswerTemplate, IdeaHistory, IdeaNote
 from app.models.ratelimits import RateLimitCounter
+from app.models.snapshots import ClusterSnapshot, ClusterSnapshotFeature
 from app.models.users import User
 from app.models.workshops import (
     Workshop,
@@ -39,6 +40,8 @@ __all__ = [
     "MAP_DIMENSIONS",
     "AnswerTemplate",
     "Base",
+    "ClusterSnapshot",
+    "ClusterSnapshotFeature",
     "District",
     "Flag",
     "Idea",

@@ -8,9 +8,12 @@ but for `limit`, whose last value counts (`check_known`).
 
 from __future__ import annotations
 
+import re
+import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
+from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
@@ -28,7 +31,10 @@ PIN_FILTERS = ("kind", "category", "status", "district", "source", "since", "unt
 LAYER_PARAMETERS = ("eps", "min_points", "size")
 # Carried into every link, so a connection to /ogc?kind=concern&eps=250 keeps them.
 CARRIED = (*PIN_FILTERS, *LAYER_PARAMETERS)
-KNOWN = frozenset({*CARRIED, "f", "lang", "bbox", "limit", "offset", "cursor", "datetime"})
+KNOWN = frozenset(
+    {*CARRIED, "f", "lang", "bbox", "limit", "offset", "cursor", "snapshot", "datetime"}
+)
+SNAPSHOT_ID = re.compile(r"[0-9a-f]{32}")  # uuid4().hex, as app/layers/snapshots.py makes them
 OPEN = ("", "..")
 
 
@@ -61,6 +67,28 @@ def check_known(args: MultiDict[str, str]) -> None:
 def carried(args: Mapping[str, str]) -> dict[str, str]:
     """The filters and layer parameters of the request, for the links it hands out."""
     return {name: args[name] for name in CARRIED if name in args}
+
+
+def asked_of(args: Mapping[str, str]) -> str:
+    """What a clusters page asks for but its place: the filters and parameters, in one order.
+
+    A snapshot serves the pages of the request it was found for (app/layers/snapshots.py).
+    """
+    return urlencode(sorted((name, args[name]) for name in (*CARRIED, "datetime") if name in args))
+
+
+def parse_snapshot(args: Mapping[str, str], *, pages_clusters: bool) -> uuid.UUID | None:
+    """The snapshot a clusters page's `next` link names, or None; refused anywhere else."""
+    raw = args.get("snapshot")
+    if raw is None:
+        return None
+    if not pages_clusters:
+        raise InvalidField(
+            N_("Only the pages of the clusters collection have a snapshot."), field="snapshot"
+        )
+    if SNAPSHOT_ID.fullmatch(raw) is None:
+        raise InvalidField(N_("snapshot must be the one a next link gave."), field="snapshot")
+    return uuid.UUID(hex=raw)
 
 
 def given_limit(args: MultiDict[str, str]) -> str | None:

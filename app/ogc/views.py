@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from flask import Response, request, url_for
-from sqlalchemy import Select, Text, func, select
+from sqlalchemy import Row, Select, Text, func, select
+from sqlalchemy.orm import Session
 
 from app.area import configured_area
 from app.common.errors import NotFound
 from app.converters import MAX_ID
-from app.db import get_session
+from app.db import get_session, primary_session
 from app.ideas.filters import decode_cursor, encode_cursor
 from app.ideas.queries import newest_features
+from app.layers import snapshots
 from app.ogc import bp
 from app.ogc.collections import COLLECTIONS, Collection, check_layer_parameters
 from app.ogc.params import (
+    asked_of,
     carried,
     check_known,
     given_limit,
@@ -26,6 +31,7 @@ from app.ogc.params import (
     parse_bbox_arg,
     parse_limit,
     parse_offset,
+    parse_snapshot,
 )
 from app.replica import public_read
 from geo.filters import intersects_bbox
@@ -134,7 +140,11 @@ def collection(collection_id: str) -> Response:
     return _json(_describe(_collection(collection_id)))
 
 
-def _pin_page(limit: int, offset: int) -> tuple[list[str], int, dict[str, Any] | None]:
+# A page: its features, how many match in all, the next page's arguments (None: the last).
+Page = tuple[list[str], int, dict[str, Any] | None]
+
+
+def _pin_page(limit: int, offset: int) -> Page:
     """A page of pins, newest first: features, how many match, the next page's arguments."""
     filters = item_filters(request.args, bbox_filters_pins=True)
     session = get_session()
@@ -151,9 +161,18 @@ def _pin_page(limit: int, offset: int) -> tuple[list[str], int, dict[str, Any] |
     return features, int(matched), after
 
 
-def _layer_page(
-    collection: Collection, limit: int, offset: int
-) -> tuple[list[str], int, dict[str, Any] | None]:
+def _page_found(
+    found: Sequence[Row[Any]], limit: int, count: Select[Any], session: Session
+) -> tuple[list[str], int, bool]:
+    """The features of the `limit + 1` rows found, how many match in all, whether more follow.
+
+    Each row carries the total (`matched`); past the end, `count` counts them.
+    """
+    matched = found[0].matched if found else session.execute(count).scalar_one()
+    return [row.feature for row in found[:limit]], int(matched), len(found) > limit
+
+
+def _layer_page(collection: Collection, limit: int, offset: int) -> Page:
     """A page of a layer's features that meet the bbox, and how many there are in all.
 
     The layer is computed once per request: the total comes from a window over the same rows.
@@ -163,13 +182,29 @@ def _layer_page(
     stmt = feature_select(chosen, order_by="id").add_columns(func.count().over().label("matched"))
     session = get_session()
     found = session.execute(stmt.offset(offset).limit(limit + 1)).all()
-    if found:
-        matched = int(found[0].matched)
-    else:  # past the end: count on its own
-        matched = session.execute(select(func.count()).select_from(chosen.subquery())).scalar_one()
-    features = [row.feature for row in found[:limit]]
-    after = {"offset": offset + limit} if len(found) > limit else None
-    return features, int(matched), after
+    count = select(func.count()).select_from(chosen.subquery())
+    features, matched, more = _page_found(found, limit, count, session)
+    return features, matched, {"offset": offset + limit} if more else None
+
+
+def _cluster_page(limit: int, offset: int, snapshot: UUID | None) -> Page:
+    """A page of the clusters, from the snapshot the `next` link names (app/layers/snapshots.py).
+
+    Without one, or when it has expired or was found for other filters, the clusters are found
+    now and kept as a new snapshot, which this page's `next` link names.
+    """
+    asked = asked_of(request.args)
+    session = primary_session()  # a replica refuses the snapshot's writes
+    if snapshot is None or not snapshots.kept(session, snapshot, asked):
+        filters = item_filters(request.args, bbox_filters_pins=False)
+        snapshot = snapshots.keep(
+            session, COLLECTIONS["clusters"].rows(filters, request.args), asked
+        )
+    bbox = parse_bbox_arg(request.args)
+    found = session.execute(snapshots.page(snapshot, bbox, offset=offset, limit=limit + 1)).all()
+    count = snapshots.matched(snapshot, bbox)
+    features, matched, more = _page_found(found, limit, count, session)
+    return features, matched, {"offset": offset + limit, "snapshot": snapshot.hex} if more else None
 
 
 def _meeting_bbox(rows: Select[Any]) -> Select[Any]:
@@ -191,8 +226,11 @@ def items(collection_id: str) -> Response:
     check_layer_parameters(request.args)
     limit = parse_limit(request.args)
     offset = parse_offset(request.args)
+    snapshot = parse_snapshot(request.args, pages_clusters=collection.id == "clusters")
     if collection.id == "ideas":
         features, matched, after = _pin_page(limit, offset)
+    elif collection.id == "clusters":
+        features, matched, after = _cluster_page(limit, offset, snapshot)
     else:
         features, matched, after = _layer_page(collection, limit, offset)
     page = {k: request.args[k] for k in ("bbox", "datetime") if k in request.args}
@@ -223,6 +261,7 @@ def item(collection_id: str, feature_id: str) -> Response:
     collection = _collection(collection_id)
     check_known(request.args)
     check_layer_parameters(request.args)
+    parse_snapshot(request.args, pages_clusters=False)
     filters = item_filters(request.args, bbox_filters_pins=False)
     rows = collection.rows(filters, request.args).subquery("layer_rows")
     if collection.id == "ideas":

@@ -53,6 +53,23 @@ def test_public_reads_are_answered_from_the_replica(app, replica_app, replica_wr
     assert titles(app.test_client()) == {"Primary"}
 
 
+def test_cluster_pages_are_found_in_the_replica_and_kept_in_the_primary(
+    replica_app, replica_writer
+):
+    """The replica's pins are clustered; the snapshot of the clusters is written to the
+    primary (a replica refuses writes), and the next page is read from there."""
+    places = (CENTRE[0], CENTRE[0] + 0.02)
+    add_pins(replica_writer, [{"lon": lon + 0.0001 * k, "lat": CENTRE[1]} for lon in places
+                              for k in range(3)])  # fmt: skip
+    client = replica_app.test_client()
+    first = client.get("/ogc/collections/clusters/items?eps=50&min_points=2&limit=1")
+    assert first.status_code == 200 and first.get_json()["numberMatched"] == 2
+    after = next(link["href"] for link in first.get_json()["links"] if link["rel"] == "next")
+    second = client.get(after).get_json()
+    assert [f["properties"]["count"] for f in second["features"]] == [3]
+    assert second["numberMatched"] == 2
+
+
 def test_the_map_validator_comes_from_the_database_that_sent_the_body(
     app, replica_app, replica_writer
 ):

@@ -76,6 +76,12 @@ ITEM_PARAMETERS = [
         {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
     ),
     query("cursor", "the next link of the pins sets it", {"type": "string"}),
+    query(
+        "snapshot",
+        "the next link of the clusters sets it: the later pages read the clusters its first "
+        "page found",
+        {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+    ),
     *FILTERS,
     EPS,
     MIN_POINTS,

@@ -1,0 +1,157 @@
+"""The OGC clusters collection's pages: found once, then read from a snapshot its links name."""
+
+from __future__ import annotations
+
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import text
+
+from app.db import get_engine
+from app.layers import snapshots
+from tests.pins import add_pins, set_columns
+
+CLUSTERS = "/ogc/collections/clusters/items?eps=50&min_points=2"
+# Six places about a kilometre apart, west to east across the centre of Umeå.
+PLACES = [(20.20 + 0.02 * n, 63.825) for n in range(6)]
+
+
+def _three_pins_at_each_place(app) -> list[list[int]]:
+    """Three pins within a few metres at each place: six clusters, numbered west to east."""
+    return [
+        add_pins(app, [{"lon": lon + 0.0001 * k, "lat": lat} for k in range(3)])
+        for lon, lat in PLACES
+    ]
+
+
+def _next(body: dict) -> str | None:
+    return next((link["href"] for link in body["links"] if link["rel"] == "next"), None)
+
+
+def _query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def _ids(body: dict) -> list[list[int]]:
+    return [f["properties"]["idea_ids"] for f in body["features"]]
+
+
+def _snapshots(app) -> int:
+    with app.app_context(), get_engine().connect() as conn:
+        return int(conn.execute(text("SELECT count(*) FROM cluster_snapshots")).scalar_one())
+
+
+def test_the_pages_after_the_first_keep_its_clusters_whatever_changed(app, client):
+    """A cluster hidden after page 1 renumbers the clusters found afresh; page 2 is unmoved."""
+    places = _three_pins_at_each_place(app)
+    everything = client.get(f"{CLUSTERS}&limit=100").get_json()
+    assert _ids(everything) == places and "next" not in {
+        link["rel"] for link in everything["links"]
+    }
+    first = client.get(f"{CLUSTERS}&limit=2").get_json()
+    assert first["numberMatched"] == 6 and _ids(first) == places[:2]
+    second_url = _next(first)
+    asked = _query(second_url)
+    assert asked["offset"] == ["2"] and asked["eps"] == ["50"] and asked["min_points"] == ["2"]
+    assert uuid.UUID(hex=asked["snapshot"][0])
+
+    set_columns(app, places[0], visibility="hidden")
+    second = client.get(second_url).get_json()
+    assert second["features"] == everything["features"][2:4]
+    assert second["numberMatched"] == 6
+    third = client.get(_next(second)).get_json()
+    assert third["features"] == everything["features"][4:6] and _next(third) is None
+    assert _query(_next(second))["snapshot"] == asked["snapshot"]
+
+    afresh = client.get(f"{CLUSTERS}&limit=2").get_json()
+    assert afresh["numberMatched"] == 5 and _ids(afresh) == places[1:3]
+    assert [f["id"] for f in afresh["features"]] == [1, 2]
+    assert _query(_next(afresh))["snapshot"] != asked["snapshot"]
+
+
+def test_a_snapshot_pages_the_clusters_that_meet_the_bbox(app, client):
+    places = _three_pins_at_each_place(app)
+    bbox = "20.215,63.82,20.265,63.83"  # the second, third and fourth places
+    first = client.get(f"{CLUSTERS}&limit=2&bbox={bbox}").get_json()
+    assert first["numberMatched"] == 3 and _ids(first) == places[1:3]
+    assert [f["id"] for f in first["features"]] == [2, 3]  # numbered among all six
+    second = client.get(_next(first)).get_json()
+    assert _ids(second) == places[3:4] and second["numberMatched"] == 3 and _next(second) is None
+    past = client.get(_next(first).replace("offset=2", "offset=50")).get_json()
+    assert past["features"] == [] and past["numberMatched"] == 3
+
+
+def test_a_snapshot_serves_only_its_own_filters_and_time(app, client):
+    places = _three_pins_at_each_place(app)
+    set_columns(app, [ids[0] for ids in places[:2]], kind="concern")
+    second_url = _next(client.get(f"{CLUSTERS}&limit=2").get_json())
+    snapshot = _query(second_url)["snapshot"][0]
+
+    # The same snapshot asked with other filters: those filters' clusters, found now.
+    ideas_only = client.get(f"{CLUSTERS}&limit=2&offset=2&kind=idea&snapshot={snapshot}")
+    assert ideas_only.status_code == 200
+    assert (
+        ideas_only.get_json()["features"]
+        == client.get(f"{CLUSTERS}&limit=2&offset=2&kind=idea").get_json()["features"]
+    )
+    assert _query(_next(ideas_only.get_json()))["snapshot"] != [snapshot]
+
+    # Past its time, or unknown: found now, as a page without a snapshot is.
+    set_columns(app, places[2], visibility="hidden")
+    assert _snapshots(app) == 3
+    with app.app_context(), get_engine().begin() as conn:
+        conn.execute(text("UPDATE cluster_snapshots SET made_at = now() - interval '16 minutes'"))
+    expired = client.get(second_url).get_json()
+    assert _ids(expired) == places[3:5] and expired["numberMatched"] == 5
+    # Keeping a snapshot swept away the three past their time.
+    assert _snapshots(app) == 1
+    unknown = client.get(second_url.replace(snapshot, uuid.uuid4().hex)).get_json()
+    assert _ids(unknown) == places[3:5]
+
+
+def test_the_oldest_snapshots_beyond_the_most_kept_are_swept(app, client, monkeypatch):
+    """Each first page of other filters keeps one more: at most MAX_SNAPSHOTS are kept."""
+    monkeypatch.setattr(snapshots, "MAX_SNAPSHOTS", 2)
+    places = _three_pins_at_each_place(app)
+    links = [
+        _next(client.get(f"{CLUSTERS}&limit=1&kind={kind}").get_json())
+        for kind in ("idea", "", "idea,concern")
+    ]
+    assert _snapshots(app) == 2
+    set_columns(app, places[1], visibility="hidden")
+    oldest, newest = (client.get(link).get_json() for link in (links[0], links[2]))
+    assert _ids(oldest) == places[2:3]  # swept away: found afresh, without the hidden pins
+    assert _ids(newest) == places[1:2]  # kept: as found before they were hidden
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        (f"{CLUSTERS}&snapshot=nope", "snapshot must be the one a next link gave."),
+        (f"{CLUSTERS}&snapshot={'A' * 32}", "snapshot must be the one a next link gave."),
+        (f"{CLUSTERS}&snapshot={'a' * 33}", "snapshot must be the one a next link gave."),
+        (
+            f"/ogc/collections/hexagons/items?snapshot={'a' * 32}",
+            "Only the pages of the clusters collection have a snapshot.",
+        ),
+        (
+            f"/ogc/collections/ideas/items?snapshot={'a' * 32}",
+            "Only the pages of the clusters collection have a snapshot.",
+        ),
+        (
+            f"/ogc/collections/clusters/items/1?snapshot={'a' * 32}",
+            "Only the pages of the clusters collection have a snapshot.",
+        ),
+    ],
+)
+def test_a_snapshot_that_no_link_gave_is_refused(client, path, message):
+    response = client.get(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert (error["field"], error["message"]) == ("snapshot", message)
+
+
+def test_the_refusal_is_in_swedish_by_default(client):
+    error = client.get(f"{CLUSTERS}&snapshot=nope").get_json()["error"]
+    assert error["message"] == "snapshot måste vara den som en next-länk gav."
