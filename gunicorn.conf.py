@@ -31,6 +31,13 @@ graceful_timeout = int(os.environ.get("WEB_GRACEFUL_TIMEOUT", "10"))
 # writes the same line for about a third of its CPU (serving/access_log.py).
 accesslog = os.environ.get("WEB_ACCESS_LOG", "-") or None
 logger_class = "serving.access_log.LeanAccessLogger"
+# gunicorn (25.1 and later) opens a control socket for `gunicornc` at one path per user,
+# $HOME/.gunicorn/gunicorn.ctl: each server started took the path over from the one before,
+# and a server that stopped deleted it whoever held it (gunicorn/ctl/server.py). `make run`
+# beside the tests' servers, or two instances on two ports, are such servers. Off, unless
+# WEB_CONTROL_SOCKET gives this server a path of its own.
+control_socket = os.environ.get("WEB_CONTROL_SOCKET", "") or "gunicorn.ctl"
+control_socket_disable = not os.environ.get("WEB_CONTROL_SOCKET")
 
 
 def post_worker_init(worker: object) -> None:

@@ -282,6 +282,15 @@ def test_the_access_log_goes_to_stdout_unless_turned_off(monkeypatch):
     assert _gunicorn_settings()["accesslog"] == "/var/log/umecom/access.log"
 
 
+def test_the_control_socket_is_off_unless_given_a_path_of_its_own(monkeypatch):
+    monkeypatch.delenv("WEB_CONTROL_SOCKET", raising=False)
+    assert _gunicorn_settings()["control_socket_disable"] is True
+    monkeypatch.setenv("WEB_CONTROL_SOCKET", "/run/umecom/gunicorn-5000.ctl")
+    settings = _gunicorn_settings()
+    assert settings["control_socket_disable"] is False
+    assert settings["control_socket"] == "/run/umecom/gunicorn-5000.ctl"
+
+
 def test_make_run_logs_through_the_lean_logger():
     assert _gunicorn_settings()["logger_class"] == "serving.access_log.LeanAccessLogger"
 
