@@ -25,10 +25,9 @@ from geo.filters import intersects_bbox
 from geo.geojson import feature_select
 
 # Long enough for a GIS to page through a large collection: at a million pins, the whole
-# municipality's 36,259 clusters are 363 pages of 100, and each after the first took 49-65 ms
-# (in process). And at most this many at once: the whole municipality's clusters at a
-# million pins took 25 MB (36,259 clusters), and each first page of other filters keeps one
-# more. A link to a snapshot swept away finds the clusters afresh.
+# municipality's 36,259 clusters are 363 pages of 100, and each after the first took 49-68 ms
+# (in process). And at most this many at once: that snapshot took 25 MB, and each first page
+# of other filters keeps one more. A link to a snapshot swept away finds the clusters afresh.
 SNAPSHOT_TTL_S = 900
 MAX_SNAPSHOTS = 50
 S = ClusterSnapshot
