@@ -45,6 +45,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.sql.dml import ReturningInsert
 
+from app.common.times import seconds_from_now
 from app.db import BUILT_ONCE, all_rows, counter_connection, execute_first
 from app.models import RateLimitCounter
 
@@ -78,7 +79,7 @@ def _count_hit(n: int, before: CTE | None) -> ReturningInsert[tuple[int, float]]
     key = bindparam(f"key_{n}", type_=String)
     amount = bindparam(f"amount_{n}", type_=table.hits.type)
     expiry = bindparam(f"expiry_{n}", type_=Integer)
-    window_end = func.now() + func.make_interval(0, 0, 0, 0, 0, 0, expiry)
+    window_end = seconds_from_now(expiry)
     ended = table.expires_at <= func.now()
     if before is None:
         new_row = insert(table).values(key=key, hits=amount, expires_at=window_end)

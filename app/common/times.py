@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, func
 
 # Umeå's days: a bare date a planner picks (since=2026-05-03) means that day as the pins' pages
 # show their times (BABEL_DEFAULT_TIMEZONE), not a UTC day that starts at 01:00 or 02:00 there.
@@ -30,6 +33,11 @@ def parse_instant(text: str, *, day_zone: tzinfo = UTC) -> datetime | None:
     except ValueError:  # 2024-02-30 and the like
         return None
     return value if value.tzinfo else value.replace(tzinfo=day_zone)
+
+
+def seconds_from_now(seconds: Any) -> ColumnElement[datetime]:
+    """The database's `now()` plus `seconds` (a number or a bound parameter; negative: ago)."""
+    return func.now() + func.make_interval(0, 0, 0, 0, 0, 0, seconds)
 
 
 def day_end(day: date, zone: tzinfo) -> datetime:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, delete, func, insert, literal, or_, select
 from sqlalchemy.orm import Session
 
+from app.common.times import seconds_from_now
 from app.models import ClusterSnapshot, ClusterSnapshotFeature
 from geo.filters import intersects_bbox
 from geo.geojson import feature_select
@@ -36,7 +37,7 @@ Bbox = tuple[float, float, float, float]
 
 
 def _fresh() -> ColumnElement[bool]:
-    return S.made_at > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, SNAPSHOT_TTL_S)
+    return S.made_at > seconds_from_now(-SNAPSHOT_TTL_S)
 
 
 def kept(session: Session, snapshot_id: uuid.UUID, asked: str) -> bool:

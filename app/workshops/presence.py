@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select, u
 from sqlalchemy.orm import Session
 
 from app.common.errors import NotFound
+from app.common.times import seconds_from_now
 from app.models import Workshop, WorkshopGroup, WorkshopParticipant, WorkshopPresence
 from app.workshops.actors import Actor
 from app.workshops.events import append_event
@@ -32,7 +33,7 @@ P = WorkshopParticipant
 
 def _fresh() -> ColumnElement[bool]:
     """Rows refreshed within the TTL."""
-    return R.seen_at > func.now() - func.make_interval(0, 0, 0, 0, 0, 0, PRESENCE_TTL_SECONDS)
+    return R.seen_at > seconds_from_now(-PRESENCE_TTL_SECONDS)
 
 
 def presence_now(session: Session, workshop_id: int) -> Presence:
