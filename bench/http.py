@@ -23,7 +23,6 @@ import argparse
 import math
 import random
 import tempfile
-import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -46,7 +45,7 @@ from bench.map_writes import (
 from bench.planner_imports import create_planner, imports, report_imports
 from bench.seeding import fold_backlog, seed, unfolded
 from tests.dbutil import database_url, migrate, published_pins
-from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn
+from tests.serving.test_gunicorn import start_gunicorn, stop_gunicorn_reading_log
 
 # `--rate-limits`: a new pin counts as `make run`'s defaults count it (its person's and its
 # address's limits, each per hour and per minute: four counters), at limits no run reaches.
@@ -211,28 +210,17 @@ def limited_writes(
 def served(url: str, tmp: Path, settings: Mapping[str, str]) -> Iterator[tuple[str, int]]:
     """gunicorn as `make run` starts it, with `settings`: its URL and pid.
 
-    Its log is kept beside `tmp` to read after a failure; its error lines, if any, are printed
-    once it has stopped.
+    Its log (a file, `start_gunicorn`) is copied beside `tmp` to read after the run; its error
+    lines, if any, are printed once it has stopped.
     """
     base, process = start_gunicorn(url, tmp, **settings)
-    log = tmp.parent / "bench-http-gunicorn.log"
-    drain = threading.Thread(
-        target=lambda: log.write_bytes(process.stderr.read() if process.stderr else b""),
-        daemon=True,
-    )
-    drain.start()  # a full pipe would block the workers
     try:
         yield base, process.pid
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        drain.join(timeout=10)
-        stop_gunicorn(process)
-        errors = [
-            line
-            for line in log.read_text(errors="replace").splitlines()
-            if "Traceback" in line or "ERROR" in line
-        ] if log.exists() else []  # fmt: skip
+        text = stop_gunicorn_reading_log(process)
+        log = tmp.parent / "bench-http-gunicorn.log"
+        log.write_text(text)
+        errors = [line for line in text.splitlines() if "Traceback" in line or "ERROR" in line]
         if errors:
             print(f"server log {log}: {len(errors)} error lines, first: {errors[0][:200]}")
 
