@@ -35,7 +35,15 @@ from app.demo import SPREADS, add_demo_pins
 from app.ideas.counts import fold_map_log
 from app.planning.accounts import create_user
 from bench.measure import Figures, measure
-from bench.planners import EXPORTS, LAYERS, OGC, Case, case_get, ogr2ogr_geojson
+from bench.planners import (
+    EXPORTS,
+    LAYERS,
+    OGC,
+    Case,
+    case_get,
+    forgetting_snapshots,
+    ogr2ogr_geojson,
+)
 from bench.seeding import settle
 from tests.dbutil import database_url, migrate, published_pins, recreate_database
 
@@ -109,7 +117,8 @@ def run_planner_cases(
     print(f"\n{header}  goal")
     measured: dict[str, Figures] = {}
     for case in cases:
-        figures = measure(case_get(client, case), heavy_runs if case.heavy else runs)
+        forget = forgetting_snapshots(client) if case.forget_snapshots else None
+        figures = measure(case_get(client, case), heavy_runs if case.heavy else runs, before=forget)
         measured[case.name] = figures
         if figures.failure:
             refused = figures.failure.startswith("refused")  # planners.Refused: by design

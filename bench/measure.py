@@ -66,21 +66,30 @@ class Figures:
         return self.size_bytes / 1e6 / (self.median / 1000) if self.median else 0.0
 
 
-def measure(call: Callable[[], int], runs: int, *, warm_up: bool = True) -> Figures:
+def measure(
+    call: Callable[[], int],
+    runs: int,
+    *,
+    warm_up: bool = True,
+    before: Callable[[], None] | None = None,
+) -> Figures:
     """Time `call` (it returns the bytes it received) `runs` times after a warm-up.
 
-    A call that raises stops the case and is reported as its failure.
+    `before`, when given, runs before each call, untimed. A call that raises stops the case
+    and is reported as its failure.
     """
     figures = Figures()
     try:
         if warm_up:
             call()
         for _ in range(runs):
-            before = reset_peak()
+            if before is not None:
+                before()
+            peak_before = reset_peak()
             start = time.perf_counter()
             figures.size_bytes = call()
             figures.samples_ms.append((time.perf_counter() - start) * 1000)
-            figures.growth_kb = max(figures.growth_kb, peak_kb() - before)
+            figures.growth_kb = max(figures.growth_kb, peak_kb() - peak_before)
     except Exception as exc:  # reported in the table, not raised: the other cases still run
         figures.failure = str(exc).splitlines()[0][:80]
     return figures

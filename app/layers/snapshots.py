@@ -10,6 +10,12 @@ numbered the same.
 A snapshot serves only the filters and parameters it was found for (`asked`), and only for
 SNAPSHOT_TTL_S; a link followed later, or with other filters, finds the clusters afresh. The
 snapshots live in the primary (a replica refuses writes, and would see one only later).
+
+A GIS asks for a first page at each pan and each time it opens the layer. A snapshot notes the
+map's data version (app.ideas.counts), which moves whenever a pin the clusters could count
+changes (placed, moved, hidden, filtered on), and only then, but for the folds: while it has
+not moved, a first page of the same `asked` reads the snapshot instead of finding the same
+clusters again (`reusable`).
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy import ColumnElement, Select, delete, func, insert, literal, or_
 from sqlalchemy.orm import Session
 
 from app.common.times import seconds_from_now
+from app.ideas.counts import VERSION
 from app.models import ClusterSnapshot, ClusterSnapshotFeature
 from geo.filters import intersects_bbox
 from geo.geojson import feature_select
@@ -50,16 +57,36 @@ def kept(session: Session, snapshot_id: uuid.UUID, asked: str) -> bool:
     return session.execute(found.with_for_update(read=True)).first() is not None
 
 
-def keep(session: Session, layer: Select[Any], asked: str) -> uuid.UUID:
+def pins_version(session: Session) -> str:
+    """The map's data version as `session` sees it.
+
+    Read before the pins: a pin stored between the two then leaves the snapshot noted at a
+    version that is already past, never a snapshot that misses a pin under today's version.
+    """
+    return str(session.execute(VERSION).scalar_one())
+
+
+def reusable(session: Session, asked: str, version: str) -> uuid.UUID | None:
+    """The newest fresh snapshot found for `asked` at `version`, locked as `kept` locks it."""
+    found = (
+        select(S.id)
+        .where(S.asked == asked, S.version == version, _fresh())
+        .order_by(S.made_at.desc())
+        .limit(1)
+    )
+    return session.execute(found.with_for_update(read=True)).scalar_one_or_none()
+
+
+def keep(session: Session, layer: Select[Any], asked: str, version: str) -> uuid.UUID:
     """Store the features of `layer` (id, geom, properties) as a new snapshot; commits.
 
-    Snapshots past their time are swept away first, with their features, and the oldest
-    beyond MAX_SNAPSHOTS.
+    `version`: the pins' (`pins_version`), read before `layer` read them. Snapshots past their
+    time are swept away first, with their features, and the oldest beyond MAX_SNAPSHOTS.
     """
     newest = select(S.id).order_by(S.made_at.desc()).limit(MAX_SNAPSHOTS - 1)
     session.execute(delete(S).where(or_(~_fresh(), S.id.not_in(newest))))
     snapshot_id = uuid.uuid4()
-    session.execute(insert(S).values(id=snapshot_id, asked=asked))
+    session.execute(insert(S).values(id=snapshot_id, asked=asked, version=version))
     rows = layer.cte("layer_rows")  # read twice below: PostgreSQL computes it once
     features = feature_select(select(rows)).subquery("features")
     stored = select(literal(snapshot_id), rows.c.id, rows.c.geom, features.c.feature).join_from(
@@ -90,6 +117,11 @@ def page(snapshot_id: uuid.UUID, bbox: Bbox | None, *, offset: int, limit: int) 
         .offset(offset)
         .limit(limit)
     )
+
+
+def feature(snapshot_id: uuid.UUID, number: int) -> Select[Any]:
+    """`feature`: the snapshot's cluster numbered `number`, as its pages served it."""
+    return select(F.feature).where(F.snapshot_id == snapshot_id, F.number == number)
 
 
 def matched(snapshot_id: uuid.UUID, bbox: Bbox | None) -> Select[Any]:

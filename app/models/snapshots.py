@@ -27,6 +27,9 @@ class ClusterSnapshot(Base):
     # snapshot with others gets clusters found for those.
     asked: Mapped[str] = mapped_column(Text)
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The map's data version (app.ideas.counts) read before the pins were: while it is the
+    # same, a first page of the same `asked` reads this snapshot. NULL: never reused.
+    version: Mapped[str | None] = mapped_column(Text)
 
 
 class ClusterSnapshotFeature(Base):

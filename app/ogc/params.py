@@ -77,17 +77,18 @@ def asked_of(args: Mapping[str, str]) -> str:
     return urlencode(sorted((name, args[name]) for name in (*CARRIED, "datetime") if name in args))
 
 
-def parse_snapshot(args: Mapping[str, str], *, pages_clusters: bool) -> uuid.UUID | None:
-    """The snapshot a clusters page's `next` link names, or None; refused anywhere else."""
+def parse_snapshot(args: Mapping[str, str], *, has_snapshots: bool) -> uuid.UUID | None:
+    """The snapshot a clusters link names (`next`, a cluster's `self`), or None.
+
+    Refused on any other collection (`has_snapshots` false).
+    """
     raw = args.get("snapshot")
     if raw is None:
         return None
-    if not pages_clusters:
-        raise InvalidField(
-            N_("Only the pages of the clusters collection have a snapshot."), field="snapshot"
-        )
+    if not has_snapshots:
+        raise InvalidField(N_("Only the clusters collection has snapshots."), field="snapshot")
     if SNAPSHOT_ID.fullmatch(raw) is None:
-        raise InvalidField(N_("snapshot must be the one a next link gave."), field="snapshot")
+        raise InvalidField(N_("snapshot must be the one a link gave."), field="snapshot")
     return uuid.UUID(hex=raw)
 
 

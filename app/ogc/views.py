@@ -40,6 +40,7 @@ from geo.i18n import N_
 from geo.numbers import parse_whole
 
 JSON = "application/json"
+MAX_CLUSTER_NUMBER = 2**31 - 1  # a snapshot's numbers are an Integer column
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
@@ -187,20 +188,30 @@ def _layer_page(collection: Collection, limit: int, offset: int) -> Page:
     return features, matched, {"offset": offset + limit} if more else None
 
 
-def _cluster_page(limit: int, offset: int, snapshot: UUID | None) -> Page:
-    """A page of the clusters, from the snapshot the `next` link names (app/layers/snapshots.py).
+def _cluster_snapshot(snapshot: UUID | None) -> UUID:
+    """The snapshot to read this request's clusters from (app/layers/snapshots.py).
 
-    Without one, or when it has expired or was found for other filters, the clusters are found
-    now and kept as a new snapshot, which this page's `next` link names.
+    The one its link names, when that serves this request; else one found for the same
+    filters while no pin has changed since; else the clusters found now, kept as a new one.
     """
+    filters = item_filters(request.args, bbox_filters_pins=False)  # refused before any read
     asked = asked_of(request.args)
     session = primary_session()  # a replica refuses the snapshot's writes
-    if snapshot is None or not snapshots.kept(session, snapshot, asked):
-        filters = item_filters(request.args, bbox_filters_pins=False)
-        snapshot = snapshots.keep(
-            session, COLLECTIONS["clusters"].rows(filters, request.args), asked
-        )
+    if snapshot is not None and snapshots.kept(session, snapshot, asked):
+        return snapshot
+    version = snapshots.pins_version(get_session())  # where the pins are read, before them
+    reused = snapshots.reusable(session, asked, version)
+    if reused is not None:
+        return reused
+    layer = COLLECTIONS["clusters"].rows(filters, request.args)
+    return snapshots.keep(session, layer, asked, version)
+
+
+def _cluster_page(limit: int, offset: int, snapshot: UUID | None) -> Page:
+    """A page of the clusters, read from a snapshot, which its `next` link names."""
+    snapshot = _cluster_snapshot(snapshot)
     bbox = parse_bbox_arg(request.args)
+    session = primary_session()
     found = session.execute(snapshots.page(snapshot, bbox, offset=offset, limit=limit + 1)).all()
     count = snapshots.matched(snapshot, bbox)
     features, matched, more = _page_found(found, limit, count, session)
@@ -226,7 +237,7 @@ def items(collection_id: str) -> Response:
     check_layer_parameters(request.args)
     limit = parse_limit(request.args)
     offset = parse_offset(request.args)
-    snapshot = parse_snapshot(request.args, pages_clusters=collection.id == "clusters")
+    snapshot = parse_snapshot(request.args, has_snapshots=collection.id == "clusters")
     if collection.id == "ideas":
         features, matched, after = _pin_page(limit, offset)
     elif collection.id == "clusters":
@@ -254,14 +265,26 @@ def items(collection_id: str) -> Response:
     return Response(collection_text(",".join(features), members), mimetype=GEOJSON_MEDIA_TYPE)
 
 
-@bp.get("/collections/<collection_id>/items/<feature_id>")
-@public_read
-def item(collection_id: str, feature_id: str) -> Response:
-    """One feature by its id, with links to itself and its collection."""
-    collection = _collection(collection_id)
-    check_known(request.args)
-    check_layer_parameters(request.args)
-    parse_snapshot(request.args, pages_clusters=False)
+def _no_such_feature() -> NotFound:
+    return NotFound(N_("No such feature."), field="featureId")
+
+
+def _cluster_feature(feature_id: str, snapshot: UUID | None) -> tuple[str | None, UUID]:
+    """The cluster numbered `feature_id` (None: no such cluster), and the snapshot it is from.
+
+    Read from a snapshot as the pages are, so that it is the cluster a page numbered so. An id
+    that is no number ("007" neither) is refused before any cluster is found.
+    """
+    number = parse_whole(feature_id, 1, MAX_CLUSTER_NUMBER)
+    if number is None or str(number) != feature_id:
+        raise _no_such_feature()
+    snapshot = _cluster_snapshot(snapshot)
+    found = primary_session().execute(snapshots.feature(snapshot, number)).first()
+    return (None if found is None else str(found.feature)), snapshot
+
+
+def _layer_feature(collection: Collection, feature_id: str) -> str | None:
+    """A feature of the pins or of a layer, found now (None: no such feature)."""
     filters = item_filters(request.args, bbox_filters_pins=False)
     rows = collection.rows(filters, request.args).subquery("layer_rows")
     if collection.id == "ideas":
@@ -270,9 +293,29 @@ def item(collection_id: str, feature_id: str) -> Response:
     else:
         where = rows.c.id.cast(Text) == feature_id[:100]
     found = get_session().execute(feature_select(select(rows).where(where))).first()
+    return None if found is None else str(found.feature)
+
+
+@bp.get("/collections/<collection_id>/items/<feature_id>")
+@public_read
+def item(collection_id: str, feature_id: str) -> Response:
+    """One feature by its id, with links to itself and its collection.
+
+    A cluster's link names the snapshot it was read from (`_cluster_feature`).
+    """
+    collection = _collection(collection_id)
+    check_known(request.args)
+    check_layer_parameters(request.args)
+    snapshot = parse_snapshot(request.args, has_snapshots=collection.id == "clusters")
+    itself = {k: request.args[k] for k in ("datetime",) if k in request.args}
+    if collection.id == "clusters":
+        found, kept = _cluster_feature(feature_id, snapshot)
+        itself["snapshot"] = kept.hex
+    else:
+        found = _layer_feature(collection, feature_id)
     if found is None:
-        raise NotFound(N_("No such feature."), field="featureId")
-    feature = json.loads(found.feature)
+        raise _no_such_feature()
+    feature = json.loads(found)
     feature["links"] = [
         _link(
             "ogc.item",
@@ -280,6 +323,7 @@ def item(collection_id: str, feature_id: str) -> Response:
             GEOJSON_MEDIA_TYPE,
             collection_id=collection.id,
             feature_id=feature_id,
+            **itself,
         ),
         _link("ogc.collection", "collection", JSON, collection_id=collection.id),
     ]

@@ -1,4 +1,5 @@
-"""The OGC clusters collection's pages: found once, then read from a snapshot its links name."""
+"""The OGC clusters collection: found once, then read from a snapshot its links name, and
+from the same snapshot by a first page while no pin has changed."""
 
 from __future__ import annotations
 
@@ -99,12 +100,12 @@ def test_a_snapshot_serves_only_its_own_filters_and_time(app, client):
 
     # Past its time, or unknown: found now, as a page without a snapshot is.
     set_columns(app, places[2], visibility="hidden")
-    assert _snapshots(app) == 3
+    assert _snapshots(app) == 2  # the second page of kind=idea read the one its first kept
     with app.app_context(), get_engine().begin() as conn:
         conn.execute(text("UPDATE cluster_snapshots SET made_at = now() - interval '16 minutes'"))
     expired = client.get(second_url).get_json()
     assert _ids(expired) == places[3:5] and expired["numberMatched"] == 5
-    # Keeping a snapshot swept away the three past their time.
+    # Keeping a snapshot swept away the two past their time.
     assert _snapshots(app) == 1
     unknown = client.get(second_url.replace(snapshot, uuid.uuid4().hex)).get_json()
     assert _ids(unknown) == places[3:5]
@@ -128,20 +129,24 @@ def test_the_oldest_snapshots_beyond_the_most_kept_are_swept(app, client, monkey
 @pytest.mark.parametrize(
     ("path", "message"),
     [
-        (f"{CLUSTERS}&snapshot=nope", "snapshot must be the one a next link gave."),
-        (f"{CLUSTERS}&snapshot={'A' * 32}", "snapshot must be the one a next link gave."),
-        (f"{CLUSTERS}&snapshot={'a' * 33}", "snapshot must be the one a next link gave."),
+        (f"{CLUSTERS}&snapshot=nope", "snapshot must be the one a link gave."),
+        (f"{CLUSTERS}&snapshot={'A' * 32}", "snapshot must be the one a link gave."),
+        (f"{CLUSTERS}&snapshot={'a' * 33}", "snapshot must be the one a link gave."),
         (
             f"/ogc/collections/hexagons/items?snapshot={'a' * 32}",
-            "Only the pages of the clusters collection have a snapshot.",
+            "Only the clusters collection has snapshots.",
         ),
         (
             f"/ogc/collections/ideas/items?snapshot={'a' * 32}",
-            "Only the pages of the clusters collection have a snapshot.",
+            "Only the clusters collection has snapshots.",
         ),
         (
-            f"/ogc/collections/clusters/items/1?snapshot={'a' * 32}",
-            "Only the pages of the clusters collection have a snapshot.",
+            f"/ogc/collections/hexagons/items/1?snapshot={'a' * 32}",
+            "Only the clusters collection has snapshots.",
+        ),
+        (
+            f"/ogc/collections/clusters/items/1?snapshot={'a' * 31}g",
+            "snapshot must be the one a link gave.",
         ),
     ],
 )
@@ -154,4 +159,58 @@ def test_a_snapshot_that_no_link_gave_is_refused(client, path, message):
 
 def test_the_refusal_is_in_swedish_by_default(client):
     error = client.get(f"{CLUSTERS}&snapshot=nope").get_json()["error"]
-    assert error["message"] == "snapshot måste vara den som en next-länk gav."
+    assert error["message"] == "snapshot måste vara den som en länk gav."
+
+
+def test_a_first_page_reads_the_snapshot_kept_while_no_pin_has_changed(app, client):
+    """A GIS asks for a first page at each pan: while no pin has changed, the clusters are
+    read from the snapshot found for the same filters, whatever the bbox; after a change they
+    are found again, and show it."""
+    places = _three_pins_at_each_place(app)
+    first = client.get(f"{CLUSTERS}&limit=2").get_json()
+    snapshot = _query(_next(first))["snapshot"]
+    panned = client.get(f"{CLUSTERS}&limit=1&bbox=20.215,63.82,20.265,63.83").get_json()
+    assert _query(_next(panned))["snapshot"] == snapshot and _ids(panned) == places[1:2]
+    assert _snapshots(app) == 1
+
+    added = add_pins(app, [{"lon": 20.32 + 0.0001 * k, "lat": 63.825} for k in range(3)])
+    after = client.get(f"{CLUSTERS}&limit=10").get_json()
+    assert _ids(after) == [*places, added] and after["numberMatched"] == 7
+    again = client.get(f"{CLUSTERS}&limit=1").get_json()
+    assert _query(_next(again))["snapshot"] not in (snapshot, None)
+    assert _snapshots(app) == 2
+
+
+def test_a_changed_title_finds_the_clusters_of_a_word_search_again(app, client):
+    """The words filter (`q`) reads titles: a title changed since is a changed pin."""
+    places = _three_pins_at_each_place(app)
+    set_columns(app, places[0] + places[1], title="Cykelbana")
+    searched = f"{CLUSTERS}&q=cykelbana"
+    assert _ids(client.get(searched).get_json()) == places[:2]
+    set_columns(app, places[1], title="Parkbänk")
+    assert _ids(client.get(searched).get_json()) == places[:1]
+
+
+def test_a_cluster_is_the_one_its_page_numbered_so(app, client):
+    """One cluster by its id: read from the snapshot its page was read from, which its self
+    link names with the filters; without a snapshot, the clusters as they are now."""
+    places = _three_pins_at_each_place(app)
+    page = client.get(f"{CLUSTERS}&limit=3").get_json()
+    alone = client.get("/ogc/collections/clusters/items/2?eps=50&min_points=2")
+    assert alone.status_code == 200
+    cluster = alone.get_json()
+    links = {link["rel"]: link["href"] for link in cluster.pop("links")}
+    assert cluster == page["features"][1]
+    itself = _query(links["self"])
+    assert itself["snapshot"] == _query(_next(page))["snapshot"]
+    assert (itself["eps"], itself["min_points"]) == (["50"], ["2"])
+
+    set_columns(app, places[0], visibility="hidden")
+    kept = client.get(links["self"]).get_json()
+    assert kept["properties"]["idea_ids"] == places[1]
+    now = client.get("/ogc/collections/clusters/items/2?eps=50&min_points=2").get_json()
+    assert now["properties"]["idea_ids"] == places[2]
+    for missing in ("7", "007", "0", "x", "99999999999"):
+        response = client.get(f"/ogc/collections/clusters/items/{missing}?eps=50&min_points=2")
+        assert response.status_code == 404, missing
+        assert response.get_json()["error"]["field"] == "featureId"

@@ -57,6 +57,12 @@ PARAMETERS = {
         {"type": "integer", "minimum": 1, "default": DEFAULT_LIMIT},
     )
 }
+SNAPSHOT = query(
+    "snapshot",
+    "clusters only, set by their links: the later pages, and a cluster's own link, read the "
+    "clusters that the first page found",
+    {"type": "string", "pattern": "^[0-9a-f]{32}$"},
+)
 ITEM_PARAMETERS = [
     query(
         "bbox",
@@ -76,12 +82,7 @@ ITEM_PARAMETERS = [
         {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET},
     ),
     query("cursor", "the next link of the pins sets it", {"type": "string"}),
-    query(
-        "snapshot",
-        "the next link of the clusters sets it: the later pages read the clusters its first "
-        "page found",
-        {"type": "string", "pattern": "^[0-9a-f]{32}$"},
-    ),
+    SNAPSHOT,
     *FILTERS,
     EPS,
     MIN_POINTS,
@@ -167,7 +168,7 @@ PATHS = {
         "ogcItem",
         "One feature",
         answer(200, "the feature with its links", GEOJSON, {"type": "object"}),
-        parameters=[COLLECTION_ID, FEATURE_ID, EPS, MIN_POINTS, HEX_SIZE, *FILTERS],
+        parameters=[COLLECTION_ID, FEATURE_ID, SNAPSHOT, EPS, MIN_POINTS, HEX_SIZE, *FILTERS],
         errors=(404,),
     ),
 }
