@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from flask import Response, current_app, request
 
 from app.api import bp
+from app.api.validators import data_etag, not_modified
 from app.db import map_connection
 from app.ideas.counts import map_version
 from app.ideas.filters import parse_filters, parse_int
@@ -37,11 +36,9 @@ def map_clusters() -> Response:
     # one snapshot), computed in its turn (app.map_gates) on a connection taken then.
     if request.if_none_match:
         with map_connection() as connection:
-            etag = _etag(map_version(connection))
+            etag = data_etag(map_version(connection))
         if request.if_none_match.contains_weak(etag):
-            response = Response(status=304)
-            response.set_etag(etag, weak=True)
-            return response
+            return not_modified(etag)
     with map_view_turn(straight=counted_straight(filters)), map_connection() as connection:
         found = read_map_view(connection, filters, zoom, limit)
     members: dict[str, object] = {
@@ -52,16 +49,6 @@ def map_clusters() -> Response:
     if found.more:
         members["truncated"] = True
     response = Response(collection_text(found.features, members), mimetype=GEOJSON_MEDIA_TYPE)
-    response.set_etag(_etag(found.version), weak=True)
+    response.set_etag(data_etag(found.version), weak=True)
     response.cache_control.no_cache = True  # always ask: the next new pin must show at once
     return response
-
-
-def _etag(version: str) -> str:
-    """A weak validator of this request's view at the data's `version`.
-
-    The browser sends it back; it matches while neither the data nor the question (the query
-    string) has changed.
-    """
-    asked = f"{version}?{request.query_string.decode('latin-1')}"
-    return hashlib.blake2b(asked.encode(), digest_size=12).hexdigest()

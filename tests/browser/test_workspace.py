@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pyogrio
 import pyogrio.raw
@@ -17,6 +18,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import text
 
+from app.api import layers
 from app.db import get_session
 from app.planning.answer_templates import save_template
 from tests.browser.conftest import PHONE, BrowserLog, close_page, new_page
@@ -209,6 +211,64 @@ def test_a_planner_switches_layers_and_answers_a_cluster(
     meta, _fids, _geometry, fields = pyogrio.raw.read(saved)
     counts = fields[list(meta["fields"]).index("count")]
     assert counts.tolist() == [GROUP]
+
+
+def test_clusters_shown_again_are_revalidated_not_found_again(
+    browser: Browser,
+    app: Flask,
+    live_server: str,
+    browser_log: BrowserLog,
+    pins: dict[str, list[int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Back on the clusters after another layer, the browser revalidates them (the server
+    answers 304, finding no clusters) while no pin has changed, and gets them found again once
+    one has.
+
+    Playwright turns a context's HTTP cache off once it routes any request, as `new_page` does
+    to stub the tiles: here the tiles are the app's own icon, so nothing is routed.
+    """
+    monkeypatch.setitem(app.config, "TILE_URL", "/static/favicon.svg?z={z}&x={x}&y={y}")
+    page = new_page(browser, app, live_server, browser_log)
+    create_user(app, "eva@umea.se", "planner")
+    sign_in_as(page, "eva@umea.se", "sv")
+    wait_ready(page)
+    found: list[str] = []  # the clusters found by the live server, in this process
+    finding = layers.cluster_layer
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        found.append("clusters")
+        return finding(*args, **kwargs)
+
+    monkeypatch.setattr(layers, "cluster_layer", counted)
+    shown: list[str] = []
+    page.on(
+        "requestfinished",
+        lambda request: (
+            shown.append(request.url) if "/api/layers/clusters" in request.url else None
+        ),
+    )
+
+    def show_hexagons_then_clusters() -> None:
+        page.get_by_label("Hexagoner", exact=True).check()
+        wait_ready(page)
+        page.get_by_label("Kluster (DBSCAN)").check()
+        wait_ready(page)
+
+    page.get_by_label("Kluster (DBSCAN)").check()
+    wait_ready(page)
+    cluster = page.locator(".pw-cluster-list").get_by_role("button")
+    expect(cluster).to_have_text(f"Kluster 1, nålar: {GROUP}")
+    show_hexagons_then_clusters()
+    expect(cluster).to_have_text(f"Kluster 1, nålar: {GROUP}")
+
+    lon, lat = CENTRE
+    add_pins(app, [{"lon": lon + 0.0001, "lat": lat + 0.00005, "title": "Torget igen"}])
+    show_hexagons_then_clusters()
+    expect(cluster).to_have_text(f"Kluster 1, nålar: {GROUP + 1}")
+    page.context.close()
+    assert (len(shown), len(found)) == (3, 2)  # the second answered 304 by the server
+    assert browser_log.unexpected() == []
 
 
 def test_a_refused_layer_says_why_and_keeps_the_districts(

@@ -94,7 +94,8 @@ PATHS = {
             answer(
                 200,
                 "one Feature per cluster: its hull (a buffer where the pins have no area), "
-                "members and counts; pins in no cluster (noise) are left out",
+                "members and counts; pins in no cluster (noise) are left out. With an ETag: "
+                "If-None-Match gets a 304 while no pin has changed",
                 GEOJSON,
                 layer(
                     CLUSTER_PROPERTIES,
@@ -126,7 +127,8 @@ PATHS = {
             "The non-empty hexagons of ST_HexagonGrid in SWEREF 99 TM with their pin counts",
             answer(
                 200,
-                "one Feature per hexagon holding pins; id is `i_j`, its place in the grid",
+                "one Feature per hexagon holding pins; id is `i_j`, its place in the grid. "
+                "With an ETag: If-None-Match gets a 304 while no pin has changed",
                 GEOJSON,
                 layer(HEXAGON_PROPERTIES, {"size": {"type": "integer"}}),
             ),
