@@ -38,6 +38,8 @@ class Case:
     # Before each run, forget the clusters kept (app/layers/snapshots.py): a first page that
     # finds them, as after any pin has changed, not one that reads those found before it.
     forget_snapshots: bool = False
+    # Time `path` asked again with the ETag its first answer gave: a 304 while no pin changed.
+    revalidate: bool = False
 
 
 LAYERS = [
@@ -52,6 +54,8 @@ LAYERS = [
     Case("hexgrid, largest size (20 km)", "/api/layers/hexgrid?size=20000"),
     Case("hexgrid, 10 m in the centre bbox", f"/api/layers/hexgrid?size=10&bbox={CITY_BBOX}"),
     Case("clusters, default eps 50 m / 5", "/api/layers/clusters", "≤ 10 s", 10_000, True),
+    Case("clusters, default, shown again (If-None-Match)", "/api/layers/clusters",
+         revalidate=True),
     Case("clusters, eps 100 m / 5", "/api/layers/clusters?eps=100", "≤ 10 s", 10_000, True),
     Case("clusters, eps 1 m / 1000 (all noise)", "/api/layers/clusters?eps=1&min_points=1000",
          "≤ 10 s", 10_000, True),
@@ -121,12 +125,31 @@ def streamed_get(client: FlaskClient, path: str) -> Callable[[], int]:
     return call
 
 
+def revalidated_get(client: FlaskClient, path: str) -> Callable[[], int]:
+    """A GET of `path` with the ETag of its first answer (asked by the first call, untimed)."""
+    etags: list[str] = []
+
+    def call() -> int:
+        if not etags:
+            first = client.get(path)
+            first.get_data()
+            etags.append(first.headers.get("ETag", ""))
+        again = client.get(path, headers={"If-None-Match": etags[0]})
+        if again.status_code != 304:
+            raise RuntimeError(f"HTTP {again.status_code}, not 304")
+        return len(again.get_data())
+
+    return call
+
+
 def case_get(client: FlaskClient, case: Case) -> Callable[[], int]:
     """The timed GET of a case: its path, or the page its path's `next` link names.
 
     That first page is asked for once, by the first call (`measure`'s warm-up, untimed); with
     no next link, the case fails.
     """
+    if case.revalidate:
+        return revalidated_get(client, case.path)
     if not case.next_page:
         return streamed_get(client, case.path)
     follow: list[str] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.planners import Refused, streamed_get
+from bench.planners import Refused, revalidated_get, streamed_get
 from tests.pins import add_pins, random_points
 
 CITY = (20.20, 63.80, 20.34, 63.86)  # central Umeå
@@ -31,3 +31,12 @@ def test_an_answered_case_counts_every_byte_streamed(app, client):
     whole = client.get("/api/layers/districts").get_data()
     assert len(whole) > 1000
     assert streamed_get(client, "/api/layers/districts")() == len(whole)
+
+
+def test_a_revalidated_case_is_a_304_until_a_pin_changes(app, client):
+    add_pins(app, [{"lon": lon, "lat": lat} for lon, lat in random_points(30, seed=8, box=CITY)])
+    again = revalidated_get(client, "/api/layers/hexgrid")
+    assert again() == 0 and again() == 0
+    add_pins(app, [{"lon": 20.26, "lat": 63.825}])
+    with pytest.raises(RuntimeError, match=r"^HTTP 200, not 304$"):
+        again()
