@@ -17,7 +17,7 @@ from app.area import configured_area
 from app.common.errors import NotFound
 from app.converters import MAX_ID
 from app.db import get_session, primary_session
-from app.ideas.filters import decode_cursor, encode_cursor
+from app.ideas.filters import IdeaFilters, decode_cursor, encode_cursor
 from app.ideas.queries import newest_features
 from app.layers import snapshots
 from app.ogc import bp
@@ -188,13 +188,12 @@ def _layer_page(collection: Collection, limit: int, offset: int) -> Page:
     return features, matched, {"offset": offset + limit} if more else None
 
 
-def _cluster_snapshot(snapshot: UUID | None) -> UUID:
+def _cluster_snapshot(snapshot: UUID | None, filters: IdeaFilters) -> UUID:
     """The snapshot to read this request's clusters from (app/layers/snapshots.py).
 
     The one its link names, when that serves this request; else one found for the same
     filters while no pin has changed since; else the clusters found now, kept as a new one.
     """
-    filters = item_filters(request.args, bbox_filters_pins=False)  # refused before any read
     asked = asked_of(request.args)
     session = primary_session()  # a replica refuses the snapshot's writes
     if snapshot is not None and snapshots.kept(session, snapshot, asked):
@@ -209,7 +208,8 @@ def _cluster_snapshot(snapshot: UUID | None) -> UUID:
 
 def _cluster_page(limit: int, offset: int, snapshot: UUID | None) -> Page:
     """A page of the clusters, read from a snapshot, which its `next` link names."""
-    snapshot = _cluster_snapshot(snapshot)
+    filters = item_filters(request.args, bbox_filters_pins=False)
+    snapshot = _cluster_snapshot(snapshot, filters)
     bbox = parse_bbox_arg(request.args)
     session = primary_session()
     found = session.execute(snapshots.page(snapshot, bbox, offset=offset, limit=limit + 1)).all()
@@ -275,10 +275,11 @@ def _cluster_feature(feature_id: str, snapshot: UUID | None) -> tuple[str | None
     Read from a snapshot as the pages are, so that it is the cluster a page numbered so. An id
     that is no number ("007" neither) is refused before any cluster is found.
     """
+    filters = item_filters(request.args, bbox_filters_pins=False)
     number = parse_whole(feature_id, 1, MAX_CLUSTER_NUMBER)
     if number is None or str(number) != feature_id:
         raise _no_such_feature()
-    snapshot = _cluster_snapshot(snapshot)
+    snapshot = _cluster_snapshot(snapshot, filters)
     found = primary_session().execute(snapshots.feature(snapshot, number)).first()
     return (None if found is None else str(found.feature)), snapshot
 

@@ -214,3 +214,12 @@ def test_a_cluster_is_the_one_its_page_numbered_so(app, client):
         response = client.get(f"/ogc/collections/clusters/items/{missing}?eps=50&min_points=2")
         assert response.status_code == 404, missing
         assert response.get_json()["error"]["field"] == "featureId"
+
+
+def test_a_cluster_asked_with_a_refused_filter_is_a_400_whatever_its_id(client):
+    response = client.get(
+        "/ogc/collections/clusters/items/x?kind=nope", headers={"Accept-Language": "en"}
+    )
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert (error["field"], error["message"]) == ("kind", "Unknown value for kind: nope")
