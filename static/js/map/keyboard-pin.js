@@ -4,6 +4,8 @@
  * An optional button ("Place a pin at the centre of the map") does the same.
  */
 
+import { measureNow } from "umecom/map/create-map.js";
+
 /**
  * @param {any} map L.Map
  * @param {(latlng: any, opener: Element) => void} openAt called with the centre and the element
@@ -22,10 +24,12 @@ export function setUpKeyboardPin(map, openAt, { button = null } = {}) {
     if (event.target !== container) return;
     if (event.key === "Enter" && !event.altKey && !event.ctrlKey && !event.metaKey) {
       event.preventDefault();
+      measureNow(map); // the centre the crosshair marks, even a frame after a resize
       openAt(map.getCenter(), container);
     }
   });
   button?.addEventListener("click", (event) => {
+    measureNow(map);
     openAt(map.getCenter(), /** @type {Element} */ (event.currentTarget));
   });
 }
