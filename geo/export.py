@@ -1,25 +1,26 @@
 """Files a GIS or a spreadsheet opens: CSV and GeoPackage.
 
 CSV is streamed as PostgreSQL renders it (pipelined rows); a GeoPackage is written by GDAL
-(pyogrio) in batches. Both take any selectable with a WGS 84 `geom` column and write every
-other column as an attribute; nothing holds more than one batch in memory.
+(pyogrio) in Arrow batches, then copied once to build its spatial index. Both take any selectable
+with a WGS 84 `geom` column and write every other column as an attribute; Python never holds
+more than one batch of rows.
 """
 
 from __future__ import annotations
 
 import itertools
-import math
 import shutil
 import tempfile
 from collections.abc import Generator, Sequence
-from datetime import UTC, date, datetime
-from decimal import Decimal
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+import nanoarrow as na
 import pyogrio.raw
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -39,7 +40,7 @@ from sqlalchemy.sql.expression import ColumnElement
 
 from geo.crs import WGS84
 from geo.geojson import COORDINATE_DECIMALS
-from geo.rows import close_result, fetch_rows
+from geo.rows import fetch_rows
 
 # Swedish Excel's list separator is ";" (the decimal separator is ","), so a comma-separated
 # file opens as one column there; a semicolon-separated one splits, and GDAL reads it too.
@@ -53,8 +54,8 @@ METRIC_DECIMALS = 2  # centimetres in SWEREF 99 TM
 GPKG_MEDIA_TYPE = "application/geopackage+sqlite3"
 # The GeoPackage version written: 1.2 opens without a warning in every GDAL since 2.2.
 GPKG_VERSION = "1.2"
-# GDAL's zone flag for UTC (RFC 56: 100 is GMT, each step a quarter-hour from it).
-_UTC_OFFSET = 100
+# The geometry's column in the Arrow batches; GDAL names the GeoPackage's own "geom".
+_GEOMETRY = "wkb"
 CSV_MEDIA_TYPE = "text/csv"
 
 
@@ -136,35 +137,39 @@ def stream_csv(
         close()
 
 
-# pyogrio field arrays by SQLAlchemy type: (numpy dtype, value for NULL in the array).
-_FIELD_TYPES: Sequence[tuple[type, str, Any]] = (
-    (Boolean, "bool", False),
-    (Integer, "int64", 0),
-    (Float, "float64", math.nan),
-    (Numeric, "float64", math.nan),
-    (DateTime, "datetime64[ms]", np.datetime64("NaT")),
-    (Date, "datetime64[D]", np.datetime64("NaT")),
-    (String, "object", None),
-)
+@dataclass(frozen=True)
+class _Field:
+    """An attribute as GDAL takes it: the SQL that sends it and its Arrow type."""
+
+    name: str
+    sent: ColumnElement[Any]
+    arrow: na.Schema
 
 
-def _field_type(column: Any) -> tuple[str, Any]:
-    """The numpy dtype for a column and what stands for NULL, or TypeError for an unknown type."""
-    for sql_type, dtype, null in _FIELD_TYPES:
-        if isinstance(column.type, sql_type):
-            return dtype, null
-    raise TypeError(f"column {column.name!r} needs a known SQL type (cast it), not {column.type}")
+def _field(column: Any) -> _Field:
+    """How a column is fetched and typed, by its SQL type; TypeError for a type not known.
 
-
-def _gpkg_value(value: Any) -> Any:
-    """A value as numpy takes it: instants in UTC (zone flagged apart), numbers as floats."""
-    if isinstance(value, datetime):
-        return np.datetime64(value.astimezone(UTC).replace(tzinfo=None), "ms")
-    if isinstance(value, date):
-        return np.datetime64(value, "D")
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+    An instant is sent as whole milliseconds since 1970 and a date as days, which Arrow
+    takes as they are: a Python datetime per row and column took a fifth of a GeoPackage's
+    time (2.2 of 10.1 s for 200,000 pins under cProfile, the sixtieth stop). Instants are
+    typed UTC, so GDAL writes them with their zone ("…T11:43:10.434Z"), as the GeoPackage
+    standard asks: without it QGIS showed UTC as local time.
+    """
+    name, sql_type = column.name, column.type
+    if isinstance(sql_type, Boolean):
+        return _Field(name, column, na.bool_())
+    if isinstance(sql_type, Integer):
+        return _Field(name, column, na.int64())
+    if isinstance(sql_type, Float | Numeric):
+        return _Field(name, column.cast(Float), na.float64())
+    if isinstance(sql_type, DateTime):  # a timestamp without zone is taken as UTC
+        epoch_ms = func.floor(func.extract("epoch", column) * 1000).cast(BigInteger)
+        return _Field(name, epoch_ms, na.timestamp("ms", "UTC"))
+    if isinstance(sql_type, Date):
+        return _Field(name, column - literal(date(1970, 1, 1), Date), na.date32())
+    if isinstance(sql_type, String):
+        return _Field(name, column, na.string())
+    raise TypeError(f"column {name!r} needs a known SQL type (cast it), not {sql_type}")
 
 
 def write_gpkg(
@@ -181,74 +186,115 @@ def write_gpkg(
 ) -> int:
     """Write `rows` into a GeoPackage layer in `crs`, a batch at a time; returns the count.
 
-    Every column but the geometry becomes a field, typed from its SQL type. GDAL appends each
-    batch to the file, so memory holds one batch however many rows there are. An empty
-    selection still makes the layer, with its fields.
+    Every column but the geometry becomes a field, typed from its SQL type. The batches go
+    to a scratch file with no spatial index, which GDAL then copies into `path` in one pass,
+    building the R-tree in bulk as it does for a layer it creates. Appending each batch to
+    an indexed layer put every row through the R-tree's triggers: 36 s against 8 s for a
+    million points of two fields, written by a script (the sixtieth stop). Python holds one
+    batch however many rows there are; GDAL's bulk R-tree holds about 50 bytes a row while it
+    builds (the bench's +51 MB for a million pins). An empty selection still makes the layer,
+    with its fields.
     """
+    with tempfile.TemporaryDirectory(dir=Path(path).parent, prefix="unindexed-") as scratch:
+        unindexed = Path(scratch) / "layer.gpkg"
+        written = _write_unindexed(
+            session, rows, unindexed, layer, geometry_type, crs, geom_column, order_by, batch_rows
+        )
+        _copy_with_index(unindexed, path, layer, geometry_type, crs, batch_rows)
+    return written
+
+
+def _write_unindexed(
+    session: Session,
+    rows: Select[Any],
+    path: Path,
+    layer: str,
+    geometry_type: str,
+    crs: int,
+    geom_column: str,
+    order_by: str | None,
+    batch_rows: int,
+) -> int:
+    """Append `rows` to a new layer with no spatial index, a batch at a time."""
     sub = rows.subquery("gpkg_rows")
-    attributes = [c for c in sub.c if c.name != geom_column]
-    types = [_field_type(c) for c in attributes]
+    fields = [_field(c) for c in sub.c if c.name != geom_column]
     geometry = func.ST_AsBinary(_in_crs(sub.c[geom_column], crs)).label("wkb")
-    stmt = select(geometry, *attributes)
+    stmt = select(geometry, *(f.sent.label(f.name) for f in fields))
     if order_by is not None:
         stmt = stmt.order_by(sub.c[order_by])
-    stmt = stmt.execution_options(yield_per=batch_rows)
-    result = session.execute(stmt)
-    cursor = getattr(result, "cursor", None)  # kept: SQLAlchemy lets go of it after a failure
+    # Pipelined: PostgreSQL makes the next rows while GDAL writes these, and the rows come
+    # as plain tuples (each column is sent as its Arrow type takes it).
+    lines, close = fetch_rows(session, stmt, "pipelined", batch_rows)
     written = 0
     try:
-        for partition in result.partitions():
-            _append_batch(path, partition, attributes, types, layer, geometry_type, crs, written)
-            written += len(partition)
+        while batch := list(itertools.islice(lines, batch_rows)):
+            _append_batch(path, batch, fields, layer, geometry_type, crs, written)
+            written += len(batch)
     finally:
-        close_result(result, cursor)
+        close()
     if written == 0:
-        _append_batch(path, [], attributes, types, layer, geometry_type, crs, written)
+        _append_batch(path, [], fields, layer, geometry_type, crs, written)
     return written
 
 
 def _append_batch(
-    path: str | Path,
+    path: Path,
     batch: Sequence[Any],
-    attributes: Sequence[Any],
-    types: Sequence[tuple[str, Any]],
+    fields: Sequence[_Field],
     layer: str,
     geometry_type: str,
     crs: int,
     written: int,
 ) -> None:
-    """Write one batch of (wkb, *attributes) rows; the first creates the file and layer."""
-    geometries = np.array([bytes(row[0]) for row in batch], dtype=object)
-    fields, masks = [], []
-    for index, (dtype, null) in enumerate(types, start=1):
-        values = [row[index] for row in batch]
-        mask = np.array([v is None for v in values], dtype=bool)
-        fields.append(
-            np.array([null if v is None else _gpkg_value(v) for v in values], dtype=dtype)
-        )
-        masks.append(mask if mask.any() else None)
-    # Instants are written as UTC with their zone ("…T11:43:10.434Z"), as the GeoPackage
-    # standard asks: without it QGIS showed UTC as local time.
-    zones = {
-        c.name: np.full(len(batch), _UTC_OFFSET, dtype=np.int32)
-        for c, (dtype, _null) in zip(attributes, types, strict=True)
-        if dtype.startswith("datetime64[ms")
-    }
-    pyogrio.raw.write(
+    """Write one batch of (wkb, *fields) rows; the first creates the file and layer.
+
+    The batch goes to GDAL as Arrow arrays, a column at a time: 0.9 s against 3.1 s for
+    pyogrio's rows and NULL masks (200,000 rows of 14 fields, written by a script, the
+    sixtieth stop).
+    """
+    columns = list(zip(*batch, strict=True)) if batch else [()] * (len(fields) + 1)
+    schema = na.struct({_GEOMETRY: na.binary(), **{f.name: f.arrow for f in fields}})
+    arrays = [na.c_array(columns[0], na.binary())] + [
+        na.c_array(values, f.arrow) for f, values in zip(fields, columns[1:], strict=True)
+    ]
+    table = na.c_array_from_buffers(schema, len(batch), [None], children=arrays)
+    pyogrio.raw.write_arrow(
+        na.ArrayStream(table),
         str(path),
-        geometries,
-        fields,
-        [c.name for c in attributes],
-        field_mask=masks,
         layer=layer,
         driver="GPKG",
+        geometry_name=_GEOMETRY,
         geometry_type=geometry_type,
         crs=f"EPSG:{crs}",
         append=written > 0,
-        gdal_tz_offsets=zones,
-        # Version 1.2: GDAL writes 1.4 by default, which GDAL 3.6 (QGIS 3.28 LTR) warns about.
-        dataset_options=None if written > 0 else {"VERSION": GPKG_VERSION},
+        layer_options=None if written > 0 else {"SPATIAL_INDEX": "NO"},
     )
+
+
+def _copy_with_index(
+    source: Path, path: str | Path, layer: str, geometry_type: str, crs: int, batch_rows: int
+) -> None:
+    """Copy the one layer of `source` into a new GeoPackage at `path`, with its R-tree.
+
+    GDAL streams the rows through Arrow batches, fields and zones as they are; the layer is
+    new to the dataset, so GDAL builds its spatial index in bulk when the file closes.
+    """
+    with pyogrio.raw.open_arrow(str(source), layer=layer, batch_size=batch_rows) as (
+        meta,
+        stream,
+    ):
+        pyogrio.raw.write_arrow(
+            stream,
+            str(path),
+            layer=layer,
+            driver="GPKG",
+            geometry_name=meta["geometry_name"],
+            geometry_type=geometry_type,
+            crs=f"EPSG:{crs}",
+            # Version 1.2: GDAL writes 1.4 by default, which GDAL 3.6 (QGIS 3.28 LTR) warns
+            # about.
+            dataset_options={"VERSION": GPKG_VERSION},
+        )
 
 
 def stream_file(path: Path, *, chunk_bytes: int = 256 * 1024) -> Generator[bytes, None, None]:

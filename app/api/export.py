@@ -70,7 +70,7 @@ def with_export_timeout(session: Session) -> Session:
     """The session, with EXPORT_STATEMENT_TIMEOUT_MS as its statement timeout for now.
 
     Set for this transaction only: a GeoJSON or CSV export is one statement (pipelined rows)
-    for as long as its client reads.
+    for as long as its client reads, and a GeoPackage one while GDAL writes the file.
     """
     timeout = str(int(current_app.config["EXPORT_STATEMENT_TIMEOUT_MS"]))
     set_for_this_transaction(session, "statement_timeout", timeout)
@@ -133,7 +133,7 @@ def _geopackage(
     path = folder / f"{name}.gpkg"
     try:
         write_gpkg(
-            get_session(),
+            with_export_timeout(get_session()),
             rows,
             path,
             layer=name,

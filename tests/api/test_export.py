@@ -8,9 +8,11 @@ import csv
 import io
 import json
 import re
+import sqlite3
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pyogrio
 import pyogrio.raw
 import pytest
@@ -19,6 +21,9 @@ from sqlalchemy import text
 
 from app.api.export import with_export_timeout
 from app.db import get_engine, get_session
+from app.ideas.filters import parse_filters
+from app.layers.exports import pin_export
+from geo.export import write_gpkg
 from tests.pins import add_pins, random_points, seed_unfolded_pins, set_columns, varied_specs
 from tests.streams import wait_until_no_app_transaction
 
@@ -360,15 +365,50 @@ def test_export_parameters_are_checked(client, url, field, message):
     assert (error["field"], error["message"]) == (field, message)
 
 
-def test_the_geopackage_leaves_no_temporary_file(client, tmp_path, pins):
-    def leftovers():
-        return {p.name for p in Path(tempfile.gettempdir()).glob("umecom-export-*")}
+def _export_workspaces():
+    return {p.name for p in Path(tempfile.gettempdir()).glob("umecom-export-*")}
 
-    before = leftovers()
+
+def test_the_geopackage_leaves_no_temporary_file(client, tmp_path, pins):
+    before = _export_workspaces()
     _download(client, tmp_path, "ideas", "gpkg")
     unread = client.get("/api/export/districts.gpkg")
     unread.close()  # a client that hangs up before reading
-    assert leftovers() == before
+    assert _export_workspaces() == before
+
+
+@pytest.mark.parametrize("crs", [4326, 3006])
+def test_gpkg_spatial_index_holds_every_pin_across_batches(app, tmp_path, pins, crs):
+    """Batches of 7 rows: the R-tree GDAL builds on the final copy holds every feature, each
+    in a box around its point (32-bit floats, rounded outward), and the rows keep pin order."""
+    path = tmp_path / "ideas.gpkg"
+    with app.app_context():
+        written = write_gpkg(
+            get_session(),
+            pin_export(parse_filters({})),
+            path,
+            layer="ideas",
+            geometry_type="Point",
+            crs=crs,
+            order_by="id",
+            batch_rows=7,
+        )
+    assert written == len(pins) > 7 * 8
+    assert [p.name for p in tmp_path.iterdir()] == ["ideas.gpkg"]  # the scratch file is gone
+    meta, fids, wkb, fields = pyogrio.raw.read(path, return_fids=True)
+    assert [int(i) for i in fields[meta["fields"].tolist().index("id")]] == sorted(pins)
+    points = dict(zip(fids.tolist(), shapely.from_wkb(wkb), strict=True))
+    with sqlite3.connect(path) as db:
+        assert db.execute(
+            "SELECT table_name, column_name FROM gpkg_extensions "
+            "WHERE extension_name = 'gpkg_rtree_index'"
+        ).fetchall() == [("ideas", "geom")]
+        boxes = db.execute("SELECT id, minx, maxx, miny, maxy FROM rtree_ideas_geom").fetchall()
+    assert sorted(b[0] for b in boxes) == sorted(points)
+    for fid, minx, maxx, miny, maxy in boxes:
+        point = points[fid]
+        assert minx <= point.x <= maxx and maxx - minx <= 2 * np.spacing(np.float32(point.x))
+        assert miny <= point.y <= maxy and maxy - miny <= 2 * np.spacing(np.float32(point.y))
 
 
 def test_gpkg_has_a_length_and_its_media_type(client, pins):
@@ -412,9 +452,11 @@ def test_an_export_runs_under_its_own_statement_timeout(make_app, app):
     """EXPORT_STATEMENT_TIMEOUT_MS, not the app's, bounds the one statement of an export."""
     seed_unfolded_pins(app, 3000, seed=6)
     hasty = make_app(EXPORT_STATEMENT_TIMEOUT_MS=1).test_client()
-    for fmt in ("geojson", "csv"):
+    before = _export_workspaces()
+    for fmt in ("geojson", "csv", "gpkg"):
         response = hasty.get(f"/api/export/ideas.{fmt}", headers={"Accept-Language": "en"})
         assert response.status_code == 503, response.get_data()[:200]
+    assert _export_workspaces() == before  # the GeoPackage's half-written files are gone
     patient = make_app(DB_STATEMENT_TIMEOUT_MS=30_000, EXPORT_STATEMENT_TIMEOUT_MS=90_000)
     with patient.app_context():
         session = get_session()
