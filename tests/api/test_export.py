@@ -10,6 +10,8 @@ import json
 import re
 import sqlite3
 import tempfile
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,21 @@ import pyogrio
 import pyogrio.raw
 import pytest
 import shapely
-from sqlalchemy import text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Numeric,
+    String,
+    column,
+    func,
+    literal,
+    select,
+    text,
+    values,
+)
 
 from app.api.export import with_export_timeout
 from app.db import get_engine, get_session
@@ -409,6 +425,58 @@ def test_gpkg_spatial_index_holds_every_pin_across_batches(app, tmp_path, pins, 
         point = points[fid]
         assert minx <= point.x <= maxx and maxx - minx <= 2 * np.spacing(np.float32(point.x))
         assert miny <= point.y <= maxy and maxy - miny <= 2 * np.spacing(np.float32(point.y))
+
+
+def _typed_rows(*rows):
+    """A VALUES list of one column of each SQL type a GeoPackage field is made from."""
+    columns = (
+        column("n", Integer), column("ok", Boolean), column("share", Float),
+        column("amount", Numeric), column("at", DateTime(timezone=True)),
+        column("day", Date), column("title", String),
+    )  # fmt: skip
+    table = values(*columns, name="typed").data(list(rows))
+    point = func.ST_SetSRID(func.ST_MakePoint(20.26 + table.c.n / 1000, 63.82), 4326)
+    return select(*table.c, point.label("geom"))
+
+
+def test_gpkg_fields_keep_their_types_values_and_nulls(app, tmp_path):
+    """Each SQL type as a GeoPackage field, NULLs and instants before 1970 too, across batches."""
+    rows = _typed_rows(
+        (1, True, 0.5, Decimal("2.25"), datetime(2026, 12, 5, 11, 43, 10, 434567, UTC),
+         date(2026, 12, 6), "Ålidhem <b>fet</b>"),
+        (2, None, None, None, None, None, None),
+        # Not within the last second before 1970: GDAL 3.12 writes those as 1970 itself.
+        (3, False, -1.0, Decimal(0), datetime(1960, 1, 1, 0, 0, 0, 123000, UTC),
+         date(1960, 1, 1), ""),
+    )  # fmt: skip
+    path = tmp_path / "typed.gpkg"
+    with app.app_context():
+        written = write_gpkg(
+            get_session(), rows, path, layer="typed", geometry_type="Point", order_by="n",
+            batch_rows=2,
+        )  # fmt: skip
+    assert written == 3
+    with sqlite3.connect(path) as db:
+        declared = db.execute("SELECT sql FROM sqlite_master WHERE name = 'typed'").fetchone()[0]
+        stored = db.execute("SELECT n, ok, share, amount, at, day, title FROM typed").fetchall()
+    assert re.findall(r'"(\w+)" (\w+)', declared)[2:] == [
+        ("n", "INTEGER"), ("ok", "BOOLEAN"), ("share", "REAL"), ("amount", "REAL"),
+        ("at", "DATETIME"), ("day", "DATE"), ("title", "TEXT"),
+    ]  # fmt: skip
+    assert stored == [
+        (1, 1, 0.5, 2.25, "2026-12-05T11:43:10.434Z", "2026-12-06", "Ålidhem <b>fet</b>"),
+        (2, None, None, None, None, None, None),
+        (3, 0, -1.0, 0.0, "1960-01-01T00:00:00.123Z", "1960-01-01", ""),
+    ]
+
+
+def test_gpkg_refuses_a_column_of_no_known_type(app, tmp_path):
+    rows = select(
+        func.array_agg(literal(1)).label("list"),
+        func.ST_SetSRID(func.ST_MakePoint(20.26, 63.82), 4326).label("geom"),
+    )
+    with app.app_context(), pytest.raises(TypeError, match="column 'list' needs a known SQL"):
+        write_gpkg(get_session(), rows, tmp_path / "x.gpkg", layer="x", geometry_type="Point")
 
 
 def test_gpkg_has_a_length_and_its_media_type(client, pins):
