@@ -49,7 +49,11 @@ def test_a_pins_card_on_a_phone_is_not_under_the_tool_panel(
         assert box is not None and box["y"] >= 0
         close = page.locator(".leaflet-popup-close-button")
         expect(close).to_have_attribute("aria-label", "Stäng kortet")
-        close.click()
+        # By its key, not a click at its centre: after the card has filled, the map may still
+        # move by a pixel, and a click missed the button in 2 of 5 fresh-clone runs (the card
+        # was never fetched again, so it never closed). The panel's return is what is tested.
+        close.press("Enter")
+        expect(page.locator(".pin-popup")).to_have_count(0)
         expect(page.locator("#map-tools")).to_be_visible()
     finally:
         page.context.close()
