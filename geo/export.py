@@ -172,6 +172,19 @@ def _field(column: Any) -> _Field:
     raise TypeError(f"column {name!r} needs a known SQL type (cast it), not {sql_type}")
 
 
+@dataclass(frozen=True)
+class _Layer:
+    """The GeoPackage layer written: its name, geometry type and CRS (EPSG code)."""
+
+    name: str
+    geometry_type: str
+    crs: int
+
+    def gdal_options(self) -> dict[str, str]:
+        """The layer as pyogrio's writers take it."""
+        return {"layer": self.name, "geometry_type": self.geometry_type, "crs": f"EPSG:{self.crs}"}
+
+
 def write_gpkg(
     session: Session,
     rows: Select[Any],
@@ -195,12 +208,13 @@ def write_gpkg(
     builds (the bench's +51 MB for a million pins). An empty selection still makes the layer,
     with its fields.
     """
+    target = _Layer(layer, geometry_type, crs)
     with tempfile.TemporaryDirectory(dir=Path(path).parent, prefix="unindexed-") as scratch:
         unindexed = Path(scratch) / "layer.gpkg"
         written = _write_unindexed(
-            session, rows, unindexed, layer, geometry_type, crs, geom_column, order_by, batch_rows
+            session, rows, unindexed, target, geom_column, order_by, batch_rows
         )
-        _copy_with_index(unindexed, path, layer, geometry_type, crs, batch_rows)
+        _copy_with_index(unindexed, path, target, batch_rows)
     return written
 
 
@@ -208,9 +222,7 @@ def _write_unindexed(
     session: Session,
     rows: Select[Any],
     path: Path,
-    layer: str,
-    geometry_type: str,
-    crs: int,
+    layer: _Layer,
     geom_column: str,
     order_by: str | None,
     batch_rows: int,
@@ -218,7 +230,7 @@ def _write_unindexed(
     """Append `rows` to a new layer with no spatial index, a batch at a time."""
     sub = rows.subquery("gpkg_rows")
     fields = [_field(c) for c in sub.c if c.name != geom_column]
-    geometry = func.ST_AsBinary(_in_crs(sub.c[geom_column], crs)).label("wkb")
+    geometry = func.ST_AsBinary(_in_crs(sub.c[geom_column], layer.crs)).label(_GEOMETRY)
     stmt = select(geometry, *(f.sent.label(f.name) for f in fields))
     if order_by is not None:
         stmt = stmt.order_by(sub.c[order_by])
@@ -228,12 +240,12 @@ def _write_unindexed(
     written = 0
     try:
         while batch := list(itertools.islice(lines, batch_rows)):
-            _append_batch(path, batch, fields, layer, geometry_type, crs, written)
+            _append_batch(path, batch, fields, layer, first=written == 0)
             written += len(batch)
     finally:
         close()
     if written == 0:
-        _append_batch(path, [], fields, layer, geometry_type, crs, written)
+        _append_batch(path, [], fields, layer, first=True)
     return written
 
 
@@ -241,10 +253,9 @@ def _append_batch(
     path: Path,
     batch: Sequence[Any],
     fields: Sequence[_Field],
-    layer: str,
-    geometry_type: str,
-    crs: int,
-    written: int,
+    layer: _Layer,
+    *,
+    first: bool,
 ) -> None:
     """Write one batch of (wkb, *fields) rows; the first creates the file and layer.
 
@@ -261,36 +272,30 @@ def _append_batch(
     pyogrio.raw.write_arrow(
         na.ArrayStream(table),
         str(path),
-        layer=layer,
         driver="GPKG",
         geometry_name=_GEOMETRY,
-        geometry_type=geometry_type,
-        crs=f"EPSG:{crs}",
-        append=written > 0,
-        layer_options=None if written > 0 else {"SPATIAL_INDEX": "NO"},
+        append=not first,
+        layer_options={"SPATIAL_INDEX": "NO"} if first else None,
+        **layer.gdal_options(),
     )
 
 
-def _copy_with_index(
-    source: Path, path: str | Path, layer: str, geometry_type: str, crs: int, batch_rows: int
-) -> None:
+def _copy_with_index(source: Path, path: str | Path, layer: _Layer, batch_rows: int) -> None:
     """Copy the one layer of `source` into a new GeoPackage at `path`, with its R-tree.
 
     GDAL streams the rows through Arrow batches, fields and zones as they are; the layer is
     new to the dataset, so GDAL builds its spatial index in bulk when the file closes.
     """
-    with pyogrio.raw.open_arrow(str(source), layer=layer, batch_size=batch_rows) as (
+    with pyogrio.raw.open_arrow(str(source), layer=layer.name, batch_size=batch_rows) as (
         meta,
         stream,
     ):
         pyogrio.raw.write_arrow(
             stream,
             str(path),
-            layer=layer,
             driver="GPKG",
             geometry_name=meta["geometry_name"],
-            geometry_type=geometry_type,
-            crs=f"EPSG:{crs}",
+            **layer.gdal_options(),
             # Version 1.2: GDAL writes 1.4 by default, which GDAL 3.6 (QGIS 3.28 LTR) warns
             # about.
             dataset_options={"VERSION": GPKG_VERSION},
