@@ -8,7 +8,7 @@ import re
 import threading
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Page, Request, Route, expect
 
 from tests.browser.conftest import IN_VANNAS, PHONE, BrowserLog, new_page, open_map
 from tests.conftest import Api, pin_feature
@@ -49,12 +49,52 @@ def test_a_pins_card_on_a_phone_is_not_under_the_tool_panel(
         assert box is not None and box["y"] >= 0
         close = page.locator(".leaflet-popup-close-button")
         expect(close).to_have_attribute("aria-label", "Stäng kortet")
-        # By its key, not a click at its centre: after the card has filled, the map may still
-        # move by a pixel, and a click missed the button in 2 of 5 fresh-clone runs (the card
-        # was never fetched again, so it never closed). The panel's return is what is tested.
+        # By its key, not a click at its centre: a click missed the button in 2 of 5
+        # fresh-clone runs and the card stayed open; why is not known. (Two loads 1e-5° apart
+        # in those runs were a load asked mid-pan, not a later move; the next test.) The
+        # panel's return is what is tested.
         close.press("Enter")
         expect(page.locator(".pin-popup")).to_have_count(0)
         expect(page.locator("#map-tools")).to_be_visible()
+    finally:
+        page.context.close()
+    assert browser_log.unexpected() == []
+
+
+def test_a_pins_card_panned_into_view_loads_the_view_once(
+    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
+) -> None:
+    """A card pans the map twice as it opens on a phone: a little for its placeholder, then
+    the rest once it has filled. The pins are asked for once, for where the map comes to rest,
+    not also for a view the map was passing through."""
+    api = Api(app.test_client())
+    created = api.post("/api/ideas", json=pin_feature(CENTRE, title="Bänk vid älven"))
+    page = new_page(browser, app, live_server, browser_log, **PHONE)
+    # Slowed as a busy phone is: the placeholder's pan is still under way when the card fills.
+    page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    loads: list[str] = []
+    card_asked = threading.Event()
+
+    def record(request: Request) -> None:
+        if request.url.endswith("/supported"):
+            card_asked.set()
+        elif "/api/map/clusters?" in request.url and card_asked.is_set():
+            loads.append(request.url)
+
+    page.on("request", record)
+    try:
+        open_map(page, f"/#pin={created.get_json()['id']}")
+        expect(page.locator(".pin-card h2")).to_have_text("Bänk vid älven")
+        wait_until_on_top(page, ".pin-card h2", ".pin-card")
+        page.wait_for_function("() => !document.querySelector('.leaflet-pan-anim')")
+        # the view's load comes 250 ms after the map stops (pin-layer.js); then a second more
+        # for any other
+        for _ in range(100):
+            if loads:
+                break
+            page.wait_for_timeout(100)
+        page.wait_for_timeout(1000)
+        assert len(loads) == 1, loads
     finally:
         page.context.close()
     assert browser_log.unexpected() == []

@@ -41,6 +41,10 @@ export class PinLayer {
     this.serverClusters = new ServerClusters(map);
     this.reloadSoon = debounce(() => this.reload(), 250);
     map.on("moveend", this.reloadSoon);
+    // A move that starts before the pause is over makes that load stale: a card's pan into
+    // view stops the pan of its placeholder (a moveend), and the load timed from that moveend
+    // asked for the view of a map still panning, one more load per opened card.
+    map.on("movestart", this.reloadSoon.cancel);
   }
 
   /** Change the filter (words, kind, category, status) and reload. */
