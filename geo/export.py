@@ -1,7 +1,7 @@
 """Files a GIS or a spreadsheet opens: CSV and GeoPackage.
 
 CSV is streamed as PostgreSQL renders it (pipelined rows); a GeoPackage is written by GDAL
-(pyogrio) in Arrow batches, then copied once to build its spatial index. Both take any selectable
+(pyogrio) in one pass from Arrow batches kept in a scratch stream. Both take any selectable
 with a WGS 84 `geom` column and write every other column as an attribute; Python never holds
 more than one batch of rows.
 """
@@ -19,6 +19,7 @@ from typing import Any
 
 import nanoarrow as na
 import pyogrio.raw
+from nanoarrow.ipc import InputStream, StreamWriter
 from sqlalchemy import (
     BigInteger,
     Boolean,
@@ -200,106 +201,79 @@ def write_gpkg(
     """Write `rows` into a GeoPackage layer in `crs`, a batch at a time; returns the count.
 
     Every column but the geometry becomes a field, typed from its SQL type. The batches go
-    to a scratch file with no spatial index, which GDAL then copies into `path` in one pass,
-    building the R-tree in bulk as it does for a layer it creates. Appending each batch to
-    an indexed layer put every row through the R-tree's triggers: 36 s against 8 s for a
-    million points of two fields, written by a script (the sixtieth stop). Python holds one
-    batch however many rows there are; GDAL's bulk R-tree holds about 50 bytes a row while it
-    builds (the bench's +51 MB for a million pins). An empty selection still makes the layer,
-    with its fields.
+    to a scratch file as an Arrow IPC stream, which GDAL reads back a batch at a time and
+    writes into `path` in one pass, building the R-tree in bulk as it does for a layer it
+    creates. Appending each batch to an indexed layer put every row through the R-tree's
+    triggers (72 s for a million pins, the sixtieth stop); appending them to a GeoPackage with
+    no index and copying that once took 16.3-18.0 s, this 11.6-12.3 s (bench, 1,000,012 pins,
+    taking turns, the sixty-first stop). Python holds one batch however many rows there are;
+    GDAL's bulk R-tree holds about 40 bytes a row while it builds (the bench's +32-42 MB for
+    a million pins). An empty selection still makes the layer, with its fields.
     """
     target = _Layer(layer, geometry_type, crs)
-    with tempfile.TemporaryDirectory(dir=Path(path).parent, prefix="unindexed-") as scratch:
-        unindexed = Path(scratch) / "layer.gpkg"
-        written = _write_unindexed(
-            session, rows, unindexed, target, geom_column, order_by, batch_rows
-        )
-        _copy_with_index(unindexed, path, target, batch_rows)
+    with tempfile.TemporaryDirectory(dir=Path(path).parent, prefix="batches-") as scratch:
+        batches = Path(scratch) / "rows.arrows"
+        with batches.open("wb") as out, StreamWriter.from_writable(out) as writer:
+            written = _write_batches(
+                session, rows, writer, target, geom_column, order_by, batch_rows
+            )
+        with InputStream.from_path(batches) as stream:
+            pyogrio.raw.write_arrow(
+                stream,
+                str(path),
+                driver="GPKG",
+                geometry_name=_GEOMETRY,
+                **target.gdal_options(),
+                # Version 1.2: GDAL writes 1.4 by default, which GDAL 3.6 (QGIS 3.28 LTR)
+                # warns about.
+                dataset_options={"VERSION": GPKG_VERSION},
+            )
     return written
 
 
-def _write_unindexed(
+def _write_batches(
     session: Session,
     rows: Select[Any],
-    path: Path,
+    writer: StreamWriter,
     layer: _Layer,
     geom_column: str,
     order_by: str | None,
     batch_rows: int,
 ) -> int:
-    """Append `rows` to a new layer with no spatial index, a batch at a time."""
+    """Write `rows` to an Arrow stream, a batch at a time (one of no rows for none)."""
     sub = rows.subquery("gpkg_rows")
     fields = [_field(c) for c in sub.c if c.name != geom_column]
     geometry = func.ST_AsBinary(_in_crs(sub.c[geom_column], layer.crs)).label(_GEOMETRY)
     stmt = select(geometry, *(f.sent.label(f.name) for f in fields))
     if order_by is not None:
         stmt = stmt.order_by(sub.c[order_by])
-    # Pipelined: PostgreSQL makes the next rows while GDAL writes these, and the rows come
+    # Pipelined: PostgreSQL makes the next rows while these are written, and the rows come
     # as plain tuples (each column is sent as its Arrow type takes it).
     lines, close = fetch_rows(session, stmt, "pipelined", batch_rows)
     written = 0
     try:
         while batch := list(itertools.islice(lines, batch_rows)):
-            _append_batch(path, batch, fields, layer, first=written == 0)
+            writer.write_array(_arrow_batch(batch, fields), write_schema=written == 0)
             written += len(batch)
     finally:
         close()
     if written == 0:
-        _append_batch(path, [], fields, layer, first=True)
+        writer.write_array(_arrow_batch([], fields), write_schema=True)
     return written
 
 
-def _append_batch(
-    path: Path,
-    batch: Sequence[Any],
-    fields: Sequence[_Field],
-    layer: _Layer,
-    *,
-    first: bool,
-) -> None:
-    """Write one batch of (wkb, *fields) rows; the first creates the file and layer.
+def _arrow_batch(batch: Sequence[Any], fields: Sequence[_Field]) -> na.CArray:
+    """One batch of (wkb, *fields) rows as an Arrow struct array, a column at a time.
 
-    The batch goes to GDAL as Arrow arrays, a column at a time: 0.9 s against 3.1 s for
-    pyogrio's rows and NULL masks (200,000 rows of 14 fields, written by a script, the
-    sixtieth stop).
+    0.9 s against 3.1 s for pyogrio's rows and NULL masks (200,000 rows of 14 fields,
+    written by a script, the sixtieth stop).
     """
     columns = list(zip(*batch, strict=True)) if batch else [()] * (len(fields) + 1)
     schema = na.struct({_GEOMETRY: na.binary(), **{f.name: f.arrow for f in fields}})
     arrays = [na.c_array(columns[0], na.binary())] + [
         na.c_array(values, f.arrow) for f, values in zip(fields, columns[1:], strict=True)
     ]
-    table = na.c_array_from_buffers(schema, len(batch), [None], children=arrays)
-    pyogrio.raw.write_arrow(
-        na.ArrayStream(table),
-        str(path),
-        driver="GPKG",
-        geometry_name=_GEOMETRY,
-        append=not first,
-        layer_options={"SPATIAL_INDEX": "NO"} if first else None,
-        **layer.gdal_options(),
-    )
-
-
-def _copy_with_index(source: Path, path: str | Path, layer: _Layer, batch_rows: int) -> None:
-    """Copy the one layer of `source` into a new GeoPackage at `path`, with its R-tree.
-
-    GDAL streams the rows through Arrow batches, fields and zones as they are; the layer is
-    new to the dataset, so GDAL builds its spatial index in bulk when the file closes.
-    """
-    with pyogrio.raw.open_arrow(str(source), layer=layer.name, batch_size=batch_rows) as (
-        meta,
-        stream,
-    ):
-        pyogrio.raw.write_arrow(
-            stream,
-            str(path),
-            driver="GPKG",
-            geometry_name=meta["geometry_name"],
-            **layer.gdal_options(),
-            # Version 1.2: GDAL writes 1.4 by default, which GDAL 3.6 (QGIS 3.28 LTR) warns
-            # about.
-            dataset_options={"VERSION": GPKG_VERSION},
-        )
+    return na.c_array_from_buffers(schema, len(batch), [None], children=arrays)
 
 
 def stream_file(path: Path, *, chunk_bytes: int = 256 * 1024) -> Generator[bytes, None, None]:

@@ -395,7 +395,7 @@ def test_the_geopackage_leaves_no_temporary_file(client, tmp_path, pins):
 
 @pytest.mark.parametrize("crs", [4326, 3006])
 def test_gpkg_spatial_index_holds_every_pin_across_batches(app, tmp_path, pins, crs):
-    """Batches of 7 rows: the R-tree GDAL builds on the final copy holds every feature, each
+    """Batches of 7 rows: the R-tree GDAL builds in its one pass holds every feature, each
     in a box around its point (32-bit floats, rounded outward), and the rows keep pin order."""
     path = tmp_path / "ideas.gpkg"
     with app.app_context():
