@@ -32,3 +32,25 @@ def test_enter_puts_the_corner_under_the_crosshair_on_a_phone(app: Flask, open_p
     centre = (cross["x"] + cross["width"] / 2, cross["y"] + cross["height"] / 2)
     at = (placed["x"] + placed["width"] / 2, placed["y"] + placed["height"] / 2)
     assert abs(at[0] - centre[0]) <= 1 and abs(at[1] - centre[1]) <= 1, (at, centre)
+
+
+def test_the_map_stays_put_when_the_connection_first_shows(app: Flask, open_page: Any) -> None:
+    """The connection's label is empty until the event stream first answers; its text must not
+    move the map then (on a phone it made the bar 1.4 px taller, under a corner being placed)."""
+    _facilitator, body = workshop(app)
+    page = open_page(**PHONE)
+    join_in_browser(page, body["join_code"], "Ann")
+    expect(page.locator("#ws-connection[data-status='live']")).to_be_visible()
+    tops = page.evaluate(
+        """() => {
+            const label = document.getElementById("ws-connection");
+            const top = () => document.getElementById("map").getBoundingClientRect().top;
+            const live = [label.textContent, label.dataset.status];
+            label.textContent = "";
+            delete label.dataset.status;
+            const before = top();
+            [label.textContent, label.dataset.status] = live;
+            return [before, top()];
+        }"""
+    )
+    assert tops[0] == tops[1], tops
