@@ -33,18 +33,24 @@ def wait_until_on_top(page: Page, selector: str, container: str) -> None:
     )
 
 
+def open_linked_card(page: Page, app: Flask) -> None:
+    """Make a pin, open the map at its link and wait until its card has filled, on top."""
+    created = Api(app.test_client()).post(
+        "/api/ideas", json=pin_feature(CENTRE, title="Bänk vid älven")
+    )
+    open_map(page, f"/#pin={created.get_json()['id']}")
+    expect(page.locator(".pin-card h2")).to_have_text("Bänk vid älven")
+    wait_until_on_top(page, ".pin-card h2", ".pin-card")
+
+
 def test_a_pins_card_on_a_phone_is_not_under_the_tool_panel(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
 ) -> None:
     """The panel (search, place a pin, filter) makes way while a card is open, and comes back."""
-    api = Api(app.test_client())
-    created = api.post("/api/ideas", json=pin_feature(CENTRE, title="Bänk vid älven"))
     page = new_page(browser, app, live_server, browser_log, **PHONE)
     try:
-        open_map(page, f"/#pin={created.get_json()['id']}")
-        expect(page.locator(".pin-card h2")).to_have_text("Bänk vid älven")
+        open_linked_card(page, app)
         expect(page.locator("#map-tools")).to_be_hidden()
-        wait_until_on_top(page, ".pin-card h2", ".pin-card")
         box = page.locator(".pin-popup").bounding_box()
         assert box is not None and box["y"] >= 0
         close = page.locator(".leaflet-popup-close-button")
@@ -83,16 +89,12 @@ def test_a_pins_card_panned_into_view_loads_no_view_in_passing(
     the rest once it has filled. The pins are asked for where the map rests, never for a
     view it is passing through (a load timed from the first pan's end came mid-way through
     the second, one more load per opened card)."""
-    api = Api(app.test_client())
-    created = api.post("/api/ideas", json=pin_feature(CENTRE, title="Bänk vid älven"))
     page = new_page(browser, app, live_server, browser_log, **PHONE)
     # Slowed as a busy phone is: the placeholder's pan is still under way when the card fills.
     page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
     page.add_init_script(WATCH_LOADS)
     try:
-        open_map(page, f"/#pin={created.get_json()['id']}")
-        expect(page.locator(".pin-card h2")).to_have_text("Bänk vid älven")
-        wait_until_on_top(page, ".pin-card h2", ".pin-card")
+        open_linked_card(page, app)
         # once the card's pan has ended, every load asked on the way has been asked
         page.wait_for_function("() => !document.querySelector('.leaflet-pan-anim')")
         loads = page.evaluate("window.__loads")
