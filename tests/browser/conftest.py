@@ -192,6 +192,17 @@ def sign_out_in_another_tab(page: Page) -> None:
     close_page(other)
 
 
+def let_the_page_run_until(page: Page, done: Callable[[], bool]) -> None:
+    """Let the page run, and Playwright deliver its requests to route handlers, until `done`,
+    for 10 s at most. A page may show that it sent a request (a button's "Saving …") before
+    the handler has run: a bare assert right after lost that race on CI (assert 0 == 1)."""
+    for _ in range(200):
+        if done():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the page never got there")
+
+
 def open_map(page: Page, path: str = "/") -> None:
     """Go to the map page and wait until its scripts have started and the first pins loaded."""
     page.goto(path)

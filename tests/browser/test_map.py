@@ -19,7 +19,7 @@ from app.db import get_session
 from app.demo import add_population_pins
 from app.map_gates import EXTENSION as MAP_GATES
 from app.write_turns import EXTENSION as WRITE_TURNS
-from tests.browser.conftest import PHONE, BrowserLog, new_page, open_map
+from tests.browser.conftest import PHONE, BrowserLog, let_the_page_run_until, new_page, open_map
 from tests.conftest import Api, create_user, pin_feature, sign_in
 
 
@@ -83,11 +83,7 @@ def test_a_pin_saved_while_the_view_loads_stays_on_the_map(page: Page) -> None:
     page.route("**/api/map/clusters*", hold)
     page.focus("#map")
     page.keyboard.press("ArrowUp")  # pans the map: a load of the new view starts
-    for _ in range(100):
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert len(held) == 1
+    let_the_page_run_until(page, lambda: len(held) == 1)
 
     click_map(page)
     page.select_option("#pin-category", "parks-nature")

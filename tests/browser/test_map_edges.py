@@ -10,7 +10,14 @@ import threading
 from flask import Flask
 from playwright.sync_api import Browser, Page, Route, expect
 
-from tests.browser.conftest import IN_VANNAS, PHONE, BrowserLog, new_page, open_map
+from tests.browser.conftest import (
+    IN_VANNAS,
+    PHONE,
+    BrowserLog,
+    let_the_page_run_until,
+    new_page,
+    open_map,
+)
 from tests.conftest import Api, pin_feature
 
 CENTRE = (20.2630, 63.8258)  # the map's first centre, in Centrala stan
@@ -296,7 +303,7 @@ def test_saving_says_so_on_the_button(page: Page) -> None:
     submit = page.locator("#pin-submit")
     expect(submit).to_have_text("Sparar …")
     expect(submit).to_be_disabled()
-    assert len(held) == 1
+    let_the_page_run_until(page, lambda: len(held) == 1)
     held[0].continue_()
     expect(page.locator("#map-notice")).to_contain_text("Långsam förbindelse")
     page.click("#pin-centre")

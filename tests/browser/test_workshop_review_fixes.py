@@ -5,11 +5,9 @@ checked are the ones the code says."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, let_the_page_run_until
 from tests.browser.workshops import (
     annotations,
     facilitate_in_browser,
@@ -247,7 +245,7 @@ def test_a_save_that_finally_fails_offline_leaves_one_message(app, open_page, br
     expect(page.locator("#ws-message")).to_have_text("No connection. Trying again…")
     for tries in range(2, 7):
         page.clock.fast_forward(8_000)  # past the longest wait between tries
-        _wait_for(page, lambda tries=tries: len(sent) == tries)
+        let_the_page_run_until(page, lambda tries=tries: len(sent) == tries)
     error = page.locator("#ws-form-error")
     expect(error).to_have_text("Could not reach the server. Check your connection and try again.")
     expect(page.locator("#ws-message")).to_be_hidden()
@@ -257,15 +255,6 @@ def test_a_save_that_finally_fails_offline_leaves_one_message(app, open_page, br
     page.wait_for_timeout(300)
     assert len(sent) == 6 and len(set(sent)) == 1  # the same drawing each time, then no more
     assert annotations(facilitator, body["id"]) == []
-
-
-def _wait_for(page: Page, done: Callable[[], bool]) -> None:
-    """Let the page run (and Playwright deliver its requests) until `done`, for 10 s at most."""
-    for _ in range(200):
-        if done():
-            return
-        page.wait_for_timeout(50)
-    raise AssertionError("the page never got there")
 
 
 def test_the_projector_is_not_counted_and_closing_clears_presence(app, open_page):
