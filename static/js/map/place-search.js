@@ -119,7 +119,10 @@ export function setUpPlaceSearch(map, { onPinHere }) {
     } else if (event.key === "Escape") {
       // Closes the list (a second Escape, in the field, empties it as a search field does);
       // the count described the list, and the next search runs even for the same words.
+      // A search still to come (the typing's, 300 ms on) or under way would open it again.
       event.preventDefault();
+      searchSoon.cancel();
+      if (controller) controller.abort();
       list.replaceChildren();
       list.hidden = true;
       summary.textContent = "";
@@ -129,6 +132,7 @@ export function setUpPlaceSearch(map, { onPinHere }) {
   });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
+    searchSoon.cancel(); // the search is now, not once the typing has paused
     lastQuery = null;
     search(input.value);
   });
