@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from flask import Flask
-from playwright.sync_api import Browser, Page, Route, expect
+from playwright.sync_api import Browser, Locator, Page, Route, expect
 
 from tests.browser.conftest import IN_VANNAS, BrowserLog, new_page, open_map
 from tests.conftest import Api, pin_feature
@@ -79,15 +79,21 @@ def test_a_form_closed_for_a_place_outside_umea_is_not_said_to_be_open(
     assert browser_log.unexpected() == []
 
 
-def test_escape_in_the_place_results_closes_them(page: Page) -> None:
-    """Escape on a result closes the list and goes back to the search field; a second Escape,
-    in the field, does what it did before: a search field empties itself."""
-    open_map(page)
+def search_holmsund(page: Page) -> tuple[Locator, Locator]:
+    """Type "Holmsund" in the place search and press Enter; the field and its listed results."""
     search = page.locator("#place-q")
     results = page.locator("#place-results")
     search.fill("Holmsund")
     page.keyboard.press("Enter")
     expect(results.locator(".place-result").first).to_be_visible()
+    return search, results
+
+
+def test_escape_in_the_place_results_closes_them(page: Page) -> None:
+    """Escape on a result closes the list and goes back to the search field; a second Escape,
+    in the field, does what it did before: a search field empties itself."""
+    open_map(page)
+    search, results = search_holmsund(page)
     page.keyboard.press("ArrowDown")
     expect(results.locator(".place-result").first).to_be_focused()
 
@@ -102,10 +108,7 @@ def test_escape_in_the_place_results_closes_them(page: Page) -> None:
     expect(search).to_have_value("")
     expect(search).to_be_focused()
 
-    # A new search opens the list again.
-    search.fill("Holmsund")
-    page.keyboard.press("Enter")
-    expect(results.locator(".place-result").first).to_be_visible()
+    search_holmsund(page)  # a new search opens the list again
 
 
 def test_results_closed_by_escape_stay_closed_once_the_typing_pauses(page: Page) -> None:
@@ -114,11 +117,7 @@ def test_results_closed_by_escape_stay_closed_once_the_typing_pauses(page: Page)
     where the answer came back within those 300 ms. Here the page's timers wait for the test."""
     open_map(page)
     page.clock.install()  # the typing's search waits until the clock is run
-    search = page.locator("#place-q")
-    results = page.locator("#place-results")
-    search.fill("Holmsund")
-    page.keyboard.press("Enter")
-    expect(results.locator(".place-result").first).to_be_visible()
+    _search, results = search_holmsund(page)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Escape")
     expect(results).to_be_hidden()
