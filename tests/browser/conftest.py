@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -39,17 +40,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 # A 1x1 transparent PNG that stands in for every map tile (no network in tests).
-BLANK_TILE_BASE64 = (
+BLANK_TILE = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAAC0lEQVR4nGNgAAIAAAUAAXpeqz8AAAAASUVORK5CYII="
 )
-BLANK_TILE = base64.b64decode(BLANK_TILE_BASE64)
-# The served apps' tiles, as a data: URL (the pages' policy allows data: images): no tile
-# request leaves the browser, so none is routed. Routing them had cost every test twice: once
-# a context routes any request, Playwright pauses every request of it for its route handlers
-# and turns its HTTP cache off. tests/browser/test_map.py took 109-115 s of the machine's CPU
-# with the tiles routed and 87-101 s without (two runs each way, taking turns, on 7 December;
-# the machine's speed varied by more than that within the hour, so take it as a direction).
-BLANK_TILES = {"TILE_URL": f"data:image/png;base64,{BLANK_TILE_BASE64}"}
 HTTP_ERROR = re.compile(r"status of (\d{3})")
 
 
@@ -104,17 +97,16 @@ class BrowserLog:
         return out
 
 
-@pytest.fixture(autouse=True)
-def _blank_tiles(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The session's app serves pages with blank tiles (BLANK_TILES)."""
-    for key, value in BLANK_TILES.items():
-        monkeypatch.setitem(app.config, key, value)
-
-
 @pytest.fixture
 def browser_log() -> BrowserLog:
     """What the page logged as errors."""
     return BrowserLog()
+
+
+def tile_pattern(tile_url: str) -> str:
+    """A route glob for the tile server of TILE_URL (any path on that host)."""
+    parts = urlsplit(tile_url.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}/**"
 
 
 # A phone's browser context: 375 px wide, touch, a high-density screen.
@@ -138,8 +130,10 @@ ACTION_TIMEOUT_MS = 10_000
 expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
-def new_page(browser: Browser, base_url: str, log: BrowserLog, **context_args: object) -> Page:
-    """A page in a fresh context (own cookies) with its errors recorded."""
+def new_page(
+    browser: Browser, app: Flask, base_url: str, log: BrowserLog, **context_args: object
+) -> Page:
+    """A page in a fresh context (own cookies) with tiles stubbed and errors recorded."""
     options: dict[str, object] = {
         "base_url": base_url,
         "locale": "sv-SE",
@@ -148,6 +142,12 @@ def new_page(browser: Browser, base_url: str, log: BrowserLog, **context_args: o
     options.update(context_args)
     context = browser.new_context(**options)  # type: ignore[arg-type]
     context.set_default_timeout(ACTION_TIMEOUT_MS)
+    tile_url = str(app.config["TILE_URL"])
+    if tile_url.startswith("http"):
+        context.route(
+            tile_pattern(tile_url),
+            lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+        )
     page = context.new_page()
     page.on("console", log.on_console)
     page.on("pageerror", lambda error: log.errors.append(f"pageerror: {error}"))
@@ -157,7 +157,7 @@ def new_page(browser: Browser, base_url: str, log: BrowserLog, **context_args: o
 @pytest.fixture
 def page(browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog) -> Iterator[Page]:
     """A desktop-sized page; at teardown, no console or page errors may have happened."""
-    page = new_page(browser, live_server, browser_log)
+    page = new_page(browser, app, live_server, browser_log)
     yield page
     page.context.close()
     assert browser_log.unexpected() == []
@@ -168,7 +168,7 @@ def phone_page(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
 ) -> Iterator[Page]:
     """A 375 px wide phone page with touch; the same error check."""
-    page = new_page(browser, live_server, browser_log, **PHONE)
+    page = new_page(browser, app, live_server, browser_log, **PHONE)
     yield page
     page.context.close()
     assert browser_log.unexpected() == []
@@ -222,7 +222,6 @@ def workshop_server(app: Flask, make_app: Callable[..., Flask]) -> Iterator[str]
         WORKSHOP_HEARTBEAT_SECONDS=0.5,
         WORKSHOP_LISTENER_IDLE_SECONDS=0.5,
         **unreachable_limits(app),
-        **BLANK_TILES,
     )
     hub = served.extensions["workshop_hub"]
     with serving(served) as url:
@@ -234,13 +233,15 @@ def workshop_server(app: Flask, make_app: Callable[..., Flask]) -> Iterator[str]
 
 
 @contextmanager
-def pages_of(browser: Browser, base_url: str, log: BrowserLog) -> Iterator[Callable[..., Page]]:
+def pages_of(
+    browser: Browser, app: Flask, base_url: str, log: BrowserLog
+) -> Iterator[Callable[..., Page]]:
     """Open pages of `base_url`, each in a browser of its own (own cookies); all are closed at
     the end, which fails on any console error."""
     pages: list[Page] = []
 
     def opened(**context_args: Any) -> Page:
-        page = new_page(browser, base_url, log, **context_args)
+        page = new_page(browser, app, base_url, log, **context_args)
         pages.append(page)
         return page
 
@@ -255,5 +256,5 @@ def open_page(
     browser: Browser, app: Flask, workshop_server: str, browser_log: BrowserLog
 ) -> Iterator[Callable[..., Page]]:
     """Open pages of the workshop server (`pages_of`)."""
-    with pages_of(browser, workshop_server, browser_log) as opened:
+    with pages_of(browser, app, workshop_server, browser_log) as opened:
         yield opened

@@ -42,11 +42,7 @@ def test_the_report_draws_under_the_csp(planner_page: Page, app) -> None:
     ]
 
 
-def test_the_saved_report_opens_offline(
-    planner_page: Page, app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # The file's tiles from a tile server, as a planner's are (not the suite's blank data: URL).
-    monkeypatch.setitem(app.config, "TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+def test_the_saved_report_opens_offline(planner_page: Page, app, tmp_path: Path) -> None:
     add_pins(app, [{"lon": 20.2630, "lat": 63.8258}])
     response = planner_page.request.get("/planner/report?download=1&layers=districts")
     saved = tmp_path / "report.html"

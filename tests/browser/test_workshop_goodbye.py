@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import BLANK_TILES, PHONE, BrowserLog, pages_of
+from tests.browser.conftest import PHONE, BrowserLog, pages_of
 from tests.browser.workshops import facilitate_in_browser, join_in_browser, wait_for_map, workshop
 from tests.conftest import serving, unreachable_limits
 
@@ -38,10 +38,9 @@ def quiet_pages(
         WORKSHOP_HEARTBEAT_SECONDS=60,
         WORKSHOP_LISTENER_IDLE_SECONDS=0.5,
         **unreachable_limits(app),
-        **BLANK_TILES,
     )
     try:
-        with serving(served) as url, pages_of(browser, url, browser_log) as opened:
+        with serving(served) as url, pages_of(browser, app, url, browser_log) as opened:
             yield opened
     finally:
         served.extensions["workshop_hub"].stop()
