@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response
+from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import db, map_gates, query_args, replica, write_turns
@@ -12,7 +13,7 @@ from app.common.limits import TEXT_LIMITS
 from app.config import load_config
 from app.converters import IdConverter
 from app.errors import keep_the_busy_retry_after, register_errorhandlers
-from app.extensions import babel, csrf, limiter, select_locale, talisman
+from app.extensions import babel, csrf, limiter, select_locale
 from app.ideas import pin_batches
 from app.request import BoundedRequest
 from app.security import content_security_policy, give_api_its_policy
@@ -101,7 +102,9 @@ def register_extensions(app: Flask) -> None:
     """
     from app import auth, ratelimit_storage  # noqa: F401  (registers the app-database:// storage)
 
-    talisman.init_app(
+    # One Talisman per app: it keeps its options on itself, so one shared by every app (the
+    # tests build dozens) sent the policy of the app built last from all of them.
+    app.extensions["talisman"] = Talisman(
         app,
         force_https=False,
         strict_transport_security=bool(app.config["HSTS"]),

@@ -23,7 +23,6 @@ from app.categories import CATEGORIES, CATEGORY_BY_SLUG, KINDS, STATUSES
 from app.common.errors import InvalidField
 from app.common.map_strings import DATA_CREDIT
 from app.db import get_session
-from app.extensions import talisman
 from app.ideas.filters import IdeaFilters, parse_filters
 from app.layers.params import (
     ClusterParams,
@@ -37,6 +36,7 @@ from app.models import District
 from app.planning.enums import SOURCE_LABELS
 from app.reports import bp
 from app.reports.refusals import refusal_page
+from app.security import page_policy
 from geo.lookup import extent_of
 from geo.report import Leaflet, MapView, ReportLayer, ReportText
 
@@ -213,7 +213,7 @@ def _layer(name: str, features: dict, metric: str) -> ReportLayer:
 
 @bp.get("/planner/report")
 @role_required("planner")
-@talisman(content_security_policy_nonce_in=["script-src", "style-src"])
+@page_policy(content_security_policy_nonce_in=["script-src", "style-src"])
 def report() -> Response | tuple[str, int]:
     """The chosen layers and filters as one HTML map; `download=1` saves it as a dated file.
 

@@ -99,6 +99,17 @@ def test_security_headers(client):
     assert "<script>" not in response.get_data(as_text=True)
 
 
+def test_each_app_sends_the_policy_of_its_own_tiles(client, make_app):
+    """Talisman keeps its options on itself: while one was shared by every app, each sent the
+    policy of the app built last, and an app of a test with other tiles had dropped the tile
+    server from the session app's policy."""
+    other = make_app(TILE_URL="https://tiles.example.org/{z}/{x}/{y}.png")
+    theirs = other.test_client().get("/").headers["Content-Security-Policy"]
+    ours = client.get("/").headers["Content-Security-Policy"]
+    assert "https://tiles.example.org" in theirs and "openstreetmap" not in theirs
+    assert "https://tile.openstreetmap.org" in ours and "example.org" not in ours
+
+
 def test_the_api_lets_nothing_load_and_carries_no_nonce(client):
     """JSON is never a page: the API's answers, errors and 304s too, forbid loading and
     framing anything; the pages keep their own policy, with a nonce."""
