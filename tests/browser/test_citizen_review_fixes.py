@@ -1,11 +1,15 @@
 """The citizen map's review by keyboard and screen reader: the hidden status region says nothing
 false once the form has closed for a save (or for a place outside Umeå), Escape closes the place
-search's results, and an error of the whole form gets focus itself."""
+search's results, an error of the whole form gets focus itself, and a place found is jumped to,
+not flown to, when the system asks for less motion."""
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 
+import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Locator, Page, Route, expect
 
@@ -90,6 +94,14 @@ def search_holmsund(page: Page) -> tuple[Locator, Locator]:
     return search, results
 
 
+def hold_the_pages_clock(page: Page) -> None:
+    """Install Playwright's clock and pause it: the page's timers and dates then wait for the
+    test's `run_for`. Only installed, it runs as fast as real time: a flight of 0.8 s had
+    ended before the test looked, in one run beside another test process."""
+    page.clock.install()
+    page.clock.pause_at(datetime.now(UTC) + timedelta(seconds=1))
+
+
 def test_escape_in_the_place_results_closes_them(page: Page) -> None:
     """Escape on a result closes the list and goes back to the search field; a second Escape,
     in the field, does what it did before: a search field empties itself."""
@@ -117,7 +129,7 @@ def test_results_closed_by_escape_stay_closed_once_the_typing_pauses(page: Page)
     after Enter has searched and Escape has closed it. It did, in one run of the browser tests
     where the answer came back within those 300 ms. Here the page's timers wait for the test."""
     open_map(page)
-    page.clock.install()  # the typing's search waits until the clock is run
+    hold_the_pages_clock(page)  # the typing's search waits until the clock is run
     _search, results = search_holmsund(page)
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Escape")
@@ -126,6 +138,30 @@ def test_results_closed_by_escape_stay_closed_once_the_typing_pauses(page: Page)
     page.wait_for_load_state("networkidle")
     expect(results).to_be_hidden()
     expect(page.locator("#place-summary")).to_have_text("")
+
+
+@pytest.mark.parametrize("motion", ["reduce", "no-preference"])
+def test_a_place_chosen_is_jumped_to_when_the_system_asks_for_less_motion(
+    page: Page, motion: str
+) -> None:
+    """Someone whose system asks for less motion (a vestibular disorder: WCAG 2.3.3) is taken to
+    a place at once, with no flight, zoom or fade animated; others see the map fly there. The
+    page's timers and animation frames wait for the test, so a flight has not begun when the
+    jump has landed, and both end at the same view."""
+    page.emulate_media(reduced_motion=motion)
+    open_map(page)
+    animated = "document.querySelectorAll('#map.leaflet-fade-anim .leaflet-zoom-animated').length"
+    assert (page.evaluate(animated) == 0) == (motion == "reduce")
+    hold_the_pages_clock(page)
+    _search, results = search_holmsund(page)
+    results.locator(".place-result").first.click()
+    holmsund = re.compile(r"#map=15/63\.70\d+/20\.3\d+$")
+    if motion == "reduce":
+        expect(page).to_have_url(holmsund)
+    else:
+        expect(page).not_to_have_url(holmsund)
+    page.clock.run_for(2000)  # past the 0.8 s flight
+    expect(page).to_have_url(holmsund)
 
 
 def refuse_with_429(route: Route) -> None:

@@ -5,6 +5,7 @@
 
 import { actLikeButton } from "umecom/lib/dom.js";
 import { clusterIcon } from "umecom/citizen/markers.js";
+import { prefersStillness } from "umecom/map/create-map.js";
 
 /**
  * Give every cluster icon on the map a button role and Enter/Space (the plugin builds them and
@@ -53,6 +54,7 @@ export function createPinClusters(map) {
     showCoverageOnHover: false,
     spiderfyOnMaxZoom: true,
     maxClusterRadius: 50,
+    animate: !prefersStillness(),
     iconCreateFunction: (cluster) => clusterIcon(cluster.getChildCount()),
   });
   // zooming re-creates the cluster icons once its animation has ended

@@ -15,6 +15,7 @@ import { settings, t } from "umecom/lib/settings.js";
  */
 export function createMap(element, { zoomControl = true } = {}) {
   const bounds = L.latLngBounds(settings.bounds);
+  const moving = !prefersStillness();
   const map = L.map(element, {
     center: settings.center,
     zoom: settings.zoom,
@@ -23,6 +24,10 @@ export function createMap(element, { zoomControl = true } = {}) {
     maxBoundsViscosity: 0.8,
     zoomControl: false,
     keyboard: true,
+    zoomAnimation: moving,
+    fadeAnimation: moving,
+    markerZoomAnimation: moving,
+    inertia: moving,
   });
   if (zoomControl) {
     L.control
@@ -40,6 +45,16 @@ export function createMap(element, { zoomControl = true } = {}) {
   element.setAttribute("role", "region");
   if (element.tabIndex < 0) element.tabIndex = 0;
   return map;
+}
+
+/**
+ * Whether the person has asked their system for less motion. The map then jumps where it
+ * would glide (zooms, flights, fades, a drag's momentum), as the page's CSS already stops its
+ * transitions: large moving scenes are what WCAG 2.3.3 warns of for vestibular disorders.
+ * @returns {boolean}
+ */
+export function prefersStillness() {
+  return window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
 /**
