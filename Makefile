@@ -39,8 +39,9 @@ run: setup
 # A test past its timeout ends its process (pyproject.toml): pytest-xdist must not start
 # another, since after that restart its file-by-file scheduler waited forever for the
 # crashed process's tests (a whole run sat idle at 95 %, on 5 December).
-# The slowest tests are listed at the end: the run takes 14:29 on this machine (6 December),
-# near the 15 minutes it must keep to, and CI's log is where the next cut is found.
+# The slowest tests are listed at the end, where the next cut is found: on this machine the
+# run took 14:29-15:29 on 6 December and 18:17-18:20 on 7 December (the same tests, the
+# machine slower), over the 15 minutes it must keep to.
 test: tools system-browser db lint
 	PYTHONDONTWRITEBYTECODE= $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
 		--max-worker-restart=0 --durations=20
