@@ -14,6 +14,8 @@ from tests.browser.test_modules import WATCH_CSP
 from tests.conftest import create_user
 from tests.pins import add_pins, random_points
 
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+
 CITY = (20.20, 63.80, 20.34, 63.86)
 
 
@@ -42,7 +44,10 @@ def test_the_report_draws_under_the_csp(planner_page: Page, app) -> None:
     ]
 
 
-def test_the_saved_report_opens_offline(planner_page: Page, app, tmp_path: Path) -> None:
+def test_the_saved_report_opens_offline(
+    planner_page: Page, app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(app.config, "TILE_URL", OSM_TILES)  # a tile server, as a city's has
     add_pins(app, [{"lon": 20.2630, "lat": 63.8258}])
     response = planner_page.request.get("/planner/report?download=1&layers=districts")
     saved = tmp_path / "report.html"

@@ -14,7 +14,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import PHONE, BrowserLog, pages_of
+from tests.browser.conftest import PHONE, TILE_URL, BrowserLog, pages_of
 from tests.browser.workshops import facilitate_in_browser, join_in_browser, wait_for_map, workshop
 from tests.conftest import serving, unreachable_limits
 
@@ -34,6 +34,7 @@ def quiet_pages(
     The test closes its workshop at the end: every stream then ends with `closed` at once.
     """
     served = make_app(
+        TILE_URL=TILE_URL,
         RATELIMIT_ENABLED=True,
         WORKSHOP_HEARTBEAT_SECONDS=60,
         WORKSHOP_LISTENER_IDLE_SECONDS=0.5,

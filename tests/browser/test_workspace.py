@@ -223,12 +223,9 @@ def test_clusters_shown_again_are_revalidated_not_found_again(
 ) -> None:
     """Back on the clusters after another layer, the browser revalidates them (the server
     answers 304, finding no clusters) while no pin has changed, and gets them found again once
-    one has.
-
-    Playwright turns a context's HTTP cache off once it routes any request, as `new_page` does
-    to stub the tiles: here the tiles are the app's own icon, so nothing is routed.
+    one has. (Playwright turns a context's HTTP cache off once it routes any request: the
+    browser tests' tiles are the app's own icon, so nothing is routed.)
     """
-    monkeypatch.setitem(app.config, "TILE_URL", "/static/favicon.svg?z={z}&x={x}&y={y}")
     page = new_page(browser, app, live_server, browser_log)
     create_user(app, "eva@umea.se", "planner")
     sign_in_as(page, "eva@umea.se", "sv")
