@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -115,12 +114,6 @@ def browser_log() -> BrowserLog:
     return BrowserLog()
 
 
-def tile_pattern(tile_url: str) -> str:
-    """A route glob for the tile server of TILE_URL (any path on that host)."""
-    parts = urlsplit(tile_url.replace("{s}", "*"))
-    return f"{parts.scheme}://{parts.netloc}/**"
-
-
 # A phone's browser context: 375 px wide, touch, a high-density screen.
 PHONE: dict[str, object] = {
     "viewport": {"width": 375, "height": 740},
@@ -145,7 +138,8 @@ expect.set_options(timeout=ACTION_TIMEOUT_MS)
 def new_page(
     browser: Browser, app: Flask, base_url: str, log: BrowserLog, **context_args: object
 ) -> Page:
-    """A page in a fresh context (own cookies) with tiles stubbed and errors recorded."""
+    """A page in a fresh context (own cookies) with errors recorded; nothing is routed, so its
+    HTTP cache stays on (the tiles are TILE_URL, set for every browser test)."""
     options: dict[str, object] = {
         "base_url": base_url,
         "locale": "sv-SE",
@@ -154,12 +148,6 @@ def new_page(
     options.update(context_args)
     context = browser.new_context(**options)  # type: ignore[arg-type]
     context.set_default_timeout(ACTION_TIMEOUT_MS)
-    tile_url = str(app.config["TILE_URL"])
-    if tile_url.startswith("http"):
-        context.route(
-            tile_pattern(tile_url),
-            lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
-        )
     page = context.new_page()
     page.on("console", log.on_console)
     page.on("pageerror", lambda error: log.errors.append(f"pageerror: {error}"))
