@@ -172,6 +172,29 @@ def answer(status: int, description: str, media: str, schema: dict[str, Any]) ->
     return {str(status): {"description": description, "content": {media: {"schema": schema}}}}
 
 
+def linked(
+    response: dict[str, Any],
+    status: int,
+    parameters: dict[str, str],
+    operation_ids: list[str],
+    body: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """`response` with OpenAPI links from its `status` to what a client can do next.
+
+    Each link is named after its operation and fills `parameters` (`path.id`,
+    `header.X-...`) from the response or the request, so a client (and schemathesis's
+    stateful phase) can follow a new object to the operations on it. `body`: fields of the
+    request body taken from the response (a join code), each a runtime expression.
+    """
+    links = response[str(status)].setdefault("links", {})
+    for operation_id in operation_ids:
+        link: dict[str, Any] = {"operationId": operation_id, "parameters": parameters}
+        if body is not None:
+            link["requestBody"] = body
+        links[operation_id[0].upper() + operation_id[1:]] = link
+    return response
+
+
 NULLABLE_TEXT = {"type": ["string", "null"]}
 PIN_PROPERTIES = {
     "kind": {"enum": list(KINDS)},

@@ -12,6 +12,7 @@ from app.api.openapi.parts import (
     JSON,
     LIMIT,
     answer,
+    linked,
     operation,
     query,
     ref,
@@ -33,23 +34,23 @@ SUPPORT_STATE = {
 
 def created() -> dict[str, Any]:
     """The 201 of a new pin, with links to what can be done with it next."""
-    response = answer(201, "the stored pin", GEOJSON, ref("schemas", "Pin"))
-    new_id = {"id": "$response.body#/id"}
-    response["201"]["links"] = {
-        name: {"operationId": operation_id, "parameters": new_id}
-        for name, operation_id in (
-            ("GetPin", "getIdea"),
-            ("SupportPin", "supportIdea"),
-            ("SupportedByMe", "supportedByMe"),
-            ("ReportPin", "flagIdea"),
+    response = linked(
+        answer(201, "the stored pin", GEOJSON, ref("schemas", "Pin")),
+        201,
+        {"path.id": "$response.body#/id"},
+        [
+            "getIdea",
+            "supportIdea",
+            "supportedByMe",
+            "flagIdea",
             # the planners' operations on the new pin (they need a signed-in planner)
-            ("UpdatePin", "updateIdea"),
-            ("PinHistory", "ideaHistory"),
-            ("PinNotes", "ideaNotes"),
-            ("AddNote", "addIdeaNote"),
-            ("RedactPin", "redactIdea"),
-        )
-    }
+            "updateIdea",
+            "ideaHistory",
+            "ideaNotes",
+            "addIdeaNote",
+            "redactIdea",
+        ],
+    )
     held = {
         "type": "object",
         "required": ["id", "held", "message"],

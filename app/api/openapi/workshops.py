@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.openapi.parts import GEOJSON, JSON, answer, operation, query, ref
+from app.api.openapi.parts import GEOJSON, JSON, answer, linked, operation, query, ref
 from app.api.workshops.events import EVENT_STREAM
 from app.api.workshops.identity import FACILITATOR_HEADER, MAX_KEY_LENGTH, PARTICIPANT_HEADER
 from app.categories import CATEGORIES, KINDS
@@ -135,6 +135,17 @@ CREATED_WORKSHOP = {
             },
         },
     ]
+}
+JOINED = {
+    "type": "object",
+    "required": ["workshop_id", "participant_id", "name", "group_id", "token"],
+    "properties": {
+        "workshop_id": {"type": "integer"},
+        "participant_id": {"type": "integer"},
+        "name": TEXT,
+        "group_id": NULLABLE_INT,
+        "token": {"type": "string", "description": "send it as X-Participant-Token"},
+    },
 }
 NEW_WORKSHOP = {
     "type": "object",
@@ -277,13 +288,75 @@ def facilitator_op(operation_id: str, summary: str, ok: dict, request: dict, **k
     )
 
 
+# What a new workshop's facilitator, and a new participant, can call next: the links name the
+# new id and pass the key or token as its header (a browser has them as cookies).
+AS_FACILITATOR = {
+    "path.id": "$response.body#/id",
+    f"header.{FACILITATOR_HEADER}": "$response.body#/facilitator_key",
+}
+FACILITATORS_NEXT = [
+    "getWorkshop",
+    "setWorkshopState",
+    "sendView",
+    "setFollow",
+    "setWorkshopEnd",
+    "setJoinsOpen",
+    "changeJoinCode",
+    "workshopAudit",
+    "listAnnotations",
+    "createAnnotation",
+    "listParticipants",
+    "undoLast",
+    "promoteAnnotations",
+    "exportWorkshop",
+    "workshopSummary",
+]
+AS_PARTICIPANT = {
+    "path.id": "$response.body#/workshop_id",
+    f"header.{PARTICIPANT_HEADER}": "$response.body#/token",
+}
+PARTICIPANTS_NEXT = [
+    "getWorkshop",
+    "listAnnotations",
+    "createAnnotation",
+    "undoLast",
+    "workshopSummary",
+]
+# An annotation's own operations, by whoever drew it (with the header the drawing was sent with).
+ON_THE_ANNOTATION = {
+    "path.id": "$request.path.id",
+    "path.annotation_id": "$response.body#/id",
+    f"header.{FACILITATOR_HEADER}": f"$request.header.{FACILITATOR_HEADER}",
+    f"header.{PARTICIPANT_HEADER}": f"$request.header.{PARTICIPANT_HEADER}",
+}
+
 PATHS = {
     "/api/workshops": {
         "post": operation(
             "createWorkshop",
             "Start a workshop (no account; rate-limited); this browser gets the facilitator cookie",
-            answer(
-                201, "the workshop, its join code and links, and the key", JSON, CREATED_WORKSHOP
+            linked(
+                linked(
+                    linked(
+                        answer(
+                            201,
+                            "the workshop, its join code and links, and the key",
+                            JSON,
+                            CREATED_WORKSHOP,
+                        ),
+                        201,
+                        AS_FACILITATOR,
+                        FACILITATORS_NEXT,
+                    ),
+                    201,
+                    {"path.id": "$response.body#/id"},
+                    ["joinWorkshop"],
+                    body={"code": "$response.body#/join_code"},
+                ),
+                201,
+                {"path.id": "$response.body#/id"},
+                ["facilitatorSession"],
+                body={"key": "$response.body#/facilitator_key"},
             ),
             body=NEW_WORKSHOP,
             errors=(422,),
@@ -312,7 +385,12 @@ PATHS = {
         "post": operation(
             "joinWorkshop",
             "Join with the code and a display name; the token also comes as a cookie",
-            answer(201, "the participant and their token", JSON, OBJECT),
+            linked(
+                answer(201, "the participant and their token", JSON, JOINED),
+                201,
+                AS_PARTICIPANT,
+                PARTICIPANTS_NEXT,
+            ),
             parameters=[ID],
             body=body(
                 {
@@ -423,7 +501,12 @@ PATHS = {
             "createAnnotation",
             "Draw (idempotent with client_id or Idempotency-Key: a retry gets 200, same one)",
             {
-                **answer(201, "the annotation", GEOJSON, ANNOTATION),
+                **linked(
+                    answer(201, "the annotation", GEOJSON, ANNOTATION),
+                    201,
+                    ON_THE_ANNOTATION,
+                    ["updateAnnotation", "deleteAnnotation", "hideAnnotation"],
+                ),
                 **answer(200, "a retry: the annotation the first try made", GEOJSON, ANNOTATION),
             },
             parameters=[

@@ -1,0 +1,97 @@
+"""The OpenAPI document's links: each names a real operation and its real parameters, and a
+client that knows nothing but the document can follow them from a new workshop, with the key
+or the token the response gave as the header the link names (no cookie)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+
+from tests.workshops.helpers import new_client, start_workshop
+
+EXPRESSION = re.compile(r"^\$(response\.body#/\w+|request\.(path|header)\.[\w-]+)$")
+
+
+def operations(spec: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
+    """Each operation by its id: (method, path, operation)."""
+    return {
+        operation["operationId"]: (method.upper(), path, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    }
+
+
+def links(operation: dict[str, Any], status: str) -> dict[str, dict[str, Any]]:
+    return operation["responses"][status].get("links", {})
+
+
+def parameters_of(spec: dict[str, Any], operation: dict[str, Any]) -> set[str]:
+    """`in.name` of each of an operation's parameters, references resolved."""
+    found = set()
+    for parameter in operation.get("parameters", []):
+        if "$ref" in parameter:
+            parameter = spec["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+        found.add(f"{parameter['in']}.{parameter['name']}")
+    return found
+
+
+def follow(
+    spec: dict[str, Any], link: dict[str, Any], body: dict[str, Any]
+) -> tuple[str, str, dict[str, str], dict[str, Any]]:
+    """The request a link makes from a response `body`: method, path, headers, body fields."""
+    method, path, _ = operations(spec)[link["operationId"]]
+
+    def value(expression: str) -> Any:
+        return body[expression.removeprefix("$response.body#/")]
+
+    headers = {}
+    for name, expression in link["parameters"].items():
+        where, _, key = name.partition(".")
+        if where == "path":
+            path = path.replace("{" + key + "}", str(value(expression)))
+        else:
+            headers[key] = value(expression)
+    fields = {name: value(expression) for name, expression in link.get("requestBody", {}).items()}
+    return method, path, headers, fields
+
+
+def test_every_link_names_an_operation_and_its_parameters(client):
+    spec = client.get("/api/openapi.json").get_json()
+    by_id = operations(spec)
+    followed = 0
+    for _, _, operation in by_id.values():
+        for status in operation["responses"]:
+            for name, link in links(operation, status).items():
+                assert link["operationId"] in by_id, name
+                target = by_id[link["operationId"]][2]
+                assert set(link["parameters"]) <= parameters_of(spec, target), name
+                body = link.get("requestBody", {})
+                for expression in (*link["parameters"].values(), *body.values()):
+                    assert EXPRESSION.match(expression), (name, expression)
+                followed += 1
+    assert followed == 9 + 17 + 5 + 3  # a new pin's; a new workshop's; a joiner's; a drawing's
+
+
+def test_a_new_workshops_links_work_with_the_headers_they_name(app: Flask, client):
+    spec = client.get("/api/openapi.json").get_json()
+    _, workshop = start_workshop(app)
+    created = links(operations(spec)["createWorkshop"][2], "201")
+    # Each read a facilitator's link leads to, from a browser with no cookie of the workshop.
+    for name in ("WorkshopAudit", "ListParticipants", "ExportWorkshop", "WorkshopSummary"):
+        _, path, headers, _ = follow(spec, created[name], workshop)
+        stranger = new_client(app)
+        assert stranger.get(path).status_code == 401, name  # the header is what lets it in
+        assert stranger.get(path, headers=headers).status_code == 200, name
+    # The join link fills in the code; the joiner's links carry the token as their header.
+    method, path, headers, fields = follow(spec, created["JoinWorkshop"], workshop)
+    joined = new_client(app).post(path, {**fields, "name": "Anna"}, headers=headers)
+    assert (method, joined.status_code) == ("POST", 201), joined.get_json()
+    for name, link in links(operations(spec)["joinWorkshop"][2], "201").items():
+        method, path, headers, _ = follow(spec, link, joined.get_json())
+        if method == "GET":
+            assert new_client(app).get(path, headers=headers).status_code == 200, name
+    method, path, headers, _ = follow(spec, created["SetFollow"], workshop)
+    answer = new_client(app).post(path, {"on": True}, headers=headers)
+    assert (method, answer.status_code, answer.get_json()["on"]) == ("POST", 200, True)
