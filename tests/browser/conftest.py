@@ -135,9 +135,7 @@ ACTION_TIMEOUT_MS = 10_000
 expect.set_options(timeout=ACTION_TIMEOUT_MS)
 
 
-def new_page(
-    browser: Browser, app: Flask, base_url: str, log: BrowserLog, **context_args: object
-) -> Page:
+def new_page(browser: Browser, base_url: str, log: BrowserLog, **context_args: object) -> Page:
     """A page in a fresh context (own cookies) with errors recorded; nothing is routed, so its
     HTTP cache stays on (the tiles are TILE_URL, set for every browser test)."""
     options: dict[str, object] = {
@@ -157,7 +155,7 @@ def new_page(
 @pytest.fixture
 def page(browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog) -> Iterator[Page]:
     """A desktop-sized page; at teardown, no console or page errors may have happened."""
-    page = new_page(browser, app, live_server, browser_log)
+    page = new_page(browser, live_server, browser_log)
     yield page
     page.context.close()
     assert browser_log.unexpected() == []
@@ -168,7 +166,7 @@ def phone_page(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
 ) -> Iterator[Page]:
     """A 375 px wide phone page with touch; the same error check."""
-    page = new_page(browser, app, live_server, browser_log, **PHONE)
+    page = new_page(browser, live_server, browser_log, **PHONE)
     yield page
     page.context.close()
     assert browser_log.unexpected() == []
@@ -242,7 +240,7 @@ def pages_of(
     pages: list[Page] = []
 
     def opened(**context_args: Any) -> Page:
-        page = new_page(browser, app, base_url, log, **context_args)
+        page = new_page(browser, base_url, log, **context_args)
         pages.append(page)
         return page
 

@@ -29,7 +29,7 @@ def axe_page(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
 ) -> Iterator[Page]:
     """A page that lets axe in (CSP bypassed); console errors still fail the test."""
-    page = new_page(browser, app, live_server, browser_log, bypass_csp=True)
+    page = new_page(browser, live_server, browser_log, bypass_csp=True)
     yield page
     page.context.close()
     assert browser_log.unexpected() == []
@@ -113,7 +113,7 @@ def test_list_and_pin_pages(axe_page: Page, pins: list[int], browser_log: Browse
 def test_phone_map_page(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, pins: list[int]
 ) -> None:
-    page = new_page(browser, app, live_server, browser_log, bypass_csp=True, **PHONE)
+    page = new_page(browser, live_server, browser_log, bypass_csp=True, **PHONE)
     try:
         open_map(page)
         assert violations(page) == []
@@ -176,7 +176,7 @@ def test_planner_pages(
 def test_planner_pin_page_on_a_phone(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, moderated_pin: int
 ) -> None:
-    page = new_page(browser, app, live_server, browser_log, bypass_csp=True, **PHONE)
+    page = new_page(browser, live_server, browser_log, bypass_csp=True, **PHONE)
     try:
         sign_in_as(page, "moa@umea.se", "sv")
         page.goto(f"/planner/ideas/{moderated_pin}")

@@ -68,7 +68,6 @@ def test_a_form_closed_for_a_place_outside_umea_is_not_said_to_be_open(
     browser_log.allow(422)  # the server's answer that it is outside
     page = new_page(
         browser,
-        app,
         live_server,
         browser_log,
         **IN_VANNAS,

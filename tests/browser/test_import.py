@@ -76,7 +76,7 @@ def test_a_planner_imports_a_file_and_hears_the_result(
 def test_the_import_by_keyboard_on_a_phone_passes_axe(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog, tmp_path: Path
 ) -> None:
-    page = new_page(browser, app, live_server, browser_log, bypass_csp=True, **PHONE)
+    page = new_page(browser, live_server, browser_log, bypass_csp=True, **PHONE)
     try:
         create_user(app, "per@umea.se", "planner")
         open_import(page, "per@umea.se")

@@ -300,7 +300,6 @@ def test_a_pin_where_i_am_on_a_phone(
     here = {"latitude": 63.8196, "longitude": 20.3060, "accuracy": 25}  # near Umeå's university
     page = new_page(
         browser,
-        app,
         live_server,
         browser_log,
         geolocation=here,
@@ -359,7 +358,6 @@ def test_a_position_the_map_cannot_use_is_said(
     """Outside the municipality, or not allowed: said in the notice, and no form opens."""
     page = new_page(
         browser,
-        app,
         live_server,
         browser_log,
         geolocation=position,
@@ -410,7 +408,7 @@ def test_my_pins_lists_what_this_browser_placed_with_the_answers(
     )
     expect(page.locator("#my-pins-none")).to_be_hidden()
 
-    other = new_page(browser, app, live_server, browser_log)
+    other = new_page(browser, live_server, browser_log)
     try:
         other.goto("/mine")
         expect(other.locator("#my-pins-none")).to_be_visible()
@@ -445,7 +443,7 @@ def test_a_pins_page_copies_its_link_to_share(
     """Where the browser has no share sheet (Chromium on Linux), the button copies the link."""
     created = Api(app.test_client()).post("/api/ideas", json=pin_feature(title="Bänk vid älven"))
     page = new_page(
-        browser, app, live_server, browser_log, permissions=["clipboard-read", "clipboard-write"]
+        browser, live_server, browser_log, permissions=["clipboard-read", "clipboard-write"]
     )
     try:
         page.goto(f"/ideas/{created.get_json()['id']}")

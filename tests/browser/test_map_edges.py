@@ -54,7 +54,7 @@ def test_a_pins_card_on_a_phone_is_not_under_the_tool_panel(
     browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
 ) -> None:
     """The panel (search, place a pin, filter) makes way while a card is open, and comes back."""
-    page = new_page(browser, app, live_server, browser_log, **PHONE)
+    page = new_page(browser, live_server, browser_log, **PHONE)
     try:
         open_linked_card(page, app)
         expect(page.locator("#map-tools")).to_be_hidden()
@@ -96,7 +96,7 @@ def test_a_pins_card_panned_into_view_loads_no_view_in_passing(
     the rest once it has filled. The pins are asked for where the map rests, never for a
     view it is passing through (a load timed from the first pan's end came mid-way through
     the second, one more load per opened card)."""
-    page = new_page(browser, app, live_server, browser_log, **PHONE)
+    page = new_page(browser, live_server, browser_log, **PHONE)
     # Slowed as a busy phone is: the placeholder's pan is still under way when the card fills.
     page.context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": 4})
     page.add_init_script(WATCH_LOADS)
@@ -166,7 +166,7 @@ def test_the_place_of_a_new_pin_is_drawn_above_the_clusters(
         api.post(
             "/api/ideas", json=pin_feature((CENTRE[0] + n * 1e-5, CENTRE[1]), title=f"Nål {n}")
         )
-    page = new_page(browser, app, live_server, browser_log, **PHONE)
+    page = new_page(browser, live_server, browser_log, **PHONE)
     try:
         open_map(page)
         expect(page.locator(".marker-cluster")).to_have_count(1)
@@ -184,7 +184,7 @@ def test_a_saved_pin_is_moved_out_from_under_the_tool_panel(
     """On a phone the form pans the new pin above its sheet, where the tool panel comes back
     when the form closes: the saved pin is moved out from under it, so the notice that it is
     on the map is true."""
-    page = new_page(browser, app, live_server, browser_log, **PHONE)
+    page = new_page(browser, live_server, browser_log, **PHONE)
     try:
         open_map(page)
         page.click("#pin-centre")
@@ -236,7 +236,6 @@ def test_a_place_outside_the_municipality_is_said_before_anything_is_written(
     browser_log.allow(422)  # the server's answer that it is outside
     page = new_page(
         browser,
-        app,
         live_server,
         browser_log,
         **IN_VANNAS,

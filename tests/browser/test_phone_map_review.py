@@ -35,7 +35,7 @@ def open_page(
     pages: list[Page] = []
 
     def opened(**context_args: Any) -> Page:
-        page = new_page(browser, app, live_server, browser_log, **context_args)
+        page = new_page(browser, live_server, browser_log, **context_args)
         page.add_init_script(NOTE_LOADS)
         pages.append(page)
         return page

@@ -37,7 +37,6 @@ def phone(
     """A 375 x 667 phone page with touch; no console errors by the end."""
     page = new_page(
         browser,
-        app,
         live_server,
         browser_log,
         **{**PHONE, "viewport": {"width": 375, "height": 667}},

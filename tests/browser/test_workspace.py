@@ -226,7 +226,7 @@ def test_clusters_shown_again_are_revalidated_not_found_again(
     one has. (Playwright turns a context's HTTP cache off once it routes any request: the
     browser tests' tiles are the app's own icon, so nothing is routed.)
     """
-    page = new_page(browser, app, live_server, browser_log)
+    page = new_page(browser, live_server, browser_log)
     create_user(app, "eva@umea.se", "planner")
     sign_in_as(page, "eva@umea.se", "sv")
     wait_ready(page)
@@ -479,7 +479,7 @@ def test_the_workspace_on_a_phone(
     pins: dict,
     central_population: None,  # the table's three columns
 ) -> None:
-    page = new_page(browser, app, live_server, browser_log, bypass_csp=True, **PHONE)
+    page = new_page(browser, live_server, browser_log, bypass_csp=True, **PHONE)
     try:
         create_user(app, "per@umea.se", "planner")
         sign_in_as(page, "per@umea.se", "sv")
