@@ -9,9 +9,10 @@ from typing import Any
 
 from flask import Flask
 
+from tests.conftest import pin_feature
 from tests.workshops.helpers import new_client, start_workshop
 
-EXPRESSION = re.compile(r"^\$(response\.body#/\w+|request\.(path|header)\.[\w-]+)$")
+EXPRESSION = re.compile(r"^\$(response\.body#(/[\w-]+)+|request\.(path|header)\.[\w-]+)$")
 
 
 def operations(spec: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
@@ -38,13 +39,22 @@ def parameters_of(spec: dict[str, Any], operation: dict[str, Any]) -> set[str]:
 
 
 def follow(
-    spec: dict[str, Any], link: dict[str, Any], body: dict[str, Any]
+    spec: dict[str, Any],
+    link: dict[str, Any],
+    body: dict[str, Any],
+    request: dict[str, str] | None = None,
 ) -> tuple[str, str, dict[str, str], dict[str, Any]]:
-    """The request a link makes from a response `body`: method, path, headers, body fields."""
+    """The request a link makes from a response `body` (and the `request` it answered: its
+    path parameters and headers by name): method, path, headers, body fields."""
     method, path, _ = operations(spec)[link["operationId"]]
 
     def value(expression: str) -> Any:
-        return body[expression.removeprefix("$response.body#/")]
+        if expression.startswith("$request."):
+            return (request or {})[expression.split(".", 2)[2]]
+        found: Any = body
+        for step in expression.removeprefix("$response.body#/").split("/"):
+            found = found[int(step)] if isinstance(found, list) else found[step]
+        return found
 
     headers = {}
     for name, expression in link["parameters"].items():
@@ -71,7 +81,8 @@ def test_every_link_names_an_operation_and_its_parameters(client):
                 for expression in (*link["parameters"].values(), *body.values()):
                     assert EXPRESSION.match(expression), (name, expression)
                 followed += 1
-    assert followed == 9 + 17 + 5 + 3  # a new pin's; a new workshop's; a joiner's; a drawing's
+    # a new pin's; a new workshop's; a joiner's; a drawing's; the participants'; a page of items
+    assert followed == 9 + 17 + 5 + 3 + 1 + 1
 
 
 def test_a_new_workshops_links_work_with_the_headers_they_name(app: Flask, client):
@@ -95,3 +106,22 @@ def test_a_new_workshops_links_work_with_the_headers_they_name(app: Flask, clien
     method, path, headers, _ = follow(spec, created["SetFollow"], workshop)
     answer = new_client(app).post(path, {"on": True}, headers=headers)
     assert (method, answer.status_code, answer.get_json()["on"]) == ("POST", 200, True)
+    # From the list of participants, with the key it was asked with, to removing the first.
+    _, path, key, _ = follow(spec, created["ListParticipants"], workshop)
+    listed = new_client(app).get(path, headers=key).get_json()
+    link = links(operations(spec)["listParticipants"][2], "200")["SetParticipantRemoved"]
+    request = {"id": str(workshop["id"]), **key}
+    method, path, headers, _ = follow(spec, link, listed, request)
+    removed = new_client(app).post(path, {"removed": True}, headers=headers)
+    assert (method, removed.status_code) == ("POST", 200), removed.get_json()
+    assert removed.get_json()["id"] == joined.get_json()["participant_id"]
+
+
+def test_a_page_of_items_links_to_its_first_feature(app: Flask, client, api):
+    assert api.post("/api/ideas", pin_feature()).status_code == 201
+    spec = client.get("/api/openapi.json").get_json()
+    page = client.get("/ogc/collections/ideas/items?limit=1").get_json()
+    link = links(operations(spec)["ogcItems"][2], "200")["OgcItem"]
+    _, path, _, _ = follow(spec, link, page, {"collection_id": "ideas"})
+    item = client.get(path)
+    assert (item.status_code, item.get_json()["id"]) == (200, page["features"][0]["id"])

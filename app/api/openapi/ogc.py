@@ -16,6 +16,7 @@ from app.api.openapi.parts import (
     GEOJSON,
     JSON,
     answer,
+    linked,
     operation,
     query,
     ref,
@@ -154,11 +155,19 @@ PATHS = {
     "/ogc/collections/{collection_id}/items": _get(
         "ogcItems",
         "A page of a collection's features (GeoJSON, CRS84)",
-        answer(
+        linked(
+            answer(
+                200,
+                "features with numberMatched, numberReturned and a next link while there is more",
+                GEOJSON,
+                FEATURE_COLLECTION,
+            ),
             200,
-            "features with numberMatched, numberReturned and a next link while there is more",
-            GEOJSON,
-            FEATURE_COLLECTION,
+            {
+                "path.collection_id": "$request.path.collection_id",
+                "path.feature_id": "$response.body#/features/0/id",
+            },
+            ["ogcItem"],
         ),
         parameters=[COLLECTION_ID, *ITEM_PARAMETERS],
         items=True,

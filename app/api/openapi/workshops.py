@@ -558,14 +558,23 @@ PATHS = {
         "get": operation(
             "listParticipants",
             "Facilitator: everyone who joined, connected or not, removed or not",
-            answer(
+            linked(
+                answer(
+                    200,
+                    "the participants",
+                    JSON,
+                    {
+                        "type": "object",
+                        "properties": {"participants": {"type": "array", "items": PARTICIPANT}},
+                    },
+                ),
                 200,
-                "the participants",
-                JSON,
                 {
-                    "type": "object",
-                    "properties": {"participants": {"type": "array", "items": PARTICIPANT}},
+                    "path.id": "$request.path.id",
+                    "path.participant_id": "$response.body#/participants/0/id",
+                    f"header.{FACILITATOR_HEADER}": f"$request.header.{FACILITATOR_HEADER}",
                 },
+                ["setParticipantRemoved"],
             ),
             parameters=[ID, *IDENTITY],
             errors=MEMBER,
