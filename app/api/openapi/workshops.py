@@ -144,7 +144,7 @@ JOINED = {
         "participant_id": {"type": "integer"},
         "name": TEXT,
         "group_id": NULLABLE_INT,
-        "token": {"type": "string", "description": "send it as X-Participant-Token"},
+        "token": {"type": "string", "description": f"send it as {PARTICIPANT_HEADER}"},
     },
 }
 NEW_WORKSHOP = {
@@ -330,34 +330,29 @@ ON_THE_ANNOTATION = {
     f"header.{PARTICIPANT_HEADER}": f"$request.header.{PARTICIPANT_HEADER}",
 }
 
+
+def workshop_created() -> dict[str, Any]:
+    """The 201 of a new workshop, with links to what its facilitator can do next.
+
+    The facilitator's operations take the key as their header; joining takes the join code,
+    and the facilitator's session the key, in the body.
+    """
+    response = answer(
+        201, "the workshop, its join code and links, and the key", JSON, CREATED_WORKSHOP
+    )
+    linked(response, 201, AS_FACILITATOR, FACILITATORS_NEXT)
+    new_id = {"path.id": "$response.body#/id"}
+    linked(response, 201, new_id, ["joinWorkshop"], body={"code": "$response.body#/join_code"})
+    key = {"key": "$response.body#/facilitator_key"}
+    return linked(response, 201, new_id, ["facilitatorSession"], body=key)
+
+
 PATHS = {
     "/api/workshops": {
         "post": operation(
             "createWorkshop",
             "Start a workshop (no account; rate-limited); this browser gets the facilitator cookie",
-            linked(
-                linked(
-                    linked(
-                        answer(
-                            201,
-                            "the workshop, its join code and links, and the key",
-                            JSON,
-                            CREATED_WORKSHOP,
-                        ),
-                        201,
-                        AS_FACILITATOR,
-                        FACILITATORS_NEXT,
-                    ),
-                    201,
-                    {"path.id": "$response.body#/id"},
-                    ["joinWorkshop"],
-                    body={"code": "$response.body#/join_code"},
-                ),
-                201,
-                {"path.id": "$response.body#/id"},
-                ["facilitatorSession"],
-                body={"key": "$response.body#/facilitator_key"},
-            ),
+            workshop_created(),
             body=NEW_WORKSHOP,
             errors=(422,),
             writes=True,
