@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask
 
 from tests.conftest import pin_feature
-from tests.workshops.helpers import new_client, start_workshop
+from tests.workshops.helpers import join, new_client, start_workshop
 
 EXPRESSION = re.compile(r"^\$(response\.body#(/[\w-]+)+|request\.(path|header)\.[\w-]+)$")
 
@@ -125,3 +125,45 @@ def test_a_page_of_items_links_to_its_first_feature(app: Flask, client, api):
     _, path, _, _ = follow(spec, link, page, {"collection_id": "ideas"})
     item = client.get(path)
     assert (item.status_code, item.get_json()["id"]) == (200, page["features"][0]["id"])
+
+
+def schema_examples(spec: dict[str, Any]) -> dict[str, Any]:
+    """The document's examples by where they are: `NewPin`, a drawing, a view, a query value."""
+    ops = operations(spec)
+
+    def body_schema(operation_id: str) -> dict[str, Any]:
+        return ops[operation_id][2]["requestBody"]["content"]["application/json"]["schema"]
+
+    def query_example(operation_id: str, name: str) -> str:
+        (parameter,) = [p for p in ops[operation_id][2]["parameters"] if p.get("name") == name]
+        return parameter["schema"]["examples"][0]
+
+    return {
+        "pin": spec["components"]["schemas"]["NewPin"]["examples"][0],
+        "drawing": body_schema("createAnnotation")["examples"][0],
+        "view": body_schema("sendView")["examples"][0],
+        "at": query_example("placeAt", "at"),
+        "bbox": query_example("mapClusters", "bbox"),
+    }
+
+
+def test_the_documents_examples_are_accepted(app: Flask, client, api):
+    """What a reader pastes from the document works: a new pin, a place, a view's bbox, a
+    participant's drawing and the facilitator's view for a workshop."""
+    spec = client.get("/api/openapi.json").get_json()
+    examples = schema_examples(spec)
+    assert api.post("/api/ideas", examples["pin"]).status_code == 201
+    place = client.get(f"/api/places/at?at={examples['at']}")
+    assert (place.status_code, place.get_json()["district"]["name"]) == (200, "Centrala stan")
+    for path in ("/api/map/clusters?zoom=12&", "/api/ideas?", "/api/layers/districts?"):
+        assert client.get(f"{path}bbox={examples['bbox']}").status_code == 200, path
+    _, workshop = start_workshop(app)
+    wid = workshop["id"]
+    token = {"X-Participant-Token": join(app, workshop).participant["token"]}
+    drawn = new_client(app).post(
+        f"/api/workshops/{wid}/annotations", examples["drawing"], headers=token
+    )
+    assert drawn.status_code == 201, drawn.get_json()
+    key = {"X-Facilitator-Key": workshop["facilitator_key"]}
+    sent = new_client(app).post(f"/api/workshops/{wid}/view", examples["view"], headers=key)
+    assert sent.status_code == 200, sent.get_json()

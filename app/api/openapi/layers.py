@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.openapi.parts import BBOX_DESCRIPTION, FILTERS, GEOJSON, answer, operation, query
+from app.api.openapi.parts import BBOX, BBOX_DESCRIPTION, FILTERS, GEOJSON, answer, operation, query
 from app.layers import params
 
-PIN_FILTERS = [query("bbox", f"pins inside: {BBOX_DESCRIPTION}", {"type": "string"}), *FILTERS]
+PIN_FILTERS = [query("bbox", f"pins inside: {BBOX_DESCRIPTION}", BBOX), *FILTERS]
 EPS = query(
     "eps",
     f"DBSCAN's distance in metres (SWEREF 99 TM), {params.MIN_EPS} to {params.MAX_EPS}; "

@@ -11,6 +11,7 @@ from typing import Any
 
 from app.api.openapi.layers import EPS, HEX_SIZE, MIN_POINTS
 from app.api.openapi.parts import (
+    BBOX,
     BBOX_DESCRIPTION,
     FILTERS,
     GEOJSON,
@@ -69,7 +70,7 @@ ITEM_PARAMETERS = [
         "bbox",
         f"features that meet it: {BBOX_DESCRIPTION} (for layers the counts stay those of all "
         "the pins)",
-        {"type": "string"},
+        BBOX,
     ),
     query(
         "datetime",

@@ -122,6 +122,10 @@ FILTERS = [
     ),
 ]
 BBOX_DESCRIPTION = "minLon,minLat,maxLon,maxLat (WGS 84 decimal degrees)"
+# Examples a reader can paste, and that schemathesis's examples phase sends: inside the
+# municipality, where places are accepted (random data almost never is).
+EXAMPLE_PLACE = [20.2630, 63.8258]  # Rådhustorget, in Umeå's centre
+BBOX = {"type": "string", "examples": ["20.20,63.80,20.33,63.85"]}
 
 
 def error_answers(*statuses: int) -> dict[str, Any]:
@@ -274,6 +278,17 @@ COMPONENTS: dict[str, Any] = {
         "NewPin": {
             "type": "object",
             "required": ["type", "geometry", "properties"],
+            "examples": [
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": EXAMPLE_PLACE},
+                    "properties": {
+                        "kind": "idea",
+                        "category": "parks-nature",
+                        "title": "Fler bänkar vid Rådhustorget",
+                    },
+                }
+            ],
             "properties": {
                 "type": {"const": "Feature"},
                 "geometry": ref("schemas", "Point"),

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.api.map import ALWAYS_PINS_FROM_ZOOM, MAX_ZOOM
 from app.api.openapi.parts import (
+    BBOX,
     BBOX_DESCRIPTION,
     FILTERS,
     GEOJSON,
@@ -83,7 +84,7 @@ PATHS = {
                 ref("schemas", "FeatureCollection"),
             ),
             parameters=[
-                query("bbox", BBOX_DESCRIPTION, {"type": "string"}),
+                query("bbox", BBOX_DESCRIPTION, BBOX),
                 *FILTERS,
                 LIMIT,
                 query("cursor", "next_cursor of the previous page", {"type": "string"}),
@@ -173,7 +174,7 @@ PATHS = {
                 ref("schemas", "FeatureCollection"),
             ),
             parameters=[
-                query("bbox", BBOX_DESCRIPTION, {"type": "string"}, required=True),
+                query("bbox", BBOX_DESCRIPTION, BBOX, required=True),
                 query(
                     "zoom",
                     f"0 to {MAX_ZOOM}",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.api.openapi.parts import GEOJSON, JSON, answer, operation, query, ref
+from app.api.openapi.parts import EXAMPLE_PLACE, GEOJSON, JSON, answer, operation, query, ref
 from app.common import limits
 
 PLACE = {
@@ -90,7 +90,7 @@ PATHS = {
                 query(
                     "at",
                     "lon,lat; outside the municipality is refused (`outside_area`), as a pin is",
-                    {"type": "string"},
+                    {"type": "string", "examples": [",".join(map(str, EXAMPLE_PLACE))]},
                     required=True,
                 )
             ],

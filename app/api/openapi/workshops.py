@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from app.api.openapi.parts import GEOJSON, JSON, answer, linked, operation, query, ref
+from app.api.openapi.parts import (
+    EXAMPLE_PLACE,
+    GEOJSON,
+    JSON,
+    answer,
+    linked,
+    operation,
+    query,
+    ref,
+)
 from app.api.workshops.events import EVENT_STREAM
 from app.api.workshops.identity import FACILITATOR_HEADER, MAX_KEY_LENGTH, PARTICIPANT_HEADER
 from app.categories import CATEGORIES, KINDS
@@ -193,6 +202,13 @@ ANNOTATION_PROPERTIES = {
 NEW_ANNOTATION = {
     "type": "object",
     "required": ["type", "geometry"],
+    "examples": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": EXAMPLE_PLACE},
+            "properties": {"note": "Ett övergångsställe här", "color": "blue"},
+        }
+    ],
     "properties": {
         "type": {"const": "Feature"},
         "geometry": SHAPE,
@@ -436,7 +452,8 @@ PATHS = {
                     "zoom": {"type": "integer", "minimum": MIN_ZOOM, "maximum": MAX_ZOOM},
                 },
                 ["center", "zoom"],
-            ),
+            )
+            | {"examples": [{"center": EXAMPLE_PLACE, "zoom": 15}]},
         )
     },
     "/api/workshops/{id}/follow": {
