@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from tests.conftest import pin_feature
@@ -142,17 +143,25 @@ def schema_examples(spec: dict[str, Any]) -> dict[str, Any]:
         "pin": spec["components"]["schemas"]["NewPin"]["examples"][0],
         "drawing": body_schema("createAnnotation")["examples"][0],
         "view": body_schema("sendView")["examples"][0],
+        "import": body_schema("importIdeas")["examples"][0],
         "at": query_example("placeAt", "at"),
         "bbox": query_example("mapClusters", "bbox"),
     }
 
 
-def test_the_documents_examples_are_accepted(app: Flask, client, api):
+def test_the_documents_examples_are_accepted(app: Flask, client, api, staff):
     """What a reader pastes from the document works: a new pin, a place, a view's bbox, a
-    participant's drawing and the facilitator's view for a workshop."""
+    planner's import in SWEREF 99 TM, a participant's drawing and the facilitator's view."""
     spec = client.get("/api/openapi.json").get_json()
     examples = schema_examples(spec)
-    assert api.post("/api/ideas", examples["pin"]).status_code == 201
+    new = api.post("/api/ideas", examples["pin"])
+    assert new.status_code == 201
+    imported = staff("planner").post("/api/ideas/import", examples["import"])
+    assert imported.status_code == 201, imported.get_json()
+    (pin_id,) = imported.get_json()["ids"]
+    # The same place as the new pin, once PostGIS has turned the easting and northing back.
+    place = client.get(f"/api/ideas/{pin_id}").get_json()["geometry"]["coordinates"]
+    assert place == pytest.approx(new.get_json()["geometry"]["coordinates"], abs=1e-5)
     place = client.get(f"/api/places/at?at={examples['at']}")
     assert (place.status_code, place.get_json()["district"]["name"]) == (200, "Centrala stan")
     for path in ("/api/map/clusters?zoom=12&", "/api/ideas?", "/api/layers/districts?"):

@@ -179,6 +179,23 @@ IMPORTED_PIN = obj(
     "geometry",
     "properties",
 )
+# A paper form's pin as QGIS exports it in SWEREF 99 TM: Rådhustorget (EXAMPLE_PLACE).
+IMPORT_EXAMPLE = {
+    "type": "FeatureCollection",
+    "source": "paper",
+    "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3006"}},
+    "features": [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [758803.4, 7088280.8]},
+            "properties": {
+                "kind": "concern",
+                "category": "traffic",
+                "title": "Svårt att korsa gatan vid torget",
+            },
+        }
+    ],
+}
 PIN_IMPORT = obj(
     {
         "type": {"const": "FeatureCollection"},
@@ -386,7 +403,7 @@ PATHS = {
             f"Pins from a GeoJSON FeatureCollection of up to {MAX_IMPORT_FEATURES} Points "
             "(paper forms, a file of an earlier dialogue), all in one transaction or none",
             answer(201, "all were stored", JSON, IMPORT_RESULT),
-            body=PIN_IMPORT,
+            body=PIN_IMPORT | {"examples": [IMPORT_EXAMPLE]},
             errors=(409, 422),
             writes=True,
             role="planner",
