@@ -29,6 +29,12 @@ export function createMap(element, { zoomControl = true } = {}) {
     markerZoomAnimation: moving,
     inertia: moving,
   });
+  // Leaflet has no option for its flights: every flyTo on this map jumps instead (Leaflet's
+  // own flyTo does with `animate: false`), so no caller has to remember to ask.
+  if (!moving) {
+    const fly = map.flyTo.bind(map);
+    map.flyTo = (latlng, zoom, options = {}) => fly(latlng, zoom, { ...options, animate: false });
+  }
   if (zoomControl) {
     L.control
       .zoom({ position: "topright", zoomInTitle: t("zoomIn"), zoomOutTitle: t("zoomOut") })

@@ -6,7 +6,6 @@
  */
 
 import { debounce } from "umecom/lib/debounce.js";
-import { prefersStillness } from "umecom/map/create-map.js";
 import { errorMessage, request } from "umecom/lib/request.js";
 import { settings, t, urlFor } from "umecom/lib/settings.js";
 
@@ -41,7 +40,6 @@ export function setUpPlaceSearch(map, { onPinHere }) {
     });
     map.flyTo(latlng, place.type === "tatort" && (place.population || 0) > 20000 ? 13 : 15, {
       duration: 0.8,
-      animate: !prefersStillness(),
     });
     list.replaceChildren();
     list.hidden = true;

@@ -5,7 +5,6 @@
  */
 
 import { t } from "umecom/lib/settings.js";
-import { prefersStillness } from "umecom/map/create-map.js";
 
 export class FollowBanner {
   /**
@@ -77,7 +76,7 @@ export class FollowBanner {
   move(view, fly) {
     const [lon, lat] = view.center;
     const latlng = L.latLng(lat, lon);
-    if (fly && !prefersStillness()) this.map.flyTo(latlng, view.zoom, { duration: 0.8 });
+    if (fly) this.map.flyTo(latlng, view.zoom, { duration: 0.8 });
     else this.map.setView(latlng, view.zoom, { animate: false });
   }
 
