@@ -153,7 +153,7 @@ def new_page(browser: Browser, base_url: str, log: BrowserLog, **context_args: o
 
 
 @pytest.fixture
-def page(browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog) -> Iterator[Page]:
+def page(browser: Browser, live_server: str, browser_log: BrowserLog) -> Iterator[Page]:
     """A desktop-sized page; at teardown, no console or page errors may have happened."""
     page = new_page(browser, live_server, browser_log)
     yield page
@@ -162,9 +162,7 @@ def page(browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
 
 
 @pytest.fixture
-def phone_page(
-    browser: Browser, app: Flask, live_server: str, browser_log: BrowserLog
-) -> Iterator[Page]:
+def phone_page(browser: Browser, live_server: str, browser_log: BrowserLog) -> Iterator[Page]:
     """A 375 px wide phone page with touch; the same error check."""
     page = new_page(browser, live_server, browser_log, **PHONE)
     yield page
@@ -232,9 +230,7 @@ def workshop_server(app: Flask, make_app: Callable[..., Flask]) -> Iterator[str]
 
 
 @contextmanager
-def pages_of(
-    browser: Browser, app: Flask, base_url: str, log: BrowserLog
-) -> Iterator[Callable[..., Page]]:
+def pages_of(browser: Browser, base_url: str, log: BrowserLog) -> Iterator[Callable[..., Page]]:
     """Open pages of `base_url`, each in a browser of its own (own cookies); all are closed at
     the end, which fails on any console error."""
     pages: list[Page] = []
@@ -252,8 +248,8 @@ def pages_of(
 
 @pytest.fixture
 def open_page(
-    browser: Browser, app: Flask, workshop_server: str, browser_log: BrowserLog
+    browser: Browser, workshop_server: str, browser_log: BrowserLog
 ) -> Iterator[Callable[..., Page]]:
     """Open pages of the workshop server (`pages_of`)."""
-    with pages_of(browser, app, workshop_server, browser_log) as opened:
+    with pages_of(browser, workshop_server, browser_log) as opened:
         yield opened

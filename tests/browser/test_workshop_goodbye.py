@@ -41,7 +41,7 @@ def quiet_pages(
         **unreachable_limits(app),
     )
     try:
-        with serving(served) as url, pages_of(browser, app, url, browser_log) as opened:
+        with serving(served) as url, pages_of(browser, url, browser_log) as opened:
             yield opened
     finally:
         served.extensions["workshop_hub"].stop()
